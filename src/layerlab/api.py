@@ -1,0 +1,186 @@
+"""The facade every consumer uses: the studio, the CLI, scripts and tests.
+
+>>> import layerlab, tempfile
+>>> p = layerlab.new(tempfile.mkdtemp() + "/xor", example="xor")
+>>> print(p.summary().total_params)
+42
+>>> p.spec.training.epochs
+60
+"""
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .data.base import DataInfo, get_source
+from .spec.check import Analysis, Target, analyze
+from .spec.errors import Fix, SpecError
+from .spec.fixes import apply_fix
+from .spec.models import Project as Spec
+from .spec.models import parse_project
+from .store import atomic
+
+PROJECT_FILE = "project.json"
+
+
+class Project:
+    """A project folder: project.json (the spec), data/ (own files) and runs/.
+
+    `doc` is the JSON document and the single source of truth; `spec` is its validated form.
+    """
+
+    def __init__(self, doc: dict[str, Any], folder: Path | None = None):
+        self.doc = doc
+        self.dir = Path(folder) if folder is not None else None
+
+    # -- the spec ------------------------------------------------------------------------
+    @property
+    def spec(self) -> Spec:
+        """The validated spec (raises SpecError)."""
+        return parse_project(self.doc)
+
+    @property
+    def name(self) -> str:
+        return str(self.doc.get("name", "untitled"))
+
+    def data_info(self) -> DataInfo:
+        """What the data looks like (shape, task, classes), from the data source."""
+        spec = self.spec
+        src = get_source(spec.data.source)
+        params = src.resolve(spec.data.params)
+        return src.info(params, self.dir)
+
+    def target(self) -> Target:
+        spec = self.spec
+        info = self.data_info()
+        if info.task != spec.task:
+            raise SpecError("task", f"the data source {spec.data.source!r} is for {info.task}", spec.task,
+                            f"set task to {info.task!r}",
+                            [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
+        return Target(tuple(info.input_shape), info.task, info.n_outputs, info.classes)
+
+    def analyze(self) -> Analysis:
+        """Shapes and errors of every layer; never raises for spec mistakes in the model."""
+        spec = self.spec
+        return analyze(spec, self.target())
+
+    def summary(self) -> Analysis:
+        """Like analyze, but raises the first error (for callers that need a valid model)."""
+        a = self.analyze()
+        a.raise_first()
+        return a
+
+    def validate(self) -> "Project":
+        """Raise the first SpecError, or return self."""
+        self.summary()
+        return self
+
+    def errors(self) -> list[SpecError]:
+        """Every error found (empty when the project is valid)."""
+        try:
+            return self.analyze().errors
+        except SpecError as e:
+            return [e]
+
+    def apply(self, fix: Fix) -> "Project":
+        """Apply one offered fix to the document (not saved)."""
+        self.doc = apply_fix(self.doc, fix)
+        return self
+
+    def fix(self, max_steps: int = 20) -> list[Fix]:
+        """Apply the first offered fix of each error until valid or none is offered; returns the applied."""
+        applied: list[Fix] = []
+        for _ in range(max_steps):
+            errs = self.errors()
+            fixable = next((e for e in errs if e.fixes), None)
+            if fixable is None:
+                break
+            self.apply(fixable.fixes[0])
+            applied.append(fixable.fixes[0])
+        return applied
+
+    def build(self, seed: int | None = None):
+        """The torch Network of this project (raises SpecError when invalid)."""
+        from .engine.build import build_network
+        a = self.summary()
+        return build_network(self.spec.model.layers, a.input_shape,
+                             seed=self.spec.training.seed if seed is None else seed)
+
+    # -- disk ----------------------------------------------------------------------------
+    def save(self, folder: str | Path | None = None) -> Path:
+        """Write project.json atomically; returns its path."""
+        if folder is not None:
+            self.dir = Path(folder)
+        if self.dir is None:
+            raise ValueError("this project has no folder yet: call save(folder)")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / PROJECT_FILE
+        atomic.write_json(path, self.doc)
+        return path
+
+    def to_json(self) -> str:
+        return json.dumps(self.doc, indent=2)
+
+    def __repr__(self) -> str:
+        return f"<layerlab.Project {self.name!r} at {self.dir}>"
+
+
+def load(path: str | Path) -> Project:
+    """Open a project folder (or its project.json). Invalid specs load; validate() says what is wrong."""
+    path = Path(path)
+    file = path / PROJECT_FILE if path.is_dir() else path
+    if not file.exists():
+        raise SpecError("", f"no project found at {path}", str(path),
+                        "give a project folder containing project.json, or create one with `layerlab new DIR --example digits`")
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise SpecError("", f"{file.name} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
+                        hint="fix the JSON syntax, e.g. a missing comma or quote") from None
+    if not isinstance(doc, dict):
+        raise SpecError("", "a project must be a JSON object", type(doc).__name__, 'start with {"name": ...}')
+    return Project(doc, file.parent)
+
+
+def example_names() -> list[str]:
+    """Names of the built-in example projects."""
+    folder = resources.files("layerlab") / "examples"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def example(name: str) -> dict[str, Any]:
+    """The JSON document of a built-in example."""
+    names = example_names()
+    if name not in names:
+        from .spec.params import suggest_fix
+        raise SpecError("example", "is not a built-in example", name, suggest_fix(name, names))
+    text = (resources.files("layerlab") / "examples" / f"{name}.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def examples() -> list[dict[str, str]]:
+    """Each example's name, description, task and data source."""
+    out = []
+    for n in example_names():
+        d = example(n)
+        out.append({"name": n, "description": d.get("description", ""), "task": d.get("task", ""),
+                    "source": d["data"]["source"]})
+    return out
+
+
+def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | None = None,
+        overwrite: bool = False) -> Project:
+    """Create a project folder from an example (or a document) and save it."""
+    folder = Path(folder)
+    if (folder / PROJECT_FILE).exists() and not overwrite:
+        raise SpecError("", f"{folder} already holds a project", str(folder),
+                        "choose another folder, or open it with `layerlab summary`")
+    if doc is None:
+        doc = globals()["example"](example or "digits")
+    project = Project(copy.deepcopy(doc), folder)
+    project.save()
+    (folder / "data").mkdir(exist_ok=True)
+    return project

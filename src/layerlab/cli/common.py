@@ -1,0 +1,54 @@
+"""What every command shares: the Typer app, the console, and errors printed without a traceback."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable
+
+import typer
+from rich.console import Console
+
+from ..spec.errors import SpecError
+
+app = typer.Typer(help="LayerLab: design, debug, train and test neural networks without code.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_spec_error(e: SpecError) -> None:
+    """The four parts of an error, readable, on stderr."""
+    where = f"[bold]{e.path}[/bold]: " if e.path else ""
+    err_console.print(f"[red]Error:[/red] {where}{e.message}", markup=True)
+    if e.has_received:
+        err_console.print(f"  Received: {e.received!r}" if isinstance(e.received, str) else f"  Received: {e.received}",
+                          markup=False)
+    if e.hint:
+        err_console.print(f"  Fix: {e.hint}", markup=False)
+    for f in e.fixes:
+        err_console.print(f"  Offered fix: {f.description}  (apply with `layerlab fix`)", markup=False)
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: SpecError (and other user errors) print cleanly and exit with status 2."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except SpecError as e:
+            if kwargs.get("as_json"):
+                print(json.dumps({"error": e.to_dict()}))
+            else:
+                print_spec_error(e)
+            raise typer.Exit(2) from None
+        except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+            err_console.print(f"[red]Error:[/red] {e}", markup=True)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def emit_json(obj: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()

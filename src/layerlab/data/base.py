@@ -1,0 +1,122 @@
+"""The data-source contract and registry. Adding a dataset touches one module in this folder.
+
+A source turns its declared parameters (and, for own data, files under the project folder)
+into arrays: x of shape (N, *input_shape) float32 (int64 for token inputs) and y of shape
+(N,) int64 class indices for classification or (N, outputs) float32 for regression.
+`info()` must be cheap (no full load) where it can be: the studio calls it on every edit.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param, closest, resolve_params
+
+KINDS = ("image", "tabular", "points", "sequence", "tokens")
+
+
+@dataclass
+class DataInfo:
+    """What a model needs to know about its data before seeing it."""
+
+    kind: str
+    input_shape: tuple[int, ...]
+    task: str
+    classes: list[str] | None = None
+    outputs: int = 1
+    n_samples: int | None = None
+    feature_names: list[str] | None = None
+    vocab_size: int | None = None   # for token inputs (embedding layers)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_outputs(self) -> int:
+        """Units the last layer must have: classes for classification, targets for regression."""
+        if self.task == "classification":
+            return len(self.classes or [])
+        return self.outputs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "input_shape": list(self.input_shape), "task": self.task,
+                "classes": self.classes, "outputs": self.outputs, "n_samples": self.n_samples,
+                "feature_names": self.feature_names, "vocab_size": self.vocab_size, **self.extra}
+
+
+@dataclass
+class RawData:
+    """All samples of a source, before splitting and preprocessing."""
+
+    x: np.ndarray
+    y: np.ndarray
+    info: DataInfo
+
+
+class DataSource:
+    """Base of every data source; subclasses set the class attributes and override methods."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str] = ""
+    summary_de: ClassVar[str] = ""
+    builtin: ClassVar[bool] = True      # shipped or generated (False: the user's own files)
+    params: ClassVar[tuple[Param, ...]] = ()
+
+    def resolve(self, given: dict[str, Any], path: str = "data.params") -> dict[str, Any]:
+        """Validated parameters with defaults filled."""
+        return resolve_params(self.params, given or {}, path, f"data source {self.name!r}")
+
+    def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
+        """Shape, task and classes; cheap where possible."""
+        return self.load(p, root, seed=0).info
+
+    def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
+        """Every sample as arrays."""
+        raise NotImplementedError
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        return {"name": cls.name, "summary": cls.summary, "summary_de": cls.summary_de or cls.summary,
+                "builtin": cls.builtin, "params": [p.to_dict() for p in cls.params]}
+
+
+SOURCES: dict[str, DataSource] = {}
+
+
+def register(cls: type[DataSource]) -> type[DataSource]:
+    """Class decorator: add a data source under its snake_case name."""
+    if cls.name in SOURCES:
+        raise ValueError(f"data source {cls.name!r} registered twice")
+    SOURCES[cls.name] = cls()
+    return cls
+
+
+_loaded = False
+
+
+def load_all() -> dict[str, DataSource]:
+    """Import every module of this package so each registers its sources."""
+    global _loaded
+    if not _loaded:
+        pkg = importlib.import_module("layerlab.data")
+        for mod in pkgutil.iter_modules(pkg.__path__):
+            if mod.name != "base":
+                importlib.import_module(f"layerlab.data.{mod.name}")
+        _loaded = True
+    return SOURCES
+
+
+def get_source(name: Any, path: str = "data.source") -> DataSource:
+    """The source registered under name, or a SpecError listing the valid ones."""
+    sources = load_all()
+    if isinstance(name, str) and name in sources:
+        return sources[name]
+    valid = sorted(sources)
+    close = closest(str(name), valid)
+    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
+    hint = (f"did you mean {close!r}? " if close else "") + "Valid sources: " + ", ".join(valid)
+    raise SpecError(path, "is not a known data source", name, hint, fixes)

@@ -1,0 +1,1 @@
+"""Build, training loop, metrics, events, checkpoints and executors."""

@@ -1,0 +1,136 @@
+"""The layer contract and registry. Adding a layer kind touches one module in this folder.
+
+A layer kind declares its parameters once and provides a pure shape rule, a torch build,
+a parameter count, LaTeX, plain-language explanations (en/de) and a code snippet.
+Shapes exclude the batch and follow PyTorch: images are (C, H, W), sequences (T, F).
+
+>>> from layerlab.layers import get_layer
+>>> dense = get_layer("dense")
+>>> p = dense.resolve({"units": 10}, "model.layers[0]")
+>>> dense.infer_shape(p, (64,), "model.layers[0]")
+(10,)
+>>> dense.param_count(p, (64,))
+650
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import Any, ClassVar
+
+from torch import nn
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param, closest, resolve_params
+
+Shape = tuple[int, ...]
+
+FAMILIES = ("core", "convolution", "pooling", "normalization", "regularization",
+            "recurrent", "reshape", "structure")
+
+
+class LayerKind:
+    """Base of every layer kind. Subclasses set the class attributes and override methods."""
+
+    name: ClassVar[str]
+    family: ClassVar[str] = "core"
+    params: ClassVar[tuple[Param, ...]] = ()
+    summary: ClassVar[str] = ""          # one line, English
+    summary_de: ClassVar[str] = ""       # one line, German
+    explain: ClassVar[str] = ""          # plain words, English
+    explain_de: ClassVar[str] = ""       # plain words, German
+    latex: ClassVar[str] = ""            # formula with symbols x (input), y (output)
+    exportable: ClassVar[bool] = True    # to ONNX; False needs `export_note`
+    export_note: ClassVar[str] = ""
+
+    # -- parameters --------------------------------------------------------------------
+    def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
+        """Validated parameters with defaults filled (raw may include 'type')."""
+        given = {k: v for k, v in raw.items() if k not in ("type", "name", "comment")}
+        return resolve_params(self.params, given, path, f"layer {self.name!r}")
+
+    # -- the contract ------------------------------------------------------------------
+    def infer_shape(self, p: dict[str, Any], in_shape: Shape, path: str) -> Shape:
+        """Output shape for an input shape, or a SpecError (with fixes where obvious)."""
+        raise NotImplementedError
+
+    def build(self, p: dict[str, Any], in_shape: Shape) -> nn.Module:
+        """A torch module computing this layer (without the batch in the shapes)."""
+        raise NotImplementedError
+
+    def param_count(self, p: dict[str, Any], in_shape: Shape) -> int:
+        """Number of trainable parameters (default: count a built module)."""
+        return sum(t.numel() for t in self.build(p, in_shape).parameters() if t.requires_grad)
+
+    def code(self, p: dict[str, Any], in_shape: Shape) -> str:
+        """A Python expression that constructs the same module using torch/nn only."""
+        raise NotImplementedError
+
+    def math(self, p: dict[str, Any], in_shape: Shape | None = None) -> str:
+        """LaTeX for this layer with its parameters."""
+        return self.latex
+
+    def activation_of(self, p: dict[str, Any]) -> str | None:
+        """The activation this layer applies at its end, if any (used for logits)."""
+        return p.get("activation")
+
+    # -- helpers for subclasses ---------------------------------------------------------
+    def expect_rank(self, in_shape: Shape, ranks: tuple[int, ...], path: str, what: str,
+                    fixes: list[Fix] | None = None, hint: str = "") -> None:
+        """Raise a SpecError unless len(in_shape) is one of ranks."""
+        if len(in_shape) not in ranks:
+            raise SpecError(path, f"{self.name} needs {what}", f"input of shape {_shape(in_shape)}",
+                            hint or f"change the layers before it so they give {what}", fixes)
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """A JSON-able description: for the studio's palette, the CLI and the docs."""
+        return {
+            "name": cls.name, "family": cls.family, "summary": cls.summary,
+            "summary_de": cls.summary_de or cls.summary, "explain": cls.explain,
+            "explain_de": cls.explain_de or cls.explain, "latex": cls.latex,
+            "params": [p.to_dict() for p in cls.params],
+            "exportable": cls.exportable, "export_note": cls.export_note,
+        }
+
+
+def _shape(s: Shape) -> str:
+    return "(" + ", ".join(str(d) for d in s) + ")"
+
+
+LAYERS: dict[str, LayerKind] = {}
+
+
+def register(cls: type[LayerKind]) -> type[LayerKind]:
+    """Class decorator: add a layer kind to the registry under its snake_case name."""
+    if cls.name in LAYERS:
+        raise ValueError(f"layer {cls.name!r} registered twice")
+    LAYERS[cls.name] = cls()
+    return cls
+
+
+_loaded = False
+
+
+def load_all() -> dict[str, LayerKind]:
+    """Import every module in this package so each registers its layers."""
+    global _loaded
+    if not _loaded:
+        pkg = importlib.import_module("layerlab.layers")
+        for mod in pkgutil.iter_modules(pkg.__path__):
+            if mod.name not in ("base",):
+                importlib.import_module(f"layerlab.layers.{mod.name}")
+        _loaded = True
+    return LAYERS
+
+
+def get_layer(name: Any, path: str = "type") -> LayerKind:
+    """The layer kind registered under a name, or a SpecError listing the valid names."""
+    layers = load_all()
+    if isinstance(name, str) and name in layers:
+        return layers[name]
+    valid = sorted(layers)
+    close = closest(str(name), valid)
+    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
+    hint = (f"did you mean {close!r}? " if close else "") + "Valid layer types: " + ", ".join(valid)
+    raise SpecError(path, "is not a known layer type", name, hint, fixes)

@@ -1,0 +1,188 @@
+"""conv1d, conv2d, conv3d: slide small learned filters over a signal, an image or a volume."""
+from __future__ import annotations
+
+import math
+
+from torch import nn
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from . import modules as M
+from .activations import ACTIVATIONS, activation_param, build_activation
+from .base import LayerKind, register
+from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+
+_WHAT = {1: "a signal of shape (channels, length)", 2: "an image of shape (channels, height, width)",
+         3: "a volume of shape (channels, depth, height, width)"}
+
+
+def as_tuple(v, n: int) -> tuple[int, ...]:
+    """An int or a tuple of ints as an n-tuple."""
+    return tuple(v) if isinstance(v, (tuple, list)) else (int(v),) * n
+
+
+def conv_out(size: int, k: int, s: int, pad: str, d: int = 1) -> int:
+    """Output length along one axis (PyTorch/Keras rules for 'valid' and 'same')."""
+    if pad == "same":
+        return math.ceil(size / s)
+    return (size - d * (k - 1) - 1) // s + 1
+
+
+def same_padding(k: int, d: int = 1) -> tuple[int, int]:
+    """(left, right) zero padding that keeps the size at stride 1."""
+    total = d * (k - 1)
+    return total // 2, total - total // 2
+
+
+def strided_same_padding(size: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
+    """(left, right) padding for 'same' with a stride, as Keras/TensorFlow compute it."""
+    total = max((math.ceil(size / s) - 1) * s + d * (k - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str = "kernel_size") -> tuple[int, ...]:
+    """Output spatial sizes, or a SpecError with fixes when the window is larger than the input."""
+    spatial = in_shape[1:]
+    out = []
+    for i, size in enumerate(spatial):
+        span = d[i] * (k[i] - 1) + 1
+        if pad == "valid" and span > size:
+            fit = tuple(min(k[j], spatial[j]) for j in range(len(spatial)))
+            fit_v = fit[0] if len(set(fit)) == 1 else list(fit)
+            fixes = [Fix(f"shrink {key} to {fit_v}", [{"op": "set", "path": f"{path}.{key}", "value": fit_v}])]
+            if "padding" in {p.name for p in layer.params}:
+                fixes.append(Fix("use padding 'same'", [{"op": "set", "path": f"{path}.padding", "value": "same"}]))
+            raise SpecError(f"{path}.{key}", f"the window ({span} wide) is larger than its input ({size} wide)",
+                            list(k) if len(k) > 1 else k[0], f"use a {key} of at most {size}, or padding 'same'", fixes)
+        o = conv_out(size, k[i], s[i], pad, d[i])
+        if o < 1:
+            raise SpecError(f"{path}.strides", "the stride leaves no output", s, "use a smaller stride")
+        out.append(o)
+    return tuple(out)
+
+
+def rank_error(layer: LayerKind, dims: int, in_shape, path: str) -> SpecError:
+    """A wrong-rank error with the obvious fixes (reshape flat input to an image, or use dense/conv1d)."""
+    fixes: list[Fix] = []
+    if len(in_shape) == 1:
+        n = in_shape[0]
+        side = math.isqrt(n)
+        if dims == 2 and side * side == n:
+            fixes.append(Fix(f"insert a reshape to (1, {side}, {side}) before it",
+                             [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, side, side]}}]))
+        if dims == 1:
+            fixes.append(Fix(f"insert a reshape to (1, {n}) before it",
+                             [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, n]}}]))
+        fixes.append(Fix("replace it by a dense layer", [{"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}]))
+    elif len(in_shape) == 2 and dims == 2:
+        fixes.append(Fix("use conv1d instead", [{"op": "set", "path": f"{path}.type", "value": "conv1d"}]))
+    hint = ("insert a reshape before it to make an image, or use a dense layer"
+            if len(in_shape) == 1 else f"use conv{len(in_shape) - 1}d, or reshape the input")
+    return SpecError(path, f"{layer.name} needs {_WHAT[dims]}", f"input of shape {tuple(in_shape)}", hint, fixes)
+
+
+class _Conv(LayerKind):
+    dims = 2
+    family = "convolution"
+
+    @classmethod
+    def _params(cls, dims: int):
+        return (
+            Param("filters", "int", 16, "Number of filters (output channels).", min=1, max=4096,
+                  description_de="Anzahl der Filter (Ausgabekanäle).", suggested=(8, 16, 32, 64)),
+            Param("kernel_size", "int_or_ints", 3, "Size of each filter window.", min=1, length=dims,
+                  description_de="Größe jedes Filterfensters."),
+            Param("strides", "int_or_ints", 1, "Step between windows.", min=1, length=dims, expert=True,
+                  description_de="Schrittweite zwischen Fenstern."),
+            Param("padding", "choice", "valid", "'valid' shrinks the output, 'same' keeps its size.",
+                  choices=("valid", "same"), description_de="'valid' verkleinert die Ausgabe, 'same' behält die Größe."),
+            Param("dilation", "int_or_ints", 1, "Gaps inside the window (atrous convolution).", min=1, length=dims,
+                  expert=True, description_de="Lücken im Fenster (atrous)."),
+            activation_param("relu"),
+            Param("use_bias", "bool", True, "Add a learned offset per filter.", expert=True,
+                  description_de="Pro Filter einen gelernten Versatz addieren."),
+            *INIT_PARAMS, *REGULARIZER_PARAMS,
+        )
+
+    def _kds(self, p):
+        n = self.dims
+        return as_tuple(p["kernel_size"], n), as_tuple(p["strides"], n), as_tuple(p["dilation"], n)
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) != self.dims + 1:
+            raise rank_error(self, self.dims, in_shape, path)
+        k, s, d = self._kds(p)
+        if p["padding"] == "same" and any(x > 1 for x in s) and any(x > 1 for x in d):
+            raise SpecError(f"{path}.dilation", "dilation > 1 cannot be combined with strides > 1",
+                            p["dilation"], "set dilation or strides to 1")
+        return (p["filters"], *spatial_check(self, in_shape, k, s, p["padding"], d, path))
+
+    def param_count(self, p, in_shape):
+        k, _, _ = self._kds(p)
+        return in_shape[0] * p["filters"] * math.prod(k) + (p["filters"] if p["use_bias"] else 0) + (
+            1 if p["activation"] == "prelu" else 0)
+
+    def _core_code(self, p, in_shape) -> str:
+        k, s, d = self._kds(p)
+        cls = f"nn.Conv{self.dims}d"
+        args = f"{in_shape[0]}, {p['filters']}, kernel_size={k}, stride={s}, dilation={d}, bias={p['use_bias']}"
+        if p["padding"] == "valid":
+            return f"{cls}({args})"
+        if all(x == 1 for x in s):
+            return f"{cls}({args}, padding='same')"
+        pads: list[int] = []
+        for size, ki, si, di in reversed(list(zip(in_shape[1:], k, s, d))):
+            pads.extend(strided_same_padding(size, ki, si, di))
+        # 'same' with strides pads like Keras (the extra pixel on the right), then convolves
+        return f"nn.Sequential(nn.ZeroPad{self.dims}d({tuple(pads)}), {cls}({args}))"
+
+    def build(self, p, in_shape):
+        core = eval(self._core_code(p, in_shape), {"nn": nn})  # the same text the scripts use
+        init_module(core, p["kernel_initializer"], p["bias_initializer"])
+        return M.Activated(core, build_activation(p["activation"]), **reg_kwargs(p))
+
+    def code(self, p, in_shape):
+        return f"Activated({self._core_code(p, in_shape)}, {ACTIVATIONS[p['activation']].code})"
+
+    def math(self, p, in_shape=None):
+        idx = {1: "i", 2: "i,j", 3: "d,i,j"}[self.dims]
+        return (rf"y_{{c,{idx}}} = f\left(b_c + \sum_{{c'}} \sum_{{\text{{window}}}} w_{{c,c',\dots}}\,"
+                rf" x_{{c',{idx}+\dots}}\right),\ c = 1..{p['filters']}")
+
+
+@register
+class Conv1D(_Conv):
+    name = "conv1d"
+    dims = 1
+    params = _Conv._params(1)
+    summary = "Slides filters along a sequence or signal."
+    summary_de = "Schiebt Filter entlang einer Folge oder eines Signals."
+    explain = "Each filter looks at a short stretch of the signal at a time and reports how well it matches."
+    explain_de = "Jeder Filter betrachtet einen kurzen Abschnitt des Signals und meldet, wie gut er passt."
+    latex = r"y = f(W * x + b)"
+
+
+@register
+class Conv2D(_Conv):
+    name = "conv2d"
+    dims = 2
+    params = _Conv._params(2)
+    summary = "Slides small filters over an image to find patterns like edges."
+    summary_de = "Schiebt kleine Filter über ein Bild, um Muster wie Kanten zu finden."
+    explain = ("Each filter is a small grid of weights. It slides over the image and at every spot "
+               "measures how much the patch looks like the filter: the result is a feature map.")
+    explain_de = ("Jeder Filter ist ein kleines Gitter aus Gewichten. Er gleitet über das Bild und misst an jeder "
+                  "Stelle, wie sehr der Ausschnitt dem Filter ähnelt: Das Ergebnis ist eine Feature-Map.")
+    latex = r"y = f(W * x + b)"
+
+
+@register
+class Conv3D(_Conv):
+    name = "conv3d"
+    dims = 3
+    params = _Conv._params(3)
+    summary = "Slides filters through a volume (e.g. video or scans)."
+    summary_de = "Schiebt Filter durch ein Volumen (z. B. Video oder Scans)."
+    explain = "Like conv2d, with filters that also reach along depth."
+    explain_de = "Wie conv2d, mit Filtern, die auch in die Tiefe reichen."
+    latex = r"y = f(W * x + b)"

@@ -1,0 +1,63 @@
+"""dense: every input connected to every output neuron."""
+from __future__ import annotations
+
+from torch import nn
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from . import modules as M
+from .activations import ACTIVATIONS, activation_param, build_activation
+from .base import LayerKind, register
+from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+
+
+@register
+class Dense(LayerKind):
+    name = "dense"
+    family = "core"
+    params = (
+        Param("units", "int", 32, "Number of neurons (output values).", min=1, max=65536,
+              description_de="Anzahl der Neuronen (Ausgabewerte).", suggested=(8, 16, 32, 64, 128, 10)),
+        activation_param("relu"),
+        Param("use_bias", "bool", True, "Add a learned offset to each neuron.", expert=True,
+              description_de="Jedem Neuron einen gelernten Versatz hinzufügen."),
+        *INIT_PARAMS, *REGULARIZER_PARAMS,
+    )
+    summary = "Fully connected: every input feeds every neuron."
+    summary_de = "Vollständig verbunden: jede Eingabe speist jedes Neuron."
+    explain = ("Each neuron multiplies every input by a weight, adds them up with a bias, and "
+               "passes the sum through the activation.")
+    explain_de = ("Jedes Neuron multipliziert jede Eingabe mit einem Gewicht, summiert mit einem Bias "
+                  "und gibt die Summe durch die Aktivierung.")
+    latex = r"y = f(W x + b)"
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) == 0:
+            raise SpecError(path, "dense needs at least one input value", in_shape)
+        if len(in_shape) > 2:
+            index_path = path  # e.g. model.layers[3]: insert flatten at this position
+            raise SpecError(path, "dense needs a flat input (a list of numbers), but gets a "
+                            f"{len(in_shape)}-D block", f"input of shape {in_shape}",
+                            "insert a flatten layer before this dense layer",
+                            [Fix("insert a flatten layer before it",
+                                 [{"op": "insert", "path": index_path, "value": {"type": "flatten"}}])])
+        return (*in_shape[:-1], p["units"])
+
+    def param_count(self, p, in_shape):
+        return in_shape[-1] * p["units"] + (p["units"] if p["use_bias"] else 0) + (
+            1 if p["activation"] == "prelu" else 0)
+
+    def build(self, p, in_shape):
+        core = nn.Linear(in_shape[-1], p["units"], bias=p["use_bias"])
+        init_module(core, p["kernel_initializer"], p["bias_initializer"])
+        return M.Activated(core, build_activation(p["activation"]), **reg_kwargs(p))
+
+    def code(self, p, in_shape):
+        return (f"Activated(nn.Linear({in_shape[-1]}, {p['units']}, bias={p['use_bias']}), "
+                f"{ACTIVATIONS[p['activation']].code})")
+
+    def math(self, p, in_shape=None):
+        f = ACTIVATIONS[p["activation"]].latex.split("=", 1)[1].strip()
+        n = in_shape[-1] if in_shape else "n"
+        return (rf"y_j = f\left(\sum_{{i=1}}^{{{n}}} w_{{ji}} x_i + b_j\right),\ j = 1..{p['units']},"
+                rf"\quad f(x) = {f}")

@@ -1,0 +1,68 @@
+"""Shape inference over an ordered list of layers, without building any torch module.
+
+>>> rows = infer_stack([{"type": "dense", "units": 4}, {"type": "dense", "units": 2}], (3,))
+>>> [(r.type, r.out_shape, r.params) for r in rows]
+[('dense', (4,), 16), ('dense', (2,), 10)]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..spec.errors import SpecError
+from .base import Shape, get_layer
+
+
+@dataclass
+class Row:
+    """One layer's place in the network: resolved parameters, shapes, size, or its error."""
+
+    index: int
+    path: str
+    type: str
+    resolved: dict[str, Any] = field(default_factory=dict)
+    in_shape: Shape | None = None
+    out_shape: Shape | None = None
+    params: int = 0
+    error: SpecError | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "path": self.path, "type": self.type,
+            "in_shape": list(self.in_shape) if self.in_shape is not None else None,
+            "out_shape": list(self.out_shape) if self.out_shape is not None else None,
+            "params": self.params, "error": self.error.to_dict() if self.error else None,
+        }
+
+
+def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "model.layers",
+                stop_on_error: bool = False) -> list[Row]:
+    """Rows for each layer; after the first error later layers get no shapes (error rows stay)."""
+    rows: list[Row] = []
+    shape: Shape | None = tuple(in_shape)
+    for i, raw in enumerate(layers):
+        path = f"{prefix}[{i}]"
+        row = Row(i, path, str(raw.get("type")) if isinstance(raw, dict) else "?")
+        rows.append(row)
+        try:
+            if not isinstance(raw, dict):
+                raise SpecError(path, "a layer must be an object with a 'type'", raw, 'use e.g. {"type": "dense"}')
+            kind = get_layer(raw.get("type"), f"{path}.type")
+            row.resolved = kind.resolve(raw, path)
+            if shape is None:
+                continue
+            row.in_shape = shape
+            row.out_shape = tuple(kind.infer_shape(row.resolved, shape, path))
+            row.params = kind.param_count(row.resolved, shape)
+            shape = row.out_shape
+        except SpecError as err:
+            row.error = err
+            shape = None
+            if stop_on_error:
+                raise
+    return rows
+
+
+def first_error(rows: list[Row]) -> SpecError | None:
+    """The first error among rows, or None."""
+    return next((r.error for r in rows if r.error is not None), None)

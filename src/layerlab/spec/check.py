@@ -1,0 +1,210 @@
+"""The validation pipeline after parsing: shapes layer by layer, then cross-field checks.
+
+Each cross-field check is a small registered function that returns SpecErrors (with fixes
+where the fix is obvious). `analyze` never raises; `Analysis.raise_first()` does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..layers.activations import ACTIVATIONS
+from ..layers.stack import Row, infer_stack
+from . import catalog
+from .errors import Fix, SpecError
+from .models import Project
+from .params import suggest_fix
+
+
+@dataclass
+class Target:
+    """What the data asks of the network's output."""
+
+    input_shape: tuple[int, ...]
+    task: str
+    n_outputs: int | None  # classes or regression targets; None when unknown
+    classes: list[str] | None = None
+
+
+@dataclass
+class Analysis:
+    """Rows of the summary, errors in spec order, and totals."""
+
+    rows: list[Row]
+    errors: list[SpecError] = field(default_factory=list)
+    input_shape: tuple[int, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total_params(self) -> int:
+        return sum(r.params for r in self.rows)
+
+    @property
+    def output_shape(self) -> tuple[int, ...] | None:
+        if not self.rows:
+            return self.input_shape
+        return self.rows[-1].out_shape
+
+    def raise_first(self) -> None:
+        if self.errors:
+            raise self.errors[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input_shape": list(self.input_shape), "layers": [r.to_dict() for r in self.rows],
+                "total_params": self.total_params, "trainable_params": self.total_params,
+                "output_shape": list(self.output_shape) if self.output_shape is not None else None,
+                "errors": [e.to_dict() for e in self.errors], "ok": self.ok}
+
+
+CHECKS: list[Callable[[Project, Analysis, Target], list[SpecError]]] = []
+
+
+def check(fn):
+    """Register a cross-field check."""
+    CHECKS.append(fn)
+    return fn
+
+
+def analyze(project: Project, target: Target) -> Analysis:
+    """Infer every layer's shape and run every cross-field check."""
+    rows = infer_stack(project.model.layers, target.input_shape)
+    a = Analysis(rows, [r.error for r in rows if r.error], tuple(target.input_shape))
+    if a.ok:
+        for fn in CHECKS:
+            a.errors.extend(fn(project, a, target))
+    else:
+        a.errors.extend(_names(project, a, target))
+    return a
+
+
+def _last_output_layer(project: Project, a: Analysis) -> Row | None:
+    for r in reversed(a.rows):
+        if r.params or "units" in r.resolved or "filters" in r.resolved:
+            return r
+    return None
+
+
+def _final_activation(a: Analysis) -> tuple[str | None, Row | None]:
+    """The activation at the very end of the network and the row that applies it."""
+    for r in reversed(a.rows):
+        act = r.resolved.get("activation")
+        if act is not None:
+            return act, r
+        if r.type not in ("flatten", "dropout", "reshape"):
+            return None, r
+    return None, None
+
+
+@check
+def _names(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    tr, errs = project.training, []
+    for path, value, table in (("training.optimizer", tr.optimizer, catalog.OPTIMIZERS),
+                               ("training.loss", tr.loss, catalog.LOSSES),
+                               ("training.schedule.type", tr.schedule.type, catalog.SCHEDULES)):
+        if value is not None and value not in table:
+            errs.append(SpecError(path, "is not a known name", value, suggest_fix(value, list(table)),
+                                  _closest_fix(path, value, list(table))))
+    for i, m in enumerate(project.metrics):
+        if m not in catalog.METRICS:
+            errs.append(SpecError(f"training.metrics[{i}]", "is not a known metric", m,
+                                  suggest_fix(m, list(catalog.METRICS))))
+    return errs
+
+
+def _closest_fix(path: str, value: str, valid: list[str]) -> list[Fix]:
+    from .params import closest
+    c = closest(value, valid)
+    return [Fix(f"use {c!r}", [{"op": "set", "path": path, "value": c}])] if c else []
+
+
+@check
+def _loss_fits_task(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    loss = project.training.loss
+    if loss is None or loss not in catalog.LOSSES or t.task in catalog.LOSSES[loss].tasks:
+        return []
+    default = catalog.DEFAULT_LOSS[t.task]
+    return [SpecError("training.loss", f"does not fit a {t.task} task", loss,
+                      f"use {default!r} (or another {t.task} loss)",
+                      [Fix(f"use {default!r}", [{"op": "set", "path": "training.loss", "value": default}])])]
+
+
+@check
+def _metrics_fit_task(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    errs = []
+    for i, m in enumerate(project.metrics):
+        if m in catalog.METRICS and t.task not in catalog.METRICS[m].tasks:
+            good = catalog.DEFAULT_METRICS[t.task]
+            errs.append(SpecError(f"training.metrics[{i}]", f"does not fit a {t.task} task", m,
+                                  f"use {', '.join(good)}",
+                                  [Fix(f"use {good}", [{"op": "set", "path": "training.metrics", "value": good}])]))
+    return errs
+
+
+@check
+def _output_shape(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    out = a.output_shape
+    n = t.n_outputs
+    if out is None or n is None or not project.model.layers:
+        if not project.model.layers:
+            return [SpecError("model.layers", "the model has no layers", [],
+                              "add at least one layer, e.g. a dense layer with as many units as outputs",
+                              [Fix("add an output layer", [{"op": "set", "path": "model.layers",
+                                                           "value": [_output_layer(project, t)]}])])]
+        return []
+    binary_ok = t.task == "classification" and n == 2 and out == (1,)
+    if out == (n,) or binary_ok:
+        return []
+    last = len(project.model.layers) - 1
+    if len(out) != 1:
+        return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values (one per "
+                          f"{'class' if t.task == 'classification' else 'target'}), but ends in a block",
+                          f"output of shape {out}", "add flatten and a dense output layer",
+                          [Fix("append flatten and a dense output layer", [
+                              {"op": "insert", "path": f"model.layers[{last + 1}]", "value": {"type": "flatten"}},
+                              {"op": "insert", "path": f"model.layers[{last + 2}]", "value": _output_layer(project, t)}])])]
+    row = _last_output_layer(project, a)
+    what = f"{n} classes" if t.task == "classification" else f"{n} target value(s)"
+    if row is not None and "units" in row.resolved:
+        return [SpecError(f"{row.path}.units", f"the last layer must have one unit per output: the data has {what}",
+                          row.resolved["units"], f"set units to {n}",
+                          [Fix(f"set units to {n}", [{"op": "set", "path": f"{row.path}.units", "value": n}])])]
+    return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values ({what})", f"output of shape {out}",
+                      "append a dense output layer",
+                      [Fix("append a dense output layer", [{"op": "insert", "path": f"model.layers[{last + 1}]",
+                                                            "value": _output_layer(project, t)}])])]
+
+
+def _output_layer(project: Project, t: Target) -> dict[str, Any]:
+    n = t.n_outputs or 1
+    act = "softmax" if t.task == "classification" else "linear"
+    return {"type": "dense", "units": n, "activation": act}
+
+
+@check
+def _output_activation(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    act, row = _final_activation(a)
+    if row is None or act is None:
+        return []
+    path = f"{row.path}.activation"
+    if t.task == "regression" and act in ("softmax", "sigmoid", "log_softmax"):
+        return [SpecError(path, f"{act} squashes the output, but a regression must predict any value", act,
+                          "use 'linear' on the output layer",
+                          [Fix("use 'linear'", [{"op": "set", "path": path, "value": "linear"}])])]
+    if t.task == "classification" and a.output_shape == (1,) and act == "softmax":
+        return [SpecError(path, "softmax over a single unit is always 1, so nothing can be learned", act,
+                          "use 'sigmoid' for one output unit",
+                          [Fix("use 'sigmoid'", [{"op": "set", "path": path, "value": "sigmoid"}])])]
+    loss = project.loss
+    if t.task == "classification" and act == "sigmoid" and a.output_shape != (1,) and loss == "cross_entropy":
+        return [SpecError(path, "sigmoid on several classes with cross_entropy: probabilities would not sum to 1",
+                          act, "use 'softmax' on the output layer",
+                          [Fix("use 'softmax'", [{"op": "set", "path": path, "value": "softmax"}])])]
+    if t.task == "classification" and act not in ("softmax", "sigmoid", "log_softmax", "linear") and \
+            act in ACTIVATIONS and a.output_shape and a.output_shape[0] > 1:
+        return [SpecError(path, f"{act} on the output layer cannot give class probabilities", act,
+                          "use 'softmax' on the output layer",
+                          [Fix("use 'softmax'", [{"op": "set", "path": path, "value": "softmax"}])])]
+    return []

@@ -1,0 +1,153 @@
+"""The project spec: pydantic models of data, model and training. A project is one JSON file.
+
+>>> p = Project.model_validate({"name": "xor", "task": "classification",
+...     "data": {"source": "xor"}, "model": {"layers": [{"type": "dense", "units": 2}]}})
+>>> p.training.optimizer, p.data.validation_split
+('adam', 0.2)
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import catalog
+from .errors import SpecError
+
+SPEC_VERSION = 2
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class DataSpec(_Strict):
+    source: str = Field(description="Name of a built-in dataset or own-data source (csv, images, npy…).")
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the source.")
+    validation_split: float = Field(0.2, ge=0.0, lt=1.0, description="Share of samples held out for validation.")
+    test_split: float = Field(0.0, ge=0.0, lt=1.0, description="Share of samples held out for the final test.")
+    seed: int = Field(0, description="Seed of the split and of generated data.")
+    input_shape: list[int] | None = Field(None, description="Shape of one sample (filled from the data).")
+    classes: list[str] | None = Field(None, description="Class names (filled from the data).")
+    outputs: int | None = Field(None, ge=1, description="Number of regression targets (filled from the data).")
+    preprocessing: dict[str, Any] = Field(default_factory=dict, description="Preprocessing options.")
+    augmentation: dict[str, Any] = Field(default_factory=dict, description="Augmentation name → parameters.")
+
+
+class ModelSpec(_Strict):
+    layers: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="Ordered layers; each has a 'type' and its parameters.")
+
+    @field_validator("layers")
+    @classmethod
+    def _each_has_type(cls, layers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for i, layer in enumerate(layers):
+            if "type" not in layer:
+                raise ValueError(f"layer {i} has no 'type'")
+        return layers
+
+
+class ScheduleSpec(_Strict):
+    type: str = Field("constant", description="Learning-rate schedule name.")
+    step_size: int = Field(10, ge=1, description="step: epochs between reductions.")
+    gamma: float = Field(0.5, gt=0.0, le=1.0, description="step/reduce_on_plateau: factor per reduction.")
+    patience: int = Field(3, ge=0, description="reduce_on_plateau: epochs without improvement.")
+    warmup_epochs: int = Field(1, ge=0, description="warmup: epochs to rise to the full rate.")
+    min_lr: float = Field(0.0, ge=0.0, description="Lowest rate a schedule may reach.")
+
+
+class EarlyStoppingSpec(_Strict):
+    monitor: str = Field("val_loss", description="Metric to watch, e.g. val_loss or val_accuracy.")
+    patience: int = Field(5, ge=1, description="Epochs without improvement before stopping.")
+    min_delta: float = Field(0.0, ge=0.0, description="Smallest change that counts as improvement.")
+    restore_best: bool = Field(True, description="Keep the weights of the best epoch.")
+
+
+class TrainingSpec(_Strict):
+    optimizer: str = Field("adam", description="Optimizer name.")
+    learning_rate: float = Field(0.001, gt=0.0, le=10.0, description="Step size of the optimizer.")
+    momentum: float = Field(0.0, ge=0.0, lt=1.0, description="sgd/rmsprop momentum.")
+    nesterov: bool = Field(False, description="sgd: Nesterov momentum.")
+    weight_decay: float = Field(0.0, ge=0.0, description="L2 weight decay of the optimizer.")
+    loss: str | None = Field(None, description="Loss name; empty picks the task's default.")
+    metrics: list[str] | None = Field(None, description="Metric names; empty picks the task's defaults.")
+    epochs: int = Field(20, ge=1, le=100000, description="Passes over the training data.")
+    batch_size: int = Field(32, ge=1, le=65536, description="Samples per step.")
+    seed: int = Field(0, description="Seed of weight initialisation and shuffling.")
+    schedule: ScheduleSpec = Field(default_factory=ScheduleSpec)
+    early_stopping: EarlyStoppingSpec | None = None
+    gradient_clip: float | None = Field(None, gt=0.0, description="Clip the gradient norm to this value.")
+    class_weights: Literal["balanced"] | dict[str, float] | None = Field(
+        None, description="'balanced' or class name → weight.")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Where to train.")
+
+
+class Project(_Strict):
+    version: int = Field(SPEC_VERSION, description="Spec format version.")
+    name: str = Field("untitled", min_length=1, max_length=200)
+    description: str = ""
+    task: Literal["classification", "regression"] = "classification"
+    data: DataSpec
+    model: ModelSpec = Field(default_factory=ModelSpec)
+    training: TrainingSpec = Field(default_factory=TrainingSpec)
+
+    @property
+    def loss(self) -> str:
+        """The loss in effect (the task's default when none is set)."""
+        return self.training.loss or catalog.DEFAULT_LOSS[self.task]
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metrics in effect."""
+        return list(self.training.metrics or catalog.DEFAULT_METRICS[self.task])
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The JSON document (defaults included, None values dropped where optional)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def parse_project(doc: Any) -> Project:
+    """Validate a JSON document (after upgrading) into a Project, or raise a SpecError."""
+    from .upgrade import upgrade
+    if not isinstance(doc, dict):
+        raise SpecError("", "a project must be a JSON object", type(doc).__name__,
+                        'start from {"name": ..., "data": {...}, "model": {...}}')
+    doc = upgrade(doc)
+    try:
+        return Project.model_validate(doc)
+    except ValidationError as exc:
+        raise from_pydantic(exc) from None
+
+
+def from_pydantic(exc: ValidationError) -> SpecError:
+    """The first pydantic error as a four-part SpecError."""
+    err = exc.errors()[0]
+    path = ""
+    for part in err["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    typ = err["type"]
+    received = err.get("input")
+    if typ == "extra_forbidden":
+        return SpecError(path, "is not a known setting", received,
+                         "remove it; see `layerlab schema` for the valid settings",
+                         fixes=[_remove(path)])
+    if typ == "missing":
+        return SpecError(path, "is required but missing", hint="add it; see `layerlab schema`")
+    msg = err["msg"].replace("Value error, ", "")
+    return SpecError(path, msg[0].lower() + msg[1:], received, _hint_for(err))
+
+
+def _remove(path: str):
+    from .errors import Fix
+    return Fix(f"remove {path}", [{"op": "remove", "path": path}])
+
+
+def _hint_for(err: dict[str, Any]) -> str:
+    ctx = err.get("ctx") or {}
+    if "ge" in ctx or "gt" in ctx:
+        return f"use a value {'≥' if 'ge' in ctx else '>'} {ctx.get('ge', ctx.get('gt'))}"
+    if "le" in ctx or "lt" in ctx:
+        return f"use a value {'≤' if 'le' in ctx else '<'} {ctx.get('le', ctx.get('lt'))}"
+    if "expected" in ctx:
+        return f"use one of {ctx['expected']}"
+    return "see `layerlab schema` for what this setting accepts"

@@ -1,0 +1,209 @@
+"""One declaration per parameter: type, default, range or choices, description, expert flag.
+
+Layers, data sources, augmentations and training options declare their parameters with
+`Param`; forms in the studio, CLI flags, the JSON Schema and validation all come from it.
+
+>>> p = Param("units", "int", 32, "Number of neurons.", min=1)
+>>> p.coerce(10, "model.layers[0].units")
+10
+>>> p.coerce(0, "model.layers[0].units")
+Traceback (most recent call last):
+...
+layerlab.spec.errors.SpecError: model.layers[0].units: must be at least 1. Received: 0. Fix: use a whole number of 1 or more, e.g. 32
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .errors import SpecError
+
+KINDS = ("int", "float", "bool", "str", "choice", "ints", "int_or_ints", "floats", "dict")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter. `kind` is one of KINDS; `length` bounds tuples for 'ints'."""
+
+    name: str
+    kind: str
+    default: Any
+    description: str
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[Any, ...] | None = None
+    expert: bool = False
+    nullable: bool = False
+    length: int | None = None
+    description_de: str = ""
+    suggested: tuple[Any, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown param kind {self.kind!r}")
+
+    # -- validation --------------------------------------------------------------------
+    def coerce(self, value: Any, path: str) -> Any:
+        """Return the value converted to this parameter's type, or raise a SpecError."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise SpecError(path, "must not be empty", None, f"set it, e.g. {self.default!r}")
+        k = self.kind
+        if k == "int":
+            return self._bounded(self._int(value, path), path)
+        if k == "float":
+            return self._bounded(self._float(value, path), path)
+        if k == "bool":
+            if isinstance(value, bool):
+                return value
+            if value in (0, 1, "true", "false"):
+                return value in (1, "true")
+            raise SpecError(path, "must be true or false", value, "use true or false")
+        if k == "str":
+            if not isinstance(value, str):
+                raise SpecError(path, "must be text", value, f"use e.g. {self.default!r}")
+            return value
+        if k == "choice":
+            if value in (self.choices or ()):
+                return value
+            raise SpecError(path, f"is not one of the allowed values", value,
+                            suggest_fix(str(value), [str(c) for c in self.choices or ()]))
+        if k in ("ints", "int_or_ints", "floats"):
+            return self._seq(value, path)
+        if k == "dict":
+            if not isinstance(value, dict):
+                raise SpecError(path, "must be an object of names and values", value, "use {} or e.g. {\"a\": 1}")
+            return value
+        raise AssertionError(k)
+
+    def _int(self, value: Any, path: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+            raise SpecError(path, "must be a whole number", value, f"use e.g. {self.default}")
+        return int(value)
+
+    def _float(self, value: Any, path: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            try:
+                return float(value)  # "0.01" typed into a form
+            except (TypeError, ValueError):
+                raise SpecError(path, "must be a number", value, f"use e.g. {self.default}") from None
+        if value != value:
+            raise SpecError(path, "must be a number, not NaN", value, f"use e.g. {self.default}")
+        return float(value)
+
+    def _bounded(self, v: Any, path: str) -> Any:
+        what = "a whole number" if self.kind == "int" else "a number"
+        if self.min is not None and v < self.min:
+            raise SpecError(path, f"must be at least {_fmt(self.min)}", v,
+                            f"use {what} of {_fmt(self.min)} or more, e.g. {self.default}")
+        if self.max is not None and v > self.max:
+            raise SpecError(path, f"must be at most {_fmt(self.max)}", v,
+                            f"use {what} of {_fmt(self.max)} or less, e.g. {self.default}")
+        return v
+
+    def _seq(self, value: Any, path: str) -> Any:
+        item_kind = "float" if self.kind == "floats" else "int"
+        item = Param(self.name, item_kind, self.default, self.description, min=self.min, max=self.max)
+        if self.kind == "int_or_ints" and not isinstance(value, (list, tuple)):
+            return item.coerce(value, path)
+        if not isinstance(value, (list, tuple)):
+            raise SpecError(path, "must be a list of numbers", value, f"use e.g. {list(self._example())}")
+        if self.length is not None and len(value) != self.length:
+            raise SpecError(path, f"must have {self.length} numbers", value,
+                            f"use e.g. {list(self._example())}")
+        return tuple(item.coerce(v, f"{path}[{i}]") for i, v in enumerate(value))
+
+    def _example(self) -> Iterable[Any]:
+        d = self.default
+        return d if isinstance(d, (list, tuple)) else [d] * (self.length or 2)
+
+    # -- description -------------------------------------------------------------------
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema fragment of this parameter."""
+        base: dict[str, Any]
+        if self.kind in ("int", "float"):
+            base = {"type": "integer" if self.kind == "int" else "number"}
+            if self.min is not None:
+                base["minimum"] = self.min
+            if self.max is not None:
+                base["maximum"] = self.max
+        elif self.kind == "bool":
+            base = {"type": "boolean"}
+        elif self.kind == "str":
+            base = {"type": "string"}
+        elif self.kind == "choice":
+            base = {"enum": list(self.choices or ())}
+        elif self.kind == "dict":
+            base = {"type": "object"}
+        else:
+            item = {"type": "number" if self.kind == "floats" else "integer"}
+            arr: dict[str, Any] = {"type": "array", "items": item}
+            if self.length:
+                arr.update(minItems=self.length, maxItems=self.length)
+            base = {"anyOf": [item, arr]} if self.kind == "int_or_ints" else arr
+        if self.nullable:
+            base = {"anyOf": [base, {"type": "null"}]}
+        default = list(self.default) if isinstance(self.default, tuple) else self.default
+        return {**base, "default": default, "description": self.description}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything a form needs to render this parameter."""
+        d = {
+            "name": self.name, "kind": self.kind, "description": self.description,
+            "description_de": self.description_de or self.description,
+            "default": list(self.default) if isinstance(self.default, tuple) else self.default,
+            "min": self.min, "max": self.max, "expert": self.expert, "nullable": self.nullable,
+            "choices": list(self.choices) if self.choices else None, "length": self.length,
+        }
+        return d
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def suggest_fix(received: str, valid: list[str]) -> str:
+    """'use one of: a, b, c' with the closest name first when there is one."""
+    close = difflib.get_close_matches(received, valid, n=1, cutoff=0.5)
+    listing = ", ".join(valid)
+    if close:
+        return f"did you mean {close[0]!r}? Valid values: {listing}"
+    return f"use one of: {listing}"
+
+
+def closest(received: str, valid: Iterable[str]) -> str | None:
+    """The closest valid name, or None."""
+    m = difflib.get_close_matches(received, list(valid), n=1, cutoff=0.5)
+    return m[0] if m else None
+
+
+def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
+                   what: str, ignore: Iterable[str] = ()) -> dict[str, Any]:
+    """Validate given values against declarations, fill defaults, reject unknown names."""
+    declared = list(declared)
+    names = {p.name for p in declared}
+    skip = set(ignore)
+    for key in given:
+        if key not in names and key not in skip:
+            close = closest(key, names)
+            hint = f"did you mean {close!r}?" if close else ""
+            valid = ", ".join(sorted(names)) or "(none)"
+            raise SpecError(f"{path}.{key}" if path else key, f"is not a parameter of {what}", given[key],
+                            f"{hint} Valid parameters: {valid}".strip(),
+                            fixes=_rename_fix(path, key, close, given[key]))
+    out: dict[str, Any] = {}
+    for p in declared:
+        sub = f"{path}.{p.name}" if path else p.name
+        out[p.name] = p.coerce(given[p.name], sub) if p.name in given else p.default
+    return out
+
+
+def _rename_fix(path: str, key: str, close: str | None, value: Any):
+    from .errors import Fix
+    prefix = f"{path}." if path else ""
+    edits = [{"op": "remove", "path": f"{prefix}{key}"}]
+    if close:
+        return [Fix(f"rename {key!r} to {close!r}", edits + [{"op": "set", "path": f"{prefix}{close}", "value": value}])]
+    return [Fix(f"remove {key!r}", edits)]

@@ -1,0 +1,56 @@
+"""Upgrade old project files step by step to the current version; never reject them silently.
+
+Version 1 (the first sketch) kept `epochs`/`batch_size` and friends at the top of
+`training` as now, but named the schedule `lr_schedule` (a string) and the loss
+`categorical_crossentropy`-style Keras names. Each step is a small registered function.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+from .errors import SpecError
+
+_STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+KERAS_LOSSES = {
+    "categorical_crossentropy": "cross_entropy", "sparse_categorical_crossentropy": "cross_entropy",
+    "binary_crossentropy": "binary_cross_entropy", "mean_squared_error": "mse",
+    "mean_absolute_error": "mae", "kullback_leibler_divergence": "kl_divergence",
+    "kld": "kl_divergence", "cosine_proximity": "cosine_similarity", "logcosh": "log_cosh",
+}
+
+
+def step(from_version: int):
+    """Register the function that upgrades from_version to from_version + 1."""
+    def deco(fn):
+        _STEPS[from_version] = fn
+        return fn
+    return deco
+
+
+@step(1)
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    tr = doc.get("training", {})
+    if isinstance(tr.get("lr_schedule"), str):
+        tr["schedule"] = {"type": tr.pop("lr_schedule")}
+    if isinstance(tr.get("loss"), str):
+        tr["loss"] = KERAS_LOSSES.get(tr["loss"], tr["loss"])
+    doc["version"] = 2
+    return doc
+
+
+def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
+    """A copy of doc at the current version (doc itself is not changed)."""
+    from .models import SPEC_VERSION
+    doc = copy.deepcopy(doc)
+    v = doc.get("version", 1)
+    if not isinstance(v, int) or v < 1:
+        raise SpecError("version", "must be a whole number of 1 or more", v, f"use {SPEC_VERSION}")
+    if v > SPEC_VERSION:
+        raise SpecError("version", f"is newer than this LayerLab understands (up to {SPEC_VERSION})", v,
+                        "update LayerLab (pip install -U layerlab)")
+    while v < SPEC_VERSION:
+        doc = _STEPS[v](doc)
+        v = doc["version"]
+    return doc

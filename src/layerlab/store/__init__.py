@@ -1,0 +1,1 @@
+"""The workspace on disk (atomic writes) and the run registry (SQLite)."""
