@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .data.base import DataInfo, get_source
+from .data.facade import DataFacade
+from .engine.facade import EngineFacade
+from .export.facade import ExportFacade
+from .inspect.facade import InspectFacade
 from .spec.check import Analysis, Target, analyze
 from .spec.errors import Fix, SpecError
 from .spec.fixes import apply_fix
@@ -26,7 +30,7 @@ from .store import atomic
 PROJECT_FILE = "project.json"
 
 
-class Project:
+class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
     """A project folder: project.json (the spec), data/ (own files) and runs/.
 
     `doc` is the JSON document and the single source of truth; `spec` is its validated form.

@@ -1,0 +1,6 @@
+"""The inspect part of the facade: methods that `layerlab.api.Project` gains from this package."""
+from __future__ import annotations
+
+
+class InspectFacade:
+    """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
