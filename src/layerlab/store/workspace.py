@@ -1,0 +1,115 @@
+"""The workspace: a folder of project folders (LAYERLAB_HOME, default ~/.layerlab/projects).
+
+Saves are atomic and guarded by a revision (a hash of the file's bytes): a writer that
+loaded revision R may save only while the file is still at R, so two browser tabs never
+silently overwrite each other.
+
+>>> import tempfile, os
+>>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+>>> p = create("my xor", example="xor"); p.dir.name
+'my-xor'
+>>> rev = revision(p.dir); doc = dict(p.doc, name="renamed")
+>>> new_rev = save_doc(p.dir, doc, rev); new_rev != rev
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..spec.errors import SpecError
+from . import atomic
+
+PROJECT_FILE = "project.json"
+_lock = threading.Lock()
+
+
+class StaleWriteError(SpecError):
+    """The project changed on disk since the writer loaded it."""
+
+    def __init__(self, folder: Path):
+        super().__init__("", f"project {folder.name!r} was changed elsewhere (another tab or window) since you "
+                             "opened it", hint="reload the project to see the latest version, then redo your edit")
+
+
+def home() -> Path:
+    """The workspace folder (created on first use)."""
+    env = os.environ.get("LAYERLAB_HOME")
+    root = Path(env).expanduser() if env else Path.home() / ".layerlab" / "projects"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def slug(name: str) -> str:
+    """A safe folder name for a project name: letters, digits, '-', '_' only."""
+    s = re.sub(r"[^A-Za-z0-9_-]+", "-", name.strip()).strip("-_").lower()[:64]
+    return s or "project"
+
+
+def project_dir(name: str) -> Path:
+    """The folder of a project in the workspace; refuses names that would leave it."""
+    if not name or name != slug(name):
+        raise SpecError("project", "is not a valid project id", name,
+                        "use only lower-case letters, digits, '-' and '_'")
+    return home() / name
+
+
+def list_projects() -> list[dict[str, Any]]:
+    """Every project in the workspace with its name, task and last change, newest first."""
+    out = []
+    for d in home().iterdir():
+        f = d / PROJECT_FILE
+        if not f.is_file():
+            continue
+        try:
+            doc = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            doc = {}
+        out.append({"id": d.name, "name": doc.get("name", d.name), "task": doc.get("task", ""),
+                    "source": (doc.get("data") or {}).get("source", ""), "modified": f.stat().st_mtime})
+    return sorted(out, key=lambda r: r["modified"], reverse=True)
+
+
+def unique_id(name: str) -> str:
+    """A project id based on name that is not taken yet."""
+    base = slug(name)
+    candidate, n = base, 2
+    while (home() / candidate).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def create(name: str, example: str | None = None, doc: dict[str, Any] | None = None):
+    """A new project in the workspace from an example or a document; returns the api.Project."""
+    from .. import api
+    if doc is None:
+        doc = api.example(example or "digits")
+    doc = dict(doc, name=name)
+    with _lock:
+        folder = home() / unique_id(name)
+        return api.new(folder, doc=doc)
+
+
+def revision(folder: str | Path) -> str:
+    """The revision of a project's file: a short hash of its bytes ('' when missing)."""
+    f = Path(folder) / PROJECT_FILE
+    try:
+        return hashlib.sha256(f.read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        return ""
+
+
+def save_doc(folder: str | Path, doc: dict[str, Any], base_revision: str | None) -> str:
+    """Atomically save doc if the file is still at base_revision (None skips the check); new revision."""
+    folder = Path(folder)
+    data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    with _lock:
+        if base_revision is not None and revision(folder) != base_revision:
+            raise StaleWriteError(folder)
+        atomic.write_bytes(folder / PROJECT_FILE, data)
+    return hashlib.sha256(data).hexdigest()[:16]
