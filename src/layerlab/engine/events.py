@@ -1,0 +1,172 @@
+"""Typed, past-tense events of a training run. The CLI, the studio and the run store consume
+them; the engine imports none of those.
+
+Every event carries `run_id` and `time` (seconds since the epoch) and serialises with
+`to_dict()` to plain JSON types, with its class name under "event". Epochs and batches
+are counted from 1 as users count them.
+
+Order within one run::
+
+    RunStarted → (BatchEnded* → EpochEnded → CheckpointSaved{1,2})* →
+        RunFinished | RunStopped | RunFailed
+
+RunPaused / RunResumed may appear between batches. BatchEnded is rate-limited to at most
+`BATCH_EVENTS_PER_S` per second (the last batch of an epoch is always reported), so a
+consumer can redraw on every event.
+
+>>> e = EpochEnded(run_id="r1", epoch=1, epochs=5, train={"loss": 0.5}, val={"loss": 0.6},
+...                learning_rate=0.01, samples_per_s=1000.0, eta_s=4.0, elapsed_s=1.0)
+>>> e.to_dict()["event"], e.metrics["val_loss"]
+('EpochEnded', 0.6)
+>>> event_from_dict(e.to_dict()) == e
+True
+"""
+from __future__ import annotations
+
+import dataclasses
+import time as _time
+from dataclasses import dataclass, field
+from typing import Any
+
+BATCH_EVENTS_PER_S = 10
+
+
+def _now() -> float:
+    return _time.time()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every run event."""
+
+    run_id: str
+    time: float = field(default_factory=_now)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with the event's class name under 'event'."""
+        return {"event": self.name, **dataclasses.asdict(self)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunStarted(Event):
+    """A run began (or a finished run was continued; then start_epoch > 0)."""
+
+    project: str
+    epochs: int                 # the epoch number the run will end at (inclusive)
+    n_train: int
+    n_val: int
+    start_epoch: int = 0        # epochs already done before this run segment
+    device: str = "cpu"
+    params: int = 0             # trainable parameters
+    continued_from: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchEnded(Event):
+    """A training step finished (rate-limited)."""
+
+    epoch: int
+    batch: int
+    batches: int                # batches per epoch
+    loss: float
+    samples_per_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class EpochEnded(Event):
+    """An epoch finished: train and validation metrics (val is {} without a validation split)."""
+
+    epoch: int
+    epochs: int
+    train: dict[str, float]
+    val: dict[str, float]
+    learning_rate: float
+    samples_per_s: float
+    eta_s: float
+    elapsed_s: float
+    best: bool = False          # this epoch is the best so far on the monitored metric
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Flat metrics as in history.json: loss, accuracy, val_loss, val_accuracy, ..."""
+        return {**self.train, **{f"val_{k}": v for k, v in self.val.items()}}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckpointSaved(Event):
+    """Weights were written: kind 'last' after every epoch, 'best' when the epoch is the best."""
+
+    epoch: int
+    kind: str
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunPaused(Event):
+    """The run is waiting between batches until resumed (or stopped)."""
+
+    epoch: int
+    batch: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunResumed(Event):
+    """A paused run goes on."""
+
+    epoch: int
+    batch: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFinished(Event):
+    """All epochs ran (or early stopping ended the run); final holds the flat metrics kept."""
+
+    final: dict[str, float]
+    epochs_done: int
+    elapsed_s: float
+    best_epoch: int | None = None
+    early_stopped: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunStopped(Event):
+    """The user stopped the run; the last finished epoch was saved and can be continued."""
+
+    final: dict[str, float]
+    epochs_done: int
+    elapsed_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFailed(Event):
+    """The run could not go on. `message` is plain words for people; `detail` is technical.
+
+    kind: 'nan' (loss became NaN/inf), 'shape' (a layer got data of the wrong shape),
+    'data', 'out_of_memory', 'spec' (the project is invalid) or 'error'. `path` names the
+    spec location when known, e.g. model.layers[3].
+    """
+
+    message: str
+    detail: str = ""
+    kind: str = "error"
+    epoch: int | None = None
+    batch: int | None = None
+    path: str | None = None
+    hint: str = ""
+
+
+TERMINAL = (RunFinished, RunStopped, RunFailed)
+EVENTS: dict[str, type[Event]] = {c.__name__: c for c in (
+    RunStarted, BatchEnded, EpochEnded, CheckpointSaved, RunPaused, RunResumed, RunFinished, RunStopped,
+    RunFailed)}
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    """Rebuild an event from its to_dict() form (e.g. after a trip through JSON)."""
+    d = dict(d)
+    cls = EVENTS[d.pop("event")]
+    return cls(**d)
