@@ -1,0 +1,332 @@
+"""Access control for the studio: token, Host and Origin checks, security headers.
+
+One pure ASGI middleware wraps the whole app, so it covers pages, the /api routes, uploads,
+downloads, static assets and NiceGUI's socket.io (both its websocket and its long-polling
+transport) alike. The model is Jupyter's: a random token printed with the URL; the browser
+shows it once (``?token=...``) and from then on carries an HttpOnly, SameSite=Strict cookie;
+scripts send ``Authorization: Bearer TOKEN`` or ``X-LayerLab-Token: TOKEN``.
+
+    from fastapi import FastAPI
+    from layerlab.server.security import install, new_token
+    app = FastAPI()
+    install(app, token=new_token(), host="127.0.0.1", port=8080)
+
+Checks, in order, on every HTTP request and websocket handshake:
+1. Host header: a known name (localhost, 127.0.0.1, [::1], the bound host, configured names,
+   or an IP literal when bound to all interfaces). A DNS-rebinding page reaches us under its
+   own domain name and is refused here, even with --no-auth.
+2. Origin: websockets and state-changing requests (POST, PUT, PATCH, DELETE) from a browser
+   must come from this very origin; cross-site requests are refused.
+3. Token: constant-time comparison (hmac.compare_digest), unless --no-auth.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import importlib.util
+import ipaddress
+import json
+import os
+import secrets
+import socket
+import sys
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from typing import Any, Awaitable, Callable, Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOKEN_ENV = "LAYERLAB_TOKEN"
+ALLOWED_HOSTS_ENV = "LAYERLAB_ALLOWED_HOSTS"
+
+
+def new_token() -> str:
+    """A fresh random token (LAYERLAB_TOKEN wins when set, so a teacher can keep one per course)."""
+    return os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+
+
+def _host_only(netloc: str) -> str:
+    """'Example.org:8080' -> 'example.org'; '[::1]:80' -> '::1'."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        return netloc[1:netloc.find("]")] if "]" in netloc else netloc
+    if netloc.count(":") == 1:
+        return netloc.split(":", 1)[0]
+    return netloc
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+@dataclass
+class SecurityConfig:
+    """What the middleware enforces; built by `install` from the command line's options."""
+
+    token: str
+    host: str = "127.0.0.1"
+    port: int = 8080
+    no_auth: bool = False
+    extra_hosts: tuple[str, ...] = ()
+    allowed_hosts: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.no_auth and not self.token:
+            raise ValueError("a token is required unless no_auth=True")
+        names = set(LOCAL_HOSTS) | {h.strip().lower() for h in self.extra_hosts if h.strip()}
+        env = os.environ.get(ALLOWED_HOSTS_ENV, "")
+        names |= {h.strip().lower() for h in env.split(",") if h.strip()}
+        bound = self.host.strip("[]").lower()
+        if bound not in WILDCARD_HOSTS:
+            names.add(bound)
+        else:
+            # On a school server pupils type the machine's name or address.
+            for n in {socket.gethostname(), socket.getfqdn()}:
+                if n:
+                    names.add(n.lower())
+        self.allowed_hosts = frozenset(names)
+
+    @property
+    def wildcard(self) -> bool:
+        return self.host.strip("[]").lower() in WILDCARD_HOSTS
+
+    @property
+    def cookie_name(self) -> str:
+        # Cookies ignore ports: two studios on one machine must not overwrite each other's.
+        return f"layerlab_token_{self.port}"
+
+    def cookie_value(self) -> str:
+        """What the cookie holds: derived from the token, so the cookie is not the token itself."""
+        return hmac.new(self.token.encode(), b"layerlab-cookie", hashlib.sha256).hexdigest()
+
+    def host_allowed(self, host_header: str) -> bool:
+        host = _host_only(host_header)
+        if not host:
+            return False
+        if host in self.allowed_hosts:
+            return True
+        # IP literals cannot be DNS-rebound; when serving a class on all interfaces, pupils use them.
+        return self.wildcard and _is_ip(host)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for k, v in scope.get("headers") or []:
+        key = k.decode("latin-1").lower()
+        # Duplicate headers: keep the first (a second Host header is an attack, not a feature).
+        out.setdefault(key, v.decode("latin-1"))
+    return out
+
+
+def _eq(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))
+
+
+class SecurityMiddleware:
+    """Pure ASGI middleware enforcing `SecurityConfig` on HTTP and websocket scopes."""
+
+    def __init__(self, app: ASGIApp, config: SecurityConfig):
+        self.app = app
+        self.config = config
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope.get("type")
+        if kind not in ("http", "websocket"):
+            await self.app(scope, receive, send)  # lifespan
+            return
+        headers = _headers(scope)
+        is_ws = kind == "websocket"
+        method = "GET" if is_ws else scope.get("method", "GET").upper()
+
+        if not self.config.host_allowed(headers.get("host", "")):
+            await self._deny(scope, send, 400, "host_not_allowed",
+                             f"this server does not answer to the host name {_host_only(headers.get('host', ''))!r}",
+                             f"open it as http://localhost:{self.config.port}/ or add the name to "
+                             f"{ALLOWED_HOSTS_ENV} (comma-separated) when starting it", headers)
+            return
+        if (is_ws or method not in SAFE_METHODS) and not self._origin_ok(headers):
+            await self._deny(scope, send, 403, "cross_origin",
+                             "cross-site request refused", "use the studio from its own page", headers)
+            return
+
+        query = scope.get("query_string", b"").decode("latin-1")
+        via_query = False
+        if not self.config.no_auth:
+            ok, via_query = self._authenticated(headers, query)
+            if not ok:
+                await self._deny(scope, send, 401, "token_required",
+                                 "this LayerLab server needs its access token",
+                                 "open the link with ?token=... that `layerlab studio` printed, or send the header "
+                                 "'Authorization: Bearer TOKEN'", headers)
+                return
+
+        if not is_ws and via_query and method == "GET" and _is_navigation(headers):
+            await self._set_cookie_and_reload(scope, send, query)
+            return
+        if is_ws:
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, self._with_headers(send, headers))
+
+    # -- checks ------------------------------------------------------------------------------
+    def _origin_ok(self, headers: dict[str, str]) -> bool:
+        origin = headers.get("origin")
+        if origin is None:
+            # No Origin: not a modern browser's cross-site request (curl, scripts, same-origin GET).
+            return headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+        if origin == "null":
+            return False
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return False
+        # Same origin: the page's scheme://host:port is exactly what the request was sent to.
+        return parts.netloc.lower() == headers.get("host", "").lower() and self.config.host_allowed(parts.netloc)
+
+    def _authenticated(self, headers: dict[str, str], query: str) -> tuple[bool, bool]:
+        """(authenticated, via the ?token= query parameter)."""
+        token = self.config.token
+        auth = headers.get("authorization", "")
+        if auth[:7].lower() == "bearer " and _eq(auth[7:].strip(), token):
+            return True, False
+        if "x-layerlab-token" in headers and _eq(headers["x-layerlab-token"].strip(), token):
+            return True, False
+        if "cookie" in headers:
+            cookie = SimpleCookie()
+            try:
+                cookie.load(headers["cookie"])
+            except Exception:  # a malformed cookie header is someone else's problem, not a crash
+                cookie = SimpleCookie()
+            morsel = cookie.get(self.config.cookie_name)
+            if morsel is not None and _eq(morsel.value, self.config.cookie_value()):
+                return True, False
+        for k, v in parse_qsl(query, keep_blank_values=True):
+            if k == "token":
+                return _eq(v, token), True
+        return False, False
+
+    # -- responses ---------------------------------------------------------------------------
+    def _with_headers(self, send: Send, req_headers: dict[str, str]) -> Send:
+        extra = security_headers(req_headers.get("host", ""))
+
+        async def wrapped(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message = dict(message, headers=list(message.get("headers", [])) +
+                               [(k, v) for k, v in extra if k not in have])
+            await send(message)
+        return wrapped
+
+    async def _set_cookie_and_reload(self, scope: Scope, send: Send, query: str) -> None:
+        """Store the token in a cookie and reload the page without it in the address bar.
+
+        A meta refresh rather than a 302: the reload is then a same-site navigation, so the
+        SameSite=Strict cookie is sent even when the first link was clicked on another site."""
+        rest = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"])
+        target = (scope.get("root_path", "") + scope.get("path", "/")) + (f"?{rest}" if rest else "")
+        cookie = (f"{self.config.cookie_name}={self.config.cookie_value()}; Path=/; HttpOnly; SameSite=Strict"
+                  + ("; Secure" if scope.get("scheme") in ("https", "wss") else ""))
+        esc = html.escape(target, quote=True)
+        body = (f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={esc}">'
+                f'<title>LayerLab</title><p>Signed in. <a href="{esc}">Continue</a></p>').encode()
+        host = _headers(scope).get("host", "")
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"set-cookie", cookie.encode("latin-1")),
+                                (b"cache-control", b"no-store")] + security_headers(host)})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _deny(self, scope: Scope, send: Send, status: int, code: str, message: str, hint: str,
+                    headers: dict[str, str]) -> None:
+        if scope["type"] == "websocket":
+            # Closing before accepting makes the server answer the handshake with HTTP 403.
+            await send({"type": "websocket.close", "code": 1008, "reason": code})
+            return
+        if _is_navigation(headers) and status == 401:
+            body = _login_page(message, hint).encode()
+            ctype = b"text/html; charset=utf-8"
+        else:
+            body = json.dumps({"error": {"path": "", "message": message, "received": None, "hint": hint,
+                                         "fixes": [], "code": code}}).encode()
+            ctype = b"application/json"
+        extra = [(b"www-authenticate", b'Bearer realm="layerlab"')] if status == 401 else []
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
+                                (b"cache-control", b"no-store")] + extra + security_headers(headers.get("host", ""))})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _is_navigation(headers: dict[str, str]) -> bool:
+    if headers.get("sec-fetch-mode") == "navigate":
+        return True
+    return "text/html" in headers.get("accept", "")
+
+
+def _login_page(message: str, hint: str) -> str:
+    return ('<!doctype html><html><head><meta charset="utf-8"><title>LayerLab: token needed</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
+            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
+            '<form method="get"><label>Token <input name="token" type="password" autocomplete="off" autofocus>'
+            '</label> <button type="submit">Open</button></form></body></html>')
+
+
+def content_security_policy(host: str) -> str:
+    """A CSP that NiceGUI pages work under: everything from this origin only.
+
+    NiceGUI needs inline scripts (its page bootstrap) and eval (Vue compiles component
+    templates in the browser), and Tailwind/Quasar inject inline styles; data: and blob:
+    images carry plots, drawn digits and webcam frames. Nothing may come from elsewhere."""
+    h = host.strip() or "localhost"
+    ws = f"ws://{h} wss://{h}"
+    return ("default-src 'self'; "
+            "script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+            "style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob: mediastream:; "
+            f"connect-src 'self' {ws}; worker-src 'self' blob:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def security_headers(host: str) -> list[tuple[bytes, bytes]]:
+    """Headers added to every HTTP response."""
+    return [(b"content-security-policy", content_security_policy(host).encode("latin-1", "replace")),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            # The webcam page needs the camera on this origin; nothing else needs anything.
+            (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=(), usb=()")]
+
+
+def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int = 8080, no_auth: bool = False,
+            allowed_hosts: Iterable[str] = (), with_api: bool = True,
+            warn: Callable[[str], None] | None = None) -> SecurityConfig:
+    """Protect a Starlette/FastAPI app (call before it starts serving); returns the config.
+
+    Also mounts the /api routes (with_api) and marks runs a crash left behind as interrupted."""
+    config = SecurityConfig(token=token or "", host=host, port=port, no_auth=no_auth,
+                            extra_hosts=tuple(allowed_hosts))
+    if no_auth:
+        (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
+                          "project in the workspace. Use it only on a machine nobody else can reach.")
+    if with_api and importlib.util.find_spec("layerlab.server.api") is not None:
+        from . import api
+        api.mount(app)
+    app.add_middleware(SecurityMiddleware, config=config)
+    return config
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
