@@ -1,0 +1,1 @@
+"""Reusable studio widgets: drawing canvas, webcam, charts, probability bars, decision boundary."""

@@ -1,0 +1,62 @@
+"""Pictures that arrive from the browser (data URLs, uploads): decode and validate them.
+
+Uploads and captures are decoded by Pillow before anything is stored, so a file that only
+claims to be an image is rejected with a message that says what to do.
+
+>>> url = to_data_url(__import__("PIL.Image").Image.new("L", (4, 4)))
+>>> decode_data_url(url).size
+(4, 4)
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+from PIL import Image, UnidentifiedImageError
+
+MAX_PIXELS = 4096 * 4096  # a camera frame or photo; more is a mistake or an attack
+
+
+class PictureError(ValueError):
+    """A picture could not be read; the message says why and how to fix it."""
+
+
+def decode_image(data: bytes, name: str = "the file") -> Image.Image:
+    """Decode bytes into a loaded PIL image, or raise PictureError."""
+    if not data:
+        raise PictureError(f"{name} is empty: choose a PNG or JPEG picture")
+    try:
+        img = Image.open(io.BytesIO(data))
+        if img.width * img.height > MAX_PIXELS:
+            raise PictureError(f"{name} is too large ({img.width}×{img.height}): use a picture under 16 megapixels")
+        img.load()
+    except PictureError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise PictureError(f"{name} is not a picture Pillow can read ({exc.__class__.__name__}): "
+                           "upload a PNG, JPEG, BMP, GIF or WebP file") from None
+    return img
+
+
+def decode_data_url(url: str) -> Image.Image:
+    """Decode a 'data:image/...;base64,...' URL (canvas or webcam) into a PIL image."""
+    if not isinstance(url, str) or not url.startswith("data:image/") or ";base64," not in url:
+        raise PictureError("the browser sent no picture: draw or capture again")
+    try:
+        raw = base64.b64decode(url.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError):
+        raise PictureError("the browser sent a damaged picture: draw or capture again") from None
+    return decode_image(raw, "the captured picture")
+
+
+def to_png(img: Image.Image) -> bytes:
+    """PNG bytes of a picture."""
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def to_data_url(img: Image.Image) -> str:
+    """A PNG data URL the browser can show without a request."""
+    return "data:image/png;base64," + base64.b64encode(to_png(img)).decode("ascii")
