@@ -1,0 +1,23 @@
+"""`layerlab studio`: start the browser studio."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .common import app, err_console, friendly
+
+
+@app.command()
+@friendly
+def studio(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for a class server)."),
+           port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
+           workspace: Path = typer.Option(None, "--workspace", help="Folder of your projects (default: LAYERLAB_HOME "
+                                          "or ~/.layerlab/projects)."),
+           no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser tab.")) -> None:
+    """Start the studio in your browser (prints the URL with its access token)."""
+    from ..server import launch
+    if workspace is not None and workspace.exists() and not workspace.is_dir():
+        err_console.print(f"[red]Error:[/red] --workspace {workspace} is a file; give a folder", markup=True)
+        raise typer.Exit(2)
+    launch.run(host=host, port=port, workspace=workspace, open_browser=not no_browser)

@@ -1,0 +1,96 @@
+"""Start the browser studio: NiceGUI on FastAPI, every asset from the installed package.
+
+    layerlab studio [--host 127.0.0.1] [--port 8765] [--workspace DIR] [--no-browser]
+
+Prints the URL with its access token, like Jupyter; the token is random per start unless
+LAYERLAB_TOKEN is set. When the server accepts requests it prints a line starting with
+READY_PREFIX (benchmarks and tests wait for it).
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+READY_PREFIX = "LayerLab studio ready"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def make_token() -> str:
+    """LAYERLAB_TOKEN when set (scripts, tests), else a fresh random token."""
+    return os.environ.get("LAYERLAB_TOKEN") or secrets.token_hex(24)
+
+
+def studio_url(host: str, port: int, token: str, path: str = "/") -> str:
+    """The URL a person opens, with the token (a wildcard host is shown as 127.0.0.1)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}{path}?token={token}"
+
+
+def _state_dir(workspace: Path) -> Path:
+    """Where the studio keeps its cookie secret and per-browser preferences (inside the workspace)."""
+    d = workspace / ".studio"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def storage_secret(state_dir: Path) -> str:
+    """A secret that signs preference cookies; kept on disk so preferences survive a restart."""
+    f = state_dir / "secret"
+    if f.is_file():
+        return f.read_text(encoding="utf-8").strip()
+    value = secrets.token_hex(32)
+    f.write_text(value, encoding="utf-8")
+    f.chmod(0o600)
+    return value
+
+
+def _install_security(app, token: str, host: str, port: int, no_auth: bool) -> bool:
+    """Call layerlab.server.security.install when that module is part of this build."""
+    if importlib.util.find_spec("layerlab.server.security") is None:
+        return False
+    from . import security
+    security.install(app, token=token, host=host, port=port, no_auth=no_auth)
+    return True
+
+
+def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Path | None = None,
+        open_browser: bool = True, no_auth: bool = False) -> None:
+    """Serve the studio until interrupted (blocking)."""
+    if workspace is not None:
+        os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
+    from ..store import workspace as ws
+    home = ws.home()
+    state = _state_dir(home)
+
+    from nicegui import app, ui
+    from nicegui.storage import Storage
+    Storage.path = (state / "browsers").resolve()
+    app.storage = Storage()  # rebuilt so its persistent dicts use the path above, not ./.nicegui
+
+    from ..ui.app import STATIC, setup
+    setup()
+    token = make_token()
+    secured = _install_security(app, token, host, port, no_auth)
+    url = studio_url(host, port, token)
+
+    def ready() -> None:
+        print(f"{READY_PREFIX}: {url}", flush=True)
+        print(f"  workspace: {home}", flush=True)
+        if not secured:
+            print("  warning: layerlab.server.security is missing in this build; the token is not checked",
+                  file=sys.stderr, flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    app.on_startup(ready)
+    ui.run(host=host, port=port, title="LayerLab", reload=False, show=False, show_welcome_message=False,
+           storage_secret=storage_secret(state), favicon=STATIC / "favicon.svg", language="en-US",
+           uvicorn_logging_level="warning", reconnect_timeout=10.0)

@@ -1,0 +1,33 @@
+"""Assemble the studio: static assets from the package and every page in layerlab.ui.pages.
+
+Each module in `layerlab/ui/pages/` registers its routes with `@ui.page` when it is
+imported. `setup()` (re)loads them, because NiceGUI's test harness clears the routes
+between tests; calling it twice in one process is therefore safe.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+from nicegui import app
+
+STATIC = Path(__file__).parent / "static"
+STATIC_URL = "/layerlab-static"
+
+
+def page_modules() -> list[str]:
+    """Dotted names of every page module, in a stable order."""
+    from . import pages
+    return [f"{pages.__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(pages.__path__), key=lambda m: m.name)]
+
+
+def setup() -> None:
+    """Serve the bundled assets and register every page (idempotent)."""
+    app.add_static_files(STATIC_URL, STATIC)
+    for name in page_modules():
+        if name in sys.modules:
+            importlib.reload(sys.modules[name])  # re-run its @ui.page decorators
+        else:
+            importlib.import_module(name)

@@ -1,0 +1,200 @@
+"""The frame around every studio page: header, navigation, language, dark mode, beginner/expert.
+
+    @ui.page("/p/{project_id}/train")
+    def train_page(project_id: str):
+        with frame(project_id, "train") as session:   # session: layerlab.ui.state.Session
+            ui.label(tr("train.title"))
+
+Preferences (language, dark mode, expert mode) live per browser in app.storage.user. A
+change of language or mode reloads the page, so every string and form is rebuilt from them.
+At phone width the tabs collapse into a menu; every control is reachable by keyboard and
+shows a visible focus ring.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+from fastapi import HTTPException
+from nicegui import app, ui
+
+from ..spec.errors import SpecError
+from .i18n import add, current_lang, t
+from .state import ProjectMissing, Session, get_session
+
+TABS = ("model", "data", "train", "test", "inspect", "export")
+
+add({
+    "app.title": "LayerLab", "nav.home": "Projects", "nav.model": "Model", "nav.data": "Data",
+    "nav.train": "Train", "nav.test": "Test", "nav.inspect": "Inspect", "nav.export": "Export",
+    "nav.menu": "Menu", "pref.language": "Language", "pref.dark": "Dark mode", "pref.expert": "Expert mode",
+    "pref.expert_hint": "Expert mode shows every parameter; beginner mode only the essential ones.",
+    "frame.skip": "Skip to main content",
+    "frame.stale": "This project was changed elsewhere (another tab, window or the command line). "
+                   "Your last edit was not saved, so nothing was overwritten.",
+    "frame.reload": "Reload the project", "frame.missing": "There is no project {id!r} in your workspace.",
+    "frame.back_home": "Back to your projects", "frame.problem": "This project cannot be shown: {error}",
+}, {
+    "app.title": "LayerLab", "nav.home": "Projekte", "nav.model": "Modell", "nav.data": "Daten",
+    "nav.train": "Training", "nav.test": "Testen", "nav.inspect": "Untersuchen", "nav.export": "Export",
+    "nav.menu": "Menü", "pref.language": "Sprache", "pref.dark": "Dunkler Modus", "pref.expert": "Expertenmodus",
+    "pref.expert_hint": "Der Expertenmodus zeigt jeden Parameter, der Einsteigermodus nur die wichtigsten.",
+    "frame.skip": "Zum Hauptinhalt springen",
+    "frame.stale": "Dieses Projekt wurde anderswo geändert (in einem anderen Tab, Fenster oder auf der "
+                   "Kommandozeile). Deine letzte Änderung wurde nicht gespeichert, nichts wurde überschrieben.",
+    "frame.reload": "Projekt neu laden", "frame.missing": "In deinem Arbeitsbereich gibt es kein Projekt {id!r}.",
+    "frame.back_home": "Zurück zu deinen Projekten", "frame.problem": "Dieses Projekt kann nicht angezeigt werden: {error}",
+})
+
+CSS = """
+:focus-visible { outline: 3px solid #f59e0b !important; outline-offset: 2px; border-radius: 4px; }
+.ll-main { width: 100%; max-width: 1400px; margin: 0 auto; min-width: 0; }
+.ll-main * { min-width: 0; }
+.ll-tab.ll-active { border-bottom: 3px solid currentColor; font-weight: 700; }
+.ll-error { border-left: 4px solid #dc2626; }
+body.body--dark .ll-card { background: #1e293b; }
+"""
+
+
+def _prefs() -> dict:
+    """This browser's preferences (app.storage.user needs a storage_secret, see server/launch.py)."""
+    try:
+        return app.storage.user
+    except (RuntimeError, AssertionError):  # no storage available (e.g. outside a page)
+        return {}
+
+
+def lang() -> str:
+    """The language this browser chose ('en' or 'de')."""
+    value = _prefs().get("lang", "en")
+    return value if value in ("en", "de") else "en"
+
+
+def expert() -> bool:
+    """Whether this browser is in expert mode (beginner mode hides expert parameters)."""
+    return bool(_prefs().get("expert", False))
+
+
+def tr(key: str, **fmt: object) -> str:
+    """The string for key in this browser's language; safe inside event handlers too."""
+    return t(key, lang(), **fmt)
+
+
+def _set_pref(name: str, value: object, reload: bool = True) -> None:
+    _prefs()[name] = value
+    if reload:
+        ui.navigate.reload()
+
+
+def href(project_id: str, page: str) -> str:
+    """The URL of a project page."""
+    return f"/p/{project_id}/{page}"
+
+
+@contextlib.contextmanager
+def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
+    """Build header and navigation, then yield the project's Session (None on the home page)."""
+    current_lang.set(lang())
+    ui.add_css(CSS)
+    ui.dark_mode(bool(_prefs().get("dark", False)))
+    ui.query("html").props(f'lang="{lang()}"')
+    session = None
+    error: str | None = None
+    if project_id is not None:
+        try:
+            session = get_session(project_id)
+        except ProjectMissing:
+            raise HTTPException(404, t("frame.missing", lang(), id=project_id)) from None
+        except SpecError as e:
+            error = str(e)
+    _header(session, project_id, active)
+    main = ui.column().classes("ll-main p-2 sm:p-4 gap-4").props('role="main" tabindex="-1"')
+    ui.skip_link(tr("frame.skip"), target=main)
+    with main:
+        if error is not None:
+            ui.label(tr("frame.problem", error=error)).classes("text-negative").mark("frame-problem")
+            ui.link(tr("frame.back_home"), "/")
+            yield None
+            return
+        if session is not None:
+            _stale_banner(session)
+        yield session
+
+
+def _header(session: Session | None, project_id: str | None, active: str) -> None:
+    with ui.header().classes("items-center gap-2 px-2 py-1 flex-nowrap"):
+        ui.link(tr("app.title"), "/").classes("text-lg font-bold text-white no-underline shrink-0") \
+            .mark("nav-home").props('aria-label="LayerLab home"')
+        if session is not None:
+            ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
+            with ui.row().classes("gap-0 hidden md:flex flex-nowrap").props('role="navigation"'):
+                for tab in TABS:
+                    classes = "ll-tab text-white no-underline px-3 py-2" + (" ll-active" if tab == active else "")
+                    link = ui.link(tr(f"nav.{tab}"), href(project_id, tab)).classes(classes).mark(f"nav-{tab}")
+                    if tab == active:
+                        link.props('aria-current="page"')
+        ui.space()
+        _prefs_controls(session, project_id)
+
+
+def _prefs_controls(session: Session | None, project_id: str | None) -> None:
+    """Language, dark mode and expert switch; on narrow screens they move into the menu."""
+    with ui.row().classes("items-center gap-1 hidden md:flex flex-nowrap"):
+        _language_select()
+        ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
+            .props("dark color=amber").mark("expert-switch").tooltip(tr("pref.expert_hint"))
+        _dark_button()
+    with ui.button(icon="menu").props(f'flat round color=white aria-label="{tr("nav.menu")}"') \
+            .classes("md:hidden").mark("nav-menu"):
+        with ui.menu().classes("p-2"):
+            if session is not None:
+                for tab in TABS:
+                    ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
+                        .mark(f"menu-{tab}")
+                ui.separator()
+            ui.menu_item(tr("nav.home"), lambda: ui.navigate.to("/")).mark("menu-home")
+            with ui.column().classes("p-2 gap-1"):
+                _language_select(suffix="-menu", dark=False)
+                ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
+                    .mark("expert-switch-menu")
+                ui.switch(tr("pref.dark"), value=bool(_prefs().get("dark", False)),
+                          on_change=lambda e: _set_pref("dark", e.value)).mark("dark-switch-menu")
+
+
+def _language_select(suffix: str = "", dark: bool = True) -> None:
+    sel = ui.select({"en": "English", "de": "Deutsch"}, value=lang(),
+                    on_change=lambda e: _set_pref("lang", e.value)).props(
+        f'dense borderless options-dense aria-label="{tr("pref.language")}"' + (" dark" if dark else "")
+    ).classes("w-28").mark(f"lang-select{suffix}")
+    if dark:
+        sel.props('input-class="text-white"')
+
+
+def _dark_button() -> None:
+    is_dark = bool(_prefs().get("dark", False))
+    ui.button(icon="light_mode" if is_dark else "dark_mode",
+              on_click=lambda: _set_pref("dark", not is_dark)) \
+        .props(f'flat round color=white aria-label="{tr("pref.dark")}"').tooltip(tr("pref.dark")).mark("dark-toggle")
+
+
+def _stale_banner(session: Session) -> None:
+    """A notice with a Reload button when a save found the file changed elsewhere."""
+    client = ui.context.client
+
+    @ui.refreshable
+    def banner() -> None:
+        if session.stale is None:
+            return
+        with ui.card().classes("w-full bg-amber-100 text-black ll-error").props('role="alert"').mark("stale-notice"):
+            ui.label(tr("frame.stale"))
+            ui.button(tr("frame.reload"), icon="refresh", on_click=_reload_from_disk(session)).mark("stale-reload")
+
+    banner()
+    session.subscribe(banner.refresh, client)
+
+
+def _reload_from_disk(session: Session):
+    def reload() -> None:
+        session.reload()
+        ui.navigate.reload()
+    return reload

@@ -1,0 +1,140 @@
+"""Home: the example gallery, "start from my own data", and recent projects with their runs."""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import tempfile
+from pathlib import Path
+
+from nicegui import events, run, ui
+
+from ... import api
+from ...spec.errors import SpecError
+from ...store import workspace
+from ..components.thumbs import example_thumbnail
+from ..frame import frame, href, tr
+from ..i18n import add
+
+log = logging.getLogger(__name__)
+
+add({
+    "home.title": "Build a neural network", "home.examples": "Start from an example",
+    "home.open": "Open", "home.own": "Start from your own data",
+    "home.own_hint": "Upload a CSV table (one column is what to predict) or a ZIP with one folder of images per class.",
+    "home.own_missing": "Reading your own files is not part of this build yet. Start an empty image project "
+                        "and add your data on its Data page.",
+    "home.empty_project": "New project, add data next", "home.recent": "Your projects",
+    "home.no_projects": "No projects yet: open an example above.", "home.runs": "{n} training runs",
+    "home.created": "Created {name}", "home.upload_failed": "Could not use this file: {error}",
+    "task.classification": "classification", "task.regression": "regression",
+}, {
+    "home.title": "Baue ein neuronales Netz", "home.examples": "Mit einem Beispiel beginnen",
+    "home.open": "Öffnen", "home.own": "Mit eigenen Daten beginnen",
+    "home.own_hint": "Lade eine CSV-Tabelle (eine Spalte ist das, was vorhergesagt werden soll) oder ein ZIP "
+                     "mit einem Bilderordner pro Klasse hoch.",
+    "home.own_missing": "Eigene Dateien einlesen ist in dieser Version noch nicht enthalten. Beginne ein leeres "
+                        "Bildprojekt und füge deine Daten auf seiner Datenseite hinzu.",
+    "home.empty_project": "Neues Projekt, dann Daten hinzufügen", "home.recent": "Deine Projekte",
+    "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "{n} Trainingsläufe",
+    "home.created": "{name} erstellt", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
+    "task.classification": "Klassifikation", "task.regression": "Regression",
+})
+
+EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
+
+
+def _has_wizard() -> bool:
+    return importlib.util.find_spec("layerlab.data.wizard") is not None
+
+
+def open_example(name: str) -> None:
+    """Copy an example into the workspace and go to its model page."""
+    project = workspace.create(name, example=name)
+    ui.navigate.to(href(project.dir.name, "model"))
+
+
+def _description(ex: dict) -> str:
+    return ex.get("description_de") if ex.get("description_de") and _lang_is_de() else ex.get("description", "")
+
+
+def _lang_is_de() -> bool:
+    from ..frame import lang
+    return lang() == "de"
+
+
+@ui.page("/")
+def home_page() -> None:
+    with frame(None, "home"):
+        ui.label(tr("home.title")).classes("text-2xl font-bold")
+        ui.label(tr("home.examples")).classes("text-lg")
+        with ui.element("div").classes("grid gap-4 w-full grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"):
+            for ex in api.examples():
+                _example_card(ex)
+        _own_data()
+        _recent()
+
+
+def _example_card(ex: dict) -> None:
+    name = ex["name"]
+    with ui.card().classes("ll-card w-full").mark(f"example-{name}"):
+        ui.html(example_thumbnail(name, ex), sanitize=False).classes("w-full").props('aria-hidden="true"')
+        ui.label(name.replace("_", " ").title()).classes("text-lg font-semibold")
+        ui.label(_description(ex)).classes("text-sm opacity-80")
+        with ui.row().classes("items-center justify-between w-full"):
+            ui.badge(tr(f"task.{ex['task']}") if ex.get("task") else "").props("outline")
+            ui.button(tr("home.open"), icon="arrow_forward", on_click=lambda n=name: open_example(n)) \
+                .mark(f"open-{name}").props(f'aria-label="{tr("home.open")} {name}"')
+
+
+def _own_data() -> None:
+    with ui.card().classes("ll-card w-full").mark("own-data"):
+        ui.label(tr("home.own")).classes("text-lg font-semibold")
+        if _has_wizard():
+            ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
+            ui.upload(on_upload=_on_upload, auto_upload=True, max_files=1) \
+                .props('accept=".csv,.zip" flat bordered').classes("w-full max-w-md").mark("own-upload")
+        else:
+            ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
+            ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
+
+
+def _empty_project() -> None:
+    project = workspace.create("my project", example=EMPTY_EXAMPLE)
+    ui.navigate.to(href(project.dir.name, "data"))
+
+
+async def _on_upload(e: events.UploadEventArguments) -> None:
+    from ...data.wizard import project_from_data
+    name = Path(e.file.name).stem or "my data"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(e.file.name).name
+        await e.file.save(path)
+        folder = workspace.home() / workspace.unique_id(name)
+        try:
+            project = await run.io_bound(project_from_data, folder, path)
+        except SpecError as err:
+            ui.notify(tr("home.upload_failed", error=str(err)), type="negative", multi_line=True)
+            return
+    ui.navigate.to(href(project.dir.name, "model"))
+
+
+def _run_count(project_id: str) -> int:
+    runs = workspace.project_dir(project_id) / "runs"
+    return sum(1 for d in runs.iterdir() if d.is_dir()) if runs.is_dir() else 0
+
+
+def _recent() -> None:
+    ui.label(tr("home.recent")).classes("text-lg mt-4")
+    projects = workspace.list_projects()
+    if not projects:
+        ui.label(tr("home.no_projects")).classes("opacity-70").mark("no-projects")
+        return
+    with ui.list().props("bordered separator").classes("w-full rounded").mark("recent"):
+        for p in projects[:30]:
+            with ui.item(on_click=lambda pid=p["id"]: ui.navigate.to(href(pid, "model"))) \
+                    .mark(f"recent-{p['id']}").props("clickable tabindex=0"):
+                with ui.item_section():
+                    ui.item_label(p["name"])
+                    ui.item_label(f"{p['task']} · {p['source']}").props("caption")
+                with ui.item_section().props("side"):
+                    ui.item_label(tr("home.runs", n=_run_count(p["id"]))).props("caption")
