@@ -1,0 +1,99 @@
+"""From a project's data section to a Dataset: load, check, split, fit preprocessing, tensors.
+
+>>> ds = prepare({"source": "iris", "validation_split": 0.2, "test_split": 0.0, "seed": 0})
+>>> len(ds.train), len(ds.val), ds.info.classes
+(120, 30, ['setosa', 'versicolor', 'virginica'])
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..spec.errors import Fix, SpecError
+from .base import DataInfo, RawData, get_source
+from .dataset import Dataset, Split
+from .preprocess import Preprocessor
+from .split import split_indices
+
+
+def _data_dict(data: Any) -> dict[str, Any]:
+    return data.model_dump() if hasattr(data, "model_dump") else dict(data)
+
+
+def check_targets(raw: RawData) -> None:
+    """Refuse data a network cannot learn from: no samples, one class, wrong target shapes."""
+    info, n = raw.info, len(raw.y)
+    if n == 0 or len(raw.x) == 0:
+        raise SpecError("data.source", "has no samples", 0, "add data (rows, images or files) and try again")
+    if len(raw.x) != n:
+        raise SpecError("data.source", "gives a different number of inputs and targets",
+                        {"inputs": len(raw.x), "targets": n}, "give exactly one target per sample")
+    if info.task == "classification":
+        present = np.unique(raw.y)
+        if len(present) < 2:
+            name = (info.classes or ["?"])[int(present[0])] if len(present) and info.classes else "?"
+            raise SpecError("data.source", "has only one class, so there is nothing to tell apart",
+                            name, "add samples of at least one more class (or switch the task to regression)")
+
+
+def stream_or_load(src: Any, p: dict[str, Any], root: Path | None, seed: int):
+    """Sources that can stream (large image folders) give an index instead of arrays."""
+    plan = getattr(src, "stream_plan", None)
+    if plan is not None:
+        index = plan(p, root)
+        if index is not None:
+            return index
+    return src.load(p, root, seed)
+
+
+def prepare(data: Any, task: str | None = None, root: str | Path | None = None) -> Dataset:
+    """The Dataset of a data section (a DataSpec or its dict): splits and fitted preprocessing."""
+    d = _data_dict(data)
+    root = Path(root) if root is not None else None
+    src = get_source(d["source"])
+    p = src.resolve(d.get("params") or {})
+    seed = int(d.get("seed", 0))
+    loaded = stream_or_load(src, p, root, seed)
+    if not isinstance(loaded, RawData):
+        from .streaming import prepare_streaming
+        return prepare_streaming(loaded, d, task, root, src, p)
+    raw = loaded
+    info = raw.info
+    if task is not None and info.task != task:
+        raise SpecError("task", f"the data source {d['source']!r} is for {info.task}", task,
+                        f"set task to {info.task!r}",
+                        [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
+    check_targets(raw)
+    tr, va, te = split_indices(raw.y, info.task, float(d.get("validation_split", 0.2)),
+                               float(d.get("test_split", 0.0)), seed)
+    pre = Preprocessor.fit(raw.x[tr], raw.y[tr], info, d.get("preprocessing"))
+
+    def split(idx: np.ndarray) -> Split | None:
+        if len(idx) == 0:
+            return None
+        x = torch.from_numpy(np.ascontiguousarray(pre.transform_x(raw.x[idx])))
+        y = torch.from_numpy(np.ascontiguousarray(pre.transform_y(raw.y[idx])))
+        return Split(x, y, torch.from_numpy(idx.astype(np.int64)))
+
+    train = split(tr)
+    assert train is not None  # split_indices guarantees training samples
+    meta = {"source": d["source"], "params": p, "seed": seed, "streaming": False,
+            "sizes": {"train": len(tr), "validation": len(va), "test": len(te)},
+            "class_counts": class_counts(info, {"train": raw.y[tr], "validation": raw.y[va], "test": raw.y[te]})}
+    meta.update(info.extra.get("report", {}) if info.extra else {})
+    return Dataset(info, train, split(va), split(te), pre, meta)
+
+
+def class_counts(info: DataInfo, parts: dict[str, np.ndarray]) -> dict[str, dict[str, int]] | None:
+    """Samples per class in each split (classification only)."""
+    if info.task != "classification" or not info.classes:
+        return None
+    k = len(info.classes)
+    out = {}
+    for name, y in parts.items():
+        counts = np.bincount(np.asarray(y, np.int64).reshape(-1), minlength=k) if len(y) else np.zeros(k, int)
+        out[name] = {c: int(n) for c, n in zip(info.classes, counts)}
+    return out
