@@ -1,0 +1,296 @@
+"""Import TensorFlow.js Layers models (what asanAI saves: model.json + .bin shards) into LayerLab.
+
+    layerlab import ~/Downloads/model.json --out my-model
+
+Keras' channels-last layouts become LayerLab's channels-first ones: an (H, W, C) input is
+(C, H, W) here, conv kernels (kh, kw, I, O) become (O, I, kh, kw), and the dense layer after
+a flatten gets its kernel rows reordered, so the imported model computes exactly what the
+TF.js model computed (on inputs moved from channels-last to channels-first).
+The project folder is written into a temp folder and renamed: an import never leaves half a project.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..spec.errors import SpecError
+from ..store import atomic
+from ..layers.stack import infer_stack
+from .common import write_dir_atomically
+from .tfjs_layout import (ACT_FROM_TFJS, conv_kernel_from_tfjs, flatten_order, permute_dims, read_model,
+                          to_channels_first)
+
+_ELEMENTWISE = {"Dropout", "Activation", "GaussianNoise", "GaussianDropout", "AlphaDropout", "LeakyReLU",
+                "ThresholdedReLU", "Softmax", "ReLU", "ELU"}
+_CL = re.compile(r"^(Conv[123]D|(Max|Average)Pooling[123]D|Global(Max|Average)Pooling[23]D|BatchNormalization)$")
+SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "Conv3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
+             "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",
+             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Dropout",
+             "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "GaussianNoise",
+             "GaussianDropout", "AlphaDropout", "BatchNormalization", "Reshape", "Permute", "Embedding", "SimpleRNN",
+             "LSTM")
+
+
+def _act(name: Any, where: str) -> str:
+    if isinstance(name, dict):
+        name = name.get("class_name")
+    if name in ACT_FROM_TFJS:
+        return ACT_FROM_TFJS[name]
+    raise SpecError(where, "uses an activation LayerLab does not have", name,
+                    "supported activations: " + ", ".join(sorted(a for a in ACT_FROM_TFJS if a)))
+
+
+def _layers(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    topo = doc["modelTopology"]
+    topo = topo.get("model_config", topo)  # tf.keras' save format nests it once more
+    cfg = topo.get("config", {})
+    layers = cfg.get("layers", cfg) if isinstance(cfg, dict) else cfg
+    if not isinstance(layers, list):
+        raise SpecError("", "model.json has no list of layers", type(layers).__name__, "export the model again")
+    if topo.get("class_name") not in ("Sequential", "Model", "Functional"):
+        raise SpecError("", "only Sequential models (and functional models that are a plain chain) can be imported",
+                        topo.get("class_name"), "rebuild the model as tf.sequential()")
+    if topo.get("class_name") != "Sequential":
+        for layer in layers:
+            inbound = layer.get("inbound_nodes") or []
+            if len(inbound) > 1 or (inbound and len(inbound[0]) > 1):
+                raise SpecError("", f"layer {layer.get('name')!r} has several inputs: LayerLab models are one chain",
+                                layer.get("class_name"), "import a Sequential model")
+    return layers
+
+
+def _ints(v: Any, n: int) -> list[int]:
+    return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
+
+
+def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
+    """(LayerLab layer dicts, input shape (channels first), {layer index: {param suffix: array}}, input layout)."""
+    layers = [layer for layer in _layers(doc)]
+    first_cfg = layers[0]["config"] if layers else {}
+    shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
+    if not shape_tf or any(d is None for d in shape_tf[1:]):
+        raise SpecError("", "the model does not say the shape of its input (batch_input_shape)", shape_tf,
+                        "give the first layer an inputShape in TF.js")
+    shape_tf = tuple(int(d) for d in shape_tf[1:])
+    body = [layer for layer in layers if layer["class_name"] != "InputLayer"]
+    first = next((layer for layer in body if layer["class_name"] not in _ELEMENTWISE), None)
+    cl = first is not None and len(shape_tf) >= 2 and bool(_CL.match(first["class_name"]))
+    shape = to_channels_first(shape_tf) if cl else shape_tf
+    layout = "channels_last" if cl else "as_layerlab"
+    out: list[dict[str, Any]] = []
+    tensors: dict[int, dict[str, np.ndarray]] = {}
+    flat_perm: np.ndarray | None = None
+    cur = tuple(shape)  # LayerLab shape of the tensor flowing into the next layer
+    for i, layer in enumerate(body):
+        cls, c = layer["class_name"], layer["config"]
+        name = c.get("name", cls)
+        where = f"layer {i} ({name}, {cls})"
+        rank = len(cur)
+        w = {k.split("/")[-1]: v for k, v in weights.items() if k.rsplit("/", 1)[0] == name
+             or k.rsplit("/", 1)[0].endswith("/" + name)}
+        if cls not in SUPPORTED:
+            raise SpecError(where, "is a layer LayerLab cannot import", cls,
+                            "supported TF.js layers: " + ", ".join(SUPPORTED))
+        if c.get("data_format", "channels_last") != "channels_last":
+            raise SpecError(where, "uses channels_first data, which TF.js itself rarely runs", c.get("data_format"),
+                            "save the model with the default channels_last format")
+        if cls == "Permute":
+            # only a move of the channel axis: LayerLab keeps its own layout, so nothing to add
+            dims = [int(d) for d in c.get("dims", [])]
+            if rank >= 2 and dims == permute_dims(rank, to_last=not cl):
+                cl = not cl
+                continue
+            raise SpecError(where, "permutes axes other than moving the channel axis", dims,
+                            f"LayerLab can import Permute {permute_dims(rank, True)} or {permute_dims(rank, False)}")
+        if rank >= 2 and cls not in _ELEMENTWISE and cls != "Flatten" and bool(_CL.match(cls)) != cl \
+                and not (cls.startswith("Global") and cls.endswith("1D")):
+            raise SpecError(where, "mixes channels-last and sequence layouts in a way LayerLab cannot map", cls,
+                            "import models that keep images as images until a flatten")
+        t: dict[str, np.ndarray] = {}
+        act = c.get("activation")
+        if cls == "Dense":
+            spec = {"type": "dense", "units": int(c["units"]), "activation": _act(act, where),
+                    "use_bias": bool(c.get("use_bias", True))}
+            kernel = w["kernel"]  # (in, out)
+            wt = kernel.T.copy()
+            if flat_perm is not None:  # rows are in TF.js' flatten order: put them in LayerLab's
+                wt = np.empty_like(wt)
+                wt[:, flat_perm] = kernel.T
+                flat_perm = None
+            t = {"weight": wt, **({"bias": w["bias"]} if "bias" in w else {})}
+        elif m := re.match(r"^Conv([123])D$", cls):
+            nd = int(m.group(1))
+            spec = {"type": f"conv{nd}d", "filters": int(c["filters"]), "kernel_size": _ints(c["kernel_size"], nd),
+                    "strides": _ints(c.get("strides", 1), nd), "padding": c.get("padding", "valid"),
+                    "dilation": _ints(c.get("dilation_rate", 1), nd), "activation": _act(act, where),
+                    "use_bias": bool(c.get("use_bias", True))}
+            if spec["padding"] not in ("valid", "same"):
+                raise SpecError(where, "uses a padding LayerLab does not have", spec["padding"], "use 'valid' or 'same'")
+            t = {"weight": conv_kernel_from_tfjs(w["kernel"]), **({"bias": w["bias"]} if "bias" in w else {})}
+        elif m := re.match(r"^(Max|Average)Pooling([123])D$", cls):
+            nd = int(m.group(2))
+            size = _ints(c.get("pool_size", 2), nd)
+            spec = {"type": f"{'max' if m.group(1) == 'Max' else 'avg'}_pool{nd}d", "pool_size": size,
+                    "strides": _ints(c.get("strides") or size, nd), "padding": c.get("padding", "valid")}
+        elif m := re.match(r"^Global(Max|Average)Pooling([123])D$", cls):
+            spec = {"type": f"global_{'max' if m.group(1) == 'Max' else 'avg'}_pool", "keep": "first" if cl else "last"}
+        elif cls == "Flatten":
+            if cl and rank >= 2:
+                nxt = next((b for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
+                if nxt is None or nxt["class_name"] != "Dense":
+                    raise SpecError(where, "flattens channels-last feature maps without a dense layer after it; "
+                                    "LayerLab's values would come in another order", cls,
+                                    "add a dense layer after the flatten")
+                flat_perm = flatten_order(cur)
+            cl = False
+            spec = {"type": "flatten"}
+        elif cls in ("Dropout", "AlphaDropout", "GaussianDropout"):
+            kind = {"Dropout": "dropout", "AlphaDropout": "alpha_dropout", "GaussianDropout": "gaussian_dropout"}[cls]
+            spec = {"type": kind, "rate": float(c.get("rate", 0.0))}
+        elif cls == "GaussianNoise":
+            spec = {"type": "gaussian_noise", "stddev": float(c.get("stddev", 0.0))}
+        elif cls in ("Activation", "ReLU", "ELU", "Softmax", "LeakyReLU", "ThresholdedReLU"):
+            name_act = {"ReLU": "relu", "ELU": "elu", "Softmax": "softmax", "LeakyReLU": "leaky_relu",
+                        "ThresholdedReLU": "thresholded_relu"}.get(cls) or _act(act, where)
+            fixed = {"LeakyReLU": ("alpha", 0.01), "ThresholdedReLU": ("theta", 1.0), "ELU": ("alpha", 1.0)}
+            if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][1])) - fixed[cls][1]) > 1e-7:
+                raise SpecError(where, f"{cls} with {fixed[cls][0]}={c.get(fixed[cls][0])} has no LayerLab equivalent",
+                                c.get(fixed[cls][0]), f"use {fixed[cls][0]}={fixed[cls][1]}")
+            if cls == "ReLU" and c.get("max_value") not in (None, 6):
+                raise SpecError(where, "ReLU with this max_value has no LayerLab equivalent", c.get("max_value"),
+                                "use no max_value, or 6 (relu6)")
+            if cls == "ReLU" and c.get("max_value") == 6:
+                name_act = "relu6"
+            spec = {"type": "activation", "activation": name_act}
+        elif cls == "BatchNormalization":
+            scale = bool(c.get("scale", True)) and bool(c.get("center", True))
+            spec = {"type": "batch_norm", "momentum": float(c.get("momentum", 0.99)),
+                    "epsilon": float(c.get("epsilon", 1e-3)), "scale": scale}
+            t = {"running_mean": w["moving_mean"], "running_var": w["moving_variance"]}
+            if scale:
+                t.update(weight=w["gamma"], bias=w["beta"])
+        elif cls == "Reshape":
+            target = tuple(int(d) for d in c["target_shape"])
+            if rank == 1 and len(target) >= 2 and target[-1] == 1:
+                # flat -> (..., 1): with one channel, channels-first holds the values in the same order
+                spec = {"type": "reshape", "target_shape": [1, *target[:-1]]}
+                nxt = next((b for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
+                cl = nxt is not None and bool(_CL.match(nxt["class_name"]))
+                if not cl:
+                    spec["target_shape"] = list(target)
+            elif cl:
+                raise SpecError(where, "reshapes channels-last feature maps, which LayerLab cannot map", target,
+                                "use a flatten instead")
+            else:
+                spec = {"type": "reshape", "target_shape": list(target)}
+        elif cls == "Embedding":
+            spec = {"type": "embedding", "input_dim": int(c["input_dim"]), "output_dim": int(c["output_dim"])}
+            t = {"weight": w["embeddings"]}
+        elif cls in ("SimpleRNN", "LSTM"):
+            if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
+                raise SpecError(where, "go_backwards, stateful or return_state recurrent layers cannot be imported",
+                                cls, "save the model without those options")
+            rec = ACT_FROM_TFJS.get(c.get("recurrent_activation"), c.get("recurrent_activation"))
+            if cls == "LSTM" and rec != "sigmoid":
+                raise SpecError(where, "LSTM gates use recurrent_activation " f"{c.get('recurrent_activation')!r}; "
+                                "LayerLab's (PyTorch's) LSTM uses sigmoid gates", c.get("recurrent_activation"),
+                                "create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again")
+            a = _act(act, where)
+            if a != "tanh" and not (cls == "SimpleRNN" and a == "relu"):
+                raise SpecError(where, f"{cls} with activation {a!r} has no PyTorch equivalent", a, "use tanh")
+            spec = {"type": "lstm" if cls == "LSTM" else "simple_rnn", "units": int(c["units"]),
+                    "return_sequences": bool(c.get("return_sequences", False))}
+            if cls == "SimpleRNN" and a == "relu":
+                spec["activation"] = "relu"
+            t = {"weight_ih_l0": w["kernel"].T, "weight_hh_l0": w["recurrent_kernel"].T}
+            if "bias" in w:
+                t.update(bias_ih_l0=w["bias"], bias_hh_l0=np.zeros(w["bias"].shape, np.float32))
+        else:  # pragma: no cover - every SUPPORTED name is handled above
+            raise SpecError(where, "is not handled", cls)
+        tensors[len(out)] = t
+        out.append(spec)
+        rows = infer_stack(out, shape)  # the next layer's input, by LayerLab's own shape rules
+        bad = next((r for r in rows if r.error), None)
+        if bad is not None:
+            raise SpecError(where, f"does not fit LayerLab's rules: {bad.error.message}", cls, bad.error.hint)
+        cur = tuple(rows[-1].out_shape)
+    return out, shape, tensors, layout
+
+
+def _load_tensors(net: torch.nn.Module, tensors: dict[int, dict[str, np.ndarray]]) -> None:
+    for i, module in enumerate(net.layers):
+        state = module.state_dict()
+        want = tensors.get(i, {})
+        for suffix, arr in want.items():
+            keys = [k for k in state if k == suffix or k.endswith("." + suffix)]
+            if len(keys) != 1:
+                raise SpecError(f"model.layers[{i}]", f"LayerLab's layer has no single tensor {suffix!r} to load into",
+                                sorted(state), "report this to the LayerLab developers")
+            if tuple(state[keys[0]].shape) != tuple(arr.shape):
+                raise SpecError(f"model.layers[{i}]", f"weight {suffix!r} has shape {tuple(arr.shape)}, LayerLab "
+                                f"expects {tuple(state[keys[0]].shape)}", suffix, "the file may be damaged")
+            state[keys[0]] = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))
+        module.load_state_dict(state)
+
+
+def network_from_tfjs(path: str | Path):
+    """(Network with the TF.js weights in eval mode, info dict) for a model.json path."""
+    from ..engine.build import build_network
+    doc, weights = read_model(path)
+    layers, shape, tensors, layout = convert(doc, weights)
+    net = build_network(layers, shape, seed=0)
+    _load_tensors(net, tensors)
+    net.eval()
+    meta = (doc.get("userDefinedMetadata") or {}).get("layerlab") or {}
+    return net, {"layers": layers, "input_shape": list(shape), "input_layout": layout, "classes": meta.get("classes")}
+
+
+def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) -> Path:
+    """Create a LayerLab project (with its weights as a run) from a TF.js model; returns the folder."""
+    from safetensors.torch import save
+    out_dir = Path(out_dir)
+    if (out_dir / "project.json").exists():
+        raise SpecError("", f"{out_dir} already holds a project", str(out_dir), "choose another --out folder")
+    net, info = network_from_tfjs(path)
+    shape = tuple(info["input_shape"])
+    n_out = int(net.shapes[-1][0]) if net.shapes and len(net.shapes[-1]) == 1 else 1
+    classes = info["classes"] or [str(i) for i in range(n_out)]
+    task = "classification" if net.output_activation in ("softmax", "sigmoid", "log_softmax") else "regression"
+    src_path = Path(path).resolve()
+    name = name or (src_path.parent.name if src_path.is_file() else src_path.name)
+    doc = {"version": 2, "name": name or "imported", "task": task,
+           "description": f"Imported from the TensorFlow.js model {Path(path).name}.",
+           "data": {"source": "samples", "input_shape": list(shape),
+                    **({"classes": classes} if task == "classification" else {"outputs": n_out})},
+           "model": {"layers": info["layers"]}, "training": {}}
+    run_id = "imported-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+
+    def fill(tmp: Path) -> None:
+        atomic.write_json(tmp / "project.json", doc)
+        (tmp / "data").mkdir()
+        run = tmp / "runs" / run_id
+        state = {k: v.detach().contiguous() for k, v in net.state_dict().items()}
+        atomic.write_bytes(run / "weights.safetensors", save(state, metadata={"source": "tfjs"}))
+        atomic.write_json(run / "spec.json", doc)
+        atomic.write_json(run / "preprocessing.json", {"kind": "image" if len(shape) == 3 else "tabular",
+                                                       "task": task, "method": "none", "classes": classes})
+        atomic.write_json(run / "data.json", {"input_shape": list(shape), "classes": classes, "task": task,
+                                              "tfjs_input_layout": info["input_layout"]})
+        atomic.write_json(run / "history.json", [])
+        atomic.write_json(run / "meta.json", {"run_id": run_id, "status": "imported", "source": str(path),
+                                              "created": datetime.now(timezone.utc).isoformat(),
+                                              "torch": torch.__version__})
+
+    write_dir_atomically(out_dir, fill)
+    return out_dir
+
+
+def describe_support() -> str:
+    """One line listing the TF.js layers the importer understands (for the studio's upload)."""
+    return json.dumps(SUPPORTED)
