@@ -135,7 +135,8 @@ class ActivationLayer(LayerKind):
         return 1 if p["activation"] == "prelu" else 0
 
     def code(self, p, in_shape) -> str:
-        return ACTIVATIONS[p["activation"]].code
+        # wrapped like build() so weights (prelu) load by the same names and logits can skip it
+        return f"Activated(nn.Identity(), {ACTIVATIONS[p['activation']].code})"
 
     def math(self, p, in_shape=None) -> str:
         return ACTIVATIONS[p["activation"]].latex.replace("f(x)", "y")

@@ -42,6 +42,8 @@ class LayerKind:
     latex: ClassVar[str] = ""            # formula with symbols x (input), y (output)
     exportable: ClassVar[bool] = True    # to ONNX; False needs `export_note`
     export_note: ClassVar[str] = ""
+    transparent: ClassVar[bool] = False  # keeps the values' meaning (reshape, dropout, noise): checks look through it
+    token_input: ClassVar[bool] = False  # reads integer token ids (embedding), not float values
 
     # -- parameters --------------------------------------------------------------------
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
@@ -92,6 +94,21 @@ class LayerKind:
             "params": [p.to_dict() for p in cls.params],
             "exportable": cls.exportable, "export_note": cls.export_note,
         }
+
+
+def code_namespace() -> dict[str, Any]:
+    """What code() snippets may use: nn, torch and the classes of layers/modules.py."""
+    import torch
+
+    from . import modules
+    classes = {n: c for n, c in vars(modules).items()
+               if isinstance(c, type) and issubclass(c, nn.Module) and c.__module__ == modules.__name__}
+    return {"nn": nn, "torch": torch, **classes}
+
+
+def from_code(code: str) -> nn.Module:
+    """The module a code() snippet constructs; build() uses it so scripts and builds cannot drift."""
+    return eval(code, code_namespace())  # our own generated text, never user input
 
 
 def _shape(s: Shape) -> str:

@@ -40,8 +40,12 @@ def strided_same_padding(size: int, k: int, s: int, d: int = 1) -> tuple[int, in
     return total // 2, total - total // 2
 
 
-def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str = "kernel_size") -> tuple[int, ...]:
-    """Output spatial sizes, or a SpecError with fixes when the window is larger than the input."""
+def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str = "kernel_size",
+                  raw=None) -> tuple[int, ...]:
+    """Output spatial sizes, or a SpecError with fixes when the window is larger than the input.
+
+    `raw` is the value as the user typed it (9, not [9, 9]) for the error's "Received".
+    """
     spatial = in_shape[1:]
     out = []
     for i, size in enumerate(spatial):
@@ -52,8 +56,10 @@ def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str 
             fixes = [Fix(f"shrink {key} to {fit_v}", [{"op": "set", "path": f"{path}.{key}", "value": fit_v}])]
             if "padding" in {p.name for p in layer.params}:
                 fixes.append(Fix("use padding 'same'", [{"op": "set", "path": f"{path}.padding", "value": "same"}]))
+            typed = raw if raw is not None else (list(k) if len(set(k)) > 1 else k[0])
+            typed = list(typed) if isinstance(typed, tuple) else typed
             raise SpecError(f"{path}.{key}", f"the window ({span} wide) is larger than its input ({size} wide)",
-                            list(k) if len(k) > 1 else k[0], f"use a {key} of at most {size}, or padding 'same'", fixes)
+                            typed, f"use a {key} of at most {size}, or padding 'same'", fixes)
         o = conv_out(size, k[i], s[i], pad, d[i])
         if o < 1:
             raise SpecError(f"{path}.strides", "the stride leaves no output", s, "use a smaller stride")
@@ -61,8 +67,24 @@ def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str 
     return tuple(out)
 
 
-def rank_error(layer: LayerKind, dims: int, in_shape, path: str) -> SpecError:
-    """A wrong-rank error with the obvious fixes (reshape flat input to an image, or use dense/conv1d)."""
+def conv_code(cls: str, args: str, spatial, k, s, d, padding: str) -> str:
+    """Code of a convolution with Keras' 'same' rule: PyTorch's own at stride 1, else explicit zero padding."""
+    if padding == "valid":
+        return f"{cls}({args})"
+    if all(x == 1 for x in s):
+        return f"{cls}({args}, padding='same')"
+    pads: list[int] = []
+    for size, ki, si, di in reversed(list(zip(spatial, k, s, d))):
+        pads.extend(strided_same_padding(size, ki, si, di))
+    # Keras/TensorFlow put the odd extra pixel on the right; F.pad lists the last axis first
+    return f"nn.Sequential(nn.ZeroPad{len(k)}d({tuple(pads)}), {cls}({args}))"
+
+
+def rank_error(layer: LayerKind, dims: int, in_shape, path: str, alternative: Fix | None = None) -> SpecError:
+    """A wrong-rank error with the obvious fixes (reshape flat input to an image, or use dense/conv1d).
+
+    `alternative` replaces the default last resort for flat input (swap in a dense layer).
+    """
     fixes: list[Fix] = []
     if len(in_shape) == 1:
         n = in_shape[0]
@@ -73,9 +95,11 @@ def rank_error(layer: LayerKind, dims: int, in_shape, path: str) -> SpecError:
         if dims == 1:
             fixes.append(Fix(f"insert a reshape to (1, {n}) before it",
                              [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, n]}}]))
-        fixes.append(Fix("replace it by a dense layer", [{"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}]))
-    elif len(in_shape) == 2 and dims == 2:
-        fixes.append(Fix("use conv1d instead", [{"op": "set", "path": f"{path}.type", "value": "conv1d"}]))
+        fixes.append(alternative or Fix("replace it by a dense layer", [
+            {"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}]))
+    elif len(in_shape) == 2 and dims == 2 and layer.name.endswith("2d"):
+        swapped = layer.name[:-2] + "1d"
+        fixes.append(Fix(f"use {swapped} instead", [{"op": "set", "path": f"{path}.type", "value": swapped}]))
     hint = ("insert a reshape before it to make an image, or use a dense layer"
             if len(in_shape) == 1 else f"use conv{len(in_shape) - 1}d, or reshape the input")
     return SpecError(path, f"{layer.name} needs {_WHAT[dims]}", f"input of shape {tuple(in_shape)}", hint, fixes)
@@ -115,7 +139,7 @@ class _Conv(LayerKind):
         if p["padding"] == "same" and any(x > 1 for x in s) and any(x > 1 for x in d):
             raise SpecError(f"{path}.dilation", "dilation > 1 cannot be combined with strides > 1",
                             p["dilation"], "set dilation or strides to 1")
-        return (p["filters"], *spatial_check(self, in_shape, k, s, p["padding"], d, path))
+        return (p["filters"], *spatial_check(self, in_shape, k, s, p["padding"], d, path, raw=p["kernel_size"]))
 
     def param_count(self, p, in_shape):
         k, _, _ = self._kds(p)
@@ -124,17 +148,8 @@ class _Conv(LayerKind):
 
     def _core_code(self, p, in_shape) -> str:
         k, s, d = self._kds(p)
-        cls = f"nn.Conv{self.dims}d"
         args = f"{in_shape[0]}, {p['filters']}, kernel_size={k}, stride={s}, dilation={d}, bias={p['use_bias']}"
-        if p["padding"] == "valid":
-            return f"{cls}({args})"
-        if all(x == 1 for x in s):
-            return f"{cls}({args}, padding='same')"
-        pads: list[int] = []
-        for size, ki, si, di in reversed(list(zip(in_shape[1:], k, s, d))):
-            pads.extend(strided_same_padding(size, ki, si, di))
-        # 'same' with strides pads like Keras (the extra pixel on the right), then convolves
-        return f"nn.Sequential(nn.ZeroPad{self.dims}d({tuple(pads)}), {cls}({args}))"
+        return conv_code(f"nn.Conv{self.dims}d", args, in_shape[1:], k, s, d, p["padding"])
 
     def build(self, p, in_shape):
         core = eval(self._core_code(p, in_shape), {"nn": nn})  # the same text the scripts use

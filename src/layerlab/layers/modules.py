@@ -86,15 +86,63 @@ class GaussianDropout(nn.Module):
 
 
 class GlobalPool(nn.Module):
-    """Average or max over every axis after the channel axis: (B, C, ...) -> (B, C)."""
+    """Average or max over all positions, keeping one axis.
 
-    def __init__(self, mode: str = "avg"):
+    keep='first': (B, C, ...) -> (B, C), for feature maps; keep='last': (B, ..., F) -> (B, F),
+    for sequences of feature vectors (T, F).
+    """
+
+    def __init__(self, mode: str = "avg", keep: str = "first"):
         super().__init__()
         self.mode = mode
+        self.keep = keep
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        flat = x.flatten(2)
+        flat = x.flatten(2) if self.keep == "first" else x.flatten(1, -2).transpose(1, 2)  # (B, C, positions)
         return flat.mean(dim=2) if self.mode == "avg" else flat.amax(dim=2)
+
+
+class SamePool(nn.Module):
+    """Max or average pooling with Keras' 'same' padding: padded cells never count.
+
+    Max pads with -inf; average divides by the number of real cells in each window.
+    pads lists (left, right) per axis, last axis first, as torch.nn.functional.pad wants.
+    """
+
+    def __init__(self, mode: str, kernel_size: tuple[int, ...], stride: tuple[int, ...], pads: tuple[int, ...]):
+        super().__init__()
+        self.mode, self.kernel_size, self.stride, self.pads = mode, tuple(kernel_size), tuple(stride), tuple(pads)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dims = len(self.kernel_size)
+        pool = getattr(nn.functional, f"{self.mode}_pool{dims}d")
+        if self.mode == "max":
+            return pool(nn.functional.pad(x, self.pads, value=float("-inf")), self.kernel_size, self.stride)
+        ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+        total = pool(nn.functional.pad(x, self.pads), self.kernel_size, self.stride)
+        share = pool(nn.functional.pad(ones, self.pads), self.kernel_size, self.stride)  # real cells / window
+        return total / share
+
+
+class Recurrent(nn.Module):
+    """A torch RNN/LSTM/GRU (batch_first) that returns what Keras returns.
+
+    return_sequences: every step's output (B, T, H*dirs); otherwise the final state of each
+    direction, concatenated (B, H*dirs): the forward pass's last step and the backward pass's first.
+    """
+
+    def __init__(self, rnn: nn.Module, return_sequences: bool = False):
+        super().__init__()
+        self.rnn = rnn
+        self.return_sequences = return_sequences
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, state = self.rnn(x)
+        if self.return_sequences:
+            return out
+        h = state[0] if isinstance(state, tuple) else state  # LSTM state is (h, c)
+        dirs = 2 if self.rnn.bidirectional else 1
+        return torch.cat(list(h[-dirs:]), dim=1)
 
 
 class Residual(nn.Module):
@@ -140,7 +188,8 @@ class Activated(nn.Module):
         k1, k2, b1, b2, _, _ = self.reg
         total = torch.zeros(())
         for name, t in self.core.named_parameters():
-            l1, l2 = (b1, b2) if name.endswith("bias") else (k1, k2)
+            # 'bias', 'bias_ih_l0' (recurrent layers) are biases; everything else is a kernel
+            l1, l2 = (b1, b2) if name.rsplit(".", 1)[-1].startswith("bias") else (k1, k2)
             if l1:
                 total = total + l1 * t.abs().sum()
             if l2:

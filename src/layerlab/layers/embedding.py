@@ -1,0 +1,62 @@
+"""embedding: turn token ids (whole numbers) into learned vectors.
+
+Input is integer ids of any shape, e.g. (T,) for T tokens; output adds an axis: (T, output_dim).
+input_dim is the vocabulary size: ids must lie in 0 .. input_dim - 1.
+
+>>> e = get_layer("embedding"); p = e.resolve({"input_dim": 97, "output_dim": 16}, "l")
+>>> e.infer_shape(p, (2,), "l"), e.param_count(p, (2,))
+((2, 16), 1552)
+"""
+from __future__ import annotations
+
+from ..spec.errors import SpecError
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+from .initializers import INITIALIZERS, init_tensor
+
+
+@register
+class Embedding(LayerKind):
+    name = "embedding"
+    family = "core"
+    token_input = True
+    params = (
+        Param("input_dim", "int", 1000, "Vocabulary size: token ids run from 0 to input_dim - 1.", min=1,
+              max=10_000_000, description_de="Größe des Vokabulars: Token-IDs laufen von 0 bis input_dim - 1."),
+        Param("output_dim", "int", 32, "Length of the vector learned for each token.", min=1, max=65536,
+              description_de="Länge des Vektors, der für jedes Token gelernt wird.", suggested=(8, 16, 32, 64, 128)),
+        Param("embeddings_initializer", "choice", "default", "How the vectors start before training.",
+              choices=tuple(INITIALIZERS), expert=True, description_de="Wie die Vektoren vor dem Training starten."),
+    )
+    summary = "Looks up a learned vector for each token id."
+    summary_de = "Schlägt für jede Token-ID einen gelernten Vektor nach."
+    explain = ("A table with one row per word or symbol: each token id picks its row. Training moves the rows so "
+               "that tokens used alike end up close together.")
+    explain_de = ("Eine Tabelle mit einer Zeile pro Wort oder Symbol: Jede Token-ID wählt ihre Zeile. Das Training "
+                  "verschiebt die Zeilen, sodass ähnlich verwendete Tokens nahe beieinander landen.")
+    latex = r"y_t = E[x_t]"
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) == 0:
+            raise SpecError(path, "embedding needs a list of token ids", in_shape, "give it token input, e.g. (T,)")
+        return (*in_shape, p["output_dim"])
+
+    def param_count(self, p, in_shape):
+        return p["input_dim"] * p["output_dim"]
+
+    def code(self, p, in_shape):
+        return f"nn.Embedding({p['input_dim']}, {p['output_dim']})"
+
+    def build(self, p, in_shape):
+        m = from_code(self.code(p, in_shape))
+        init_tensor(m.weight, p["embeddings_initializer"])
+        return m
+
+    def activation_of(self, p):
+        return None
+
+    def math(self, p, in_shape=None):
+        return rf"y_t = E[x_t],\ E \in \mathbb{{R}}^{{{p['input_dim']} \times {p['output_dim']}}}"
+
+
+__all__ = ["Embedding", "get_layer"]

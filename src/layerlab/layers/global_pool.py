@@ -1,0 +1,79 @@
+"""global_avg_pool, global_max_pool: one number per channel, from a whole feature map or sequence.
+
+Feature maps are channels first, (C, L), (C, H, W) or (C, D, H, W): keep='first' gives (C,).
+Sequences from embedding and recurrent layers are (T, F): keep='last' gives (F,), as Keras'
+GlobalAveragePooling1D does for text.
+
+>>> g = get_layer("global_avg_pool"); p = g.resolve({}, "l")
+>>> g.infer_shape(p, (32, 7, 7), "l")
+(32,)
+"""
+from __future__ import annotations
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+
+
+class _Global(LayerKind):
+    family = "pooling"
+    mode = "avg"
+    params = (
+        Param("keep", "choice", "first", "Axis that stays: 'first' for channels of feature maps (C, H, W), "
+              "'last' for the features of a sequence (T, F).", choices=("first", "last"), expert=True,
+              description_de="Achse, die bleibt: 'first' für die Kanäle von Feature-Maps (C, H, W), 'last' für "
+                             "die Merkmale einer Folge (T, F)."),
+    )
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) < 2:
+            raise SpecError(path, f"{self.name} needs positions to pool over, e.g. an image (C, H, W) or a "
+                            "sequence (T, F)", f"input of shape {tuple(in_shape)}",
+                            "remove it: the input is already one value per feature",
+                            [Fix("remove this layer", [{"op": "remove", "path": path}])])
+        return (in_shape[0],) if p["keep"] == "first" else (in_shape[-1],)
+
+    def param_count(self, p, in_shape):
+        return 0
+
+    def code(self, p, in_shape):
+        return f"GlobalPool({self.mode!r}, keep={p['keep']!r})"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+    def math(self, p, in_shape=None):
+        op = r"\max" if self.mode == "max" else r"\frac{1}{N}\sum"
+        return rf"y_c = {op}_{{\text{{positions }} i}} x_{{c,i}}"
+
+
+@register
+class GlobalAvgPool(_Global):
+    name = "global_avg_pool"
+    mode = "avg"
+    summary = "Averages each channel over all positions: one number per channel."
+    summary_de = "Mittelt jeden Kanal über alle Positionen: eine Zahl pro Kanal."
+    explain = ("Instead of flattening a feature map into thousands of values, it keeps one average per channel. "
+               "That needs no weights and works for any image size.")
+    explain_de = ("Statt eine Feature-Map in Tausende Werte zu verflachen, behält es einen Mittelwert pro Kanal. "
+                  "Das braucht keine Gewichte und funktioniert für jede Bildgröße.")
+    latex = r"y_c = \frac{1}{N} \sum_i x_{c,i}"
+
+
+@register
+class GlobalMaxPool(_Global):
+    name = "global_max_pool"
+    mode = "max"
+    summary = "Keeps each channel's largest value: 'was this pattern anywhere?'."
+    summary_de = "Behält den größten Wert jedes Kanals: 'kam dieses Muster irgendwo vor?'."
+    explain = ("For each channel it reports the strongest response anywhere in the input, so the position of a "
+               "pattern no longer matters.")
+    explain_de = ("Für jeden Kanal meldet es die stärkste Antwort irgendwo in der Eingabe, sodass die Position "
+                  "eines Musters keine Rolle mehr spielt.")
+    latex = r"y_c = \max_i x_{c,i}"
+
+
+__all__ = ["GlobalAvgPool", "GlobalMaxPool", "get_layer"]

@@ -1,0 +1,119 @@
+"""batch_norm and layer_norm: rescale values to mean 0 and spread 1, then learn a scale and shift.
+
+batch_norm follows the rank of its input: (F,) and (C, L) use BatchNorm1d, (C, H, W)
+BatchNorm2d, (C, D, H, W) BatchNorm3d; it normalises each feature or channel over the batch.
+layer_norm normalises each sample on its own, over all its values or over its last axis.
+
+>>> bn = get_layer("batch_norm"); p = bn.resolve({}, "l")
+>>> bn.param_count(p, (16, 8, 8)), bn.code(p, (16, 8, 8))
+(32, 'nn.BatchNorm2d(16, eps=0.001, momentum=0.01, affine=True)')
+"""
+from __future__ import annotations
+
+import math
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+
+_EPS = Param("epsilon", "float", 1e-3, "Small number added to the variance to avoid dividing by zero.",
+             min=1e-12, max=1.0, expert=True,
+             description_de="Kleine Zahl, die zur Varianz addiert wird, um Division durch null zu vermeiden.")
+_SCALE = Param("scale", "bool", True, "Learn a scale and a shift after normalising (gamma, beta).", expert=True,
+               description_de="Nach dem Normieren Skalierung und Verschiebung lernen (gamma, beta).")
+
+
+class _Norm(LayerKind):
+    family = "normalization"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+
+@register
+class BatchNorm(_Norm):
+    name = "batch_norm"
+    params = (
+        Param("momentum", "float", 0.99, "How slowly the running mean and variance follow each batch (Keras' "
+              "meaning: 0.99 keeps 99% of the old value).", min=0.0, max=1.0, expert=True,
+              description_de="Wie träge Mittelwert und Varianz jedem Batch folgen (wie in Keras: 0.99 behält "
+                             "99 % des alten Werts)."),
+        _EPS, _SCALE,
+    )
+    summary = "Normalises each feature over the batch; speeds up and steadies training."
+    summary_de = "Normiert jedes Merkmal über den Batch; beschleunigt und stabilisiert das Training."
+    explain = ("For each feature (or image channel) it subtracts the batch's mean and divides by its spread, then "
+               "applies a learned scale and shift. While training it keeps running averages, which it uses "
+               "afterwards.")
+    explain_de = ("Für jedes Merkmal (oder jeden Bildkanal) zieht es den Mittelwert des Batches ab und teilt durch "
+                  "die Streuung, dann folgen eine gelernte Skalierung und Verschiebung. Beim Training führt es "
+                  "laufende Mittelwerte, die es danach verwendet.")
+    latex = r"y = \gamma \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
+
+    def infer_shape(self, p, in_shape, path):
+        if not 1 <= len(in_shape) <= 4:
+            raise SpecError(path, "batch_norm needs features (F,), a signal (C, L), an image (C, H, W) or a "
+                            "volume (C, D, H, W)", f"input of shape {tuple(in_shape)}",
+                            "insert a flatten layer before it",
+                            [Fix("insert a flatten layer before it",
+                                 [{"op": "insert", "path": path, "value": {"type": "flatten"}}])])
+        return tuple(in_shape)
+
+    def param_count(self, p, in_shape):
+        return 2 * in_shape[0] if p["scale"] else 0
+
+    def code(self, p, in_shape):
+        dims = max(1, len(in_shape) - 1)
+        # torch's momentum is the weight of the new batch; Keras' (declared here) that of the old value
+        return (f"nn.BatchNorm{dims}d({in_shape[0]}, eps={p['epsilon']}, momentum={round(1 - p['momentum'], 10)}, "
+                f"affine={p['scale']})")
+
+    def math(self, p, in_shape=None):
+        c = in_shape[0] if in_shape else "C"
+        return (rf"y_c = \gamma_c \frac{{x_c - \mu_c}}{{\sqrt{{\sigma_c^2 + {p['epsilon']:g}}}}} + \beta_c,"
+                rf"\ c = 1..{c}")
+
+
+@register
+class LayerNorm(_Norm):
+    name = "layer_norm"
+    params = (
+        Param("over", "choice", "all", "'all': normalise over every value of a sample; 'last': over the last "
+              "axis only (the features of each step of a sequence).", choices=("all", "last"), expert=True,
+              description_de="'all': über alle Werte einer Probe normieren; 'last': nur über die letzte Achse "
+                             "(die Merkmale jedes Schritts einer Folge)."),
+        _EPS, _SCALE,
+    )
+    summary = "Normalises each sample on its own; common in transformers and recurrent nets."
+    summary_de = "Normiert jede Probe für sich; üblich in Transformern und rekurrenten Netzen."
+    explain = ("It subtracts the mean of a sample's values and divides by their spread, then applies a learned "
+               "scale and shift per value. Unlike batch_norm it does not depend on the other samples of a batch.")
+    explain_de = ("Es zieht den Mittelwert der Werte einer Probe ab und teilt durch ihre Streuung, dann folgen eine "
+                  "gelernte Skalierung und Verschiebung je Wert. Anders als batch_norm hängt es nicht von den "
+                  "anderen Proben eines Batches ab.")
+    latex = r"y = \gamma \odot \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta"
+
+    def _normalized(self, p, in_shape):
+        return tuple(in_shape) if p["over"] == "all" else (in_shape[-1],)
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) == 0:
+            raise SpecError(path, "layer_norm needs at least one value per sample", in_shape)
+        return tuple(in_shape)
+
+    def param_count(self, p, in_shape):
+        return 2 * math.prod(self._normalized(p, in_shape)) if p["scale"] else 0
+
+    def code(self, p, in_shape):
+        return f"nn.LayerNorm({list(self._normalized(p, in_shape))}, eps={p['epsilon']}, elementwise_affine={p['scale']})"
+
+    def math(self, p, in_shape=None):
+        over = "all values" if p["over"] == "all" else "the last axis"
+        return (rf"y = \gamma \odot \frac{{x - \mu}}{{\sqrt{{\sigma^2 + {p['epsilon']:g}}}}} + \beta,"
+                rf"\ \mu, \sigma \text{{ over {over}}}")
+
+
+__all__ = ["BatchNorm", "LayerNorm", "get_layer"]

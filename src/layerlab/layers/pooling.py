@@ -1,0 +1,101 @@
+"""max/avg_pool1d/2d/3d: shrink a signal, image or volume by summarising each small window.
+
+strides default to pool_size (windows side by side). 'same' padding follows Keras: the output
+is ceil(size / stride) long and padded cells never count (max ignores them, average divides
+by the real cells only).
+
+>>> mp = get_layer("max_pool2d"); p = mp.resolve({"pool_size": 2}, "l")
+>>> mp.infer_shape(p, (16, 8, 8), "l"), mp.code(p, (16, 8, 8))
+((16, 4, 4), 'nn.MaxPool2d(kernel_size=(2, 2), stride=(2, 2))')
+"""
+from __future__ import annotations
+
+from ..spec.errors import Fix
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
+
+_DIM_WORD = {1: "signal", 2: "image", 3: "volume"}
+
+
+class _Pool(LayerKind):
+    family = "pooling"
+    dims = 2
+    mode = "max"
+
+    @classmethod
+    def _params(cls, dims: int):
+        return (
+            Param("pool_size", "int_or_ints", 2, "Size of each window that is summarised.", min=1, length=dims,
+                  description_de="Größe jedes Fensters, das zusammengefasst wird.", suggested=(2, 3)),
+            Param("strides", "int_or_ints", None, "Step between windows (empty: the pool size).", min=1,
+                  length=dims, nullable=True, expert=True,
+                  description_de="Schrittweite zwischen Fenstern (leer: die Fenstergröße)."),
+            Param("padding", "choice", "valid", "'valid' drops what does not fill a window, 'same' keeps "
+                  "ceil(size / stride).", choices=("valid", "same"), expert=True,
+                  description_de="'valid' verwirft, was kein Fenster füllt, 'same' behält ceil(Größe / Schritt)."),
+        )
+
+    def _ks(self, p):
+        k = as_tuple(p["pool_size"], self.dims)
+        s = as_tuple(p["strides"], self.dims) if p["strides"] is not None else k
+        return k, s
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) != self.dims + 1:
+            remove = Fix("remove this pooling layer", [{"op": "remove", "path": path}])
+            raise rank_error(self, self.dims, in_shape, path, alternative=remove)
+        k, s = self._ks(p)
+        return (in_shape[0], *spatial_check(self, in_shape, k, s, p["padding"], (1,) * self.dims, path,
+                                            key="pool_size", raw=p["pool_size"]))
+
+    def param_count(self, p, in_shape):
+        return 0
+
+    def code(self, p, in_shape):
+        k, s = self._ks(p)
+        if p["padding"] == "valid":
+            return f"nn.{self.mode.capitalize()}Pool{self.dims}d(kernel_size={k}, stride={s})"
+        pads: list[int] = []
+        for size, ki, si in reversed(list(zip(in_shape[1:], k, s))):
+            pads.extend(strided_same_padding(size, ki, si))
+        return f"SamePool({self.mode!r}, {k}, {s}, {tuple(pads)})"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+    def math(self, p, in_shape=None):
+        k, s = self._ks(p)
+        op = r"\max" if self.mode == "max" else r"\operatorname{mean}"
+        window = r" \times ".join(map(str, k))
+        return rf"y_{{c,\,i}} = {op}_{{{window} \text{{ window at }} {s[0]} i}} x_c"
+
+
+def _pool(dims: int, mode: str) -> type[_Pool]:
+    what = _DIM_WORD[dims]
+    if mode == "max":
+        en = (f"Keeps the largest value of each window of the {what}: it halves the size with pool_size 2 and "
+              "keeps the strongest responses, so small shifts matter less.")
+        de = ("Behält den größten Wert jedes Fensters: Mit pool_size 2 halbiert es die Größe und behält die "
+              "stärksten Antworten, sodass kleine Verschiebungen weniger zählen.")
+        summary, summary_de = (f"Keeps the largest value of each window of a {what}.",
+                               "Behält den größten Wert jedes Fensters.")
+        latex = r"y = \max_{\text{window}} x"
+    else:
+        en = (f"Replaces each window of the {what} by the average of its values: it shrinks the size and "
+              "smooths the feature maps.")
+        de = "Ersetzt jedes Fenster durch den Mittelwert seiner Werte: Es verkleinert und glättet die Feature-Maps."
+        summary, summary_de = (f"Averages each window of a {what}.", "Mittelt jedes Fenster.")
+        latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
+    attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
+                 summary_de=summary_de, explain=en, explain_de=de, latex=latex)
+    return register(type(f"{mode.capitalize()}Pool{dims}D", (_Pool,), attrs))
+
+
+MaxPool1D, MaxPool2D, MaxPool3D = (_pool(d, "max") for d in (1, 2, 3))
+AvgPool1D, AvgPool2D, AvgPool3D = (_pool(d, "avg") for d in (1, 2, 3))
+
+__all__ = ["AvgPool1D", "AvgPool2D", "AvgPool3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "get_layer"]

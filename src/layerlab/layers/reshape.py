@@ -1,0 +1,97 @@
+"""reshape: lay the same values out in a new shape (e.g. 64 values as a 1x8x8 image).
+
+One entry of target_shape may be -1: it takes whatever size makes the count of values match.
+
+>>> r = Reshape()
+>>> r.infer_shape(r.resolve({"target_shape": [1, -1, 8]}, "l"), (64,), "l")
+(1, 8, 8)
+"""
+from __future__ import annotations
+
+import math
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from .base import LayerKind, from_code, register
+
+
+def _fmt(shape) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def suggest_shapes(n: int, rank: int) -> list[list[int]]:
+    """Target shapes with n values in total that users often want: flat, (1, n), (1, s, s)."""
+    out = [[n]]
+    if rank >= 2:
+        out.append([1, n])
+    side = math.isqrt(n)
+    if side * side == n:
+        out.append([1, side, side])
+    return out
+
+
+@register
+class Reshape(LayerKind):
+    name = "reshape"
+    family = "reshape"
+    transparent = True
+    params = (
+        Param("target_shape", "ints", (1, -1), "New shape of each sample (without the batch); one entry may be -1.",
+              min=-1, description_de="Neue Form jeder Probe (ohne Batch); ein Eintrag darf -1 sein."),
+    )
+    summary = "Lays the same values out in a new shape."
+    summary_de = "Legt dieselben Werte in einer neuen Form aus."
+    explain = ("Nothing is computed: the values are read in order and poured into the new shape, e.g. "
+               "a list of 64 pixels becomes an 8 by 8 image with one channel. The number of values must stay "
+               "the same; -1 means 'whatever fits'.")
+    explain_de = ("Es wird nichts berechnet: Die Werte werden der Reihe nach gelesen und in die neue Form "
+                  "gegossen, z. B. werden 64 Pixel zu einem 8-mal-8-Bild mit einem Kanal. Die Anzahl der Werte "
+                  "bleibt gleich; -1 heißt 'was passt'.")
+    latex = r"y = \mathrm{reshape}(x)"
+
+    def infer_shape(self, p, in_shape, path):
+        target = list(p["target_shape"])
+        where = f"{path}.target_shape"
+        n = math.prod(in_shape)
+        if not target:
+            raise SpecError(where, "needs at least one size", [], f"use e.g. [{n}]",
+                            [Fix(f"set target_shape to [{n}]", [{"op": "set", "path": where, "value": [n]}])])
+        if 0 in target:
+            raise SpecError(where, "sizes must be positive (or one -1)", target, "replace the 0 by a size or by -1")
+        if target.count(-1) > 1:
+            raise SpecError(where, "only one size may be -1 (the one that is worked out)", target,
+                            "replace all but one -1 by a size")
+        known = math.prod(d for d in target if d != -1)
+        if -1 in target:
+            if n % known == 0:
+                return tuple(n // known if d == -1 else d for d in target)
+            problem = f"{n} values cannot be split into groups of {known}"
+        elif known == n:
+            return tuple(target)
+        else:
+            problem = f"the new shape holds {known} values, but the input has {n}"
+        fixes = [Fix(f"reshape to {_fmt(s)}", [{"op": "set", "path": where, "value": s}])
+                 for s in suggest_shapes(n, len(target))]
+        if -1 not in target and len(target) > 1:
+            guess = [*target[:1], -1, *target[2:]] if len(target) > 2 else [target[0], -1]
+            if n % math.prod(d for d in guess if d != -1) == 0:
+                fixes.insert(0, Fix(f"let the second size follow from the input: {guess}",
+                                    [{"op": "set", "path": where, "value": guess}]))
+        raise SpecError(where, f"does not fit the input of shape {_fmt(in_shape)}: {problem}", target,
+                        f"choose sizes that multiply to {n}, or put -1 in one place", fixes)
+
+    def param_count(self, p, in_shape):
+        return 0
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def code(self, p, in_shape):
+        return f"Reshape({self.infer_shape(p, in_shape, 'reshape')})"
+
+    def math(self, p, in_shape=None):
+        src = _fmt(in_shape) if in_shape else "x"
+        return rf"y = \mathrm{{reshape}}_{{{src} \to {_fmt(p['target_shape'])}}}(x)"
+
+    def activation_of(self, p):
+        return None

@@ -1,0 +1,135 @@
+"""residual: a block of layers whose input is added back to its output, y = f(F(x) + shortcut(x)).
+
+The block holds its own `layers` list (its body). The shortcut is the identity when the body
+keeps the shape; otherwise a projection: a linear map for features, a 1x1 convolution with the
+matching stride for feature maps. Errors inside point at the nested path,
+e.g. `model.layers[3].layers[1].kernel_size`.
+
+>>> r = get_layer("residual")
+>>> p = r.resolve({"layers": [{"type": "dense", "units": 8}, {"type": "dense", "units": 8}]}, "l")
+>>> r.infer_shape(p, (8,), "l"), r.param_count(p, (8,))
+((8,), 144)
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from torch import nn
+
+from ..spec.errors import Fix, SpecError
+from .activations import ACTIVATIONS, activation_param, build_activation
+from .base import LayerKind, Shape, from_code, get_layer, register
+from .modules import Activated, Residual as ResidualModule
+
+
+def _fmt(s: Shape) -> str:
+    return "(" + ", ".join(map(str, s)) + ("," if len(s) == 1 else "") + ")"
+
+
+def projection(in_shape: Shape, out_shape: Shape, path: str) -> str | None:
+    """Code of the shortcut that maps the input onto the body's output shape (None: identity)."""
+    if tuple(in_shape) == tuple(out_shape):
+        return None
+    if len(in_shape) != len(out_shape):
+        raise SpecError(f"{path}.layers", "the body must keep the number of axes so its input can be added back",
+                        f"{_fmt(in_shape)} in, {_fmt(out_shape)} out",
+                        "move flatten, global pooling or reshape layers out of the residual block")
+    if len(in_shape) == 1 or (len(in_shape) == 2 and in_shape[0] == out_shape[0]):
+        # features (F,) or a sequence (T, F) whose feature count changes: a linear map on the last axis
+        return f"nn.Linear({in_shape[-1]}, {out_shape[-1]})"
+    strides = []
+    for n, m in zip(in_shape[1:], out_shape[1:]):
+        s = next((s for s in range(1, n + 1) if (n - 1) // s + 1 == m), None)
+        if s is None:
+            raise SpecError(f"{path}.layers", f"the body turns a size of {n} into {m}, which a strided 1x1 "
+                            "shortcut cannot follow", f"{_fmt(in_shape)} in, {_fmt(out_shape)} out",
+                            "keep the size (padding 'same') or shrink it by a whole factor (strides)")
+        strides.append(s)
+    dims = len(in_shape) - 1
+    return f"nn.Conv{dims}d({in_shape[0]}, {out_shape[0]}, kernel_size=1, stride={tuple(strides)})"
+
+
+def _projection_params(in_shape: Shape, out_shape: Shape, code: str | None) -> int:
+    if code is None:
+        return 0
+    if code.startswith("nn.Linear"):
+        return in_shape[-1] * out_shape[-1] + out_shape[-1]
+    return in_shape[0] * out_shape[0] + out_shape[0]
+
+
+@register
+class ResidualBlock(LayerKind):
+    name = "residual"
+    family = "structure"
+    params = (activation_param("linear"),)
+    summary = "A block of layers whose input is added back to its output (a skip connection)."
+    summary_de = "Ein Block von Schichten, dessen Eingabe zu seiner Ausgabe addiert wird (Skip-Verbindung)."
+    explain = ("The layers inside only have to learn a correction to their input, because the input is added "
+               "back at the end. This lets very deep networks (ResNet) train well. If the inside changes the "
+               "shape, the input is first projected to fit.")
+    explain_de = ("Die Schichten im Block müssen nur eine Korrektur ihrer Eingabe lernen, denn die Eingabe wird "
+                  "am Ende wieder addiert. So lassen sich sehr tiefe Netze (ResNet) gut trainieren. Ändert das "
+                  "Innere die Form, wird die Eingabe vorher passend projiziert.")
+    latex = r"y = f(F(x) + x)"
+
+    def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
+        raw = dict(raw)
+        body = raw.pop("layers", None)
+        where = f"{path}.layers"
+        example = [{"type": "dense", "units": 32, "activation": "relu"}]
+        if body is None:
+            raise SpecError(where, "a residual block needs its own list of layers", None,
+                            'add "layers": [...] with the layers inside the block',
+                            [Fix("add a dense layer inside", [{"op": "set", "path": where, "value": example}])])
+        if not isinstance(body, list):
+            raise SpecError(where, "must be a list of layers", body, f"use e.g. {example}")
+        if not body:
+            raise SpecError(where, "the block is empty, so it would only double its input", [],
+                            "put at least one layer inside",
+                            [Fix("add a dense layer inside", [{"op": "set", "path": where, "value": example}])])
+        p = super().resolve(raw, path)
+        p["layers"] = body
+        return p
+
+    def _body(self, p, in_shape: Shape, path: str):
+        from .stack import infer_stack
+        return infer_stack(p["layers"], in_shape, prefix=f"{path}.layers", stop_on_error=True)
+
+    def infer_shape(self, p, in_shape, path):
+        rows = self._body(p, in_shape, path)
+        out = rows[-1].out_shape
+        projection(in_shape, out, path)
+        return out
+
+    def param_count(self, p, in_shape):
+        rows = self._body(p, in_shape, "residual")
+        out = rows[-1].out_shape
+        return (sum(r.params for r in rows) + _projection_params(in_shape, out, projection(in_shape, out, ""))
+                + (1 if p["activation"] == "prelu" else 0))
+
+    def code(self, p, in_shape):
+        rows = self._body(p, in_shape, "residual")
+        body = ", ".join(get_layer(r.type).code(r.resolved, r.in_shape) for r in rows)
+        shortcut = projection(in_shape, rows[-1].out_shape, "")
+        return f"Activated(Residual(nn.Sequential({body}), {shortcut}), {ACTIVATIONS[p['activation']].code})"
+
+    def build(self, p, in_shape):
+        rows = self._body(p, in_shape, "residual")
+        body = [get_layer(r.type).build(r.resolved, r.in_shape) for r in rows]  # each with its initializers
+        code = projection(in_shape, rows[-1].out_shape, "")
+        shortcut = from_code(code) if code else None
+        return Activated(ResidualModule(nn.Sequential(*body), shortcut), build_activation(p["activation"]))
+
+    def math(self, p, in_shape=None):
+        f = ACTIVATIONS[p["activation"]].latex.split("=", 1)[1].strip()
+        inner = r" \circ ".join(f"\\mathrm{{{layer.get('type', '?')}}}".replace("_", r"\_")
+                                for layer in reversed(p["layers"]))
+        shortcut = "x"
+        if in_shape is not None:
+            rows = self._body(p, in_shape, "residual")
+            if projection(in_shape, rows[-1].out_shape, "") is not None:
+                shortcut = "W_s x"
+        return rf"y = f\left(F(x) + {shortcut}\right),\ F = {inner},\ f(x) = {f}"
+
+
+__all__ = ["ResidualBlock", "get_layer"]

@@ -1,0 +1,61 @@
+"""upsampling2d: make an image larger by repeating (or blending) its pixels; no weights.
+
+>>> u = get_layer("upsampling2d"); p = u.resolve({"size": 2}, "l")
+>>> u.infer_shape(p, (8, 7, 7), "l"), u.code(p, (8, 7, 7))
+((8, 14, 14), "nn.Upsample(scale_factor=(2.0, 2.0), mode='nearest')")
+"""
+from __future__ import annotations
+
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+from .conv import as_tuple, rank_error
+
+
+@register
+class UpSampling2D(LayerKind):
+    name = "upsampling2d"
+    family = "reshape"
+    params = (
+        Param("size", "int_or_ints", 2, "How many times larger the image gets (height, width).", min=1, max=64,
+              length=2, description_de="Wie viel Mal größer das Bild wird (Höhe, Breite)."),
+        Param("interpolation", "choice", "nearest", "'nearest' repeats pixels, 'bilinear' blends neighbours.",
+              choices=("nearest", "bilinear"), expert=True,
+              description_de="'nearest' wiederholt Pixel, 'bilinear' mischt Nachbarn."),
+    )
+    summary = "Makes an image larger by repeating its pixels."
+    summary_de = "Vergrößert ein Bild, indem es seine Pixel wiederholt."
+    explain = ("Each pixel becomes a small block of size x size pixels (or a smooth blend of its neighbours). "
+               "Nothing is learned; decoders follow it with a convolution.")
+    explain_de = ("Jedes Pixel wird zu einem kleinen Block aus size x size Pixeln (oder einer weichen Mischung "
+                  "seiner Nachbarn). Es wird nichts gelernt; Decoder lassen eine Faltung folgen.")
+    latex = r"y_{c,i,j} = x_{c,\lfloor i/s_h \rfloor,\lfloor j/s_w \rfloor}"
+
+    def infer_shape(self, p, in_shape, path):
+        if len(in_shape) != 3:
+            raise rank_error(self, 2, in_shape, path)
+        sh, sw = as_tuple(p["size"], 2)
+        return (in_shape[0], in_shape[1] * sh, in_shape[2] * sw)
+
+    def param_count(self, p, in_shape):
+        return 0
+
+    def code(self, p, in_shape):
+        s = tuple(float(x) for x in as_tuple(p["size"], 2))
+        # align_corners=False samples at pixel centres, as Keras' bilinear resize does
+        extra = ", align_corners=False" if p["interpolation"] == "bilinear" else ""
+        return f"nn.Upsample(scale_factor={s}, mode={p['interpolation']!r}{extra})"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+    def math(self, p, in_shape=None):
+        sh, sw = as_tuple(p["size"], 2)
+        if p["interpolation"] == "bilinear":
+            return rf"y = \mathrm{{bilinear}}_{{{sh} \times {sw}}}(x)"
+        return rf"y_{{c,i,j}} = x_{{c,\lfloor i/{sh} \rfloor,\lfloor j/{sw} \rfloor}}"
+
+
+__all__ = ["UpSampling2D", "get_layer"]
