@@ -324,6 +324,11 @@ def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int =
     if with_api and importlib.util.find_spec("layerlab.server.api") is not None:
         from . import api
         api.mount(app)
+    from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+
+    from .uploads import UploadLimits
+    # Inside the security middleware: bodies of unauthenticated requests are never read at all.
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=UploadLimits.from_env().max_file_bytes + 1024 * 1024)
     app.add_middleware(SecurityMiddleware, config=config)
     return config
 

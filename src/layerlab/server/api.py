@@ -1,0 +1,211 @@
+"""The HTTP/JSON API under /api: projects, validation, uploads, training runs and prediction.
+
+Everything goes through the facade (`layerlab.api`, `store.workspace`); the API adds only
+HTTP: status codes, revision guards and limits. The schema is at /api/openapi.json.
+
+    curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8765/api/projects
+
+Errors are always JSON `{"error": SpecError.to_dict()}`: 404 unknown project or run, 409 a
+stale write (the body says to reload; `reload` is the URL to GET), 413/415 refused uploads,
+422 an invalid document or request. Any other failure is answered with a 500 that names no
+internals, and is logged; the server goes on.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import api as facade
+from ..spec.errors import SpecError
+from ..spec.models import parse_project
+from ..store import workspace as ws
+from . import api_runs as runs_api
+from . import uploads
+from .routing import NotFound, SafeRoute
+
+MAX_JSON_BYTES = 2 * 1024 * 1024  # a project document is a few kB; refuse megabytes of JSON
+
+
+router = APIRouter(prefix="/api", route_class=SafeRoute, tags=["layerlab"])
+
+
+# -- request and response bodies -----------------------------------------------------------------
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(..., min_length=1, max_length=200, description="Display name; the id is derived from it.")
+    example: str | None = Field(None, max_length=100, description="A built-in example to start from.")
+    doc: dict[str, Any] | None = Field(None, description="A whole project document instead of an example.")
+
+
+class ProjectUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc: dict[str, Any] = Field(..., description="The whole new project document.")
+    revision: str | None = Field(..., max_length=64, description="The revision this edit is based on "
+                                 "(from GET); null overwrites whatever is there.")
+
+
+class ProjectOut(BaseModel):
+    id: str
+    revision: str
+    doc: dict[str, Any]
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def folder_of(pid: str):
+    """The folder of an existing project, or NotFound."""
+    folder = ws.project_dir(pid)
+    if not (folder / ws.PROJECT_FILE).is_file():
+        raise NotFound("project", "no such project", pid, "list the projects with GET /api/projects")
+    return folder
+
+
+def project_out(pid: str) -> dict[str, Any]:
+    folder = folder_of(pid)
+    return {"id": pid, "revision": ws.revision(folder), "doc": facade.load(folder).doc}
+
+
+def checked_doc(doc: Any) -> dict[str, Any]:
+    """A document that parses as a project (shape errors in the model are allowed: they are shown)."""
+    parse_project(doc)
+    size = len(facade.Project(doc).to_json())
+    if size > MAX_JSON_BYTES:
+        raise SpecError("", "the project document is too large", f"{size} bytes",
+                        "keep data in data files, not in project.json")
+    return doc
+
+
+# -- projects ------------------------------------------------------------------------------------
+@router.get("/examples", summary="The built-in example projects")
+def list_examples() -> list[dict[str, str]]:
+    return facade.examples()
+
+
+@router.get("/projects", summary="Every project in the workspace, newest first")
+def list_projects() -> list[dict[str, Any]]:
+    return ws.list_projects()
+
+
+@router.post("/projects", status_code=201, response_model=ProjectOut, summary="Create a project")
+def create_project(body: ProjectCreate) -> dict[str, Any]:
+    if body.doc is not None and body.example is not None:
+        raise SpecError("example", "give either an example or a document, not both", body.example,
+                        "drop 'example' or 'doc'")
+    doc = checked_doc(dict(body.doc, name=body.name)) if body.doc is not None else None
+    project = ws.create(body.name, example=None if doc is not None else (body.example or "digits"), doc=doc)
+    return project_out(project.dir.name)
+
+
+@router.get("/projects/{pid}", response_model=ProjectOut, summary="A project's document and revision")
+def get_project(pid: str) -> dict[str, Any]:
+    return project_out(pid)
+
+
+@router.put("/projects/{pid}", response_model=ProjectOut,
+            responses={409: {"description": "Stale write: the project changed since `revision`; reload it"}},
+            summary="Replace a project's document (refused with 409 if it changed since `revision`)")
+def update_project(pid: str, body: ProjectUpdate) -> dict[str, Any]:
+    folder = folder_of(pid)
+    doc = checked_doc(body.doc)
+    try:
+        ws.save_doc(folder, doc, body.revision)
+    except ws.StaleWriteError as e:
+        e.reload_url = f"/api/projects/{pid}"  # type: ignore[attr-defined]
+        raise
+    return project_out(pid)
+
+
+@router.delete("/projects/{pid}", status_code=204, summary="Move a project to the workspace's trash")
+def delete_project(pid: str) -> Response:
+    folder = folder_of(pid)
+    if runs_api.active_runs(folder):
+        raise SpecError("project", "is training right now", pid, "stop its run first", [])
+    # Deleting moves the folder to .trash/ (recoverable by hand): nothing is ever lost by a click.
+    trash = ws.home() / ".trash"
+    trash.mkdir(exist_ok=True)
+    shutil.move(str(folder), str(trash / f"{pid}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6}"))
+    return Response(status_code=204)
+
+
+@router.get("/projects/{pid}/validate", summary="Every mistake in the project, with fixes")
+def validate_project(pid: str) -> dict[str, Any]:
+    errors = facade.load(folder_of(pid)).errors()
+    return {"valid": not errors, "errors": [e.to_dict() for e in errors]}
+
+
+@router.get("/projects/{pid}/summary", summary="Layer by layer: output shapes and parameters")
+def summarize_project(pid: str) -> dict[str, Any]:
+    return facade.load(folder_of(pid)).analyze().to_dict()
+
+
+@router.post("/projects/{pid}/uploads", status_code=201,
+             responses={413: {"description": "Too large"}, 415: {"description": "Not an accepted kind"}},
+             summary="Upload one data file (raw body): an image, a CSV table, or a ZIP of image folders",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
+async def upload(pid: str, request: Request,
+                 name: str = Query(..., min_length=1, max_length=255, description="The file's name"),
+                 folder: str = Query("uploads", max_length=100,
+                                     description="Sub-folder of data/ for single files")) -> dict[str, Any]:
+    project = folder_of(pid)
+    limits = uploads.UploadLimits.from_env()
+    data = await read_body(request, limits.max_file_bytes)
+    if name.lower().endswith(".zip"):
+        from starlette.concurrency import run_in_threadpool
+        result = await run_in_threadpool(uploads.extract_images, project, data, name, limits)
+        return result.to_dict()
+    from starlette.concurrency import run_in_threadpool
+    path = await run_in_threadpool(uploads.save_file, project, name, data, folder, limits)
+    rel = path.relative_to(project.resolve()).as_posix()
+    return {"folder": rel.rsplit("/", 1)[0], "saved": [rel], "skipped": [], "count": 1}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) as soon as it passes limit; the whole body never sits in memory."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        uploads.check_size(int(declared), uploads.UploadLimits(max_file_bytes=limit))
+    out = bytearray()
+    async for chunk in request.stream():
+        out += chunk
+        if len(out) > limit:
+            uploads.check_size(len(out), uploads.UploadLimits(max_file_bytes=limit))
+    if not out:
+        raise uploads.UploadError("the upload is empty", 0, "send the file's bytes as the request body")
+    return bytes(out)
+
+
+router.include_router(runs_api.router)
+
+
+_schema_cache: dict[str, Any] = {}
+
+
+def openapi_schema() -> dict[str, Any]:
+    """The schema of the /api routes only (NiceGUI's internal routes are not an API)."""
+    if not _schema_cache:
+        doc = FastAPI(title="LayerLab API", version="1", openapi_url=None, docs_url=None, redoc_url=None,
+                      description="Projects, validation, uploads, training runs and prediction. "
+                                  "Send the token as 'Authorization: Bearer TOKEN'.")
+        doc.include_router(router)
+        _schema_cache.update(doc.openapi())
+    return _schema_cache
+
+
+def mount(app: Any) -> None:
+    """Add the /api routes to app, ahead of any catch-all page route, and /api/openapi.json."""
+    before = len(app.router.routes)
+    app.include_router(router)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def _schema() -> JSONResponse:
+        return JSONResponse(openapi_schema())
+    added = app.router.routes[before:]
+    del app.router.routes[before:]
+    app.router.routes[0:0] = added  # pages may register '/{path:path}'; the API must win
+    # Creating the runner marks runs that a killed server left 'running' as 'interrupted'.
+    runs_api._runner()

@@ -1,0 +1,170 @@
+"""The training part of the HTTP API: start, stop and watch runs, and predict with a trained one.
+
+Runs go through the engine's process-wide runner (`engine.runner.default_runner`): one
+worker trains them in order, so a class of twenty queues instead of thrashing the CPU. A
+failing run (an exception, NaN, out of memory, bad data) ends as RunFailed with a message
+in plain words and never reaches the request that started it; the server goes on.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Path as PathParam
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import api as facade
+from .routing import NotFound, SafeRoute
+from ..spec.errors import SpecError
+
+router = APIRouter(route_class=SafeRoute)
+RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"
+MAX_ACTIVE_PER_PROJECT = 2     # queued + running; a double click must not queue a hundred runs
+MAX_ACTIVE_TOTAL = 64          # the whole server (a class of 30, two runs each, plus slack)
+
+
+class TooMany(SpecError):
+    """Too many runs waiting (HTTP 429)."""
+
+    status = 429
+
+
+class RunStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    epochs: int | None = Field(None, ge=1, le=10000, description="Epochs to train (default: the spec's).")
+    continue_from: str | None = Field(None, pattern=RUN_ID, description="Go on from this run's saved state.")
+
+
+class PredictIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    inputs: list[Any] = Field(..., min_length=1, max_length=1024,
+                              description="Samples, each shaped like one input of the model (nested lists).")
+    run_id: str | None = Field(None, pattern=RUN_ID, description="Which run's weights (default: the newest).")
+
+
+def _runner():
+    from ..engine.runner import default_runner
+    return default_runner()
+
+
+def _same(a: Any, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == b.resolve()
+    except (TypeError, OSError):
+        return False
+
+
+def active_runs(folder: Path) -> list[Any]:
+    """Run handles of this project that are queued, running or paused in this process."""
+    from ..engine.runner import ACTIVE
+    return [r for r in _runner().runs() if r.status in ACTIVE and _same(r.project.dir, folder)]
+
+
+def _folder(pid: str) -> Path:
+    from .api import folder_of
+    return folder_of(pid)
+
+
+def _check_run_id(run_id: str) -> str:
+    if not re.match(RUN_ID, run_id):
+
+        raise NotFound("run", "is not a run id", run_id, "list the runs with GET /api/projects/{id}/runs")
+    return run_id
+
+
+def run_view(folder: Path, run_id: str) -> dict[str, Any]:
+    """A run's status: the live handle when this process runs it, else its saved meta.json."""
+    from ..store import registry
+    from ..store.runs import RunFolder, runs_dir
+    live = _runner().get(run_id)
+    if live is not None and _same(live.project.dir, folder):
+        d = live.to_dict()
+        d["history"] = list(live.history)
+        if live.last_batch is not None:
+            d["batch"] = live.last_batch.to_dict()
+        return d
+    rf = RunFolder(runs_dir(folder) / run_id)
+    if not (rf.path / "meta.json").is_file():
+        raise NotFound("run", "is not a run of this project", run_id, "list the runs with GET .../runs")
+    meta = rf.meta()
+    row = registry.get(run_id) or {}
+    status = row.get("status") or meta.get("status")
+    failure = None
+    if status == "failed":
+        failure = {"message": meta.get("message") or row.get("message") or "the run failed"}
+    return {"run_id": run_id, "project": meta.get("project"), "status": status,
+            "epochs_done": meta.get("epochs_done") or 0, "final": meta.get("final") or {},
+            "failure": failure, "continued_from": meta.get("continued_from"), "history": rf.history()}
+
+
+@router.get("/projects/{pid}/runs", summary="The project's runs, newest first (live ones included)")
+def list_runs(pid: str) -> list[dict[str, Any]]:
+    from ..store import registry
+    folder = _folder(pid)
+    registry.sync_project(folder)
+    rows = {r["run_id"]: {k: r.get(k) for k in ("run_id", "status", "started", "ended", "epochs_done",
+                                                  "final", "message", "continued_from")}
+            for r in registry.list_runs(folder)}
+    for live in _runner().runs():
+        if _same(live.project.dir, folder):
+            d = live.to_dict()
+            rows.setdefault(live.run_id, {"run_id": live.run_id})
+            rows[live.run_id].update(status=d["status"], epochs_done=d["epochs_done"], final=d["final"])
+    return sorted(rows.values(), key=lambda r: r["run_id"], reverse=True)
+
+
+@router.post("/projects/{pid}/runs", status_code=202, summary="Start training (queued; returns at once)",
+             responses={422: {"description": "The project is invalid"}, 429: {"description": "Too many runs"}})
+def start_run(pid: str, body: RunStart | None = None) -> dict[str, Any]:
+    body = body or RunStart()
+    folder = _folder(pid)
+    project = facade.load(folder)
+    project.validate()  # refuse now, with the spec path, rather than fail in the worker
+    if len(active_runs(folder)) >= MAX_ACTIVE_PER_PROJECT:
+        raise TooMany("project", "already has runs waiting or training", pid, "wait for them, or stop one")
+    from ..engine.runner import ACTIVE
+    if sum(r.status in ACTIVE for r in _runner().runs()) >= MAX_ACTIVE_TOTAL:
+        raise TooMany("", "the server is busy with other runs", hint="try again in a minute")
+    run = _runner().submit(project, epochs=body.epochs, continue_from=body.continue_from)
+    return run.to_dict()
+
+
+@router.get("/projects/{pid}/runs/{run_id}", summary="A run's status, metrics and history")
+def get_run(pid: str, run_id: str = PathParam(..., max_length=40)) -> dict[str, Any]:
+    return run_view(_folder(pid), _check_run_id(run_id))
+
+
+@router.post("/projects/{pid}/runs/{run_id}/stop", summary="Stop a run after its current batch")
+def stop_run(pid: str, run_id: str = PathParam(..., max_length=40)) -> dict[str, Any]:
+    folder = _folder(pid)
+    _check_run_id(run_id)
+    live = _runner().get(run_id)
+    if live is None or not _same(live.project.dir, folder):
+        return run_view(folder, run_id)  # already over (or from before a restart): nothing to stop
+    live.stop()
+    return live.to_dict()
+
+
+@router.post("/projects/{pid}/predict", summary="Outputs of a trained run for the given samples")
+def predict(pid: str, body: PredictIn) -> dict[str, Any]:
+    folder = _folder(pid)
+    project = facade.load(folder)
+    fn = getattr(project, "predict", None)
+    if fn is None:
+        raise SpecError("", "prediction is not available in this build", hint="update LayerLab")
+    result = fn(body.inputs, run=body.run_id) if body.run_id else fn(body.inputs)
+    return _jsonable(result)
+
+
+def _jsonable(x: Any) -> Any:
+    """Tensors, arrays and dataclasses as plain JSON."""
+    if hasattr(x, "to_dict"):
+        return _jsonable(x.to_dict())
+    if hasattr(x, "tolist"):
+        return x.tolist()
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    return x

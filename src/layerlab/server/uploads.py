@@ -1,0 +1,333 @@
+"""Uploads that cannot hurt the server: limits, content checks, safe names, safe ZIP extraction.
+
+Used by the HTTP API and the studio pages alike. Every check refuses with an `UploadError`
+(a SpecError with an HTTP status) that says what was wrong and what to do instead.
+
+>>> import tempfile, pathlib, io
+>>> from PIL import Image
+>>> buf = io.BytesIO(); Image.new("RGB", (4, 4)).save(buf, "PNG")
+>>> root = pathlib.Path(tempfile.mkdtemp())
+>>> save_file(root, "../../etc/x.png", buf.getvalue()).relative_to(root).as_posix()
+'data/uploads/x.png'
+
+Defences: a size limit per file and per request, a file-count limit per archive and per
+project; images are decoded with Pillow (allow-listed formats only, decompression-bomb
+limit) and never trusted by extension; ZIP entries with absolute paths, '..', drive letters,
+symlinks or encryption are refused, as are archives whose declared or actual unpacked size
+or compression ratio exceed the limits (zip bombs); names are reduced to safe characters;
+every target path is resolved and must stay inside the project's data folder; archives are
+unpacked into a hidden temporary folder first and moved into place only when complete.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import stat
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PIL import Image
+
+from ..spec.errors import SpecError
+from ..store import atomic
+
+MB = 1024 * 1024
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+class UploadError(SpecError):
+    """A refused upload; `status` is the HTTP status the API answers with."""
+
+    def __init__(self, message: str, received: Any = None, hint: str = "", status: int = 400):
+        super().__init__("upload", message, received, hint)
+        self.status = status
+
+
+def _env_num(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What one upload may be; `from_env()` reads LAYERLAB_MAX_* so a teacher can tune a class server."""
+
+    max_file_bytes: int = 50 * MB          # one uploaded file (or archive)
+    max_files: int = 10_000                # entries in one archive
+    max_project_files: int = 50_000        # files under one project's data/
+    max_unpacked_bytes: int = 500 * MB     # total size of an archive's contents
+    max_ratio: float = 100.0               # unpacked/packed size of an archive (and of one entry)
+    max_image_pixels: int = 40_000_000     # per image; Pillow's bomb check uses this
+
+    @classmethod
+    def from_env(cls) -> "UploadLimits":
+        d = cls()
+        return cls(max_file_bytes=int(_env_num("LAYERLAB_MAX_UPLOAD_MB", d.max_file_bytes / MB) * MB),
+                   max_files=int(_env_num("LAYERLAB_MAX_UPLOAD_FILES", d.max_files)),
+                   max_project_files=int(_env_num("LAYERLAB_MAX_PROJECT_FILES", d.max_project_files)),
+                   max_unpacked_bytes=int(_env_num("LAYERLAB_MAX_UNPACKED_MB", d.max_unpacked_bytes / MB) * MB),
+                   max_ratio=_env_num("LAYERLAB_MAX_ZIP_RATIO", d.max_ratio),
+                   max_image_pixels=int(_env_num("LAYERLAB_MAX_IMAGE_PIXELS", d.max_image_pixels)))
+
+
+@dataclass
+class UploadResult:
+    """What was stored (paths relative to the project folder) and what was skipped, with why."""
+
+    folder: str
+    saved: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folder": self.folder, "saved": self.saved, "skipped": self.skipped, "count": len(self.saved)}
+
+
+# -- names and paths -----------------------------------------------------------------------------
+def sanitize_name(name: str, default: str = "file") -> str:
+    """One safe path component: no separators, no leading dots, only [A-Za-z0-9._-], at most 100 chars."""
+    name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_.")
+    suffix = re.sub(r"[^A-Za-z0-9]+", "", suffix).lower()[:10]
+    if not stem or stem.lower() in _RESERVED:
+        stem = f"{default}-{stem}" if stem else default
+    return f"{stem[:90]}.{suffix}" if suffix else stem[:90]
+
+
+def safe_path(root: Path, *parts: str) -> Path:
+    """root/parts..., refusing any result outside root or through a symlink."""
+    root = Path(root).resolve()
+    target = root.joinpath(*parts)
+    resolved = target.resolve()
+    if not resolved.is_relative_to(root):
+        raise UploadError("the file would be written outside the project", "/".join(parts),
+                          "use a plain file name")
+    # A symlink planted inside the project could point anywhere; refuse to walk through one.
+    p = resolved
+    while p != root:
+        if p.is_symlink():
+            raise UploadError("the target path goes through a symbolic link", "/".join(parts), "remove the link")
+        p = p.parent
+    return resolved
+
+
+def _entry_parts(name: str) -> list[str]:
+    """The components of a ZIP entry name; raises for anything that could escape the folder."""
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) or "\x00" in norm:
+        raise UploadError("the archive contains an absolute path (zip-slip)", name,
+                          "create the ZIP from inside the folder so its entries have relative paths")
+    parts = [p for p in PurePosixPath(norm).parts if p not in ("", ".")]
+    if ".." in parts:
+        raise UploadError("the archive contains a path that leaves its folder (zip-slip)", name,
+                          "create the ZIP again without '..' in entry names")
+    return parts
+
+
+# -- content checks ------------------------------------------------------------------------------
+def verify_image(data: bytes, limits: UploadLimits | None = None) -> tuple[str, tuple[int, int]]:
+    """(format, (width, height)) of an image decoded from data; UploadError if it is not one."""
+    limits = limits or UploadLimits.from_env()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as im:
+                # The header alone gives the size: refuse giants before decoding a pixel.
+                if im.size[0] * im.size[1] > limits.max_image_pixels:
+                    raise Image.DecompressionBombError("too many pixels")
+                im.verify()  # structure and checksums
+            with Image.open(io.BytesIO(data), formats=IMAGE_FORMATS) as im:
+                im.load()  # every pixel: catches truncated files verify() lets through
+                return str(im.format), im.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadError("the image is too large", None,
+                          f"use images under {limits.max_image_pixels:,} pixels", 413) from None
+    except Exception as e:  # Pillow raises many types for broken data; all mean "not an image"
+        raise UploadError("the file is not a readable image", type(e).__name__,
+                          "upload PNG, JPEG, GIF, BMP or WebP files") from None
+
+
+def verify_table(data: bytes) -> None:
+    """A text table: UTF-8 (or Latin-1) without NUL bytes, with at least one line."""
+    if b"\x00" in data:
+        raise UploadError("the file is not a text table (it contains binary data)", None,
+                          "upload a .csv file saved as text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if not text.strip():
+        raise UploadError("the table is empty", None, "upload a .csv file with a header line and rows")
+
+
+def check_size(n: int, limits: UploadLimits) -> None:
+    if n > limits.max_file_bytes:
+        raise UploadError("the file is too large", f"{n / MB:.1f} MB",
+                          f"upload at most {limits.max_file_bytes / MB:.0f} MB "
+                          "(a server admin can raise LAYERLAB_MAX_UPLOAD_MB)", 413)
+
+
+def _count_files(folder: Path) -> int:
+    return sum(len(files) for _, _, files in os.walk(folder)) if folder.exists() else 0
+
+
+# -- single files --------------------------------------------------------------------------------
+def save_file(project_dir: Path, filename: str, data: bytes, folder: str = "uploads",
+              limits: UploadLimits | None = None) -> Path:
+    """Store one image or table under project/data/<folder>/ atomically; returns its path."""
+    limits = limits or UploadLimits.from_env()
+    check_size(len(data), limits)
+    name = sanitize_name(filename)
+    suffix = Path(name).suffix
+    if suffix in IMAGE_SUFFIXES or suffix == "":
+        fmt, _ = verify_image(data, limits)
+        if suffix == "":
+            name = f"{name}.{'jpg' if fmt == 'JPEG' else fmt.lower()}"
+    elif suffix in TABLE_SUFFIXES:
+        verify_table(data)
+    else:
+        raise UploadError("this kind of file is not accepted", suffix,
+                          "upload images (.png, .jpg, .gif, .bmp, .webp), tables (.csv) or a .zip of images", 415)
+    data_dir = safe_path(Path(project_dir), "data")
+    if _count_files(data_dir) >= limits.max_project_files:
+        raise UploadError("the project holds too many files", limits.max_project_files,
+                          "delete some data files first", 413)
+    target = safe_path(data_dir, sanitize_name(folder, "uploads"), name)
+    atomic.write_bytes(target, data)
+    return target
+
+
+# -- archives ------------------------------------------------------------------------------------
+def _is_symlink(info: zipfile.ZipInfo) -> bool:
+    return info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16)
+
+
+def _skip_reason(parts: list[str]) -> str | None:
+    if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+        return "hidden or system file"
+    return None
+
+
+def check_archive(zf: zipfile.ZipFile, limits: UploadLimits, packed_size: int) -> list[zipfile.ZipInfo]:
+    """Refuse zip-slip, symlinks, encryption and bombs by the archive's directory; the files to unpack."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_files:
+        raise UploadError("the archive holds too many files", len(infos),
+                          f"upload at most {limits.max_files:,} files per archive", 413)
+    files = []
+    for info in infos:
+        _entry_parts(info.filename)
+        if _is_symlink(info):
+            raise UploadError("the archive contains a symbolic link", info.filename,
+                              "create the ZIP without links (zip -r without -y)")
+        if info.flag_bits & 0x1:
+            raise UploadError("the archive is encrypted", info.filename, "upload an archive without a password")
+        if not info.is_dir():
+            files.append(info)
+    declared = sum(i.file_size for i in files)
+    if declared > limits.max_unpacked_bytes:
+        raise UploadError("the archive unpacks to too much data", f"{declared / MB:.0f} MB",
+                          f"upload at most {limits.max_unpacked_bytes / MB:.0f} MB unpacked", 413)
+    if declared > MB and declared / max(packed_size, 1) > limits.max_ratio:
+        raise UploadError("the archive is compressed suspiciously well (a zip bomb?)",
+                          f"ratio {declared / max(packed_size, 1):.0f}", "upload an ordinary archive of images", 413)
+    return files
+
+
+def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: UploadLimits, budget: int) -> bytes:
+    """An entry's bytes, stopping as soon as it exceeds what its header declared or the budget."""
+    cap = min(info.file_size, budget, limits.max_file_bytes)
+    out = bytearray()
+    with zf.open(info) as f:
+        while chunk := f.read(256 * 1024):
+            out += chunk
+            if len(out) > cap:
+                raise UploadError("an archive entry is larger than it claims, or too large (a zip bomb?)",
+                                  info.filename, "upload an ordinary archive of images", 413)
+    if info.file_size > MB and len(out) / max(info.compress_size, 1) > limits.max_ratio:
+        raise UploadError("an archive entry is compressed suspiciously well (a zip bomb?)", info.filename,
+                          "upload an ordinary archive of images", 413)
+    return bytes(out)
+
+
+def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images",
+                   limits: UploadLimits | None = None) -> UploadResult:
+    """Unpack a ZIP of image folders into project/data/<name>/ (a fresh folder); non-images are skipped."""
+    limits = limits or UploadLimits.from_env()
+    packed = archive.stat().st_size if isinstance(archive, Path) else len(archive)
+    check_size(packed, limits)
+    data_dir = safe_path(Path(project_dir), "data")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        zf = zipfile.ZipFile(archive if isinstance(archive, Path) else io.BytesIO(archive))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UploadError("the file is not a readable ZIP archive", None, "upload a .zip file") from None
+    with zf:
+        files = check_archive(zf, limits, packed)
+        if _count_files(data_dir) + len(files) > limits.max_project_files:
+            raise UploadError("the project would hold too many files", limits.max_project_files,
+                              "delete some data files first", 413)
+        final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
+        tmp = Path(tempfile.mkdtemp(prefix=".upload-", dir=data_dir))
+        result = UploadResult(final.relative_to(Path(project_dir).resolve()).as_posix())
+        try:
+            budget = limits.max_unpacked_bytes
+            taken: set[str] = set()
+            for info in files:
+                parts = _entry_parts(info.filename)
+                reason = _skip_reason(parts)
+                if reason is None and Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
+                    reason = "not an image file"
+                if reason:
+                    result.skipped.append({"name": info.filename, "reason": reason})
+                    continue
+                try:
+                    data = _read_entry(zf, info, limits, budget)
+                except zipfile.BadZipFile as e:
+                    raise UploadError("the archive is damaged", info.filename, str(e)) from None
+                budget -= len(data)
+                try:
+                    verify_image(data, limits)
+                except UploadError as e:
+                    result.skipped.append({"name": info.filename, "reason": e.message})
+                    continue
+                rel = [sanitize_name(p, "folder") for p in parts[:-1]] + [sanitize_name(parts[-1])]
+                key = "/".join(rel)
+                if key in taken:  # two names that sanitise alike: keep both
+                    rel[-1] = f"{len(taken)}-{rel[-1]}"
+                    key = "/".join(rel)
+                taken.add(key)
+                target = safe_path(tmp, *rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                result.saved.append(f"{result.folder}/{key}")
+            if not result.saved:
+                raise UploadError("the archive holds no readable images", len(files),
+                                  "put PNG or JPEG images in one folder per class, then zip the folders")
+            os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return result
+
+
+def _unique(parent: Path, name: str) -> Path:
+    candidate, n = parent / name, 2
+    while candidate.exists():
+        candidate, n = parent / f"{name}-{n}", n + 1
+    return safe_path(parent, candidate.name)
