@@ -1,6 +1,193 @@
-"""The engine part of the facade: methods that `layerlab.api.Project` gains from this package."""
+"""The engine part of the facade: methods that `layerlab.api.Project` gains from this package.
+
+>>> import layerlab, tempfile
+>>> p = layerlab.new(tempfile.mkdtemp() + "/xor", example="xor")
+>>> run = p.train(epochs=3)                     # blocks; background=True returns at once
+>>> run.status, len(run.history), sorted(run.final)[:2]
+('finished', 3, ['accuracy', 'epoch'])
+>>> p.predict([[0.0, 1.0]]).shape               # class probabilities from the latest run
+(1, 2)
+>>> p.load_run().network.training               # the trained network, in eval mode
+False
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+
+@dataclass
+class LoadedRun:
+    """A saved run, ready to predict: the network (eval mode, CPU) and what it was trained with."""
+
+    run_id: str
+    network: Any
+    preprocessor: Any           # layerlab.data.preprocess.Preprocessor (or its dict if unavailable)
+    info: Any                   # layerlab.data.base.DataInfo
+    doc: dict[str, Any]
+    history: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def classes(self) -> list[str] | None:
+        return self.info.classes
+
+    @property
+    def final(self) -> dict[str, Any]:
+        return self.meta.get("final") or {}
+
+
+def _info_from_dict(d: dict[str, Any]):
+    from ..data.base import DataInfo
+    known = ("kind", "input_shape", "task", "classes", "outputs", "n_samples", "feature_names", "vocab_size")
+    return DataInfo(d["kind"], tuple(d["input_shape"]), d["task"], d.get("classes"), d.get("outputs", 1),
+                    d.get("n_samples"), d.get("feature_names"), d.get("vocab_size"),
+                    {k: v for k, v in d.items() if k not in known})
+
+
+def _preprocessor_from_dict(d: dict[str, Any] | None):
+    try:
+        from ..data.preprocess import Preprocessor
+    except ImportError:
+        return d
+    return Preprocessor.from_dict(d) if d else None
 
 
 class EngineFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+
+    def train(self, epochs: int | None = None, on_event: Callable[[Any], None] | None = None,
+              background: bool = False, dataset: Any = None):
+        """Train in the runner's worker; returns the Run (finished unless background=True).
+
+        epochs overrides training.epochs for this run; on_event(event) receives every event;
+        dataset (advanced) trains on a given layerlab.data.dataset.Dataset instead of project.dataset().
+        """
+        from .runner import default_runner
+        self._require_folder()
+        run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset)
+        return run if background else _wait(run)
+
+    def continue_run(self, run_id: str | None = None, epochs: int | None = None,
+                     on_event: Callable[[Any], None] | None = None, background: bool = False):
+        """A new run that goes on from a saved run (default: the latest) for more epochs."""
+        from ..store.runs import open_run
+        from .runner import default_runner
+        self._require_folder()
+        rid = run_id or open_run(self.dir).run_id
+        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid)
+        return run if background else _wait(run)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them)."""
+        from ..store import registry
+        self._require_folder()
+        registry.sync_project(self.dir)
+        return registry.list_runs(self.dir)
+
+    def load_run(self, run_id: str | None = None) -> LoadedRun:
+        """A saved run (default: the latest with weights) with its network in eval mode on CPU."""
+        from ..store.runs import open_run
+        from .build import build_network
+        self._require_folder()
+        folder = open_run(self.dir, run_id)
+        cache = getattr(self, "_loaded_run", None)
+        stamp = (folder.run_id, (folder.path / "weights.safetensors").stat().st_mtime_ns)
+        if cache is not None and cache[0] == stamp:
+            return cache[1]
+        doc = folder.doc()
+        info = _info_from_dict(folder.read("data.json"))
+        spec = type(self)(doc, self.dir).spec
+        net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
+        net.load_state_dict(folder.weights("cpu"))
+        net.eval()
+        loaded = LoadedRun(folder.run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info,
+                           doc, folder.history(), folder.meta())
+        self._loaded_run = (stamp, loaded)
+        return loaded
+
+    def predict(self, x: Any, run_id: str | None = None) -> np.ndarray:
+        """Class probabilities (N, classes) or regression values (N, outputs) from the latest run.
+
+        x: a tensor/array already preprocessed, shaped (N, *input_shape) or one sample; or raw
+        items (file paths, rows, lists) that layerlab.data.inputs.load_inputs reads and preprocesses.
+        """
+        loaded = self.load_run(run_id)
+        xt = _as_model_input(x, loaded)
+        return predict_loaded(loaded, xt)
+
+    def _require_folder(self) -> None:
+        if getattr(self, "dir", None) is None:
+            raise ValueError("save the project to a folder first (project.save(folder)): runs are kept in it")
+
+
+def _wait(run):
+    try:
+        return run.wait()
+    except KeyboardInterrupt:  # Ctrl-C in a script or the CLI: stop cleanly, keep the last epoch
+        run.stop()
+        run.wait()
+        raise
+
+
+def _as_model_input(x: Any, loaded: LoadedRun) -> torch.Tensor:
+    shape = tuple(loaded.info.input_shape)
+    dtype = torch.long if loaded.info.kind == "tokens" else torch.float32
+    arr = None
+    if isinstance(x, torch.Tensor):
+        arr = x.detach().cpu()
+    elif isinstance(x, np.ndarray) and x.dtype != object:
+        arr = torch.from_numpy(np.ascontiguousarray(x))
+    elif isinstance(x, (list, tuple)) and x and not any(isinstance(v, str) or hasattr(v, "__fspath__") for v in x):
+        try:
+            arr = torch.as_tensor(np.asarray(x, dtype=np.float64))
+        except (ValueError, TypeError):
+            arr = None
+    if arr is not None and tuple(arr.shape[1:]) == shape:
+        return arr.to(dtype)
+    if arr is not None and tuple(arr.shape) == shape:
+        return arr.to(dtype)[None]
+    return _load_raw(x, loaded, arr)
+
+
+def _load_raw(x: Any, loaded: LoadedRun, arr: torch.Tensor | None) -> torch.Tensor:
+    from ..spec.errors import SpecError
+    try:
+        from ..data.inputs import load_inputs
+    except ImportError:
+        load_inputs = None
+    if load_inputs is not None:
+        items = x if isinstance(x, (list, tuple)) else [x]
+        out = load_inputs(items, loaded.info, loaded.preprocessor)
+        out = out if isinstance(out, torch.Tensor) else torch.as_tensor(np.asarray(out))
+        return out.to(torch.long if loaded.info.kind == "tokens" else torch.float32)
+    got = tuple(arr.shape) if arr is not None else type(x).__name__
+    raise SpecError("input", f"does not have the shape the model takes: (N, {', '.join(map(str, loaded.info.input_shape))})",
+                    got, "give preprocessed samples of that shape")
+
+
+def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -> np.ndarray:
+    """Probabilities or (un-scaled) regression values for a preprocessed (N, *input_shape) tensor."""
+    net = loaded.network
+    outs = []
+    with torch.inference_mode():
+        for i in range(0, x.shape[0], batch_size):
+            z = net.logits(x[i:i + batch_size])  # (B, units)
+            outs.append(z)
+    z = torch.cat(outs) if outs else torch.zeros(0, 1)
+    if loaded.info.task == "classification":
+        if z.shape[1] == 1:  # one sigmoid unit: P(class 1) -> two columns
+            p1 = torch.sigmoid(z)
+            return torch.cat([1 - p1, p1], dim=1).numpy()
+        if net.output_activation == "sigmoid":  # one yes/no unit per class
+            p = torch.sigmoid(z)
+            return (p / p.sum(dim=1, keepdim=True).clamp_min(1e-12)).numpy()
+        return torch.softmax(z, dim=1).numpy()
+    with torch.inference_mode():
+        y = torch.cat([net(x[i:i + batch_size]) for i in range(0, x.shape[0], batch_size)]) if x.shape[0] else z
+    y = y.numpy()
+    inv = getattr(loaded.preprocessor, "inverse_y", None)
+    return np.asarray(inv(y)) if inv is not None else y

@@ -1,0 +1,174 @@
+"""Commands about training: train, runs, predict.
+
+    layerlab train my-digits --epochs 5          progress bar, then a table of the final metrics
+    layerlab train my-digits --json              one JSON object per epoch, then {"run_id", "final", ...}
+    layerlab runs my-digits                      the project's runs, newest first
+    layerlab predict my-digits seven.png --top 3 the most likely classes with probabilities
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .. import api
+from ..engine import events as ev
+from .common import app, console, emit_json, err_console, friendly
+
+_SKIP = ("epoch", "lr", "samples_per_s", "elapsed_s", "epoch_s")
+
+
+def _fmt(v) -> str:
+    return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def _headline(final: dict) -> str:
+    for k in ("val_accuracy", "accuracy", "val_loss", "loss"):
+        if k in final:
+            return f"{k} {final[k]:.4g}"
+    return ""
+
+
+@app.command()
+@friendly
+def train(project: Path = typer.Argument(..., help="Project folder."),
+          epochs: int = typer.Option(None, "--epochs", "-e", min=1, help="Epochs for this run (default: the spec's)."),
+          as_json: bool = typer.Option(False, "--json", help="One JSON object per epoch, then the result."),
+          continue_run: str = typer.Option(None, "--continue", help="Go on from this run id ('latest' for the newest).")
+          ) -> None:
+    """Train a project and save the run under PROJECT/runs/<run_id>/."""
+    p = api.load(project)
+    p.validate()
+    if as_json:
+        def on_event(e: ev.Event) -> None:
+            if isinstance(e, ev.EpochEnded):
+                emit_json({"epoch": e.epoch, "epochs": e.epochs, **e.metrics, "lr": e.learning_rate,
+                           "samples_per_s": round(e.samples_per_s, 1), "eta_s": round(e.eta_s, 2)})
+        run = _start(p, epochs, on_event, continue_run)
+        _wait(run)
+        out = {"run_id": run.run_id, "status": run.status, "final": run.final}
+        if run.failure is not None:
+            out["error"] = run.failure.to_dict()
+        emit_json(out)
+        if run.status == "failed":
+            raise typer.Exit(1)
+        return
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.fields[info]}"),
+                        TimeRemainingColumn(), console=console, transient=False)
+    task = progress.add_task("epoch", total=None, info="starting…")
+
+    def on_progress(e: ev.Event) -> None:
+        if isinstance(e, ev.RunStarted):
+            progress.update(task, total=e.epochs - e.start_epoch, completed=0,
+                            info=f"{e.n_train} samples on {e.device}")
+        elif isinstance(e, ev.BatchEnded):
+            progress.update(task, description=f"epoch {e.epoch}", info=f"loss {e.loss:.4f}")
+        elif isinstance(e, ev.EpochEnded):
+            shown = ", ".join(f"{k} {v:.4f}" for k, v in e.metrics.items() if k in (
+                "loss", "val_loss", "accuracy", "val_accuracy", "mse", "val_mse"))
+            progress.update(task, advance=1, description=f"epoch {e.epoch}/{e.epochs}",
+                            info=f"{shown}  ({e.samples_per_s:,.0f} samples/s)")
+    with progress:
+        run = _start(p, epochs, on_progress, continue_run)
+        _wait(run)
+    _report(run)
+
+
+def _start(p, epochs, on_event, continue_from):
+    if continue_from:
+        return p.continue_run(None if continue_from == "latest" else continue_from, epochs=epochs,
+                              on_event=on_event, background=True)
+    return p.train(epochs=epochs, on_event=on_event, background=True)
+
+
+def _wait(run) -> None:
+    try:
+        while not run.done:  # short waits keep Ctrl-C responsive
+            time.sleep(0.1)
+    except KeyboardInterrupt:
+        err_console.print("Stopping after this batch… (the last finished epoch is kept)")
+        run.stop()
+        run.wait()
+
+
+def _report(run) -> None:
+    if run.status == "failed" and run.failure is not None:
+        f = run.failure
+        err_console.print(f"[red]Training failed:[/red] {f.message}", markup=True, highlight=False)
+        if f.hint:
+            err_console.print(f"  Fix: {f.hint}", markup=False)
+        raise typer.Exit(1)
+    t = Table("metric", "value", title=f"Run {run.run_id} {run.status}")
+    for k, v in run.final.items():
+        if k not in _SKIP:
+            t.add_row(k, _fmt(v))
+    console.print(t)
+    done = run.history[-1]["epoch"] if run.history else 0
+    console.print(f"{done} epochs. Saved in runs/{run.run_id}/. Predict with: layerlab predict PROJECT INPUT…")
+
+
+@app.command()
+@friendly
+def runs(project: Path = typer.Argument(..., help="Project folder."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List a project's training runs, newest first."""
+    p = api.load(project)
+    rows = p.runs()
+    if as_json:
+        return emit_json(rows)
+    if not rows:
+        console.print("No runs yet. Train with: layerlab train " + str(project))
+        return
+    t = Table("run id", "status", "started", "duration", "epochs", "result", "spec", title=f"Runs of {p.name}")
+    for r in rows:
+        started = datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M") if r["started"] else ""
+        dur = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else ""
+        t.add_row(r["run_id"], r["status"], started, dur, str(r["epochs_done"] or 0), _headline(r["final"] or {}),
+                  r["spec_hash"] or "")
+    console.print(t)
+
+
+@app.command()
+@friendly
+def predict(project: Path = typer.Argument(..., help="Project folder."),
+            inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, or a JSON file/array."),
+            top: int = typer.Option(3, "--top", "-k", min=1, help="How many classes to show per input."),
+            run_id: str = typer.Option(None, "--run", help="Use this run (default: the latest)."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Predict with the latest trained run: top classes with probabilities, or the regression value."""
+    p = api.load(project)
+    loaded = p.load_run(run_id)
+    out = p.predict(_read_inputs(inputs), run_id=loaded.run_id)
+    labels = inputs if len(inputs) == len(out) else [f"{inputs[0] if len(inputs) == 1 else 'input'}[{i}]"
+                                                      for i in range(len(out))]
+    results = []
+    if loaded.info.task == "classification":
+        classes = loaded.classes or [str(i) for i in range(out.shape[1])]
+        for label, probs in zip(labels, out):
+            order = np.argsort(-probs)[:top]
+            results.append({"input": label, "top": [{"class": classes[i], "probability": float(probs[i])}
+                                                    for i in order]})
+    else:
+        for label, values in zip(labels, out):
+            results.append({"input": label, "value": [float(v) for v in np.atleast_1d(values)]})
+    if as_json:
+        return emit_json({"run_id": loaded.run_id, "task": loaded.info.task, "predictions": results})
+    for r in results:
+        if "top" in r:
+            shown = ", ".join(f"{c['class']} {c['probability']:.1%}" for c in r["top"])
+        else:
+            shown = ", ".join(f"{v:.6g}" for v in r["value"])
+        console.print(f"{r['input']}: {shown}", markup=False)
+
+
+def _read_inputs(inputs: list[str]):
+    """Paths stay paths for the data package's loader; a JSON array given inline becomes data."""
+    import json
+    if len(inputs) == 1 and inputs[0].lstrip().startswith("["):
+        return json.loads(inputs[0])
+    return [Path(i) for i in inputs]

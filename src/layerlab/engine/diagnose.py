@@ -1,0 +1,103 @@
+"""Turn what went wrong in a run into plain words: which epoch and batch, which layer, what to try.
+
+The RunFailed event carries the result; the studio and CLI show `message` and `hint`.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import torch
+
+from ..spec.errors import SpecError
+
+
+class NonFiniteLoss(Exception):
+    """The loss became NaN or infinite."""
+
+    def __init__(self, epoch: int, batch: int, value: float, lr: float):
+        super().__init__(f"loss {value} in epoch {epoch}, batch {batch}")
+        self.epoch, self.batch, self.value, self.lr = epoch, batch, value, lr
+
+
+def _short_detail(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+
+
+def find_failing_layer(net: Any, x: torch.Tensor) -> tuple[int, str, BaseException] | None:
+    """Re-run a few samples layer by layer; the first layer that raises, its type and error."""
+    layers = getattr(net, "layers", None)
+    if layers is None:
+        return None
+    was_training = net.training
+    net.eval()
+    try:
+        with torch.no_grad():
+            h = x[:2]
+            for i, layer in enumerate(layers):
+                try:
+                    h = layer(h)
+                except Exception as e:  # noqa: BLE001 - we report it
+                    return i, net.types[i] if i < len(getattr(net, "types", [])) else type(layer).__name__, e
+    finally:
+        net.train(was_training)
+    return None
+
+
+def _is_oom(exc: BaseException) -> bool:
+    if isinstance(exc, MemoryError):
+        return True
+    oom = getattr(torch.cuda, "OutOfMemoryError", None)
+    if oom is not None and isinstance(exc, oom):
+        return True
+    text = str(exc).lower()
+    return "out of memory" in text or "can't allocate memory" in text or "not enough memory" in text
+
+
+def explain(exc: BaseException, *, epoch: int | None = None, batch: int | None = None, net: Any = None,
+            x: torch.Tensor | None = None, batch_size: int | None = None,
+            n_classes: int | None = None) -> dict[str, Any]:
+    """Fields of a RunFailed event (message, detail, kind, epoch, batch, path, hint) for an exception."""
+    where = f" in epoch {epoch}, batch {batch}" if epoch is not None and batch is not None else \
+        (f" in epoch {epoch}" if epoch is not None else "")
+    base = {"detail": _short_detail(exc), "epoch": epoch, "batch": batch}
+    if isinstance(exc, NonFiniteLoss):
+        lower = f"{exc.lr / 10:.3g}"
+        return {**base, "kind": "nan", "path": "training.learning_rate",
+                "message": f"The loss became {'NaN (not a number)' if exc.value != exc.value else 'infinite'}"
+                           f" in epoch {exc.epoch}, batch {exc.batch}: training diverged.",
+                "hint": f"Lower the learning rate (it was {exc.lr:.3g}; try {lower}), or turn on gradient "
+                        "clipping (training.gradient_clip = 1.0)."}
+    if isinstance(exc, SpecError):
+        return {**base, "kind": "spec", "path": exc.path or None,
+                "message": f"The project cannot be trained: {exc.path + ': ' if exc.path else ''}{exc.message}.",
+                "hint": exc.hint}
+    if _is_oom(exc):
+        bs = f" (it is {batch_size})" if batch_size else ""
+        return {**base, "kind": "out_of_memory", "path": "training.batch_size",
+                "message": f"Ran out of memory{where}.",
+                "hint": f"Lower the batch size{bs}, or make the model smaller (fewer units or filters)."}
+    text = str(exc)
+    if "Target" in text and "out of bounds" in text or "index out of range" in text.lower() and n_classes:
+        return {**base, "kind": "data", "path": "data",
+                "message": f"A label in the data is not one of the {n_classes} classes{where}.",
+                "hint": "Check the data's class column, or make the last layer's units match the number of classes."}
+    if net is not None and x is not None:
+        found = find_failing_layer(net, x)
+        if found is not None:
+            i, typ, err = found
+            first = str(err).splitlines()[0][:300]
+            return {**base, "kind": "shape", "path": f"model.layers[{i}]",
+                    "message": f"Layer {i + 1} ({typ}) at model.layers[{i}] could not process its input{where}: "
+                               f"{first}",
+                    "hint": "Check this layer's settings against the shape of its input (`layerlab summary` "
+                            "shows each layer's shapes)."}
+    if isinstance(exc, (RuntimeError, ValueError, TypeError)) and ("shape" in text or "size" in text
+                                                                   or "dimension" in text):
+        return {**base, "kind": "data", "path": None,
+                "message": f"The data did not fit the model{where}: {text.splitlines()[0][:300]}",
+                "hint": "Check that the output layer matches the targets (units = classes for classification, "
+                        "= targets for regression) and that the loss fits the task."}
+    return {**base, "kind": "error", "path": None,
+            "message": f"Training stopped because of an unexpected error{where}: {text.splitlines()[0][:300] if text else type(exc).__name__}",
+            "hint": "The details below say more; if the project looks right, please report it."}

@@ -1,0 +1,319 @@
+"""The training loop: one run segment of a project, from its spec, emitting events.
+
+`Trainer(project, folder, ...).run()` trains in the calling thread (the Runner calls it
+in its worker), writes the run folder through `layerlab.store.runs.RunFolder`, and
+returns the outcome; it never raises for a failing run: the failure becomes a RunFailed
+event in plain words. Classification trains on `Network.logits` with a stable loss;
+regression on the network's output. Batches come from `Split.batches` (index slices,
+no per-sample Python); evaluation runs under `torch.inference_mode`.
+
+Reproducible: torch, numpy and the shuffling generator are seeded from
+`training.seed`, so the same spec and seed give the same metrics on CPU (one run at a
+time per process, which the Runner guarantees).
+"""
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from ..spec.errors import SpecError
+from . import events as ev
+from .control import Control, Stopped
+from .diagnose import NonFiniteLoss, explain
+from .losses import make_loss
+from .metrics import MetricAccumulator, lower_is_better
+from .optimizers import make_optimizer
+from .schedules import Schedule
+from .setup import augmenter, class_weight_tensor, pick_device, set_threads
+
+EVAL_BATCH = 1024
+
+
+@dataclass
+class Outcome:
+    """What a run segment ended with."""
+
+    status: str                      # finished | stopped | failed
+    history: list[dict[str, Any]] = field(default_factory=list)
+    final: dict[str, float] = field(default_factory=dict)
+    failure: ev.RunFailed | None = None
+
+
+class Trainer:
+    """Trains one run segment of `project` into `folder` (a new RunFolder)."""
+
+    def __init__(self, project: Any, folder: Any, epochs: int | None = None, dataset: Any = None,
+                 parent: Any = None, control: Control | None = None,
+                 emit: Callable[[ev.Event], None] | None = None, on_meta: Callable[[dict], None] | None = None):
+        self.project, self.folder, self.parent = project, folder, parent
+        self.extra_epochs, self.dataset = epochs, dataset
+        self.control = control or Control()
+        self._emit = emit or (lambda e: None)
+        self._on_meta = on_meta or (lambda m: None)
+        self.run_id = folder.run_id
+        self.history: list[dict[str, Any]] = []
+        self._where: dict[str, Any] = {}
+        self._started = time.time()
+
+    # -- plumbing --------------------------------------------------------------------------
+    def emit(self, event: ev.Event) -> None:
+        self._emit(event)
+
+    def meta(self, **changes: Any) -> None:
+        """Update meta.json and tell the registry."""
+        self._on_meta(self.folder.update_meta(**changes))
+
+    # -- the run ---------------------------------------------------------------------------
+    def run(self) -> Outcome:
+        """Train; every failure is reported as RunFailed and returned, never raised."""
+        try:
+            return self._run()
+        except Stopped:
+            return self._stopped()
+        except Exception as exc:  # noqa: BLE001 - a failing run must never take the caller down
+            return self._failed(exc)
+
+    def _setup(self) -> None:
+        from ..store.runs import process_tag, spec_hash, versions
+        project = self.project
+        spec = project.spec
+        tr = spec.training
+        self.spec, self.tr = spec, tr
+        self.device = pick_device(tr.device)
+        set_threads()
+        torch.manual_seed(tr.seed)
+        np.random.seed(tr.seed % 2**32)
+        random.seed(tr.seed)
+        self.meta(run_id=self.run_id, project=project.name, project_dir=str(project.dir), status="running",
+                  started=self._started, ended=None, duration_s=None, epochs_done=0, final=None,
+                  spec_hash=spec_hash(project.doc), versions=versions(), device=str(self.device),
+                  continued_from=self.parent.run_id if self.parent else None, message=None, **process_tag())
+        self.folder.write_json("spec.json", project.doc)
+        ds = self.dataset if self.dataset is not None else project.dataset()
+        self.ds, self.info = ds, ds.info
+        self.folder.write_json("data.json", ds.info.to_dict())
+        pre = getattr(ds.preprocessor, "to_dict", None)
+        self.folder.write_json("preprocessing.json", pre() if pre else {})
+        self.classify = spec.task == "classification"
+        self.net = project.build(tr.seed).to(self.device)
+        n_classes = len(ds.info.classes or []) if self.classify else 0
+        self.n_classes = n_classes
+        weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device) if self.classify else None
+        if tr.class_weights is not None and not self.classify:
+            raise SpecError("training.class_weights", "only applies to classification", tr.class_weights,
+                            "remove class_weights for a regression task")
+        self.loss_fn = make_loss(spec.loss, n_classes, weights)
+        self.opt = make_optimizer(tr, self.net.parameters())
+        self.gen = torch.Generator().manual_seed(tr.seed)
+        self.start_epoch, sched_state, es = 0, None, {}
+        if self.parent is not None:
+            self.start_epoch, sched_state, es = self._restore()
+        self.end_epoch = self.start_epoch + (self.extra_epochs or tr.epochs)
+        self.schedule = Schedule(tr.schedule, tr.learning_rate, self.start_epoch, self.end_epoch, sched_state)
+        self.monitor = (tr.early_stopping.monitor if tr.early_stopping else "val_loss")
+        if self.ds.val is None or len(self.ds.val) == 0:
+            self.monitor = self.monitor.removeprefix("val_")
+        self.best_value = es.get("best_value")
+        self.best_epoch = es.get("best_epoch")
+        self.bad_epochs = int(es.get("bad_epochs", 0))
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
+        self.augment = augmenter(spec, ds.info)
+
+    def _restore(self) -> tuple[int, dict | None, dict]:
+        from ..store.checkpoint import optimizer_from_tensors
+        self.net.load_state_dict(self.parent.weights(str(self.device)))
+        tensors, state = self.parent.training_state()
+        self.opt.load_state_dict(optimizer_from_tensors(tensors, state["optimizer"]))
+        if "rng.shuffle" in tensors:
+            self.gen.set_state(tensors["rng.shuffle"])
+        if "rng.torch" in tensors:
+            torch.set_rng_state(tensors["rng.torch"])
+        self.history = list(self.parent.history())
+        self.folder.write_history(self.history)
+        return int(state["epoch"]), state.get("schedule"), state.get("early_stopping", {})
+
+    def _run(self) -> Outcome:
+        self._where = {}
+        self._setup()
+        n_train = len(self.ds.train)
+        n_val = len(self.ds.val) if self.ds.val is not None else 0
+        self.emit(ev.RunStarted(run_id=self.run_id, project=self.project.name, epochs=self.end_epoch,
+                                n_train=n_train, n_val=n_val, start_epoch=self.start_epoch, device=str(self.device),
+                                params=sum(p.numel() for p in self.net.parameters() if p.requires_grad),
+                                continued_from=self.parent.run_id if self.parent else None))
+        early = False
+        t0 = time.perf_counter()
+        for epoch in range(self.start_epoch + 1, self.end_epoch + 1):
+            t_epoch = time.perf_counter()
+            train_metrics, sps = self._train_epoch(epoch)
+            val_metrics = self._evaluate(self.ds.val) if n_val else {}
+            row = {"epoch": epoch, **train_metrics, **{f"val_{k}": v for k, v in val_metrics.items()},
+                   "lr": self.opt.param_groups[0]["lr"], "samples_per_s": sps}
+            best = self._track_best(row, epoch)
+            self.schedule.epoch_ended(row.get("val_loss", row.get("loss")))
+            elapsed = time.perf_counter() - t0
+            done = epoch - self.start_epoch
+            eta = elapsed / done * (self.end_epoch - epoch)
+            row.update(elapsed_s=round(elapsed, 4), epoch_s=round(time.perf_counter() - t_epoch, 4))
+            self.history.append(row)
+            self.emit(ev.EpochEnded(run_id=self.run_id, epoch=epoch, epochs=self.end_epoch, train=train_metrics,
+                                    val=val_metrics, learning_rate=row["lr"], samples_per_s=sps, eta_s=eta,
+                                    elapsed_s=elapsed, best=best))
+            self._checkpoint(epoch, best)
+            if self._should_stop_early():
+                early = True
+                break
+        return self._finished(early)
+
+    def _train_epoch(self, epoch: int) -> tuple[dict[str, float], float]:
+        net, opt, tr = self.net, self.opt, self.tr
+        net.train()
+        acc = MetricAccumulator(self.spec.task, self.n_classes, self.spec.metrics, self.device)
+        n = len(self.ds.train)
+        nb = max(1, math.ceil(n / tr.batch_size))
+        clip = tr.gradient_clip
+        dev = self.device
+        min_gap = 1.0 / ev.BATCH_EVENTS_PER_S
+        last_event = 0.0
+        t0 = time.perf_counter()
+        seen = 0
+        for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
+            self.control.checkpoint(lambda paused: self.emit(
+                (ev.RunPaused if paused else ev.RunResumed)(run_id=self.run_id, epoch=epoch, batch=b)))
+            self._where = {"epoch": epoch, "batch": b, "x": x}
+            x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
+            if self.augment is not None:
+                x = self.augment(x, self.gen)
+            lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            out = net.logits(x) if self.classify else net(x)
+            loss = self.loss_fn(out, y)
+            if self.has_penalty:
+                loss = loss + net.penalty().to(loss.device)
+            value = loss.item()  # one scalar per step: the NaN check needs it (cheap on CPU)
+            if not math.isfinite(value):
+                raise NonFiniteLoss(epoch, b, value, lr)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if clip:
+                torch.nn.utils.clip_grad_norm_(net.parameters(), clip)
+            opt.step()
+            acc.update(out.detach(), y, loss.detach())
+            seen += int(y.shape[0])
+            now = time.perf_counter()
+            if now - last_event >= min_gap or b == nb:
+                last_event = now
+                self.emit(ev.BatchEnded(run_id=self.run_id, epoch=epoch, batch=b, batches=nb, loss=value,
+                                        samples_per_s=seen / max(now - t0, 1e-9)))
+        sps = seen / max(time.perf_counter() - t0, 1e-9)
+        self._where = {"epoch": epoch}
+        return acc.compute(), sps
+
+    def _evaluate(self, split: Any) -> dict[str, float]:
+        """Loss and metrics of a split, in eval mode without autograd."""
+        self.net.eval()
+        acc = MetricAccumulator(self.spec.task, self.n_classes, self.spec.metrics, self.device)
+        with torch.inference_mode():
+            for x, y in split.batches(max(EVAL_BATCH, self.tr.batch_size)):
+                x, y = x.to(self.device), y.to(self.device)
+                out = self.net.logits(x) if self.classify else self.net(x)
+                acc.update(out, y, self.loss_fn(out, y))
+        return acc.compute()
+
+    # -- best, early stopping, checkpoints ----------------------------------------------------
+    def _track_best(self, row: dict[str, Any], epoch: int) -> bool:
+        value = row.get(self.monitor)
+        if value is None:
+            raise SpecError("training.early_stopping.monitor", "is not a metric this run computes", self.monitor,
+                            "use one of " + ", ".join(k for k in row if k not in ("epoch", "lr", "samples_per_s")))
+        es = self.tr.early_stopping
+        delta = es.min_delta if es else 0.0
+        sign = 1.0 if lower_is_better(self.monitor) else -1.0
+        if self.best_value is None or sign * (value - self.best_value) < -delta:
+            self.best_value, self.best_epoch, self.bad_epochs = value, epoch, 0
+            self.best_state = {k: v.detach().clone() for k, v in self.net.state_dict().items()}
+            return True
+        self.bad_epochs += 1
+        return False
+
+    def _should_stop_early(self) -> bool:
+        es = self.tr.early_stopping
+        return es is not None and self.bad_epochs >= es.patience
+
+    def _checkpoint(self, epoch: int, best: bool) -> None:
+        from ..store.checkpoint import optimizer_to_tensors
+        state = self.net.state_dict()
+        path = self.folder.save_weights(state, "last")
+        tensors, opt_meta = optimizer_to_tensors(self.opt.state_dict())
+        tensors["rng.shuffle"] = self.gen.get_state()
+        tensors["rng.torch"] = torch.get_rng_state()
+        self.folder.save_training_state(tensors, {
+            "epoch": epoch, "optimizer": opt_meta, "schedule": self.schedule.state(),
+            "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,
+                               "bad_epochs": self.bad_epochs}, "monitor": self.monitor})
+        self.folder.write_history(self.history)
+        self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=epoch, kind="last", path=str(path)))
+        if best:
+            bpath = self.folder.save_weights(state, "best")
+            self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=epoch, kind="best", path=str(bpath)))
+        self.meta(epochs_done=epoch)
+
+    # -- endings ---------------------------------------------------------------------------
+    def _final(self) -> dict[str, float]:
+        es = self.tr.early_stopping
+        if es is not None and es.restore_best and self.best_epoch is not None:
+            row = next((h for h in self.history if h["epoch"] == self.best_epoch), None)
+        else:
+            row = self.history[-1] if self.history else None
+        skip = ("lr", "samples_per_s", "elapsed_s", "epoch_s")
+        return {k: v for k, v in (row or {}).items() if k not in skip}
+
+    def _end(self, status: str, **meta: Any) -> None:
+        ended = time.time()
+        self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3), **meta)
+
+    def _finished(self, early: bool) -> Outcome:
+        es = self.tr.early_stopping
+        if es is not None and es.restore_best and self.best_state is not None and \
+                self.best_epoch != self.history[-1]["epoch"]:
+            self.net.load_state_dict(self.best_state)
+            self.folder.restore_best()
+        final = self._final()
+        epochs_done = self.history[-1]["epoch"] if self.history else self.start_epoch
+        self._end("finished", final=final, epochs_done=epochs_done, best_epoch=self.best_epoch)
+        self.emit(ev.RunFinished(run_id=self.run_id, final=final, epochs_done=epochs_done,
+                                 elapsed_s=time.time() - self._started, best_epoch=self.best_epoch,
+                                 early_stopped=early))
+        return Outcome("finished", self.history, final)
+
+    def _stopped(self) -> Outcome:
+        final = self._final()
+        epochs_done = self.history[-1]["epoch"] if self.history else 0
+        self._end("stopped", final=final, epochs_done=epochs_done)
+        self.emit(ev.RunStopped(run_id=self.run_id, final=final, epochs_done=epochs_done,
+                                elapsed_s=time.time() - self._started))
+        return Outcome("stopped", self.history, final)
+
+    def _failed(self, exc: BaseException) -> Outcome:
+        w = self._where
+        tr = getattr(self, "tr", None)
+        fields = explain(exc, epoch=w.get("epoch"), batch=w.get("batch"), net=getattr(self, "net", None),
+                         x=w.get("x"), batch_size=tr.batch_size if tr else None,
+                         n_classes=getattr(self, "n_classes", None))
+        failure = ev.RunFailed(run_id=self.run_id, **fields)
+        try:
+            self._end("failed", message=failure.message, final=self._final() if tr else {},
+                      epochs_done=self.history[-1]["epoch"] if self.history else 0)
+        except Exception:  # noqa: BLE001 - the disk may be the problem; the event still goes out
+            pass
+        self.emit(failure)
+        return Outcome("failed", self.history, self._final() if tr else {}, failure)
+

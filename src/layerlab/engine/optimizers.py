@@ -1,0 +1,49 @@
+"""Optimizers by the names in `layerlab.spec.catalog.OPTIMIZERS`, configured from the training spec.
+
+`weight_decay` is decoupled for adamw (as its name promises) and an L2 term in the
+gradient for the others, which is what torch does for each.
+
+>>> import torch
+>>> from layerlab.spec.models import TrainingSpec
+>>> opt = make_optimizer(TrainingSpec(optimizer="sgd", momentum=0.9, nesterov=True), [torch.nn.Parameter(torch.zeros(2))])
+>>> type(opt).__name__, opt.param_groups[0]["nesterov"]
+('SGD', True)
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import torch
+
+from ..spec.errors import Fix, SpecError
+
+
+def _sgd(t, params):
+    if t.nesterov and t.momentum <= 0:
+        raise SpecError("training.nesterov", "needs momentum above 0", t.momentum,
+                        "set training.momentum to e.g. 0.9, or turn nesterov off",
+                        [Fix("set momentum to 0.9", [{"op": "set", "path": "training.momentum", "value": 0.9}])])
+    return torch.optim.SGD(params, lr=t.learning_rate, momentum=t.momentum, nesterov=t.nesterov,
+                           weight_decay=t.weight_decay)
+
+
+OPTIMIZERS: dict[str, Callable[[Any, Iterable[torch.nn.Parameter]], torch.optim.Optimizer]] = {
+    "sgd": _sgd,
+    "adam": lambda t, p: torch.optim.Adam(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+    "adamw": lambda t, p: torch.optim.AdamW(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+    "rmsprop": lambda t, p: torch.optim.RMSprop(p, lr=t.learning_rate, momentum=t.momentum,
+                                                weight_decay=t.weight_decay),
+    "adagrad": lambda t, p: torch.optim.Adagrad(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+    "adadelta": lambda t, p: torch.optim.Adadelta(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+    "adamax": lambda t, p: torch.optim.Adamax(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+    "nadam": lambda t, p: torch.optim.NAdam(p, lr=t.learning_rate, weight_decay=t.weight_decay),
+}
+
+
+def make_optimizer(training: Any, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
+    """A torch optimizer for the spec's training section (a TrainingSpec)."""
+    name = training.optimizer
+    if name not in OPTIMIZERS:
+        raise SpecError("training.optimizer", "is not a known optimizer", name,
+                        "use one of " + ", ".join(sorted(OPTIMIZERS)))
+    return OPTIMIZERS[name](training, list(params))
