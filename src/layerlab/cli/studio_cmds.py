@@ -14,10 +14,12 @@ def studio(host: str = typer.Option("127.0.0.1", "--host", help="Address to list
            port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port to listen on."),
            workspace: Path = typer.Option(None, "--workspace", help="Folder of your projects (default: LAYERLAB_HOME "
                                           "or ~/.layerlab/projects)."),
-           no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser tab.")) -> None:
+           no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser tab."),
+           no_auth: bool = typer.Option(False, "--no-auth", help="Serve without the access token (prints a warning; "
+                                        "only on a machine nobody else can reach).")) -> None:
     """Start the studio in your browser (prints the URL with its access token)."""
     from ..server import launch
     if workspace is not None and workspace.exists() and not workspace.is_dir():
         err_console.print(f"[red]Error:[/red] --workspace {workspace} is a file; give a folder", markup=True)
         raise typer.Exit(2)
-    launch.run(host=host, port=port, workspace=workspace, open_browser=not no_browser)
+    launch.run(host=host, port=port, workspace=workspace, open_browser=not no_browser, no_auth=no_auth)
