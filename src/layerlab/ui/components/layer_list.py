@@ -1,0 +1,183 @@
+"""The model editor's palette and layer cards (used by pages/model.py through ModelView).
+
+Cards can be reordered with the up/down buttons (keyboard, touch) or by dragging (mouse);
+each shows its generated form, its output shape and parameter count, and when it is
+invalid a red border with the error in four parts and one button per offered fix.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from nicegui import ui
+
+from ...layers import FAMILIES
+from ...spec.errors import Fix, SpecError
+from .. import edits
+from ..frame import tr
+from ..i18n import add
+from . import layer_form
+from .diagram import FAMILY, shape_text
+from .mathview import Tex, layer_tex
+
+add({
+    "model.palette": "Add a layer", "model.add_end": "New layers go to the end.",
+    "model.add_at": "New layers go before layer {n}.", "model.add_cancel": "Add at the end instead",
+    "model.insert_here": "Insert a layer here", "model.up": "Move up", "model.down": "Move down",
+    "model.delete": "Delete layer", "model.drag": "Drag to reorder", "model.params": "{n} parameters",
+    "model.hidden": "{n} expert parameters hidden (switch on expert mode to see them)",
+    "model.no_layers": "The model has no layers yet: add one from the palette.", "model.where": "Where",
+    "model.received": "Received", "model.how": "How to fix", "model.help": "What does it do?",
+    "family.core": "Core", "family.convolution": "Convolution", "family.pooling": "Pooling",
+    "family.normalization": "Normalization", "family.regularization": "Regularization",
+    "family.recurrent": "Recurrent", "family.reshape": "Reshape", "family.structure": "Structure",
+}, {
+    "model.palette": "Schicht hinzufügen", "model.add_end": "Neue Schichten kommen ans Ende.",
+    "model.add_at": "Neue Schichten kommen vor Schicht {n}.", "model.add_cancel": "Stattdessen ans Ende",
+    "model.insert_here": "Hier eine Schicht einfügen", "model.up": "Nach oben", "model.down": "Nach unten",
+    "model.delete": "Schicht löschen", "model.drag": "Zum Umordnen ziehen", "model.params": "{n} Parameter",
+    "model.hidden": "{n} Expertenparameter ausgeblendet (Expertenmodus einschalten, um sie zu sehen)",
+    "model.no_layers": "Das Modell hat noch keine Schichten: füge eine aus der Palette hinzu.",
+    "model.where": "Wo", "model.received": "Erhalten", "model.how": "So behebst du es",
+    "model.help": "Was macht sie?",
+    "family.core": "Grundlagen", "family.convolution": "Faltung", "family.pooling": "Pooling",
+    "family.normalization": "Normalisierung", "family.regularization": "Regularisierung",
+    "family.recurrent": "Rekurrent", "family.reshape": "Umformen", "family.structure": "Struktur",
+})
+
+
+def layer_index(path: str) -> int | None:
+    """'model.layers[3].units' -> 3; paths outside the layer list -> None."""
+    m = re.match(r"model\.layers\[(\d+)\](?:\.|$)", path or "")
+    return int(m.group(1)) if m else None
+
+
+def error_box(err: SpecError, marker: str, on_fix: Callable[[Fix], Any]) -> None:
+    """An error in four parts (what, where, received, how to fix) with one button per offered fix."""
+    with ui.column().classes("w-full gap-1 p-2 rounded bg-red-50 text-red-900 ll-error").props('role="alert"') \
+            .mark(marker):
+        ui.label(err.message).classes("font-semibold")
+        if err.path:
+            ui.label(f"{tr('model.where')}: {err.path}").classes("text-xs font-mono break-all")
+        if err.has_received:
+            ui.label(f"{tr('model.received')}: {err.received!r}"[:300]).classes("text-xs break-all")
+        if err.hint:
+            ui.label(f"{tr('model.how')}: {err.hint}").classes("text-sm")
+        with ui.row().classes("gap-2"):
+            for k, fix in enumerate(err.fixes):
+                ui.button(fix.description, icon="auto_fix_high", on_click=lambda f=fix: on_fix(f)) \
+                    .props("color=positive dense no-caps").mark(f"{marker}-fix-{k}")
+
+
+def palette(view: Any) -> None:
+    """Layer kinds grouped by family; a click adds the kind at the chosen insertion point."""
+    by_family: dict[str, list[Any]] = {}
+    for name, kind in sorted(view.kinds.items()):
+        by_family.setdefault(kind.family, []).append(kind)
+    ui.label(tr("model.palette")).classes("text-lg font-semibold")
+    view.insert_note()
+    for family in FAMILIES:
+        kinds = by_family.get(family)
+        if not kinds:
+            continue
+        with ui.expansion(tr(f"family.{family}"), value=family in ("core", "convolution")) \
+                .classes("w-full").props("dense").mark(f"family-{family}"):
+            with ui.row().classes("gap-1"):
+                for kind in kinds:
+                    summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
+                    ui.button(kind.name, on_click=lambda k=kind.name: view.add(k)) \
+                        .props(f'dense outline no-caps aria-label="{kind.name}: {summary}"') \
+                        .style(f"border-left: 4px solid {FAMILY.get(family, '#64748b')}") \
+                        .tooltip(summary).mark(f"palette-{kind.name}")
+
+
+def insert_note(view: Any) -> None:
+    """Where the palette adds new layers (view.insert_note is its refreshable wrapper)."""
+    if view.insert_at is None:
+        ui.label(tr("model.add_end")).classes("text-xs opacity-75").mark("insert-note")
+        return
+    with ui.row().classes("items-center gap-1"):
+        ui.label(tr("model.add_at", n=view.insert_at + 1)).classes("text-xs font-semibold").mark("insert-note")
+        ui.button(tr("model.add_cancel"), on_click=lambda: view.set_insert(None)).props("flat dense no-caps size=sm")
+
+
+def layer_cards(view: Any) -> None:
+    """Every layer as a card, with insertion points between them."""
+    layers = view.session.layers
+    view.cards.clear()
+    if not layers:
+        ui.label(tr("model.no_layers")).classes("opacity-75").mark("no-layers")
+    for i, layer in enumerate(layers):
+        _insert_point(view, i)
+        _card(view, i, layer if isinstance(layer, dict) else {"type": "?"})
+    if layers:
+        _insert_point(view, len(layers))
+
+
+def _insert_point(view: Any, i: int) -> None:
+    active = view.insert_at == i
+    ui.button(icon="add", on_click=lambda: view.set_insert(i)) \
+        .props(f'flat dense round size=sm aria-label="{tr("model.insert_here")} ({i + 1})"'
+               + (" color=primary" if active else "")) \
+        .classes("self-center opacity-60 hover:opacity-100" + (" bg-blue-100 opacity-100" if active else "")) \
+        .tooltip(tr("model.insert_here")).mark(f"insert-{i}")
+
+
+def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
+    kind = view.kinds.get(str(layer.get("type")))
+    row = view.row(i)
+    card = ui.card().classes("ll-card w-full gap-2 p-3").props('draggable="true"').mark(f"layer-{i}")
+    card.on("dragstart", lambda i=i: view.start_drag(i), [],
+            js_handler='(e) => { e.dataTransfer.effectAllowed = "move"; e.dataTransfer.setData("text/plain", ""); emit(); }')
+    card.on("dragover", js_handler="(e) => e.preventDefault()")
+    card.on("drop", lambda i=i: view.drop_on(i), [], js_handler="(e) => { e.preventDefault(); emit(); }")
+    view.cards[i] = card
+    n = len(view.session.layers)
+    with card:
+        with ui.row().classes("w-full items-center gap-2 flex-nowrap"):
+            ui.icon("drag_indicator").classes("cursor-move opacity-60 hidden sm:block").tooltip(tr("model.drag"))
+            colour = FAMILY.get(kind.family if kind else "", "#64748b")
+            ui.label(f"{i + 1}").classes("text-xs rounded-full px-2 text-white").style(f"background:{colour}")
+            with ui.column().classes("gap-0 grow"):
+                ui.label(str(layer.get("type"))).classes("font-semibold").mark(f"layer-type-{i}")
+                if kind is not None:
+                    summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
+                    ui.label(summary).classes("text-xs opacity-75 hidden sm:block")
+            with ui.row().classes("gap-0 flex-nowrap shrink-0"):
+                _icon_button("arrow_upward", tr("model.up"), lambda: view.move(i, i - 1), f"up-{i}", i == 0)
+                _icon_button("arrow_downward", tr("model.down"), lambda: view.move(i, i + 1), f"down-{i}", i == n - 1)
+                _icon_button("delete", tr("model.delete"), lambda: view.remove(i), f"delete-{i}", False)
+        view.status(i)
+        if kind is not None:
+            params = kind.describe()["params"]
+            hidden = layer_form.render(params, layer, row.resolved if row else {},
+                                       lambda name, value: view.set_param(i, name, value),
+                                       expert=view.expert, lang=view.lang, marker=f"param-{i}")
+            if hidden:
+                ui.label(tr("model.hidden", n=hidden)).classes("text-xs opacity-60").mark(f"hidden-{i}")
+            with ui.expansion(tr("model.help")).props("dense").classes("w-full text-sm"):
+                explain = kind.explain_de if view.lang == "de" and kind.explain_de else kind.explain
+                ui.label(explain).classes("text-sm")
+                Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None))
+    view.style_card(i)
+
+
+def _icon_button(icon: str, label: str, action: Callable[[], Any], marker: str, disabled: bool) -> None:
+    b = ui.button(icon=icon, on_click=action).props(f'flat dense round aria-label="{label}"').tooltip(label).mark(marker)
+    if disabled:
+        b.disable()
+
+
+def layer_status(view: Any, i: int) -> None:
+    """Output shape, parameter count and the layer's errors (view.status is its refreshable wrapper)."""
+    row = view.row(i)
+    with ui.row().classes("items-center gap-3 text-sm"):
+        ui.label("→ " + shape_text(row.out_shape if row else None)).classes("font-mono").mark(f"shape-{i}")
+        ui.label(tr("model.params", n=f"{row.params if row else 0:,}")).classes("opacity-80").mark(f"params-{i}")
+    for k, err in enumerate(view.layer_errors(i)):
+        error_box(err, f"error-{i}-{k}", view.fix)
+
+
+def apply_drag(doc: dict[str, Any], src: int | None, dst: int) -> dict[str, Any]:
+    """The document after dropping the dragged layer on position dst."""
+    return doc if src is None or src == dst else edits.move_layer(doc, src, dst)

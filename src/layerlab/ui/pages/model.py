@@ -1,0 +1,214 @@
+"""Model page: palette, layer cards with generated forms, live shapes, errors with one-click
+fixes, undo/redo (buttons and Ctrl+Z / Ctrl+Y), the network diagram and the math view."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from nicegui import ui
+
+from ...layers import load_all
+from ...spec.errors import Fix, SpecError
+from .. import edits
+from ..components import layer_list
+from ..components.diagram import from_analysis, shape_text
+from ..components.mathview import math_view, use_katex
+from ..frame import expert, frame, lang, tr
+from ..i18n import add
+from ..state import Session
+
+add({
+    "model.undo": "Undo", "model.redo": "Redo", "model.total": "{n} parameters in total",
+    "model.output": "output {shape}", "model.input": "input {shape}", "model.valid": "The model is valid",
+    "model.invalid": "{n} problem(s) to fix", "model.diagram": "Network", "model.math": "Math",
+    "model.not_saved": "Not saved: the project was changed elsewhere. Reload it first.",
+    "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo",
+}, {
+    "model.undo": "Rückgängig", "model.redo": "Wiederholen", "model.total": "{n} Parameter insgesamt",
+    "model.output": "Ausgabe {shape}", "model.input": "Eingabe {shape}", "model.valid": "Das Modell ist gültig",
+    "model.invalid": "{n} Problem(e) zu beheben", "model.diagram": "Netzwerk", "model.math": "Mathematik",
+    "model.not_saved": "Nicht gespeichert: Das Projekt wurde anderswo geändert. Lade es zuerst neu.",
+    "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen",
+})
+
+
+class ModelView:
+    """What one browser tab shows of a session; every action becomes a Session edit."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.kinds = load_all()
+        self.families = {name: kind.family for name, kind in self.kinds.items()}
+        self.lang, self.expert = lang(), expert()
+        self.insert_at: int | None = None
+        self.dragging: int | None = None
+        self.expected: list[dict[str, Any]] | None = None  # the layers after this tab's own form edit
+        self.cards: dict[int, ui.card] = {}
+        self.diagram: ui.html | None = None
+
+    # -- reading the analysis -------------------------------------------------------------
+    def row(self, i: int):
+        a = self.session.analysis
+        return a.rows[i] if a is not None and i < len(a.rows) else None
+
+    def layer_errors(self, i: int) -> list[SpecError]:
+        return [e for e in self.session.errors() if layer_list.layer_index(e.path) == i]
+
+    def other_errors(self) -> list[SpecError]:
+        return [e for e in self.session.errors() if layer_list.layer_index(e.path) is None]
+
+    # -- actions ---------------------------------------------------------------------------
+    def _do(self, change: Callable[[dict], Any]) -> None:
+        if not self.session.edit(change):
+            ui.notify(tr("model.not_saved"), type="warning")
+
+    def add(self, kind: str) -> None:
+        at, self.insert_at = self.insert_at, None
+        self._do(lambda d: edits.add_layer(d, kind, at))
+
+    def remove(self, i: int) -> None:
+        self._do(lambda d: edits.remove_layer(d, i))
+
+    def move(self, i: int, j: int) -> None:
+        self._do(lambda d: edits.move_layer(d, i, j))
+
+    def set_param(self, i: int, name: str, value: Any) -> None:
+        new = edits.set_param(self.session.doc, i, name, value)
+        self.expected = new["model"]["layers"]
+        self._do(lambda d: edits.set_param(d, i, name, value))
+
+    def fix(self, fix: Fix) -> None:
+        if not self.session.apply(fix):
+            ui.notify(tr("model.not_saved"), type="warning")
+
+    def undo(self) -> None:
+        self.session.undo()
+
+    def redo(self) -> None:
+        self.session.redo()
+
+    def set_insert(self, at: int | None) -> None:
+        self.insert_at = at
+        self.insert_note.refresh()
+        self.cards_view.refresh()
+
+    def start_drag(self, i: int) -> None:
+        self.dragging = i
+
+    def drop_on(self, i: int) -> None:
+        src, self.dragging = self.dragging, None
+        if src is not None and src != i:
+            self.move(src, i)
+
+    def style_card(self, i: int) -> None:
+        card = self.cards.get(i)
+        if card is None:
+            return
+        bad = bool(self.layer_errors(i)) or (self.row(i) is not None and self.row(i).error is not None)
+        card.classes(add="ll-error border-2 border-red-600" if bad else "",
+                     remove="" if bad else "ll-error border-2 border-red-600")
+
+    # -- views -----------------------------------------------------------------------------
+    @ui.refreshable_method
+    def insert_note(self) -> None:
+        layer_list.insert_note(self)
+
+    @ui.refreshable_method
+    def status(self, i: int) -> None:
+        layer_list.layer_status(self, i)
+
+    @ui.refreshable_method
+    def cards_view(self) -> None:
+        with ui.column().classes("w-full gap-1").mark("layers"):
+            layer_list.layer_cards(self)
+
+    @ui.refreshable_method
+    def toolbar_status(self) -> None:
+        s, a = self.session, self.session.analysis
+        n_err = len(s.errors())
+        with ui.row().classes("items-center gap-3 flex-wrap"):
+            if a is not None:
+                ui.label(tr("model.input", shape=shape_text(a.input_shape))).classes("font-mono text-sm")
+                ui.label(tr("model.output", shape=shape_text(a.output_shape))).classes("font-mono text-sm") \
+                    .mark("total-output")
+                ui.label(tr("model.total", n=f"{a.total_params:,}")).classes("font-semibold").mark("total-params")
+            if n_err:
+                ui.badge(tr("model.invalid", n=n_err), color="negative").mark("model-invalid")
+            else:
+                ui.badge(tr("model.valid"), color="positive").mark("model-valid")
+        self.undo_button.set_enabled(bool(s.undo_stack))
+        self.redo_button.set_enabled(bool(s.redo_stack))
+
+    @ui.refreshable_method
+    def global_errors(self) -> None:
+        for k, err in enumerate(self.other_errors()):
+            layer_list.error_box(err, f"global-error-{k}", self.fix)
+
+    @ui.refreshable_method
+    def math(self) -> None:
+        rows = self.session.analysis.rows if self.session.analysis else []
+        math_view(rows, self.kinds, self.lang)
+
+    def diagram_svg(self) -> str:
+        a = self.session.analysis
+        bad = {layer_list.layer_index(e.path) for e in self.session.errors()} - {None}
+        return from_analysis(a, self.families, tr("model.diagram"), bad) if a is not None else ""
+
+    def changed(self) -> None:
+        """After any change of the session: light update after this tab's own form edit, else rebuild."""
+        if self.expected is not None and self.session.layers == self.expected:
+            self.status.refresh()
+            for i in list(self.cards):
+                self.style_card(i)
+        else:
+            self.cards_view.refresh()
+        self.expected = None
+        self.toolbar_status.refresh()
+        self.global_errors.refresh()
+        self.math.refresh()
+        if self.diagram is not None:
+            self.diagram.set_content(self.diagram_svg())
+
+    # -- layout ----------------------------------------------------------------------------
+    def build(self) -> None:
+        use_katex()
+        with ui.row().classes("w-full items-center gap-2"):
+            self.undo_button = ui.button(tr("model.undo"), icon="undo", on_click=self.undo) \
+                .props("outline dense no-caps").mark("undo").tooltip(tr("model.shortcuts"))
+            self.redo_button = ui.button(tr("model.redo"), icon="redo", on_click=self.redo) \
+                .props("outline dense no-caps").mark("redo").tooltip(tr("model.shortcuts"))
+            self.toolbar_status()
+        self.global_errors()
+        with ui.element("div").classes("grid gap-4 w-full grid-cols-1 md:grid-cols-[14rem_1fr] "
+                                       "xl:grid-cols-[14rem_minmax(0,1fr)_minmax(0,1fr)]"):
+            with ui.column().classes("gap-1 w-full").mark("palette"):
+                layer_list.palette(self)
+            self.cards_view()
+            with ui.column().classes("w-full gap-3 md:col-span-2 xl:col-span-1"):
+                with ui.card().classes("ll-card w-full"):
+                    ui.label(tr("model.diagram")).classes("text-lg font-semibold")
+                    with ui.element("div").classes("w-full overflow-x-auto"):
+                        self.diagram = ui.html(self.diagram_svg(), sanitize=False).mark("diagram")
+                with ui.card().classes("ll-card w-full"):
+                    ui.label(tr("model.math")).classes("text-lg font-semibold")
+                    with ui.column().classes("w-full gap-2").mark("math"):
+                        self.math()
+        ui.keyboard(on_key=self._key, ignore=["input", "select", "textarea"])
+
+    def _key(self, e: Any) -> None:
+        if not e.action.keydown or not (e.modifiers.ctrl or e.modifiers.meta):
+            return
+        key = str(e.key.name).lower()
+        if key == "z" and e.modifiers.shift or key == "y":
+            self.redo()
+        elif key == "z":
+            self.undo()
+
+
+@ui.page("/p/{project_id}/model")
+def model_page(project_id: str) -> None:
+    with frame(project_id, "model") as session:
+        if session is None:
+            return
+        view = ModelView(session)
+        view.build()
+        session.subscribe(view.changed, ui.context.client)

@@ -1,0 +1,48 @@
+"""Home page: the example gallery, opening an example, recent projects."""
+from __future__ import annotations
+
+from nicegui.testing import User
+
+from layerlab import api
+from layerlab.store import workspace
+
+
+async def test_gallery_lists_every_example(user: User) -> None:
+    await user.open("/")
+    for ex in api.examples():
+        await user.should_see(marker=f"example-{ex['name']}")
+        await user.should_see(marker=f"open-{ex['name']}")
+    await user.should_see(marker="no-projects")
+
+
+async def test_opening_an_example_creates_a_project_and_shows_its_model(user: User) -> None:
+    await user.open("/")
+    user.find(marker="open-xor").click()
+    await user.should_see(marker="project-name")
+    projects = workspace.list_projects()
+    assert [p["id"] for p in projects] == ["xor"]
+    assert (workspace.project_dir("xor") / "project.json").is_file()
+    await user.should_see(marker="nav-train")
+
+
+async def test_recent_projects_are_listed_and_open(user: User) -> None:
+    workspace.create("my spiral", example="spiral")
+    await user.open("/")
+    await user.should_see("my spiral")
+    user.find(marker="recent-my-spiral").click()
+    await user.should_see(marker="project-name")
+
+
+async def test_unknown_project_is_a_clear_404(user: User) -> None:
+    response = await user.http_client.get("/p/nope/model")
+    assert response.status_code == 404
+    assert "nope" in response.text
+
+
+async def test_language_switch_translates_and_persists(user: User) -> None:
+    await user.open("/")
+    await user.should_see("Start from an example")
+    user.find(marker="lang-select").click()
+    user.find("Deutsch").click()
+    await user.open("/")
+    await user.should_see("Mit einem Beispiel beginnen")

@@ -1,0 +1,124 @@
+"""Model page: live shapes and sizes, break and fix, undo/redo, beginner mode, autosave, stale writes."""
+from __future__ import annotations
+
+import json
+
+from nicegui import ui
+from nicegui.testing import User
+
+from layerlab.store import workspace
+
+
+def _doc(pid: str) -> dict:
+    return json.loads((workspace.project_dir(pid) / "project.json").read_text())
+
+
+def _text(user: User, marker: str) -> str:
+    return next(iter(user.find(marker=marker).elements)).text
+
+
+async def test_inserting_a_layer_updates_shapes_and_total(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    await user.should_see(marker="model-valid")
+    assert _text(user, "shape-0") == "→ 8"
+    before = _text(user, "total-params")
+    user.find(marker="insert-1").click()          # between the hidden layer and the output
+    user.find(marker="palette-dense").click()
+    await user.should_see(marker="layer-2")
+    assert [layer["type"] for layer in _doc(pid)["model"]["layers"]] == ["dense", "dense", "dense"]
+    assert _text(user, "shape-1") == "→ 32"       # dense's default units
+    assert _text(user, "total-params") != before
+    assert "34" in _text(user, "params-2") or "66" in _text(user, "params-2")  # 32*2+2 = 66 weights
+    await user.should_see(marker="model-valid")
+
+
+async def test_break_the_model_and_fix_it_with_one_click(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    units = next(iter(user.find(marker="param-1-units").elements))
+    units.set_value(5)
+    await user.should_see(marker="error-1-0")
+    await user.should_see(marker="model-invalid")
+    assert _doc(pid)["model"]["layers"][1]["units"] == 5   # the broken edit is saved too: nothing is lost
+    user.find(marker="error-1-0-fix-0").click()
+    await user.should_see(marker="model-valid")
+    await user.should_not_see(marker="error-1-0")
+    assert _doc(pid)["model"]["layers"][1]["units"] == 2
+
+
+async def test_undo_and_redo(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    user.find(marker="delete-0").click()
+    await user.should_not_see(marker="layer-1")
+    assert len(_doc(pid)["model"]["layers"]) == 1
+    user.find(marker="undo").click()
+    await user.should_see(marker="layer-1")
+    assert len(_doc(pid)["model"]["layers"]) == 2
+    user.find(marker="redo").click()
+    await user.should_not_see(marker="layer-1")
+    assert len(_doc(pid)["model"]["layers"]) == 1
+
+
+async def test_move_layer_down_and_up(user: User, project_id) -> None:
+    pid = project_id("digits")
+    await user.open(f"/p/{pid}/model")
+    user.find(marker="down-0").click()
+    await user.should_see("→ 1×4×4")                # pooling first: every later shape changes
+    assert [layer["type"] for layer in _doc(pid)["model"]["layers"]][:2] == ["max_pool2d", "conv2d"]
+    assert _text(user, "shape-0") == "→ 1×4×4"
+    user.find(marker="up-1").click()
+    await user.should_not_see("→ 1×4×4")
+    assert _text(user, "shape-0") == "→ 16×8×8"
+    assert _text(user, "total-params") == "13,706 parameters in total"
+
+
+async def test_beginner_mode_hides_expert_parameters(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    await user.should_see(marker="param-0-units")
+    await user.should_not_see(marker="param-0-use_bias")
+    await user.should_see(marker="hidden-0")
+    user.find(marker="expert-switch").click()
+    await user.open(f"/p/{pid}/model")
+    await user.should_see(marker="param-0-use_bias")
+    await user.should_not_see(marker="hidden-0")
+
+
+async def test_every_edit_is_saved_and_survives_a_reload(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    next(iter(user.find(marker="param-0-units").elements)).set_value(12)
+    await user.should_see("→ 12")
+    assert _doc(pid)["model"]["layers"][0]["units"] == 12
+    await user.open(f"/p/{pid}/model")
+    assert next(iter(user.find(marker="param-0-units").elements)).value == 12
+
+
+async def test_a_change_made_elsewhere_is_never_overwritten(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    folder = workspace.project_dir(pid)
+    outside = dict(_doc(pid), name="edited in another window")
+    workspace.save_doc(folder, outside, None)
+    user.find(marker="palette-dropout").click()
+    await user.should_see(marker="stale-notice")
+    assert _doc(pid) == outside                      # the other window's change is intact
+    user.find(marker="stale-reload").click()
+    await user.should_see("edited in another window")
+    await user.should_not_see(marker="stale-notice")
+
+
+async def test_diagram_and_math_follow_the_model(user: User, project_id) -> None:
+    pid = project_id("digits")
+    await user.open(f"/p/{pid}/model")
+    svg = next(iter(user.find(marker="diagram").elements)).content
+    assert svg.count("<rect") >= 4 and "16×8×8" in svg       # feature-map stacks for the conv net
+    assert "#dc2626" not in svg
+    await user.should_see(marker="math-7")
+    user.find(marker="delete-7").click()
+    await user.should_not_see(marker="math-7")
+    await user.should_see(marker="model-invalid")   # the net now ends in 64 values, not 10
+    svg = next(iter(user.find(marker="diagram").elements)).content
+    assert svg.count("<circle") > 0 and "#dc2626" in svg    # the layer to fix is drawn in red
