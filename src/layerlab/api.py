@@ -64,7 +64,7 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
             raise SpecError("task", f"the data source {spec.data.source!r} is for {info.task}", spec.task,
                             f"set task to {info.task!r}",
                             [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
-        return Target(tuple(info.input_shape), info.task, info.n_outputs, info.classes)
+        return Target(tuple(info.input_shape), info.task, info.n_outputs, info.classes, info.vocab_size)
 
     def analyze(self) -> Analysis:
         """Shapes and errors of every layer; never raises for spec mistakes in the model."""
@@ -139,11 +139,14 @@ def load(path: str | Path) -> Project:
     if not file.exists():
         raise SpecError("", f"no project found at {path}", str(path),
                         "give a project folder containing project.json, or create one with `layerlab new DIR --example digits`")
+    text = file.read_text(encoding="utf-8")
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        doc = json.loads(text)
     except json.JSONDecodeError as e:
+        lines = text.splitlines()
+        line = lines[e.lineno - 1].strip() if 0 < e.lineno <= len(lines) else text[-40:]  # what the user typed
         raise SpecError("", f"{file.name} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
-                        hint="fix the JSON syntax, e.g. a missing comma or quote") from None
+                        line, "fix the JSON syntax, e.g. a missing comma or quote") from None
     if not isinstance(doc, dict):
         raise SpecError("", "a project must be a JSON object", type(doc).__name__, 'start with {"name": ...}')
     return Project(doc, file.parent)

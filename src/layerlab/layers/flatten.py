@@ -12,6 +12,7 @@ from .base import LayerKind, register
 class Flatten(LayerKind):
     name = "flatten"
     family = "reshape"
+    transparent = True
     params = ()
     summary = "Lays all values out in one long list."
     summary_de = "Legt alle Werte in einer langen Liste aus."

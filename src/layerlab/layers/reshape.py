@@ -70,8 +70,9 @@ class Reshape(LayerKind):
             return tuple(target)
         else:
             problem = f"the new shape holds {known} values, but the input has {n}"
-        fixes = [Fix(f"reshape to {_fmt(s)}", [{"op": "set", "path": where, "value": s}])
-                 for s in suggest_shapes(n, len(target))]
+        # shapes of the rank the user asked for first
+        shapes = sorted(suggest_shapes(n, len(target)), key=lambda s: abs(len(s) - len(target)))
+        fixes = [Fix(f"reshape to {_fmt(s)}", [{"op": "set", "path": where, "value": s}]) for s in shapes]
         if -1 not in target and len(target) > 1:
             guess = [*target[:1], -1, *target[2:]] if len(target) > 2 else [target[0], -1]
             if n % math.prod(d for d in guess if d != -1) == 0:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..layers.activations import ACTIVATIONS
+from ..layers.base import get_layer
 from ..layers.stack import Row, infer_stack
 from . import catalog
 from .errors import Fix, SpecError
@@ -24,6 +25,7 @@ class Target:
     task: str
     n_outputs: int | None  # classes or regression targets; None when unknown
     classes: list[str] | None = None
+    vocab_size: int | None = None  # token data: ids run from 0 to vocab_size - 1
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _final_activation(a: Analysis) -> tuple[str | None, Row | None]:
         act = r.resolved.get("activation")
         if act is not None:
             return act, r
-        if r.type not in ("flatten", "dropout", "reshape"):
+        if not get_layer(r.type).transparent:
             return None, r
     return None, None
 
@@ -110,7 +112,8 @@ def _names(project: Project, a: Analysis, t: Target) -> list[SpecError]:
     for i, m in enumerate(project.metrics):
         if m not in catalog.METRICS:
             errs.append(SpecError(f"training.metrics[{i}]", "is not a known metric", m,
-                                  suggest_fix(m, list(catalog.METRICS))))
+                                  suggest_fix(m, list(catalog.METRICS)),
+                                  _closest_fix(f"training.metrics[{i}]", m, list(catalog.METRICS))))
     return errs
 
 
@@ -208,3 +211,36 @@ def _output_activation(project: Project, a: Analysis, t: Target) -> list[SpecErr
                           "use 'softmax' on the output layer",
                           [Fix("use 'softmax'", [{"op": "set", "path": path, "value": "softmax"}])])]
     return []
+
+
+@check
+def _token_input(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    """Token ids need an embedding first, with room for every id; numbers need no embedding."""
+    errs: list[SpecError] = []
+    for r in a.rows:
+        if not get_layer(r.type).token_input:
+            continue
+        if r.index > 0:
+            raw = project.model.layers[r.index]
+            errs.append(SpecError(r.path, f"{r.type} reads token ids from the data, so it must be the first layer",
+                                  f"position {r.index}", "move it to the top of the model",
+                                  [Fix("move it to the top", [{"op": "remove", "path": r.path},
+                                                              {"op": "insert", "path": "model.layers[0]",
+                                                               "value": raw}])]))
+        elif t.vocab_size and r.resolved["input_dim"] < t.vocab_size:
+            path = f"{r.path}.input_dim"
+            errs.append(SpecError(path, f"is smaller than the vocabulary of the data ({t.vocab_size} token ids)",
+                                  r.resolved["input_dim"], f"set input_dim to {t.vocab_size}",
+                                  [Fix(f"set input_dim to {t.vocab_size}",
+                                       [{"op": "set", "path": path, "value": t.vocab_size}])]))
+    if t.vocab_size and a.rows and not get_layer(a.rows[0].type).token_input:
+        emb = {"type": "embedding", "input_dim": t.vocab_size, "output_dim": 16}
+        edits = [{"op": "insert", "path": "model.layers[0]", "value": emb}]
+        if a.rows[0].type == "dense":  # dense wants one flat list, not a vector per token
+            edits.append({"op": "insert", "path": "model.layers[1]", "value": {"type": "flatten"}})
+        errs.append(SpecError("model.layers[0]", f"the data gives token ids (whole numbers below {t.vocab_size}); "
+                              "the first layer must turn them into vectors", a.rows[0].type,
+                              "insert an embedding layer at the top",
+                              [Fix("insert an embedding layer at the top" + (" and a flatten after it"
+                                                                            if len(edits) > 1 else ""), edits)]))
+    return errs

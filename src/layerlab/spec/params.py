@@ -68,8 +68,10 @@ class Param:
         if k == "choice":
             if value in (self.choices or ()):
                 return value
-            raise SpecError(path, f"is not one of the allowed values", value,
-                            suggest_fix(str(value), [str(c) for c in self.choices or ()]))
+            valid = [str(c) for c in self.choices or ()]
+            close = closest(str(value), valid)
+            fixes = _set_fix(path, close) if close else []
+            raise SpecError(path, "is not one of the allowed values", value, suggest_fix(str(value), valid), fixes)
         if k in ("ints", "int_or_ints", "floats"):
             return self._seq(value, path)
         if k == "dict":
@@ -166,17 +168,29 @@ def _fmt(x: float) -> str:
 
 def suggest_fix(received: str, valid: list[str]) -> str:
     """'use one of: a, b, c' with the closest name first when there is one."""
-    close = difflib.get_close_matches(received, valid, n=1, cutoff=0.5)
+    close = closest(received, valid)
     listing = ", ".join(valid)
     if close:
-        return f"did you mean {close[0]!r}? Valid values: {listing}"
+        return f"did you mean {close!r}? Valid values: {listing}"
     return f"use one of: {listing}"
 
 
+def _typo_distance(a: str, b: str) -> int:
+    """Edits between two names, a swap of neighbours counting once ('adma' is 1 from 'adam')."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
 def closest(received: str, valid: Iterable[str]) -> str | None:
-    """The closest valid name, or None."""
-    m = difflib.get_close_matches(received, list(valid), n=1, cutoff=0.5)
-    return m[0] if m else None
+    """The closest valid name (fewest typing edits among similar ones), or None."""
+    received = received.lower()
+    candidates = difflib.get_close_matches(received, list(valid), n=5, cutoff=0.5)
+    return min(candidates, key=lambda c: _typo_distance(received, c), default=None)
 
 
 def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
@@ -198,6 +212,11 @@ def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
         sub = f"{path}.{p.name}" if path else p.name
         out[p.name] = p.coerce(given[p.name], sub) if p.name in given else p.default
     return out
+
+
+def _set_fix(path: str, value: Any):
+    from .errors import Fix
+    return [Fix(f"use {value!r}", [{"op": "set", "path": path, "value": value}])]
 
 
 def _rename_fix(path: str, key: str, close: str | None, value: Any):
