@@ -46,3 +46,12 @@ async def test_language_switch_translates_and_persists(user: User) -> None:
     user.find("Deutsch").click()
     await user.open("/")
     await user.should_see("Mit einem Beispiel beginnen")
+
+
+async def test_every_tab_of_a_project_opens(user: User) -> None:
+    from layerlab.ui.app import page_modules
+    built = {name.rsplit(".", 1)[1] for name in page_modules()}   # the other pages arrive in their own commits
+    pid = workspace.create("tabs", example="xor").dir.name
+    for tab in sorted({"model", "inspect", "export"} | (built & {"data", "train", "test"})):
+        await user.open(f"/p/{pid}/{tab}")
+        await user.should_see(marker="project-name")

@@ -89,6 +89,9 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
                   file=sys.stderr, flush=True)
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        from .. import api
+        from ..ui.components.thumbs import warm
+        threading.Thread(target=warm, args=(api.example_names(),), daemon=True, name="thumbnails").start()
 
     app.on_startup(ready)
     ui.run(host=host, port=port, title="LayerLab", reload=False, show=False, show_welcome_message=False,

@@ -11,7 +11,7 @@ from nicegui import events, run, ui
 from ... import api
 from ...spec.errors import SpecError
 from ...store import workspace
-from ..components.thumbs import example_thumbnail
+from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import add
 
@@ -63,27 +63,34 @@ def _lang_is_de() -> bool:
 
 
 @ui.page("/")
-def home_page() -> None:
+async def home_page() -> None:
+    thumbs: dict[str, ui.html] = {}
     with frame(None, "home"):
         ui.label(tr("home.title")).classes("text-2xl font-bold")
         ui.label(tr("home.examples")).classes("text-lg")
         with ui.element("div").classes("grid gap-4 w-full grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"):
             for ex in api.examples():
-                _example_card(ex)
+                thumbs[ex["name"]] = _example_card(ex)
         _own_data()
         _recent()
+    await ui.context.client.connected()
+    for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
+        picture = await run.io_bound(data_thumbnail, name)
+        if picture is not None:
+            element.set_content(picture)
 
 
-def _example_card(ex: dict) -> None:
+def _example_card(ex: dict) -> ui.html:
     name = ex["name"]
     with ui.card().classes("ll-card w-full").mark(f"example-{name}"):
-        ui.html(example_thumbnail(name, ex), sanitize=False).classes("w-full").props('aria-hidden="true"')
+        thumb = ui.html(example_strip(name), sanitize=False).classes("w-full").props('aria-hidden="true"')
         ui.label(name.replace("_", " ").title()).classes("text-lg font-semibold")
         ui.label(_description(ex)).classes("text-sm opacity-80")
         with ui.row().classes("items-center justify-between w-full"):
             ui.badge(tr(f"task.{ex['task']}") if ex.get("task") else "").props("outline")
             ui.button(tr("home.open"), icon="arrow_forward", on_click=lambda n=name: open_example(n)) \
                 .mark(f"open-{name}").props(f'aria-label="{tr("home.open")} {name}"')
+    return thumb
 
 
 def _own_data() -> None:

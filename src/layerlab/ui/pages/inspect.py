@@ -1,0 +1,20 @@
+"""Inspect page: mounts the inspect panel (layerlab.ui.panels.inspect_panel) in the frame."""
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..frame import frame
+from ..i18n import add
+from ..panel_host import mount
+
+add({"inspect.missing": "Inspecting a trained network (activations, feature maps, saliency, confusion) "
+                        "is not available in this build."},
+    {"inspect.missing": "Das Untersuchen eines trainierten Netzes (Aktivierungen, Merkmalskarten, Saliency, "
+                        "Konfusionsmatrix) ist in dieser Version nicht verfügbar."})
+
+
+@ui.page("/p/{project_id}/inspect")
+def inspect_page(project_id: str) -> None:
+    with frame(project_id, "inspect") as session:
+        if session is not None:
+            mount("inspect_panel", project_id, session, "inspect.missing")
