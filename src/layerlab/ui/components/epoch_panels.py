@@ -1,0 +1,120 @@
+"""The Train page's per-epoch panels: validation samples with predicted labels (right green,
+wrong red), the confusion matrix and the decision-boundary picture. Each has `show(evaluation)`.
+"""
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..i18n import add, t
+from .evaluation import Evaluation
+
+add({"ep.samples": "Validation samples", "ep.confusion": "Confusion matrix", "ep.boundary": "Decision boundary",
+     "ep.true": "true", "ep.predicted": "predicted", "ep.waiting": "Shown after the first epoch.",
+     "ep.right": "right: {label}", "ep.wrong": "predicted {pred}, is {label}",
+     "ep.accuracy": "{pct} of the validation samples right",
+     "ep.boundary_help": "Colour: the class the network predicts at each point (paler = less sure). "
+                         "Dots: the training samples."},
+    {"ep.samples": "Validierungsbeispiele", "ep.confusion": "Konfusionsmatrix", "ep.boundary": "Entscheidungsgrenze",
+     "ep.true": "wahr", "ep.predicted": "vorhergesagt", "ep.waiting": "Erscheint nach der ersten Epoche.",
+     "ep.right": "richtig: {label}", "ep.wrong": "vorhergesagt {pred}, ist {label}",
+     "ep.accuracy": "{pct} der Validierungsbeispiele richtig",
+     "ep.boundary_help": "Farbe: die Klasse, die das Netz an jedem Punkt vorhersagt (blasser = unsicherer). "
+                         "Punkte: die Trainingsbeispiele."})
+
+RIGHT, WRONG = "#15803d", "#b91c1c"
+
+
+def _fmt(v) -> str:
+    if isinstance(v, list):
+        return ", ".join(f"{x:.3g}" for x in v)
+    return str(v)
+
+
+class SampleGrid:
+    """Up to 16 validation samples, each with its true and predicted label."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        with ui.column().classes("w-full gap-1"):
+            ui.label(t("ep.samples", lang)).classes("text-sm font-medium opacity-80")
+            self.summary = ui.label(t("ep.waiting", lang)).classes("text-xs opacity-70").mark("val-summary")
+            self.box = ui.element("div").classes("w-full grid gap-2 grid-cols-4 sm:grid-cols-8").mark("val-grid")
+
+    def show(self, ev: Evaluation) -> None:
+        """Redraw the grid from one epoch's evaluation."""
+        if ev.accuracy is not None:
+            self.summary.set_text(t("ep.accuracy", self.lang, pct=f"{100 * ev.accuracy:.1f} %"))
+        self.box.clear()
+        with self.box:
+            for s in ev.samples:
+                ok = s.get("ok")
+                colour = RIGHT if ok else WRONG if ok is False else "#64748b"
+                text = (t("ep.right", self.lang, label=s["label"]) if ok else
+                        t("ep.wrong", self.lang, pred=_fmt(s["predicted"]), label=_fmt(s["label"])))
+                with ui.column().classes("items-center gap-0 p-1 rounded").style(
+                        f"border: 2px solid {colour}").props(f'aria-label="{text}"'):
+                    if "image_url" in s:
+                        ui.image(s["image_url"]).classes("w-12 h-12").style("image-rendering: pixelated") \
+                            .props('fit="contain" no-spinner no-transition')
+                    elif isinstance(s.get("values"), dict):
+                        ui.label(", ".join(f"{v:.3g}" for v in list(s["values"].values())[:3])) \
+                            .classes("text-[10px] opacity-70 text-center break-all")
+                    ui.label(_fmt(s["predicted"])).classes("text-sm font-bold").style(f"color: {colour}") \
+                        .mark("val-prediction-ok" if ok else "val-prediction-wrong")
+
+
+class ConfusionTable:
+    """Rows: true class; columns: predicted class; the diagonal is right."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        with ui.column().classes("w-full gap-1"):
+            ui.label(t("ep.confusion", lang)).classes("text-sm font-medium opacity-80")
+            self.box = ui.element("div").classes("w-full overflow-x-auto").mark("confusion")
+            with self.box:
+                ui.label(t("ep.waiting", lang)).classes("text-xs opacity-70")
+
+    def show(self, ev: Evaluation) -> None:
+        """Redraw the matrix (hidden for regression or too many classes)."""
+        self.box.clear()
+        if ev.confusion is None or not ev.classes:
+            return
+        m = ev.confusion
+        top = max(1, max(max(r) for r in m))
+        with self.box:
+            with ui.element("table").classes("text-xs border-collapse"):
+                with ui.element("tr"):
+                    ui.element("th")
+                    with ui.element("th").classes("p-1 opacity-70").props(f'colspan="{len(m)}" scope="colgroup"'):
+                        ui.label(t("ep.predicted", self.lang) + " →")
+                with ui.element("tr"):
+                    with ui.element("th").classes("p-1 opacity-70 text-left"):
+                        ui.label(t("ep.true", self.lang) + " ↓")
+                    for c in ev.classes:
+                        with ui.element("th").classes("p-1 font-medium").props('scope="col"'):
+                            ui.label(str(c))
+                for i, row in enumerate(m):
+                    with ui.element("tr"):
+                        with ui.element("th").classes("p-1 font-medium text-right").props('scope="row"'):
+                            ui.label(str(ev.classes[i]))
+                        for j, v in enumerate(row):
+                            alpha = 0.12 + 0.88 * v / top if v else 0.0
+                            rgb = "21,128,61" if i == j else "185,28,28"
+                            with ui.element("td").classes("p-1 text-center tabular-nums min-w-[2rem]").style(
+                                    f"background: rgba({rgb},{alpha:.2f}); color: {'white' if alpha > 0.5 else 'inherit'}"):
+                                ui.label(str(v))
+
+
+class BoundaryImage:
+    """The decision-boundary heat map (2-D points only)."""
+
+    def __init__(self, lang: str) -> None:
+        with ui.column().classes("gap-1"):
+            ui.label(t("ep.boundary", lang)).classes("text-sm font-medium opacity-80")
+            self.image = ui.image().classes("w-[280px] max-w-full aspect-square rounded").props(
+                'no-spinner no-transition fit="contain"').mark("boundary")
+            ui.label(t("ep.boundary_help", lang)).classes("text-xs opacity-70 max-w-[280px]")
+
+    def show(self, ev: Evaluation) -> None:
+        if ev.boundary_url:
+            self.image.set_source(ev.boundary_url)

@@ -1,0 +1,98 @@
+"""What the Train page shows after each epoch, computed from the latest saved weights:
+validation samples with predicted labels, the confusion matrix and, for 2-D points, the
+decision-boundary picture. No UI here: the page runs `evaluate` in a thread.
+
+Everything goes through the facade (`project.dataset()`, `project.load_run()`), so a run
+that is still going is evaluated with the weights of its last finished epoch.
+"""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from ...data.summary import raw_view, samples
+from ...engine.facade import predict_loaded
+from . import boundary
+from .pictures import to_data_url
+
+GRID_SAMPLES = 16
+MAX_CONFUSION_CLASSES = 20  # beyond this a matrix is unreadable on a page
+
+
+@dataclass
+class Evaluation:
+    """Predictions of one epoch's weights on the validation split."""
+
+    run_id: str
+    task: str
+    classes: list[str] | None
+    samples: list[dict[str, Any]] = field(default_factory=list)  # label, predicted, ok, image or values
+    confusion: list[list[int]] | None = None                     # rows: true class, columns: predicted
+    accuracy: float | None = None
+    boundary_url: str | None = None
+
+
+def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> list[list[int]]:
+    """Counts of (true, predicted) class pairs as a k×k list of lists.
+
+    >>> confusion_matrix(np.array([0, 1, 1]), np.array([0, 0, 1]), 2)
+    [[1, 0], [1, 1]]
+    """
+    m = np.zeros((k, k), np.int64)
+    np.add.at(m, (true.astype(np.int64), pred.astype(np.int64)), 1)
+    return m.tolist()
+
+
+def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evaluation:
+    """Evaluate the run's latest weights on the project's validation split (or training split)."""
+    loaded = project.load_run(run_id)
+    ds = project.dataset()
+    info = ds.info
+    split_name, part = ("validation", ds.val) if ds.val is not None and len(ds.val) else ("train", ds.train)
+    out = Evaluation(run_id, info.task, list(info.classes) if info.classes else None)
+    x_all = part.x if hasattr(part, "x") else None
+    if x_all is None:  # a streaming split: evaluate only the shown samples
+        idx = np.arange(min(len(part), 256))
+        x_all, y_all = part.take(idx)
+    else:
+        y_all = part.y
+    probs = predict_loaded(loaded, x_all)
+    shown = samples(ds, n_samples, split_name)
+    if info.task == "classification":
+        pred = probs.argmax(axis=1)
+        true = np.asarray(y_all).reshape(-1)
+        out.accuracy = float((pred == true).mean()) if len(true) else None
+        k = len(info.classes or [])
+        if 0 < k <= MAX_CONFUSION_CLASSES:
+            out.confusion = confusion_matrix(true, pred, k)
+        for i, s in enumerate(shown):
+            p = int(pred[i])
+            s.update(predicted=info.classes[p], confidence=float(probs[i, p]), ok=info.classes[p] == s["label"])
+    else:
+        for i, s in enumerate(shown):
+            s.update(predicted=[float(v) for v in np.reshape(probs[i], -1)], ok=None)
+    for s in shown:
+        if "image_png" in s:
+            s["image_url"] = "data:image/png;base64," + base64.b64encode(s.pop("image_png")).decode("ascii")
+    out.samples = shown
+    if info.kind == "points" and tuple(info.input_shape) == (2,):
+        out.boundary_url = boundary_picture(project, loaded)
+    return out
+
+
+def boundary_picture(project: Any, loaded: Any, size: int = 280) -> str:
+    """The decision-boundary heat map of the loaded weights over the training points (a data URL)."""
+    ds = project.dataset()
+    x, y = raw_view(ds, "train", 2000)
+    labels = y.reshape(-1).astype(int) if ds.info.task == "classification" else None
+    pre = loaded.preprocessor
+
+    def predict(points: np.ndarray) -> np.ndarray:
+        scaled = pre.transform_x(points) if hasattr(pre, "transform_x") else points
+        return predict_loaded(loaded, torch.as_tensor(np.asarray(scaled, np.float32)))
+
+    return to_data_url(boundary.heatmap(predict, x, labels, size=size))

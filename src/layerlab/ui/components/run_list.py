@@ -1,0 +1,93 @@
+"""Earlier runs of a project on the Train page: status, epochs and final metrics, with a
+switch per run that overlays its curves (dashed) on the current charts.
+
+A run's curves come from its run folder (history.json), which is the truth even when the
+registry database was lost.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from nicegui import ui
+
+from ...store.runs import open_run
+from ..i18n import add, t
+from .charts import Curves
+
+log = logging.getLogger(__name__)
+MAX_LISTED = 20
+
+add({"runs.title": "Earlier runs", "runs.none": "No runs yet.", "runs.overlay": "Compare",
+     "runs.epochs": "{n} epochs", "runs.status.running": "running", "runs.status.finished": "finished",
+     "runs.status.stopped": "stopped", "runs.status.failed": "failed", "runs.status.interrupted": "interrupted",
+     "runs.current": "current"},
+    {"runs.title": "Frühere Läufe", "runs.none": "Noch keine Läufe.", "runs.overlay": "Vergleichen",
+     "runs.epochs": "{n} Epochen", "runs.status.running": "läuft", "runs.status.finished": "fertig",
+     "runs.status.stopped": "gestoppt", "runs.status.failed": "fehlgeschlagen",
+     "runs.status.interrupted": "unterbrochen", "runs.current": "aktuell"})
+
+
+def load_curves(project_dir: Path, run_id: str) -> Curves:
+    """Per-epoch curves of a saved run (empty when its history cannot be read)."""
+    try:
+        return Curves.from_history(open_run(project_dir, run_id, need_weights=False).history())
+    except Exception as e:  # noqa: BLE001 - a damaged run folder must not break the page
+        log.info("no history for run %s: %s", run_id, e)
+        return Curves()
+
+
+def _metric_text(final: dict[str, Any]) -> str:
+    keys = [k for k in ("val_accuracy", "accuracy", "val_loss", "loss") if isinstance(final.get(k), (int, float))]
+    return "  ".join(f"{k} {final[k]:.3g}" for k in keys[:2])
+
+
+class EarlierRuns:
+    """The list of runs with compare switches; calls on_overlays(dict run_id → Curves)."""
+
+    def __init__(self, session: Any, lang: str, on_overlays: Callable[[dict[str, Curves]], Any]) -> None:
+        self.session, self.lang, self.on_overlays = session, lang, on_overlays
+        self.current: str | None = None
+        self.selected: dict[str, Curves] = {}
+        self.rows: list[dict[str, Any]] = []
+        with ui.card().classes("w-full ll-card gap-1"):
+            ui.label(t("runs.title", lang)).classes("text-lg font-medium")
+            self.box = ui.column().classes("w-full gap-0").mark("runs-list")
+        self.refresh()
+
+    def latest_id(self) -> str | None:
+        return self.rows[0]["run_id"] if self.rows else None
+
+    def refresh(self) -> None:
+        """Re-read the project's runs and redraw the list."""
+        try:
+            self.rows = self.session.project.runs()[:MAX_LISTED]
+        except Exception as e:  # noqa: BLE001 - an unreadable registry must not break the page
+            log.warning("could not list runs of %s: %s", self.session.id, e)
+            self.rows = []
+        self.box.clear()
+        with self.box:
+            if not self.rows:
+                ui.label(t("runs.none", self.lang)).classes("opacity-70")
+            for r in self.rows:
+                rid = r["run_id"]
+                with ui.row().classes("w-full items-center gap-2 py-1 flex-wrap").mark(f"run-{rid}"):
+                    ui.switch(t("runs.overlay", self.lang), value=rid in self.selected,
+                              on_change=lambda e, rid=rid: self._toggle(rid, e.value)) \
+                        .props("dense").mark(f"compare-{rid}")
+                    ui.label(rid).classes("font-mono text-xs")
+                    status = r.get("status") or ""
+                    ui.badge(t(f"runs.status.{status}", self.lang) if status else "?",
+                             color={"finished": "positive", "failed": "negative"}.get(status, "grey"))
+                    ui.label(t("runs.epochs", self.lang, n=r.get("epochs_done") or 0)).classes("text-sm opacity-80")
+                    ui.label(_metric_text(r.get("final") or {})).classes("text-sm tabular-nums")
+                    if rid == self.current:
+                        ui.label(t("runs.current", self.lang)).classes("text-xs italic opacity-70")
+
+    def _toggle(self, run_id: str, on: bool) -> None:
+        if on:
+            self.selected[run_id] = load_curves(self.session.folder, run_id)
+        else:
+            self.selected.pop(run_id, None)
+        self.on_overlays(dict(self.selected))

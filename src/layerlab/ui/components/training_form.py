@@ -1,0 +1,172 @@
+"""The training settings form: optimizer, learning rate, epochs, batch size, loss, metrics and
+validation split (more in expert mode). Every change is an edit of the project's document
+through the shell's Session, so it is saved at once and survives a refresh or a restart.
+
+A value the spec would reject is not saved: the field shows the spec's message instead.
+
+>>> check_value("training.learning_rate", 0, "de")
+'muss größer als 0.0 sein'
+>>> check_value("training.epochs", 5) is None
+True
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+from pydantic import ValidationError
+
+from ...spec import catalog
+from ...spec.models import DataSpec, ScheduleSpec, TrainingSpec
+from ..i18n import add, t
+
+add({
+    "tf.optimizer": "Optimizer", "tf.learning_rate": "Learning rate", "tf.epochs": "Epochs",
+    "tf.batch_size": "Batch size", "tf.loss": "Loss", "tf.metrics": "Metrics",
+    "tf.validation_split": "Validation share", "tf.momentum": "Momentum", "tf.weight_decay": "Weight decay",
+    "tf.schedule": "Learning-rate schedule", "tf.seed": "Seed", "tf.gradient_clip": "Clip gradient norm",
+    "tf.early_stopping": "Stop early when validation loss stops improving", "tf.patience": "Patience (epochs)",
+    "tf.default": "default ({name})", "tf.err.gt": "must be greater than {v}", "tf.err.ge": "must be {v} or more",
+    "tf.err.lt": "must be less than {v}", "tf.err.le": "must be {v} or less", "tf.err.int": "must be a whole number",
+    "tf.err.other": "is not valid: {msg}",
+    "tf.help.learning_rate": "How big each step is. Too big: the loss jumps; too small: learning is slow.",
+    "tf.help.epochs": "How many times the network sees every training sample.",
+    "tf.help.batch_size": "Samples per step. Bigger batches are faster per sample but take smoother steps.",
+    "tf.help.validation_split": "Share of the samples kept aside to check the network on data it never trained on.",
+}, {
+    "tf.optimizer": "Optimierer", "tf.learning_rate": "Lernrate", "tf.epochs": "Epochen",
+    "tf.batch_size": "Batchgröße", "tf.loss": "Verlustfunktion", "tf.metrics": "Metriken",
+    "tf.validation_split": "Validierungsanteil", "tf.momentum": "Momentum", "tf.weight_decay": "Gewichtsabnahme",
+    "tf.schedule": "Lernraten-Plan", "tf.seed": "Startwert (Seed)", "tf.gradient_clip": "Gradientennorm begrenzen",
+    "tf.early_stopping": "Früh stoppen, wenn der Validierungsverlust nicht mehr sinkt",
+    "tf.patience": "Geduld (Epochen)", "tf.default": "Standard ({name})", "tf.err.gt": "muss größer als {v} sein",
+    "tf.err.ge": "muss mindestens {v} sein", "tf.err.lt": "muss kleiner als {v} sein", "tf.err.le": "darf höchstens {v} sein",
+    "tf.err.int": "muss eine ganze Zahl sein", "tf.err.other": "ist ungültig: {msg}",
+    "tf.help.learning_rate": "Wie groß jeder Schritt ist. Zu groß: der Verlust springt; zu klein: das Lernen ist langsam.",
+    "tf.help.epochs": "Wie oft das Netz jedes Trainingsbeispiel sieht.",
+    "tf.help.batch_size": "Beispiele pro Schritt. Größere Batches sind pro Beispiel schneller, machen aber glattere Schritte.",
+    "tf.help.validation_split": "Anteil der Beispiele, der beiseitegelegt wird, um das Netz an ungesehenen Daten zu prüfen.",
+})
+
+_MODELS = {"training": TrainingSpec, "data": DataSpec, "training.schedule": ScheduleSpec}
+
+
+_ERRORS = {"greater_than": ("tf.err.gt", "gt"), "greater_than_equal": ("tf.err.ge", "ge"),
+           "less_than": ("tf.err.lt", "lt"), "less_than_equal": ("tf.err.le", "le")}
+
+
+def check_value(path: str, value: Any, lang: str | None = None) -> str | None:
+    """What the spec says is wrong with one setting (e.g. 'training.epochs'), or None when valid."""
+    section, _, key = path.rpartition(".")
+    model = _MODELS[section]
+    try:
+        model.__pydantic_validator__.validate_assignment(model.model_construct(), key, value)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] in _ERRORS:
+            text_key, bound = _ERRORS[err["type"]]
+            return t(text_key, lang, v=err.get("ctx", {}).get(bound))
+        if err["type"].startswith("int_"):
+            return t("tf.err.int", lang)
+        return t("tf.err.other", lang, msg=err["msg"])
+    return None
+
+
+def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
+    *parents, key = path.split(".")
+    node = doc
+    for p in parents:
+        if not isinstance(node.get(p), dict):
+            node[p] = {}
+        node = node[p]
+    if value is None:
+        node.pop(key, None)
+    else:
+        node[key] = value
+
+
+class TrainingForm:
+    """Builds the form inside the current container; `session` is the shell's Session."""
+
+    def __init__(self, session: Any, lang: str, expert: bool, task: str) -> None:
+        self.session, self.lang, self.task = session, lang, task
+        self.inputs: dict[str, ui.element] = {}
+        spec = TrainingSpec.model_validate(session.doc.get("training") or {})
+        data = session.doc.get("data") or {}
+        with ui.element("div").classes("w-full grid gap-3 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4"):
+            self._select("training.optimizer", [n for n, e in catalog.OPTIMIZERS.items() if task in e.tasks],
+                         spec.optimizer, catalog.OPTIMIZERS)
+            self._number("training.learning_rate", spec.learning_rate, step=0.0001, fmt="%.5g", help=True)
+            self._number("training.epochs", spec.epochs, step=1, integer=True, help=True)
+            self._number("training.batch_size", spec.batch_size, step=1, integer=True, help=True)
+            losses = [n for n, e in catalog.LOSSES.items() if task in e.tasks]
+            self._select("training.loss", losses, spec.loss, catalog.LOSSES,
+                         default_label=self.tr("tf.default", name=catalog.DEFAULT_LOSS.get(task, "")))
+            metrics = [n for n, e in catalog.METRICS.items() if task in e.tasks]
+            self._select("training.metrics", metrics, spec.metrics or list(catalog.DEFAULT_METRICS.get(task, [])),
+                         catalog.METRICS, multiple=True)
+            self._number("data.validation_split", float(data.get("validation_split", 0.2)), step=0.05,
+                         fmt="%.2f", help=True)
+            if expert:
+                self._number("training.momentum", spec.momentum, step=0.1, fmt="%.3g")
+                self._number("training.weight_decay", spec.weight_decay, step=0.0001, fmt="%.5g")
+                self._select("training.schedule.type", list(catalog.SCHEDULES), spec.schedule.type,
+                             catalog.SCHEDULES, label_key="tf.schedule")
+                self._number("training.gradient_clip", spec.gradient_clip, step=0.5, fmt="%.3g", nullable=True)
+                self._number("training.seed", spec.seed, step=1, integer=True)
+        if expert:
+            with ui.row().classes("items-center gap-4"):
+                es = spec.early_stopping
+                ui.switch(self.tr("tf.early_stopping"), value=es is not None,
+                          on_change=lambda e: self._save("training.early_stopping",
+                                                         {"patience": 5} if e.value else None)) \
+                    .mark("tf-early_stopping")
+
+    # -- fields -------------------------------------------------------------------------
+    def _label(self, path: str, label_key: str | None) -> str:
+        return self.tr(label_key or f"tf.{path.rsplit('.', 1)[-1]}")
+
+    def _select(self, path: str, options: list[str], value: Any, entries: dict, *, multiple: bool = False,
+                default_label: str | None = None, label_key: str | None = None) -> None:
+        opts: dict[Any, str] = {n: n for n in options}
+        if default_label is not None:
+            opts = {None: default_label, **opts}
+        if not multiple and value not in opts:
+            opts[value] = str(value)
+        sel = ui.select(opts, value=value, multiple=multiple, label=self._label(path, label_key),
+                        on_change=lambda e: self._save(path, (e.value or None) if multiple else e.value))
+        sel.props("outlined dense" + (" use-chips" if multiple else "")).classes("w-full").mark(f"tf-{path}")
+        if not multiple and value in entries:
+            sel.tooltip(entries[value].description)
+        self.inputs[path] = sel
+
+    def _number(self, path: str, value: Any, *, step: float, integer: bool = False, fmt: str | None = None,
+                help: bool = False, nullable: bool = False) -> None:
+        key = path.rsplit(".", 1)[-1]
+        def coerce(v: Any) -> Any:
+            return int(v) if integer and v is not None and float(v).is_integer() else v
+
+        def problem(v: Any) -> str | None:
+            if v is None:
+                return None
+            return check_value(path, coerce(v), self.lang) if path.rpartition(".")[0] in _MODELS else None
+
+        num = ui.number(self._label(path, None), value=value, step=step, format=fmt, validation=problem)
+        num.props("outlined dense").classes("w-full").mark(f"tf-{path}")
+        if help:
+            num.tooltip(self.tr(f"tf.help.{key}"))
+
+        def changed(e: Any) -> None:
+            if e.value is None and not nullable:
+                return  # the box is being edited; an empty box is not saved
+            if problem(e.value) is None:  # the field shows the problem; nothing invalid is saved
+                self._save(path, coerce(e.value))
+        num.on_value_change(changed)
+        self.inputs[path] = num
+
+    def _save(self, path: str, value: Any) -> None:
+        """Save one setting (None removes it, so the spec's default applies)."""
+        self.session.edit(lambda d: _set_path(d, path, value))
+
+    def tr(self, key: str, **fmt: Any) -> str:
+        return t(key, self.lang, **fmt)
