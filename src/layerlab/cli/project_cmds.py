@@ -43,7 +43,8 @@ def new(folder: Path = typer.Argument(..., help="Folder to create the project in
 
 
 def _fmt_shape(s) -> str:
-    return "(" + ", ".join(str(x) for x in s) + ")" if s is not None else "?"
+    """A shape as Python writes a tuple, (64,) or (16, 8, 8); '?' when unknown after an error."""
+    return str(tuple(s)) if s is not None else "?"
 
 
 @app.command()
@@ -114,6 +115,28 @@ def schema() -> None:
     print(json.dumps(project_schema(), indent=2))
 
 
+_LABELS = {
+    "en": {"formula": "Formula", "example": "In project.json", "parameter": "parameter", "default": "default",
+           "allowed": "allowed", "description": "description", "expert": "expert", "kinds": "layer kinds",
+           "type": "type", "family": "family", "what": "what it does", "choices": "choices",
+           "body": "the layers inside the block (a list like model.layers)"},
+    "de": {"formula": "Formel", "example": "In project.json", "parameter": "Parameter", "default": "Standard",
+           "allowed": "erlaubt", "description": "Beschreibung", "expert": "Experte", "kinds": "Schichtarten",
+           "type": "Typ", "family": "Familie", "what": "was sie tut", "choices": "Werte",
+           "body": "die Schichten im Block (eine Liste wie model.layers)"},
+}
+
+
+def _allowed(prm: dict, words: dict) -> str:
+    if prm["choices"]:
+        shown = ", ".join(map(str, prm["choices"][:8]))
+        more = len(prm["choices"]) - 8
+        return shown + (f", … ({len(prm['choices'])} {words['choices']})" if more > 0 else "")
+    lo = "" if prm["min"] is None else f"{prm['min']:g}"
+    hi = "" if prm["max"] is None else f"{prm['max']:g}"
+    return f"{lo}..{hi}" if lo or hi else ""
+
+
 @app.command()
 @friendly
 def layers(name: str = typer.Argument(None, help="Show one layer kind in detail."),
@@ -121,28 +144,33 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
            lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the layer kinds, or describe one with its parameters."""
     from ..layers import get_layer, load_all
+    if lang not in _LABELS:
+        from ..spec.errors import SpecError
+        raise SpecError("--lang", "is not a supported language", lang, "use en or de")
+    words, de = _LABELS[lang], lang == "de"
     if name:
         d = get_layer(name).describe()
         if as_json:
             return emit_json(d)
-        de = lang == "de"
         console.print(f"[bold]{d['name']}[/bold] ({d['family']}): {d['summary_de' if de else 'summary']}")
         console.print(d["explain_de" if de else "explain"], markup=False)
-        console.print(f"Formula: {d['latex']}", markup=False)
-        t = Table("parameter", "default", "allowed", "description")
+        console.print(f"{words['formula']}: {d['latex']}", markup=False)
+        example = {"type": d["name"], **{p["name"]: p["default"] for p in d["params"] if not p["expert"]}}
+        if d["name"] == "residual":
+            example["layers"] = [{"type": "dense", "units": 32}]
+        console.print(f"{words['example']}: {json.dumps(example)}", markup=False)
+        t = Table(words["parameter"], words["default"], words["allowed"], words["description"])
         for prm in d["params"]:
-            allowed = ", ".join(map(str, prm["choices"]))[:60] if prm["choices"] else \
-                f"{'' if prm['min'] is None else prm['min']}..{'' if prm['max'] is None else prm['max']}"
-            t.add_row(prm["name"] + (" (expert)" if prm["expert"] else ""), str(prm["default"]), allowed,
-                      prm["description_de" if de else "description"])
+            t.add_row(prm["name"] + (f" ({words['expert']})" if prm["expert"] else ""), json.dumps(prm["default"]),
+                      _allowed(prm, words), prm["description_de" if de else "description"])
+        if d["name"] == "residual":
+            t.add_row("layers", "[]", "", words["body"])
         console.print(t)
         return
     kinds = load_all()
     if as_json:
         return emit_json([k.describe() for k in kinds.values()])
-    t = Table("type", "family", "what it does", title=f"{len(kinds)} layer kinds")
+    t = Table(words["type"], words["family"], words["what"], title=f"{len(kinds)} {words['kinds']}")
     for k in sorted(kinds.values(), key=lambda k: (k.family, k.name)):
-        t.add_row(k.name, k.family, k.summary_de if lang == "de" else k.summary)
+        t.add_row(k.name, k.family, k.summary_de if de else k.summary)
     console.print(t)
-
-

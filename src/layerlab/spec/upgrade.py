@@ -31,9 +31,12 @@ def step(from_version: int):
 
 @step(1)
 def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
-    tr = doc.get("training", {})
+    tr = doc.get("training")
+    tr = tr if isinstance(tr, dict) else {}  # not an object: validation reports it with its path
     if isinstance(tr.get("lr_schedule"), str):
-        tr["schedule"] = {"type": tr.pop("lr_schedule")}
+        # a schedule set since (e.g. by a fix applied to the old file) wins over the old name
+        old = tr.pop("lr_schedule")
+        tr.setdefault("schedule", {"type": old})
     if isinstance(tr.get("loss"), str):
         tr["loss"] = KERAS_LOSSES.get(tr["loss"], tr["loss"])
     doc["version"] = 2
