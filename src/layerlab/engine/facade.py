@@ -72,13 +72,14 @@ class EngineFacade:
         return run if background else _wait(run)
 
     def continue_run(self, run_id: str | None = None, epochs: int | None = None,
-                     on_event: Callable[[Any], None] | None = None, background: bool = False):
-        """A new run that goes on from a saved run (default: the latest) for more epochs."""
+                     on_event: Callable[[Any], None] | None = None, background: bool = False,
+                     dataset: Any = None):
+        """A new run that goes on from a saved run (default: the latest) for more epochs (default: its spec's)."""
         from ..store.runs import open_run
         from .runner import default_runner
         self._require_folder()
         rid = run_id or open_run(self.dir).run_id
-        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid)
+        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset)
         return run if background else _wait(run)
 
     def runs(self) -> list[dict[str, Any]]:
