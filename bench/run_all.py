@@ -1,0 +1,61 @@
+"""Run every benchmark side by side and write bench/RESULTS.md (the one command in bench/README.md).
+
+    python bench/run_all.py            # full run, ~10-20 minutes on 2 cores
+    python bench/run_all.py --quick    # tiny sizes: checks that every benchmark still runs
+
+Each benchmark script also runs on its own (see its docstring). Figures are medians of
+repeats measured in this one run; ratios compare sides measured back to back.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import BENCH, OUT, machine
+
+# (script, what it measures); every script takes --quick and writes bench/out/<name>.json
+SCRIPTS = [
+    ("throughput.py", "training/inference samples/s vs TF.js and plain PyTorch"),
+    ("engine_overhead.py", "LayerLab's engine vs a hand-written PyTorch loop"),
+    ("flops.py", "matmul peak and the fraction wide-dense training reaches"),
+    ("latency.py", "shape inference, studio start, first event, single predict"),
+    ("data_scale.py", "50,000-image streaming RSS and 1,000,000-row CSV load"),
+    ("load_test.py", "20 simulated users on the HTTP API"),
+    ("fuzz_specs.py", "fuzzing specs and uploads"),
+]
+
+
+def run(script: str, quick: bool) -> dict:
+    path = BENCH / script
+    if not path.exists():
+        return {"script": script, "status": "missing"}
+    t0 = time.perf_counter()
+    args = [sys.executable, str(path)] + (["--quick"] if quick else [])
+    proc = subprocess.run(args, cwd=BENCH, capture_output=True, text=True, timeout=3600)
+    return {"script": script, "status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}",
+            "seconds": round(time.perf_counter() - t0, 1), "tail": (proc.stdout + proc.stderr)[-2000:]}
+
+
+def main(quick: bool) -> int:
+    OUT.mkdir(exist_ok=True)
+    report = {"machine": machine(), "quick": quick, "runs": [run(s, quick) for s, _ in SCRIPTS]}
+    (OUT / ("run_all_quick.json" if quick else "run_all.json")).write_text(json.dumps(report, indent=2))
+    if not quick:
+        from report import write_results
+        write_results(report)
+    bad = [r for r in report["runs"] if r["status"] not in ("ok", "missing")]
+    for r in report["runs"]:
+        print(f"{r['script']:22s} {r['status']:10s} {r.get('seconds', '')}")
+        if r in bad:
+            print(r["tail"])
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    sys.exit(main(ap.parse_args().quick))
