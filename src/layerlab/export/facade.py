@@ -1,6 +1,152 @@
-"""The export part of the facade: methods that `layerlab.api.Project` gains from this package."""
+"""The export part of the facade: methods that `layerlab.api.Project` gains from this package.
+
+>>> import layerlab, tempfile, pathlib
+>>> p = layerlab.new(tempfile.mkdtemp() + "/xor", example="xor")
+>>> r = p.export("onnx", pathlib.Path(p.dir) / "xor.onnx")   # the latest run, or the untrained model
+>>> r["max_diff"] < 1e-4
+True
+"""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..spec.errors import SpecError
+from .common import FORMATS, Exported, ExportFailed
+
+LABELS = {
+    "onnx": "ONNX (.onnx)", "onnx_int8": "ONNX int8, quantized (.onnx)", "torchscript": "TorchScript (.pt)",
+    "pt2": "torch.export (.pt2)", "safetensors": "Weights (.safetensors + JSON)", "script": "PyTorch script (.py)",
+    "tfjs": "TensorFlow.js (model.json + .bin)", "zip": "Everything (.zip)",
+}
+SUFFIX = {"onnx": ".onnx", "onnx_int8": ".int8.onnx", "torchscript": ".pt", "pt2": ".pt2", "safetensors": "",
+          "script": ".py", "tfjs": "", "zip": ".zip"}
+
+
+def check_format(fmt: str) -> str:
+    """The format name, or a SpecError listing the valid ones."""
+    if fmt not in FORMATS:
+        from ..spec.params import closest
+        close = closest(str(fmt), FORMATS)
+        raise SpecError("format", "is not an export format", fmt,
+                        (f"did you mean {close!r}? " if close else "") + "Formats: " + ", ".join(FORMATS))
+    return fmt
+
+
+def blockers(kinds: list[str], fmt: str) -> list[str]:
+    """Why a model with these layer kinds cannot be exported as fmt ('kind: reason'); empty when it can."""
+    from ..layers import load_all
+    from .tfjs import supported
+    layers = load_all()
+    out = []
+    for k in dict.fromkeys(kinds):
+        kind = layers.get(k)
+        if fmt in ("onnx", "onnx_int8") and kind is not None and not kind.exportable:
+            out.append(f"{k}: {kind.export_note or 'cannot be exported to ONNX'}")
+        if fmt == "tfjs" and k not in supported():
+            out.append(f"{k}: TensorFlow.js has no layer that computes exactly what LayerLab's {k} computes")
+    return out
 
 
 class ExportFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+
+    def export_source(self, run_id: str | None = None, untrained_ok: bool = True) -> Exported:
+        """The network to export (a saved run, default the latest; else the untrained model) with samples."""
+        from .common import random_input
+        loaded = None
+        try:
+            loaded = self.load_run(run_id) if self.dir is not None else None  # type: ignore[attr-defined]
+        except SpecError:
+            if run_id is not None or not untrained_ok:
+                raise
+        doc = loaded.doc if loaded is not None else self.doc
+        network = loaded.network if loaded is not None else self.build()  # type: ignore[attr-defined]
+        network.eval()
+        info = loaded.info if loaded is not None else self.data_info()  # type: ignore[attr-defined]
+        pre = loaded.preprocessor if loaded is not None else None
+        val = train_x = example = None
+        try:
+            ds = self.dataset()  # type: ignore[attr-defined]
+            pre = pre if pre is not None else ds.preprocessor
+            part = ds.val if ds.val is not None else ds.train
+            example = part.x[:64]
+            if ds.val is not None:
+                val = (ds.val.x, ds.val.y)
+            train_x = ds.train.x
+        except (SpecError, AttributeError, FileNotFoundError, NotImplementedError):
+            pass  # no data at hand (e.g. an imported model): verify on random inputs instead
+        if example is None or len(example) < 2:
+            example = random_input(tuple(info.input_shape), 16, getattr(info, "vocab_size", None))
+        if not example.is_floating_point():
+            example = example.long()
+        pre_dict = pre.to_dict() if hasattr(pre, "to_dict") else (pre or {})
+        spec = self.spec
+        meta = {"name": self.name, "layers": list(spec.model.layers), "input_shape": list(info.input_shape),  # type: ignore[attr-defined]
+                "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
+                "preprocessing": pre_dict, "doc": doc, "run_id": loaded.run_id if loaded is not None else None,
+                "trained": loaded is not None, "vocab_size": getattr(info, "vocab_size", None)}
+        return Exported(network, example.contiguous(), meta, val, train_x)
+
+    def export_formats(self) -> list[dict[str, Any]]:
+        """Each format with its label and, before the user tries, why it cannot be used (or None)."""
+        try:
+            kinds = [str(layer.get("type")) for layer in self.spec.model.layers]
+        except SpecError:
+            kinds = []
+        return [{"format": f, "label": LABELS[f], "suffix": SUFFIX[f],
+                 "blocked": "; ".join(blockers(kinds, "onnx" if f == "zip" else f)) or None} for f in FORMATS]
+
+    def export(self, fmt: str, out: str | Path, run_id: str | None = None) -> dict[str, Any]:
+        """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""
+        check_format(fmt)
+        src = self.export_source(run_id)
+        problems = blockers(src.kinds(), "onnx" if fmt == "zip" else fmt)
+        if problems and fmt != "zip":
+            raise ExportFailed("model.layers", f"this model cannot be exported as {LABELS[fmt]}", "; ".join(problems),
+                               "replace those layers, or choose another format")
+        return export_to(src, fmt, Path(out), self)
+
+
+def export_to(src: Exported, fmt: str, out: Path, project: Any = None) -> dict[str, Any]:
+    """Dispatch to the format's module (project is needed for the script's data and the zip)."""
+    if fmt == "onnx":
+        from .onnx_export import export_onnx
+        report = export_onnx(src, out)
+    elif fmt == "onnx_int8":
+        from .quantize import export_onnx_int8
+        report = export_onnx_int8(src, out)
+    elif fmt == "torchscript":
+        from .torchscript import export_torchscript
+        report = export_torchscript(src, out)
+    elif fmt == "pt2":
+        from .pt2 import export_pt2
+        report = export_pt2(src, out)
+    elif fmt == "safetensors":
+        from .weights import export_safetensors
+        report = export_safetensors(src, out)
+    elif fmt == "script":
+        from .codegen import SKLEARN, export_script
+        raw = None
+        source = (src.meta.get("doc") or {}).get("data", {}).get("source")
+        if project is not None and source not in SKLEARN:
+            raw = _raw_samples(project)
+        report = export_script(src, out, raw)
+    elif fmt == "tfjs":
+        from .tfjs import export_tfjs
+        report = export_tfjs(src, out)
+    else:
+        from .bundle import export_zip
+        report = export_zip(src, out, project)
+    report["run_id"] = src.meta.get("run_id")
+    report["trained"] = src.meta.get("trained", False)
+    return report
+
+
+def _raw_samples(project: Any):
+    """All samples of the project's data source, before splitting and scaling (for the script)."""
+    from ..data.base import get_source
+    spec = project.spec
+    source = get_source(spec.data.source)
+    raw = source.load(source.resolve(spec.data.params), project.dir, seed=spec.data.seed)
+    return raw.x, raw.y

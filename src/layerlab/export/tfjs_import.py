@@ -264,28 +264,37 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     task = "classification" if net.output_activation in ("softmax", "sigmoid", "log_softmax") else "regression"
     src_path = Path(path).resolve()
     name = name or (src_path.parent.name if src_path.is_file() else src_path.name)
+    kind = ("tokens" if info["layers"] and info["layers"][0]["type"] == "embedding" else
+            {3: "image", 2: "sequence"}.get(len(shape), "tabular"))
+    # the weights arrive without data: the project waits for the user's samples as data/*.npz
     doc = {"version": 2, "name": name or "imported", "task": task,
-           "description": f"Imported from the TensorFlow.js model {Path(path).name}.",
-           "data": {"source": "samples", "input_shape": list(shape),
+           "description": f"Imported from the TensorFlow.js model {Path(path).name}. Add data (data/*.npz) to train it further.",
+           "data": {"source": "npy", "input_shape": list(shape),
                     **({"classes": classes} if task == "classification" else {"outputs": n_out})},
            "model": {"layers": info["layers"]}, "training": {}}
-    run_id = "imported-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    from ..data.base import DataInfo
+    from ..data.preprocess import Preprocessor
+    from ..store.runs import new_run_id, spec_hash, versions
+    run_id = new_run_id()
+    vocab = info["layers"][0].get("input_dim") if kind == "tokens" else None
+    data_info = DataInfo(kind, shape, task, classes if task == "classification" else None, n_out,
+                         vocab_size=vocab, extra={"tfjs_input_layout": info["input_layout"]})
+    pre = Preprocessor(kind, task, "none", classes=classes if task == "classification" else None, input_shape=shape)
 
     def fill(tmp: Path) -> None:
         atomic.write_json(tmp / "project.json", doc)
         (tmp / "data").mkdir()
         run = tmp / "runs" / run_id
         state = {k: v.detach().contiguous() for k, v in net.state_dict().items()}
-        atomic.write_bytes(run / "weights.safetensors", save(state, metadata={"source": "tfjs"}))
+        atomic.write_bytes(run / "weights.safetensors", save(state))
         atomic.write_json(run / "spec.json", doc)
-        atomic.write_json(run / "preprocessing.json", {"kind": "image" if len(shape) == 3 else "tabular",
-                                                       "task": task, "method": "none", "classes": classes})
-        atomic.write_json(run / "data.json", {"input_shape": list(shape), "classes": classes, "task": task,
-                                              "tfjs_input_layout": info["input_layout"]})
+        atomic.write_json(run / "preprocessing.json", pre.to_dict())
+        atomic.write_json(run / "data.json", data_info.to_dict())
         atomic.write_json(run / "history.json", [])
+        now = datetime.now(timezone.utc).isoformat()
         atomic.write_json(run / "meta.json", {"run_id": run_id, "status": "imported", "source": str(path),
-                                              "created": datetime.now(timezone.utc).isoformat(),
-                                              "torch": torch.__version__})
+                                              "started": now, "ended": now, "final": {},
+                                              "spec_hash": spec_hash(doc), "versions": versions()})
 
     write_dir_atomically(out_dir, fill)
     return out_dir

@@ -1,0 +1,126 @@
+"""A ZIP bundle of every format that fits the model, with a README.md that shows how to use each file.
+
+A format the model cannot take (e.g. TF.js for a GRU) is left out and the README says why;
+every file inside was verified against PyTorch when it was written.
+"""
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..spec.errors import SpecError
+from ..store import atomic
+from .common import Exported
+
+PARTS = [  # (format, path inside the zip)
+    ("onnx", "model.onnx"), ("onnx_int8", "model.int8.onnx"), ("torchscript", "model.pt"), ("pt2", "model.pt2"),
+    ("safetensors", "weights"), ("script", "train.py"), ("tfjs", "tfjs"),
+]
+
+
+def _usage(fmt: str, shape: str, name: str) -> str:
+    """The README section of one format."""
+    return {
+        "onnx": f"""### model.onnx — ONNX (any runtime: onnxruntime, OpenCV, ONNX.js, C#, Java)
+```python
+import numpy as np, onnxruntime as ort
+sess = ort.InferenceSession("model.onnx")
+probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]   # batch size is free
+```""",
+        "onnx_int8": """### model.int8.onnx — ONNX quantized to int8 (smaller, faster on CPUs)
+Used exactly like model.onnx; outputs differ slightly (see the accuracy change below).""",
+        "torchscript": f"""### model.pt — TorchScript (Python or C++ LibTorch, no LayerLab needed)
+```python
+import torch
+model = torch.jit.load("model.pt")
+probs = model(torch.zeros(1, {shape}))
+```""",
+        "pt2": f"""### model.pt2 — torch.export program (ExecuTorch, AOTInductor)
+```python
+import torch
+model = torch.export.load("model.pt2").module()
+probs = model(torch.zeros(2, {shape}))
+```""",
+        "safetensors": f"""### weights/ — weights.safetensors with project.json, labels.json, preprocessing.json
+```python
+import layerlab
+from safetensors.torch import load_file
+net = layerlab.api.load("weights").build()            # the spec rebuilds the network
+net.load_state_dict(load_file("weights/weights.safetensors")); net.eval()
+```
+labels.json maps output positions to class names; preprocessing.json says how inputs were scaled
+(subtract `mean`, divide by `scale`) — apply it before any of the model files.""",
+        "script": """### train.py — a standalone PyTorch script (torch, numpy, Pillow)
+```bash
+python train.py                  # trains with the same hyper-parameters, prints validation accuracy
+python train.py --predict x.png  # predicts with the weights it saved
+```""",
+        "tfjs": """### tfjs/ — TensorFlow.js Layers model (runs in the browser, like asanAI's models)
+```js
+const model = await tf.loadLayersModel('tfjs/model.json');
+const probs = model.predict(tf.tensor(pixels, [1, H, W, C]));   // images channels-last
+```
+Serve the folder over HTTP (e.g. `python -m http.server`); `layerlab import tfjs/model.json --out DIR`
+brings it back into LayerLab.""",
+    }[fmt]
+
+
+def export_zip(src: Exported, out: str | Path, project: Any = None) -> dict[str, Any]:
+    """Export every format that fits into one ZIP with a README.md; returns the per-format reports."""
+    from .facade import blockers, export_to
+    out = Path(out)
+    shape = ", ".join(str(d) for d in src.input_shape)
+    reports: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    buf = io.BytesIO()
+    with tempfile.TemporaryDirectory() as d, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for fmt, inner in PARTS:
+            why = "; ".join(blockers(src.kinds(), fmt))
+            if why:
+                skipped[fmt] = why
+                continue
+            try:
+                reports[fmt] = export_to(src, fmt, Path(d) / inner, project)
+            except SpecError as e:  # one format failing must not cost the user the others
+                skipped[fmt] = str(e)
+        for path in sorted(Path(d).rglob("*")):
+            if path.is_file():
+                z.write(path, path.relative_to(d).as_posix())
+        z.writestr("README.md", readme(src, reports, skipped, shape))
+        z.writestr("export_report.json", json.dumps({"reports": reports, "skipped": skipped}, indent=2, default=str))
+    data = buf.getvalue()
+    atomic.write_bytes(out, data)
+    return {"format": "zip", "path": str(out), "size": len(data), "parts": sorted(reports), "skipped": skipped,
+            "max_diff": max([r.get("max_diff", 0.0) for f, r in reports.items() if f != "onnx_int8"] or [0.0])}
+
+
+def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shape: str) -> str:
+    """README.md of the bundle: what the model is, then how to use each file."""
+    m = src.meta
+    classes = m.get("classes")
+    lines = [f"# {m.get('name', 'model')} — exported from LayerLab", "",
+             f"Input: a batch of shape (N, {shape}) float32 (channels first for images), scaled as "
+             "weights/preprocessing.json says.",
+             f"Output: {'probabilities of the classes ' + ', '.join(map(str, classes)) if classes else 'the predicted values'}.",
+             f"Weights: {'run ' + str(m.get('run_id')) if m.get('trained') else 'untrained (no run yet)'}.", "",
+             "Every file was checked against PyTorch on the same inputs when it was written "
+             "(largest differences below).", "", "| file | size | largest difference |", "|---|---|---|"]
+    for fmt, inner in PARTS:
+        if fmt in reports:
+            r = reports[fmt]
+            lines.append(f"| {inner} | {r.get('size', 0):,} bytes | {r.get('max_diff', 0.0):.2g} |")
+    q = reports.get("onnx_int8")
+    if q and "accuracy_change" in q:
+        lines += ["", f"int8: {q['size']:,} bytes ({q['size_ratio']:.0%} of float); validation accuracy "
+                  f"{q['float_accuracy']:.4f} → {q['int8_accuracy']:.4f} ({q['accuracy_change']:+.4f})."]
+    lines.append("")
+    for fmt, _ in PARTS:
+        if fmt in reports:
+            lines += [_usage(fmt, shape, m.get("name", "model")), ""]
+    if skipped:
+        lines += ["## Not included", ""] + [f"- {fmt}: {why}" for fmt, why in skipped.items()] + [""]
+    return "\n".join(lines)
