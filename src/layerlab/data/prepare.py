@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,7 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     tr, va, te = split_indices(raw.y, info.task, float(d.get("validation_split", 0.2)),
                                float(d.get("test_split", 0.0)), seed)
     pre = Preprocessor.fit(raw.x[tr], raw.y[tr], info, d.get("preprocessing"))
+    info = with_preprocessor(info, pre)
 
     def split(idx: np.ndarray) -> Split | None:
         if len(idx) == 0:
@@ -85,6 +87,14 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
             "class_counts": class_counts(info, {"train": raw.y[tr], "validation": raw.y[va], "test": raw.y[te]})}
     meta.update(info.extra.get("report", {}) if info.extra else {})
     return Dataset(info, train, split(va), split(te), pre, meta)
+
+
+def with_preprocessor(info: DataInfo, pre: Preprocessor) -> DataInfo:
+    """A copy of info that carries the fitted preprocessor (sources may share their info objects);
+    the engine's augmentation reads it to work in pixel units."""
+    out = dataclasses.replace(info, extra=dict(info.extra or {}))
+    out.preprocessor = pre  # type: ignore[attr-defined]  # not a field: never serialised
+    return out
 
 
 def class_counts(info: DataInfo, parts: dict[str, np.ndarray]) -> dict[str, dict[str, int]] | None:

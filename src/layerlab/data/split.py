@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.model_selection import train_test_split
 
 from ..spec.errors import SpecError
 
@@ -28,6 +27,7 @@ def _cut(idx: np.ndarray, y: np.ndarray, task: str, share: float, seed: int) -> 
     n_hold = int(round(len(idx) * share))
     if n_hold == 0:
         return idx, idx[:0]
+    from sklearn.model_selection import train_test_split  # imported here: sklearn is slow to import
     strat = _stratify(y[idx], task, n_hold)
     keep, hold = train_test_split(idx, test_size=n_hold, random_state=seed, shuffle=True, stratify=strat)
     return np.sort(keep), np.sort(hold)

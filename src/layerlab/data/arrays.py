@@ -1,0 +1,134 @@
+"""The user's NumPy arrays: an .npz with inputs and targets, or two .npy files.
+
+Loaded with allow_pickle=False (an uploaded file never runs code). Inputs of rank 3 or 4
+((N, H, W), (N, C, H, W) or channels-last) are images, others are tables.
+
+>>> import numpy as np, tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp()); (d / "data").mkdir()
+>>> np.savez(d / "data" / "set.npz", x=np.zeros((6, 3), np.float32), y=np.array([0, 1] * 3))
+>>> from layerlab.data import get_source
+>>> src = get_source("npy"); info = src.info(src.resolve({}), d)
+>>> info.input_shape, info.classes
+((3,), ['0', '1'])
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..spec.errors import SpecError
+from ..spec.params import Param
+from .base import DataInfo, DataSource, RawData, register
+from .files import find_file, inside, need_root, stamp
+
+X_KEYS = ("x", "X", "inputs", "data", "features", "images")
+Y_KEYS = ("y", "Y", "targets", "labels", "target", "label")
+WHERE = "data.params.path"
+
+
+def _np_load(path: Path, where: str) -> Any:
+    try:
+        return np.load(path, allow_pickle=False)
+    except ValueError as e:
+        if "pickle" in str(e).lower():
+            raise SpecError(where, "holds Python objects, which LayerLab does not load (they could run code)",
+                            path.name, "save plain numeric arrays, e.g. np.savez(f, x=x.astype('float32'), y=y)") from None
+        raise SpecError(where, "is not a readable NumPy file", path.name, f"save it with np.save or np.savez ({e})") from None
+    except (OSError, EOFError) as e:
+        raise SpecError(where, "is not a readable NumPy file", path.name, f"save it with np.save or np.savez ({e})") from None
+
+
+def _pick(npz: Any, keys: tuple[str, ...], what: str, name: str) -> np.ndarray:
+    for k in keys:
+        if k in npz.files:
+            return npz[k]
+    raise SpecError(WHERE, f"has no {what} array", f"{name} holds {npz.files}",
+                    f"name the arrays {keys[0]!r} and {'y' if what == 'inputs' else 'x'!r} in np.savez")
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str, key: tuple, y_path: str | None, params_json: str) -> RawData:
+    p = json.loads(params_json)
+    f = Path(path)
+    if f.suffix.lower() == ".npz":
+        with _np_load(f, WHERE) as npz:
+            x, y = _pick(npz, X_KEYS, "inputs", f.name), _pick(npz, Y_KEYS, "targets", f.name)
+    else:
+        if not y_path:
+            raise SpecError("data.params.y_path", "is needed with a .npy file of inputs", None,
+                            "give the .npy file of targets, or save both in one .npz")
+        x, y = _np_load(f, WHERE), _np_load(Path(y_path), "data.params.y_path")
+    return build_arrays(np.asarray(x), np.asarray(y), p)
+
+
+def build_arrays(x: np.ndarray, y: np.ndarray, p: dict[str, Any]) -> RawData:
+    """RawData of input and target arrays, with the kind and task read from their types."""
+    if x.dtype.kind not in "biuf" or y.dtype.kind not in "biufUS":
+        raise SpecError(WHERE, "must hold numbers", f"inputs {x.dtype}, targets {y.dtype}",
+                        "convert the arrays to numbers (float32 inputs, integer or float targets)")
+    if len(x) != len(y):
+        raise SpecError(WHERE, "has different numbers of inputs and targets", f"{len(x)} inputs, {len(y)} targets",
+                        "give exactly one target per input")
+    if x.ndim == 1:
+        x = x[:, None]
+    kind = "image" if x.ndim in (3, 4) else "tabular"
+    if x.ndim == 3:
+        x = x[:, None]                                # (N, H, W) -> (N, 1, H, W)
+    if kind == "image" and x.shape[1] not in (1, 3, 4) and x.shape[-1] in (1, 3, 4):
+        x = np.moveaxis(x, -1, 1)                     # channels-last -> (N, C, H, W)
+    if kind == "image" and x.dtype == np.uint8:
+        x = x.astype(np.float32) / 255.0
+    x = x.astype(np.float32)
+    task = p["task"]
+    if task == "auto":
+        whole = y.dtype.kind in "biuUS" or (y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0))
+        task = "classification" if y.ndim == 1 and whole and len(np.unique(y)) <= 100 else "regression"
+    if task == "classification":
+        if y.ndim != 1:
+            raise SpecError(WHERE, "needs one class label per sample for classification", f"targets of shape {y.shape}",
+                            "give targets of shape (N,), or set task to regression")
+        values, labels = np.unique(y, return_inverse=True)
+        classes = [str(int(v)) if y.dtype.kind in "iuf" and float(v).is_integer() else str(v) for v in values]
+        if len(classes) < 2:
+            raise SpecError(WHERE, "has only one class, so there is nothing to tell apart", classes,
+                            "add samples of at least one more class")
+        return RawData(x, labels.astype(np.int64), DataInfo(kind, tuple(x.shape[1:]), task, classes, 1, len(x)))
+    if y.dtype.kind not in "biuf":
+        raise SpecError("data.params.task", "regression needs numeric targets", str(y.dtype),
+                        "set task to classification, or give numbers as targets")
+    y = y.astype(np.float32).reshape(len(y), -1)
+    return RawData(x, y, DataInfo(kind, tuple(x.shape[1:]), "regression", None, y.shape[1], len(x)))
+
+
+@register
+class Npy(DataSource):
+    name = "npy"
+    builtin = False
+    summary = "Your own NumPy arrays: an .npz with x and y, or two .npy files."
+    summary_de = "Deine eigenen NumPy-Arrays: eine .npz mit x und y oder zwei .npy-Dateien."
+    params = (
+        Param("path", "str", "", ".npz (or .npy of inputs) inside the project (empty: the first in data/).",
+              description_de=".npz (oder .npy der Eingaben) im Projekt (leer: die erste in data/)."),
+        Param("y_path", "str", "", ".npy of targets, when path is a .npy of inputs.",
+              description_de=".npy der Zielwerte, wenn path eine .npy der Eingaben ist."),
+        Param("task", "choice", "auto", "classification, regression, or auto (from the targets).",
+              choices=("auto", "classification", "regression"),
+              description_de="classification, regression oder auto (nach den Zielwerten)."),
+    )
+
+    def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
+        root = need_root(root, WHERE)
+        path = find_file(root, p["path"], (".npz", ".npy"), WHERE, "NumPy file")
+        y_path = inside(root, p["y_path"], "data.params.y_path") if p["y_path"] else None
+        key = stamp(path) + (stamp(y_path) if y_path and y_path.exists() else ())
+        return _cached(str(path), key, str(y_path) if y_path else None, json.dumps(p, sort_keys=True))
+
+    def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
+        return self._raw(p, root).info
+
+    def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
+        return self._raw(p, root)

@@ -1,0 +1,100 @@
+"""Turning table columns into numbers: numeric vs categorical detection, one-hot or integer
+codes, missing values filled by a chosen rule. The column schema is plain JSON so that a
+prediction encodes a new row exactly like the training rows.
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"size": [1.0, None, 3.0], "colour": ["red", "blue", "red"]})
+>>> schema = fit_schema(df, "onehot", "mean")
+>>> feature_names(schema)
+['size', 'colour=blue', 'colour=red']
+>>> encode(df, schema).tolist()
+[[1.0, 0.0, 1.0], [2.0, 1.0, 0.0], [3.0, 0.0, 1.0]]
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING_RULES = ("drop", "mean", "median", "most_frequent", "zero")
+
+
+def numeric_view(col: pd.Series, share: float = 0.9) -> pd.Series | None:
+    """The column as numbers when it is numeric (or ≥90 % of its values parse as numbers)."""
+    if pd.api.types.is_bool_dtype(col):
+        return None
+    if pd.api.types.is_numeric_dtype(col):
+        return col.astype(np.float64)
+    present = col.dropna()
+    if present.empty:
+        return None
+    num = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
+    if num.notna().mean() >= share:
+        return pd.to_numeric(col.astype(str).str.strip(), errors="coerce").where(col.notna())
+    return None
+
+
+def _fill(values: pd.Series, rule: str, numeric: bool) -> Any:
+    present = values.dropna()
+    if present.empty:
+        return 0.0 if numeric else ""
+    if numeric and rule == "median":
+        return float(present.median())
+    if numeric and rule in ("mean", "drop"):
+        return float(present.mean())
+    if numeric and rule == "zero":
+        return 0.0
+    mode = present.mode()
+    return float(mode.iloc[0]) if numeric else str(sorted(mode.astype(str))[0])
+
+
+def fit_schema(df: pd.DataFrame, categorical: str, missing: str) -> list[dict[str, Any]]:
+    """One entry per feature column: name, kind, categories, fill value, encoding."""
+    schema = []
+    for name in df.columns:
+        col = df[name]
+        num = numeric_view(col)
+        if num is not None:
+            schema.append({"name": str(name), "kind": "numeric", "fill": _fill(num, missing, True)})
+        else:
+            cats = sorted(col.dropna().astype(str).unique().tolist())
+            schema.append({"name": str(name), "kind": "categorical", "categories": cats,
+                           "fill": _fill(col.astype("string"), missing, False), "encoding": categorical})
+    return schema
+
+
+def feature_names(schema: list[dict[str, Any]]) -> list[str]:
+    """Names of the encoded features (one per one-hot category)."""
+    out: list[str] = []
+    for c in schema:
+        if c["kind"] == "categorical" and c.get("encoding", "onehot") == "onehot":
+            out.extend(f"{c['name']}={v}" for v in c["categories"])
+        else:
+            out.append(c["name"])
+    return out
+
+
+def encode(df: pd.DataFrame, schema: list[dict[str, Any]]) -> np.ndarray:
+    """(N, features) float32; missing values take the column's fill, unknown categories all zeros."""
+    parts = []
+    for c in schema:
+        col = df[c["name"]]
+        if c["kind"] == "numeric":
+            num = numeric_view(col, share=0.0)
+            if num is None:
+                num = pd.to_numeric(col, errors="coerce") if not pd.api.types.is_bool_dtype(col) else col.astype(float)
+            parts.append(num.fillna(c["fill"]).to_numpy(np.float32)[:, None])
+            continue
+        text = col.astype("string").fillna(c["fill"]).astype(str)
+        codes = pd.Categorical(text, categories=c["categories"]).codes   # -1 for an unseen value
+        if c.get("encoding", "onehot") == "onehot":
+            onehot = np.zeros((len(col), len(c["categories"])), np.float32)
+            ok = codes >= 0
+            onehot[np.flatnonzero(ok), codes[ok]] = 1.0
+            parts.append(onehot)
+        else:
+            parts.append(codes.astype(np.float32)[:, None])
+    if not parts:
+        return np.zeros((len(df), 0), np.float32)
+    return np.concatenate(parts, axis=1)

@@ -1,0 +1,92 @@
+"""Decoding the user's images with Pillow: any mode or size becomes (C, size, size) in [0, 1].
+
+Mixed sizes and modes (palette, RGBA, greyscale, 16-bit, CMYK) are converted, not refused;
+corrupt or truncated files are named in the error.
+
+>>> from PIL import Image
+>>> to_array(Image.new("RGBA", (50, 20), (255, 0, 0, 255)), 8, 3).shape
+(3, 8, 8)
+"""
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from ..spec.errors import SpecError
+
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
+IGNORED_NAMES = ("thumbs.db", "desktop.ini")
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error to report, not grey pixels
+Image.MAX_IMAGE_PIXELS = 80_000_000      # Pillow's guard against decompression bombs, a bit stricter
+
+
+def is_ignorable(name: str) -> bool:
+    """Hidden files and the files operating systems drop into folders."""
+    return name.startswith(".") or name.lower() in IGNORED_NAMES or name.startswith("__MACOSX")
+
+
+def convert(img: Image.Image, channels: int) -> Image.Image:
+    """Greyscale ('L') or RGB; transparency is put on white, 16-bit scaled to 8-bit."""
+    img = ImageOps.exif_transpose(img) or img
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        a = np.asarray(img, np.float64)
+        img = Image.fromarray((a / max(a.max(), 1) * 255).astype(np.uint8), "L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba)
+    return img.convert("L" if channels == 1 else "RGB")
+
+
+def to_array(img: Image.Image, size: int, channels: int) -> np.ndarray:
+    """(channels, size, size) float32 in [0, 1]."""
+    img = convert(img, channels).resize((size, size), Image.BILINEAR)
+    a = np.asarray(img, np.float32) / 255.0
+    return a[None] if channels == 1 else a.transpose(2, 0, 1)
+
+
+def open_image(source: Any, where: str, name: str = "") -> Image.Image:
+    """A fully decoded Pillow image from a path, bytes or PIL image; a clear error otherwise."""
+    if isinstance(source, Image.Image):
+        return source
+    label = name or (str(source) if isinstance(source, (str, os.PathLike)) else "the uploaded image")
+    try:
+        img = Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+        img.load()
+        return img
+    except UnidentifiedImageError:
+        raise SpecError(where, "is not an image Pillow can read (unsupported or corrupt format)", label,
+                        "save it as PNG or JPEG, or remove it") from None
+    except (OSError, SyntaxError, ValueError) as e:
+        reason = "truncated" if "truncated" in str(e).lower() else "corrupt"
+        raise SpecError(where, f"is a {reason} image file", label,
+                        f"re-save or re-export it as PNG or JPEG, or remove it ({e})") from None
+    except Image.DecompressionBombError:
+        raise SpecError(where, "is too large an image (more than 80 megapixels)", label,
+                        "shrink it before adding it") from None
+
+
+def load_file(path: Path, size: int, channels: int, where: str, shown: str) -> np.ndarray:
+    """One image file as (channels, size, size)."""
+    return to_array(open_image(path, where, shown), size, channels)
+
+
+def probe(paths: list[Path], limit: int = 64) -> dict[str, Any]:
+    """Size and colour of a few images (header only): the most common size and whether any has colour."""
+    sizes, colour = [], False
+    for p in paths[:limit]:
+        try:
+            with Image.open(p) as img:
+                sizes.append(img.size)
+                colour = colour or img.mode not in ("1", "L", "LA", "I", "I;16", "F")
+                if img.mode == "P":
+                    pal = np.asarray(img.convert("RGB")).reshape(-1, 3)
+                    colour = colour or bool(np.abs(pal[:, 0:1] - pal[:, 1:]).max() > 8)
+        except (OSError, UnidentifiedImageError, SyntaxError):
+            continue
+    return {"sizes": sizes, "colour": colour}

@@ -1,0 +1,185 @@
+"""The user's images: a folder with one subfolder per class (or a ZIP of one) in the project.
+
+Every image is converted to the project's channels and size; small sets are decoded into
+memory (in parallel), large ones stream from disk (see streaming.py).
+
+>>> # project/data/images/cat/1.png, project/data/images/dog/7.jpg, ...
+>>> from layerlab.data import get_source
+>>> get_source("images").params[0].name
+'path'
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..spec.errors import SpecError
+from ..spec.params import Param
+from .base import DataInfo, DataSource, RawData, register
+from .files import inside, need_root
+from .imagefiles import IMAGE_EXTS, is_ignorable, load_file
+
+IMAGES_DIR = "data/images"
+STREAM_ABOVE_BYTES = 256 * 1024 ** 2   # decoded float32 size above which 'auto' streams
+WHERE = "data.params.path"
+
+
+@dataclass
+class ImageIndex:
+    """The files of an image folder and their class indices (what a streaming split reads)."""
+
+    folder: Path
+    files: list[Path]
+    labels: np.ndarray
+    classes: list[str]
+    info: DataInfo
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _unzipped(root: Path, zip_path: Path) -> Path:
+    """The extracted copy of a ZIP inside the project (extracted once per ZIP version)."""
+    from .archive import extract_zip
+    st = zip_path.stat()
+    tag = hashlib.sha1(f"{zip_path.name}:{st.st_mtime_ns}:{st.st_size}".encode()).hexdigest()[:10]
+    dest = root / "data" / ".unzipped" / f"{zip_path.stem}-{tag}"
+    if not dest.exists():
+        extract_zip(zip_path, dest, WHERE)
+    return dest
+
+
+def image_folder(p: dict[str, Any], root: Path | None) -> tuple[Path, Path]:
+    """(folder of class subfolders, project root) for the source's parameters."""
+    root = need_root(root, WHERE)
+    path = inside(root, p["path"] or IMAGES_DIR, WHERE)
+    if path.suffix.lower() == ".zip" and path.is_file():
+        return _unzipped(root, path), root
+    if not path.is_dir():
+        raise SpecError(WHERE, "is not a folder of images", p["path"] or IMAGES_DIR,
+                        "create one subfolder per class in it (e.g. data/images/cat, data/images/dog) "
+                        "and put the images there, or add classes in the studio")
+    return path, root
+
+
+@functools.lru_cache(maxsize=8)
+def _scan(folder: str, stamp: tuple, root: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+    base, proj = Path(folder), Path(root)
+    classes, files = [], []
+    loose = []
+    for entry in sorted(os.scandir(base), key=lambda e: e.name):
+        if is_ignorable(entry.name):
+            continue
+        if entry.is_file() and entry.name.lower().endswith(IMAGE_EXTS):
+            loose.append(entry.name)
+        if not entry.is_dir():
+            continue
+        k = len(classes)
+        members = []
+        for f in sorted(os.scandir(entry.path), key=lambda e: e.name):
+            if is_ignorable(f.name) or f.is_dir():
+                continue
+            if not f.name.lower().endswith(IMAGE_EXTS):
+                raise SpecError(WHERE, "holds a file that is not a supported image format",
+                                _rel(Path(f.path), proj),
+                                f"convert it to PNG or JPEG ({', '.join(IMAGE_EXTS)}) or remove it")
+            members.append((f.path, k))
+        if not members:
+            raise SpecError(WHERE, f"has a class with no images: {entry.name!r}", _rel(Path(entry.path), proj),
+                            f"add images to {entry.name}/ or delete that class")
+        classes.append(entry.name)
+        files.extend(members)
+    if not classes:
+        raise SpecError(WHERE, "has no class folders" + (" (the images lie loose in it)" if loose else ""),
+                        _rel(base, proj), "put the images into one subfolder per class, e.g. cat/1.png, dog/1.png")
+    if len(classes) < 2:
+        raise SpecError(WHERE, "has only one class, so there is nothing to tell apart", classes[0],
+                        "add a second class folder with images")
+    return tuple(classes), tuple(files)
+
+
+def scan(folder: Path, root: Path) -> tuple[list[str], list[Path], np.ndarray]:
+    """Classes, files and labels of an image folder (cached until its files change)."""
+    from .facade import files_stamp
+    classes, files = _scan(str(folder), files_stamp(folder), str(root))
+    return list(classes), [Path(f) for f, _ in files], np.array([k for _, k in files], np.int64)
+
+
+def decode_all(files: list[Path], size: int, channels: int, root: Path) -> np.ndarray:
+    """(N, C, size, size) float32; decoding runs in a few threads (Pillow releases the GIL)."""
+    out = np.empty((len(files), channels, size, size), np.float32)
+
+    def one(i: int) -> None:
+        out[i] = load_file(files[i], size, channels, WHERE, _rel(files[i], root))
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        list(pool.map(one, range(len(files))))
+    return out
+
+
+@functools.lru_cache(maxsize=2)
+def _decoded(key: str, stamp: tuple, size: int, channels: int, root: str) -> np.ndarray:
+    folder = Path(key)
+    _, files, _ = scan(folder, Path(root))
+    x = decode_all(files, size, channels, Path(root))
+    x.setflags(write=False)
+    return x
+
+
+@register
+class Images(DataSource):
+    name = "images"
+    builtin = False
+    summary = "Your own images: one folder per class (or a ZIP of them), uploaded, captured or drawn."
+    summary_de = "Deine eigenen Bilder: ein Ordner je Klasse (oder ein ZIP davon), hochgeladen, aufgenommen oder gezeichnet."
+    params = (
+        Param("path", "str", "", "Folder (or ZIP) inside the project with one subfolder per class "
+              "(empty: data/images).", description_de="Ordner (oder ZIP) im Projekt mit einem Unterordner je "
+              "Klasse (leer: data/images)."),
+        Param("size", "int", 32, "Images are resized to size x size pixels.", min=8, max=512,
+              description_de="Bilder werden auf size x size Pixel skaliert.", suggested=(28, 32, 64, 96)),
+        Param("channels", "choice", 3, "1 = greyscale, 3 = colour (every image is converted).", choices=(1, 3),
+              description_de="1 = Graustufen, 3 = Farbe (jedes Bild wird umgewandelt)."),
+        Param("streaming", "choice", "auto", "Keep all images in memory, stream them from disk, or decide "
+              "by size (auto).", choices=("auto", "memory", "stream"), expert=True,
+              description_de="Alle Bilder im Speicher halten, von der Platte streamen oder nach Größe "
+              "entscheiden (auto)."),
+    )
+
+    def _info(self, p: dict[str, Any], classes: list[str], n: int) -> DataInfo:
+        c, s = p["channels"], p["size"]
+        return DataInfo("image", (c, s, s), "classification", classes, 1, n,
+                        extra={"channels": c, "value_range": [0.0, 1.0],
+                               "image": {"size": s, "channels": c}})
+
+    def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
+        folder, root = image_folder(p, root)
+        classes, files, _ = scan(folder, root)
+        return self._info(p, classes, len(files))
+
+    def stream_plan(self, p: dict[str, Any], root: Path | None) -> ImageIndex | None:
+        """An index of files instead of arrays when the decoded set would be large."""
+        folder, root = image_folder(p, root)
+        classes, files, labels = scan(folder, root)
+        decoded = len(files) * p["channels"] * p["size"] ** 2 * 4
+        if p["streaming"] == "stream" or (p["streaming"] == "auto" and decoded > STREAM_ABOVE_BYTES):
+            return ImageIndex(folder, files, labels, classes, self._info(p, classes, len(files)))
+        return None
+
+    def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
+        from .facade import files_stamp
+        folder, root = image_folder(p, root)
+        classes, files, labels = scan(folder, root)
+        x = _decoded(str(folder), files_stamp(folder), p["size"], p["channels"], str(root))
+        return RawData(x, labels, self._info(p, classes, len(files)))

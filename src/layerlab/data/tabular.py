@@ -1,0 +1,190 @@
+"""The user's tables: a CSV/TSV file under the project folder, or pasted text.
+
+Columns take roles (feature, target, ignored); numeric and categorical columns are told
+apart (categorical ones one-hot or integer coded); missing values are reported and handled
+by the chosen rule; the task is classification for a text or few-valued whole-number
+target and regression otherwise, unless `task` says which.
+
+>>> from layerlab.data import get_source
+>>> src = get_source("csv")
+>>> p = src.resolve({"text": "a,b,kind\\n1,2,x\\n3,4,y\\n5,6,x\\n", "target": "kind"})
+>>> info = src.info(p, None)
+>>> info.task, info.classes, info.input_shape
+('classification', ['x', 'y'], (2,))
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param, closest
+from .base import DataInfo, DataSource, RawData, register
+from .csvread import TABLE_EXTS, read_table
+from .encode import MISSING_RULES, encode, feature_names, fit_schema, numeric_view
+from .files import find_file, need_root, stamp
+
+MAX_CLASSES_FROM_NUMBERS = 20   # a whole-number target with more values is treated as regression
+ROLES = ("feature", "target", "ignored")
+
+
+def _no_column(name: str, cols: list[str], where: str) -> SpecError:
+    close = closest(name, cols)
+    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": where, "value": close}])] if close else []
+    return SpecError(where, "is not a column of the table", name,
+                     (f"did you mean {close!r}? " if close else "") + "Columns: " + ", ".join(cols[:30]), fixes)
+
+
+def _target_task(y: pd.Series, task: str, name: str) -> str:
+    num = numeric_view(y)
+    if task == "regression":
+        if num is None:
+            sample = ", ".join(map(repr, y.dropna().astype(str).unique()[:3]))
+            raise SpecError("data.params.target", "must be numeric for regression", f"{name!r} (values like {sample})",
+                            "choose a numeric target column, or set the task to classification",
+                            [Fix("switch to classification", [{"op": "set", "path": "data.params.task", "value": "classification"},
+                                                              {"op": "set", "path": "task", "value": "classification"}])])
+        return "regression"
+    if task == "classification" or num is None:
+        return "classification"
+    present = num.dropna()
+    whole = bool(np.all(np.equal(np.mod(present, 1), 0)))
+    few = present.nunique() <= min(MAX_CLASSES_FROM_NUMBERS, max(2, len(present) // 2))
+    return "classification" if whole and few else "regression"
+
+
+def _class_names(y: pd.Series) -> list[str]:
+    num = numeric_view(y)
+    if num is not None:
+        vals = sorted(num.dropna().unique())
+        return [str(int(v)) if float(v).is_integer() else str(v) for v in vals]
+    return sorted(y.dropna().astype(str).unique().tolist())
+
+
+def _labels(y: pd.Series, classes: list[str]) -> np.ndarray:
+    num = numeric_view(y)
+    text = (num.map(lambda v: str(int(v)) if float(v).is_integer() else str(v)) if num is not None
+            else y.astype(str))
+    return pd.Categorical(text, categories=classes).codes.astype(np.int64)
+
+
+def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
+    """Features and targets of a DataFrame according to the source's parameters."""
+    cols = [str(c) for c in df.columns]
+    df.columns = cols
+    roles = dict(p["roles"])
+    for col, role in roles.items():
+        if col not in cols:
+            raise _no_column(col, cols, f"data.params.roles.{col}")
+        if role not in ROLES:
+            raise SpecError(f"data.params.roles.{col}", "is not a column role", role, "use feature, target or ignored")
+    target = next((c for c, r in roles.items() if r == "target"), None) or p["target"] or cols[-1]
+    if target not in cols:
+        raise _no_column(target, cols, "data.params.target")
+    if len(cols) < 2:
+        raise SpecError("data.params.path", "has only one column, so there is nothing to learn it from", cols,
+                        "give at least one feature column and a target column (check the delimiter)")
+    ignored = [c for c in cols if roles.get(c) == "ignored" and c != target]
+    feats = [c for c in cols if c != target and c not in ignored]
+    report: dict[str, Any] = {"target": target}
+    # text columns with a distinct value in (almost) every row are names or ids, not features
+    auto_ignored = [c for c in feats if numeric_view(df[c]) is None and roles.get(c) != "feature"
+                    and df[c].nunique() > max(p["max_categories"], 0)]
+    if auto_ignored:
+        feats = [c for c in feats if c not in auto_ignored]
+        report["ignored_columns"] = {c: f"more than {p['max_categories']} different text values" for c in auto_ignored}
+    if not feats:
+        raise SpecError("data.params.roles", "leaves no feature columns", cols,
+                        "mark at least one column other than the target as a feature")
+    missing = {c: int(n) for c, n in df[feats + [target]].isna().sum().items() if n}
+    report["missing"] = missing
+    rows_before = len(df)
+    df = df[df[target].notna()]
+    if p["missing"] == "drop":
+        df = df.dropna(subset=feats)
+    report["dropped_rows"] = rows_before - len(df)
+    if len(df) == 0:
+        raise SpecError("data.params.missing", "leaves no rows: every row misses a value", p["missing"],
+                        "choose mean, median, most_frequent or zero to fill missing values instead of drop")
+    task = _target_task(df[target], p["task"], target)
+    schema = fit_schema(df[feats], p["categorical"], p["missing"])
+    x = encode(df[feats], schema)
+    names = feature_names(schema)
+    if task == "classification":
+        classes = _class_names(df[target])
+        y = _labels(df[target], classes)
+        if len(classes) < 2:
+            raise SpecError("data.params.target", "has only one class, so there is nothing to tell apart",
+                            f"{target!r} is always {classes[0]!r}" if classes else target,
+                            "add rows of at least one more class, or choose another target column")
+    else:
+        classes = None
+        y = numeric_view(df[target]).to_numpy(np.float32).reshape(-1, 1)
+        if np.isnan(y).any():
+            raise SpecError("data.params.target", "has values that are not numbers", target,
+                            "fix or remove those rows, or set the task to classification")
+    report["columns_used"] = feats
+    info = DataInfo("tabular", (x.shape[1],), task, classes, 1, len(x), names,
+                    extra={"columns": schema, "target": target, "report": report,
+                           "target_names": [target] if task == "regression" else None})
+    return RawData(x, y, info)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str | None, key: tuple, text: str | None, params_json: str) -> RawData:
+    p = json.loads(params_json)
+    df = read_table(Path(path) if path else None, text, "data.params.text" if text else "data.params.path",
+                    p["header"], p["delimiter"])
+    return build_table(df, p)
+
+
+@register
+class Csv(DataSource):
+    name = "csv"
+    builtin = False
+    summary = "Your own table (CSV or TSV file, or pasted text): one row per sample."
+    summary_de = "Deine eigene Tabelle (CSV- oder TSV-Datei oder eingefügter Text): eine Zeile je Beispiel."
+    params = (
+        Param("path", "str", "", "CSV/TSV file inside the project (empty: the first table in data/).",
+              description_de="CSV/TSV-Datei im Projekt (leer: die erste Tabelle in data/)."),
+        Param("text", "str", "", "Pasted table text (used instead of a file when not empty).",
+              description_de="Eingefügter Tabellentext (statt einer Datei, wenn nicht leer)."),
+        Param("target", "str", "", "Column to predict (empty: the last column).",
+              description_de="Vorherzusagende Spalte (leer: die letzte Spalte)."),
+        Param("roles", "dict", {}, "Column name → feature, target or ignored (others are features).",
+              description_de="Spaltenname → feature, target oder ignored (die übrigen sind Merkmale)."),
+        Param("task", "choice", "auto", "classification, regression, or auto (from the target's values).",
+              choices=("auto", "classification", "regression"),
+              description_de="classification, regression oder auto (nach den Werten der Zielspalte)."),
+        Param("missing", "choice", "mean", "Missing values: drop the row, or fill with the column's mean, "
+              "median, most frequent value or zero.", choices=MISSING_RULES,
+              description_de="Fehlende Werte: Zeile verwerfen oder mit Mittelwert, Median, häufigstem Wert "
+              "oder Null füllen."),
+        Param("categorical", "choice", "onehot", "Text columns as one-hot columns or as integer codes.",
+              choices=("onehot", "codes"), description_de="Textspalten als One-Hot-Spalten oder als Zahlencodes."),
+        Param("header", "choice", "auto", "Whether the first row holds column names.", choices=("auto", "yes", "no"),
+              expert=True, description_de="Ob die erste Zeile Spaltennamen enthält."),
+        Param("delimiter", "choice", "auto", "Field separator.", choices=("auto", ",", ";", "tab", "|"),
+              expert=True, description_de="Feldtrenner."),
+        Param("max_categories", "int", 50, "Text columns with more different values are ignored (names, ids).",
+              min=2, expert=True, description_de="Textspalten mit mehr verschiedenen Werten werden ignoriert."),
+    )
+
+    def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
+        params_json = json.dumps(p, sort_keys=True)
+        if p["text"]:
+            return _cached(None, (), p["text"], params_json)
+        root = need_root(root, "data.params.path")
+        path = find_file(root, p["path"], TABLE_EXTS, "data.params.path", "CSV file")
+        return _cached(str(path), stamp(path), None, params_json)
+
+    def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
+        return self._raw(p, root).info
+
+    def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
+        return self._raw(p, root)

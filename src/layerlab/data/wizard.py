@@ -1,0 +1,185 @@
+"""Start a project from the user's own data: a CSV/TSV file, an image folder, a ZIP of one,
+or NumPy arrays. The data is copied into DIR/data/, the source and task are picked from what
+is found, and a sensible default model is written (a small CNN for images, an MLP for
+tables). Everything is assembled in a temporary folder and moved into place at the end, so
+bad data leaves nothing half-written.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "t.csv").write_text("a,b,label\\n" + "".join(f"{i},{i % 3},{'xy'[i % 2]}\\n" for i in range(20)))
+>>> p = project_from_data(d / "proj", d / "t.csv")
+>>> p.spec.task, p.doc["data"]["source"], p.analyze().ok
+('classification', 'csv', True)
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ..spec.errors import SpecError
+from .csvread import TABLE_EXTS
+from .imagefiles import IMAGE_EXTS, is_ignorable, probe
+
+WHERE = "data"
+
+
+def _copy_tree(src: Path, dst: Path) -> None:
+    """Copy an image folder, skipping hidden files and refusing links (they could point anywhere)."""
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+        rel = Path(dirpath).relative_to(src)
+        dirnames[:] = [d for d in dirnames if not is_ignorable(d)]
+        for d in dirnames:
+            if (Path(dirpath) / d).is_symlink():
+                raise SpecError(WHERE, "contains a symbolic link, which is not allowed", str(rel / d),
+                                "replace links with the files themselves")
+        (dst / rel).mkdir(parents=True, exist_ok=True)
+        for f in filenames:
+            if is_ignorable(f):
+                continue
+            if (Path(dirpath) / f).is_symlink():
+                raise SpecError(WHERE, "contains a symbolic link, which is not allowed", str(rel / f),
+                                "replace links with the files themselves")
+            shutil.copy2(Path(dirpath) / f, dst / rel / f)
+
+
+def _image_params(folder: Path) -> dict[str, Any]:
+    """Size and channels that suit the images found (from a few file headers)."""
+    files = [p for p in sorted(folder.rglob("*")) if p.suffix.lower() in IMAGE_EXTS][:64]
+    found = probe(files)
+    side = Counter(max(s) for s in found["sizes"]).most_common(1)[0][0] if found["sizes"] else 32
+    size = side + side % 2 if 8 <= side <= 64 else (8 if side < 8 else 64)
+    return {"size": size, "channels": 3 if found["colour"] else 1}
+
+
+def _cnn(size: int, classes: int) -> list[dict[str, Any]]:
+    layers: list[dict[str, Any]] = []
+    filters, s = 16, size
+    for _ in range(3):
+        layers += [{"type": "conv2d", "filters": filters, "kernel_size": 3, "padding": "same", "activation": "relu"},
+                   {"type": "max_pool2d", "pool_size": 2}]
+        filters, s = filters * 2, s // 2
+        if s <= 8:
+            break
+    return layers + [{"type": "flatten"}, {"type": "dense", "units": 64, "activation": "relu"},
+                     {"type": "dropout", "rate": 0.25},
+                     {"type": "dense", "units": classes, "activation": "softmax"}]
+
+
+def _mlp(features: int, task: str, outputs: int) -> list[dict[str, Any]]:
+    width = 64 if features > 16 else 32
+    head = ({"type": "dense", "units": outputs, "activation": "softmax"} if task == "classification"
+            else {"type": "dense", "units": outputs, "activation": "linear"})
+    return [{"type": "dense", "units": width, "activation": "relu"},
+            {"type": "dense", "units": width, "activation": "relu"}, head]
+
+
+def _stage_data(data: Path, staging: Path, target: str | None) -> dict[str, Any]:
+    """Copy the data into staging/data and return the project's data section."""
+    from .archive import extract_zip
+    dest = staging / "data"
+    dest.mkdir(parents=True)
+    suffix = data.suffix.lower()
+    if data.is_dir():
+        _copy_tree(data, dest / "images")
+        return {"source": "images", "params": _image_params(dest / "images")}
+    if suffix == ".zip":
+        extract_zip(data, dest / "images", WHERE)
+        return {"source": "images", "params": _image_params(dest / "images")}
+    if suffix in TABLE_EXTS:
+        shutil.copy2(data, dest / data.name)
+        params: dict[str, Any] = {"path": f"data/{data.name}"}
+        if target:
+            params["target"] = target
+        return {"source": "csv", "params": params}
+    if suffix in (".npz", ".npy"):
+        shutil.copy2(data, dest / data.name)
+        params = {"path": f"data/{data.name}"}
+        ys = data.with_name(data.stem.replace("x", "y", 1) + ".npy") if suffix == ".npy" else None
+        if ys is not None and ys.exists() and ys != data:
+            shutil.copy2(ys, dest / ys.name)
+            params["y_path"] = f"data/{ys.name}"
+        return {"source": "npy", "params": params}
+    raise SpecError(WHERE, "is not a kind of data LayerLab can start from", data.name,
+                    "give a CSV/TSV file, a folder with one subfolder per class, a ZIP of such a folder, "
+                    "or an .npz file with x and y")
+
+
+def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[str, Any]:
+    """A complete project document for data already staged in staging/data."""
+    from .base import get_source
+    src = get_source(data_section["source"])
+    info = src.info(src.resolve(data_section["params"]), staging)
+    task = info.task
+    if data_section["source"] == "csv" and task == "regression":
+        data_section["preprocessing"] = {"standardize_target": True}  # any target scale trains well
+    data_section["params"]["task"] = task if data_section["source"] in ("csv", "npy") else None
+    if data_section["params"]["task"] is None:
+        del data_section["params"]["task"]
+    if info.kind == "image":
+        layers = _cnn(info.input_shape[-1], len(info.classes or []))
+        training = {"optimizer": "adam", "learning_rate": 0.001, "epochs": 15, "batch_size": 32, "seed": 0}
+    else:
+        features = 1
+        for s in info.input_shape:
+            features *= s
+        layers = ([{"type": "flatten"}] if len(info.input_shape) > 1 else []) + _mlp(features, task, info.n_outputs)
+        training = {"optimizer": "adam", "learning_rate": 0.003, "epochs": 50, "batch_size": 32, "seed": 0}
+    what = f"{info.n_samples} images of {len(info.classes or [])} classes" if info.kind == "image" else \
+        f"{info.n_samples} rows, {task}" + (f" of {info.extra.get('target')!r}" if info.extra.get("target") else "")
+    return {"version": 2, "name": name, "description": f"From your own data: {what}.", "task": task,
+            "data": {**data_section, "validation_split": 0.2, "seed": 0},
+            "model": {"layers": layers}, "training": training}
+
+
+def project_from_data(folder: str | Path, data_path: str | Path, target: str | None = None,
+                      overwrite: bool = False):
+    """Create a ready-to-train project in folder from the user's data; returns the api.Project."""
+    from .. import api
+    folder, data = Path(folder), Path(data_path)
+    if not data.exists():
+        raise SpecError(WHERE, "does not exist", str(data_path), "give the path of a CSV file, an image folder or a ZIP")
+    if (folder / api.PROJECT_FILE).exists() and not overwrite:
+        raise SpecError("", f"{folder} already holds a project", str(folder),
+                        "choose another folder, or pass --force to overwrite it")
+    parent = folder.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
+    try:
+        section = _stage_data(data, staging, target)
+        doc = build_doc(folder.name, section, staging)
+        probe_project = api.Project(doc, staging)
+        probe_project.dataset()          # refuse data that cannot be split and preprocessed now
+        errors = probe_project.errors()
+        if errors:
+            raise errors[0]
+        api.Project(doc, staging).save()
+        _move_into(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    from .facade import clear_cache
+    clear_cache()                        # entries were keyed by the staging folder
+    return api.load(folder)
+
+
+def _move_into(staging: Path, folder: Path) -> None:
+    """Move the staged project into folder (replacing only what the new project brings)."""
+    if not folder.exists():
+        os.replace(staging, folder)
+        staging.mkdir()                  # so the caller's cleanup finds a folder to remove
+        return
+    for item in staging / "data", staging / "project.json":
+        if item.name == "data":
+            (folder / "data").mkdir(exist_ok=True)
+            for sub in item.iterdir():
+                dst = folder / "data" / sub.name
+                if dst.is_dir():
+                    shutil.rmtree(dst)
+                elif dst.exists():
+                    dst.unlink()
+                os.replace(sub, dst)
+        else:
+            os.replace(item, folder / item.name)
