@@ -44,6 +44,7 @@ class LayerKind:
     export_note: ClassVar[str] = ""
     transparent: ClassVar[bool] = False  # keeps the values' meaning (reshape, dropout, noise): checks look through it
     token_input: ClassVar[bool] = False  # reads integer token ids (embedding), not float values
+    holds_layers: ClassVar[bool] = False  # has its own `layers` list (residual)
 
     # -- parameters --------------------------------------------------------------------
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
@@ -93,6 +94,7 @@ class LayerKind:
             "explain_de": cls.explain_de or cls.explain, "latex": cls.latex,
             "params": [p.to_dict() for p in cls.params],
             "exportable": cls.exportable, "export_note": cls.export_note,
+            "holds_layers": cls.holds_layers, "token_input": cls.token_input,
         }
 
 

@@ -61,6 +61,7 @@ def _projection_params(in_shape: Shape, out_shape: Shape, code: str | None) -> i
 class ResidualBlock(LayerKind):
     name = "residual"
     family = "structure"
+    holds_layers = True
     params = (activation_param("linear"),)
     summary = "A block of layers whose input is added back to its output (a skip connection)."
     summary_de = "Ein Block von Schichten, dessen Eingabe zu seiner Ausgabe addiert wird (Skip-Verbindung)."

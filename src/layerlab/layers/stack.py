@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..spec.errors import SpecError
+from ..spec.errors import Fix, SpecError
 from .base import Shape, get_layer
 
 
@@ -47,6 +47,8 @@ def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "mo
         try:
             if not isinstance(raw, dict):
                 raise SpecError(path, "a layer must be an object with a 'type'", raw, 'use e.g. {"type": "dense"}')
+            if "type" not in raw:
+                raise missing_type(raw, path)
             kind = get_layer(raw.get("type"), f"{path}.type")
             row.resolved = kind.resolve(raw, path)
             if shape is None:
@@ -61,6 +63,25 @@ def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "mo
             if stop_on_error:
                 raise
     return rows
+
+
+# when a layer lacks its type, the first kind (in this order) that takes all its parameters is offered
+_TYPE_GUESSES = ("dense", "conv2d", "max_pool2d", "dropout", "reshape", "embedding", "lstm", "activation",
+                 "batch_norm", "residual")
+
+
+def missing_type(raw: dict[str, Any], path: str) -> SpecError:
+    """The error for a layer without 'type', offering the kind its parameters suggest."""
+    keys = set(raw) - {"name", "comment"}
+    guess = None
+    for name in _TYPE_GUESSES if keys else ():
+        kind = get_layer(name)
+        if keys <= {p.name for p in kind.params} | ({"layers"} if name == "residual" else set()):
+            guess = name
+            break
+    fixes = [Fix(f"make it a {guess} layer", [{"op": "set", "path": f"{path}.type", "value": guess}])] if guess else []
+    return SpecError(f"{path}.type", "is missing: every layer needs a 'type'", raw,
+                     f'add "type": "{guess or "dense"}"; `layerlab layers` lists the types', fixes)
 
 
 def first_error(rows: list[Row]) -> SpecError | None:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import catalog
-from .errors import Fix, SpecError
+from .errors import SpecError
 
 SPEC_VERSION = 2
 
@@ -120,13 +120,9 @@ def parse_project(doc: Any) -> Project:
         raise from_pydantic(exc) from None
 
 
-# when a layer lacks its type, the first kind (in this order) that takes all its parameters is offered
-_TYPE_GUESSES = ("dense", "conv2d", "max_pool2d", "dropout", "reshape", "embedding", "lstm", "activation",
-                 "batch_norm", "residual")
-
-
 def _check_layer_types(doc: dict[str, Any]) -> None:
     """Every layer (at the top level) is an object with a 'type'; say which one and guess it."""
+    from ..layers.stack import missing_type
     model = doc.get("model")
     layers = model.get("layers") if isinstance(model, dict) else None
     if not isinstance(layers, list):
@@ -134,24 +130,10 @@ def _check_layer_types(doc: dict[str, Any]) -> None:
     for i, layer in enumerate(layers):
         path = f"model.layers[{i}]"
         if not isinstance(layer, dict):
-            raise SpecError(path, "a layer must be an object with a 'type'", layer, 'use e.g. {"type": "dense", "units": 10}')
+            raise SpecError(path, "a layer must be an object with a 'type'", layer,
+                            'use e.g. {"type": "dense", "units": 10}')
         if "type" not in layer:
-            guess = _guess_type(layer)
-            fixes = [Fix(f"make it a {guess} layer", [{"op": "set", "path": f"{path}.type", "value": guess}])] if guess else []
-            raise SpecError(f"{path}.type", "is missing: every layer needs a 'type'", layer,
-                            f'add "type": "{guess or "dense"}"; `layerlab layers` lists the types', fixes)
-
-
-def _guess_type(layer: dict[str, Any]) -> str | None:
-    from ..layers import get_layer
-    keys = set(layer) - {"name", "comment"}
-    if not keys:
-        return None
-    for name in _TYPE_GUESSES:
-        kind = get_layer(name)
-        if keys <= {p.name for p in kind.params} | ({"layers"} if name == "residual" else set()):
-            return name
-    return None
+            raise missing_type(layer, path)
 
 
 def from_pydantic(exc: ValidationError) -> SpecError:

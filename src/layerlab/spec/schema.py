@@ -22,10 +22,10 @@ def layer_schema(kind) -> dict[str, Any]:
     }
     for p in kind.params:
         props[p.name] = p.json_schema()
-    if kind.name == "residual":
+    if kind.holds_layers:
         props["layers"] = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Layer"},
                            "description": "The layers inside the block (its body)."}
-    required = ["type", "layers"] if kind.name == "residual" else ["type"]
+    required = ["type", "layers"] if kind.holds_layers else ["type"]
     return {"type": "object", "title": kind.name, "description": kind.summary, "properties": props,
             "required": required, "additionalProperties": False}
 
