@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from layerlab import api
 from layerlab.cli import app
+from layerlab.layers import load_all
 from tests.conftest import toy_doc
 
 runner = CliRunner()
@@ -106,7 +107,7 @@ def test_bad_json_and_missing_project_exit_2_without_traceback(tmp_path):
 
 def test_layers_lists_the_catalogue_in_english_and_german():
     r = _run("layers")
-    assert r.exit_code == 0 and "30 layer kinds" in r.output
+    assert r.exit_code == 0 and f"{len(load_all())} layer kinds" in r.output
     for name in ("dense", "conv2d_transpose", "global_avg_pool", "residual", "lstm"):
         assert name in r.output
     r = _run("layers", "conv2d", "--lang", "de")
@@ -114,7 +115,7 @@ def test_layers_lists_the_catalogue_in_english_and_german():
     r = _run("layers", "lstm")
     assert "Long short-term memory" in r.output and "return_sequences" in r.output
     r = _run("layers", "--json")
-    assert len(json.loads(r.stdout)) == 30
+    assert len(json.loads(r.stdout)) == len(load_all()) >= 30
 
 
 def test_layers_unknown_name_suggests_the_closest():

@@ -19,6 +19,7 @@ CASES: dict[str, list[tuple[tuple[int, ...], dict]]] = {
     "dense": [((5,), {"units": 3}), ((4, 6), {"units": 2, "activation": "prelu", "use_bias": False}),
               ((5,), {"units": 4, "kernel_initializer": "he_normal", "activation": "softmax"})],
     "flatten": [((2, 3, 4), {}), ((5,), {})],
+    "permute": [((4, 6), {}), ((2, 3, 4), {"dims": [3, 1, 2]}), ((5,), {"dims": [1]})],
     "reshape": [((12,), {"target_shape": [3, 4]}), ((2, 3, 4), {"target_shape": [-1, 4]}),
                 ((16,), {"target_shape": [1, -1, 4]})],
     "activation": [((5,), {"activation": "prelu"}), ((3, 4, 4), {"activation": "gelu"}),

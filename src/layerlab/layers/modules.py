@@ -58,6 +58,17 @@ class Reshape(nn.Module):
         return x.reshape((x.shape[0],) + self.shape)
 
 
+class Permute(nn.Module):
+    """Reorder the axes of each sample (1-based, the batch axis stays): Permute((2, 1)) swaps (T, F) to (F, T)."""
+
+    def __init__(self, dims: tuple[int, ...]):
+        super().__init__()
+        self.dims = tuple(dims)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.permute(0, *self.dims)
+
+
 class GaussianNoise(nn.Module):
     """Adds N(0, stddev^2) noise while training; identity at inference."""
 

@@ -244,3 +244,38 @@ def _token_input(project: Project, a: Analysis, t: Target) -> list[SpecError]:
                               [Fix("insert an embedding layer at the top" + (" and a flatten after it"
                                                                             if len(edits) > 1 else ""), edits)]))
     return errs
+
+
+_SEQUENCE_MAKERS = ("embedding", "simple_rnn", "lstm", "gru")
+_CHANNELS_FIRST = ("conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool", "global_max_pool")
+
+
+@check
+def _sequence_layout(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    """Sequences are (steps, features); conv1d and pools read (channels, length): catch a silent mix-up."""
+    errs: list[SpecError] = []
+    maker: Row | None = None  # the layer that made the current (steps, features) sequence
+    for r in a.rows:
+        if maker is not None and r.type in _CHANNELS_FIRST and r.resolved.get("keep", "first") == "first":
+            steps, feats = r.in_shape
+            what = f"{r.type} would treat the {steps} steps from {maker.type} ({maker.path}) as channels"
+            if r.type.startswith("global"):
+                fix = Fix("pool over the steps (keep 'last')", [{"op": "set", "path": f"{r.path}.keep", "value": "last"}])
+                hint = "set keep to 'last' to average over the steps and keep the features"
+            else:
+                fix = Fix("insert permute [2, 1] before it", [{"op": "insert", "path": r.path,
+                                                             "value": {"type": "permute", "dims": [2, 1]}}])
+                hint = "insert a permute layer with dims [2, 1] before it: (steps, features) -> (features, steps)"
+            errs.append(SpecError(r.path, what + f" and its {feats} features as positions",
+                                  f"a sequence of shape {r.in_shape}", hint, [fix]))
+            maker = None
+            continue
+        sequence_out = r.out_shape is not None and len(r.out_shape) == 2
+        # dense, norms and noise work per step and keep the layout; permute and reshape change it
+        keeps_layout = r.type in ("dense", "layer_norm", "activation") or (
+            get_layer(r.type).transparent and r.type not in ("permute", "reshape"))
+        if r.type in _SEQUENCE_MAKERS and sequence_out:
+            maker = r
+        elif not (sequence_out and keeps_layout):
+            maker = None
+    return errs

@@ -1,0 +1,64 @@
+"""permute: reorder the axes of each sample, e.g. a sequence (steps, features) into (features, steps).
+
+Axes count from 1 as in Keras (the batch is axis 0 and stays). Sequences from embedding and
+recurrent layers are (T, F), while conv1d and the 1-D pools read channels first (C, L):
+permute [2, 1] turns one into the other.
+
+>>> p = get_layer("permute"); prm = p.resolve({"dims": [2, 1]}, "l")
+>>> p.infer_shape(prm, (10, 16), "l")
+(16, 10)
+"""
+from __future__ import annotations
+
+from ..spec.errors import Fix, SpecError
+from ..spec.params import Param
+from .base import LayerKind, from_code, get_layer, register
+
+
+@register
+class Permute(LayerKind):
+    name = "permute"
+    family = "reshape"
+    transparent = True
+    params = (
+        Param("dims", "ints", (2, 1), "New order of the axes, counted from 1 (the batch stays first).", min=1,
+              description_de="Neue Reihenfolge der Achsen, ab 1 gezählt (der Batch bleibt vorn)."),
+    )
+    summary = "Reorders the axes, e.g. (steps, features) into (features, steps)."
+    summary_de = "Ordnet die Achsen um, z. B. (Schritte, Merkmale) zu (Merkmale, Schritte)."
+    explain = ("The values stay the same; only the order of the axes changes, like turning a table on its side. "
+               "conv1d wants channels first, recurrent layers give steps first: permute connects them.")
+    explain_de = ("Die Werte bleiben gleich, nur die Reihenfolge der Achsen ändert sich, wie eine gekippte "
+                  "Tabelle. conv1d will Kanäle zuerst, rekurrente Schichten liefern Schritte zuerst: permute "
+                  "verbindet sie.")
+    latex = r"y_{i_{\pi(1)}, \dots} = x_{i_1, \dots}"
+
+    def infer_shape(self, p, in_shape, path):
+        dims = list(p["dims"])
+        rank = len(in_shape)
+        if sorted(dims) != list(range(1, rank + 1)):
+            default = list(range(rank, 0, -1))
+            raise SpecError(f"{path}.dims", f"must list each axis 1..{rank} exactly once for an input of shape "
+                            f"{tuple(in_shape)}", dims, f"use e.g. {default} (reversed)",
+                            [Fix(f"use {default}", [{"op": "set", "path": f"{path}.dims", "value": default}])])
+        return tuple(in_shape[d - 1] for d in dims)
+
+    def param_count(self, p, in_shape):
+        return 0
+
+    def code(self, p, in_shape):
+        return f"Permute({tuple(p['dims'])})"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+    def math(self, p, in_shape=None):
+        order = ", ".join(f"i_{{{d}}}" for d in p["dims"])
+        plain = ", ".join(f"i_{{{d}}}" for d in range(1, len(p["dims"]) + 1))
+        return rf"y_{{{order}}} = x_{{{plain}}}"
+
+
+__all__ = ["Permute", "get_layer"]
