@@ -33,6 +33,7 @@ from .schedules import Schedule
 from .setup import augmenter, class_weight_tensor, pick_device, set_threads
 
 EVAL_BATCH = 1024
+CHECKPOINT_EVERY_S = 1.0
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Trainer:
         self.history: list[dict[str, Any]] = []
         self._where: dict[str, Any] = {}
         self._started = time.time()
+        self._pending: dict[str, Any] | None = None
 
     # -- plumbing --------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
@@ -125,6 +127,9 @@ class Trainer:
         self.best_state: dict[str, torch.Tensor] | None = None
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
         self.augment = augmenter(spec, ds.info)
+        self._pending: dict[str, Any] | None = None
+        self._best_dirty = False
+        self._last_write = time.perf_counter()
 
     def _restore(self) -> tuple[int, dict | None, dict]:
         from ..store.checkpoint import optimizer_from_tensors
@@ -185,8 +190,7 @@ class Trainer:
         t0 = time.perf_counter()
         seen = 0
         for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
-            self.control.checkpoint(lambda paused: self.emit(
-                (ev.RunPaused if paused else ev.RunResumed)(run_id=self.run_id, epoch=epoch, batch=b)))
+            self.control.checkpoint(lambda paused: self._paused(paused, epoch, b))
             self._where = {"epoch": epoch, "batch": b, "x": x}
             x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
             if self.augment is not None:
@@ -216,6 +220,11 @@ class Trainer:
         sps = seen / max(time.perf_counter() - t0, 1e-9)
         self._where = {"epoch": epoch}
         return acc.compute(), sps
+
+    def _paused(self, paused: bool, epoch: int, batch: int) -> None:
+        if paused:
+            self._flush()  # a paused run may never be resumed: keep its last epoch on disk
+        self.emit((ev.RunPaused if paused else ev.RunResumed)(run_id=self.run_id, epoch=epoch, batch=batch))
 
     def _evaluate(self, split: Any) -> dict[str, float]:
         """Loss and metrics of a split, in eval mode without autograd."""
@@ -249,22 +258,44 @@ class Trainer:
         return es is not None and self.bad_epochs >= es.patience
 
     def _checkpoint(self, epoch: int, best: bool) -> None:
+        """Snapshot the epoch's state in memory; write it when CHECKPOINT_EVERY_S passed or at the last epoch.
+
+        Tiny examples run an epoch in milliseconds, where five fsynced files per epoch would cost
+        more than the training; a stop, pause, failure or the end writes the pending snapshot, so
+        at most CHECKPOINT_EVERY_S of work is ever lost and a stopped run resumes from its last epoch.
+        """
         from ..store.checkpoint import optimizer_to_tensors
-        state = self.net.state_dict()
-        path = self.folder.save_weights(state, "last")
         tensors, opt_meta = optimizer_to_tensors(self.opt.state_dict())
-        tensors["rng.shuffle"] = self.gen.get_state()
-        tensors["rng.torch"] = torch.get_rng_state()
-        self.folder.save_training_state(tensors, {
-            "epoch": epoch, "optimizer": opt_meta, "schedule": self.schedule.state(),
-            "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,
-                               "bad_epochs": self.bad_epochs}, "monitor": self.monitor})
-        self.folder.write_history(self.history)
+        self._pending = {
+            "epoch": epoch,
+            "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
+            "tensors": {**{k: v.detach().clone() for k, v in tensors.items()},
+                        "rng.shuffle": self.gen.get_state(), "rng.torch": torch.get_rng_state()},
+            "state": {"epoch": epoch, "optimizer": opt_meta, "schedule": self.schedule.state(),
+                      "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,
+                                         "bad_epochs": self.bad_epochs}, "monitor": self.monitor},
+            "history": list(self.history)}
+        self._best_dirty = self._best_dirty or best
+        if time.perf_counter() - self._last_write >= CHECKPOINT_EVERY_S or epoch >= self.end_epoch:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the pending end-of-epoch snapshot (and the best weights when they changed)."""
+        snap, self._pending = self._pending, None
+        if snap is None:
+            return
+        epoch = snap["epoch"]
+        path = self.folder.save_weights(snap["weights"], "last")
+        self.folder.save_training_state(snap["tensors"], snap["state"])
+        self.folder.write_history(snap["history"])
         self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=epoch, kind="last", path=str(path)))
-        if best:
-            bpath = self.folder.save_weights(state, "best")
-            self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=epoch, kind="best", path=str(bpath)))
-        self.meta(epochs_done=epoch)
+        if self._best_dirty and self.best_state is not None:
+            bpath = self.folder.save_weights(self.best_state, "best")
+            self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=self.best_epoch or epoch, kind="best",
+                                         path=str(bpath)))
+            self._best_dirty = False
+        self.folder.update_meta(epochs_done=epoch)  # meta.json only: the registry changes with the status
+        self._last_write = time.perf_counter()
 
     # -- endings ---------------------------------------------------------------------------
     def _final(self) -> dict[str, float]:
@@ -281,6 +312,7 @@ class Trainer:
         self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3), **meta)
 
     def _finished(self, early: bool) -> Outcome:
+        self._flush()
         es = self.tr.early_stopping
         if es is not None and es.restore_best and self.best_state is not None and \
                 self.best_epoch != self.history[-1]["epoch"]:
@@ -295,6 +327,7 @@ class Trainer:
         return Outcome("finished", self.history, final)
 
     def _stopped(self) -> Outcome:
+        self._flush()
         final = self._final()
         epochs_done = self.history[-1]["epoch"] if self.history else 0
         self._end("stopped", final=final, epochs_done=epochs_done)
@@ -310,6 +343,7 @@ class Trainer:
                          n_classes=getattr(self, "n_classes", None))
         failure = ev.RunFailed(run_id=self.run_id, **fields)
         try:
+            self._flush()  # the last good epoch stays usable (and continuable)
             self._end("failed", message=failure.message, final=self._final() if tr else {},
                       epochs_done=self.history[-1]["epoch"] if self.history else 0)
         except Exception:  # noqa: BLE001 - the disk may be the problem; the event still goes out

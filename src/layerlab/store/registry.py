@@ -43,10 +43,21 @@ def db_path() -> Path:
     return home() / DB_NAME
 
 
+_ready: set[str] = set()
+
+
 def _connect() -> sqlite3.Connection:
-    con = sqlite3.connect(db_path(), timeout=10.0)
+    path = db_path()
+    fresh = str(path) not in _ready or not path.exists()
+    con = sqlite3.connect(path, timeout=10.0)
     con.row_factory = sqlite3.Row
-    con.executescript(_SCHEMA)
+    if fresh:
+        # WAL: readers (the studio listing runs) never block the writer; NORMAL sync is durable
+        # across application crashes, and the run folders can rebuild the rows after a power loss.
+        con.execute("PRAGMA journal_mode=WAL")
+        con.executescript(_SCHEMA)
+        _ready.add(str(path))
+    con.execute("PRAGMA synchronous=NORMAL")
     return con
 
 
