@@ -1,0 +1,214 @@
+"""Test: predict from an uploaded file, the live webcam, a drawing, or a form of feature values,
+with class probability bars (or the predicted value). It uses the newest saved weights, so
+it works during training too: every finished epoch saves weights that the next prediction
+picks up.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nicegui import events, run, ui
+
+from ...spec.errors import SpecError
+from ..components.canvas import DrawCanvas
+from ..components.feature_form import FeatureForm, feature_fields
+from ..components.pictures import PictureError, decode_image, to_data_url
+from ..components.prob_bars import ProbBars
+from ..components.webcam import Frame, Webcam
+from ..frame import frame, href, lang, tr
+from ..i18n import add, t
+
+log = logging.getLogger(__name__)
+LIVE_EVERY_S = 0.5   # live webcam predictions per second: 2, fast enough to feel live on a laptop CPU
+MAX_UPLOAD = 10 * 1024 * 1024
+
+add({
+    "test.title": "Test", "test.upload": "Upload", "test.camera": "Camera", "test.draw": "Draw",
+    "test.features": "Values", "test.upload_hint": "Drop a picture here or choose one",
+    "test.no_run": "Train the model first: predictions need trained weights.", "test.go_train": "Go to Train",
+    "test.using": "Using the weights of run {run} (epoch {epoch}).", "test.start_camera": "Start camera",
+    "test.stop_camera": "Stop camera", "test.snap": "Predict this frame", "test.live": "Predict continuously",
+    "test.clear": "Clear", "test.draw_hint": "Draw with the mouse, a finger or a pen. Delete clears.",
+    "test.failed": "Could not predict: {error}", "test.bad_file": "{error}",
+}, {
+    "test.title": "Testen", "test.upload": "Hochladen", "test.camera": "Kamera", "test.draw": "Zeichnen",
+    "test.features": "Werte", "test.upload_hint": "Bild hierher ziehen oder auswählen",
+    "test.no_run": "Trainiere das Modell zuerst: Vorhersagen brauchen trainierte Gewichte.",
+    "test.go_train": "Zum Training", "test.using": "Es werden die Gewichte von Lauf {run} (Epoche {epoch}) benutzt.",
+    "test.start_camera": "Kamera starten", "test.stop_camera": "Kamera stoppen", "test.snap": "Dieses Bild vorhersagen",
+    "test.live": "Laufend vorhersagen", "test.clear": "Löschen",
+    "test.draw_hint": "Zeichne mit der Maus, dem Finger oder einem Stift. Entf löscht.",
+    "test.failed": "Vorhersage nicht möglich: {error}", "test.bad_file": "{error}",
+})
+
+
+class TestView:
+    """Inputs on the left, prediction on the right."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.project = session.project  # one facade object: it caches the loaded weights
+        self.lang = lang()
+        self.busy = False
+        self.live = False
+        self.loaded = self._load()
+        ui.label(tr("test.title")).classes("text-2xl font-bold")
+        self.status = ui.label("").classes("text-sm opacity-80").mark("test-status")
+        self.error = ui.label("").classes("text-negative").props('role="alert"').mark("test-error")
+        if self.loaded is None:
+            self.status.set_text(tr("test.no_run"))
+            ui.link(tr("test.go_train"), href(session.id, "train")).mark("test-go-train")
+        self._show_using()
+        with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
+            with ui.card().classes("w-full ll-card"):
+                self._inputs()
+            with ui.card().classes("w-full ll-card").mark("test-result"):
+                self.bars = ProbBars()
+        ui.timer(LIVE_EVERY_S, self._live_tick)
+
+    # -- weights ----------------------------------------------------------------------------
+    def _load(self) -> Any:
+        try:
+            return self.project.load_run()
+        except (SpecError, FileNotFoundError, ValueError) as e:
+            log.info("no trained run for %s: %s", self.session.id, e)
+            return None
+
+    def _show_using(self) -> None:
+        if self.loaded is not None:
+            epoch = self.loaded.history[-1]["epoch"] if self.loaded.history else "?"
+            self.status.set_text(t("test.using", self.lang, run=self.loaded.run_id, epoch=epoch))
+
+    @property
+    def info(self) -> Any:
+        if self.loaded is not None:
+            return self.loaded.info
+        try:
+            return self.project.data_info()
+        except Exception:  # noqa: BLE001 - shown as "train first" anyway
+            return None
+
+    # -- inputs -----------------------------------------------------------------------------
+    def _inputs(self) -> None:
+        info = self.info
+        kind = info.kind if info is not None else "tabular"
+        if kind == "image":
+            with ui.tabs().classes("w-full") as tabs:
+                t_draw = ui.tab("draw", tr("test.draw"), icon="draw").mark("tab-draw")
+                t_upload = ui.tab("upload", tr("test.upload"), icon="upload").mark("tab-upload")
+                t_camera = ui.tab("camera", tr("test.camera"), icon="photo_camera").mark("tab-camera")
+            with ui.tab_panels(tabs, value=t_draw).classes("w-full"):
+                with ui.tab_panel(t_draw).classes("items-center"):
+                    self._draw_panel()
+                with ui.tab_panel(t_upload):
+                    self._upload_panel()
+                with ui.tab_panel(t_camera).classes("items-center"):
+                    self._camera_panel()
+        elif info is not None:
+            pre = self.loaded.preprocessor if self.loaded is not None else None
+            FeatureForm(feature_fields(info, pre), self._predict_values)
+
+    def _draw_panel(self) -> None:
+        ui.label(tr("test.draw_hint")).classes("text-sm opacity-70")
+        # white ink on black: how the image datasets show digits (ink is the high value)
+        self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.09, label=tr("test.draw"),
+                                 on_drawn=self._predict_image, on_error=self._fail).mark("draw-canvas")
+        ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline").mark("draw-clear")
+
+    def _upload_panel(self) -> None:
+        ui.upload(label=tr("test.upload_hint"), auto_upload=True, max_file_size=MAX_UPLOAD,
+                  on_upload=self._uploaded).props('accept="image/*"').classes("w-full").mark("test-upload")
+        self.uploaded = ui.image().classes("w-40 h-40 rounded").props('fit="contain" no-spinner')
+        self.uploaded.set_visibility(False)
+
+    def _camera_panel(self) -> None:
+        self.webcam = Webcam(label=tr("test.camera"), on_frame=self._frame, on_failed=self._fail).mark("test-webcam")
+        with ui.row().classes("gap-2 flex-wrap"):
+            start = ui.button(tr("test.start_camera"), icon="videocam", on_click=self.webcam.start).mark("camera-start")
+            stop = ui.button(tr("test.stop_camera"), icon="videocam_off", on_click=self._stop_camera) \
+                .props("outline").mark("camera-stop")
+            ui.button(tr("test.snap"), icon="photo_camera", on_click=lambda: self.webcam.capture()).mark("camera-snap")
+        ui.switch(tr("test.live"), on_change=lambda e: setattr(self, "live", e.value)).mark("camera-live")
+        stop.set_visibility(False)
+        self.webcam.on_state(lambda on: (start.set_visibility(not on), stop.set_visibility(on)))
+
+    def _stop_camera(self) -> None:
+        self.live = False
+        self.webcam.stop()
+
+    def _live_tick(self) -> None:
+        if self.live and not self.busy and getattr(self, "webcam", None) is not None and self.webcam.running:
+            self.webcam.capture("live")
+
+    def _clear(self) -> None:
+        self.canvas.clear()
+        self.bars.clear()
+
+    # -- predicting -------------------------------------------------------------------------
+    async def _uploaded(self, e: events.UploadEventArguments) -> None:
+        try:
+            image = decode_image(await e.file.read(), e.file.name)
+        except PictureError as exc:
+            self._fail(str(exc))
+            return
+        self.uploaded.set_source(to_data_url(image.convert("RGB")))
+        self.uploaded.set_visibility(True)
+        await self._predict_image(image)
+
+    async def _frame(self, f: Frame) -> None:
+        await self._predict_image(f.image)
+
+    async def _predict_image(self, image: Any) -> None:
+        await self._predict([image])
+
+    async def _predict_values(self, values: dict[str, Any]) -> None:
+        await self._predict([values])
+
+    async def _predict(self, items: list[Any]) -> None:
+        """Predict in a thread (the page stays responsive) and show the result."""
+        if self.busy:
+            return
+        self.busy = True
+        try:
+            result = await run.io_bound(self._predict_now, items)
+        except (SpecError, PictureError, ValueError, FileNotFoundError) as exc:
+            self._fail(str(exc))
+            return
+        finally:
+            self.busy = False
+        if result is None:
+            return
+        self.error.set_text("")
+        self._show_using()
+        probs = result[0]
+        info = self.loaded.info
+        if info.task == "classification":
+            self.bars.show(info.classes or [str(i) for i in range(len(probs))], probs)
+        else:
+            target = info.extra.get("target") if isinstance(info.extra, dict) else None
+            names = target if isinstance(target, list) else [target or "value"] * len(probs)
+            if len(names) != len(probs):
+                names = [f"y{i + 1}" for i in range(len(probs))]
+            self.bars.show_values(names, probs)
+
+    def _predict_now(self, items: list[Any]) -> list[list[float]] | None:
+        """Runs in a worker thread: the newest weights, then the prediction."""
+        loaded = self._load()  # cheap when unchanged (cached by the weights file's time)
+        if loaded is None:
+            raise ValueError(t("test.no_run", self.lang))
+        self.loaded = loaded
+        probs = self.project.predict(items, run_id=loaded.run_id)
+        return [[float(v) for v in row] for row in probs]
+
+    def _fail(self, text: str) -> None:
+        self.error.set_text(t("test.failed", self.lang, error=text))
+
+
+@ui.page("/p/{project_id}/test")
+def test_page(project_id: str) -> None:
+    """The Test page of one project."""
+    with frame(project_id, "test") as session:
+        if session is None:
+            return
+        TestView(session)
