@@ -49,7 +49,7 @@ def case_for(name: str):
         rows = infer_stack([layer], shape)
         if first_error(rows) is None:
             return [layer], shape, None
-    raise AssertionError(f"no test input shape fits layer kind {name!r}: add it to OVERRIDES in tests/export/cases.py")
+    raise AssertionError(f"no test input shape fits layer kind {name!r}: add it to OVERRIDES in tests/export/export_cases.py")
 
 
 def all_cases() -> dict[str, tuple]:

@@ -204,9 +204,11 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
         b.add("Permute", {"dims": permute_dims(len(rows[-1].out_shape), to_last=False)})  # outputs as in LayerLab
     if not b.layers:
         b.add("Activation", {"activation": "linear"})
-    dtype = "int32" if not src.example.is_floating_point() else "float32"
-    b.layers[0]["config"]["batch_input_shape"] = [None, *input_shape]
-    b.layers[0]["config"]["dtype"] = dtype
+    if src.example.is_floating_point():
+        b.layers[0]["config"]["batch_input_shape"] = [None, *input_shape]
+    else:  # token ids: an int32 input layer; the layers' own weights stay float32
+        b.layers.insert(0, {"class_name": "InputLayer", "config": {
+            "batch_input_shape": [None, *input_shape], "dtype": "int32", "sparse": False, "name": "input_1"}})
     manifest, shards = weight_files(b.weights)
     doc = {
         "modelTopology": {"class_name": "Sequential", "config": {"name": src.meta.get("name", "model"), "layers": b.layers},

@@ -1,0 +1,148 @@
+"""TensorFlow.js: models saved by the real @tensorflow/tfjs import with equal outputs; exports run in TF.js."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from export_cases import all_cases, exported
+from layerlab.export.tfjs import export_tfjs, supported, tfjs_input
+from layerlab.export.tfjs_import import SUPPORTED, import_tfjs, network_from_tfjs
+from layerlab.spec.errors import SpecError
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "tfjs"
+NODE_DIR = ROOT / "scripts" / "tfjs_fixtures"
+HAVE_NODE = shutil.which("node") is not None and (NODE_DIR / "node_modules" / "@tensorflow" / "tfjs").is_dir()
+needs_node = pytest.mark.skipif(not HAVE_NODE, reason="Node.js with @tensorflow/tfjs is not installed: run "
+                                "`npm ci --prefix scripts/tfjs_fixtures` (scripts/test does when node is present)")
+
+
+def _io(name):
+    io = json.loads((FIXTURES / name / "io.json").read_text())
+    return np.array(io["input"], np.float32), np.array(io["output"], np.float32)
+
+
+def _run_layerlab(net, info, x_tf):
+    x = np.moveaxis(x_tf, -1, 1) if info["input_layout"] == "channels_last" else x_tf
+    with torch.no_grad():
+        return net(torch.from_numpy(np.ascontiguousarray(x))).numpy()
+
+
+@pytest.mark.parametrize("name", ["dense", "conv", "rnn"])
+def test_models_saved_by_tfjs_import_with_equal_outputs(name):
+    net, info = network_from_tfjs(FIXTURES / name / "model.json")
+    x, want = _io(name)
+    assert np.abs(_run_layerlab(net, info, x) - want).max() <= 1e-4
+
+
+def test_conv_import_converts_channels_last():
+    _, info = network_from_tfjs(FIXTURES / "conv")
+    assert info["input_shape"] == [3, 7, 6] and info["input_layout"] == "channels_last"
+    assert [d["type"] for d in info["layers"]] == ["conv2d", "max_pool2d", "conv2d", "avg_pool2d", "flatten", "dense"]
+
+
+def test_import_writes_a_project_that_loads_and_predicts(tmp_path):
+    import layerlab
+    folder = import_tfjs(FIXTURES / "conv" / "model.json", tmp_path / "imported")
+    p = layerlab.load(folder)
+    run = p.load_run()
+    x, want = _io("conv")
+    with torch.no_grad():
+        got = run.network(torch.from_numpy(np.ascontiguousarray(np.moveaxis(x, -1, 1)))).numpy()
+    assert np.abs(got - want).max() <= 1e-4
+    report = p.export("onnx", tmp_path / "m.onnx")  # an imported model leaves again
+    assert report["trained"] and report["max_diff"] <= 1e-4
+
+
+@pytest.mark.parametrize("name", ["dense", "conv", "rnn"])
+def test_round_trip_layerlab_tfjs_layerlab(name, tmp_path):
+    net, info = network_from_tfjs(FIXTURES / name)
+    from layerlab.export.common import from_network
+    src = from_network(net, info["layers"])
+    export_tfjs(src, tmp_path / "out")
+    back, _ = network_from_tfjs(tmp_path / "out" / "model.json")
+    with torch.no_grad():
+        assert np.abs(back(src.example).numpy() - net(src.example).numpy()).max() <= 1e-4
+
+
+def test_unsupported_layer_is_named_with_the_supported_list(tmp_path):
+    d = tmp_path / "bad"
+    shutil.copytree(FIXTURES / "conv", d)
+    doc = json.loads((d / "model.json").read_text())
+    doc["modelTopology"]["config"]["layers"][1]["class_name"] = "Conv2DTranspose"
+    (d / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(SpecError) as e:
+        import_tfjs(d, tmp_path / "proj")
+    assert "Conv2DTranspose" in str(e.value) and e.value.path.startswith("layer 1 (")
+    assert all(s in e.value.hint for s in ("Dense", "Conv2D", "LSTM"))
+    assert not (tmp_path / "proj").exists()
+
+
+def test_hard_sigmoid_lstm_says_why(tmp_path):
+    """TF.js' default LSTM gates are hard sigmoids; PyTorch's LSTM cannot compute that."""
+    d = tmp_path / "rnn"
+    shutil.copytree(FIXTURES / "rnn", d)
+    doc = json.loads((d / "model.json").read_text())
+    doc["modelTopology"]["config"]["layers"][1]["config"]["recurrent_activation"] = "hard_sigmoid"
+    (d / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(SpecError, match="sigmoid"):
+        import_tfjs(d, tmp_path / "proj")
+    assert not (tmp_path / "proj").exists()
+
+
+@pytest.mark.parametrize("damage, message", [
+    ("json", "not valid JSON"), ("truncate", "shorter"), ("missing", "missing"), ("topology", "modelTopology")])
+def test_corrupt_files_get_clear_errors_and_write_nothing(tmp_path, damage, message):
+    d = tmp_path / "bad"
+    shutil.copytree(FIXTURES / "conv", d)
+    if damage == "json":
+        (d / "model.json").write_text('{"modelTopology": {"class_name": "Seq')
+    elif damage == "truncate":
+        (d / "model.weights.bin").write_bytes((d / "model.weights.bin").read_bytes()[:100])
+    elif damage == "missing":
+        (d / "model.weights.bin").unlink()
+    else:
+        (d / "model.json").write_text('{"format": "graph-model"}')
+    with pytest.raises(SpecError, match=message):
+        import_tfjs(d, tmp_path / "proj")
+    assert not (tmp_path / "proj").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proj")]  # no temp folder left behind
+
+
+def test_supported_lists_agree_with_the_registry():
+    assert {"dense", "conv2d", "max_pool2d", "flatten", "lstm", "simple_rnn"} <= set(supported())
+    assert "gru" not in supported()  # TF.js' GRU (reset_after=False) computes something else
+    assert "Permute" in SUPPORTED
+
+
+def _tfjs_exportable():
+    ok = set(supported())
+    return {n: c for n, c in all_cases().items() if all(d["type"] in ok for d in c[0])}
+
+
+@needs_node
+def test_exports_compute_the_same_in_tensorflow_js(tmp_path):
+    """Every TF.js-exportable registry case (and the conv/rnn fixtures' kinds) runs in real TF.js."""
+    jobs, expected = [], []
+    for name, (layers, shape, vocab) in sorted(_tfjs_exportable().items()):
+        src = exported(layers, shape, vocab)
+        export_tfjs(src, tmp_path / name)
+        doc = json.loads((tmp_path / name / "model.json").read_text())
+        jobs.append({"dir": str(tmp_path / name), "input": tfjs_input(src, src.example, doc).tolist(), "name": name})
+        with torch.no_grad():
+            expected.append(src.network(src.example).numpy())
+    (tmp_path / "jobs.json").write_text(json.dumps(jobs))
+    proc = subprocess.run(["node", str(NODE_DIR / "predict.js"), str(tmp_path / "jobs.json")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout)
+    assert len(jobs) >= 20
+    for job, want, got in zip(jobs, expected, results):
+        assert "error" not in got, f"{job['name']}: {got.get('error', '')[:800]}"
+        assert np.abs(np.array(got["output"], np.float32) - want).max() <= 1e-4, job["name"]
