@@ -30,16 +30,18 @@ Y_KEYS = ("y", "Y", "targets", "labels", "target", "label")
 WHERE = "data.params.path"
 
 
+def _unreadable(e: Exception, name: str, where: str) -> SpecError:
+    if "object arrays" in str(e).lower():
+        return SpecError(where, "holds Python objects, which LayerLab does not load (they could run code)",
+                         name, "save plain numeric arrays, e.g. np.savez(f, x=x.astype('float32'), y=y)")
+    return SpecError(where, "is not a readable NumPy file", name, f"save it with np.save or np.savez ({e})")
+
+
 def _np_load(path: Path, where: str) -> Any:
     try:
         return np.load(path, allow_pickle=False)
-    except ValueError as e:
-        if "pickle" in str(e).lower():
-            raise SpecError(where, "holds Python objects, which LayerLab does not load (they could run code)",
-                            path.name, "save plain numeric arrays, e.g. np.savez(f, x=x.astype('float32'), y=y)") from None
-        raise SpecError(where, "is not a readable NumPy file", path.name, f"save it with np.save or np.savez ({e})") from None
-    except (OSError, EOFError) as e:
-        raise SpecError(where, "is not a readable NumPy file", path.name, f"save it with np.save or np.savez ({e})") from None
+    except (ValueError, OSError, EOFError) as e:
+        raise _unreadable(e, path.name, where) from None
 
 
 def _pick(npz: Any, keys: tuple[str, ...], what: str, name: str) -> np.ndarray:
@@ -47,7 +49,7 @@ def _pick(npz: Any, keys: tuple[str, ...], what: str, name: str) -> np.ndarray:
         if k in npz.files:
             return npz[k]
     raise SpecError(WHERE, f"has no {what} array", f"{name} holds {npz.files}",
-                    f"name the arrays {keys[0]!r} and {'y' if what == 'inputs' else 'x'!r} in np.savez")
+                    "save inputs as x and targets as y: np.savez(file, x=inputs, y=targets)")
 
 
 @functools.lru_cache(maxsize=4)
@@ -56,7 +58,12 @@ def _cached(path: str, key: tuple, y_path: str | None, params_json: str) -> RawD
     f = Path(path)
     if f.suffix.lower() == ".npz":
         with _np_load(f, WHERE) as npz:
-            x, y = _pick(npz, X_KEYS, "inputs", f.name), _pick(npz, Y_KEYS, "targets", f.name)
+            try:  # arrays in an .npz are read lazily, so a pickled one fails only here
+                x, y = _pick(npz, X_KEYS, "inputs", f.name), _pick(npz, Y_KEYS, "targets", f.name)
+            except SpecError:
+                raise
+            except (ValueError, OSError, EOFError) as e:
+                raise _unreadable(e, f.name, WHERE) from None
     else:
         if not y_path:
             raise SpecError("data.params.y_path", "is needed with a .npy file of inputs", None,
