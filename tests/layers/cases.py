@@ -17,6 +17,7 @@ _NOISE = [((6,), {}), ((2, 4, 4), {"rate": 0.3})]
 
 CASES: dict[str, list[tuple[tuple[int, ...], dict]]] = {
     "dense": [((5,), {"units": 3}), ((4, 6), {"units": 2, "activation": "prelu", "use_bias": False}),
+              ((4, 6), {"units": 3, "activation": "softmax"}),
               ((5,), {"units": 4, "kernel_initializer": "he_normal", "activation": "softmax"})],
     "flatten": [((2, 3, 4), {}), ((5,), {})],
     "permute": [((4, 6), {}), ((2, 3, 4), {"dims": [3, 1, 2]}), ((5,), {"dims": [1]})],

@@ -97,3 +97,9 @@ def test_sequence_models_that_are_laid_out_right_are_valid(layers):
     doc = toy_doc(layers + [{"type": "dense", "units": 3, "activation": "softmax"}], shape=(5,))
     doc["data"]["params"]["tokens"] = 10
     assert Project(doc).errors() == []
+
+
+def test_softmax_after_dense_on_a_sequence_normalises_each_step():
+    net = _net([{"type": "dense", "units": 3, "activation": "softmax"}], (4, 5))
+    y = net(torch.randn(2, 4, 5))
+    torch.testing.assert_close(y.sum(dim=-1), torch.ones(2, 4))

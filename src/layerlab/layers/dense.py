@@ -6,8 +6,8 @@ from torch import nn
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
-from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LayerKind, register
+from .activations import ACTIVATIONS, activation_param
+from .base import LayerKind, from_code, register
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
 
@@ -47,14 +47,19 @@ class Dense(LayerKind):
         return in_shape[-1] * p["units"] + (p["units"] if p["use_bias"] else 0) + (
             1 if p["activation"] == "prelu" else 0)
 
+    def _activation_code(self, p, in_shape) -> str:
+        code = ACTIVATIONS[p["activation"]].code
+        # on a sequence (T, F) the units are the last axis: softmax must normalise over them, not over T
+        return code.replace("dim=1", "dim=-1") if len(in_shape) > 1 else code
+
     def build(self, p, in_shape):
         core = nn.Linear(in_shape[-1], p["units"], bias=p["use_bias"])
         init_module(core, p["kernel_initializer"], p["bias_initializer"])
-        return M.Activated(core, build_activation(p["activation"]), **reg_kwargs(p))
+        return M.Activated(core, from_code(self._activation_code(p, in_shape)), **reg_kwargs(p))
 
     def code(self, p, in_shape):
         return (f"Activated(nn.Linear({in_shape[-1]}, {p['units']}, bias={p['use_bias']}), "
-                f"{ACTIVATIONS[p['activation']].code})")
+                f"{self._activation_code(p, in_shape)})")
 
     def math(self, p, in_shape=None):
         f = ACTIVATIONS[p["activation"]].latex.split("=", 1)[1].strip()
