@@ -53,6 +53,19 @@ def test_summary_json_matches_the_api(tmp_path):
     assert data["layers"][0]["out_shape"] == [4, 8, 8] and data["input_shape"] == [1, 8, 8]
 
 
+def test_summary_shows_the_layers_inside_a_residual_block(tmp_path):
+    block = {"type": "residual", "activation": "relu",
+             "layers": [{"type": "conv2d", "filters": 4, "padding": "same"}, {"type": "batch_norm"}]}
+    folder = _project(tmp_path, [GOOD[0], block, *GOOD[1:]])
+    r = _run("summary", folder)
+    assert r.exit_code == 0 and "└ conv2d" in r.output and "└ batch_norm" in r.output
+    data = json.loads(_run("summary", folder, "--json").stdout)
+    inner = data["layers"][1]["layers"]
+    assert [(row["path"], row["out_shape"], row["params"]) for row in inner] == [
+        ("model.layers[1].layers[0]", [4, 8, 8], 148), ("model.layers[1].layers[1]", [4, 8, 8], 8)]
+    assert data["layers"][1]["params"] == 156
+
+
 def test_validate_prints_four_parts_and_exits_2(tmp_path):
     folder = _project(tmp_path, BROKEN)
     r = _run("validate", folder)

@@ -61,6 +61,7 @@ def summary(project: Path = typer.Argument(..., help="Project folder."),
     for r in a.rows:
         style = "red" if r.error else None
         t.add_row(str(r.index), r.type, _fmt_shape(r.out_shape), f"{r.params:,}", style=style)
+        _nested(t, r.children, "  ")
     console.print(t)
     console.print(f"Total params: {a.total_params:,}")
     console.print(f"Trainable params: {a.total_params:,}")
@@ -68,6 +69,13 @@ def summary(project: Path = typer.Argument(..., help="Project folder."),
         for e in a.errors:
             print_spec_error(e)
         raise typer.Exit(2)
+
+
+def _nested(t: Table, rows, indent: str) -> None:
+    """The layers inside a residual block, indented under it (their parameters are in its count)."""
+    for r in rows:
+        t.add_row("", f"{indent}└ {r.type}", _fmt_shape(r.out_shape), f"({r.params:,})", style="dim")
+        _nested(t, r.children, indent + "  ")
 
 
 @app.command()

@@ -25,14 +25,18 @@ class Row:
     out_shape: Shape | None = None
     params: int = 0
     error: SpecError | None = None
+    children: list["Row"] = field(default_factory=list)  # the body of a residual block
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "index": self.index, "path": self.path, "type": self.type,
             "in_shape": list(self.in_shape) if self.in_shape is not None else None,
             "out_shape": list(self.out_shape) if self.out_shape is not None else None,
             "params": self.params, "error": self.error.to_dict() if self.error else None,
         }
+        if self.children:
+            d["layers"] = [c.to_dict() for c in self.children]
+        return d
 
 
 def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "model.layers",
@@ -56,6 +60,8 @@ def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "mo
             row.in_shape = shape
             row.out_shape = tuple(kind.infer_shape(row.resolved, shape, path))
             row.params = kind.param_count(row.resolved, shape)
+            if kind.holds_layers:  # shapes inside the block, for summaries (already known to be valid)
+                row.children = infer_stack(row.resolved["layers"], shape, prefix=f"{path}.layers")
             shape = row.out_shape
         except SpecError as err:
             row.error = err

@@ -158,6 +158,7 @@ class Param:
             "default": list(self.default) if isinstance(self.default, tuple) else self.default,
             "min": self.min, "max": self.max, "expert": self.expert, "nullable": self.nullable,
             "choices": list(self.choices) if self.choices else None, "length": self.length,
+            "suggested": list(self.suggested),
         }
         return d
 
