@@ -1,0 +1,174 @@
+"""The studio's Export page: one card per format with why it is (un)available, a download, and how to use it.
+
+Exports run in a worker thread (they verify against PyTorch, which takes a moment) and are
+written under <project>/exports/; folder formats (safetensors, TF.js) download as a ZIP.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from nicegui import run, ui
+
+from ...export.facade import LABELS
+from ...spec.errors import SpecError
+from ..i18n import add, t
+
+log = logging.getLogger(__name__)
+
+add({
+    "exp.title": "Export", "exp.intro": "Take your model to other tools. Every file is checked against PyTorch "
+    "before you get it.", "exp.run": "Weights from run", "exp.latest": "the latest run",
+    "exp.untrained": "No trained run yet: exports carry the initial weights. Train first for a useful model.",
+    "exp.button": "Export and download", "exp.blocked": "Not available for this model: {why}",
+    "exp.working": "Exporting and checking…", "exp.done": "{size} — checked: largest difference {diff}",
+    "exp.int8": "int8: {size} ({ratio} of the float file); validation accuracy {before} → {after}",
+    "exp.failed": "Export failed: {error}", "exp.how": "How to use it",
+    "exp.d.onnx": "Runs anywhere: onnxruntime, OpenCV, C#, Java, the browser.",
+    "exp.d.onnx_int8": "Smaller and faster on CPUs; slightly less exact.",
+    "exp.d.torchscript": "For PyTorch and C++ (LibTorch) without LayerLab.",
+    "exp.d.pt2": "PyTorch 2's export format (ExecuTorch, AOTInductor).",
+    "exp.d.safetensors": "The weights, with the spec, labels and preprocessing as JSON.",
+    "exp.d.script": "One readable Python file: model, data, training and prediction.",
+    "exp.d.tfjs": "TensorFlow.js: runs in a web page, like asanAI's models.",
+    "exp.d.zip": "Everything above in one ZIP, with a README.",
+}, {
+    "exp.title": "Export", "exp.intro": "Nimm dein Modell in andere Werkzeuge mit. Jede Datei wird vor dem "
+    "Herunterladen mit PyTorch verglichen.", "exp.run": "Gewichte aus Lauf", "exp.latest": "dem letzten Lauf",
+    "exp.untrained": "Noch kein trainierter Lauf: Exporte enthalten die Startgewichte. Trainiere zuerst.",
+    "exp.button": "Exportieren und herunterladen", "exp.blocked": "Für dieses Modell nicht verfügbar: {why}",
+    "exp.working": "Exportiere und prüfe…", "exp.done": "{size} — geprüft: größte Abweichung {diff}",
+    "exp.int8": "int8: {size} ({ratio} der Float-Datei); Validierungsgenauigkeit {before} → {after}",
+    "exp.failed": "Export fehlgeschlagen: {error}", "exp.how": "So verwendest du es",
+    "exp.d.onnx": "Läuft überall: onnxruntime, OpenCV, C#, Java, im Browser.",
+    "exp.d.onnx_int8": "Kleiner und schneller auf CPUs; etwas ungenauer.",
+    "exp.d.torchscript": "Für PyTorch und C++ (LibTorch) ohne LayerLab.",
+    "exp.d.pt2": "Das Exportformat von PyTorch 2 (ExecuTorch, AOTInductor).",
+    "exp.d.safetensors": "Die Gewichte, dazu Spezifikation, Klassen und Vorverarbeitung als JSON.",
+    "exp.d.script": "Eine lesbare Python-Datei: Modell, Daten, Training und Vorhersage.",
+    "exp.d.tfjs": "TensorFlow.js: läuft in einer Webseite, wie die Modelle von asanAI.",
+    "exp.d.zip": "Alles oben in einer ZIP-Datei, mit README.",
+})
+
+SNIPPETS = {
+    "onnx": ("python", 'import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{stem}.onnx")\n'
+             'probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]'),
+    "onnx_int8": ("python", 'import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{stem}.int8.onnx")\n'
+                  'probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]'),
+    "torchscript": ("python", 'import torch\nmodel = torch.jit.load("{stem}.pt")\nprobs = model(torch.zeros(1, {shape}))'),
+    "pt2": ("python", 'import torch\nmodel = torch.export.load("{stem}.pt2").module()\n'
+            'probs = model(torch.zeros(2, {shape}))'),
+    "safetensors": ("python", 'import layerlab\nfrom safetensors.torch import load_file\n'
+                    'net = layerlab.load("{stem}_weights").build()\n'
+                    'net.load_state_dict(load_file("{stem}_weights/weights.safetensors")); net.eval()'),
+    "script": ("bash", "python {stem}.py                # train\npython {stem}.py --predict FILE  # predict"),
+    "tfjs": ("javascript", "const model = await tf.loadLayersModel('{stem}_tfjs/model.json');\n"
+             "const probs = model.predict(tf.tensor(input, [1, {shape_tf}]));"),
+    "zip": ("bash", "unzip {stem}.zip   # then read README.md: one section per file"),
+}
+
+
+def _human(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+
+
+def _zip_folder(folder: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                z.write(p, f"{folder.name}/{p.relative_to(folder).as_posix()}")
+    return buf.getvalue()
+
+
+def export_download(project: Any, fmt: str, run_id: str | None) -> tuple[dict[str, Any], bytes, str]:
+    """Export into <project>/exports/ and return (report, bytes to download, file name); runs off the UI thread."""
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
+    folder = Path(project.dir) / "exports"
+    names = {"onnx": f"{stem}.onnx", "onnx_int8": f"{stem}.int8.onnx", "torchscript": f"{stem}.pt",
+             "pt2": f"{stem}.pt2", "safetensors": f"{stem}_weights", "script": f"{stem}.py",
+             "tfjs": f"{stem}_tfjs", "zip": f"{stem}.zip"}
+    out = folder / names[fmt]
+    report = project.export(fmt, out, run_id=run_id)
+    if out.is_dir():
+        return report, _zip_folder(out), f"{names[fmt]}.zip"
+    if fmt == "script" and len(report.get("files", [])) > 1:  # the script with its data snapshot
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for f in report["files"]:
+                z.write(f, Path(f).name)
+        return report, buf.getvalue(), f"{stem}_script.zip"
+    return report, out.read_bytes(), out.name
+
+
+def _summary(fmt: str, report: dict[str, Any], lang: str | None) -> str:
+    text = t("exp.done", lang, size=_human(report["size"]), diff=f"{report.get('max_diff', 0.0):.1g}")
+    if fmt == "onnx_int8":
+        text = t("exp.int8", lang, size=_human(report["size"]), ratio=f"{report['size_ratio']:.0%}",
+                 before=f"{report.get('float_accuracy', float('nan')):.3f}",
+                 after=f"{report.get('int8_accuracy', float('nan')):.3f}")
+    return text
+
+
+def render(project_id: str, session: Any) -> None:
+    """The Export page body for one project (session: layerlab.ui.state.Session)."""
+    project = session.project
+    ui.label(t("exp.title")).classes("text-2xl")
+    ui.label(t("exp.intro"))
+    try:
+        runs = [r for r in project.runs() if r.get("status") in ("finished", "stopped", "imported", None)]
+    except (SpecError, OSError, AttributeError):
+        runs = []
+    choice = {"run": None}
+    if runs:
+        options = {None: t("exp.latest"), **{r["run_id"]: r["run_id"] for r in runs if r.get("run_id")}}
+        ui.select(options, value=None, label=t("exp.run"),
+                  on_change=lambda e: choice.update(run=e.value)).classes("w-72").mark("export-run")
+    else:
+        ui.label(t("exp.untrained")).classes("text-warning").mark("export-untrained")
+    try:
+        info = project.data_info()
+        shape = ", ".join(map(str, info.input_shape))
+        shape_tf = ", ".join(map(str, (*info.input_shape[1:], info.input_shape[0]) if len(info.input_shape) == 3
+                                 else info.input_shape))
+    except SpecError:
+        shape = shape_tf = "..."
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
+    with ui.grid().classes("w-full gap-4 grid-cols-1 md:grid-cols-2"):
+        for f in project.export_formats():
+            _card(project, f, choice, stem, shape, shape_tf)
+
+
+def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, shape: str, shape_tf: str) -> None:
+    fmt = f["format"]
+    with ui.card().classes("ll-card w-full").mark(f"export-{fmt}"):
+        ui.label(LABELS[fmt]).classes("text-lg font-bold")
+        ui.label(t(f"exp.d.{fmt}"))
+        if f["blocked"]:  # said before the user tries, with the reason
+            ui.label(t("exp.blocked", why=f["blocked"])).classes("text-negative").mark(f"export-blocked-{fmt}")
+        status = ui.label("").mark(f"export-status-{fmt}")
+        lang_now = None
+
+        async def go(fmt=fmt, status=status) -> None:
+            status.set_text(t("exp.working", lang_now))
+            try:
+                report, data, name = await run.io_bound(export_download, project, fmt, choice["run"])
+            except SpecError as e:
+                status.set_text(t("exp.failed", lang_now, error=str(e)))
+                status.classes("text-negative")
+                return
+            except Exception as e:  # noqa: BLE001 - a crash must not take the page down; log it for us
+                log.exception("export %s failed", fmt)
+                status.set_text(t("exp.failed", lang_now, error=f"{type(e).__name__}: {e}"))
+                return
+            status.set_text(_summary(fmt, report, lang_now))
+            ui.download(data, name)
+
+        ui.button(t("exp.button"), on_click=go).props("color=primary" + (" disable" if f["blocked"] else "")) \
+            .mark(f"export-button-{fmt}")
+        with ui.expansion(t("exp.how")).classes("w-full"):
+            language, code = SNIPPETS[fmt]
+            ui.code(code.format(stem=stem, shape=shape, shape_tf=shape_tf), language=language).classes("w-full")
