@@ -146,3 +146,26 @@ def test_exports_compute_the_same_in_tensorflow_js(tmp_path):
     for job, want, got in zip(jobs, expected, results):
         assert "error" not in got, f"{job['name']}: {got.get('error', '')[:800]}"
         assert np.abs(np.array(got["output"], np.float32) - want).max() <= 1e-4, job["name"]
+
+
+def test_upload_of_files_or_a_zip_imports(tmp_path):
+    import io
+    import zipfile
+    from layerlab.export.tfjs_import import import_tfjs_upload
+    files = {p.name: p.read_bytes() for p in (FIXTURES / "dense").iterdir() if p.name != "io.json"}
+    files["../../model.json"] = files.pop("model.json")  # a hostile name stays inside the temp folder
+    net = import_tfjs_upload(files, tmp_path / "a")
+    assert (net / "project.json").is_file() and not (tmp_path / "model.json").exists()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in (FIXTURES / "rnn").iterdir():
+            z.write(p, f"my-model/{p.name}")
+    folder = import_tfjs_upload({"model.zip": buf.getvalue()}, tmp_path / "b", name="rnn")
+    import layerlab
+    x, want = _io("rnn")
+    with torch.no_grad():
+        got = layerlab.load(folder).load_run().network(torch.from_numpy(x)).numpy()
+    assert np.abs(got - want).max() <= 1e-4
+    with pytest.raises(SpecError, match="no model.json"):
+        import_tfjs_upload({"notes.txt": b"hello"}, tmp_path / "c")
+    assert not (tmp_path / "c").exists()

@@ -10,7 +10,7 @@ The project folder is written into a temp folder and renamed: an import never le
 """
 from __future__ import annotations
 
-import json
+import io
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -300,6 +300,40 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     return out_dir
 
 
-def describe_support() -> str:
-    """One line listing the TF.js layers the importer understands (for the studio's upload)."""
-    return json.dumps(SUPPORTED)
+MAX_UPLOAD = 200 * 1024 * 1024  # bytes; TF.js models from the browser are far smaller
+
+
+def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str | None = None) -> Path:
+    """Import from uploaded files: model.json with its .bin shards, or one .zip holding them.
+
+    File names are reduced to their last part (an upload cannot write outside the temp folder);
+    nothing is written to out_dir unless the import succeeds.
+    """
+    import tempfile
+    import zipfile
+    if sum(len(b) for b in files.values()) > MAX_UPLOAD:
+        raise SpecError("", "the upload is too large for a TF.js model", f"{sum(map(len, files.values())):,} bytes",
+                        f"upload at most {MAX_UPLOAD // 2**20} MB")
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        for fname, data in files.items():
+            base = Path(str(fname).replace("\\", "/")).name
+            if base.lower().endswith(".zip"):
+                try:
+                    with zipfile.ZipFile(io.BytesIO(data)) as z:
+                        for info in z.infolist():
+                            inner = Path(info.filename).name
+                            if info.is_dir() or not inner or info.file_size > MAX_UPLOAD:
+                                continue
+                            (root / inner).write_bytes(z.read(info))
+                except zipfile.BadZipFile:
+                    raise SpecError("", f"{base} is not a readable ZIP file", base,
+                                    "upload model.json and its .bin files, or a ZIP of them") from None
+            elif base:
+                (root / base).write_bytes(data)
+        jsons = sorted(root.glob("*.json"))
+        model = root / "model.json" if (root / "model.json").exists() else (jsons[0] if len(jsons) == 1 else None)
+        if model is None:
+            raise SpecError("", "the upload holds no model.json", sorted(p.name for p in root.iterdir()),
+                            "upload the model.json that TF.js/asanAI saved, together with its .bin files")
+        return import_tfjs(model, out_dir, name=name or "imported")
