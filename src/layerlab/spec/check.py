@@ -279,3 +279,38 @@ def _sequence_layout(project: Project, a: Analysis, t: Target) -> list[SpecError
         elif not (sequence_out and keeps_layout):
             maker = None
     return errs
+
+
+@check
+def _early_stopping_monitor(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    """early_stopping.monitor names a number the training loop records."""
+    es = project.training.early_stopping
+    if es is None:
+        return []
+    names = ["loss", "val_loss"] + [f"{p}{m}" for m in project.metrics for p in ("", "val_")]
+    if es.monitor in names:
+        return []
+    path = "training.early_stopping.monitor"
+    return [SpecError(path, "is not a number the training records", es.monitor,
+                      suggest_fix(es.monitor, names), _closest_fix(path, es.monitor, names))]
+
+
+@check
+def _class_weights(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    """class_weights belong to classification and name the data's classes."""
+    cw = project.training.class_weights
+    path = "training.class_weights"
+    if cw is None:
+        return []
+    if t.task != "classification":
+        return [SpecError(path, "only apply to classification", cw, "remove them",
+                          [Fix("remove class_weights", [{"op": "remove", "path": path}])])]
+    if isinstance(cw, str) or not t.classes:
+        return []
+    errs = []
+    for name in cw:
+        if name not in t.classes:
+            errs.append(SpecError(f"{path}.{name}", "is not a class of the data", name,
+                                  suggest_fix(name, list(t.classes)),
+                                  [Fix(f"use 'balanced' weights", [{"op": "set", "path": path, "value": "balanced"}])]))
+    return errs

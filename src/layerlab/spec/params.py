@@ -188,10 +188,12 @@ def _typo_distance(a: str, b: str) -> int:
 
 
 def closest(received: str, valid: Iterable[str]) -> str | None:
-    """The closest valid name (fewest typing edits among similar ones), or None."""
+    """The closest valid name (an abbreviation's full name, else fewest typing edits), or None."""
     received = received.lower()
-    candidates = difflib.get_close_matches(received, list(valid), n=5, cutoff=0.5)
-    return min(candidates, key=lambda c: _typo_distance(received, c), default=None)
+    valid = list(valid)
+    candidates = difflib.get_close_matches(received, valid, n=5, cutoff=0.5)
+    candidates += [v for v in valid if len(received) >= 3 and v.startswith(received) and v not in candidates]
+    return min(candidates, key=lambda c: (not c.startswith(received), _typo_distance(received, c)), default=None)
 
 
 def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
