@@ -21,14 +21,17 @@ unpacked into a hidden temporary folder first and moved into place only when com
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -39,9 +42,14 @@ from ..spec.errors import SpecError
 from ..store import atomic
 
 MB = 1024 * 1024
+MAX_DEPTH = 12
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
+# What zipfile (and zlib, lzma, bz2 under it) raise for damaged or exotic archives: a fuzzer
+# found NotImplementedError for odd version fields, zlib.error for broken streams, and more.
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error, lzma.LZMAError, OSError,
+           EOFError, RuntimeError, ValueError, struct.error, KeyError, IndexError, UnicodeDecodeError, OverflowError)
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -133,9 +141,14 @@ def _entry_parts(name: str) -> list[str]:
         raise UploadError("the archive contains an absolute path (zip-slip)", name,
                           "create the ZIP from inside the folder so its entries have relative paths")
     parts = [p for p in PurePosixPath(norm).parts if p not in ("", ".")]
+    if not parts:
+        raise UploadError("the archive contains an entry without a name", name, "create the ZIP again")
     if ".." in parts:
         raise UploadError("the archive contains a path that leaves its folder (zip-slip)", name,
                           "create the ZIP again without '..' in entry names")
+    if len(parts) > MAX_DEPTH:
+        raise UploadError("the archive nests folders too deeply", name[:200],
+                          f"use at most {MAX_DEPTH} folder levels (one folder per class is enough)")
     return parts
 
 
@@ -275,54 +288,63 @@ def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images
     data_dir.mkdir(parents=True, exist_ok=True)
     try:
         zf = zipfile.ZipFile(archive if isinstance(archive, Path) else io.BytesIO(archive))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except DAMAGED:
         raise UploadError("the file is not a readable ZIP archive", None, "upload a .zip file") from None
-    with zf:
-        files = check_archive(zf, limits, packed)
-        if _count_files(data_dir) + len(files) > limits.max_project_files:
-            raise UploadError("the project would hold too many files", limits.max_project_files,
-                              "delete some data files first", 413)
-        final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
-        tmp = Path(tempfile.mkdtemp(prefix=".upload-", dir=data_dir))
-        result = UploadResult(final.relative_to(Path(project_dir).resolve()).as_posix())
-        try:
-            budget = limits.max_unpacked_bytes
-            taken: set[str] = set()
-            for info in files:
-                parts = _entry_parts(info.filename)
-                reason = _skip_reason(parts)
-                if reason is None and Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
-                    reason = "not an image file"
-                if reason:
-                    result.skipped.append({"name": info.filename, "reason": reason})
-                    continue
-                try:
-                    data = _read_entry(zf, info, limits, budget)
-                except zipfile.BadZipFile as e:
-                    raise UploadError("the archive is damaged", info.filename, str(e)) from None
-                budget -= len(data)
-                try:
-                    verify_image(data, limits)
-                except UploadError as e:
-                    result.skipped.append({"name": info.filename, "reason": e.message})
-                    continue
-                rel = [sanitize_name(p, "folder") for p in parts[:-1]] + [sanitize_name(parts[-1])]
+    try:
+        with zf:
+            return _extract(zf, Path(project_dir), data_dir, name, limits, packed)
+    except UploadError:
+        raise
+    except DAMAGED as e:
+        raise UploadError("the archive is damaged or uses an unsupported format", type(e).__name__,
+                          "create the ZIP again with a standard tool (no password, deflate)") from e
+
+
+def _extract(zf: zipfile.ZipFile, project_dir: Path, data_dir: Path, name: str, limits: UploadLimits,
+             packed: int) -> UploadResult:
+    """Check, then unpack into a hidden temporary folder that becomes data/<name> only when complete."""
+    files = check_archive(zf, limits, packed)
+    if _count_files(data_dir) + len(files) > limits.max_project_files:
+        raise UploadError("the project would hold too many files", limits.max_project_files,
+                          "delete some data files first", 413)
+    final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
+    tmp = Path(tempfile.mkdtemp(prefix=".upload-", dir=data_dir))
+    result = UploadResult(final.relative_to(Path(project_dir).resolve()).as_posix())
+    try:
+        budget = limits.max_unpacked_bytes
+        taken: set[str] = set()
+        for info in files:
+            parts = _entry_parts(info.filename)
+            reason = _skip_reason(parts)
+            if reason is None and Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
+                reason = "not an image file"
+            if reason:
+                result.skipped.append({"name": info.filename, "reason": reason})
+                continue
+            data = _read_entry(zf, info, limits, budget)
+            budget -= len(data)
+            try:
+                verify_image(data, limits)
+            except UploadError as e:
+                result.skipped.append({"name": info.filename, "reason": e.message})
+                continue
+            rel = [sanitize_name(p, "folder") for p in parts[:-1]] + [sanitize_name(parts[-1])]
+            key = "/".join(rel)
+            if key in taken:  # two names that sanitise alike: keep both
+                rel[-1] = f"{len(taken)}-{rel[-1]}"
                 key = "/".join(rel)
-                if key in taken:  # two names that sanitise alike: keep both
-                    rel[-1] = f"{len(taken)}-{rel[-1]}"
-                    key = "/".join(rel)
-                taken.add(key)
-                target = safe_path(tmp, *rel)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-                result.saved.append(f"{result.folder}/{key}")
-            if not result.saved:
-                raise UploadError("the archive holds no readable images", len(files),
-                                  "put PNG or JPEG images in one folder per class, then zip the folders")
-            os.replace(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            taken.add(key)
+            target = safe_path(tmp, *rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            result.saved.append(f"{result.folder}/{key}")
+        if not result.saved:
+            raise UploadError("the archive holds no readable images", len(files),
+                              "put PNG or JPEG images in one folder per class, then zip the folders")
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return result
 
 
