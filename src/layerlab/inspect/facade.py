@@ -1,6 +1,128 @@
-"""The inspect part of the facade: methods that `layerlab.api.Project` gains from this package."""
+"""The inspect part of the facade: methods that `layerlab.api.Project` gains from this package.
+
+    p = layerlab.load("my-digits")
+    r = p.inspect("saliency", index=3)          # the latest trained run on validation sample 3
+    r.data["target"], r.png()[:4]
+    p.inspect("adversarial", epsilon=0.05, method="pgd").save("out/")
+    [v["name"] for v in p.inspect_views()]
+
+Without a trained run the views show the freshly initialised network (data["trained"] is
+False), so a learner can look inside before training too.
+"""
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..spec.errors import SpecError
+from .context import Context, ViewResult
+from .history import FILE as HISTORY_FILE
+from .history import EpochRecorder
+
+SPLITS = ("val", "train", "test")
 
 
 class InspectFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+
+    def inspect_views(self) -> list[dict[str, Any]]:
+        """Every view: name, titles and summaries (en/de), options with defaults, per_epoch."""
+        from .views import VIEWS
+        return [{"name": v.name, "title": v.title, "title_de": v.title_de, "summary": v.summary,
+                 "summary_de": v.summary_de, "options": v.options(), "per_epoch": v.per_epoch}
+                for v in VIEWS.values()]
+
+    def inspect(self, view: str, input: Any = None, run: str | None = None, *, split: str = "val",
+                index: int = 0, compare_run: str | None = None, **options: Any) -> ViewResult:
+        """Compute one view (see inspect_views) for a run (default: the latest; untrained if none).
+
+        input: a file path or raw item as the user knows it (preprocessed like the data), or a
+        preprocessed tensor; default: sample `index` of `split`.
+        """
+        from .views import get_view, run_view
+        get_view(view)  # a wrong name fails before any data is loaded
+        ctx = self.inspect_context(input, run, split=split, index=index, compare_run=compare_run)
+        result = run_view(view, ctx, **options)
+        result.data = {"run": ctx.meta.get("run"), "trained": ctx.meta.get("trained"), "split": ctx.meta.get("split"),
+                       **result.data}
+        return result
+
+    def inspect_context(self, input: Any = None, run: str | None = None, *, split: str = "val",
+                        index: int = 0, compare_run: str | None = None) -> Context:
+        """The network, samples and labels that views are computed on."""
+        if split not in SPLITS:
+            raise SpecError("split", "is not a data split", split, "use val, train or test")
+        net, pre, run_id, folder = self._inspect_network(run)
+        ds = self.dataset()
+        part = getattr(ds, split, None)
+        if part is None or len(part) == 0:
+            part = ds.train if split != "train" else None
+            if part is None or len(part) == 0:
+                raise SpecError("data", "has no samples to inspect", 0, "add data to the project")
+            split = "train"
+        pre = pre if pre is not None and not isinstance(pre, dict) else ds.preprocessor
+        x_in = self._inspect_input(input, ds.info, pre) if input is not None else None
+        history = None
+        if folder is not None and (folder / HISTORY_FILE).exists():
+            history = EpochRecorder.load(folder / HISTORY_FILE)
+        other = self._inspect_network(compare_run)[0] if compare_run is not None else None
+        display = getattr(pre, "inverse_x", None)
+        return Context(net, part.x, part.y, ds.info.classes, self.analyze().rows, input=x_in, index=index,
+                       display=display, history=history, other=other, kind=ds.info.kind,
+                       meta={"run": run_id, "trained": run_id is not None, "split": split})
+
+    def inspect_recorder(self, split: str = "val") -> EpochRecorder:
+        """A recorder of per-epoch losses, histograms and dead units on a split.
+
+        The training loop calls `rec.on_epoch_end(epoch, network)` after every epoch and
+        `rec.save(run_folder)`; the weights and errors views then show the epochs.
+        """
+        ds = self.dataset()
+        part = getattr(ds, split, None) or ds.train
+        return EpochRecorder(part.x, part.y)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _inspect_network(self, run: str | None):
+        """(network, preprocessor, run id, run folder) of a run, or of the untrained spec when none exists."""
+        load_run = getattr(self, "load_run", None)
+        if load_run is not None and getattr(self, "dir", None) is not None:
+            try:
+                loaded = load_run(run)
+                folder = Path(self.dir) / "runs" / loaded.run_id
+                return loaded.network, loaded.preprocessor, loaded.run_id, folder
+            except SpecError:
+                if run is not None:
+                    raise
+        elif run is not None:
+            raise SpecError("run", "runs need a saved project", run, "save the project to a folder and train it")
+        net = self.build()
+        net.eval()
+        return net, None, None, None
+
+    def _inspect_input(self, item: Any, info: Any, pre: Any) -> torch.Tensor:
+        """One preprocessed input (*input_shape) from a tensor, a file or a raw item."""
+        shape = tuple(info.input_shape)
+        if isinstance(item, torch.Tensor) and tuple(item.shape) in (shape, (1, *shape)):
+            return item.reshape(shape).float()
+        from ..data.inputs import load_inputs
+        if isinstance(item, (str, Path)) and not Path(item).exists():
+            raise SpecError("input", "no such file", str(item), "give the path of an image, CSV, JSON or .npy file")
+        if isinstance(item, (str, Path)) and Path(item).suffix.lower() in (".json", ".npy"):
+            item = _read_array(Path(item))
+        x = load_inputs([item], info, pre)                          # (1, *input_shape)
+        return x[0].float()
+
+
+def _read_array(path: Path) -> Any:
+    """A sample from a .npy file (no pickles) or a JSON list of numbers."""
+    import json
+
+    import numpy as np
+    try:
+        if path.suffix.lower() == ".npy":
+            return np.load(path, allow_pickle=False)
+        return np.asarray(json.loads(path.read_text(encoding="utf-8")), dtype=np.float32)
+    except (ValueError, OSError) as e:
+        raise SpecError("input", f"cannot read {path.name}", str(e), "give a .npy array or a JSON list of numbers") from None

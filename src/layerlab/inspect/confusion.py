@@ -1,0 +1,91 @@
+"""Errors: the confusion matrix (each cell knows its samples), the hardest examples, and
+examples that are learned and then forgotten again during training.
+
+>>> import torch
+>>> c = confusion(torch.tensor([0, 1, 1]), torch.tensor([0, 0, 1]), 2)
+>>> c.counts, c.cells[1][0]
+([[1, 0], [1, 1]], [1])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from ..spec.errors import SpecError
+from .trace import eval_mode
+from .weights import loss_per_example
+
+
+@dataclass
+class Confusion:
+    """counts[true][predicted]; cells[true][predicted] lists the sample indices counted there."""
+
+    counts: list[list[int]]
+    cells: list[list[list[int]]]
+    classes: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(map(sum, self.counts))
+
+    @property
+    def accuracy(self) -> float:
+        return sum(self.counts[i][i] for i in range(len(self.counts))) / max(self.total, 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"classes": self.classes, "counts": self.counts, "cells": self.cells,
+                "total": self.total, "accuracy": self.accuracy}
+
+
+def confusion(y_true: torch.Tensor, y_pred: torch.Tensor, n_classes: int,
+              classes: list[str] | None = None) -> Confusion:
+    """A confusion matrix of class indices whose cells list their sample positions."""
+    if y_true.shape != y_pred.shape:
+        raise SpecError("predictions", "need one prediction per sample", tuple(y_pred.shape), f"shape {tuple(y_true.shape)}")
+    cells: list[list[list[int]]] = [[[] for _ in range(n_classes)] for _ in range(n_classes)]
+    for i, (t, p) in enumerate(zip(y_true.tolist(), y_pred.tolist())):
+        cells[int(t)][int(p)].append(i)
+    counts = [[len(c) for c in row] for row in cells]
+    return Confusion(counts, cells, list(classes) if classes else [str(i) for i in range(n_classes)])
+
+
+def losses(net: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
+    """Each sample's loss (N,), in batches, without gradients."""
+    with eval_mode(net), torch.no_grad():
+        parts = [loss_per_example(net, x[s:s + batch_size], y[s:s + batch_size]) for s in range(0, x.shape[0], batch_size)]
+    return torch.cat(parts) if parts else torch.empty(0)
+
+
+def hardest(net: nn.Module, x: torch.Tensor, y: torch.Tensor, k: int = 12) -> list[dict[str, Any]]:
+    """The k samples with the highest loss, worst first: index, loss, label and prediction."""
+    loss = losses(net, x, y)                                    # (N,)
+    with eval_mode(net), torch.no_grad():
+        z = net.logits(x) if hasattr(net, "logits") else net(x)
+    order = torch.argsort(loss, descending=True, stable=True)[:k]
+    out = []
+    for i in order.tolist():
+        row = {"index": i, "loss": float(loss[i])}
+        if y.dtype == torch.int64 and z.dim() == 2 and z.shape[1] > 1:
+            row.update(label=int(y[i]), predicted=int(z[i].argmax()))
+        out.append(row)
+    return out
+
+
+def forgetting(correct: torch.Tensor) -> dict[str, Any]:
+    """Forgetting events (Toneva et al. 2019) from correctness per epoch (E, N) booleans.
+
+    An event is a sample that was right at one epoch and wrong at the next. Returns per
+    sample the number of events, the forgotten samples (at least one event), those learned
+    (right at the last epoch) and those never learned.
+    """
+    c = correct.bool()
+    if c.dim() != 2:
+        raise SpecError("history", "needs one row of results per epoch", tuple(c.shape), "record at least one epoch")
+    events = (c[:-1] & ~c[1:]).sum(dim=0) if c.shape[0] > 1 else torch.zeros(c.shape[1], dtype=torch.long)
+    return {"events": events.tolist(),
+            "forgotten": torch.nonzero(events > 0).flatten().tolist(),
+            "never_learned": torch.nonzero(~c.any(dim=0)).flatten().tolist(),
+            "learned_at_end": int(c[-1].sum())}

@@ -1,0 +1,147 @@
+"""What a view is computed on (a network, samples, labels, the chosen input), and what it
+returns (JSON-ready data plus a lazily drawn figure).
+
+The facade fills a Context from a project and a run; tests and scripts build one directly:
+
+>>> import torch
+>>> from layerlab.engine.build import build_network
+>>> net = build_network([{"type": "dense", "units": 2}], (3,), seed=0)
+>>> ctx = Context(net, torch.randn(10, 3), torch.randint(0, 2, (10,)))
+>>> ctx.sample.shape, ctx.sample_index
+(torch.Size([3]), 0)
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..spec.errors import SpecError
+from .history import EpochRecorder
+from .trace import input_shape_of
+
+
+@dataclass
+class Context:
+    """A network and the samples to look at it with (already preprocessed)."""
+
+    net: nn.Module
+    x: torch.Tensor                              # (N, *input_shape): the validation split as a rule
+    y: torch.Tensor | None = None                # (N,) class indices or (N, outputs) targets
+    classes: list[str] | None = None
+    rows: list[Any] | None = None                # summary rows (layerlab.layers.stack.Row), for the math view
+    input: torch.Tensor | None = None            # (*input_shape): one chosen input, else x[index]
+    index: int = 0                               # which sample of x is the chosen input
+    display: Callable[[torch.Tensor], torch.Tensor] | None = None  # undo preprocessing for pictures
+    history: EpochRecorder | None = None         # per-epoch records of the run, if any
+    other: nn.Module | None = None               # a second run's network, for CKA between runs
+    kind: str | None = None                      # 'image', 'tabular', 'points', ...
+    max_samples: int = 2000                      # cap for views that pass over every sample
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.input is None and len(self.x) and not 0 <= self.index < len(self.x):
+            raise SpecError("index", f"there are {len(self.x)} samples", self.index,
+                            f"give an index from 0 to {len(self.x) - 1}")
+
+    @property
+    def sample(self) -> torch.Tensor:
+        """The chosen input (*input_shape)."""
+        if self.input is not None:
+            return self.input
+        if not len(self.x):
+            raise SpecError("input", "there are no samples to inspect", 0, "give an input file or add data")
+        return self.x[self.index]
+
+    @property
+    def sample_index(self) -> int | None:
+        """The chosen input's position in x (None for an input from outside the data)."""
+        return None if self.input is not None else self.index
+
+    @property
+    def sample_label(self) -> int | None:
+        if self.input is not None or self.y is None or self.y.dtype != torch.int64:
+            return None
+        return int(self.y[self.index])
+
+    @property
+    def is_image(self) -> bool:
+        shape = input_shape_of(self.net) or tuple(self.x.shape[1:])
+        return len(shape) == 3
+
+    @property
+    def classification(self) -> bool:
+        return self.y is not None and self.y.dtype == torch.int64
+
+    def subset(self) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """x and y capped at max_samples (views that pass over every sample use this)."""
+        n = min(len(self.x), self.max_samples)
+        return self.x[:n], (self.y[:n] if self.y is not None else None)
+
+    def shown(self, x: torch.Tensor) -> torch.Tensor:
+        """An input as the user knows it (preprocessing undone when the project can)."""
+        if self.display is None:
+            return x
+        try:
+            return torch.as_tensor(self.display(x[None]))[0]
+        except Exception:  # noqa: BLE001 - a picture in model units is better than none
+            return x
+
+    def class_name(self, k: int | None) -> str:
+        if k is None:
+            return "?"
+        return self.classes[k] if self.classes and 0 <= k < len(self.classes) else str(k)
+
+
+@dataclass
+class ViewResult:
+    """One view's numbers (JSON-ready `data`) and its picture (drawn on demand)."""
+
+    view: str
+    data: dict[str, Any]
+    draw: Callable[[], Any] | None = field(default=None, repr=False)  # -> matplotlib Figure
+
+    def png(self) -> bytes:
+        """The picture as PNG bytes."""
+        from .plots import to_png
+        if self.draw is None:
+            raise SpecError("view", "has no picture", self.view)
+        return to_png(self.draw())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"view": self.view, **self.data}
+
+    def save(self, folder: str | Path, stem: str | None = None) -> list[Path]:
+        """Write <stem>.json and <stem>.png (atomically) into folder; returns the paths."""
+        from ..store import atomic
+        folder = Path(folder)
+        stem = stem or self.view
+        paths = [folder / f"{stem}.json"]
+        atomic.write_text(paths[0], json.dumps(jsonable(self.to_dict()), indent=1) + "\n")
+        if self.draw is not None:
+            paths.append(folder / f"{stem}.png")
+            atomic.write_bytes(paths[1], self.png())
+        return paths
+
+
+def jsonable(v: Any) -> Any:
+    """Tensors, arrays and numpy scalars as plain JSON types (non-finite floats as None)."""
+    if isinstance(v, torch.Tensor):
+        v = v.detach().cpu().numpy()
+    if isinstance(v, np.ndarray):
+        return jsonable(v.tolist())
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return f if np.isfinite(f) else None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, dict):
+        return {str(k): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    return v

@@ -1,0 +1,93 @@
+"""The registry of inspect views by the name users type (CLI, studio, facade).
+
+>>> sorted(VIEWS)[:3]
+['adversarial', 'cka', 'embeddings']
+>>> VIEWS["saliency"].per_epoch
+True
+"""
+from __future__ import annotations
+
+import inspect as _inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..spec.errors import SpecError
+from ..spec.params import closest
+from .context import Context, ViewResult
+from .views_data import adversarial_view, embeddings_view, errors_view, saliency_view, surface_view
+from .views_model import cka_view, flow_view, math_view, max_activation_view, weights_view
+
+
+@dataclass(frozen=True)
+class View:
+    """A view: its name, what it shows (en/de), its function, and whether it is cheap enough
+    to recompute after every epoch while a run trains."""
+
+    name: str
+    title: str
+    title_de: str
+    summary: str
+    summary_de: str
+    fn: Callable[..., ViewResult]
+    per_epoch: bool = True
+
+    def options(self) -> dict[str, Any]:
+        """The view's options with their defaults."""
+        sig = _inspect.signature(self.fn)
+        return {k: p.default for k, p in list(sig.parameters.items())[1:]}
+
+
+VIEWS: dict[str, View] = {v.name: v for v in [
+    View("flow", "Layer data flow", "Datenfluss durch die Schichten",
+         "What every layer makes of one input: feature maps as tiles, dense layers as bars.",
+         "Was jede Schicht aus einer Eingabe macht: Feature-Maps als Kacheln, Dense-Schichten als Balken.", flow_view),
+    View("weights", "Weights", "Gewichte",
+         "Conv kernels, weight and gradient histograms, and dead ReLU units.",
+         "Faltungskerne, Histogramme der Gewichte und Gradienten, und tote ReLU-Einheiten.", weights_view),
+    View("max_activation", "Maximum activation", "Maximale Aktivierung",
+         "The samples that excite a unit most, and an input made for it by gradient ascent.",
+         "Die Beispiele, die eine Einheit am stärksten anregen, und eine per Gradientenaufstieg erzeugte Eingabe.",
+         max_activation_view, per_epoch=False),
+    View("saliency", "Saliency", "Salienz",
+         "Which input values the prediction depends on: gradients, SmoothGrad, Grad-CAM.",
+         "Von welchen Eingabewerten die Vorhersage abhängt: Gradienten, SmoothGrad, Grad-CAM.", saliency_view),
+    View("adversarial", "Adversarial examples", "Adversariale Beispiele",
+         "Small input changes (FGSM, PGD) that flip the prediction, and accuracy under attack.",
+         "Kleine Änderungen der Eingabe (FGSM, PGD), die die Vorhersage kippen, und Genauigkeit unter Angriff.",
+         adversarial_view, per_epoch=False),
+    View("errors", "Errors", "Fehler",
+         "Confusion matrix, the hardest examples, and examples learned then forgotten.",
+         "Konfusionsmatrix, die schwersten Beispiele und gelernte, wieder vergessene Beispiele.", errors_view),
+    View("surface", "Decision surface", "Entscheidungsfläche",
+         "The predicted class over the input plane, or a PCA projection of wider inputs.",
+         "Die vorhergesagte Klasse über der Eingabeebene, oder eine PCA-Projektion breiterer Eingaben.", surface_view),
+    View("embeddings", "Embeddings", "Einbettungen",
+         "A 2-D PCA of any layer's activations, coloured by class.",
+         "Eine 2-D-PCA der Aktivierungen einer Schicht, nach Klasse gefärbt.", embeddings_view),
+    View("cka", "Representation similarity", "Ähnlichkeit der Repräsentationen",
+         "Linear CKA between every pair of layers, and between the same layer in two runs.",
+         "Lineares CKA zwischen allen Schichtpaaren und zwischen derselben Schicht in zwei Läufen.", cka_view),
+    View("math", "Math", "Mathematik",
+         "Each layer's formula, with its actual numbers for small layers.",
+         "Die Formel jeder Schicht, bei kleinen Schichten mit ihren echten Zahlen.", math_view),
+]}
+
+
+def get_view(name: Any) -> View:
+    """The view registered under name, or a SpecError listing the valid ones."""
+    if isinstance(name, str) and name in VIEWS:
+        return VIEWS[name]
+    close = closest(str(name), list(VIEWS))
+    hint = (f"did you mean {close!r}? " if close else "") + "Views: " + ", ".join(VIEWS)
+    raise SpecError("view", "is not an inspect view", name, hint)
+
+
+def run_view(name: str, ctx: Context, **options: Any) -> ViewResult:
+    """Compute one view on a context; unknown options are a SpecError naming the valid ones."""
+    view = get_view(name)
+    valid = view.options()
+    unknown = [k for k in options if k not in valid]
+    if unknown:
+        raise SpecError(f"options.{unknown[0]}", f"is not an option of the {name} view", unknown[0],
+                        "valid options: " + (", ".join(f"{k}={v!r}" for k, v in valid.items()) or "none"))
+    return view.fn(ctx, **options)

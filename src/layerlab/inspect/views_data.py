@@ -1,0 +1,198 @@
+"""Views of the network on data: saliency, adversarial examples, errors, decision surface,
+embeddings. Each function takes a Context and options and returns a ViewResult."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from ..spec.errors import SpecError
+from . import plots
+from .adversarial import accuracy_under_attack, attack
+from .confusion import confusion, hardest, losses
+from .context import Context, ViewResult
+from .embeddings import embedding
+from .saliency import METHODS, saliency
+from .surface import _classes_of, decision_surface, pca_projection
+from .trace import eval_mode, predict, types_of
+
+
+def _need_classes(ctx: Context, view: str) -> None:
+    if not ctx.classification:
+        raise SpecError("task", f"the {view} view needs a classification project with labelled samples",
+                        "regression" if ctx.y is not None else "no labels", "use a classification project")
+
+
+def saliency_view(ctx: Context, method: str = "all", target: int | None = None, samples: int = 25,
+                  noise: float = 0.15) -> ViewResult:
+    """Which input values the prediction depends on: vanilla gradients, SmoothGrad, Grad-CAM."""
+    x = ctx.sample[None]                                        # (1, *input_shape)
+    has_conv = any(t.startswith("conv") for t in types_of(ctx.net)) and ctx.is_image
+    if method == "all":
+        methods = ["vanilla", "smoothgrad"] + (["grad_cam"] if has_conv else [])
+    elif method in METHODS:
+        methods = [method]
+    else:
+        raise SpecError("method", "is not a saliency method", method, "use all, " + ", ".join(METHODS))
+    with eval_mode(ctx.net), torch.no_grad():
+        probs = torch.softmax(predict(ctx.net, x), dim=1)[0]   # (classes,)
+    tgt = int(probs.argmax()) if target is None else int(target)
+    maps = {}
+    for m in methods:
+        opts = {"samples": samples, "noise": noise} if m == "smoothgrad" else {}
+        maps[m] = saliency(ctx.net, x, m, tgt, **opts)[0]       # (H, W) or (*input_shape)
+    data = {"sample_index": ctx.sample_index, "label": ctx.sample_label, "target": tgt,
+            "probabilities": probs.tolist(), "maps": {k: v.tolist() for k, v in maps.items()}}
+
+    def draw():
+        fig = plots.new_figure(1, len(maps) + 1, cell=2.6)
+        shown = ctx.shown(ctx.sample)
+        if ctx.is_image:
+            plots.image(fig.axes[0], shown, f"input ({ctx.class_name(ctx.sample_label)})")
+            for ax, (k, v) in zip(fig.axes[1:], maps.items()):
+                plots.overlay(ax, shown, v, f"{k} for {ctx.class_name(tgt)}")
+        else:
+            plots.bars(fig.axes[0], shown.flatten(), "input")
+            for ax, (k, v) in zip(fig.axes[1:], maps.items()):
+                plots.bars(ax, v.flatten(), f"{k} for {ctx.class_name(tgt)}")
+        return fig
+    return ViewResult("saliency", data, draw)
+
+
+def adversarial_view(ctx: Context, method: str = "fgsm", epsilon: float = 0.1, steps: int = 10,
+                     epsilons: list[float] | None = None) -> ViewResult:
+    """An attack on the chosen input, and the accuracy under attack on the samples."""
+    _need_classes(ctx, "adversarial")
+    label = ctx.sample_label
+    x = ctx.sample[None]
+    with eval_mode(ctx.net), torch.no_grad():
+        y1 = torch.tensor([label]) if label is not None else predict(ctx.net, x).argmax(dim=1)
+    opts = {"steps": steps} if method == "pgd" else {}
+    res = attack(ctx.net, x, y1, method, epsilon, **opts)
+    xs, ys = ctx.subset()
+    eps_list = epsilons if epsilons is not None else sorted({0.0, epsilon / 4, epsilon / 2, float(epsilon), 2.0 * epsilon})
+    curve = accuracy_under_attack(ctx.net, xs, ys, eps_list, method, **opts)
+    data = {**res.to_dict(), "sample_index": ctx.sample_index, "label": label,
+            "probs_before": res.probs_before[0].tolist(), "probs_after": res.probs_after[0].tolist(),
+            "perturbation": res.perturbation[0].tolist(), "accuracy_under_attack": curve}
+
+    def draw():
+        fig = plots.new_figure(1, 5, cell=2.4)
+        a = fig.axes
+        before, after = int(res.pred_before[0]), int(res.pred_after[0])
+        if ctx.is_image:
+            lim = float(res.perturbation.abs().max()) or 1.0
+            plots.image(a[0], ctx.shown(x[0]), f"input: {ctx.class_name(before)}")
+            plots.image(a[1], res.perturbation[0], f"perturbation (eps {epsilon:g})", cmap=plots.CMAP_DIVERGING,
+                        vmin=-lim, vmax=lim)
+            plots.image(a[2], ctx.shown(res.adversarial[0]), f"perturbed: {ctx.class_name(after)}")
+        else:
+            plots.bars(a[0], ctx.shown(x[0]).flatten(), f"input: {ctx.class_name(before)}")
+            plots.bars(a[1], res.perturbation[0].flatten(), f"perturbation (eps {epsilon:g})")
+            plots.bars(a[2], ctx.shown(res.adversarial[0]).flatten(), f"perturbed: {ctx.class_name(after)}")
+        names = ctx.classes
+        plots.bars(a[3], res.probs_before[0], "probabilities before", names, before)
+        plots.bars(a[3 + 1], res.probs_after[0], "after", names, after)
+        a[4].set_ylim(0, 1)
+        a[3].set_ylim(0, 1)
+        fig.suptitle(f"{method.upper()}: accuracy " + ", ".join(f"{r['accuracy']:.0%} at {r['epsilon']:g}" for r in curve),
+                     fontsize=8)
+        return fig
+    return ViewResult("adversarial", data, draw)
+
+
+def errors_view(ctx: Context, k: int = 12) -> ViewResult:
+    """Confusion matrix (cells list their samples), hardest examples, forgotten examples."""
+    _need_classes(ctx, "errors")
+    x, y = ctx.x, ctx.y
+    with eval_mode(ctx.net), torch.no_grad():
+        pred = _classes_of(predict(ctx.net, x))                 # (N,)
+    n_classes = len(ctx.classes) if ctx.classes else int(max(int(y.max()), int(pred.max())) + 1)
+    cm = confusion(y, pred, n_classes, ctx.classes)
+    hard = hardest(ctx.net, x, y, k)
+    forgotten = None
+    curves = []
+    if ctx.history is not None and any("correct" in e for e in ctx.history.epochs):
+        forgotten = ctx.history.forgetting()
+        table = ctx.history.losses()                            # (E, N)
+        for i in forgotten["forgotten"][:8]:
+            curves.append({"index": i, "loss": table[:, i].tolist()})
+    data = {"confusion": cm.to_dict(), "hardest": hard, "forgetting": forgotten, "loss_curves": curves,
+            "mean_loss": float(losses(ctx.net, x, y).mean()) if len(x) else None}
+
+    def draw():
+        cols = max(4, min(6, len(hard)))
+        rows = 1 + math.ceil(len(hard) / cols)
+        fig = plots.new_figure(rows, cols, cell=1.8)
+        a = fig.axes
+        gs = a[0].get_gridspec()
+        for ax in a[:cols]:
+            ax.remove()
+        big = fig.add_subplot(gs[0, : cols // 2 + 1])
+        plots.heatmap(big, np.array(cm.counts), f"confusion ({cm.accuracy:.0%} right)", cm.classes,
+                      xlabel="predicted", ylabel="true")
+        side = fig.add_subplot(gs[0, cols // 2 + 1:])
+        if curves:
+            plots.lines(side, [c["loss"] for c in curves], "forgotten examples: loss per epoch", "epoch", "loss")
+        else:
+            side.set_axis_off()
+            side.set_title("per-example loss per epoch: recorded while training", fontsize=7)
+        for j, h in enumerate(hard):
+            ax = a[cols + j]
+            title = f"#{h['index']} {ctx.class_name(h.get('label'))}->{ctx.class_name(h.get('predicted'))}"
+            if ctx.is_image:
+                plots.image(ax, ctx.shown(x[h["index"]]), title)
+            else:
+                plots.bars(ax, ctx.shown(x[h["index"]]).flatten(), title)
+        for ax in a[cols + len(hard):]:
+            ax.set_axis_off()
+        return fig
+    return ViewResult("errors", data, draw)
+
+
+def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
+    """Decision surface for 2-D inputs; a PCA projection with the predicted class otherwise."""
+    x, y = ctx.subset()
+    if tuple(x.shape[1:]) == (2,):
+        s = decision_surface(ctx.net, x, resolution)
+        with eval_mode(ctx.net), torch.no_grad():
+            pred = _classes_of(predict(ctx.net, x))
+        data = {"mode": "surface", **s.to_dict(), "points": x.tolist(),
+                "labels": y.tolist() if ctx.classification else None, "predicted": pred.tolist()}
+
+        def draw():
+            fig = plots.new_figure(1, 1, cell=4.5)
+            ax = fig.axes[0]
+            ext = [float(s.xs[0]), float(s.xs[-1]), float(s.ys[0]), float(s.ys[-1])]
+            ax.imshow(s.predicted.numpy(), origin="lower", extent=ext, cmap=plots.CLASS_COLORS, vmin=0, vmax=9,
+                      alpha=0.35, aspect="auto", interpolation="nearest")
+            colours = y.tolist() if ctx.classification else pred.tolist()
+            plots.scatter(ax, x, colours, "decision surface", ctx.classes)
+            return fig
+        return ViewResult("surface", data, draw)
+    p = pca_projection(ctx.net, x, y)
+    data = {"mode": "pca", **p.to_dict()}
+
+    def draw_pca():
+        fig = plots.new_figure(1, 1, cell=4.5)
+        plots.scatter(fig.axes[0], p.coords, p.predicted, "inputs (PCA), coloured by prediction", ctx.classes,
+                      marker_true=p.labels)
+        return fig
+    return ViewResult("surface", data, draw_pca)
+
+
+def embeddings_view(ctx: Context, layer=-2) -> ViewResult:
+    """A 2-D PCA of one layer's activations, coloured by class."""
+    x, y = ctx.subset()
+    p = embedding(ctx.net, x, layer, y)
+    from .trace import layer_index
+    i = layer_index(ctx.net, layer)
+    data = {"layer": i, "type": types_of(ctx.net)[i], **p.to_dict()}
+
+    def draw():
+        fig = plots.new_figure(1, 1, cell=4.5)
+        colours = p.labels if p.labels is not None else p.predicted
+        plots.scatter(fig.axes[0], p.coords, colours, f"layer {i} ({data['type']}), PCA", ctx.classes)
+        return fig
+    return ViewResult("embeddings", data, draw)
