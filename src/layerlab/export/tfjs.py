@@ -29,20 +29,22 @@ _POOL = re.compile(r"^(max|avg|average)_pool(?:ing)?([123])d$")
 _GPOOL = re.compile(r"^global_(max|avg|average)_pool(?:ing)?(?:([123])d)?$")
 _CONV = re.compile(r"^conv([123])d$")
 _RNN = {"lstm": "LSTM", "simple_rnn": "SimpleRNN", "rnn": "SimpleRNN"}
+_DEPTHWISE = {"depthwise_conv2d": "DepthwiseConv2D", "separable_conv2d": "SeparableConv2D"}
 
 
 def needs_channels_last(kind: str, rank: int, p: dict[str, Any] | None = None) -> bool:
     """Layers that TF.js computes over a channels-last block (global pools keeping 'last' work on (T, F))."""
     if _GPOOL.match(kind):
         return rank >= 2 and (p or {}).get("keep", "first") == "first"
-    return rank >= 2 and bool(_CONV.match(kind) or _POOL.match(kind) or kind in ("batch_norm", "batch_normalization"))
+    return rank >= 2 and bool(_CONV.match(kind) or _POOL.match(kind) or kind in (
+        "batch_norm", "batch_normalization", "upsampling2d", *_DEPTHWISE))
 
 
 def supported() -> list[str]:
     """LayerLab layer kinds this exporter converts."""
     from ..layers import load_all
-    return sorted(k for k in load_all() if k in ELEMENTWISE | {"dense", "flatten", "reshape", "embedding",
-                                                             "batch_norm", "batch_normalization", *_RNN}
+    return sorted(k for k in load_all() if k in ELEMENTWISE | {"dense", "flatten", "reshape", "embedding", "upsampling2d",
+                                                             "batch_norm", "batch_normalization", *_RNN, *_DEPTHWISE}
                   or _CONV.match(k) or _POOL.match(k) or _GPOOL.match(k))
 
 
@@ -136,6 +138,29 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
                                  "dilation_rate": as_list(p.get("dilation", 1)), "data_format": "channels_last",
                                  "activation": act, "use_bias": bias is not None},
                   {"kernel": conv_kernel_to_tfjs(w), **({"bias": bias} if bias is not None else {})})
+        elif kind in _DEPTHWISE:
+            convs = [mod for mod in module.modules() if isinstance(mod, torch.nn.Conv2d)]
+            dw = convs[0].weight.detach().numpy()                      # (C*m, 1, kh, kw)
+            c_in, mult = shape[0], dw.shape[0] // shape[0]
+            cfg = {"kernel_size": list(dw.shape[2:]), "strides": list(convs[0].stride), "padding": p["padding"],
+                   "depth_multiplier": mult, "dilation_rate": list(convs[0].dilation), "data_format": "channels_last",
+                   "activation": act}
+            wts = {"depthwise_kernel": dw.reshape(c_in, mult, *dw.shape[2:]).transpose(2, 3, 0, 1)}  # (kh, kw, C, m)
+            last = convs[-1]
+            if kind == "separable_conv2d":
+                cfg["filters"] = int(last.weight.shape[0])
+                wts["pointwise_kernel"] = conv_kernel_to_tfjs(last.weight.detach().numpy())  # (1, 1, C*m, filters)
+            cfg["use_bias"] = last.bias is not None
+            if last.bias is not None:
+                wts["bias"] = last.bias.detach().numpy()
+            b.add(_DEPTHWISE[kind], cfg, wts)
+        elif kind == "upsampling2d":
+            if p.get("interpolation", "nearest") != "nearest":
+                raise SpecError(f"{row.path}.interpolation", "TF.js' bilinear upsampling samples pixels differently "
+                                "from LayerLab's", p.get("interpolation"), "use interpolation 'nearest' to export to TF.js")
+            size = p.get("size", 2)
+            b.add("UpSampling2D", {"size": list(size) if isinstance(size, (list, tuple)) else [int(size)] * 2,
+                                   "interpolation": "nearest", "data_format": "channels_last"})
         elif m := _POOL.match(kind):
             nd = int(m.group(2))
             mode = "Max" if m.group(1) == "max" else "Average"

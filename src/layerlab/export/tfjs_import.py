@@ -28,13 +28,14 @@ from .tfjs_layout import (ACT_FROM_TFJS, conv_kernel_from_tfjs, flatten_order, p
 
 _ELEMENTWISE = {"Dropout", "Activation", "GaussianNoise", "GaussianDropout", "AlphaDropout", "LeakyReLU",
                 "ThresholdedReLU", "Softmax", "ReLU", "ELU"}
-_CL = re.compile(r"^(Conv[123]D|(Max|Average)Pooling[123]D|Global(Max|Average)Pooling[23]D|BatchNormalization)$")
+_CL = re.compile(r"^(Conv[123]D|(Max|Average)Pooling[123]D|Global(Max|Average)Pooling[23]D|BatchNormalization|"
+                 r"DepthwiseConv2D|SeparableConv2D|UpSampling2D)$")
 SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "Conv3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
              "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",
              "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Dropout",
              "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "GaussianNoise",
              "GaussianDropout", "AlphaDropout", "BatchNormalization", "Reshape", "Permute", "Embedding", "SimpleRNN",
-             "LSTM")
+             "LSTM", "DepthwiseConv2D", "SeparableConv2D", "UpSampling2D")
 
 
 def _act(name: Any, where: str) -> str:
@@ -133,6 +134,27 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
             if spec["padding"] not in ("valid", "same"):
                 raise SpecError(where, "uses a padding LayerLab does not have", spec["padding"], "use 'valid' or 'same'")
             t = {"weight": conv_kernel_from_tfjs(w["kernel"]), **({"bias": w["bias"]} if "bias" in w else {})}
+        elif cls in ("DepthwiseConv2D", "SeparableConv2D"):
+            dk = w["depthwise_kernel"]                                   # (kh, kw, C, m)
+            kh, kw, c_in, mult = dk.shape
+            spec = {"type": "depthwise_conv2d" if cls == "DepthwiseConv2D" else "separable_conv2d",
+                    "kernel_size": [int(kh), int(kw)], "strides": _ints(c.get("strides", 1), 2),
+                    "padding": c.get("padding", "valid"), "depth_multiplier": int(mult),
+                    "dilation": _ints(c.get("dilation_rate", 1), 2), "activation": _act(act, where),
+                    "use_bias": bool(c.get("use_bias", True))}
+            dw = np.ascontiguousarray(dk.transpose(2, 3, 0, 1).reshape(c_in * mult, 1, kh, kw))
+            if cls == "SeparableConv2D":
+                spec["filters"] = int(c["filters"])
+                t = {"0": dw, "1": conv_kernel_from_tfjs(w["pointwise_kernel"])}  # the two convolutions, in order
+            else:
+                t = {"0": dw}
+            if "bias" in w:
+                t["bias"] = w["bias"]
+        elif cls == "UpSampling2D":
+            if c.get("interpolation", "nearest") != "nearest":
+                raise SpecError(where, "bilinear upsampling in TF.js samples pixels differently from LayerLab",
+                                c.get("interpolation"), "use interpolation 'nearest'")
+            spec = {"type": "upsampling2d", "size": _ints(c.get("size", 2), 2), "interpolation": "nearest"}
         elif m := re.match(r"^(Max|Average)Pooling([123])D$", cls):
             nd = int(m.group(2))
             size = _ints(c.get("pool_size", 2), nd)
@@ -227,8 +249,14 @@ def _load_tensors(net: torch.nn.Module, tensors: dict[int, dict[str, np.ndarray]
     for i, module in enumerate(net.layers):
         state = module.state_dict()
         want = tensors.get(i, {})
+        weights = [k for k in state if k.endswith("weight")]
         for suffix, arr in want.items():
-            keys = [k for k in state if k == suffix or k.endswith("." + suffix)]
+            if suffix.isdigit():  # the n-th weight tensor (depthwise, then pointwise)
+                keys = weights[int(suffix):int(suffix) + 1]
+            elif suffix == "bias":  # the last bias: separable convolutions have one, after the pointwise step
+                keys = [k for k in state if k == "bias" or k.endswith(".bias")][-1:]
+            else:
+                keys = [k for k in state if k == suffix or k.endswith("." + suffix)]
             if len(keys) != 1:
                 raise SpecError(f"model.layers[{i}]", f"LayerLab's layer has no single tensor {suffix!r} to load into",
                                 sorted(state), "report this to the LayerLab developers")
