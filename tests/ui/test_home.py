@@ -55,3 +55,17 @@ async def test_every_tab_of_a_project_opens(user: User) -> None:
     for tab in sorted({"model", "inspect", "export"} | (built & {"data", "train", "test"})):
         await user.open(f"/p/{pid}/{tab}")
         await user.should_see(marker="project-name")
+
+
+async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
+    from nicegui import ui
+    from nicegui.elements.upload_files import SmallFileUpload
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60))
+    await user.open("/")
+    upload = next(iter(user.find(ui.upload).elements))
+    await upload.handle_uploads([SmallFileUpload(name="plants.csv", content_type="text/csv",
+                                                 _data=("a,b,label\n" + rows).encode())])
+    await user.should_see(marker="project-name", retries=100)   # the wizard reads and checks the data first
+    project = workspace.list_projects()[0]
+    assert project["id"].startswith("plants")
+    assert (workspace.project_dir(project["id"]) / "project.json").is_file()

@@ -127,7 +127,7 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
             .mark("nav-home").props('aria-label="LayerLab home"')
         if session is not None:
             ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
-            with ui.row().classes("gap-0 hidden md:flex flex-nowrap").props('role="navigation"'):
+            with ui.row().classes("gap-0 max-md:hidden flex-nowrap").props('role="navigation"'):
                 for tab in TABS:
                     classes = "ll-tab text-white no-underline px-3 py-2" + (" ll-active" if tab == active else "")
                     link = ui.link(tr(f"nav.{tab}"), href(project_id, tab)).classes(classes).mark(f"nav-{tab}")
@@ -139,7 +139,7 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
 
 def _prefs_controls(session: Session | None, project_id: str | None) -> None:
     """Language, dark mode and expert switch; on narrow screens they move into the menu."""
-    with ui.row().classes("items-center gap-1 hidden md:flex flex-nowrap"):
+    with ui.row().classes("items-center gap-1 max-md:hidden flex-nowrap"):
         _language_select()
         ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
             .props("dark color=amber").mark("expert-switch").tooltip(tr("pref.expert_hint"))

@@ -141,7 +141,8 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
         cols.append(col)
     body = "".join(lines) + "".join("".join(c.parts) for c in cols)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {HEIGHT}" width="{width}" '
-            f'height="{HEIGHT}" role="img" aria-label="{_esc(title)}" style="max-width:none">'
+            f'height="{HEIGHT}" role="img" aria-label="{_esc(title)}" '
+            f'style="width:100%;height:auto;min-width:{48 * n}px;max-width:{width * 1.4:.0f}px">'
             f'<title>{_esc(title)}</title>{body}</svg>')
 
 

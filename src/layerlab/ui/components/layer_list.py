@@ -54,8 +54,8 @@ def layer_index(path: str) -> int | None:
 
 def error_box(err: SpecError, marker: str, on_fix: Callable[[Fix], Any]) -> None:
     """An error in four parts (what, where, received, how to fix) with one button per offered fix."""
-    with ui.column().classes("w-full gap-1 p-2 rounded bg-red-50 text-red-900 ll-error").props('role="alert"') \
-            .mark(marker):
+    with ui.column().classes("w-full gap-1 p-2 rounded bg-red-50 text-red-900 ll-error") \
+            .props(f'role="alert" data-testid="{marker}"').mark(marker):
         ui.label(err.message).classes("font-semibold")
         if err.path:
             ui.label(f"{tr('model.where')}: {err.path}").classes("text-xs font-mono break-all")
@@ -80,7 +80,7 @@ def palette(view: Any) -> None:
         kinds = by_family.get(family)
         if not kinds:
             continue
-        with ui.expansion(tr(f"family.{family}"), value=family in ("core", "convolution")) \
+        with ui.expansion(tr(f"family.{family}"), value=family == "core") \
                 .classes("w-full").props("dense").mark(f"family-{family}"):
             with ui.row().classes("gap-1"):
                 for kind in kinds:
@@ -126,7 +126,8 @@ def _insert_point(view: Any, i: int) -> None:
 def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
     kind = view.kinds.get(str(layer.get("type")))
     row = view.row(i)
-    card = ui.card().classes("ll-card w-full gap-2 p-3").props('draggable="true"').mark(f"layer-{i}")
+    card = ui.card().classes("ll-card w-full gap-2 p-3").props(f'draggable="true" data-testid="layer-{i}"') \
+        .mark(f"layer-{i}")
     card.on("dragstart", lambda i=i: view.start_drag(i), [],
             js_handler='(e) => { e.dataTransfer.effectAllowed = "move"; e.dataTransfer.setData("text/plain", ""); emit(); }')
     card.on("dragover", js_handler="(e) => e.preventDefault()")
@@ -135,14 +136,14 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
     n = len(view.session.layers)
     with card:
         with ui.row().classes("w-full items-center gap-2 flex-nowrap"):
-            ui.icon("drag_indicator").classes("cursor-move opacity-60 hidden sm:block").tooltip(tr("model.drag"))
+            ui.icon("drag_indicator").classes("cursor-move opacity-60 max-sm:hidden").tooltip(tr("model.drag"))
             colour = FAMILY.get(kind.family if kind else "", "#64748b")
             ui.label(f"{i + 1}").classes("text-xs rounded-full px-2 text-white").style(f"background:{colour}")
             with ui.column().classes("gap-0 grow"):
                 ui.label(str(layer.get("type"))).classes("font-semibold").mark(f"layer-type-{i}")
                 if kind is not None:
                     summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
-                    ui.label(summary).classes("text-xs opacity-75 hidden sm:block")
+                    ui.label(summary).classes("text-xs opacity-75 max-sm:hidden")
             with ui.row().classes("gap-0 flex-nowrap shrink-0"):
                 _icon_button("arrow_upward", tr("model.up"), lambda: view.move(i, i - 1), f"up-{i}", i == 0)
                 _icon_button("arrow_downward", tr("model.down"), lambda: view.move(i, i + 1), f"down-{i}", i == n - 1)
@@ -172,7 +173,8 @@ def layer_status(view: Any, i: int) -> None:
     """Output shape, parameter count and the layer's errors (view.status is its refreshable wrapper)."""
     row = view.row(i)
     with ui.row().classes("items-center gap-3 text-sm"):
-        ui.label("→ " + shape_text(row.out_shape if row else None)).classes("font-mono").mark(f"shape-{i}")
+        ui.label("→ " + shape_text(row.out_shape if row else None)).classes("font-mono") \
+            .props(f'data-testid="shape-{i}"').mark(f"shape-{i}")
         ui.label(tr("model.params", n=f"{row.params if row else 0:,}")).classes("opacity-80").mark(f"params-{i}")
     for k, err in enumerate(view.layer_errors(i)):
         error_box(err, f"error-{i}-{k}", view.fix)

@@ -1,12 +1,13 @@
 """Home: the example gallery, "start from my own data", and recent projects with their runs."""
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import tempfile
 from pathlib import Path
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from ... import api
 from ...spec.errors import SpecError
@@ -25,7 +26,7 @@ add({
                         "and add your data on its Data page.",
     "home.empty_project": "New project, add data next", "home.recent": "Your projects",
     "home.no_projects": "No projects yet: open an example above.", "home.runs": "{n} training runs",
-    "home.created": "Created {name}", "home.upload_failed": "Could not use this file: {error}",
+    "home.created": "Created {name}", "home.choose": "Choose a CSV or ZIP file", "home.upload_failed": "Could not use this file: {error}",
     "task.classification": "classification", "task.regression": "regression",
 }, {
     "home.title": "Baue ein neuronales Netz", "home.examples": "Mit einem Beispiel beginnen",
@@ -36,7 +37,7 @@ add({
                         "Bildprojekt und füge deine Daten auf seiner Datenseite hinzu.",
     "home.empty_project": "Neues Projekt, dann Daten hinzufügen", "home.recent": "Deine Projekte",
     "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "{n} Trainingsläufe",
-    "home.created": "{name} erstellt", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
+    "home.created": "{name} erstellt", "home.choose": "CSV- oder ZIP-Datei wählen", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
     "task.classification": "Klassifikation", "task.regression": "Regression",
 })
 
@@ -75,7 +76,7 @@ async def home_page() -> None:
         _recent()
     await ui.context.client.connected()
     for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
-        picture = await run.io_bound(data_thumbnail, name)
+        picture = await asyncio.to_thread(data_thumbnail, name)
         if picture is not None:
             element.set_content(picture)
 
@@ -98,8 +99,8 @@ def _own_data() -> None:
         ui.label(tr("home.own")).classes("text-lg font-semibold")
         if _has_wizard():
             ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
-            ui.upload(on_upload=_on_upload, auto_upload=True, max_files=1) \
-                .props('accept=".csv,.zip" flat bordered').classes("w-full max-w-md").mark("own-upload")
+            ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True, max_files=1) \
+                .props('accept=".csv,.zip" flat bordered color=primary').classes("w-full max-w-md").mark("own-upload")
         else:
             ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
             ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
@@ -118,7 +119,7 @@ async def _on_upload(e: events.UploadEventArguments) -> None:
         await e.file.save(path)
         folder = workspace.home() / workspace.unique_id(name)
         try:
-            project = await run.io_bound(project_from_data, folder, path)
+            project = await asyncio.to_thread(project_from_data, folder, path)
         except SpecError as err:
             ui.notify(tr("home.upload_failed", error=str(err)), type="negative", multi_line=True)
             return

@@ -130,11 +130,13 @@ class ModelView:
                 ui.label(tr("model.input", shape=shape_text(a.input_shape))).classes("font-mono text-sm")
                 ui.label(tr("model.output", shape=shape_text(a.output_shape))).classes("font-mono text-sm") \
                     .mark("total-output")
-                ui.label(tr("model.total", n=f"{a.total_params:,}")).classes("font-semibold").mark("total-params")
+                ui.label(tr("model.total", n=f"{a.total_params:,}")).classes("font-semibold") \
+                    .props('data-testid="total-params"').mark("total-params")
             if n_err:
-                ui.badge(tr("model.invalid", n=n_err), color="negative").mark("model-invalid")
+                ui.badge(tr("model.invalid", n=n_err), color="negative").props('data-testid="model-invalid"') \
+                    .mark("model-invalid")
             else:
-                ui.badge(tr("model.valid"), color="positive").mark("model-valid")
+                ui.badge(tr("model.valid"), color="positive").props('data-testid="model-valid"').mark("model-valid")
         self.undo_button.set_enabled(bool(s.undo_stack))
         self.redo_button.set_enabled(bool(s.redo_stack))
 

