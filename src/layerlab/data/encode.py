@@ -29,6 +29,10 @@ def numeric_view(col: pd.Series, share: float = 0.9) -> pd.Series | None:
     present = col.dropna()
     if present.empty:
         return None
+    # a sample decides quickly for text columns (a million rows of words need not be parsed)
+    probe = pd.to_numeric(present.iloc[:1000].astype(str).str.strip(), errors="coerce")
+    if probe.notna().mean() < share:
+        return None
     num = pd.to_numeric(present.astype(str).str.strip(), errors="coerce")
     if num.notna().mean() >= share:
         return pd.to_numeric(col.astype(str).str.strip(), errors="coerce").where(col.notna())
