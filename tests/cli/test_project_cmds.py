@@ -164,3 +164,43 @@ def test_examples_and_new(tmp_path):
 def test_commands_need_a_project(command):
     r = _run(command)
     assert r.exit_code == 2 and "Missing argument" in r.output
+
+
+def test_add_remove_and_set_edit_the_saved_project(tmp_path):
+    folder = _project(tmp_path, GOOD)
+    r = _run("add", folder, "dense", "units=16", "activation=tanh", "use_bias=false")
+    assert r.exit_code == 0 and "Added dense at model.layers[3]" in r.output
+    layers = api.load(folder).doc["model"]["layers"]
+    assert layers[3] == {"type": "dense", "units": 16, "activation": "tanh", "use_bias": False}
+    assert layers[4]["units"] == 3, "a new layer goes before the output layer"
+    r = _run("set", folder, "model.layers[0].kernel_size", "[5, 3]")
+    assert r.exit_code == 0 and api.load(folder).doc["model"]["layers"][0]["kernel_size"] == [5, 3]
+    r = _run("remove", folder, "3")
+    assert r.exit_code == 0 and "Removed dense" in r.output
+    assert api.load(folder).errors() == []
+
+
+@pytest.mark.parametrize("args,message", [
+    (["add", "dense", "unit=8"], "did you mean 'units'?"),
+    (["add", "dens"], "did you mean 'dense'?"),
+    (["add", "dense", "units"], "is not NAME=VALUE"),
+    (["add", "dense", "--at", "9"], "must be a position from 0 to 4"),
+    (["set", "model.layers[0].filters", "0"], "must be at least 1"),
+    (["set", "training.optimizer", "adma"], "did you mean 'adam'?"),
+    (["set", "model.layers[7].units", "3"], "does not exist in this project"),
+    (["remove", "4"], "has no layer at position 4"),
+])
+def test_invalid_edits_are_refused_and_nothing_is_saved(tmp_path, args, message):
+    folder = _project(tmp_path, GOOD)
+    before = (folder / "project.json").read_text()
+    r = _run(args[0], folder, *args[1:])
+    assert r.exit_code == 2 and message in _flat(r.stderr)
+    assert (folder / "project.json").read_text() == before
+
+
+def test_an_edit_that_breaks_the_shapes_is_saved_with_its_fix_shown(tmp_path):
+    folder = _project(tmp_path, GOOD)
+    r = _run("remove", folder, "2")  # the flatten
+    assert r.exit_code == 0 and "1 problem(s)" in r.output
+    assert "insert a flatten layer before it" in _flat(r.stderr)
+    assert _run("fix", folder).exit_code == 0 and api.load(folder).errors() == []

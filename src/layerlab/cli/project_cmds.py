@@ -1,4 +1,10 @@
-"""Commands about the spec: examples, new, summary, validate, fix, schema, layers."""
+"""Commands about the spec: examples, new, summary, validate, fix, schema, layers, and edits
+(add, remove, set) checked against each parameter's declaration.
+
+    layerlab add my-net dense units=10 activation=softmax
+    layerlab set my-net model.layers[0].filters 32
+    layerlab remove my-net 2
+"""
 from __future__ import annotations
 
 import json
@@ -182,3 +188,87 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
     for k in sorted(kinds.values(), key=lambda k: (k.family, k.name)):
         t.add_row(k.name, k.family, k.summary_de if de else k.summary)
     console.print(t)
+
+
+# -- edits without opening the JSON ----------------------------------------------------------
+def _value(text: str):
+    """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _save_and_report(p: api.Project, what: str) -> None:
+    p.save()
+    console.print(f"{what}; saved {p.dir / api.PROJECT_FILE}")
+    errs = p.errors()
+    if errs:
+        console.print(f"[yellow]The project has {len(errs)} problem(s) now:[/yellow]")
+        for e in errs:
+            print_spec_error(e)
+
+
+@app.command()
+@friendly
+def add(project: Path = typer.Argument(..., help="Project folder."),
+        layer_type: str = typer.Argument(..., metavar="TYPE", help="Layer type, e.g. dense (see `layerlab layers`)."),
+        settings: list[str] = typer.Argument(None, metavar="[NAME=VALUE]...", help="Parameters, e.g. units=10."),
+        at: int = typer.Option(None, "--at", help="Position (0 = first); default: before the output layer."),
+        end: bool = typer.Option(False, "--end", help="Append after the last layer.")) -> None:
+    """Add a layer; its parameters are checked before anything is saved."""
+    from ..layers import get_layer
+    from ..spec.errors import SpecError
+    p = api.load(project)
+    layers = p.doc.setdefault("model", {}).setdefault("layers", [])
+    index = len(layers) if end or not layers else (max(len(layers) - 1, 0) if at is None else at)
+    if not 0 <= index <= len(layers):
+        raise SpecError("--at", f"must be a position from 0 to {len(layers)}", index, "count layers from 0")
+    layer = {"type": layer_type}
+    for item in settings or []:
+        name, sep, text = item.partition("=")
+        if not sep or not name:
+            raise SpecError(item, "is not NAME=VALUE", item, "write parameters like units=10 or activation=relu")
+        layer[name] = _value(text)
+    path = f"model.layers[{index}]"
+    get_layer(layer_type, f"{path}.type").resolve(layer, path)  # unknown names, types and ranges stop here
+    layers.insert(index, layer)
+    _save_and_report(p, f"Added {layer_type} at {path}")
+
+
+@app.command()
+@friendly
+def remove(project: Path = typer.Argument(..., help="Project folder."),
+           index: int = typer.Argument(..., help="Position of the layer (0 = first).")) -> None:
+    """Remove the layer at a position."""
+    from ..spec.errors import SpecError
+    p = api.load(project)
+    layers = p.doc.get("model", {}).get("layers", [])
+    if not 0 <= index < len(layers):
+        raise SpecError("model.layers", f"has no layer at position {index}", index,
+                        f"use a position from 0 to {len(layers) - 1}" if layers else "the model has no layers")
+    gone = layers.pop(index)
+    _save_and_report(p, f"Removed {gone.get('type', 'layer')} from model.layers[{index}]")
+
+
+@app.command("set")
+@friendly
+def set_value(project: Path = typer.Argument(..., help="Project folder."),
+              path: str = typer.Argument(..., help="Spec path, e.g. model.layers[0].units or training.epochs."),
+              value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
+    """Set one value in project.json; an invalid value is refused and nothing is saved."""
+    from ..spec import paths
+    from ..spec.errors import SpecError
+    from ..spec.fixes import apply_edits
+    p = api.load(project)
+    try:
+        doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value)}])
+    except (KeyError, IndexError, TypeError):
+        raise SpecError(path, "does not exist in this project", _value(value),
+                        "check the path with `layerlab summary --json` or `layerlab schema`") from None
+    candidate = api.Project(doc, p.dir)
+    own = [e for e in candidate.errors() if e.path == path or e.path.startswith(path + ".")]
+    if own and paths.parse(path):
+        raise own[0]
+    p.doc = doc
+    _save_and_report(p, f"Set {path} to {json.dumps(_value(value))}")
