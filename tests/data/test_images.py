@@ -139,6 +139,7 @@ def test_samples_add_rename_delete_and_count(tmp_path):
     assert info.classes == ["cat", "dog"] and len(raw.y) == 3
     samples.rename_class(proj, "dog", "hound")
     assert samples.list_classes(proj) == ["cat", "hound"]
+    assert _load(proj, size=8)[0].classes == ["cat", "hound"]      # the source sees the rename
     with pytest.raises(SpecError) as e:
         samples.rename_class(proj, "cat", "hound")
     assert "already a class" in e.value.message

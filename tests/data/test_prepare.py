@@ -107,6 +107,8 @@ def test_facade_dataset_is_cached_until_the_data_section_changes(tmp_path):
     assert s["n_samples"] == 100 and s["splits"]["validation"] == 20 and s["classes"] == ["0", "1"]
     assert sum(s["class_counts"].values()) == 100
     assert p.preview_png().startswith(b"\x89PNG")
+    p.doc["data"]["augmentation"] = {"gaussian_noise": {"std": 0.1}}
+    assert p.dataset() is ds2                       # augmentation does not change the prepared data
 
 
 def test_task_mismatch_offers_the_fix():
@@ -126,6 +128,7 @@ def test_every_example_project_loads_its_data(name, tmp_path):
         assert ds.train.y.dtype == torch.int64 and int(ds.train.y.max()) < len(info.classes)
     else:
         assert ds.train.y.shape[1] == info.outputs
+    json.dumps(info.to_dict()), json.dumps(ds.preprocessor.to_dict())    # both are stored with every run
     a = p.analyze()
     if any("is not a known layer type" in e.message for e in a.errors):
         pytest.skip("the layer catalogue is still being completed: " + str(a.errors[0]))

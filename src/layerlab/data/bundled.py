@@ -66,7 +66,7 @@ class Digits(_Bundled):
     def info(self, p: dict[str, Any] | None = None, root: Any = None) -> DataInfo:  # type: ignore[override]
         x, _, classes, _ = _bundle("digits")
         return DataInfo("image", (1, 8, 8), "classification", list(classes), 1, int(x.shape[0]),
-                        extra={"channels": 1, "value_range": [0.0, 1.0]})
+                        extra={"channels": 1, "value_range": [0.0, 1.0], "ink": "light_on_dark"})
 
     def load(self, p: dict[str, Any], root: Any, seed: int) -> RawData:
         x, y, _, _ = _bundle("digits")

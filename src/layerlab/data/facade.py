@@ -24,13 +24,16 @@ def files_stamp(folder: Path | None) -> tuple[int, int, int]:
     """(files, total bytes, newest mtime) under folder: changes when the user's data changes."""
     if folder is None or not folder.exists():
         return (0, 0, 0)
-    n = size = newest = 0
+    n = size = 0
+    newest = folder.stat().st_mtime_ns
     stack = [folder]
     while stack:
         with os.scandir(stack.pop()) as it:
             for e in it:
                 if e.is_dir(follow_symlinks=False):
                     stack.append(Path(e.path))
+                    # a renamed or emptied class folder changes its parent's mtime, not its files'
+                    newest = max(newest, e.stat(follow_symlinks=False).st_mtime_ns)
                 elif e.is_file(follow_symlinks=False):
                     st = e.stat(follow_symlinks=False)
                     n, size, newest = n + 1, size + st.st_size, max(newest, st.st_mtime_ns)
@@ -50,7 +53,10 @@ class DataFacade:
         spec = self.spec
         src = get_source(spec.data.source)
         stamp = () if src.builtin else files_stamp(self.dir / "data" if self.dir else None)
-        return (str(self.dir), spec.data.model_dump_json(), spec.task, stamp)
+        # augmentation and the cached shape fields do not change the prepared data
+        section = spec.data.model_dump_json(include={"source", "params", "validation_split", "test_split",
+                                                     "seed", "preprocessing"})
+        return (str(self.dir), section, spec.task, stamp)
 
     def dataset(self) -> Dataset:
         """Splits with fitted preprocessing; cached until the data section or the data files change."""
