@@ -156,8 +156,12 @@ CASES = [
     Case("class-weights-on-regression",
          toy_doc([{"type": "dense", "units": 1, "activation": "linear"}], classes=0, class_weights="balanced"),
          "training.class_weights", "only apply to classification", "balanced", "remove class_weights"),
+    Case("embedding-on-measurements",
+         toy_doc([{"type": "embedding", "input_dim": 4, "output_dim": 2}, {"type": "flatten"}, OUT]),
+         "model.layers[0]", "reads token ids (whole numbers), but the data gives measurements",
+         "data of shape (4,)", "remove it"),
     Case("embedding-not-first",
-         toy_doc([{"type": "dense", "units": 4}, {"type": "embedding", "input_dim": 4, "output_dim": 2},
+         _tokens([{"type": "dense", "units": 4}, {"type": "embedding", "input_dim": 10, "output_dim": 2},
                   {"type": "flatten"}, OUT]),
          "model.layers[1]", "must be the first layer", "position 1", "move it to the top"),
 ]

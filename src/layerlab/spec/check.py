@@ -227,7 +227,12 @@ def _token_input(project: Project, a: Analysis, t: Target) -> list[SpecError]:
                                   [Fix("move it to the top", [{"op": "remove", "path": r.path},
                                                               {"op": "insert", "path": "model.layers[0]",
                                                                "value": raw}])]))
-        elif t.vocab_size and r.resolved["input_dim"] < t.vocab_size:
+        elif not t.vocab_size:
+            errs.append(SpecError(r.path, f"{r.type} reads token ids (whole numbers), but the data gives "
+                                  "measurements", f"data of shape {tuple(t.input_shape)}",
+                                  "remove it, or use a data source made of tokens",
+                                  [Fix("remove it", [{"op": "remove", "path": r.path}])]))
+        elif r.resolved["input_dim"] < t.vocab_size:
             path = f"{r.path}.input_dim"
             errs.append(SpecError(path, f"is smaller than the vocabulary of the data ({t.vocab_size} token ids)",
                                   r.resolved["input_dim"], f"set input_dim to {t.vocab_size}",
