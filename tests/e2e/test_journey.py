@@ -58,7 +58,12 @@ def test_main_journey(page, studio, shots):
     page.keyboard.press("Control+y")
     page.get_by_test_id("model-valid").wait_for()
 
+    _train_two_epochs(page, shots)
+    _draw_a_digit(page, shots)
+
     # German and dark mode, remembered for this browser
+    page.get_by_role("link", name="Model").click()
+    page.get_by_test_id("model-valid").wait_for()
     page.get_by_label("Language").first.click()
     page.get_by_role("option", name="Deutsch").click()
     page.get_by_text("Schicht hinzufügen").wait_for()
@@ -78,18 +83,59 @@ def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
         page.wait_for_url(re.compile(r"/model$"))
         page.get_by_test_id("model-valid").wait_for()
         page.locator(".katex:visible").first.wait_for()
-        _shot(page, shots, "06-phone-model")
+        _shot(page, shots, "08-phone-model")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the page is {width}px wide at a 375px viewport"
         page.get_by_role("button", name="Menu").click()
         page.locator(".q-menu").get_by_text("Train", exact=True).wait_for()
-        _shot(page, shots, "07-phone-menu")
+        _shot(page, shots, "09-phone-menu")
         page.keyboard.press("Escape")
         page.wait_for_load_state("networkidle")
         page.goto(studio["url"] + "/")                 # the token cookie from the first visit signs us in
         page.get_by_role("button", name="Open digits").wait_for()
-        _shot(page, shots, "08-phone-home")
+        _shot(page, shots, "10-phone-home")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         close(ctx, page)
     assert not seen.outside(), seen.outside()
+
+
+CHART_POINTS = """() => [...document.querySelectorAll('.nicegui-echart')].map(el => {
+    const chart = getElement(el.id.slice(1)).chart;
+    return chart ? chart.getOption().series.reduce((n, s) => n + (s.data || []).length, 0) : 0;
+})"""
+
+
+def _train_two_epochs(page, shots) -> None:
+    """Press Train on the Train page (when this build has it) and wait for two epochs of chart points."""
+    page.get_by_role("link", name="Train").first.click()
+    page.wait_for_url(re.compile(r"/train$"))
+    if page.get_by_role("button", name=re.compile(r"Train$")).count() == 0:
+        pytest.skip("this build has no Train page yet")
+    epochs = page.get_by_label("Epochs")
+    epochs.fill("2")
+    epochs.press("Tab")
+    page.wait_for_timeout(800)                       # the edit is saved before training reads the spec
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    page.get_by_text(re.compile(r"Finished after 2 epochs")).wait_for(timeout=120_000)
+    points = page.evaluate(CHART_POINTS)
+    assert points and max(points) >= 2, f"no chart points after two epochs: {points}"
+    _shot(page, shots, "06-trained")
+
+
+def _draw_a_digit(page, shots) -> None:
+    """Draw a stroke on the Test page's canvas and see one probability bar per class."""
+    page.get_by_role("link", name="Test").first.click()
+    page.wait_for_url(re.compile(r"/test$"))
+    canvas = page.get_by_role("img", name="Draw")
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    x, y, w, h = box["x"], box["y"], box["width"], box["height"]
+    page.mouse.move(x + w * 0.5, y + h * 0.15)
+    page.mouse.down()
+    for k in range(1, 11):                           # a "1": a vertical stroke down the middle
+        page.mouse.move(x + w * 0.5, y + h * (0.15 + 0.07 * k), steps=2)
+    page.mouse.up()
+    page.get_by_role("meter").first.wait_for(timeout=30_000)
+    assert page.get_by_role("meter").count() == 10
+    _shot(page, shots, "07-test-drawn")

@@ -9,6 +9,7 @@ READY_PREFIX (benchmarks and tests wait for it).
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import secrets
 import sys
@@ -50,6 +51,22 @@ def storage_secret(state_dir: Path) -> str:
     f.write_text(value, encoding="utf-8")
     f.chmod(0o600)
     return value
+
+
+class _AbandonedRequestFilter(logging.Filter):
+    """Log a request the browser abandoned (it navigated away mid-response) as DEBUG, not ERROR.
+
+    Starlette's BaseHTTPMiddleware, which NiceGUI's middlewares use, raises
+    RuntimeError("No response returned.") when the client disconnects before the response
+    starts; uvicorn then logs "Exception in ASGI application" although nothing went wrong here.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RuntimeError) and str(exc) == "No response returned.":
+            logging.getLogger(__name__).debug("a browser abandoned a request: %s", record.getMessage())
+            return False
+        return True
 
 
 def _install_security(app, token: str, host: str, port: int, no_auth: bool) -> bool:
@@ -94,6 +111,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         threading.Thread(target=warm, args=(api.example_names(),), daemon=True, name="thumbnails").start()
 
     app.on_startup(ready)
+    logging.getLogger("uvicorn.error").addFilter(_AbandonedRequestFilter())
     ui.run(host=host, port=port, title="LayerLab", reload=False, show=False, show_welcome_message=False,
            storage_secret=storage_secret(state), favicon=STATIC / "favicon.svg", language="en-US",
            uvicorn_logging_level="warning", reconnect_timeout=10.0)
