@@ -204,3 +204,10 @@ def test_an_edit_that_breaks_the_shapes_is_saved_with_its_fix_shown(tmp_path):
     assert r.exit_code == 0 and "1 problem(s)" in r.output
     assert "insert a flatten layer before it" in _flat(r.stderr)
     assert _run("fix", folder).exit_code == 0 and api.load(folder).errors() == []
+
+
+def test_activations_are_listed_with_formulas():
+    r = _run("activations", "--lang", "de")
+    assert r.exit_code == 0 and "softmax" in r.output and "Wahrscheinlichkeiten" in _flat(r.output)
+    rows = json.loads(_run("activations", "--json").stdout)
+    assert len(rows) >= 20 and {r["name"] for r in rows if r["output"]} == {"sigmoid", "softmax", "log_softmax"}

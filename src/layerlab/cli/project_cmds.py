@@ -190,6 +190,23 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
     console.print(t)
 
 
+@app.command()
+@friendly
+def activations(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+                lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
+    """List the activation functions a layer's `activation` accepts, with their formulas."""
+    from ..layers import ACTIVATIONS
+    rows = [{"name": a.name, "latex": a.latex, "explain": a.explain, "explain_de": a.explain_de,
+             "output": a.output} for a in ACTIVATIONS.values()]
+    if as_json:
+        return emit_json(rows)
+    de = lang == "de"
+    t = Table("activation", "formula", "Bedeutung" if de else "meaning", title=f"{len(rows)} activations")
+    for r in rows:
+        t.add_row(r["name"], r["latex"], r["explain_de" if de else "explain"])
+    console.print(t, markup=False)
+
+
 # -- edits without opening the JSON ----------------------------------------------------------
 def _value(text: str):
     """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text."""
