@@ -3,14 +3,16 @@
 A unit is one value of a flat layer or one channel of a conv layer (its mean over
 positions, or the max with reduce='max'). The synthesised input starts from faint noise
 and climbs the unit's activation by gradient ascent; L2 decay, a small random jitter
-(shift) and a periodic blur keep it from turning into high-frequency noise.
+(shift) and a periodic blur keep it from turning into high-frequency noise. For the last
+layer the unit is a class score before the final softmax/sigmoid: a probability saturates
+at 1 and stops the climb, and it also rises by pushing the other classes down.
 
 >>> import torch
 >>> from layerlab.engine.build import build_network
->>> net = build_network([{"type": "dense", "units": 2, "activation": "linear"}], (3,), seed=0)
+>>> net = build_network([{"type": "dense", "units": 2, "activation": "softmax"}], (3,), seed=0)
 >>> x = torch.randn(20, 3)
 >>> top = top_samples(net, x, layer=0, unit=1, k=3)
->>> top.indices == torch.argsort(net(x)[:, 1].detach(), descending=True)[:3].tolist()
+>>> top.indices == torch.argsort(net.logits(x)[:, 1].detach(), descending=True)[:3].tolist()
 True
 """
 from __future__ import annotations
@@ -57,7 +59,7 @@ def top_samples(net: nn.Module, x: torch.Tensor, layer=-1, unit: int = 0, k: int
     """The samples of x that activate a unit most: the arg-max of its recorded activations."""
     i = layer_index(net, layer)
     with eval_mode(net):
-        scores = unit_scores(activations(net, x, i), unit, reduce)  # (N,)
+        scores = unit_scores(activations(net, x, i, logits=True), unit, reduce)  # (N,)
     order = torch.argsort(scores, descending=True, stable=True)[:k]
     return TopSamples(i, unit, order.tolist(), scores[order].tolist(), scores)
 
@@ -108,7 +110,7 @@ def synthesize(net: nn.Module, layer=-1, unit: int = 0, steps: int = 128, lr: fl
             if spatial and jitter > 0:
                 dy, dx = torch.randint(-jitter, jitter + 1, (2,), generator=gen).tolist()
                 xin = torch.roll(x, shifts=(dy, dx), dims=(2, 3))  # robustness to small shifts
-            act = unit_scores(trace(net, xin, keep_graph=True, upto=i)[i], unit, reduce)[0]
+            act = unit_scores(trace(net, xin, logits=True, keep_graph=True, upto=i)[i], unit, reduce)[0]
             trajectory.append(float(act.detach()))
             if step == steps:
                 break
@@ -119,6 +121,6 @@ def synthesize(net: nn.Module, layer=-1, unit: int = 0, steps: int = 128, lr: fl
                 with torch.no_grad():
                     x.copy_(_blur(x, blur))
     with eval_mode(net), torch.no_grad():
-        final = float(unit_scores(trace(net, x.detach(), upto=i)[i], unit, reduce)[0])
+        final = float(unit_scores(trace(net, x.detach(), logits=True, upto=i)[i], unit, reduce)[0])
     trajectory[-1] = final  # the activation of the returned input itself (no jitter)
     return Synthesis(i, unit, x.detach()[0], trajectory)

@@ -92,12 +92,13 @@ def logits_of(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return net(x)
 
 
-def activations(net: nn.Module, x: torch.Tensor, layer: int, batch_size: int = 256) -> torch.Tensor:
+def activations(net: nn.Module, x: torch.Tensor, layer: int, batch_size: int = 256,
+                logits: bool = False) -> torch.Tensor:
     """One layer's outputs for many samples, computed in batches without gradients."""
     chunks = []
     with torch.no_grad():
         for i in range(0, x.shape[0], batch_size):
-            chunks.append(trace(net, x[i:i + batch_size], upto=layer)[layer])
+            chunks.append(trace(net, x[i:i + batch_size], logits=logits, upto=layer)[layer])
     return torch.cat(chunks) if chunks else torch.empty(0)
 
 
