@@ -8,12 +8,12 @@ ReLU()
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from torch import nn
 
-from ..spec.errors import Fix, SpecError
-from ..spec.params import Param, closest
+from ..spec.errors import SpecError
+from ..spec.params import Param
 from . import modules as M
 from .base import LayerKind, Shape, register
 
@@ -94,16 +94,6 @@ def build_activation(name: str | None) -> nn.Module:
     if name is None:
         return nn.Identity()
     return ACTIVATIONS[name].factory()
-
-
-def check_activation(name: Any, path: str) -> str:
-    """The name if known, else a SpecError that lists the valid ones and suggests the closest."""
-    if isinstance(name, str) and name in ACTIVATIONS:
-        return name
-    close = closest(str(name), ACTIVATIONS)
-    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
-    hint = (f"did you mean {close!r}? " if close else "") + "Valid activations: " + ", ".join(ACTIVATIONS)
-    raise SpecError(path, "is not a known activation", name, hint, fixes)
 
 
 def activation_param(default: str = "linear") -> Param:
