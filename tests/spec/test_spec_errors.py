@@ -49,6 +49,10 @@ CASES = [
     Case("conv2d-on-a-signal", toy_doc([{"type": "conv2d", "kernel_size": 3}, {"type": "flatten"}, OUT],
                                        shape=(2, 16)),
          "model.layers[0]", "conv2d needs an image", "input of shape (2, 16)", "use conv1d"),
+    Case("upsampling-a-signal", toy_doc([{"type": "upsampling2d"}, {"type": "flatten"}, OUT], shape=(2, 16)),
+         "model.layers[0]", "upsampling2d needs an image", "input of shape (2, 16)"),
+    Case("conv3d-on-an-image", toy_doc([{"type": "conv3d", "filters": 2}, {"type": "flatten"}, OUT], shape=IMG),
+         "model.layers[0]", "conv3d needs a volume", "input of shape (1, 8, 8)", "use conv2d"),
     Case("kernel-larger-than-image", toy_doc([{"type": "conv2d", "kernel_size": 9}, {"type": "flatten"}, OUT],
                                              shape=IMG),
          "model.layers[0].kernel_size", "larger than its input", 9, "shrink kernel_size to 8"),
@@ -188,6 +192,8 @@ def test_invalid_spec_gives_four_part_error_and_working_fix(case):
     with pytest.raises(SpecError):
         project.validate()
     if case.fix is None:
+        for fix in e.fixes:  # whatever is offered must at least be applicable
+            apply_fix(project.doc, fix)
         return
     assert e.fixes, "an obvious fix should be offered"
     assert case.fix in e.fixes[0].description

@@ -9,7 +9,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LayerKind, register
+from .base import LAYERS, LayerKind, register
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
 _WHAT = {1: "a signal of shape (channels, length)", 2: "an image of shape (channels, height, width)",
@@ -80,12 +80,21 @@ def conv_code(cls: str, args: str, spatial, k, s, d, padding: str) -> str:
     return f"nn.Sequential(nn.ZeroPad{len(k)}d({tuple(pads)}), {cls}({args}))"
 
 
+def _sibling(name: str, dims: int, rank: int) -> str | None:
+    """The registered variant of a layer for another number of axes (conv2d -> conv1d), if any."""
+    want = rank - 1
+    if name.endswith(f"{dims}d") and 1 <= want <= 3 and name[:-2] + f"{want}d" in LAYERS:
+        return name[:-2] + f"{want}d"
+    return None
+
+
 def rank_error(layer: LayerKind, dims: int, in_shape, path: str, alternative: Fix | None = None) -> SpecError:
-    """A wrong-rank error with the obvious fixes (reshape flat input to an image, or use dense/conv1d).
+    """A wrong-rank error with the obvious fixes: reshape flat input, or use the variant for this rank.
 
     `alternative` replaces the default last resort for flat input (swap in a dense layer).
     """
     fixes: list[Fix] = []
+    sibling = _sibling(layer.name, dims, len(in_shape))
     if len(in_shape) == 1:
         n = in_shape[0]
         side = math.isqrt(n)
@@ -95,13 +104,15 @@ def rank_error(layer: LayerKind, dims: int, in_shape, path: str, alternative: Fi
         if dims == 1:
             fixes.append(Fix(f"insert a reshape to (1, {n}) before it",
                              [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, n]}}]))
-        fixes.append(alternative or Fix("replace it by a dense layer", [
-            {"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}]))
-    elif len(in_shape) == 2 and dims == 2 and layer.name.endswith("2d"):
-        swapped = layer.name[:-2] + "1d"
-        fixes.append(Fix(f"use {swapped} instead", [{"op": "set", "path": f"{path}.type", "value": swapped}]))
-    hint = ("insert a reshape before it to make an image, or use a dense layer"
-            if len(in_shape) == 1 else f"use conv{len(in_shape) - 1}d, or reshape the input")
+        last = alternative or Fix("replace it by a dense layer", [
+            {"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}])
+        fixes.append(last)
+        hint = f"insert a reshape before it that makes {_WHAT[dims]}, or {last.description}"
+    elif sibling:
+        fixes.append(Fix(f"use {sibling} instead", [{"op": "set", "path": f"{path}.type", "value": sibling}]))
+        hint = f"use {sibling} for input of this shape, or reshape the input"
+    else:
+        hint = f"change the layers before it so that they give {_WHAT[dims]}"
     return SpecError(path, f"{layer.name} needs {_WHAT[dims]}", f"input of shape {tuple(in_shape)}", hint, fixes)
 
 
