@@ -73,10 +73,10 @@ def test_not_exportable_kind_is_refused_before_trying(tmp_path, monkeypatch):
     kind = load_all()["upsampling2d"]
     monkeypatch.setattr(type(kind), "exportable", False)
     monkeypatch.setattr(type(kind), "export_note", "nearest upsampling is not in opset 17")
-    import layerlab
     from conftest import toy_doc
-    p = layerlab.api.Project(toy_doc([{"type": "upsampling2d"}, {"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}],
-                                     shape=(2, 4, 4)))
+    from layerlab.api import Project
+    layers = [{"type": "upsampling2d"}, {"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}]
+    p = Project(toy_doc(layers, shape=(2, 4, 4)))
     onnx = next(f for f in p.export_formats() if f["format"] == "onnx")
     assert "nearest upsampling is not in opset 17" in onnx["blocked"]
     with pytest.raises(ExportFailed, match="opset 17"):

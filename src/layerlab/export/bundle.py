@@ -49,7 +49,7 @@ probs = model(torch.zeros(2, {shape}))
 ```python
 import layerlab
 from safetensors.torch import load_file
-net = layerlab.api.load("weights").build()            # the spec rebuilds the network
+net = layerlab.load("weights").build()            # the spec rebuilds the network
 net.load_state_dict(load_file("weights/weights.safetensors")); net.eval()
 ```
 labels.json maps output positions to class names; preprocessing.json says how inputs were scaled

@@ -8,7 +8,7 @@ A folder that rebuilds the model without pickle:
     preprocessing.json    how inputs were scaled (apply the same before predicting)
 
     from safetensors.torch import load_file
-    net = layerlab.api.load("folder").build(); net.load_state_dict(load_file("folder/weights.safetensors"))
+    net = layerlab.load("folder").build(); net.load_state_dict(load_file("folder/weights.safetensors"))
 """
 from __future__ import annotations
 
