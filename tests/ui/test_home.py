@@ -69,3 +69,12 @@ async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
     project = workspace.list_projects()[0]
     assert project["id"].startswith("plants")
     assert (workspace.project_dir(project["id"]) / "project.json").is_file()
+
+
+async def test_recent_projects_show_their_latest_run(user: User) -> None:
+    project = workspace.create("tiny xor", example="xor")
+    project.train(epochs=1)
+    await user.open("/")
+    await user.should_see(marker="runs-tiny-xor")
+    await user.should_see("training runs: 1")
+    await user.should_see("latest: finished after epoch 1", retries=20)

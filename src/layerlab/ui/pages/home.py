@@ -25,9 +25,12 @@ add({
     "home.own_missing": "Reading your own files is not part of this build yet. Start an empty image project "
                         "and add your data on its Data page.",
     "home.empty_project": "New project, add data next", "home.recent": "Your projects",
-    "home.no_projects": "No projects yet: open an example above.", "home.runs": "{n} training runs",
+    "home.no_projects": "No projects yet: open an example above.", "home.runs": "training runs: {n}",
     "home.created": "Created {name}", "home.choose": "Choose a CSV or ZIP file", "home.upload_failed": "Could not use this file: {error}",
     "task.classification": "classification", "task.regression": "regression",
+    "home.latest": "latest: {status} after epoch {epochs}", "run.finished": "finished", "run.running": "running",
+    "run.stopped": "stopped", "run.failed": "failed", "run.queued": "queued", "run.paused": "paused",
+    "run.interrupted": "interrupted",
 }, {
     "home.title": "Baue ein neuronales Netz", "home.examples": "Mit einem Beispiel beginnen",
     "home.open": "Öffnen", "home.own": "Mit eigenen Daten beginnen",
@@ -36,9 +39,12 @@ add({
     "home.own_missing": "Eigene Dateien einlesen ist in dieser Version noch nicht enthalten. Beginne ein leeres "
                         "Bildprojekt und füge deine Daten auf seiner Datenseite hinzu.",
     "home.empty_project": "Neues Projekt, dann Daten hinzufügen", "home.recent": "Deine Projekte",
-    "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "{n} Trainingsläufe",
+    "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "Trainingsläufe: {n}",
     "home.created": "{name} erstellt", "home.choose": "CSV- oder ZIP-Datei wählen", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
     "task.classification": "Klassifikation", "task.regression": "Regression",
+    "home.latest": "zuletzt: {status} nach Epoche {epochs}", "run.finished": "fertig", "run.running": "läuft",
+    "run.stopped": "gestoppt", "run.failed": "fehlgeschlagen", "run.queued": "wartet", "run.paused": "pausiert",
+    "run.interrupted": "unterbrochen",
 })
 
 EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
@@ -126,9 +132,22 @@ async def _on_upload(e: events.UploadEventArguments) -> None:
     ui.navigate.to(href(project.dir.name, "model"))
 
 
-def _run_count(project_id: str) -> int:
-    runs = workspace.project_dir(project_id) / "runs"
-    return sum(1 for d in runs.iterdir() if d.is_dir()) if runs.is_dir() else 0
+def _runs(project_id: str) -> list[dict]:
+    """The project's training runs, newest first (empty when they cannot be read)."""
+    try:
+        return api.load(workspace.project_dir(project_id)).runs()
+    except Exception as e:  # one unreadable project must not hide the others
+        log.warning("runs of %s unavailable: %s", project_id, e)
+        return []
+
+
+def _run_line(run: dict) -> str:
+    final = run.get("final") or {}
+    metric = next((f"{k} {v:.3f}" for k, v in final.items() if k.startswith("val_") and isinstance(v, (int, float))), "")
+    status = str(run.get("status") or "?")
+    label = tr(f"run.{status}")
+    return tr("home.latest", status=status if label == f"run.{status}" else label,
+              epochs=run.get("epochs_done") or 0) + (f" · {metric}" if metric else "")
 
 
 def _recent() -> None:
@@ -144,5 +163,8 @@ def _recent() -> None:
                 with ui.item_section():
                     ui.item_label(p["name"])
                     ui.item_label(f"{p['task']} · {p['source']}").props("caption")
+                runs = _runs(p["id"])
                 with ui.item_section().props("side"):
-                    ui.item_label(tr("home.runs", n=_run_count(p["id"]))).props("caption")
+                    ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
+                    if runs:
+                        ui.link(_run_line(runs[0]), href(p["id"], "train")).classes("text-xs")
