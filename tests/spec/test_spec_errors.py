@@ -65,6 +65,8 @@ CASES = [
          "model.layers[0].units", "one unit per output", 5, "set units to 3"),
     Case("output-is-a-block", toy_doc([{"type": "conv2d", "filters": 2}], shape=IMG),
          "model.layers[0]", "must end in 3 values", "output of shape (2, 6, 6)", "append flatten"),
+    Case("output-dense-on-a-signal", toy_doc([{"type": "conv1d", "filters": 4}, OUT], shape=(2, 10)),
+         "model.layers[1]", "gives 3 values for each of 4 rows", "output of shape (4, 3)", "insert a flatten"),
     Case("sigmoid-on-regression", toy_doc([{"type": "dense", "units": 1, "activation": "sigmoid"}], classes=0),
          "model.layers[0].activation", "regression must predict any value", "sigmoid", "use 'linear'"),
     Case("softmax-on-regression-behind-dropout",

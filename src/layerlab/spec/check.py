@@ -162,9 +162,16 @@ def _output_shape(project: Project, a: Analysis, t: Target) -> list[SpecError]:
         return []
     last = len(project.model.layers) - 1
     if len(out) != 1:
-        return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values (one per "
-                          f"{'class' if t.task == 'classification' else 'target'}), but ends in a block",
-                          f"output of shape {out}", "add flatten and a dense output layer",
+        one_per = "class" if t.task == "classification" else "target"
+        if a.rows[-1].type == "dense" and out[-1] == n:
+            # a dense output on a block works per row (Keras does the same): flatten before it instead
+            return [SpecError(f"model.layers[{last}]", f"the output layer gets a block, so it gives {n} values "
+                              f"for each of {out[0]} rows instead of {n} in all", f"output of shape {out}",
+                              "insert a flatten layer before the output layer",
+                              [Fix("insert a flatten layer before it",
+                                   [{"op": "insert", "path": f"model.layers[{last}]", "value": {"type": "flatten"}}])])]
+        return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values (one per {one_per}), "
+                          "but ends in a block", f"output of shape {out}", "add flatten and a dense output layer",
                           [Fix("append flatten and a dense output layer", [
                               {"op": "insert", "path": f"model.layers[{last + 1}]", "value": {"type": "flatten"}},
                               {"op": "insert", "path": f"model.layers[{last + 2}]", "value": _output_layer(project, t)}])])]
