@@ -326,3 +326,19 @@ def _class_weights(project: Project, a: Analysis, t: Target) -> list[SpecError]:
                                   suggest_fix(name, list(t.classes)),
                                   [Fix(f"use 'balanced' weights", [{"op": "set", "path": path, "value": "balanced"}])]))
     return errs
+
+
+@check
+def _splits(project: Project, a: Analysis, t: Target) -> list[SpecError]:
+    """Validation and test shares leave something to train on."""
+    d = project.data
+    if d.validation_split + d.test_split < 0.95:
+        return []
+    keep = round(max(0.0, 0.9 - d.test_split), 2) if d.test_split < 0.9 else 0.2
+    edits = [{"op": "set", "path": "data.validation_split", "value": keep}]
+    if d.test_split >= 0.9:
+        edits.append({"op": "set", "path": "data.test_split", "value": 0.0})
+    return [SpecError("data.validation_split", "together with data.test_split it leaves (almost) nothing to "
+                      "train on", [d.validation_split, d.test_split],
+                      "keep validation_split + test_split below 0.95, e.g. 0.2 and 0.1",
+                      [Fix(f"set validation_split to {keep}", edits)])]
