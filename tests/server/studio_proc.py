@@ -34,9 +34,10 @@ class Studio:
             del e[k]  # NiceGUI switches to its test mode when it sees pytest's variables
         self.log = Path(home).parent / f"studio-{self.port}.log"
         self.log_file = open(self.log, "w")
-        self.proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "studio", "--no-browser",
-                                      "--port", str(self.port), *args], env=e, stdout=self.log_file,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        cmd = [sys.executable, "-c", "from layerlab.cli import main; main()", "studio", "--no-browser",
+               "--port", str(self.port), *args]
+        self.proc = subprocess.Popen(cmd, env=e, stdout=self.log_file, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         deadline = time.monotonic() + timeout
         while READY not in self.output():
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -157,6 +157,16 @@ def test_training_run_through_the_api(client):
     assert rid in [x["run_id"] for x in client.get("/api/projects/my-xor/runs").json()]
     assert client.post(f"/api/projects/my-xor/runs/{rid}/stop").json()["status"] == "finished"
     assert client.get("/api/projects/my-xor/runs/20990101-000000-000-abcd").status_code == 404
+    pred = client.post("/api/projects/my-xor/predict", json={"inputs": [[0.0, 1.0], [1.0, 1.0]]}).json()
+    assert pred["run_id"] == rid and len(pred["outputs"]) == 2 and len(pred["outputs"][0]) == 2
+    assert abs(sum(pred["outputs"][0]) - 1) < 1e-5
+    # strings would be read as file paths by the facade: the API takes numbers only
+    r = client.post("/api/projects/my-xor/predict", json={"inputs": ["/etc/passwd"]})
+    assert r.status_code == 422 and "numbers" in r.json()["error"]["message"]
+    r = client.post("/api/projects/my-xor/predict", json={"inputs": [[1.0, 2.0, 3.0]]})
+    assert r.status_code == 422 and r.json()["error"]["path"].startswith("input")
+    r = client.post("/api/projects/my-xor/predict", json={"inputs": [[1e308, 1e308]]})
+    assert r.status_code == 200  # a non-finite output is sent as null, not a 500
     assert client.get("/api/projects/my-xor/runs/..%2F..").status_code in (404, 422)
 
 

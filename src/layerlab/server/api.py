@@ -26,12 +26,13 @@ from ..spec.models import parse_project
 from ..store import workspace as ws
 from . import api_runs as runs_api
 from . import uploads
-from .routing import NotFound, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 
 MAX_JSON_BYTES = 2 * 1024 * 1024  # a project document is a few kB; refuse megabytes of JSON
 
 
-router = APIRouter(prefix="/api", route_class=SafeRoute, tags=["layerlab"])
+router = APIRouter(prefix="/api", route_class=SafeRoute, tags=["layerlab"], default_response_class=SafeJSONResponse,
+                   responses=ERROR_RESPONSES)
 
 
 # -- request and response bodies -----------------------------------------------------------------
@@ -106,7 +107,6 @@ def get_project(pid: str) -> dict[str, Any]:
 
 
 @router.put("/projects/{pid}", response_model=ProjectOut,
-            responses={409: {"description": "Stale write: the project changed since `revision`; reload it"}},
             summary="Replace a project's document (refused with 409 if it changed since `revision`)")
 def update_project(pid: str, body: ProjectUpdate) -> dict[str, Any]:
     folder = folder_of(pid)
@@ -143,7 +143,6 @@ def summarize_project(pid: str) -> dict[str, Any]:
 
 
 @router.post("/projects/{pid}/uploads", status_code=201,
-             responses={413: {"description": "Too large"}, 415: {"description": "Not an accepted kind"}},
              summary="Upload one data file (raw body): an image, a CSV table, or a ZIP of image folders",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})

@@ -12,15 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Path as PathParam
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
-from .routing import NotFound, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..spec.errors import SpecError
 
-router = APIRouter(route_class=SafeRoute)
+router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"
 MAX_ACTIVE_PER_PROJECT = 2     # queued + running; a double click must not queue a hundred runs
+MAX_PREDICT_NUMBERS = 4_000_000
 MAX_ACTIVE_TOTAL = 64          # the whole server (a class of 30, two runs each, plus slack)
 
 
@@ -39,8 +40,30 @@ class RunStart(BaseModel):
 class PredictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     inputs: list[Any] = Field(..., min_length=1, max_length=1024,
-                              description="Samples, each shaped like one input of the model (nested lists).")
+                              description="Samples as numbers, each shaped like one input of the model "
+                                          "(nested lists), already preprocessed or raw rows.")
     run_id: str | None = Field(None, pattern=RUN_ID, description="Which run's weights (default: the newest).")
+
+    @field_validator("inputs")
+    @classmethod
+    def _numbers_only(cls, v: list[Any]) -> list[Any]:
+        # Numbers only: the facade reads strings as file paths, and a request must never name
+        # a file on the server's disk.
+        count = 0
+        stack: list[tuple[Any, int]] = [(v, 0)]
+        while stack:
+            x, depth = stack.pop()
+            if isinstance(x, list):
+                if depth > 5:
+                    raise ValueError("inputs nest deeper than 5 levels")
+                stack.extend((y, depth + 1) for y in x)
+            elif isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise ValueError("inputs must be numbers (nested lists of numbers)")
+            else:
+                count += 1
+                if count > MAX_PREDICT_NUMBERS:
+                    raise ValueError(f"at most {MAX_PREDICT_NUMBERS:,} numbers per request")
+        return v
 
 
 def _runner():
@@ -114,8 +137,7 @@ def list_runs(pid: str) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: r["run_id"], reverse=True)
 
 
-@router.post("/projects/{pid}/runs", status_code=202, summary="Start training (queued; returns at once)",
-             responses={422: {"description": "The project is invalid"}, 429: {"description": "Too many runs"}})
+@router.post("/projects/{pid}/runs", status_code=202, summary="Start training (queued; returns at once)")
 def start_run(pid: str, body: RunStart | None = None) -> dict[str, Any]:
     body = body or RunStart()
     folder = _folder(pid)
@@ -150,21 +172,13 @@ def stop_run(pid: str, run_id: str = PathParam(..., max_length=40)) -> dict[str,
 def predict(pid: str, body: PredictIn) -> dict[str, Any]:
     folder = _folder(pid)
     project = facade.load(folder)
-    fn = getattr(project, "predict", None)
-    if fn is None:
-        raise SpecError("", "prediction is not available in this build", hint="update LayerLab")
-    result = fn(body.inputs, run=body.run_id) if body.run_id else fn(body.inputs)
-    return _jsonable(result)
-
-
-def _jsonable(x: Any) -> Any:
-    """Tensors, arrays and dataclasses as plain JSON."""
-    if hasattr(x, "to_dict"):
-        return _jsonable(x.to_dict())
-    if hasattr(x, "tolist"):
-        return x.tolist()
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_jsonable(v) for v in x]
-    return x
+    loaded = project.load_run(body.run_id)
+    try:
+        out = project.predict(body.inputs, run_id=loaded.run_id)
+    except SpecError:
+        raise
+    except (ValueError, TypeError, RuntimeError, IndexError) as e:  # shapes torch or numpy could not use
+        raise SpecError("inputs", "could not be used as samples for this model", str(e).splitlines()[0][:200],
+                        f"send a list of samples, each shaped {list(loaded.info.input_shape)}") from None
+    return {"run_id": loaded.run_id, "outputs": out.tolist(), "classes": loaded.classes,
+            "task": loaded.info.task}
