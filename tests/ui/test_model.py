@@ -122,3 +122,30 @@ async def test_diagram_and_math_follow_the_model(user: User, project_id) -> None
     await user.should_see(marker="model-invalid")   # the net now ends in 64 values, not 10
     svg = next(iter(user.find(marker="diagram").elements)).content
     assert svg.count("<circle") > 0 and "#dc2626" in svg    # the layer to fix is drawn in red
+
+
+async def test_edits_survive_a_server_restart(user: User, project_id) -> None:
+    from layerlab.ui import state
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    user.find(marker="palette-dropout").click()
+    await user.should_see(marker="layer-2")
+    state._sessions.clear()                        # what a restart loses: everything but the disk
+    await user.open(f"/p/{pid}/model")
+    await user.should_see(marker="layer-2")
+    assert next(iter(user.find(marker="layer-type-2").elements)).text == "dropout"
+
+
+async def test_a_change_from_the_command_line_shows_on_the_next_visit(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    user.find(marker="palette-dropout").click()
+    await user.should_see(marker="layer-2")
+    folder = workspace.project_dir(pid)
+    doc = _doc(pid)
+    doc["model"]["layers"] = doc["model"]["layers"][:1]
+    workspace.save_doc(folder, doc, None)            # e.g. `layerlab fix` in a terminal
+    await user.open(f"/p/{pid}/model")
+    await user.should_not_see(marker="layer-1")
+    user.find(marker="undo").click()                 # history before the outside change is gone
+    assert _doc(pid) == doc

@@ -83,7 +83,10 @@ class Session:
 
     # -- loading and analysing -------------------------------------------------------------
     def reload(self) -> None:
-        """Read the document from disk (dropping a stale state); history is kept for this session."""
+        """Read the document from disk, dropping a stale state and the history.
+
+        The history goes because undoing into a version from before a change made elsewhere would
+        silently throw that change away."""
         f = self.folder / workspace.PROJECT_FILE
         if not f.is_file():
             raise ProjectMissing("project", "does not exist in the workspace", self.id,
@@ -95,6 +98,8 @@ class Session:
             raise SpecError("", f"project.json is not valid JSON (line {e.lineno}: {e.msg})", self.id,
                             "fix the file by hand or restore it from a backup") from None
         self.stale = None
+        self.undo_stack.clear()
+        self.redo_stack.clear()
         self._analyze()
         self._notify()
 
