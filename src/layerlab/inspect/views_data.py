@@ -159,7 +159,7 @@ def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
         with eval_mode(ctx.net), torch.no_grad():
             pred = _classes_of(predict(ctx.net, x))
         data = {"mode": "surface", **s.to_dict(), "points": x.tolist(),
-                "labels": y.tolist() if ctx.classification else None, "predicted": pred.tolist()}
+                "point_labels": y.tolist() if ctx.classification else None, "point_predicted": pred.tolist()}
 
         def draw():
             fig = plots.new_figure(1, 1, cell=4.5)

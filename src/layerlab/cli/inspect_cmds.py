@@ -1,0 +1,73 @@
+"""`layerlab inspect PROJECT VIEW`: see inside a trained network; writes VIEW.png and VIEW.json.
+
+    layerlab inspect my-digits                       # list the views
+    layerlab inspect my-digits saliency --index 3 --out inspect/
+    layerlab inspect my-digits adversarial -o epsilon=0.05 -o method=pgd
+    layerlab inspect my-digits flow --input my-drawing.png
+    layerlab inspect my-digits all --out inspect/     # every view
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from .. import api
+from ..spec.errors import SpecError
+from .common import app, console, emit_json, friendly
+
+
+def parse_options(pairs: list[str]) -> dict[str, Any]:
+    """key=value pairs; values are read as JSON where they parse (numbers, lists), else kept as text."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise SpecError("--option", "must look like key=value", pair, "e.g. -o epsilon=0.1")
+        key, raw = pair.split("=", 1)
+        try:
+            out[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            out[key.strip()] = raw
+    return out
+
+
+@app.command()
+@friendly
+def inspect(project: Path = typer.Argument(..., help="Project folder."),
+            view: str = typer.Argument(None, help="A view (leave out to list them), or 'all'."),
+            input: Path = typer.Option(None, "--input", "-i", help="An input file (image, CSV, JSON or .npy) to look at."),
+            out: Path = typer.Option(Path("inspect"), "--out", help="Folder for VIEW.png and VIEW.json."),
+            run: str = typer.Option(None, "--run", help="Run id (default: the latest trained run)."),
+            compare_run: str = typer.Option(None, "--compare-run", help="A second run, for CKA between runs."),
+            split: str = typer.Option("val", "--split", help="Samples to use: val, train or test."),
+            index: int = typer.Option(0, "--index", help="Which sample of the split is the input."),
+            option: list[str] = typer.Option([], "--option", "-o", help="A view option as key=value (repeatable)."),
+            as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON.")) -> None:
+    """Inspect a network: data flow, weights, saliency, adversarial examples, errors and more."""
+    p = api.load(project)
+    if view is None:
+        views = p.inspect_views()
+        if as_json:
+            return emit_json(views)
+        t = Table("view", "what it shows", "options", title="Inspect views")
+        for v in views:
+            t.add_row(v["name"], v["summary"], ", ".join(f"{k}={d!r}" for k, d in v["options"].items()))
+        console.print(t)
+        console.print(f"Run one with: layerlab inspect {project} VIEW --out DIR")
+        return
+    names = [v["name"] for v in p.inspect_views()] if view == "all" else [view]
+    options = parse_options(option)
+    written: dict[str, list[str]] = {}
+    for name in names:
+        opts = options if view != "all" else {}
+        result = p.inspect(name, input=input, run=run, split=split, index=index, compare_run=compare_run, **opts)
+        paths = result.save(out)
+        written[name] = [str(x) for x in paths]
+        if not as_json:
+            state = f"run {result.data['run']}" if result.data.get("trained") else "untrained network (no run yet)"
+            console.print(f"[bold]{name}[/bold] ({state}): " + ", ".join(written[name]), markup=True)
+    if as_json:
+        emit_json({"written": written})
