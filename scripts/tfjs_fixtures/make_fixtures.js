@@ -32,9 +32,19 @@ function rnn() {
   return [m, [3, 6, 3]];
 }
 
+function seqconv() {
+  // a Conv1D over time reads (steps, features) as (length, channels): the importer must move axes
+  const m = tf.sequential();
+  m.add(tf.layers.lstm({ inputShape: [6, 3], units: 4, returnSequences: true, recurrentActivation: 'sigmoid' }));
+  m.add(tf.layers.conv1d({ filters: 3, kernelSize: 2, activation: 'relu' }));
+  m.add(tf.layers.globalMaxPooling1d());
+  m.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+  return [m, [3, 6, 3]];
+}
+
 (async () => {
   const out = process.argv[2] || path.join(__dirname, '..', '..', 'tests', 'fixtures', 'tfjs');
-  const makers = { dense, conv, rnn };
+  const makers = { dense, conv, rnn, seqconv };
   for (const [name, make] of Object.entries(makers)) {
     const [model, shape] = make();
     // non-zero biases so that a dropped bias shows up in the comparison

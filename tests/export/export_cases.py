@@ -29,6 +29,12 @@ VARIANTS = {
     "avg_pool2d_same": ([{"type": "avg_pool2d", "pool_size": 3, "strides": 2, "padding": "same"}], (3, 7, 5), None),
     "lstm_bidirectional": ([{"type": "lstm", "units": 4, "bidirectional": True, "return_sequences": True},
                             {"type": "gru", "units": 3}], (5, 4), None),
+    "sequence_conv": ([{"type": "lstm", "units": 4, "return_sequences": True}, {"type": "permute", "dims": [2, 1]},
+                       {"type": "conv1d", "filters": 3, "kernel_size": 2}, {"type": "global_max_pool"},
+                       {"type": "dense", "units": 2, "activation": "softmax"}], (6, 3), None),
+    "flatten_last": ([{"type": "conv2d", "filters": 2, "kernel_size": 2}, {"type": "flatten"}], (3, 4, 5), None),
+    "image_to_sequence": ([{"type": "conv2d", "filters": 2, "kernel_size": 2}, {"type": "reshape", "target_shape": [2, 12]},
+                           {"type": "simple_rnn", "units": 3}], (3, 4, 5), None),
     "global_avg_pool_last": ([{"type": "simple_rnn", "units": 4, "return_sequences": True},
                               {"type": "global_avg_pool", "keep": "last"}], (5, 4), None),
 }

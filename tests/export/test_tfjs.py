@@ -34,7 +34,7 @@ def _run_layerlab(net, info, x_tf):
         return net(torch.from_numpy(np.ascontiguousarray(x))).numpy()
 
 
-@pytest.mark.parametrize("name", ["dense", "conv", "rnn"])
+@pytest.mark.parametrize("name", ["dense", "conv", "rnn", "seqconv"])
 def test_models_saved_by_tfjs_import_with_equal_outputs(name):
     net, info = network_from_tfjs(FIXTURES / name / "model.json")
     x, want = _io(name)
@@ -60,7 +60,7 @@ def test_import_writes_a_project_that_loads_and_predicts(tmp_path):
     assert report["trained"] and report["max_diff"] <= 1e-4
 
 
-@pytest.mark.parametrize("name", ["dense", "conv", "rnn"])
+@pytest.mark.parametrize("name", ["dense", "conv", "rnn", "seqconv"])
 def test_round_trip_layerlab_tfjs_layerlab(name, tmp_path):
     net, info = network_from_tfjs(FIXTURES / name)
     from layerlab.export.common import from_network

@@ -88,6 +88,16 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
     tensors: dict[int, dict[str, np.ndarray]] = {}
     flat_perm: np.ndarray | None = None
     cur = tuple(shape)  # LayerLab shape of the tensor flowing into the next layer
+
+    def emit(spec: dict[str, Any], t: dict[str, np.ndarray], where: str, cls: str) -> tuple[int, ...]:
+        """Append a LayerLab layer; returns its output shape by LayerLab's own shape rules."""
+        tensors[len(out)] = t
+        out.append(spec)
+        rows = infer_stack(out, shape)
+        bad = next((r for r in rows if r.error), None)
+        if bad is not None:
+            raise SpecError(where, f"does not fit LayerLab's rules: {bad.error.message}", cls, bad.error.hint)
+        return tuple(rows[-1].out_shape)
     for i, layer in enumerate(body):
         cls, c = layer["class_name"], layer["config"]
         name = c.get("name", cls)
@@ -101,18 +111,26 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         if c.get("data_format", "channels_last") != "channels_last":
             raise SpecError(where, "uses channels_first data, which TF.js itself rarely runs", c.get("data_format"),
                             "save the model with the default channels_last format")
+        nxt = next((b["class_name"] for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
         if cls == "Permute":
-            # only a move of the channel axis: LayerLab keeps its own layout, so nothing to add
             dims = [int(d) for d in c.get("dims", [])]
-            if rank >= 2 and dims == permute_dims(rank, to_last=not cl):
-                cl = not cl
+            if cl and rank >= 2 and dims == permute_dims(rank, to_last=False):
+                cl = False  # TF.js moves channels back first: that is LayerLab's layout already
                 continue
-            raise SpecError(where, "permutes axes other than moving the channel axis", dims,
-                            f"LayerLab can import Permute {permute_dims(rank, True)} or {permute_dims(rank, False)}")
-        if rank >= 2 and cls not in _ELEMENTWISE and cls != "Flatten" and bool(_CL.match(cls)) != cl \
-                and not (cls.startswith("Global") and cls.endswith("1D")):
-            raise SpecError(where, "mixes channels-last and sequence layouts in a way LayerLab cannot map", cls,
-                            "import models that keep images as images until a flatten")
+            if not cl and rank >= 2 and dims == permute_dims(rank, to_last=True) and nxt and _CL.match(nxt):
+                cl = True  # channels last for the convolutions after it: LayerLab's layout stays
+                continue
+        needs_cl = bool(_CL.match(cls))
+        if rank >= 2 and cls not in _ELEMENTWISE and not (cls.startswith("Global") and cls.endswith("1D")) and (
+                needs_cl != cl and cls != "Flatten" or cls in ("Flatten", "Permute") and cl and not (
+                cls == "Flatten" and nxt == "Dense")):
+            # LayerLab's tensor must be laid out as this TF.js layer reads it: move the channel axis
+            cur = emit({"type": "permute", "dims": permute_dims(rank, to_last=cl)}, {}, where, cls)
+            cl, rank = not cl, len(cur)
+        if cls == "Permute":
+            spec, t = {"type": "permute", "dims": [int(d) for d in c.get("dims", [])]}, {}
+            cur = emit(spec, t, where, cls)
+            continue
         t: dict[str, np.ndarray] = {}
         act = c.get("activation")
         if cls == "Dense":
@@ -163,12 +181,7 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         elif m := re.match(r"^Global(Max|Average)Pooling([123])D$", cls):
             spec = {"type": f"global_{'max' if m.group(1) == 'Max' else 'avg'}_pool", "keep": "first" if cl else "last"}
         elif cls == "Flatten":
-            if cl and rank >= 2:
-                nxt = next((b for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
-                if nxt is None or nxt["class_name"] != "Dense":
-                    raise SpecError(where, "flattens channels-last feature maps without a dense layer after it; "
-                                    "LayerLab's values would come in another order", cls,
-                                    "add a dense layer after the flatten")
+            if cl and rank >= 2:  # (a dense layer follows: others got a permute above)
                 flat_perm = flatten_order(cur)
             cl = False
             spec = {"type": "flatten"}
@@ -224,24 +237,21 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
                                 "LayerLab's (PyTorch's) LSTM uses sigmoid gates", c.get("recurrent_activation"),
                                 "create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again")
             a = _act(act, where)
-            if a != "tanh" and not (cls == "SimpleRNN" and a == "relu"):
-                raise SpecError(where, f"{cls} with activation {a!r} has no PyTorch equivalent", a, "use tanh")
+            if a != "tanh":
+                raise SpecError(where, f"{cls} with activation {a!r} has no LayerLab equivalent (it uses tanh)", a,
+                                "use activation 'tanh'")
             spec = {"type": "lstm" if cls == "LSTM" else "simple_rnn", "units": int(c["units"]),
                     "return_sequences": bool(c.get("return_sequences", False))}
-            if cls == "SimpleRNN" and a == "relu":
-                spec["activation"] = "relu"
             t = {"weight_ih_l0": w["kernel"].T, "weight_hh_l0": w["recurrent_kernel"].T}
             if "bias" in w:
                 t.update(bias_ih_l0=w["bias"], bias_hh_l0=np.zeros(w["bias"].shape, np.float32))
         else:  # pragma: no cover - every SUPPORTED name is handled above
             raise SpecError(where, "is not handled", cls)
-        tensors[len(out)] = t
-        out.append(spec)
-        rows = infer_stack(out, shape)  # the next layer's input, by LayerLab's own shape rules
-        bad = next((r for r in rows if r.error), None)
-        if bad is not None:
-            raise SpecError(where, f"does not fit LayerLab's rules: {bad.error.message}", cls, bad.error.hint)
-        cur = tuple(rows[-1].out_shape)
+        cur = emit(spec, t, where, cls)
+        if spec.get("activation") in ("softmax", "log_softmax") and len(cur) >= 2 and not cl \
+                and not (cls == "Softmax" and c.get("axis") == 1):
+            raise SpecError(where, "takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
+                            "over the first axis after the batch", cls, "apply softmax after a flatten or pooling")
     return out, shape, tensors, layout
 
 
