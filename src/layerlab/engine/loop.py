@@ -30,7 +30,7 @@ from .losses import make_loss
 from .metrics import MetricAccumulator, lower_is_better
 from .optimizers import make_optimizer
 from .schedules import Schedule
-from .setup import augmenter, class_weight_tensor, pick_device, set_threads
+from .setup import augmenter, class_weight_tensor, pick_device, set_threads, step_flops, threads_for
 
 EVAL_BATCH = 1024
 CHECKPOINT_EVERY_S = 1.0
@@ -88,7 +88,6 @@ class Trainer:
         tr = spec.training
         self.spec, self.tr = spec, tr
         self.device = pick_device(tr.device)
-        set_threads()
         torch.manual_seed(tr.seed)
         np.random.seed(tr.seed % 2**32)
         random.seed(tr.seed)
@@ -104,6 +103,9 @@ class Trainer:
         self.folder.write_json("preprocessing.json", pre() if pre else {})
         self.classify = spec.task == "classification"
         self.net = project.build(tr.seed).to(self.device)
+        if self.device.type == "cpu":  # deterministic in the spec (not timed), so runs stay reproducible
+            flops = step_flops(self.net, tuple(ds.info.input_shape), tr.batch_size, ds.info.kind == "tokens")
+            self.threads = set_threads(threads_for(flops))
         n_classes = len(ds.info.classes or []) if self.classify else 0
         self.n_classes = n_classes
         weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device) if self.classify else None

@@ -1,0 +1,110 @@
+"""Engine overhead: LayerLab's training engine vs a hand-written PyTorch loop, side by side.
+
+Both train the same network (project.build(seed)) on the same in-memory tensors
+(project.dataset()) with the same optimizer, loss, batch size and epochs, and both
+evaluate the validation split after every epoch. The engine's time is the whole
+`project.train()` call, so it includes what a user gets on top: metrics, events,
+checkpoints, the run folder and the registry. Runs alternate (engine, plain, engine, …)
+so that load on the machine hits both alike; the result is the median ratio of samples/s.
+
+Reproduce (CPU, from the repository root):
+
+    python bench/engine_overhead.py --example digits --epochs 5 --repeats 5
+    python bench/engine_overhead.py --example spiral --epochs 20 --repeats 5 --json
+
+Target (issue 5): engine samples/s >= 0.97 x the plain loop's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+
+import layerlab
+from layerlab.engine.optimizers import make_optimizer
+from layerlab.engine.setup import set_threads
+
+
+def plain_loop(project, ds, epochs: int) -> float:
+    """The loop a PyTorch user would write for this project; returns wall seconds."""
+    t0 = time.perf_counter()
+    tr = project.spec.training
+    torch.manual_seed(tr.seed)
+    net = project.build(tr.seed)
+    opt = make_optimizer(tr, net.parameters())
+    gen = torch.Generator().manual_seed(tr.seed)
+    classify = project.spec.task == "classification"
+    for _ in range(epochs):
+        net.train()
+        for x, y in ds.train.batches(tr.batch_size, shuffle=True, generator=gen):
+            out = net.logits(x) if classify else net(x)
+            loss = F.cross_entropy(out, y) if classify else F.mse_loss(out, y.reshape(out.shape))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+        net.eval()
+        with torch.inference_mode():
+            correct = 0
+            for x, y in ds.val.batches(1024):
+                out = net.logits(x) if classify else net(x)
+                correct += int((out.argmax(1) == y).sum()) if classify else 0
+    return time.perf_counter() - t0
+
+
+def engine_run(project, ds, epochs: int) -> float:
+    """project.train() on the same data; returns wall seconds of the whole call."""
+    t0 = time.perf_counter()
+    run = project.train(epochs=epochs, dataset=ds)
+    if run.status != "finished":
+        raise SystemExit(f"engine run failed: {run.failure}")
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--example", default="digits")
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    os.environ.setdefault("LAYERLAB_HOME", tempfile.mkdtemp(prefix="layerlab-bench-"))
+    set_threads()
+    project = layerlab.new(tempfile.mkdtemp() + "/p", example=args.example)
+    ds = project.dataset()
+    n = len(ds.train) * args.epochs
+    engine_run(project, ds, 1)  # warm-up: imports, allocator, first-touch of the data
+    plain_loop(project, ds, 1)
+    ratios, eng, pln = [], [], []
+    for _ in range(args.repeats):
+        te = engine_run(project, ds, args.epochs)
+        tp = plain_loop(project, ds, args.epochs)
+        eng.append(n / te)
+        pln.append(n / tp)
+        ratios.append((n / te) / (n / tp))
+    result = {"example": args.example, "epochs": args.epochs, "repeats": args.repeats,
+              "train_samples": len(ds.train), "threads": torch.get_num_threads(),
+              "engine_samples_per_s": round(statistics.median(eng), 1),
+              "plain_samples_per_s": round(statistics.median(pln), 1),
+              "ratio_median": round(statistics.median(ratios), 4),
+              "ratio_min": round(min(ratios), 4), "ratio_max": round(max(ratios), 4)}
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(f"{args.example}: {len(ds.train)} training samples x {args.epochs} epochs, {result['threads']} threads, "
+          f"{args.repeats} repeats")
+    print(f"  plain PyTorch loop  {result['plain_samples_per_s']:>10,.0f} samples/s")
+    print(f"  LayerLab engine     {result['engine_samples_per_s']:>10,.0f} samples/s")
+    print(f"  ratio (median)      {result['ratio_median']:.3f}  (min {result['ratio_min']:.3f}, "
+          f"max {result['ratio_max']:.3f}; target >= 0.97)")
+    assert math.isfinite(result["ratio_median"])
+
+
+if __name__ == "__main__":
+    main()
