@@ -17,3 +17,7 @@ def patches():
     xv, yv, cv = patch_images(64, seed=2)
     net = train(build_network(CONV_NET, (1, SIDE, SIDE), seed=0), x, y)
     return net, x, y, xv, yv, cv
+
+
+# the studio panel test uses NiceGUI's simulated browser, like tests/ui
+from nicegui.testing.general_fixtures import pytest_configure  # noqa: E402,F401  (per-session storage folder)

@@ -73,6 +73,11 @@ class InspectFacade:
                        display=display, history=history, other=other, kind=ds.info.kind,
                        meta={"run": run_id, "trained": run_id is not None, "split": split})
 
+    def inspect_samples_png(self, indices: list[int], run: str | None = None, split: str = "val") -> bytes:
+        """A picture of some samples of a split with label and prediction (a confusion cell's samples)."""
+        from .views_data import samples_png
+        return samples_png(self.inspect_context(run=run, split=split), list(indices))
+
     def inspect_recorder(self, split: str = "val") -> EpochRecorder:
         """A recorder of per-epoch losses, histograms and dead units on a split.
 

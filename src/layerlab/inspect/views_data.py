@@ -196,3 +196,25 @@ def embeddings_view(ctx: Context, layer=-2) -> ViewResult:
         plots.scatter(fig.axes[0], p.coords, colours, f"layer {i} ({data['type']}), PCA", ctx.classes)
         return fig
     return ViewResult("embeddings", data, draw)
+
+
+def samples_png(ctx: Context, indices: list[int], title: str = "", max_samples: int = 32) -> bytes:
+    """A picture of the given samples of ctx.x with label and prediction (e.g. one confusion cell)."""
+    idx = [i for i in indices if 0 <= i < len(ctx.x)][:max_samples]
+    cols = max(1, min(8, len(idx)))
+    rows = max(1, math.ceil(len(idx) / cols))
+    fig = plots.new_figure(rows, cols, cell=1.5)
+    with eval_mode(ctx.net), torch.no_grad():
+        pred = _classes_of(predict(ctx.net, ctx.x[idx])).tolist() if idx else []
+    for ax, i, p in zip(fig.axes, idx, pred):
+        label = ctx.class_name(int(ctx.y[i])) if ctx.classification else "?"
+        name = f"#{i} {label}->{ctx.class_name(p)}"
+        if ctx.is_image:
+            plots.image(ax, ctx.shown(ctx.x[i]), name)
+        else:
+            plots.bars(ax, ctx.shown(ctx.x[i]).flatten(), name)
+    for ax in fig.axes[len(idx):]:
+        ax.set_axis_off()
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return plots.to_png(fig)

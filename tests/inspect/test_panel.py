@@ -1,0 +1,47 @@
+"""The studio's Inspect page: tabs per view, math typeset, confusion cells open their samples."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from nicegui.testing.user import User
+from nicegui.testing.user_simulation import user_simulation
+
+import layerlab
+from layerlab.store import workspace
+
+MAIN = Path(__file__).parents[1] / "ui" / "main.py"
+
+
+@pytest.fixture
+async def user(caplog: pytest.LogCaptureFixture) -> User:
+    """A simulated browser on the whole studio; any ERROR log fails the test."""
+    async with user_simulation(main_file=MAIN) as u:
+        yield u
+        errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
+        if errors:
+            pytest.fail("ERROR logged: " + "; ".join(r.getMessage() for r in errors), pytrace=False)
+
+
+async def test_inspect_page_shows_views_math_and_confusion_cells(user: User) -> None:
+    torch.set_num_threads(1)
+    folder = workspace.create("xor", example="xor").dir
+    layerlab.load(folder).train(epochs=2)
+    await user.open(f"/p/{folder.name}/inspect")
+    await user.should_see(marker="inspect-tabs")
+    await user.should_see(marker="inspect-image-flow", retries=100)
+    user.find(marker="tab-math").click()
+    await user.should_see(marker="math-1", retries=100)
+    user.find(marker="tab-errors").click()
+    await user.should_see(marker="confusion-grid", retries=100)
+    user.find(marker="cell-0-0").click()
+    await user.should_see(marker="cell-title", retries=100)
+
+
+async def test_untrained_project_says_so_and_bad_views_explain(user: User) -> None:
+    folder = workspace.create("xor2", example="xor").dir
+    await user.open(f"/p/{folder.name}/inspect")
+    await user.should_see(marker="inspect-untrained")
+    user.find(marker="tab-saliency").click()
+    await user.should_see(marker="inspect-image-saliency", retries=100)
