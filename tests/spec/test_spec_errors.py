@@ -233,3 +233,13 @@ def test_a_project_must_be_an_object(tmp_path):
     with pytest.raises(SpecError) as info:
         api.load(tmp_path)
     assert info.value.received == "list"
+
+
+@pytest.mark.parametrize("keras,ours", [("MaxPooling2D", "max_pool2d"), ("GlobalAveragePooling1D", "global_avg_pool"),
+                                        ("BatchNormalization", "batch_norm"), ("Conv2DTranspose", "conv2d_transpose"),
+                                        ("SimpleRNN", "simple_rnn"), ("Dense", "dense")])
+def test_keras_layer_names_are_translated(keras, ours):
+    project = Project(toy_doc([{"type": keras}]))
+    e = project.errors()[0]
+    assert (e.path, e.received) == ("model.layers[0].type", keras)
+    assert f"did you mean {ours!r}?" in e.hint and e.fixes[0].edits[0]["value"] == ours

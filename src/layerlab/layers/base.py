@@ -143,13 +143,29 @@ def load_all() -> dict[str, LayerKind]:
     return LAYERS
 
 
+def _canonical(name: str) -> str:
+    n = name.lower().replace("_", "")
+    for long, short in (("pooling", "pool"), ("average", "avg"), ("normalization", "norm")):
+        n = n.replace(long, short)
+    return n
+
+
+def keras_alias(name: str, valid: list[str]) -> str | None:
+    """Our name for a Keras/TF.js class name: MaxPooling2D -> max_pool2d, GlobalAveragePooling2D -> global_avg_pool."""
+    table = {_canonical(v): v for v in valid}
+    n = _canonical(name)
+    if n.startswith("global") and n[-2:] in ("1d", "2d", "3d"):
+        n = n[:-2]  # one global pool serves every rank here
+    return table.get(n)
+
+
 def get_layer(name: Any, path: str = "type") -> LayerKind:
     """The layer kind registered under a name, or a SpecError listing the valid names."""
     layers = load_all()
     if isinstance(name, str) and name in layers:
         return layers[name]
     valid = sorted(layers)
-    close = closest(str(name), valid)
+    close = keras_alias(str(name), valid) or closest(str(name), valid)
     fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
     hint = (f"did you mean {close!r}? " if close else "") + "Valid layer types: " + ", ".join(valid)
     raise SpecError(path, "is not a known layer type", name, hint, fixes)
