@@ -105,7 +105,8 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     lines = [f"# {m.get('name', 'model')} — exported from LayerLab", "",
              f"Input: a batch of shape (N, {shape}) float32 (channels first for images), scaled as "
              "weights/preprocessing.json says.",
-             f"Output: {'probabilities of the classes ' + ', '.join(map(str, classes)) if classes else 'the predicted values'}.",
+             "Output: " + ("probabilities of the classes " + ", ".join(map(str, classes)) if classes
+                           else "the predicted values") + ".",
              f"Weights: {'run ' + str(m.get('run_id')) if m.get('trained') else 'untrained (no run yet)'}.", "",
              "Every file was checked against PyTorch on the same inputs when it was written "
              "(largest differences below).", "", "| file | size | largest difference |", "|---|---|---|"]

@@ -167,7 +167,7 @@ Data: {needs if not needs.startswith("scikit") else "loaded from scikit-learn"}.
 Training: {training["optimizer"]}, learning rate {training["learning_rate"]}, {training["epochs"]} epochs, batch size \
 {training["batch_size"]}, loss {loss}, seed {training["seed"]}, validation split {data.get("validation_split", 0.2)}.{note}
 
-    python {stem}.py                   # train, report validation {"accuracy" if classes else "error"}, save {stem}_weights.npz
+    python {stem}.py                   # train, print the validation result, save {stem}_weights.npz
     python {stem}.py --predict FILE    # an image file, or comma-separated numbers
 """
 import argparse
@@ -181,7 +181,8 @@ from torch import nn
 
 CLASSES = {json.dumps(classes)}
 INPUT_SHAPE = {tuple(meta["input_shape"])}
-LR, EPOCHS, BATCH_SIZE, SEED = {training["learning_rate"]}, {training["epochs"]}, {training["batch_size"]}, {training["seed"]}
+LR, EPOCHS = {training["learning_rate"]}, {training["epochs"]}
+BATCH_SIZE, SEED = {training["batch_size"]}, {training["seed"]}
 VALIDATION_SPLIT, DATA_SEED = {data.get("validation_split", 0.2)}, {data.get("seed", 0)}
 NORMALIZE = {method!r}  # how LayerLab scaled the inputs: standard, minmax or none
 WEIGHTS = Path(__file__).with_name("{stem}_weights.npz")

@@ -82,7 +82,8 @@ class ExportFacade:
             example = example.long()
         pre_dict = pre.to_dict() if hasattr(pre, "to_dict") else (pre or {})
         spec = self.spec
-        meta = {"name": self.name, "layers": list(spec.model.layers), "input_shape": list(info.input_shape),  # type: ignore[attr-defined]
+        meta = {"name": self.name, "layers": list(spec.model.layers),  # type: ignore[attr-defined]
+                "input_shape": list(info.input_shape),
                 "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
                 "preprocessing": pre_dict, "doc": doc, "run_id": loaded.run_id if loaded is not None else None,
                 "trained": loaded is not None, "vocab_size": getattr(info, "vocab_size", None)}

@@ -43,8 +43,8 @@ def needs_channels_last(kind: str, rank: int, p: dict[str, Any] | None = None) -
 def supported() -> list[str]:
     """LayerLab layer kinds this exporter converts."""
     from ..layers import load_all
-    return sorted(k for k in load_all() if k in ELEMENTWISE | {"dense", "flatten", "reshape", "permute", "embedding", "upsampling2d",
-                                                             "batch_norm", "batch_normalization", *_RNN, *_DEPTHWISE}
+    plain = {"dense", "flatten", "reshape", "permute", "embedding", "upsampling2d", "batch_norm", *_RNN, *_DEPTHWISE}
+    return sorted(k for k in load_all() if k in ELEMENTWISE | plain
                   or _CONV.match(k) or _POOL.match(k) or _GPOOL.match(k))
 
 

@@ -306,7 +306,8 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
             {3: "image", 2: "sequence"}.get(len(shape), "tabular"))
     # the weights arrive without data: the project waits for the user's samples as data/*.npz
     doc = {"version": 2, "name": name or "imported", "task": task,
-           "description": f"Imported from the TensorFlow.js model {Path(path).name}. Add data (data/*.npz) to train it further.",
+           "description": f"Imported from the TensorFlow.js model {Path(path).name}. "
+                          "Add data (data/*.npz) to train it further.",
            "data": {"source": "npy", "input_shape": list(shape),
                     **({"classes": classes} if task == "classification" else {"outputs": n_out})},
            "model": {"layers": info["layers"]}, "training": {}}
