@@ -23,6 +23,9 @@ def _shot(page, shots, name: str) -> None:
 def test_main_journey(page, studio, shots):
     # home: the gallery, then open the digits example
     page.get_by_role("button", name="Open digits").wait_for()
+    page.keyboard.press("Tab")                      # keyboard users first reach the skip link, visibly focused
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     _shot(page, shots, "01-home")
     page.get_by_role("button", name="Open digits").click()
     page.wait_for_url(re.compile(r"/p/digits[\w-]*/model$"))
@@ -51,8 +54,14 @@ def test_main_journey(page, studio, shots):
     page.get_by_test_id("model-valid").wait_for()
     assert page.get_by_test_id("layer-8").get_by_label("units").input_value() == "10"
 
-    # undo with the keyboard brings the mistake back, redo fixes it again
+    # drag the first pooling layer above the first convolution: every shape after it changes
+    page.get_by_test_id("layer-1").drag_to(page.get_by_test_id("layer-0"))
+    page.get_by_test_id("shape-0").get_by_text("→ 1×4×4").wait_for()
+
+    # undo with the keyboard: first the move, then the fix brings the mistake back; redo fixes it again
     page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("Control+z")
+    page.get_by_test_id("shape-0").get_by_text("→ 16×8×8").wait_for()
     page.keyboard.press("Control+z")
     page.get_by_test_id("model-invalid").wait_for()
     page.keyboard.press("Control+y")

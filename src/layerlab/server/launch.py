@@ -8,10 +8,12 @@ READY_PREFIX (benchmarks and tests wait for it).
 """
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 import os
 import secrets
+import socket
 import sys
 import threading
 import webbrowser
@@ -33,6 +35,20 @@ def studio_url(host: str, port: int, token: str, path: str = "/") -> str:
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}{path}?token={token}"
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise a SpecError that says what to do when the address cannot be bound (e.g. port in use)."""
+    from ..spec.errors import SpecError
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise SpecError("--port", f"cannot listen on {host}:{port} ({e.strerror})", port,
+                            f"another program (maybe another studio) uses it: choose another, e.g. --port {port + 1}"
+                            ) from None
 
 
 def _state_dir(workspace: Path) -> Path:
@@ -81,6 +97,7 @@ def _install_security(app, token: str, host: str, port: int, no_auth: bool) -> b
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Path | None = None,
         open_browser: bool = True, no_auth: bool = False) -> None:
     """Serve the studio until interrupted (blocking)."""
+    check_port(host, port)
     if workspace is not None:
         os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
     from ..store import workspace as ws
@@ -110,7 +127,24 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         from ..ui.components.thumbs import warm
         threading.Thread(target=warm, args=(api.example_names(),), daemon=True, name="thumbnails").start()
 
-    app.on_startup(ready)
+    async def announce_when_listening() -> None:
+        # startup handlers run before uvicorn binds its socket: announce only once it accepts connections
+        probe = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
+        for _ in range(1500):
+            try:
+                _, writer = await asyncio.open_connection(probe, port)
+            except OSError:
+                await asyncio.sleep(0.02)
+                continue
+            writer.close()
+            break
+        ready()
+
+    def on_startup() -> None:
+        from nicegui import background_tasks
+        background_tasks.create(announce_when_listening(), name="announce ready")
+
+    app.on_startup(on_startup)
     logging.getLogger("uvicorn.error").addFilter(_AbandonedRequestFilter())
     ui.run(host=host, port=port, title="LayerLab", reload=False, show=False, show_welcome_message=False,
            storage_secret=storage_secret(state), favicon=STATIC / "favicon.svg", language="en-US",
