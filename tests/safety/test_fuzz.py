@@ -72,3 +72,19 @@ def test_random_and_truncated_images(project, data, name):
 @given(fuzzing.hostile_zips())
 def test_hostile_zips(project, data):
     fuzzing.check_upload(project, "set.zip", data, "zip")
+
+
+@settings(FUZZ, max_examples=60)
+@given(fuzzing.hostile_zips())
+def test_hostile_zips_through_the_data_package(tmp_path_factory, data):
+    """data.archive.extract_zip (the wizard's and image sources' path) shares the hardened routine."""
+    from layerlab.data.archive import extract_zip
+    from layerlab.spec.errors import SpecError
+    root = tmp_path_factory.mktemp("dz")
+    (root / "in.zip").write_bytes(data)
+    try:
+        extract_zip(root / "in.zip", root / "out" / "images")
+    except SpecError as e:
+        assert e.message and e.path == "data"
+    assert all(p.resolve().is_relative_to(root.resolve()) for p in root.rglob("*"))
+    assert not [p for p in root.rglob(".upload-*")]

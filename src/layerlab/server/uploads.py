@@ -138,13 +138,14 @@ def _entry_parts(name: str) -> list[str]:
     """The components of a ZIP entry name; raises for anything that could escape the folder."""
     norm = name.replace("\\", "/")
     if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) or "\x00" in norm:
-        raise UploadError("the archive contains an absolute path (zip-slip)", name,
+        raise UploadError("the archive has an absolute path, which would be written outside its folder (zip-slip)",
+                          name,
                           "create the ZIP from inside the folder so its entries have relative paths")
     parts = [p for p in PurePosixPath(norm).parts if p not in ("", ".")]
     if not parts:
         raise UploadError("the archive contains an entry without a name", name, "create the ZIP again")
     if ".." in parts:
-        raise UploadError("the archive contains a path that leaves its folder (zip-slip)", name,
+        raise UploadError("the archive has an entry that would be written outside its folder (zip-slip)", name,
                           "create the ZIP again without '..' in entry names")
     if len(parts) > MAX_DEPTH:
         raise UploadError("the archive nests folders too deeply", name[:200],
@@ -282,17 +283,36 @@ def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images
                    limits: UploadLimits | None = None) -> UploadResult:
     """Unpack a ZIP of image folders into project/data/<name>/ (a fresh folder); non-images are skipped."""
     limits = limits or UploadLimits.from_env()
-    packed = archive.stat().st_size if isinstance(archive, Path) else len(archive)
-    check_size(packed, limits)
     data_dir = safe_path(Path(project_dir), "data")
     data_dir.mkdir(parents=True, exist_ok=True)
+    final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
+    room = limits.max_project_files - _count_files(data_dir)
+    result = unpack_images(archive, final, limits, strip_single_top=False, max_new_files=room)
+    folder = final.relative_to(Path(project_dir).resolve()).as_posix()
+    return UploadResult(folder, [f"{folder}/{k}" for k in result.saved], result.skipped)
+
+
+def unpack_images(archive: bytes | Path, dest: Path, limits: UploadLimits | None = None,
+                  strip_single_top: bool = True, replace: bool = False,
+                  max_new_files: int | None = None) -> UploadResult:
+    """Unpack a ZIP's images into dest safely; saved paths are relative to dest.
+
+    The one archive routine of LayerLab (uploads, the data wizard and image sources use it):
+    everything goes to a hidden sibling folder first and is renamed to dest only when complete.
+    dest must not exist unless replace=True. strip_single_top unwraps a ZIP of one top folder."""
+    limits = limits or UploadLimits.from_env()
+    packed = archive.stat().st_size if isinstance(archive, Path) else len(archive)
+    check_size(packed, limits)
+    dest = Path(dest)
+    if dest.exists() and not replace:
+        raise UploadError("the destination folder exists already", dest.name, "choose another name")
     try:
         zf = zipfile.ZipFile(archive if isinstance(archive, Path) else io.BytesIO(archive))
     except DAMAGED:
         raise UploadError("the file is not a readable ZIP archive", None, "upload a .zip file") from None
     try:
         with zf:
-            return _extract(zf, Path(project_dir), data_dir, name, limits, packed)
+            return _extract(zf, dest, limits, packed, strip_single_top, max_new_files)
     except UploadError:
         raise
     except DAMAGED as e:
@@ -300,21 +320,23 @@ def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images
                           "create the ZIP again with a standard tool (no password, deflate)") from e
 
 
-def _extract(zf: zipfile.ZipFile, project_dir: Path, data_dir: Path, name: str, limits: UploadLimits,
-             packed: int) -> UploadResult:
-    """Check, then unpack into a hidden temporary folder that becomes data/<name> only when complete."""
+def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int, strip_single_top: bool,
+             max_new_files: int | None) -> UploadResult:
     files = check_archive(zf, limits, packed)
-    if _count_files(data_dir) + len(files) > limits.max_project_files:
+    if max_new_files is not None and len(files) > max_new_files:
         raise UploadError("the project would hold too many files", limits.max_project_files,
                           "delete some data files first", 413)
-    final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
-    tmp = Path(tempfile.mkdtemp(prefix=".upload-", dir=data_dir))
-    result = UploadResult(final.relative_to(Path(project_dir).resolve()).as_posix())
+    entries = [(info, _entry_parts(info.filename)) for info in files]
+    wanted = [parts for _, parts in entries if _skip_reason(parts) is None]
+    tops = {parts[0] for parts in wanted}
+    strip = 1 if strip_single_top and len(tops) == 1 and all(len(p) > 2 for p in wanted) else 0
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".upload-", dir=dest.parent))
+    result = UploadResult(dest.name)
     try:
         budget = limits.max_unpacked_bytes
         taken: set[str] = set()
-        for info in files:
-            parts = _entry_parts(info.filename)
+        for info, parts in entries:
             reason = _skip_reason(parts)
             if reason is None and Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
                 reason = "not an image file"
@@ -328,6 +350,7 @@ def _extract(zf: zipfile.ZipFile, project_dir: Path, data_dir: Path, name: str, 
             except UploadError as e:
                 result.skipped.append({"name": info.filename, "reason": e.message})
                 continue
+            parts = parts[strip:]
             rel = [sanitize_name(p, "folder") for p in parts[:-1]] + [sanitize_name(parts[-1])]
             key = "/".join(rel)
             if key in taken:  # two names that sanitise alike: keep both
@@ -337,11 +360,17 @@ def _extract(zf: zipfile.ZipFile, project_dir: Path, data_dir: Path, name: str, 
             target = safe_path(tmp, *rel)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-            result.saved.append(f"{result.folder}/{key}")
+            result.saved.append(key)
         if not result.saved:
             raise UploadError("the archive holds no readable images", len(files),
                               "put PNG or JPEG images in one folder per class, then zip the folders")
-        os.replace(tmp, final)
+        if dest.exists():  # replace=True: the old copy goes only once the new one is complete
+            old = Path(tempfile.mkdtemp(prefix=".replaced-", dir=dest.parent))
+            os.replace(dest, old / "x")
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
