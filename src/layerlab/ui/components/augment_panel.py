@@ -1,0 +1,95 @@
+"""Augmentation switches on the Data page with a live preview: N augmented versions of one
+training sample, redrawn after every switch. The switches edit `data.augmentation` through
+the Session (autosaved); the pictures come from `layerlab.data.augment.preview_dataset`.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+from nicegui import run, ui
+
+from ...data.augment import AUGMENTATIONS, preview_dataset
+from ..i18n import add, t
+
+log = logging.getLogger(__name__)
+PREVIEW_N = 8
+
+add({"aug.title": "Augmentation", "aug.hint": "Random changes to the training samples, so the network learns "
+     "what matters and not the exact pixels. Validation samples are never changed.",
+     "aug.another": "Another sample", "aug.none": "Switch an augmentation on to see its effect.",
+     "aug.failed": "No preview: {error}"},
+    {"aug.title": "Datenaugmentierung", "aug.hint": "Zufällige Änderungen der Trainingsbeispiele, damit das Netz "
+     "lernt, worauf es ankommt, und nicht die genauen Pixel. Validierungsbeispiele bleiben unverändert.",
+     "aug.another": "Anderes Beispiel", "aug.none": "Schalte eine Augmentierung ein, um ihre Wirkung zu sehen.",
+     "aug.failed": "Keine Vorschau: {error}"})
+
+
+def augmented(project: Any, spec: dict[str, Any], index: int) -> list[Any]:
+    """PREVIEW_N augmented versions of training sample `index` (wrapping around); runs in a thread."""
+    ds = project.dataset()
+    return preview_dataset(ds, spec, index % max(len(ds.train), 1), PREVIEW_N, index)
+
+
+class AugmentPanel:
+    """One switch per augmentation that suits the data kind, and the preview row."""
+
+    def __init__(self, session: Any, lang: str, kind: str) -> None:
+        self.session, self.lang, self.kind = session, lang, kind
+        self.index = 0
+        self.names = [n for n, a in AUGMENTATIONS.items() if kind in a.kinds]
+        current = (session.doc.get("data") or {}).get("augmentation") or {}
+        with ui.card().classes("w-full ll-card gap-2").mark("augmentation"):
+            ui.label(t("aug.title", lang)).classes("text-lg font-medium")
+            ui.label(t("aug.hint", lang)).classes("text-sm opacity-70")
+            with ui.row().classes("gap-x-4 gap-y-0 flex-wrap"):
+                for name in self.names:
+                    a = AUGMENTATIONS[name]
+                    ui.switch(name.replace("_", " "), value=bool(current.get(name)),
+                              on_change=lambda e, name=name: self.toggle(name, e.value)) \
+                        .tooltip(a.summary_de if lang == "de" else a.summary).mark(f"aug-{name}")
+            ui.button(t("aug.another", lang), icon="shuffle", on_click=self.another).props("outline dense") \
+                .mark("aug-another")
+            self.row = ui.element("div").classes("w-full grid gap-2 grid-cols-4 sm:grid-cols-8").mark("aug-preview")
+
+    def toggle(self, name: str, on: bool) -> None:
+        """Switch one augmentation on (with its defaults) or off, then redraw the preview."""
+        def change(d: dict[str, Any]) -> None:
+            aug = d.setdefault("data", {}).setdefault("augmentation", {})
+            if on:
+                aug[name] = aug.get(name) if isinstance(aug.get(name), dict) else True
+            else:
+                aug.pop(name, None)
+        self.session.edit(change)
+        ui.timer(0.01, self.refresh, once=True)
+
+    def another(self) -> None:
+        self.index += 1
+        ui.timer(0.01, self.refresh, once=True)
+
+    async def refresh(self) -> None:
+        """Compute N augmented versions of the current sample in a thread and show them."""
+        spec = {k: v for k, v in ((self.session.doc.get("data") or {}).get("augmentation") or {}).items() if v}
+        if not spec:
+            self.row.clear()
+            with self.row:
+                ui.label(t("aug.none", self.lang)).classes("text-sm opacity-70 col-span-full")
+            return
+        try:
+            out = await run.io_bound(augmented, self.session.project, spec, self.index)
+        except Exception as e:  # noqa: BLE001 - a preview is optional; say why it is missing
+            log.info("augmentation preview failed: %s", e)
+            self.row.clear()
+            with self.row:
+                ui.label(t("aug.failed", self.lang, error=e)).classes("text-negative col-span-full")
+            return
+        self.row.clear()
+        with self.row:
+            for item in out or []:
+                if isinstance(item, (bytes, bytearray)):
+                    ui.image("data:image/png;base64," + base64.b64encode(item).decode()) \
+                        .classes("w-16 h-16 rounded").style("image-rendering: pixelated") \
+                        .props("no-spinner no-transition")
+                else:
+                    ui.label(", ".join(f"{v:.3g}" for v in item[:4])).classes("text-xs font-mono")

@@ -1,0 +1,211 @@
+"""The user's own image classes on the Data page: counts, a new class, and three ways to add
+pictures to the chosen class: upload (each file decoded before it is kept), a webcam burst
+(N pictures every t seconds) and drawing on a canvas.
+
+Pictures go through `layerlab.data.samples` (data/images/<class>/ of the project).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from nicegui import events, run, ui
+
+from ...data import samples
+from ...spec.errors import SpecError
+from ..i18n import add, t
+from .canvas import DrawCanvas
+from .pictures import PictureError, decode_image
+from .webcam import Frame, Webcam
+
+log = logging.getLogger(__name__)
+MAX_UPLOAD = 10 * 1024 * 1024
+
+add({
+    "cm.title": "Your classes", "cm.none": "No classes yet: add one, e.g. 'cat'.", "cm.new": "New class",
+    "cm.add": "Add class", "cm.target": "Add pictures to", "cm.count": "{n} pictures",
+    "cm.upload": "Upload pictures", "cm.upload_hint": "Drop pictures here or choose them",
+    "cm.camera": "Camera", "cm.draw": "Draw", "cm.burst_n": "Pictures", "cm.burst_t": "Every (s)",
+    "cm.start_camera": "Start camera", "cm.stop_camera": "Stop camera", "cm.burst": "Capture {n}",
+    "cm.capturing": "Capturing {i} of {n}…", "cm.captured": "Added {n} pictures to {cls}.",
+    "cm.save_drawing": "Add drawing", "cm.clear": "Clear", "cm.added": "Added {file} to {cls}.",
+    "cm.pick_class": "Choose or add a class first.", "cm.failed": "{error}",
+    "cm.delete": "Delete class {cls}", "cm.deleted": "Deleted {cls}.",
+}, {
+    "cm.title": "Deine Klassen", "cm.none": "Noch keine Klassen: füge eine hinzu, z. B. „Katze“.",
+    "cm.new": "Neue Klasse", "cm.add": "Klasse hinzufügen", "cm.target": "Bilder hinzufügen zu",
+    "cm.count": "{n} Bilder", "cm.upload": "Bilder hochladen", "cm.upload_hint": "Bilder hierher ziehen oder auswählen",
+    "cm.camera": "Kamera", "cm.draw": "Zeichnen", "cm.burst_n": "Bilder", "cm.burst_t": "Alle (s)",
+    "cm.start_camera": "Kamera starten", "cm.stop_camera": "Kamera stoppen", "cm.burst": "{n} aufnehmen",
+    "cm.capturing": "Nehme {i} von {n} auf…", "cm.captured": "{n} Bilder zu {cls} hinzugefügt.",
+    "cm.save_drawing": "Zeichnung hinzufügen", "cm.clear": "Löschen", "cm.added": "{file} zu {cls} hinzugefügt.",
+    "cm.pick_class": "Wähle zuerst eine Klasse oder füge eine hinzu.", "cm.failed": "{error}",
+    "cm.delete": "Klasse {cls} löschen", "cm.deleted": "{cls} gelöscht.",
+})
+
+
+class ClassManager:
+    """Classes with counts, and upload / camera / drawing into the chosen class."""
+
+    def __init__(self, project_dir: Path, lang: str, on_change: Callable[[], Any]) -> None:
+        self.dir, self.lang, self.on_change = Path(project_dir), lang, on_change
+        self.target: str | None = None
+        self.burst_added = 0
+        with ui.card().classes("w-full ll-card gap-2"):
+            ui.label(self.tr("cm.title")).classes("text-lg font-medium")
+            self.list_box = ui.column().classes("w-full gap-1").mark("class-list")
+            with ui.row().classes("items-end gap-2 flex-wrap"):
+                self.new_name = ui.input(self.tr("cm.new")).props("outlined dense").mark("new-class") \
+                    .on("keydown.enter", self.add_class)
+                ui.button(self.tr("cm.add"), icon="add", on_click=self.add_class).mark("add-class")
+            self.select = ui.select([], label=self.tr("cm.target"), on_change=lambda e: setattr(self, "target", e.value)) \
+                .props("outlined dense").classes("w-full sm:w-64").mark("target-class")
+            self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("class-message")
+            with ui.tabs().classes("w-full") as tabs:
+                t_up = ui.tab("upload", self.tr("cm.upload"), icon="upload").mark("tab-class-upload")
+                t_cam = ui.tab("camera", self.tr("cm.camera"), icon="photo_camera").mark("tab-class-camera")
+                t_draw = ui.tab("draw", self.tr("cm.draw"), icon="draw").mark("tab-class-draw")
+            with ui.tab_panels(tabs, value=t_up).classes("w-full"):
+                with ui.tab_panel(t_up):
+                    ui.upload(label=self.tr("cm.upload_hint"), multiple=True, auto_upload=True,
+                              max_file_size=MAX_UPLOAD, on_upload=self._uploaded) \
+                        .props('accept="image/*"').classes("w-full").mark("class-upload")
+                with ui.tab_panel(t_cam).classes("items-center"):
+                    self._camera()
+                with ui.tab_panel(t_draw).classes("items-center"):
+                    self.canvas = DrawCanvas(label=self.tr("cm.draw"), on_error=self._fail).mark("class-canvas")
+                    with ui.row().classes("gap-2"):
+                        ui.button(self.tr("cm.save_drawing"), icon="add_photo_alternate",
+                                  on_click=self._save_drawing).mark("save-drawing")
+                        ui.button(self.tr("cm.clear"), icon="backspace", on_click=self.canvas.clear) \
+                            .props("outline").mark("clear-drawing")
+        self.refresh()
+
+    def tr(self, key: str, **fmt: Any) -> str:
+        return t(key, self.lang, **fmt)
+
+    # -- classes ----------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        return samples.class_counts(self.dir)
+
+    def refresh(self) -> None:
+        """Redraw the class list and the class choice."""
+        counts = self.counts()
+        self.list_box.clear()
+        with self.list_box:
+            if not counts:
+                ui.label(self.tr("cm.none")).classes("opacity-70")
+            for name, n in counts.items():
+                with ui.row().classes("items-center gap-2").mark(f"class-row-{name}"):
+                    ui.label(name).classes("font-medium")
+                    ui.badge(self.tr("cm.count", n=n)).mark(f"count-{name}")
+                    ui.button(icon="delete", on_click=lambda name=name: self._delete(name)) \
+                        .props(f'flat dense round size=sm aria-label="{self.tr("cm.delete", cls=name)}"') \
+                        .tooltip(self.tr("cm.delete", cls=name))
+        self.select.set_options(list(counts))
+        if self.target not in counts:
+            self.target = next(iter(counts), None)
+        self.select.set_value(self.target)
+
+    def add_class(self) -> None:
+        name = (self.new_name.value or "").strip()
+        try:
+            samples.add_class(self.dir, name)
+        except SpecError as e:
+            self._fail(f"{e.message}. {e.hint}" if getattr(e, "hint", "") else str(e))
+            return
+        self.new_name.set_value("")
+        self.target = name
+        self._say("")
+        self._changed()
+
+    def _delete(self, name: str) -> None:
+        samples.delete_class(self.dir, name)
+        self._say(self.tr("cm.deleted", cls=name))
+        self._changed()
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.on_change()
+
+    # -- adding pictures ----------------------------------------------------------------------
+    def _add(self, image: Any, label: str) -> bool:
+        if not self.target:
+            self._fail(self.tr("cm.pick_class"))
+            return False
+        try:
+            path = samples.add_sample(self.dir, self.target, image)
+        except SpecError as e:
+            self._fail(str(e))
+            return False
+        self._say(self.tr("cm.added", file=label or path.name, cls=self.target))
+        return True
+
+    async def _uploaded(self, e: events.UploadEventArguments) -> None:
+        try:
+            image = decode_image(await e.file.read(), e.file.name)  # a file that only claims to be a picture stops here
+        except PictureError as exc:
+            self._fail(str(exc))
+            return
+        if self._add(image, e.file.name):
+            self._changed()
+
+    def _camera(self) -> None:
+        self.webcam = Webcam(label=self.tr("cm.camera"), on_frame=self._frame, on_failed=self._fail) \
+            .mark("class-webcam")
+        with ui.row().classes("items-end gap-2 flex-wrap"):
+            self.burst_n = ui.number(self.tr("cm.burst_n"), value=10, min=1, max=200, step=1, format="%d") \
+                .props("outlined dense").classes("w-24").mark("burst-n")
+            self.burst_t = ui.number(self.tr("cm.burst_t"), value=0.5, min=0.05, max=60, step=0.1) \
+                .props("outlined dense").classes("w-24").mark("burst-t")
+        with ui.row().classes("gap-2 flex-wrap"):
+            start = ui.button(self.tr("cm.start_camera"), icon="videocam", on_click=self.webcam.start) \
+                .mark("class-camera-start")
+            stop = ui.button(self.tr("cm.stop_camera"), icon="videocam_off", on_click=self.webcam.stop) \
+                .props("outline").mark("class-camera-stop")
+            self.burst_btn = ui.button(self.tr("cm.burst", n=10), icon="burst_mode", on_click=self._burst) \
+                .mark("burst")
+        stop.set_visibility(False)
+        self.webcam.on_state(lambda on: (start.set_visibility(not on), stop.set_visibility(on)))
+        self.webcam.on_burst_done(lambda _tag: self._changed())
+        self.burst_n.on_value_change(lambda e: self.burst_btn.set_text(self.tr("cm.burst", n=int(e.value or 1))))
+
+    def _burst(self) -> None:
+        if not self.target:
+            self._fail(self.tr("cm.pick_class"))
+            return
+        n = max(1, min(200, int(self.burst_n.value or 1)))
+        every = max(0.05, float(self.burst_t.value or 0.5))
+        self.burst_added = 0
+        self.webcam.burst(n, every, tag=self.target)
+
+    def _frame(self, f: Frame) -> None:
+        cls = f.tag or self.target  # the class chosen when the burst began
+        if not cls:
+            return
+        try:
+            samples.add_sample(self.dir, cls, f.image)
+        except SpecError as e:
+            self._fail(str(e))
+            return
+        self.burst_added += 1
+        self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total
+                  else self.tr("cm.captured", n=f.total, cls=cls))
+        if f.index % 5 == 0 or f.index == f.total:  # counts move during a long burst, without a redraw per frame
+            self.refresh()
+
+    def _save_drawing(self) -> None:
+        if self.canvas.picture is None:
+            return
+        if self._add(self.canvas.picture, ""):
+            self.canvas.clear()
+            self._changed()
+
+    def _fail(self, text: str) -> None:
+        self.message.set_text(self.tr("cm.failed", error=text))
+        self.message.classes(add="text-negative")
+
+    def _say(self, text: str) -> None:
+        self.message.set_text(text)
+        self.message.classes(remove="text-negative")

@@ -1,0 +1,192 @@
+"""Bringing the user's own data into a project from the Data page: a CSV table with a role per
+column (feature, target or ignored), a ZIP with one folder of pictures per class, or a switch
+to own pictures that are then uploaded, captured or drawn class by class.
+
+Files are stored through the server's safe upload helpers (size limits, sanitised names,
+Pillow-verified images, zip-slip refusal); the project's data section is changed through the
+shell's Session, so the change is saved like any other edit.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+from nicegui import events, run, ui
+
+from ...data import samples
+from ...data.csvread import read_table
+from ...server.uploads import extract_images, save_file
+from ...spec.errors import SpecError
+from ..i18n import add, t
+
+log = logging.getLogger(__name__)
+ROLES = ("feature", "target", "ignored")
+
+add({
+    "di.title": "Use your own data", "di.images": "Use my own pictures",
+    "di.images_hint": "Collect pictures class by class: upload, take them with the camera or draw them.",
+    "di.csv": "Upload a CSV table", "di.zip": "Upload a ZIP of pictures (one folder per class)",
+    "di.roles": "What is each column?", "di.role.feature": "feature", "di.role.target": "target",
+    "di.role.ignored": "ignored", "di.use_table": "Use this table", "di.need_target": "Pick exactly one target column.",
+    "di.need_feature": "Pick at least one feature column.", "di.failed": "{error}",
+    "di.zip_done": "Added {n} pictures from the ZIP.", "di.zip_skipped": "{n} files were skipped (not pictures).",
+    "di.rows": "{rows} rows, {cols} columns",
+}, {
+    "di.title": "Eigene Daten verwenden", "di.images": "Meine eigenen Bilder verwenden",
+    "di.images_hint": "Sammle Bilder Klasse für Klasse: hochladen, mit der Kamera aufnehmen oder zeichnen.",
+    "di.csv": "CSV-Tabelle hochladen", "di.zip": "ZIP mit Bildern hochladen (ein Ordner je Klasse)",
+    "di.roles": "Was ist jede Spalte?", "di.role.feature": "Merkmal", "di.role.target": "Ziel",
+    "di.role.ignored": "ignoriert", "di.use_table": "Diese Tabelle verwenden",
+    "di.need_target": "Wähle genau eine Zielspalte.", "di.need_feature": "Wähle mindestens eine Merkmalsspalte.",
+    "di.failed": "{error}", "di.zip_done": "{n} Bilder aus dem ZIP hinzugefügt.",
+    "di.zip_skipped": "{n} Dateien wurden übersprungen (keine Bilder).", "di.rows": "{rows} Zeilen, {cols} Spalten",
+})
+
+
+def csv_data_section(rel_path: str, roles: dict[str, str], old: dict[str, Any]) -> dict[str, Any]:
+    """The data section for a table with chosen column roles (split settings kept).
+
+    >>> csv_data_section("data/tables/t.csv", {"a": "feature", "b": "target", "c": "ignored"}, {"seed": 3})
+    {'seed': 3, 'source': 'csv', 'params': {'path': 'data/tables/t.csv', 'target': 'b', 'roles': {'c': 'ignored'}}}
+    """
+    target = next(c for c, r in roles.items() if r == "target")
+    keep = {k: v for k, v in old.items() if k in ("validation_split", "test_split", "seed")}
+    return {**keep, "source": "csv", "params": {"path": rel_path, "target": target,
+                                                  "roles": {c: r for c, r in roles.items() if r == "ignored"}}}
+
+
+def merge_class_folders(project_dir: Path, folder: Path) -> int:
+    """Move the class folders found in `folder` (maybe inside one wrapping folder) into data/images."""
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if len(entries) == 1 and entries[0].is_dir() and all(q.is_dir() for q in entries[0].iterdir()
+                                                          if not q.name.startswith(".")):
+        folder = entries[0]  # a ZIP of one folder that holds the class folders
+    moved = 0
+    for cls in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        dest = samples.add_class(project_dir, cls.name)
+        for f in cls.iterdir():
+            if f.is_file():
+                target = dest / f.name
+                if target.exists():
+                    target = dest / f"{cls.name}-{moved}-{f.name}"
+                os.replace(f, target)
+                moved += 1
+    return moved
+
+
+class DataImport:
+    """Buttons and uploads that bring own data in; on_change() is called after the data changed."""
+
+    def __init__(self, session: Any, lang: str, on_change: Callable[[], Any]) -> None:
+        self.session, self.lang, self.on_change = session, lang, on_change
+        with ui.card().classes("w-full ll-card gap-2"):
+            ui.label(self.tr("di.title")).classes("text-lg font-medium")
+            self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("import-message")
+            if (session.doc.get("data") or {}).get("source") != "images":
+                with ui.row().classes("items-center gap-2 flex-wrap"):
+                    ui.button(self.tr("di.images"), icon="add_a_photo", on_click=self.use_images).mark("use-images")
+                    ui.label(self.tr("di.images_hint")).classes("text-sm opacity-70")
+            with ui.element("div").classes("w-full grid gap-2 grid-cols-1 md:grid-cols-2"):
+                ui.upload(label=self.tr("di.csv"), auto_upload=True, max_file_size=50 * 1024 * 1024,
+                          on_upload=self._csv).props('accept=".csv,.tsv,.txt"').classes("w-full").mark("csv-upload")
+                ui.upload(label=self.tr("di.zip"), auto_upload=True, max_file_size=200 * 1024 * 1024,
+                          on_upload=self._zip).props('accept=".zip"').classes("w-full").mark("zip-upload")
+            self.roles_box = ui.column().classes("w-full gap-2").mark("column-roles")
+
+    def tr(self, key: str, **fmt: Any) -> str:
+        return t(key, self.lang, **fmt)
+
+    def _fail(self, error: Any) -> None:
+        self.message.set_text(self.tr("di.failed", error=str(error)))
+        self.message.classes(add="text-negative")
+
+    def _say(self, text: str) -> None:
+        self.message.set_text(text)
+        self.message.classes(remove="text-negative")
+
+    # -- own pictures ---------------------------------------------------------------------------
+    def use_images(self) -> None:
+        """Switch the project to its own picture folder (data/images), keeping the split settings."""
+        def change(d: dict[str, Any]) -> None:
+            old = d.get("data") or {}
+            keep = {k: v for k, v in old.items() if k in ("validation_split", "test_split", "seed")}
+            d["data"] = {**keep, "source": "images", "params": {"size": 32, "channels": 3}}
+            d["task"] = "classification"
+        samples.images_dir(self.session.folder).mkdir(parents=True, exist_ok=True)
+        self.session.edit(change)
+        self.on_change()
+
+    async def _zip(self, e: events.UploadEventArguments) -> None:
+        data = await e.file.read()
+        folder = self.session.folder
+        try:
+            result = await run.io_bound(extract_images, folder, data, "upload")
+            moved = await run.io_bound(merge_class_folders, folder, folder / result.folder)
+        except SpecError as exc:
+            self._fail(exc)
+            return
+        finally:
+            up = folder / "data" / "upload"
+            if up.exists():
+                shutil.rmtree(up, ignore_errors=True)
+        for extra in (folder / "data").glob("upload-*"):
+            shutil.rmtree(extra, ignore_errors=True)
+        text = self.tr("di.zip_done", n=moved)
+        if result.skipped:
+            text += " " + self.tr("di.zip_skipped", n=len(result.skipped))
+        self._say(text)
+        if (self.session.doc.get("data") or {}).get("source") != "images":
+            self.use_images()
+        else:
+            self.on_change()
+
+    # -- a table --------------------------------------------------------------------------------
+    async def _csv(self, e: events.UploadEventArguments) -> None:
+        data = await e.file.read()
+        try:
+            path = await run.io_bound(save_file, self.session.folder, e.file.name, data, "tables")
+            df = await run.io_bound(read_table, path, None, "upload")
+        except SpecError as exc:
+            self._fail(exc)
+            return
+        self._say(self.tr("di.rows", rows=len(df), cols=len(df.columns)))
+        rel = path.relative_to(self.session.folder).as_posix()
+        self._role_picker(rel, [str(c) for c in df.columns])
+
+    def _role_picker(self, rel: str, columns: list[str]) -> None:
+        roles = {c: "feature" for c in columns}
+        roles[columns[-1]] = "target"  # the usual layout: what to predict comes last
+        self.roles_box.clear()
+        with self.roles_box:
+            ui.label(self.tr("di.roles")).classes("font-medium")
+            with ui.element("div").classes("w-full grid gap-1 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3"):
+                for i, c in enumerate(columns):
+                    with ui.row().classes("items-center gap-2 no-wrap"):
+                        ui.label(c).classes("w-32 truncate font-mono text-sm").tooltip(c)
+                        ui.toggle({r: self.tr(f"di.role.{r}") for r in ROLES}, value=roles[c],
+                                  on_change=lambda ev, c=c: roles.__setitem__(c, ev.value)) \
+                            .props("dense no-caps size=sm").mark(f"role-{i}")
+            ui.button(self.tr("di.use_table"), icon="table_view", on_click=lambda: self._use_table(rel, roles)) \
+                .mark("use-table")
+
+    def _use_table(self, rel: str, roles: dict[str, str]) -> None:
+        if list(roles.values()).count("target") != 1:
+            self._fail(self.tr("di.need_target"))
+            return
+        if "feature" not in roles.values():
+            self._fail(self.tr("di.need_feature"))
+            return
+
+        def change(d: dict[str, Any]) -> None:
+            d["data"] = csv_data_section(rel, roles, d.get("data") or {})
+            try:  # the task follows the target column's values
+                from ...api import Project
+                d["task"] = Project(d, self.session.folder).data_info().task
+            except Exception as exc:  # noqa: BLE001 - the Data page shows the data error itself
+                log.info("task of the new table unknown: %s", exc)
+        self.session.edit(change)
+        self.roles_box.clear()
+        self.on_change()

@@ -1,0 +1,184 @@
+"""The Data page's overview: what the data is (source, kind, samples, splits), class counts,
+and a preview fitting its kind: an image grid with labels, a table, or a 2-D scatter.
+
+Loading a dataset can take a moment, so `load()` runs in a thread and the page shows a
+spinner meanwhile; a data error is shown in words with its fix, never as a traceback.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+import numpy as np
+from nicegui import run, ui
+
+from ...data.summary import raw_view, samples
+from ...spec.errors import SpecError
+from ..i18n import add, t
+from .boundary import colour
+
+log = logging.getLogger(__name__)
+GRID_N, TABLE_N, SCATTER_N = 24, 50, 2000
+
+add({
+    "dv.title": "Your data", "dv.loading": "Reading the data…", "dv.samples": "{n} samples",
+    "dv.kind.image": "pictures {shape}", "dv.kind.tabular": "a table with {n} features",
+    "dv.kind.points": "2-D points", "dv.kind.sequence": "sequences {shape}", "dv.kind.tokens": "token sequences {shape}",
+    "dv.splits": "training {train}, validation {validation}, test {test}", "dv.counts": "Samples per class",
+    "dv.preview": "Preview", "dv.label": "label", "dv.problem": "The data cannot be read: {error}",
+    "dv.source": "Source: {source}", "dv.regression": "Predicts a number ({n} output(s)).",
+}, {
+    "dv.title": "Deine Daten", "dv.loading": "Lese die Daten…", "dv.samples": "{n} Beispiele",
+    "dv.kind.image": "Bilder {shape}", "dv.kind.tabular": "eine Tabelle mit {n} Merkmalen",
+    "dv.kind.points": "2-D-Punkte", "dv.kind.sequence": "Sequenzen {shape}", "dv.kind.tokens": "Token-Folgen {shape}",
+    "dv.splits": "Training {train}, Validierung {validation}, Test {test}", "dv.counts": "Beispiele je Klasse",
+    "dv.preview": "Vorschau", "dv.label": "Klasse", "dv.problem": "Die Daten können nicht gelesen werden: {error}",
+    "dv.source": "Quelle: {source}", "dv.regression": "Sagt eine Zahl vorher ({n} Ausgabe(n)).",
+})
+
+
+def read_data(project: Any) -> dict[str, Any]:
+    """Summary and preview material of a project's dataset (runs in a thread)."""
+    ds = project.dataset()
+    summary = project.data_summary()
+    info = ds.info
+    out: dict[str, Any] = {"summary": summary, "kind": info.kind, "task": info.task, "classes": info.classes}
+    if info.kind == "image":
+        out["grid"] = [{"label": s["label"], "url": "data:image/png;base64," + base64.b64encode(s["image_png"]).decode()}
+                       for s in samples(ds, GRID_N)]
+    elif info.kind == "points" and tuple(info.input_shape) == (2,):
+        x, y = raw_view(ds, "train", SCATTER_N)
+        out["points"] = (np.asarray(x, float).round(4).tolist(), np.asarray(y).reshape(len(y), -1)[:, 0].tolist())
+    else:
+        out["rows"] = samples(ds, TABLE_N)
+    return out
+
+
+def scatter_options(points: list[list[float]], labels: list[Any], classes: list[str] | None) -> dict[str, Any]:
+    """ECharts options of a 2-D scatter coloured by class (or by value for regression).
+
+    >>> o = scatter_options([[0, 1], [1, 0]], [0, 1], ["a", "b"])
+    >>> [s["name"] for s in o["series"]], o["series"][1]["data"]
+    (['a', 'b'], [[1, 0]])
+    """
+    base = {"animation": False, "backgroundColor": "transparent", "tooltip": {"trigger": "item"},
+            "grid": {"left": 40, "right": 12, "top": 30, "bottom": 30},
+            "xAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}},
+            "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}}}
+    if classes:
+        series = []
+        for i, c in enumerate(classes):
+            rgb = colour(i)
+            series.append({"name": c, "type": "scatter", "symbolSize": 6,
+                           "itemStyle": {"color": f"rgb{rgb}"},
+                           "data": [p for p, lab in zip(points, labels) if int(lab) == i]})
+        return {**base, "legend": {"top": 0, "textStyle": {"color": "#888"}}, "series": series}
+    vals = [float(v) for v in labels]
+    return {**base, "visualMap": {"min": min(vals, default=0), "max": max(vals, default=1), "calculable": True,
+                                  "orient": "horizontal", "left": "center", "bottom": 0,
+                                  "inRange": {"color": ["#f59322", "#e8eaeb", "#0877bd"]}},
+            "series": [{"type": "scatter", "symbolSize": 6, "data": [[*p, v] for p, v in zip(points, vals)]}]}
+
+
+class DataOverview:
+    """Summary, class counts and preview; call load() to (re)read the data."""
+
+    def __init__(self, session: Any, lang: str) -> None:
+        self.session, self.lang = session, lang
+        with ui.card().classes("w-full ll-card gap-2"):
+            ui.label(self.tr("dv.title")).classes("text-lg font-medium")
+            self.box = ui.column().classes("w-full gap-2").mark("data-overview")
+        with ui.card().classes("w-full ll-card gap-2"):
+            ui.label(self.tr("dv.preview")).classes("text-lg font-medium")
+            self.preview = ui.column().classes("w-full").mark("data-preview")
+
+    def tr(self, key: str, **fmt: Any) -> str:
+        return t(key, self.lang, **fmt)
+
+    async def load(self) -> None:
+        """Read the data in a thread and redraw."""
+        self.box.clear()
+        with self.box:
+            with ui.row().classes("items-center gap-2"):
+                ui.spinner()
+                ui.label(self.tr("dv.loading"))
+        try:
+            d = await run.io_bound(read_data, self.session.project)
+        except SpecError as e:
+            self._problem(str(e))
+            return
+        except Exception as e:  # noqa: BLE001 - a broken file must not take the page down
+            log.warning("data of %s unreadable: %s", self.session.id, e)
+            self._problem(str(e))
+            return
+        if d is None:
+            return
+        self._summary(d)
+        self._preview(d)
+
+    def _problem(self, text: str) -> None:
+        self.box.clear()
+        self.preview.clear()
+        with self.box:
+            ui.label(self.tr("dv.problem", error=text)).classes("text-negative").props('role="alert"') \
+                .mark("data-problem")
+
+    def _summary(self, d: dict[str, Any]) -> None:
+        s = d["summary"]
+        shape = "×".join(str(v) for v in s.get("input_shape") or [])
+        kind = self.tr(f"dv.kind.{d['kind']}", shape=shape, n=len(s.get("feature_names") or []) or shape)
+        self.box.clear()
+        with self.box:
+            ui.label(self.tr("dv.source", source=s.get("source"))).classes("text-sm opacity-70")
+            ui.label(f"{self.tr('dv.samples', n=s['n_samples'])}: {kind}").mark("data-samples")
+            sp = s.get("splits") or {}
+            ui.label(self.tr("dv.splits", train=sp.get("train", 0), validation=sp.get("validation", 0),
+                             test=sp.get("test", 0))).classes("text-sm opacity-80")
+            counts = s.get("class_counts")
+            if counts:
+                ui.label(self.tr("dv.counts")).classes("text-sm font-medium mt-2")
+                top = max(counts.values()) or 1
+                with ui.column().classes("w-full gap-1"):
+                    for i, (c, n) in enumerate(counts.items()):
+                        with ui.row().classes("w-full items-center gap-2 no-wrap").mark(f"data-count-{i}"):
+                            ui.label(str(c)).classes("w-24 shrink-0 truncate text-right").tooltip(str(c))
+                            with ui.element("div").classes("grow h-3 rounded bg-grey-3 overflow-hidden"):
+                                ui.element("div").classes("h-full").style(
+                                    f"width: {100 * n / top:.1f}%; background: rgb{colour(i)}")
+                            ui.label(str(n)).classes("w-12 shrink-0 tabular-nums")
+            elif d["task"] == "regression":
+                ui.label(self.tr("dv.regression", n=s.get("outputs", 1))).classes("text-sm")
+
+    def _preview(self, d: dict[str, Any]) -> None:
+        self.preview.clear()
+        with self.preview:
+            if "grid" in d:
+                with ui.element("div").classes("w-full grid gap-2 grid-cols-4 sm:grid-cols-6 lg:grid-cols-8") \
+                        .mark("image-grid"):
+                    for s in d["grid"]:
+                        with ui.column().classes("items-center gap-0"):
+                            ui.image(s["url"]).classes("w-16 h-16 rounded").style("image-rendering: pixelated") \
+                                .props(f'fit="contain" no-spinner no-transition alt="{s["label"]}"')
+                            ui.label(str(s["label"])).classes("text-xs")
+            elif "points" in d:
+                pts, labels = d["points"]
+                ui.echart(scatter_options(pts, labels, d["classes"] if d["task"] == "classification" else None)) \
+                    .classes("w-full h-80 max-w-xl").mark("data-scatter")
+            else:
+                rows = d.get("rows") or []
+                if not rows:
+                    return
+                first = rows[0]
+                names = list(first["values"]) if isinstance(first.get("values"), dict) else \
+                    [f"x{i + 1}" for i in range(len(first.get("values") or []))]
+                columns = [{"name": "label", "label": self.tr("dv.label"), "field": "label", "align": "left"}] + \
+                    [{"name": f"c{i}", "label": n, "field": f"c{i}"} for i, n in enumerate(names)]
+                table_rows = []
+                for r in rows:
+                    vals = list(r["values"].values()) if isinstance(r.get("values"), dict) else list(r.get("values") or [])
+                    lab = r["label"] if not isinstance(r["label"], list) else ", ".join(f"{v:.4g}" for v in r["label"])
+                    table_rows.append({"label": lab, **{f"c{i}": (f"{v:.4g}" if isinstance(v, float) else v)
+                                                       for i, v in enumerate(vals)}})
+                ui.table(columns=columns, rows=table_rows, pagination=10).props("dense flat") \
+                    .classes("w-full overflow-x-auto").mark("data-table")

@@ -1,0 +1,59 @@
+"""Data: what the project learns from. A preview (image grid, table or 2-D scatter) with class
+counts; the user's own classes with upload, webcam bursts and drawing; CSV (with a role per
+column) and ZIP import; augmentation switches with a live preview.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from ..components.augment_panel import AugmentPanel
+from ..components.class_manager import ClassManager
+from ..components.data_import import DataImport
+from ..components.data_view import DataOverview
+from ..frame import frame, lang, tr
+from ..i18n import add
+
+add({"data.title": "Data"}, {"data.title": "Daten"})
+
+
+class DataView:
+    """The page's parts; a change of the data re-reads the overview."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        language = lang()
+        ui.label(tr("data.title")).classes("text-2xl font-bold")
+        self.overview = DataOverview(session, language)
+        source = (session.doc.get("data") or {}).get("source")
+        self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
+        DataImport(session, language, self.source_changed)
+        kind = self._kind()
+        self.augment = AugmentPanel(session, language, kind) if kind in ("image", "tabular", "points") else None
+        ui.timer(0.05, self.overview.load, once=True)
+        if self.augment is not None:
+            ui.timer(0.1, self.augment.refresh, once=True)
+
+    def _kind(self) -> str | None:
+        try:
+            return self.session.project.data_info().kind
+        except Exception:  # noqa: BLE001 - no data yet (e.g. no pictures): no augmentation panel
+            return "image" if (self.session.doc.get("data") or {}).get("source") == "images" else None
+
+    def changed(self) -> None:
+        """Samples were added or removed: re-read the overview."""
+        ui.timer(0.01, self.overview.load, once=True)
+
+    def source_changed(self) -> None:
+        """The data source changed (own pictures, a table): rebuild the page for it."""
+        ui.navigate.reload()
+
+
+@ui.page("/p/{project_id}/data")
+def data_page(project_id: str) -> None:
+    """The Data page of one project."""
+    with frame(project_id, "data") as session:
+        if session is None:
+            return
+        DataView(session)
