@@ -70,9 +70,20 @@ def _ints(v: Any, n: int) -> list[int]:
     return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
 
 
+def _needs_move(cls: str, rank: int, cl: bool, nxt: str | None) -> bool:
+    """Whether LayerLab's tensor must move its channel axis before this TF.js layer."""
+    if rank < 2 or cls in _ELEMENTWISE or (cls.startswith("Global") and cls.endswith("1D")):
+        return False  # elementwise, or pooling over positions: right in either layout
+    if cls == "Flatten":
+        return cl and nxt != "Dense"  # a dense layer after it takes the reordering into its kernel
+    if cls == "Permute":
+        return cl
+    return bool(_CL.match(cls)) != cl
+
+
 def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
     """(LayerLab layer dicts, input shape (channels first), {layer index: {param suffix: array}}, input layout)."""
-    layers = [layer for layer in _layers(doc)]
+    layers = _layers(doc)
     first_cfg = layers[0]["config"] if layers else {}
     shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
     if not shape_tf or any(d is None for d in shape_tf[1:]):
@@ -98,6 +109,7 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         if bad is not None:
             raise SpecError(where, f"does not fit LayerLab's rules: {bad.error.message}", cls, bad.error.hint)
         return tuple(rows[-1].out_shape)
+
     for i, layer in enumerate(body):
         cls, c = layer["class_name"], layer["config"]
         name = c.get("name", cls)
@@ -120,11 +132,7 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
             if not cl and rank >= 2 and dims == permute_dims(rank, to_last=True) and nxt and _CL.match(nxt):
                 cl = True  # channels last for the convolutions after it: LayerLab's layout stays
                 continue
-        needs_cl = bool(_CL.match(cls))
-        if rank >= 2 and cls not in _ELEMENTWISE and not (cls.startswith("Global") and cls.endswith("1D")) and (
-                needs_cl != cl and cls != "Flatten" or cls in ("Flatten", "Permute") and cl and not (
-                cls == "Flatten" and nxt == "Dense")):
-            # LayerLab's tensor must be laid out as this TF.js layer reads it: move the channel axis
+        if _needs_move(cls, rank, cl, nxt):  # lay LayerLab's tensor out as this TF.js layer reads it
             cur = emit({"type": "permute", "dims": permute_dims(rank, to_last=cl)}, {}, where, cls)
             cl, rank = not cl, len(cur)
         if cls == "Permute":
