@@ -73,3 +73,46 @@ def test_math_shows_the_actual_parameters():
     assert "24" in conv.math(conv.resolve({"filters": 24}, "l"), (1, 8, 8))
     drop = get_layer("dropout")
     assert "0.25" in drop.math(drop.resolve({"rate": 0.25}, "l"), (5,))
+
+
+def _random_value(p, rng):
+    if p.choices:
+        return rng.choice(p.choices)
+    if p.kind == "bool":
+        return rng.random() < 0.5
+    lo = p.min if p.min is not None else 0
+    if p.kind == "float":
+        return round(rng.uniform(lo, min(p.max if p.max is not None else lo + 2, lo + 2)), 3)
+    if p.kind == "int":
+        return rng.randint(int(lo), int(lo) + 5)
+    n = p.length or rng.randint(1, 3)
+    v = [rng.randint(max(int(lo), -1), 5) for _ in range(n)]
+    return v[0] if p.kind == "int_or_ints" and rng.random() < 0.5 else v
+
+
+def test_random_parameters_and_shapes_either_fail_clearly_or_keep_the_contract():
+    """Beyond the hand-picked cases: whatever infer_shape accepts, torch builds with that shape and size."""
+    import random
+
+    from layerlab.spec.errors import SpecError
+    rng = random.Random(7)
+    accepted = 0
+    for _ in range(400):
+        name = rng.choice(sorted(set(LAYERS) - {"residual"}))
+        kind = LAYERS[name]
+        raw = {p.name: _random_value(p, rng) for p in kind.params if rng.random() < 0.6}
+        shape = tuple(rng.randint(1, 7) for _ in range(rng.randint(1, 4)))
+        try:
+            p = kind.resolve(raw, "l")
+            out = kind.infer_shape(p, shape, "l")
+            count = kind.param_count(p, shape)
+        except SpecError as e:
+            assert e.path.startswith("l") and e.message and e.hint and e.has_received
+            continue
+        accepted += 1
+        module = kind.build(p, shape).eval()
+        x = _input(kind, shape, p)
+        with torch.no_grad():
+            assert tuple(module(x).shape) == (3, *out), (name, raw, shape)
+        assert count == sum(t.numel() for t in module.parameters()), (name, raw, shape)
+    assert accepted > 100

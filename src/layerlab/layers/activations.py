@@ -115,7 +115,7 @@ class ActivationLayer(LayerKind):
 
     def infer_shape(self, p, in_shape: Shape, path: str) -> Shape:
         if ACTIVATIONS[p["activation"]].name in ("softmax", "log_softmax") and len(in_shape) < 1:
-            raise SpecError(path, "softmax needs at least one axis", in_shape)
+            raise SpecError(path, "softmax needs at least one axis", in_shape, "use it on a list of scores, e.g. after dense")
         return tuple(in_shape)
 
     def build(self, p, in_shape):

@@ -149,7 +149,8 @@ class _Conv(LayerKind):
         k, s, d = self._kds(p)
         if p["padding"] == "same" and any(x > 1 for x in s) and any(x > 1 for x in d):
             raise SpecError(f"{path}.dilation", "dilation > 1 cannot be combined with strides > 1",
-                            p["dilation"], "set dilation or strides to 1")
+                            p["dilation"], "set dilation or strides to 1",
+                            [Fix("set dilation to 1", [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
         return (p["filters"], *spatial_check(self, in_shape, k, s, p["padding"], d, path, raw=p["kernel_size"]))
 
     def param_count(self, p, in_shape):

@@ -33,7 +33,7 @@ class Dense(LayerKind):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) == 0:
-            raise SpecError(path, "dense needs at least one input value", in_shape)
+            raise SpecError(path, "dense needs at least one input value", in_shape, "give it a list of numbers, e.g. after flatten")
         if len(in_shape) > 2:
             index_path = path  # e.g. model.layers[3]: insert flatten at this position
             raise SpecError(path, "dense needs a flat input (a list of numbers), but gets a "

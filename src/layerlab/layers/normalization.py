@@ -101,7 +101,8 @@ class LayerNorm(_Norm):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) == 0:
-            raise SpecError(path, "layer_norm needs at least one value per sample", in_shape)
+            raise SpecError(path, "layer_norm needs at least one value per sample", in_shape,
+                            "use it after a layer that gives values, e.g. dense")
         return tuple(in_shape)
 
     def param_count(self, p, in_shape):
