@@ -50,7 +50,8 @@ class Studio:
 
     def client(self, **kw) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30.0, **kw)
+        kw.setdefault("timeout", 30.0)
+        return httpx.Client(base_url=self.url, headers=headers, **kw)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flushing; as a power cut looks to the files."""
