@@ -17,24 +17,23 @@ from pathlib import Path
 
 from common import BENCH, OUT, machine
 
-# (script, what it measures); every script takes --quick and writes bench/out/<name>.json
+# (script, arguments of its quick run, what it measures); each writes bench/out/<name>.json
 SCRIPTS = [
-    ("throughput.py", "training/inference samples/s vs TF.js and plain PyTorch"),
-    ("engine_overhead.py", "LayerLab's engine vs a hand-written PyTorch loop"),
-    ("flops.py", "matmul peak and the fraction wide-dense training reaches"),
-    ("latency.py", "shape inference, studio start, first event, single predict"),
-    ("data_scale.py", "50,000-image streaming RSS and 1,000,000-row CSV load"),
-    ("load_test.py", "20 simulated users on the HTTP API"),
-    ("fuzz_specs.py", "fuzzing specs and uploads"),
+    ("throughput.py", ["--quick"], "training/inference samples/s vs TF.js and plain PyTorch"),
+    ("engine_overhead.py", ["--quick"], "LayerLab's engine vs a hand-written PyTorch loop"),
+    ("flops.py", ["--quick"], "matmul peak and the fraction wide-dense training reaches"),
+    ("latency.py", ["--quick"], "shape inference, studio start, first event, single predict"),
+    ("data_scale.py", ["--quick"], "50,000-image streaming RSS and 1,000,000-row CSV load"),
+    ("load_test.py", ["--quick"], "20 simulated users on the HTTP API"),
+    ("fuzz_specs.py", ["--examples", "20", "--seed", "0"], "fuzzing specs and uploads"),
 ]
 
-
-def run(script: str, quick: bool) -> dict:
+def run(script: str, quick_args: list[str], quick: bool) -> dict:
     path = BENCH / script
     if not path.exists():
         return {"script": script, "status": "missing"}
     t0 = time.perf_counter()
-    args = [sys.executable, str(path)] + (["--quick"] if quick else [])
+    args = [sys.executable, str(path)] + (quick_args if quick else [])
     proc = subprocess.run(args, cwd=BENCH, capture_output=True, text=True, timeout=3600)
     return {"script": script, "status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}",
             "seconds": round(time.perf_counter() - t0, 1), "tail": (proc.stdout + proc.stderr)[-2000:]}
@@ -42,7 +41,7 @@ def run(script: str, quick: bool) -> dict:
 
 def main(quick: bool) -> int:
     OUT.mkdir(exist_ok=True)
-    report = {"machine": machine(), "quick": quick, "runs": [run(s, quick) for s, _ in SCRIPTS]}
+    report = {"machine": machine(), "quick": quick, "runs": [run(s, q, quick) for s, q, _ in SCRIPTS]}
     (OUT / ("run_all_quick.json" if quick else "run_all.json")).write_text(json.dumps(report, indent=2))
     if not quick:
         from report import write_results
