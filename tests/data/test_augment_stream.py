@@ -72,7 +72,8 @@ def test_preview_gives_n_versions_of_one_sample(tmp_path):
     pngs = p.augment_preview(index=0, n=5, seed=1)
     assert len(pngs) == 5 and all(b.startswith(b"\x89PNG") for b in pngs) and len(set(pngs)) > 1
     sample = np.random.default_rng(0).random((3, 8, 8)).astype(np.float32)
-    out = augmenter({"noise": {"std": 0.1}}).preview(sample, 4, seed=0)
+    from layerlab.data.augment import preview
+    out = preview({"noise": {"std": 0.1}}, sample, 4, seed=0)
     assert out.shape == (4, 3, 8, 8) and not torch.equal(out[0], out[1])
     p = layerlab.new(tmp_path / "iris", example="iris")
     p.doc["data"]["augmentation"] = {"gaussian_noise": {"std": 0.2}}

@@ -67,6 +67,11 @@ def test_npz_project(tmp_path):
     np.savez(tmp_path / "d.npz", x=np.random.default_rng(0).normal(size=(40, 3)), y=np.arange(40) % 2)
     p = project_from_data(tmp_path / "p", tmp_path / "d.npz")
     assert p.doc["data"]["source"] == "npy" and p.spec.task == "classification" and p.analyze().ok
+    np.save(tmp_path / "train_x.npy", np.random.default_rng(0).normal(size=(30, 2)))
+    np.save(tmp_path / "train_y.npy", np.random.default_rng(1).normal(size=30))
+    q = project_from_data(tmp_path / "q", tmp_path / "train_x.npy")
+    assert q.doc["data"]["params"]["y_path"] == "data/train_y.npy" and q.spec.task == "regression"
+    assert q.analyze().ok and q.spec.model.layers[-1]["activation"] == "linear"
 
 
 def test_bad_data_leaves_nothing_half_written(tmp_path):

@@ -171,6 +171,11 @@ def augmenter(spec: dict[str, Any] | None, kind: str = "image", preprocessor: An
     return Augmenter(steps, kind, preprocessor)
 
 
+def preview(spec: dict[str, Any] | None, sample: Any, n: int = 8, seed: int = 0, kind: str = "image") -> torch.Tensor:
+    """n augmented versions (n, *shape) of one raw sample (images with pixel values in [0, 1])."""
+    return augmenter(spec, kind).preview(sample, n, seed)
+
+
 def preview_dataset(ds: Any, spec: dict[str, Any] | None, index: int = 0, n: int = 8, seed: int = 0) -> list[Any]:
     """n augmented versions of training sample `index`: PNG bytes for images, value lists otherwise."""
     from .preview import image_png

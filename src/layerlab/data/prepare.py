@@ -76,7 +76,8 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     def split(idx: np.ndarray) -> Split | None:
         if len(idx) == 0:
             return None
-        x = torch.from_numpy(np.ascontiguousarray(pre.transform_x(raw.x[idx])))
+        x = raw.x[idx]                    # fancy indexing copies: this split owns x
+        x = torch.from_numpy(pre.transform_x_(x) if x.dtype == np.float32 else pre.transform_x(x))
         y = torch.from_numpy(np.ascontiguousarray(pre.transform_y(raw.y[idx])))
         return Split(x, y, torch.from_numpy(idx.astype(np.int64)))
 

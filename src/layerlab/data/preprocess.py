@@ -123,6 +123,14 @@ class Preprocessor:
             return (x.float() - m) / s
         return ((np.asarray(x, np.float32) - m) / s).astype(np.float32)
 
+    def transform_x_(self, x: np.ndarray) -> np.ndarray:
+        """transform_x in place on a float32 array this caller owns (no temporary copies)."""
+        if self.mean is not None:
+            m, s = self._stats(x)
+            x -= m
+            x /= s
+        return x
+
     def inverse_x(self, x: Any) -> Any:
         """Undo transform_x (to show preprocessed samples as the user knows them)."""
         if self.mean is None:

@@ -14,6 +14,7 @@ bad data leaves nothing half-written.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -98,7 +99,8 @@ def _stage_data(data: Path, staging: Path, target: str | None) -> dict[str, Any]
     if suffix in (".npz", ".npy"):
         shutil.copy2(data, dest / data.name)
         params = {"path": f"data/{data.name}"}
-        ys = data.with_name(data.stem.replace("x", "y", 1) + ".npy") if suffix == ".npy" else None
+        # inputs in x.npy / train_x.npy come with targets in y.npy / train_y.npy
+        ys = data.with_name(re.sub(r"(^|[_-])[xX]($|[_-])", r"\1y\2", data.stem) + ".npy") if suffix == ".npy" else None
         if ys is not None and ys.exists() and ys != data:
             shutil.copy2(ys, dest / ys.name)
             params["y_path"] = f"data/{ys.name}"
