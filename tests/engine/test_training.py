@@ -90,8 +90,8 @@ def test_balanced_class_weights_favour_the_rare_class():
 
 def test_unknown_class_in_class_weights_fails_with_the_valid_names(make_project):
     bad = make_project(name="bad", epochs=1, class_weights={"nope": 2.0}).train(dataset=blobs())
-    assert bad.status == "failed" and bad.failure.path == "training.class_weights"
-    assert "c0" in bad.failure.hint
+    assert bad.status == "failed" and bad.failure.path.startswith("training.class_weights")
+    assert "c0" in bad.failure.hint + bad.failure.message
 
 
 def test_a_nan_loss_names_epoch_and_batch_and_suggests_a_lower_rate(make_project):

@@ -143,7 +143,8 @@ def predict(project: Path = typer.Argument(..., help="Project folder."),
     """Predict with the latest trained run: top classes with probabilities, or the regression value."""
     p = api.load(project)
     loaded = p.load_run(run_id)
-    out = p.predict(_read_inputs(inputs), run_id=loaded.run_id)
+    items = _read_inputs(inputs)
+    out = p.predict(items, run_id=loaded.run_id, raw=True)
     labels = inputs if len(inputs) == len(out) else [f"{inputs[0] if len(inputs) == 1 else 'input'}[{i}]"
                                                       for i in range(len(out))]
     results = []
@@ -166,9 +167,21 @@ def predict(project: Path = typer.Argument(..., help="Project folder."),
         console.print(f"{r['input']}: {shown}", markup=False)
 
 
-def _read_inputs(inputs: list[str]):
-    """Paths stay paths for the data package's loader; a JSON array given inline becomes data."""
+def _read_inputs(inputs: list[str]) -> list:
+    """Paths stay paths for the data package's reader (images, CSV); JSON (a file or inline) becomes samples."""
     import json
-    if len(inputs) == 1 and inputs[0].lstrip().startswith("["):
-        return json.loads(inputs[0])
-    return [Path(i) for i in inputs]
+    items: list = []
+    for text in inputs:
+        if text.lstrip().startswith(("[", "{")):
+            data = json.loads(text)
+        elif text.lower().endswith(".json"):
+            data = json.loads(Path(text).read_text(encoding="utf-8"))
+        else:
+            items.append(Path(text))
+            continue
+        # a JSON object is one sample; a list of numbers is one sample; a list of lists/objects is several
+        if isinstance(data, dict) or (isinstance(data, list) and data and not isinstance(data[0], (list, dict))):
+            items.append(data)
+        else:
+            items.extend(data)
+    return items

@@ -110,14 +110,15 @@ class EngineFacade:
         self._loaded_run = (stamp, loaded)
         return loaded
 
-    def predict(self, x: Any, run_id: str | None = None) -> np.ndarray:
+    def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None) -> np.ndarray:
         """Class probabilities (N, classes) or regression values (N, outputs) from the latest run.
 
         x: a tensor/array already preprocessed, shaped (N, *input_shape) or one sample; or raw
-        items (file paths, rows, lists) that layerlab.data.inputs.load_inputs reads and preprocesses.
+        items (file paths, rows, dicts) that layerlab.data.inputs.load_inputs reads and preprocesses.
+        raw=True sends everything (numbers too) through that preprocessing.
         """
         loaded = self.load_run(run_id)
-        xt = _as_model_input(x, loaded)
+        xt = _load_raw(x, loaded, None) if raw else _as_model_input(x, loaded)
         return predict_loaded(loaded, xt)
 
     def _require_folder(self) -> None:

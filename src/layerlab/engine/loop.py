@@ -128,7 +128,7 @@ class Trainer:
         self.bad_epochs = int(es.get("bad_epochs", 0))
         self.best_state: dict[str, torch.Tensor] | None = None
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
-        self.augment = augmenter(spec, ds.info)
+        self.augment = augmenter(spec, ds.info, ds.preprocessor)
         self._pending: dict[str, Any] | None = None
         self._best_dirty = False
         self._last_write = time.perf_counter()
@@ -194,9 +194,9 @@ class Trainer:
         for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
             self.control.checkpoint(lambda paused: self._paused(paused, epoch, b))
             self._where = {"epoch": epoch, "batch": b, "x": x}
-            x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
-            if self.augment is not None:
+            if self.augment is not None:  # training batches only, on the CPU, from the run's generator
                 x = self.augment(x, self.gen)
+            x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
             lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
             for g in opt.param_groups:
                 g["lr"] = lr

@@ -91,7 +91,8 @@ def class_weight_tensor(setting: Any, info: Any, train: Any, device: torch.devic
     return torch.tensor([float(setting.get(c, 1.0)) for c in classes], device=device)
 
 
-def augmenter(spec: Any, info: Any) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None:
+def augmenter(spec: Any, info: Any, preprocessor: Any = None
+              ) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None:
     """The data owner's augmentation for training batches (layerlab.data.augment), or None."""
     if not spec.data.augmentation:
         return None
@@ -100,4 +101,4 @@ def augmenter(spec: Any, info: Any) -> Callable[[torch.Tensor, torch.Generator],
     except ImportError:
         return None
     build = getattr(mod, "build_augmenter", None) or getattr(mod, "make_augmenter", None)
-    return build(spec.data.augmentation, info) if build is not None else None
+    return build(spec.data.augmentation, info, preprocessor) if build is not None else None
