@@ -138,3 +138,13 @@ def test_unknown_run_and_format_errors(iris, tmp_path):
         iris.export("keras", tmp_path / "m")
     with pytest.raises(SpecError, match="not a run"):
         iris.export("onnx", tmp_path / "m.onnx", run_id="20990101-000000-000-dead")
+
+
+def test_export_uses_the_runs_model_even_after_the_spec_changed(iris, tmp_path):
+    edited = layerlab.load(iris.dir)
+    edited.doc["model"]["layers"].insert(0, {"type": "dense", "units": 7, "activation": "relu"})
+    r = edited.export("tfjs", tmp_path / "tfjs")
+    assert r["trained"] and r["max_diff"] <= 1e-4
+    units = [layer["config"].get("units") for layer in
+             json.loads((tmp_path / "tfjs" / "model.json").read_text())["modelTopology"]["config"]["layers"]]
+    assert 7 not in units

@@ -81,7 +81,8 @@ class ExportFacade:
         if not example.is_floating_point():
             example = example.long()
         pre_dict = pre.to_dict() if hasattr(pre, "to_dict") else (pre or {})
-        spec = self.spec
+        from .. import api
+        spec = api.Project(doc, self.dir).spec  # the run's own spec: the model may have been edited since
         meta = {"name": self.name, "layers": list(spec.model.layers),  # type: ignore[attr-defined]
                 "input_shape": list(info.input_shape),
                 "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
