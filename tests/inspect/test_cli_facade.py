@@ -92,3 +92,9 @@ def test_cli_lists_views_and_exits_2_on_mistakes(trained):
     assert res.exit_code == 0 and len(json.loads(res.output)) == 10
     res = CliRunner().invoke(app, ["inspect", str(trained.dir), "embedings"])
     assert res.exit_code == 2 and "embeddings" in res.output
+
+
+def test_cli_all_rejects_an_option_no_view_knows(trained, tmp_path):
+    res = CliRunner().invoke(app, ["inspect", str(trained.dir), "all", "-o", "epsilonn=0.1", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "any view" in res.output
+    assert not any(tmp_path.iterdir())

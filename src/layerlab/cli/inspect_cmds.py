@@ -58,11 +58,17 @@ def inspect(project: Path = typer.Argument(..., help="Project folder."),
         console.print(t)
         console.print(f"Run one with: layerlab inspect {project} VIEW --out DIR")
         return
-    names = [v["name"] for v in p.inspect_views()] if view == "all" else [view]
+    views = {v["name"]: v for v in p.inspect_views()}
+    names = list(views) if view == "all" else [view]
     options = parse_options(option)
+    if view == "all":  # each view takes the options it knows; one that none knows is a mistake
+        unknown = [k for k in options if not any(k in v["options"] for v in views.values())]
+        if unknown:
+            raise SpecError(f"--option {unknown[0]}", "is not an option of any view", unknown[0],
+                            "list the views and their options with `layerlab inspect PROJECT`")
     written: dict[str, list[str]] = {}
     for name in names:
-        opts = options if view != "all" else {}
+        opts = options if view != "all" else {k: v for k, v in options.items() if k in views[name]["options"]}
         result = p.inspect(name, input=input, run=run, split=split, index=index, compare_run=compare_run, **opts)
         paths = result.save(out)
         written[name] = [str(x) for x in paths]

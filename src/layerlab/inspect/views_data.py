@@ -83,10 +83,12 @@ def adversarial_view(ctx: Context, method: str = "fgsm", epsilon: float = 0.1, s
         before, after = int(res.pred_before[0]), int(res.pred_after[0])
         if ctx.is_image:
             lim = float(res.perturbation.abs().max()) or 1.0
-            plots.image(a[0], ctx.shown(x[0]), f"input: {ctx.class_name(before)}")
+            shown = ctx.shown(x[0])
+            lo, hi = float(shown.min()), float(shown.max())      # the same grey scale for both pictures
+            plots.image(a[0], shown, f"input: {ctx.class_name(before)}", vmin=lo, vmax=hi)
             plots.image(a[1], res.perturbation[0], f"perturbation (eps {epsilon:g})", cmap=plots.CMAP_DIVERGING,
                         vmin=-lim, vmax=lim)
-            plots.image(a[2], ctx.shown(res.adversarial[0]), f"perturbed: {ctx.class_name(after)}")
+            plots.image(a[2], ctx.shown(res.adversarial[0]), f"perturbed: {ctx.class_name(after)}", vmin=lo, vmax=hi)
         else:
             plots.bars(a[0], ctx.shown(x[0]).flatten(), f"input: {ctx.class_name(before)}")
             plots.bars(a[1], res.perturbation[0].flatten(), f"perturbation (eps {epsilon:g})")
