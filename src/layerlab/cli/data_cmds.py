@@ -20,7 +20,7 @@ def data_summary(project: Path = typer.Argument(..., help="Project folder."),
     if as_json:
         return emit_json(s)
     console.print(f"[bold]{p.name}[/bold]: source {s['source']} ({s['kind']}, {s['task']})")
-    console.print(f"Samples: {s['n_samples']:,}   input shape: ({', '.join(map(str, s['input_shape']))})"
+    console.print(f"Samples: {s['n_samples']:,}   input shape: {tuple(s['input_shape'])}"
                   + ("   [streaming from disk]" if s["streaming"] else ""))
     sp = s["splits"]
     console.print(f"Splits: train {sp['train']:,}, validation {sp['validation']:,}, test {sp['test']:,}")
@@ -36,7 +36,8 @@ def data_summary(project: Path = typer.Argument(..., help="Project folder."),
                       *(str(split_counts.get(k, {}).get(c, 0)) for k in ("train", "validation", "test")))
         console.print(t)
     else:
-        console.print(f"Regression targets: {s['outputs']}")
+        console.print(f"Regression targets: {s['outputs']}" + (f" ({s['target']})" if s.get("target") else ""),
+                      markup=False)
     for col, n in (s.get("missing") or {}).items():
         console.print(f"Missing values in {col!r}: {n}", markup=False)
     for col, why in (s.get("ignored_columns") or {}).items():

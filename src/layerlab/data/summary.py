@@ -30,7 +30,7 @@ def summarize(ds: Dataset) -> dict[str, Any]:
         "splits": dict(meta["sizes"]), "split_class_counts": counts,
         "streaming": bool(meta.get("streaming")), "preprocessing": ds.preprocessor.method,
     }
-    for key in ("missing", "columns_used", "ignored_columns", "converted", "skipped"):
+    for key in ("target", "missing", "dropped_rows", "columns_used", "ignored_columns"):
         if key in meta:
             out[key] = meta[key]
     return out
