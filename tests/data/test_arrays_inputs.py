@@ -96,6 +96,9 @@ def test_load_inputs_for_images_from_paths_bytes_pil_and_arrays(tmp_path):
     b = load_inputs([red_file.read_bytes(), Image.open(red_file), np.full((3, 12, 12), 0.5, np.float32)], info, pre)
     assert torch.allclose(b[0], a[0], atol=1e-5) and torch.allclose(b[1], a[0], atol=1e-5)
     assert b.shape == (3, 3, 12, 12)
+    import base64
+    url = "data:image/png;base64," + base64.b64encode(red_file.read_bytes()).decode()
+    assert torch.allclose(load_inputs([url], info, pre)[0], a[0], atol=1e-5)       # a canvas drawing
     big = load_inputs([png((220, 30, 30), size=(100, 40), mode="RGBA")], info, pre)   # converted
     assert big.shape == (1, 3, 12, 12)
     with pytest.raises(SpecError) as e:

@@ -131,7 +131,8 @@ def test_samples_add_rename_delete_and_count(tmp_path):
     samples.add_class(proj, "cat")
     samples.add_sample(proj, "cat", png((250, 250, 250)))
     samples.add_sample(proj, "cat", Image.new("L", (3000, 40), 10))   # a huge capture is shrunk
-    samples.add_sample(proj, "dog", png((5, 5, 5), size=(30, 20)))
+    import base64
+    samples.add_sample(proj, "dog", "data:image/png;base64," + base64.b64encode(png((5, 5, 5), (30, 20))).decode())
     assert samples.class_counts(proj) == {"cat": 2, "dog": 1}
     big = Image.open(samples.images_dir(proj) / "cat" / samples.list_samples(proj)["cat"][1])
     assert max(big.size) <= samples.MAX_SIDE

@@ -54,6 +54,8 @@ def open_image(source: Any, where: str, name: str = "") -> Image.Image:
     """A fully decoded Pillow image from a path, bytes or PIL image; a clear error otherwise."""
     if isinstance(source, Image.Image):
         return source
+    if isinstance(source, str) and source.startswith("data:image"):
+        source = decode_data_url(source, where)     # what a browser canvas or webcam capture sends
     label = name or (str(source) if isinstance(source, (str, os.PathLike)) else "the uploaded image")
     try:
         img = Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
@@ -69,6 +71,18 @@ def open_image(source: Any, where: str, name: str = "") -> Image.Image:
     except Image.DecompressionBombError:
         raise SpecError(where, "is too large an image (more than 80 megapixels)", label,
                         "shrink it before adding it") from None
+
+
+def decode_data_url(url: str, where: str) -> bytes:
+    """The bytes of a 'data:image/png;base64,...' URL."""
+    import base64
+    import binascii
+    head, _, body = url.partition(",")
+    try:
+        return base64.b64decode(body, validate=True) if head.endswith(";base64") else body.encode("latin-1")
+    except (binascii.Error, ValueError):
+        raise SpecError(where, "is not a valid base64 data URL", url[:40] + "...",
+                        "send the canvas as canvas.toDataURL('image/png')") from None
 
 
 def load_file(path: Path, size: int, channels: int, where: str, shown: str) -> np.ndarray:

@@ -42,7 +42,7 @@ def _info(info: Any) -> DataInfo:
 
 def _image(item: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     c, h, w = shape
-    if isinstance(item, (str, os.PathLike)) and not Path(item).is_file():
+    if isinstance(item, (str, os.PathLike)) and not str(item).startswith("data:image") and not Path(item).is_file():
         raise SpecError(where, "is not an image file that exists", str(item), "give the path of a PNG or JPEG file")
     img = open_image(item, where) if not isinstance(item, Image.Image) else item
     img = convert(img, 1 if c == 1 else 3).resize((w, h), Image.BILINEAR)

@@ -53,7 +53,7 @@ def add_class(project_dir: str | Path, name: str) -> Path:
 
 
 def add_sample(project_dir: str | Path, class_name: str, image: Any) -> Path:
-    """Store one image (PNG/JPEG bytes or a PIL image) as PNG in the class's folder; returns its path."""
+    """Store one image (PNG/JPEG bytes, a data: URL or a PIL image) as PNG in the class's folder; returns its path."""
     d = _class_dir(project_dir, class_name)
     img = open_image(image, "image")
     img = convert(img, 3 if img.mode not in ("1", "L", "LA", "I", "I;16") else 1)
