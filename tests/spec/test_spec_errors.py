@@ -129,6 +129,8 @@ CASES = [
          "model.layers[0].layers", "needs its own list of layers", None, "add a dense layer inside"),
     Case("recurrent-on-flat-input", toy_doc([{"type": "lstm", "units": 4}, OUT], shape=(6,)),
          "model.layers[0]", "lstm needs a sequence", "input of shape (6,)", "reshape to (6, 1)"),
+    Case("recurrent-on-an-image", toy_doc([{"type": "gru", "units": 4}, OUT], shape=IMG),
+         "model.layers[0]", "gru needs a sequence", "input of shape (1, 8, 8)", "reshape to (8, 8)"),
     Case("transposed-even-kernel-same", toy_doc([{"type": "conv2d_transpose", "kernel_size": 2, "padding": "same"},
                                                  {"type": "flatten"}, OUT], shape=IMG),
          "model.layers[0].kernel_size", "needs an odd kernel_size", 2, "use kernel_size 3"),

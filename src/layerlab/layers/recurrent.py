@@ -10,6 +10,8 @@ sequence both ways and concatenates (2 * units).
 """
 from __future__ import annotations
 
+import math
+
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -38,6 +40,11 @@ class _Recurrent(LayerKind):
                 fixes.append(Fix(f"insert a reshape to ({in_shape[0]}, 1) before it: one feature per step",
                                  [{"op": "insert", "path": path,
                                    "value": {"type": "reshape", "target_shape": [in_shape[0], 1]}}]))
+            elif len(in_shape) > 2:  # an image or volume: read it row by row
+                rows = math.prod(in_shape[:-1])
+                fixes.append(Fix(f"insert a reshape to ({rows}, {in_shape[-1]}) before it: one row per step",
+                                 [{"op": "insert", "path": path,
+                                   "value": {"type": "reshape", "target_shape": [-1, in_shape[-1]]}}]))
             raise SpecError(path, f"{self.name} needs a sequence of shape (steps, features)",
                             f"input of shape {tuple(in_shape)}",
                             "reshape the input into (steps, features), or use an embedding layer on token ids",
