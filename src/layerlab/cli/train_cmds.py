@@ -103,7 +103,8 @@ def _report(run) -> None:
         if f.hint:
             err_console.print(f"  Fix: {f.hint}", markup=False)
         raise typer.Exit(1)
-    t = Table("metric", "value", title=f"Run {run.run_id} {run.status}")
+    console.print(f"Run [bold]{run.run_id}[/bold] {run.status}.")
+    t = Table("metric", "value")
     for k, v in run.final.items():
         if k not in _SKIP:
             t.add_row(k, _fmt(v))
