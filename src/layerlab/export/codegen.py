@@ -185,6 +185,7 @@ LR, EPOCHS = {training["learning_rate"]}, {training["epochs"]}
 BATCH_SIZE, SEED = {training["batch_size"]}, {training["seed"]}
 VALIDATION_SPLIT, DATA_SEED = {data.get("validation_split", 0.2)}, {data.get("seed", 0)}
 NORMALIZE = {method!r}  # how LayerLab scaled the inputs: standard, minmax or none
+TOKENS = {not src.example.is_floating_point()}  # inputs are integer token ids (never scaled)
 WEIGHTS = Path(__file__).with_name("{stem}_weights.npz")
 
 
@@ -231,7 +232,8 @@ def train():
     x, y = load_data()
     xtr, ytr, xva, yva = split(x, y)
     offset, scale = fit_scaling(xtr)
-    xtr, xva = (xtr - offset) / scale, (xva - offset) / scale
+    if NORMALIZE != "none":
+        xtr, xva = (xtr - offset) / scale, (xva - offset) / scale
     xtr, ytr, xva, yva = (torch.from_numpy(np.ascontiguousarray(a)) for a in (xtr, ytr, xva, yva))
     model = Model()
     params = model.parameters()
@@ -271,9 +273,11 @@ def predict(inputs):
         model.load_state_dict({{k: torch.from_numpy(w[k]) for k in w.files if k not in ("offset", "scale")}})
         offset, scale = w["offset"], w["scale"]
     model.eval()
-    x = (np.asarray(inputs, np.float32) - offset) / scale
+    x = np.asarray(inputs, np.int64 if TOKENS else np.float32)
+    if NORMALIZE != "none":
+        x = ((x - offset) / scale).astype(np.float32)
     with torch.no_grad():
-        return model(torch.from_numpy(x.astype(np.float32))).numpy()
+        return model(torch.from_numpy(x)).numpy()
 
 
 def read_input(text):
@@ -284,7 +288,7 @@ def read_input(text):
         img = Image.open(text).convert("L" if c == 1 else "RGB").resize((w, h))
         a = np.asarray(img, np.float32) / 255.0
         return (a[None] if c == 1 else a.transpose(2, 0, 1))[None]
-    return np.array([float(v) for v in text.split(",")], np.float32).reshape((1,) + INPUT_SHAPE)
+    return np.array([float(v) for v in text.split(",")]).reshape((1,) + INPUT_SHAPE)
 
 
 if __name__ == "__main__":
