@@ -20,11 +20,11 @@ from common import BENCH, OUT, machine
 # (script, arguments of its quick run, what it measures); each writes bench/out/<name>.json
 SCRIPTS = [
     ("throughput.py", ["--quick"], "training/inference samples/s vs TF.js and plain PyTorch"),
-    ("engine_overhead.py", ["--quick"], "LayerLab's engine vs a hand-written PyTorch loop"),
+    ("engine_overhead.py", ["--epochs", "1", "--repeats", "1"], "LayerLab's engine vs a hand-written PyTorch loop"),
     ("flops.py", ["--quick"], "matmul peak and the fraction wide-dense training reaches"),
     ("latency.py", ["--quick"], "shape inference, studio start, first event, single predict"),
     ("data_scale.py", ["--quick"], "50,000-image streaming RSS and 1,000,000-row CSV load"),
-    ("load_test.py", ["--quick"], "20 simulated users on the HTTP API"),
+    ("load_test.py", ["--users", "3", "--epochs", "1"], "20 simulated users on the HTTP API"),
     ("fuzz_specs.py", ["--examples", "20", "--seed", "0"], "fuzzing specs and uploads"),
 ]
 
