@@ -98,3 +98,10 @@ def test_cli_all_rejects_an_option_no_view_knows(trained, tmp_path):
     res = CliRunner().invoke(app, ["inspect", str(trained.dir), "all", "-o", "epsilonn=0.1", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "any view" in res.output
     assert not any(tmp_path.iterdir())
+
+
+def test_cka_against_the_same_run_is_one_for_every_layer(trained):
+    rid = trained.load_run().run_id
+    r = trained.inspect("cka", compare_run=rid)
+    assert r.data["between_runs"] == {0: pytest.approx(1.0), 1: pytest.approx(1.0)}
+    assert r.data["matrix"][0][0] == pytest.approx(1.0)

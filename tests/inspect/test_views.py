@@ -50,3 +50,16 @@ def test_views_that_need_labels_say_so():
     ctx = Context(net, torch.randn(10, 3), torch.randn(10, 1))
     with pytest.raises(SpecError, match="classification"):
         run_view("errors", ctx)
+
+
+def test_token_models_get_the_views_that_make_sense_and_a_clear_no_for_gradients():
+    layers = [{"type": "embedding", "input_dim": 7, "output_dim": 4}, {"type": "flatten"},
+              {"type": "dense", "units": 3, "activation": "softmax"}]
+    net = build_network(layers, (2,), seed=0)
+    x, y = torch.randint(0, 7, (20, 2)), torch.randint(0, 3, (20,))
+    ctx = Context(net, x, y, None, infer_stack(layers, (2,)))
+    assert run_view("surface", ctx).data["mode"] == "pca"
+    assert run_view("max_activation", ctx, layer=-1).data["synthesised"] is None
+    assert len(run_view("flow", ctx).data["layers"]) == 3
+    with pytest.raises(SpecError, match="token ids"):
+        run_view("saliency", ctx)

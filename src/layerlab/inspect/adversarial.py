@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from ..spec.errors import SpecError
-from .trace import eval_mode, predict
+from .trace import eval_mode, need_numbers, predict
 from .weights import loss_per_example
 
 
@@ -32,6 +32,7 @@ def _check_eps(eps: float) -> float:
 
 def _loss_gradient(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """d loss / d x, each sample's loss on its own: (B, *input_shape)."""
+    need_numbers(x, "an adversarial attack")
     with eval_mode(net):
         xg = x.detach().clone().requires_grad_(True)
         (g,) = torch.autograd.grad(loss_per_example(net, xg, y).sum(), xg)

@@ -99,6 +99,9 @@ def synthesize(net: nn.Module, layer=-1, unit: int = 0, steps: int = 128, lr: fl
     if shape is None:
         raise SpecError("model", "the network does not say its input shape", None, "build it with project.build()")
     i = layer_index(net, layer)
+    if getattr(net, "types", None) and net.types[0] == "embedding":
+        raise SpecError("model", "an input cannot be synthesised for a token model (its inputs are whole numbers)",
+                        "embedding", "look at the top samples of the unit instead (max_activation with steps=0)")
     gen = torch.Generator().manual_seed(seed)
     x = (torch.randn((1, *shape), generator=gen) * 0.01).requires_grad_(True)  # (1, *input_shape)
     opt = torch.optim.Adam([x], lr=lr)

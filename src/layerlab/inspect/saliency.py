@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..spec.errors import SpecError
-from .trace import eval_mode, layer_index, logits_of, trace, types_of
+from .trace import eval_mode, layer_index, logits_of, need_numbers, trace, types_of
 
 
 def _targets(z: torch.Tensor, target: int | torch.Tensor | None) -> torch.Tensor:
@@ -57,6 +57,7 @@ def _spatial(g: torch.Tensor) -> torch.Tensor:
 
 def input_gradient(net: nn.Module, x: torch.Tensor, target=None) -> torch.Tensor:
     """d score[target] / d x for a batch: (B, *input_shape)."""
+    need_numbers(x, "saliency")
     with eval_mode(net):
         xg = x.detach().clone().requires_grad_(True)
         z = logits_of(net, xg)                                   # (B, classes)

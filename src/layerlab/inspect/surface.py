@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from ..spec.errors import SpecError
-from .trace import eval_mode, input_shape_of, predict
+from .trace import eval_mode, input_shape_of, need_numbers, predict
 
 
 def _classes_of(z: torch.Tensor) -> torch.Tensor:
@@ -51,6 +51,7 @@ def decision_surface(net: nn.Module, x: torch.Tensor, resolution: int = 100, mar
     if tuple(shape) != (2,):
         raise SpecError("input", "a decision surface needs inputs of exactly two numbers", tuple(shape),
                         "use the PCA projection (view 'surface' shows it for wider inputs) instead")
+    need_numbers(x, "a decision surface")
     lo, hi = x.amin(dim=0), x.amax(dim=0)                        # (2,), (2,)
     pad = (hi - lo).clamp_min(1e-6) * margin
     xs = torch.linspace(float(lo[0] - pad[0]), float(hi[0] + pad[0]), resolution)

@@ -112,8 +112,8 @@ def predict(net: nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Ten
 def as_batch(x: torch.Tensor, input_shape: tuple[int, ...] | None, path: str = "input") -> torch.Tensor:
     """A float batch (B, *input_shape) from one sample or a batch; a SpecError when the shape is wrong."""
     x = torch.as_tensor(x)
-    if not x.is_floating_point():
-        x = x.float()
+    if x.dtype in (torch.float64, torch.float16, torch.bfloat16):
+        x = x.float()  # integer inputs stay integers: they are token ids for an embedding layer
     if input_shape is None:
         return x if x.dim() > 1 else x.unsqueeze(0)
     shape = tuple(input_shape)
@@ -123,6 +123,13 @@ def as_batch(x: torch.Tensor, input_shape: tuple[int, ...] | None, path: str = "
         return x
     raise SpecError(path, f"does not fit the network's input of shape {shape}", tuple(x.shape),
                     "give one sample of that shape, or a batch (N, ...) of them")
+
+
+def need_numbers(x: torch.Tensor, what: str) -> None:
+    """A SpecError when x holds token ids: there is no gradient with respect to a whole number."""
+    if not x.is_floating_point():
+        raise SpecError("input", f"{what} needs numeric inputs, and these are token ids", str(x.dtype),
+                        "use the data flow, errors, embeddings or CKA views for token models")
 
 
 def input_shape_of(net: nn.Module) -> tuple[int, ...] | None:

@@ -156,7 +156,7 @@ def errors_view(ctx: Context, k: int = 12) -> ViewResult:
 def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
     """Decision surface for 2-D inputs; a PCA projection with the predicted class otherwise."""
     x, y = ctx.subset()
-    if tuple(x.shape[1:]) == (2,):
+    if tuple(x.shape[1:]) == (2,) and x.is_floating_point():  # two token ids have no plane between them
         s = decision_surface(ctx.net, x, resolution)
         with eval_mode(ctx.net), torch.no_grad():
             pred = _classes_of(predict(ctx.net, x))

@@ -116,9 +116,11 @@ def max_activation_view(ctx: Context, layer=-2, unit: int = 0, k: int = 9, steps
     """The samples that excite one unit most, and an input synthesised for it."""
     x, _ = ctx.subset()
     top = top_samples(ctx.net, x, layer, unit, k, reduce)
-    syn = synthesize(ctx.net, top.layer, unit, steps=steps, l2=l2, blur=blur, jitter=jitter, reduce=reduce)
+    # token ids are whole numbers: there is no input to climb towards, only samples to rank
+    syn = (synthesize(ctx.net, top.layer, unit, steps=steps, l2=l2, blur=blur, jitter=jitter, reduce=reduce)
+           if x.is_floating_point() and steps > 0 else None)
     labels = [int(ctx.y[i]) for i in top.indices] if ctx.classification else None
-    data = {**top.to_dict(), "labels": labels, "synthesised": syn.to_dict()}
+    data = {**top.to_dict(), "labels": labels, "synthesised": syn.to_dict() if syn is not None else None}
 
     def draw():
         cols = max(3, math.ceil(math.sqrt(len(top.indices) + 2)))
@@ -128,8 +130,12 @@ def max_activation_view(ctx: Context, layer=-2, unit: int = 0, k: int = 9, steps
         for j, i in enumerate(top.indices):
             lab = f" ({ctx.class_name(labels[j])})" if labels else ""
             _sample_panel(axes[j], ctx, x[i], f"#{i}: {top.scores[j]:.2f}{lab}")
-        _sample_panel(axes[len(top.indices)], ctx, syn.input, "synthesised")
-        plots.lines(axes[len(top.indices) + 1], [syn.trajectory], "activation while climbing", "step")
+        if syn is not None:
+            _sample_panel(axes[len(top.indices)], ctx, syn.input, "synthesised")
+            plots.lines(axes[len(top.indices) + 1], [syn.trajectory], "activation while climbing", "step")
+        else:
+            axes[len(top.indices)].set_axis_off()
+            axes[len(top.indices) + 1].set_axis_off()
         for ax in axes[len(top.indices) + 2:]:
             ax.set_axis_off()
         fig.suptitle(f"layer {top.layer}, unit {unit}", fontsize=9)
