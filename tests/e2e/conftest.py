@@ -6,7 +6,6 @@ Every request the page makes is recorded; `offline_check` fails a test when any 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys

@@ -109,6 +109,20 @@ def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
     assert not seen.outside(), seen.outside()
 
 
+def test_tablet_width_shows_tabs_and_fits(browser, studio, shots):
+    ctx, page, seen = open_page(browser, studio, width=820, height=1180)
+    try:
+        page.get_by_role("button", name="Open spiral").click()
+        page.wait_for_url(re.compile(r"/model$"))
+        page.get_by_test_id("model-valid").wait_for()
+        page.get_by_role("link", name="Train").wait_for()   # tabs in the header, not in a menu
+        _shot(page, shots, "11-tablet-model")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 820
+    finally:
+        close(ctx, page)
+    assert not seen.outside(), seen.outside()
+
+
 CHART_POINTS = """() => [...document.querySelectorAll('.nicegui-echart')].map(el => {
     const chart = getElement(el.id.slice(1)).chart;
     return chart ? chart.getOption().series.reduce((n, s) => n + (s.data || []).length, 0) : 0;

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-from nicegui import ui
 from nicegui.testing import User
 
 from layerlab.store import workspace

@@ -127,7 +127,7 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
             .mark("nav-home").props('aria-label="LayerLab home"')
         if session is not None:
             ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
-            with ui.row().classes("gap-0 max-md:hidden flex-nowrap").props('role="navigation"'):
+            with ui.row().classes("gap-0 max-md:hidden flex-nowrap overflow-x-auto min-w-0 shrink").props('role="navigation"'):
                 for tab in TABS:
                     classes = "ll-tab text-white no-underline px-3 py-2" + (" ll-active" if tab == active else "")
                     link = ui.link(tr(f"nav.{tab}"), href(project_id, tab)).classes(classes).mark(f"nav-{tab}")
@@ -138,20 +138,20 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
 
 
 def _prefs_controls(session: Session | None, project_id: str | None) -> None:
-    """Language, dark mode and expert switch; on narrow screens they move into the menu."""
-    with ui.row().classes("items-center gap-1 max-md:hidden flex-nowrap"):
+    """Language, dark mode and expert switch; below 1280 px they move into the menu (tabs below 768 px)."""
+    with ui.row().classes("items-center gap-1 max-xl:hidden flex-nowrap"):
         _language_select()
         ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
             .props("dark color=amber").mark("expert-switch").tooltip(tr("pref.expert_hint"))
         _dark_button()
     with ui.button(icon="menu").props(f'flat round color=white aria-label="{tr("nav.menu")}"') \
-            .classes("md:hidden").mark("nav-menu"):
+            .classes("xl:hidden").mark("nav-menu"):
         with ui.menu().classes("p-2"):
             if session is not None:
                 for tab in TABS:
                     ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
-                        .mark(f"menu-{tab}")
-                ui.separator()
+                        .classes("md:hidden").mark(f"menu-{tab}")
+                ui.separator().classes("md:hidden")
             ui.menu_item(tr("nav.home"), lambda: ui.navigate.to("/")).mark("menu-home")
             with ui.column().classes("p-2 gap-1"):
                 _language_select(suffix="-menu", dark=False)
