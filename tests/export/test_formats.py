@@ -148,3 +148,25 @@ def test_export_uses_the_runs_model_even_after_the_spec_changed(iris, tmp_path):
     units = [layer["config"].get("units") for layer in
              json.loads((tmp_path / "tfjs" / "model.json").read_text())["modelTopology"]["config"]["layers"]]
     assert 7 not in units
+
+
+def test_folder_exports_never_replace_foreign_folders(iris, tmp_path):
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    (docs / "thesis.txt").write_text("precious")
+    for fmt in ("tfjs", "safetensors"):
+        with pytest.raises(SpecError, match="choose a new or empty folder"):
+            iris.export(fmt, docs)
+    assert (docs / "thesis.txt").read_text() == "precious"
+    iris.export("tfjs", tmp_path / "t")
+    iris.export("tfjs", tmp_path / "t")  # an earlier export of the same kind is replaced
+    from layerlab.export.tfjs_import import import_tfjs
+    with pytest.raises(SpecError, match="already holds files"):
+        import_tfjs(tmp_path / "t" / "model.json", docs)
+    assert sorted(p.name for p in docs.iterdir()) == ["thesis.txt"]
+
+
+def test_script_for_token_inputs_keeps_integer_ids(tmp_path):
+    p = layerlab.new(tmp_path / "mod", example="modular_arithmetic")
+    r = p.export("script", tmp_path / "mod.py")  # its Model is run with the network's weights: same outputs
+    assert r["max_diff"] <= 1e-4 and "TOKENS = True" in (tmp_path / "mod.py").read_text()

@@ -115,9 +115,16 @@ def not_exportable(kinds: list[str], fmt: str) -> None:
                            "replace those layers, or export weights (safetensors) or a PyTorch script")
 
 
-def write_dir_atomically(out: Path, fill: Callable[[Path], Any]) -> Any:
-    """Build a folder in a temp sibling, then rename it into place: never half written."""
+def write_dir_atomically(out: Path, fill: Callable[[Path], Any], marker: str | None = None) -> Any:
+    """Build a folder in a temp sibling, then rename it into place: never half written.
+
+    An existing folder is only replaced when it is empty or holds `marker` (an earlier
+    export of the same kind): a mistyped --out must never wipe someone's documents.
+    """
     out = Path(out)
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (marker and (out / marker).exists()))):
+        raise SpecError("out", "already exists and is not an earlier export that may be replaced", str(out),
+                        "choose a new or empty folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:

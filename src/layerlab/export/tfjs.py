@@ -279,7 +279,7 @@ def export_tfjs(src: Exported, out: str | Path) -> dict[str, Any]:
             got = net(src.example).numpy()
         return check_close(torch_outputs(src), got, "TF.js model (read back)", src.kinds())
 
-    diff = write_dir_atomically(out, fill)
+    diff = write_dir_atomically(out, fill, marker="model.json")
     size = sum(len(d) for _, d in shards)
     return {"format": "tfjs", "path": str(out), "size": size, "max_diff": diff,
             "input_layout": doc["userDefinedMetadata"]["layerlab"]["input_layout"]}

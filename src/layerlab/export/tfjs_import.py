@@ -301,8 +301,9 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     """Create a LayerLab project (with its weights as a run) from a TF.js model; returns the folder."""
     from safetensors.torch import save
     out_dir = Path(out_dir)
-    if (out_dir / "project.json").exists():
-        raise SpecError("", f"{out_dir} already holds a project", str(out_dir), "choose another --out folder")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        what = "a project" if (out_dir / "project.json").exists() else "files"
+        raise SpecError("", f"{out_dir} already holds {what}", str(out_dir), "choose a new or empty --out folder")
     net, info = network_from_tfjs(path)
     shape = tuple(info["input_shape"])
     n_out = int(net.shapes[-1][0]) if net.shapes and len(net.shapes[-1]) == 1 else 1

@@ -57,6 +57,6 @@ def export_safetensors(src: Exported, out: str | Path) -> dict[str, Any]:
         atomic.write_json(tmp / "labels.json", labels_of(src.meta))
         atomic.write_json(tmp / "preprocessing.json", src.meta.get("preprocessing") or {"method": "none"})
 
-    write_dir_atomically(out, fill)
+    write_dir_atomically(out, fill, marker="weights.safetensors")
     return {"format": "safetensors", "path": str(out), "size": len(data), "max_diff": 0.0,
             "tensors": len(loaded)}
