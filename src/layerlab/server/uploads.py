@@ -72,10 +72,10 @@ def _env_num(name: str, default: float) -> float:
 class UploadLimits:
     """What one upload may be; `from_env()` reads LAYERLAB_MAX_* so a teacher can tune a class server."""
 
-    max_file_bytes: int = 50 * MB          # one uploaded file (or archive)
+    max_file_bytes: int = 200 * MB         # one uploaded file or archive (the studio offers 200 MB ZIPs)
     max_files: int = 10_000                # entries in one archive
     max_project_files: int = 50_000        # files under one project's data/
-    max_unpacked_bytes: int = 500 * MB     # total size of an archive's contents
+    max_unpacked_bytes: int = 1024 * MB    # total size of an archive's contents
     max_ratio: float = 100.0               # unpacked/packed size of an archive (and of one entry)
     max_image_pixels: int = 40_000_000     # per image; Pillow's bomb check uses this
 
