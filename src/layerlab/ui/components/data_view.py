@@ -28,6 +28,7 @@ add({
     "dv.splits": "training {train}, validation {validation}, test {test}", "dv.counts": "Samples per class",
     "dv.preview": "Preview", "dv.label": "label", "dv.problem": "The data cannot be read: {error}",
     "dv.source": "Source: {source}", "dv.regression": "Predicts a number ({n} output(s)).",
+    "dv.need_classes": "Add at least two classes with pictures below; the preview appears here then.",
 }, {
     "dv.title": "Deine Daten", "dv.loading": "Lese die Daten…", "dv.samples": "{n} Beispiele",
     "dv.kind.image": "Bilder {shape}", "dv.kind.tabular": "eine Tabelle mit {n} Merkmalen",
@@ -35,6 +36,7 @@ add({
     "dv.splits": "Training {train}, Validierung {validation}, Test {test}", "dv.counts": "Beispiele je Klasse",
     "dv.preview": "Vorschau", "dv.label": "Klasse", "dv.problem": "Die Daten können nicht gelesen werden: {error}",
     "dv.source": "Quelle: {source}", "dv.regression": "Sagt eine Zahl vorher ({n} Ausgabe(n)).",
+    "dv.need_classes": "Füge unten mindestens zwei Klassen mit Bildern hinzu; dann erscheint hier die Vorschau.",
 })
 
 
@@ -120,9 +122,20 @@ class DataOverview:
     def _problem(self, text: str) -> None:
         self.box.clear()
         self.preview.clear()
+        if self._collecting():
+            with self.box:
+                ui.label(self.tr("dv.need_classes")).mark("data-problem")
+            return
         with self.box:
             ui.label(self.tr("dv.problem", error=text)).classes("text-negative").props('role="alert"') \
                 .mark("data-problem")
+
+    def _collecting(self) -> bool:
+        """Own pictures with fewer than two filled classes: a step of the work, not an error."""
+        if (self.session.doc.get("data") or {}).get("source") != "images":
+            return False
+        from ...data import samples
+        return sum(1 for n in samples.class_counts(self.session.folder).values() if n) < 2
 
     def _summary(self, d: dict[str, Any]) -> None:
         s = d["summary"]

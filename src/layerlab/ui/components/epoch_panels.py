@@ -111,10 +111,14 @@ class BoundaryImage:
     def __init__(self, lang: str) -> None:
         with ui.column().classes("gap-1"):
             ui.label(t("ep.boundary", lang)).classes("text-sm font-medium opacity-80")
+            self.waiting = ui.label(t("ep.waiting", lang)).classes("text-xs opacity-70")
             self.image = ui.image().classes("w-[280px] max-w-full aspect-square rounded").props(
                 'no-spinner no-transition fit="contain"').mark("boundary")
+            self.image.set_visibility(False)  # no empty square before the first epoch
             ui.label(t("ep.boundary_help", lang)).classes("text-xs opacity-70 max-w-[280px]")
 
     def show(self, ev: Evaluation) -> None:
         if ev.boundary_url:
             self.image.set_source(ev.boundary_url)
+            self.image.set_visibility(True)
+            self.waiting.set_visibility(False)

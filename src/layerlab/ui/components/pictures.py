@@ -50,6 +50,33 @@ def decode_data_url(url: str) -> Image.Image:
     return decode_image(raw, "the captured picture")
 
 
+def fit_ink(img: Image.Image, margin: float = 0.12) -> Image.Image:
+    """Crop a drawing to its strokes, centred in a square with a margin (paper is the corner colour).
+
+    Digit datasets fill their frame; a digit drawn small in a corner of the canvas would
+    otherwise shrink to a few pixels when the model's input is 8×8 or 28×28.
+
+    >>> im = Image.new("L", (100, 100), 0); im.paste(255, (10, 10, 30, 50))
+    >>> fit_ink(im).size
+    (51, 51)
+    """
+    grey = img.convert("L")
+    paper = grey.getpixel((0, 0))
+    mask = grey.point(lambda v: 255 if abs(v - paper) > 40 else 0)
+    box = mask.getbbox()
+    if box is None:
+        return img  # nothing drawn
+    x0, y0, x1, y1 = box
+    side = max(x1 - x0, y1 - y0)
+    side = int(round(side * (1 + 2 * margin))) + 1
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    left, top = int(round(cx - side / 2)), int(round(cy - side / 2))
+    out = Image.new(img.mode, (side, side), img.getpixel((0, 0)))
+    out.paste(img.crop((max(left, 0), max(top, 0), min(left + side, img.width), min(top + side, img.height))),
+              (max(-left, 0), max(-top, 0)))
+    return out
+
+
 def to_png(img: Image.Image) -> bytes:
     """PNG bytes of a picture."""
     buf = io.BytesIO()

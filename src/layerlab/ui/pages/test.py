@@ -13,7 +13,7 @@ from nicegui import events, run, ui
 from ...spec.errors import SpecError
 from ..components.canvas import DrawCanvas
 from ..components.feature_form import FeatureForm, feature_fields
-from ..components.pictures import PictureError, decode_image, to_data_url
+from ..components.pictures import PictureError, decode_image, fit_ink, to_data_url
 from ..components.prob_bars import ProbBars
 from ..components.webcam import Frame, Webcam
 from ..frame import frame, href, lang, tr
@@ -111,9 +111,13 @@ class TestView:
 
     def _draw_panel(self) -> None:
         ui.label(tr("test.draw_hint")).classes("text-sm opacity-70")
-        # white ink on black: how the image datasets show digits (ink is the high value)
-        self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.09, label=tr("test.draw"),
-                                 on_drawn=self._predict_image, on_error=self._fail).mark("draw-canvas")
+        # white ink on black: how the image datasets show digits (ink is the high value); for tiny
+        # inputs (8×8 digits) a thick brush keeps strokes as bold as the dataset's after shrinking
+        side = int(self.info.input_shape[-1]) if self.info is not None else 28
+        self.small = side <= 16
+        self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.14 if self.small else 0.08,
+                                 label=tr("test.draw"),
+                                 on_drawn=self._predict_drawing, on_error=self._fail).mark("draw-canvas")
         ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline").mark("draw-clear")
 
     def _upload_panel(self) -> None:
@@ -158,6 +162,10 @@ class TestView:
 
     async def _frame(self, f: Frame) -> None:
         await self._predict_image(f.image)
+
+    async def _predict_drawing(self, image: Any) -> None:
+        # framed like the dataset's samples: 8×8 digits fill their frame, larger sets keep a margin
+        await self._predict([fit_ink(image, 0.04 if self.small else 0.15)])
 
     async def _predict_image(self, image: Any) -> None:
         await self._predict([image])

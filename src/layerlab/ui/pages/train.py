@@ -60,6 +60,14 @@ def _same_folder(a: Any, b: Path) -> bool:
         return False
 
 
+def _warm_dataset(project: Any) -> None:
+    """Prepare the dataset while the user reads the page: pressing Train then starts at once."""
+    try:
+        project.dataset()
+    except Exception as e:  # noqa: BLE001 - the run reports data problems itself, in words
+        log.info("dataset not prepared in advance: %s", e)
+
+
 class TrainView:
     """The page's state: the attached run, its feed, charts and panels."""
 
@@ -82,6 +90,8 @@ class TrainView:
         self.info = info
         self._build()
         self._attach_latest()
+        if self.run is None or self.run.done:
+            background_tasks.create(run.io_bound(_warm_dataset, session.project), name="train-warm")
         ui.timer(TICK_S, self.tick)
         ui.context.client.on_delete(self.close)
 
