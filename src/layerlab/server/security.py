@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import importlib.util
 import ipaddress
 import json
 import os
@@ -35,6 +34,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -321,14 +322,13 @@ def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int =
     if no_auth:
         (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
                           "project in the workspace. Use it only on a machine nobody else can reach.")
-    if with_api and importlib.util.find_spec("layerlab.server.api") is not None:
+    if with_api:
         from . import api
         api.mount(app)
-    from starlette.middleware.body_limit import RequestBodyLimitMiddleware
-
     from .uploads import UploadLimits
     # Inside the security middleware: bodies of unauthenticated requests are never read at all.
-    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=UploadLimits.from_env().max_file_bytes + 1024 * 1024)
+    limit = UploadLimits.from_env().max_file_bytes + 1024 * 1024
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=limit)
     app.add_middleware(SecurityMiddleware, config=config)
     return config
 
