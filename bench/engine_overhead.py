@@ -11,6 +11,7 @@ Reproduce (CPU, from the repository root):
 
     python bench/engine_overhead.py --example digits --epochs 5 --repeats 5
     python bench/engine_overhead.py --example spiral --epochs 20 --repeats 5 --json
+    python bench/engine_overhead.py --example shapes --epochs 2 --repeats 3 --threads 2
 
 Target (issue 5): engine samples/s >= 0.97 x the plain loop's.
 """
@@ -29,7 +30,7 @@ import torch.nn.functional as F
 
 import layerlab
 from layerlab.engine.optimizers import make_optimizer
-from layerlab.engine.setup import set_threads
+from layerlab.engine.setup import set_threads, step_flops, threads_for
 
 
 def plain_loop(project, ds, epochs: int) -> float:
@@ -38,17 +39,22 @@ def plain_loop(project, ds, epochs: int) -> float:
     tr = project.spec.training
     torch.manual_seed(tr.seed)
     net = project.build(tr.seed)
+    # the thread count the engine picks for this model (or LAYERLAB_THREADS), so both sides match
+    set_threads(threads_for(step_flops(net, tuple(ds.info.input_shape), tr.batch_size)))
     opt = make_optimizer(tr, net.parameters())
     gen = torch.Generator().manual_seed(tr.seed)
     classify = project.spec.task == "classification"
     for _ in range(epochs):
         net.train()
+        running, correct = 0.0, 0  # what a hand-written loop prints per epoch
         for x, y in ds.train.batches(tr.batch_size, shuffle=True, generator=gen):
             out = net.logits(x) if classify else net(x)
             loss = F.cross_entropy(out, y) if classify else F.mse_loss(out, y.reshape(out.shape))
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            running += loss.item() * len(y)
+            correct += int((out.argmax(1) == y).sum()) if classify else 0
         net.eval()
         with torch.inference_mode():
             correct = 0
@@ -72,10 +78,12 @@ def main() -> None:
     ap.add_argument("--example", default="digits")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=None, help="Force torch threads on both sides.")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    if args.threads:
+        os.environ["LAYERLAB_THREADS"] = str(args.threads)
     os.environ.setdefault("LAYERLAB_HOME", tempfile.mkdtemp(prefix="layerlab-bench-"))
-    set_threads()
     project = layerlab.new(tempfile.mkdtemp() + "/p", example=args.example)
     ds = project.dataset()
     n = len(ds.train) * args.epochs

@@ -297,6 +297,7 @@ class Trainer:
                                          path=str(bpath)))
             self._best_dirty = False
         self.folder.update_meta(epochs_done=epoch)  # meta.json only: the registry changes with the status
+        self.folder.sync()
         self._last_write = time.perf_counter()
 
     # -- endings ---------------------------------------------------------------------------

@@ -14,8 +14,12 @@ from pathlib import Path
 from typing import Any
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Replace path's content with data atomically (parents are created)."""
+def write_bytes(path: str | os.PathLike, data: bytes, sync_dir: bool = True) -> None:
+    """Replace path's content with data atomically (parents are created).
+
+    sync_dir=False skips the fsync of the folder after the rename, for a writer that writes
+    several files into one folder and calls sync_dir(folder) once at the end.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -31,17 +35,23 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
-def write_text(path: str | os.PathLike, text: str) -> None:
+def write_text(path: str | os.PathLike, text: str, sync_dir: bool = True) -> None:
     """Atomic text write (UTF-8)."""
-    write_bytes(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"), sync_dir)
 
 
-def write_json(path: str | os.PathLike, obj: Any) -> None:
+def write_json(path: str | os.PathLike, obj: Any, sync_dir: bool = True) -> None:
     """Atomic JSON write, indented for humans, with a final newline."""
-    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    write_text(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n", sync_dir)
+
+
+def sync_dir(folder: str | os.PathLike) -> None:
+    """Make the renames done in folder durable (after writes with sync_dir=False)."""
+    _fsync_dir(Path(folder))
 
 
 def _fsync_dir(d: Path) -> None:

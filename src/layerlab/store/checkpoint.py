@@ -71,9 +71,10 @@ def tensors_to_bytes(tensors: dict[str, torch.Tensor], metadata: dict[str, str] 
     return st_save(clean, metadata=metadata)
 
 
-def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None) -> None:
+def save_tensors(path: str | Path, tensors: dict[str, torch.Tensor], metadata: dict[str, str] | None = None,
+                 sync_dir: bool = True) -> None:
     """Write tensors to a .safetensors file atomically."""
-    atomic.write_bytes(path, tensors_to_bytes(tensors, metadata))
+    atomic.write_bytes(path, tensors_to_bytes(tensors, metadata), sync_dir)
 
 
 def load_tensors(path: str | Path, device: str | torch.device = "cpu") -> dict[str, torch.Tensor]:

@@ -86,8 +86,14 @@ class RunFolder:
         return cls(path)
 
     # -- writing -------------------------------------------------------------------------
+    # Each file is replaced atomically (temp file, fsync, rename); the folder itself is fsynced
+    # once per group of writes by sync(), which the trainer calls after each checkpoint.
     def write_json(self, name: str, obj: Any) -> None:
-        atomic.write_json(self.path / name, obj)
+        atomic.write_json(self.path / name, obj, sync_dir=False)
+
+    def sync(self) -> None:
+        """Make the renames of the files written so far durable."""
+        atomic.sync_dir(self.path)
 
     def write_history(self, history: list[dict[str, Any]]) -> None:
         self.write_json("history.json", history)
@@ -97,12 +103,14 @@ class RunFolder:
         meta = self.meta()
         meta.update(changes)
         self.write_json("meta.json", meta)
+        if changes.get("status") not in (None, "running") or "started" in changes:
+            self.sync()  # status changes are the moments that must survive a power cut
         return meta
 
     def save_weights(self, state: dict[str, Any], kind: str = "last") -> Path:
         """weights.safetensors ('last') or best.safetensors ('best')."""
         path = self.path / (BEST if kind == "best" else WEIGHTS)
-        save_tensors(path, state, metadata={"format": "pt", "run_id": self.run_id})
+        save_tensors(path, state, metadata={"format": "pt", "run_id": self.run_id}, sync_dir=False)
         return path
 
     def restore_best(self) -> bool:
@@ -115,7 +123,7 @@ class RunFolder:
 
     def save_training_state(self, tensors: dict[str, Any], state: dict[str, Any]) -> None:
         """optimizer.safetensors and state.json, written in that order (state.json names the epoch)."""
-        save_tensors(self.path / OPTIMIZER, tensors)
+        save_tensors(self.path / OPTIMIZER, tensors, sync_dir=False)
         self.write_json("state.json", state)
 
     # -- reading -------------------------------------------------------------------------
