@@ -34,6 +34,8 @@ def test_every_route_needs_the_token(studio):
             r = c.get(p)
             assert r.status_code == 401, (p, r.status_code)
             assert "nicegui" not in r.text.lower()
+        for p in ("/api/projects", "/_nicegui/client/abc/upload/1", "/api/projects/x/uploads?name=a.png"):
+            assert c.post(p, content=b"x", headers={"origin": studio.url}).status_code == 401, p
         r = c.get("/", headers={"accept": "text/html"})
         assert r.status_code == 401 and 'name="token"' in r.text
     cookie = SecurityConfig(token=TOKEN, port=studio.port).cookie_value()
