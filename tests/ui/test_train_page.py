@@ -18,6 +18,14 @@ async def _wait_for(predicate, timeout: float = 20.0) -> None:
         await asyncio.sleep(0.1)
 
 
+def _visible(user: User, marker: str) -> set:
+    """Visible elements with the marker (none yet is not an error while waiting)."""
+    try:
+        return user.find(marker=marker).elements
+    except AssertionError:
+        return set()
+
+
 def _series(user: User, marker: str) -> dict[str, list]:
     chart = user.find(marker=marker).elements.pop()
     return {s["name"]: s["data"] for s in chart.options["series"]}
@@ -50,14 +58,14 @@ async def test_short_run_draws_points_then_finishes(user: User, project_id) -> N
     await _wait_for(lambda: "2 epochs" in user.find(marker="train-status").elements.pop().text
                     or "Finished" in user.find(marker="train-status").elements.pop().text)
     await user.should_see("Finished after 2 epochs.")
-    await _wait_for(lambda: user.find(marker="boundary").elements.pop().source.startswith("data:image/png"))
+    await _wait_for(lambda: any(e.source.startswith("data:image/png") for e in _visible(user, "boundary")))
     run_id = api.load(workspace.project_dir(pid)).runs()[0]["run_id"]
     await user.should_see(marker=f"run-{run_id}")  # the run is listed with its compare switch
     user.find(marker=f"compare-{run_id}").click()
     await _wait_for(lambda: any(name.startswith("run ") for name in _series(user, "loss-chart")))
 
 
-async def test_stop_ends_a_long_run(user: User, project_id) -> None:
+async def test_pause_continue_and_stop_a_long_run(user: User, project_id) -> None:
     pid = project_id("digits")
     doc = api.load(workspace.project_dir(pid)).doc
     doc["training"]["epochs"] = 500
@@ -65,6 +73,10 @@ async def test_stop_ends_a_long_run(user: User, project_id) -> None:
     await user.open(f"/p/{pid}/train")
     user.find(marker="train-start").click()
     await _wait_for(lambda: bool(_series(user, "loss-chart").get("loss (batch)")))
+    user.find(marker="train-pause").click()
+    await user.should_see("Paused at epoch", retries=100)
+    user.find(marker="train-resume").click()
+    await user.should_see("Training: epoch", retries=100)
     user.find(marker="train-stop").click()
     await user.should_see("Stopped after", retries=100)
     await user.should_see(marker="train-more")
