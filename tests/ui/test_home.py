@@ -1,6 +1,8 @@
 """Home page: the example gallery, opening an example, recent projects."""
 from __future__ import annotations
 
+import asyncio
+
 from nicegui.testing import User
 
 from layerlab import api
@@ -74,6 +76,10 @@ async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
 async def test_recent_projects_show_their_latest_run(user: User) -> None:
     project = workspace.create("tiny xor", example="xor")
     project.train(epochs=1)
+    for _ in range(100):                            # the registry records the end just after training returns
+        if project.runs() and project.runs()[0]["status"] == "finished":
+            break
+        await asyncio.sleep(0.1)
     await user.open("/")
     await user.should_see(marker="runs-tiny-xor")
     await user.should_see("training runs: 1")
