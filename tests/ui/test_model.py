@@ -148,3 +148,16 @@ async def test_a_change_from_the_command_line_shows_on_the_next_visit(user: User
     await user.should_not_see(marker="layer-1")
     user.find(marker="undo").click()                 # history before the outside change is gone
     assert _doc(pid) == doc
+
+
+async def test_a_spec_that_cannot_be_analysed_still_opens_with_its_fix(user: User, project_id) -> None:
+    from layerlab import api
+    doc = api.example("xor")
+    doc["data"]["source"] = "xorr"                 # a typo in the data source: no shapes can be inferred
+    pid = project_id(doc=doc, name="typo")
+    await user.open(f"/p/{pid}/model")
+    await user.should_see(marker="global-error-0")
+    await user.should_see(marker="layer-1")          # the layers are still there to edit
+    user.find(marker="global-error-0-fix-0").click()
+    await user.should_see(marker="model-valid")
+    assert _doc(pid)["data"]["source"] == "xor"
