@@ -6,7 +6,8 @@
 Side by side, each in a fresh process so its peak memory (PSS of the process and its
 DataLoader workers together: shared pages are not counted twice) is its own:
   images  stream   the images source streaming from disk (workers + bounded cache), one epoch
-                   of a small CNN (forward, backward, step) over every training batch
+                   of a small CNN (forward, backward, step) over every training batch, then
+                   the validation pass
           memory   the same folder decoded into memory first (what streaming avoids)
   csv     layerlab the csv source (pyarrow reader, type detection, encoding, split, standardise)
           pandas   pandas.read_csv with its default C engine, nothing else (a baseline reader)
@@ -127,8 +128,14 @@ def part_images(folder: str, mode: str) -> dict:
             opt.step()
             seen += len(yb)
         t_epoch = time.perf_counter() - t1
+        t2, correct = time.perf_counter(), 0
+        with torch.inference_mode():                       # the validation pass of the epoch
+            for xb, yb in ds.val.batches(512):
+                correct += int((net.logits(xb).argmax(1) == yb).sum())
+        t_val = time.perf_counter() - t2
     return {"mode": mode, "streaming": ds.meta["streaming"], "prepare_s": round(t_prepare, 2),
-            "epoch_s": round(t_epoch, 2), "samples": seen, "samples_per_s": round(seen / t_epoch),
+            "epoch_s": round(t_epoch, 2), "validation_s": round(t_val, 2), "val_accuracy": round(correct / len(ds.val), 3),
+            "samples": seen, "samples_per_s": round(seen / t_epoch),
             "peak_rss_mb": round(rss.peak / 2**20)}
 
 

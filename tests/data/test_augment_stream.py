@@ -99,6 +99,8 @@ def test_streaming_split_matches_the_in_memory_one(tmp_path, monkeypatch):
     g = torch.Generator().manual_seed(0)
     shuffled = torch.cat([y for _, y in st.train.batches(5, shuffle=True, generator=g)])
     assert sorted(shuffled.tolist()) == sorted(mem.train.y.tolist())
+    assert torch.allclose(st.val.x[1], mem.val.x[1], atol=0.05) and st.val.x[:3].shape == (3, 3, 8, 8)
+    assert st.train.x.shape == mem.train.x.shape and len(st.train.x[torch.tensor([0, 2])]) == 2
     from layerlab.data.summary import summarize
     assert summarize(st)["streaming"] is True and summarize(st)["class_counts"] == {"blue": 6, "green": 6, "red": 6}
 

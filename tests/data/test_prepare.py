@@ -135,3 +135,12 @@ def test_every_example_project_loads_its_data(name, tmp_path):
     assert a.ok, a.errors
     samples = p.data_samples(3)
     assert len(samples) == 3 and all("label" in s for s in samples)
+
+
+def test_statistics_are_exact_in_chunks_even_for_large_values():
+    from layerlab.data.preprocess import _moments
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5000, 3, 2, 2)) * 5 + 1e6            # mean far from zero, small spread
+    mean, std = _moments(x, (0, 2, 3), "standard", chunk=333)
+    assert np.allclose(mean, x.mean((0, 2, 3), keepdims=True)[0]) and mean.shape == (3, 1, 1)
+    assert np.allclose(std, x.std((0, 2, 3), keepdims=True)[0], rtol=1e-6)

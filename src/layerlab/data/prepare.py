@@ -70,18 +70,20 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     check_targets(raw)
     tr, va, te = split_indices(raw.y, info.task, float(d.get("validation_split", 0.2)),
                                float(d.get("test_split", 0.0)), seed)
-    pre = Preprocessor.fit(raw.x[tr], raw.y[tr], info, d.get("preprocessing"))
+    x_train = raw.x[tr]                  # fancy indexing copies: the training split owns it
+    pre = Preprocessor.fit(x_train, raw.y[tr], info, d.get("preprocessing"))
     info = with_preprocessor(info, pre)
 
-    def split(idx: np.ndarray) -> Split | None:
+    def split(idx: np.ndarray, x: np.ndarray | None = None) -> Split | None:
         if len(idx) == 0:
             return None
-        x = raw.x[idx]                    # fancy indexing copies: this split owns x
+        x = raw.x[idx] if x is None else x
         x = torch.from_numpy(pre.transform_x_(x) if x.dtype == np.float32 else pre.transform_x(x))
         y = torch.from_numpy(np.ascontiguousarray(pre.transform_y(raw.y[idx])))
         return Split(x, y, torch.from_numpy(idx.astype(np.int64)))
 
-    train = split(tr)
+    train = split(tr, x_train)
+    del x_train
     assert train is not None  # split_indices guarantees training samples
     meta = {"source": d["source"], "params": p, "seed": seed, "streaming": False,
             "sizes": {"train": len(tr), "validation": len(va), "test": len(te)},

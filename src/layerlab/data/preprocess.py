@@ -53,6 +53,28 @@ def _axes(kind: str, ndim: int) -> tuple[int, ...]:
     return (0,)
 
 
+def _moments(x: np.ndarray, axes: tuple[int, ...], method: str, chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) or (min, max - min) over axes, in float64 chunks (no full-size temporaries)."""
+    def reduce(fn, c):
+        return fn(c, axis=axes, keepdims=True)[0]
+    if method == "minmax":
+        lo = hi = None
+        for i in range(0, len(x), chunk):
+            c = np.asarray(x[i:i + chunk], np.float64)
+            lo = reduce(np.min, c) if lo is None else np.minimum(lo, reduce(np.min, c))
+            hi = reduce(np.max, c) if hi is None else np.maximum(hi, reduce(np.max, c))
+        return lo, hi - lo
+    shift = reduce(np.mean, np.asarray(x[:chunk], np.float64))   # shifted sums stay precise for large values
+    total = total_sq = 0.0
+    for i in range(0, len(x), chunk):
+        c = np.asarray(x[i:i + chunk], np.float64) - shift
+        total = total + reduce(np.sum, c)
+        total_sq = total_sq + reduce(np.sum, c * c)
+    n = x.size / np.prod([x.shape[a] for a in range(x.ndim) if a not in axes])
+    mean = total / n
+    return shift + mean, np.sqrt(np.maximum(total_sq / n - mean * mean, 0.0))
+
+
 class Preprocessor:
     """Input scaling, target scaling and class names of one dataset.
 
@@ -87,12 +109,7 @@ class Preprocessor:
         axes = _axes(info.kind, x.ndim)
         mean = scale = None
         if method != "none" and len(x):
-            xf = x.astype(np.float64, copy=False)
-            if method == "standard":
-                m, s = xf.mean(axis=axes, keepdims=True)[0], xf.std(axis=axes, keepdims=True)[0]
-            else:
-                lo, hi = xf.min(axis=axes, keepdims=True)[0], xf.max(axis=axes, keepdims=True)[0]
-                m, s = lo, hi - lo
+            m, s = _moments(x, axes, method)
             s = np.where(s < 1e-12, 1.0, s)          # a constant feature stays constant, not NaN
             mean, scale = m.tolist(), s.tolist()
         y_mean = y_scale = None

@@ -80,6 +80,37 @@ class _Order(Sampler):
         return -(-len(self.order) // self.batch_size)
 
 
+class LazyImages:
+    """`split.x` of a streaming split: indexing decodes just those samples (preprocessed tensors).
+
+    Lets code written for in-memory splits (x[:64], x[i], len(x), x.shape) work unchanged
+    without loading the whole folder.
+    """
+
+    dtype = torch.float32
+
+    def __init__(self, split: "StreamingSplit"):
+        self.split = split
+
+    def __len__(self) -> int:
+        return len(self.split)
+
+    @property
+    def shape(self) -> torch.Size:
+        d = self.split.data
+        return torch.Size((len(self.split), d.channels, d.size, d.size))
+
+    def __getitem__(self, key: Any) -> torch.Tensor:
+        if isinstance(key, torch.Tensor):
+            key = key.numpy()
+        if isinstance(key, (int, np.integer)) or (isinstance(key, np.ndarray) and key.ndim == 0):
+            return self.split.take([int(key)])[0][0]
+        if isinstance(key, slice):
+            return self.split.take(np.arange(len(self.split))[key])[0]
+        idx = np.asarray(key)
+        return self.split.take(np.flatnonzero(idx) if idx.dtype == bool else idx)[0]
+
+
 class StreamingSplit:
     """Samples read from disk on demand; interchangeable with dataset.Split for the engine."""
 
@@ -96,6 +127,7 @@ class StreamingSplit:
         self.y = torch.from_numpy(np.asarray(labels, np.int64))   # labels are small; kept for counts
         self._sampler = _Order(len(files))
         self._loader: DataLoader | None = None
+        self.x = LazyImages(self)      # decodes on indexing, like Split.x for inspection
 
     def __len__(self) -> int:
         return len(self.data)

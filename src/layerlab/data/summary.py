@@ -46,9 +46,9 @@ def _split(ds: Dataset, name: str):
 
 
 def _take(part: Any, idx: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    if hasattr(part, "x"):
-        return part.x[torch.from_numpy(idx)], part.y[torch.from_numpy(idx)]
-    return part.take(idx)  # StreamingSplit
+    if hasattr(part, "take"):
+        return part.take(idx)  # StreamingSplit: decode just these
+    return part.x[torch.from_numpy(idx)], part.y[torch.from_numpy(idx)]
 
 
 def raw_view(ds: Dataset, split: str = "train", limit: int = 256, offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
