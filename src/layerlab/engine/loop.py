@@ -24,6 +24,7 @@ import torch
 
 from ..spec.errors import SpecError
 from . import events as ev
+from .checkpointer import Checkpointer
 from .control import Control, Stopped
 from .diagnose import NonFiniteLoss, explain
 from .losses import make_loss
@@ -33,7 +34,6 @@ from .schedules import Schedule
 from .setup import augmenter, class_weight_tensor, pick_device, set_threads, step_flops, threads_for
 
 EVAL_BATCH = 1024
-CHECKPOINT_EVERY_S = 1.0
 
 
 @dataclass
@@ -61,7 +61,6 @@ class Trainer:
         self.history: list[dict[str, Any]] = []
         self._where: dict[str, Any] = {}
         self._started = time.time()
-        self._pending: dict[str, Any] | None = None
 
     # -- plumbing --------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
@@ -129,9 +128,7 @@ class Trainer:
         self.best_state: dict[str, torch.Tensor] | None = None
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
         self.augment = augmenter(spec, ds.info, ds.preprocessor)
-        self._pending: dict[str, Any] | None = None
-        self._best_dirty = False
-        self._last_write = time.perf_counter()
+        self.ckpt = Checkpointer(self.folder)
 
     def _restore(self) -> tuple[int, dict | None, dict]:
         from ..store.checkpoint import optimizer_from_tensors
@@ -190,16 +187,17 @@ class Trainer:
         min_gap = 1.0 / ev.BATCH_EVENTS_PER_S
         last_event = 0.0
         t0 = time.perf_counter()
-        seen = 0
+        seen, lr, per_batch = 0, 0.0, self.schedule.per_batch
         for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
             self.control.checkpoint(lambda paused: self._paused(paused, epoch, b))
             self._where = {"epoch": epoch, "batch": b, "x": x}
             if self.augment is not None:  # training batches only, on the CPU, from the run's generator
                 x = self.augment(x, self.gen)
             x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
-            lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
-            for g in opt.param_groups:
-                g["lr"] = lr
+            if b == 1 or per_batch:
+                lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
+                for g in opt.param_groups:
+                    g["lr"] = lr
             out = net.logits(x) if self.classify else net(x)
             loss = self.loss_fn(out, y)
             if self.has_penalty:
@@ -212,7 +210,7 @@ class Trainer:
             if clip:
                 torch.nn.utils.clip_grad_norm_(net.parameters(), clip)
             opt.step()
-            acc.update(out.detach(), y, loss.detach())
+            acc.update(out.detach(), y, value)
             seen += int(y.shape[0])
             now = time.perf_counter()
             if now - last_event >= min_gap or b == nb:
@@ -260,7 +258,7 @@ class Trainer:
         return es is not None and self.bad_epochs >= es.patience
 
     def _checkpoint(self, epoch: int, best: bool) -> None:
-        """Snapshot the epoch's state in memory; write it when CHECKPOINT_EVERY_S passed or at the last epoch.
+        """Hand this epoch's state to the checkpointer (written at most every CHECKPOINT_EVERY_S).
 
         Tiny examples run an epoch in milliseconds, where five fsynced files per epoch would cost
         more than the training; a stop, pause, failure or the end writes the pending snapshot, so
@@ -268,7 +266,7 @@ class Trainer:
         """
         from ..store.checkpoint import optimizer_to_tensors
         tensors, opt_meta = optimizer_to_tensors(self.opt.state_dict())
-        self._pending = {
+        snap = {
             "epoch": epoch,
             "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
             "tensors": {**{k: v.detach().clone() for k, v in tensors.items()},
@@ -277,28 +275,20 @@ class Trainer:
                       "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,
                                          "bad_epochs": self.bad_epochs}, "monitor": self.monitor},
             "history": list(self.history)}
-        self._best_dirty = self._best_dirty or best
-        if time.perf_counter() - self._last_write >= CHECKPOINT_EVERY_S or epoch >= self.end_epoch:
-            self._flush()
+        self.ckpt.offer(snap, (self.best_state, epoch) if best else None)
+        if epoch >= self.end_epoch:
+            self.ckpt.flush()
+        for e in self.ckpt.drain():
+            self.emit(e)
 
     def _flush(self) -> None:
-        """Write the pending end-of-epoch snapshot (and the best weights when they changed)."""
-        snap, self._pending = self._pending, None
-        if snap is None:
+        """Write the pending snapshot now and report it."""
+        ckpt = getattr(self, "ckpt", None)
+        if ckpt is None:
             return
-        epoch = snap["epoch"]
-        path = self.folder.save_weights(snap["weights"], "last")
-        self.folder.save_training_state(snap["tensors"], snap["state"])
-        self.folder.write_history(snap["history"])
-        self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=epoch, kind="last", path=str(path)))
-        if self._best_dirty and self.best_state is not None:
-            bpath = self.folder.save_weights(self.best_state, "best")
-            self.emit(ev.CheckpointSaved(run_id=self.run_id, epoch=self.best_epoch or epoch, kind="best",
-                                         path=str(bpath)))
-            self._best_dirty = False
-        self.folder.update_meta(epochs_done=epoch)  # meta.json only: the registry changes with the status
-        self.folder.sync()
-        self._last_write = time.perf_counter()
+        ckpt.flush()
+        for e in ckpt.drain():
+            self.emit(e)
 
     # -- endings ---------------------------------------------------------------------------
     def _final(self) -> dict[str, float]:

@@ -35,28 +35,34 @@ class MetricAccumulator:
                  device: torch.device | str = "cpu"):
         self.task, self.k, self.device = task, max(int(n_classes), 2 if task == "classification" else 0), device
         self.names = [n for n in (names or []) if n in METRICS]
+        # precision/recall/f1 need the confusion matrix; accuracy alone needs only a count (fewer ops per batch)
+        self.need_confusion = any(n in ("precision", "recall", "f1") for n in self.names)
         self.reset()
 
     def reset(self) -> None:
         z = lambda *s: torch.zeros(*s, dtype=torch.float64, device=self.device)  # noqa: E731
         self.n = 0
-        self.loss_sum = z(())
+        self.loss_sum = 0.0
         if self.task == "classification":
+            self.correct = torch.zeros((), dtype=torch.long, device=self.device)
             self.confusion = torch.zeros(self.k * self.k, dtype=torch.long, device=self.device)
             self.topk = torch.zeros((), dtype=torch.long, device=self.device)
         else:
             self.sse, self.sae, self.sy, self.sy2 = z(0), z(0), z(0), z(0)
 
     @torch.no_grad()
-    def update(self, out: torch.Tensor, y: torch.Tensor, loss: torch.Tensor | None = None) -> None:
+    def update(self, out: torch.Tensor, y: torch.Tensor, loss: torch.Tensor | float | None = None) -> None:
         """Add a batch: logits (classification) or outputs (regression), targets, mean batch loss."""
         b = int(out.shape[0])
         self.n += b
         if loss is not None:
-            self.loss_sum += loss.detach().double() * b
+            self.loss_sum += float(loss) * b
         if self.task == "classification":
             pred = predicted_classes(out)
-            self.confusion += torch.bincount(y * self.k + pred, minlength=self.k * self.k)
+            if self.need_confusion:
+                self.confusion += torch.bincount(y * self.k + pred, minlength=self.k * self.k)
+            else:
+                self.correct += (pred == y).sum()
             if "top_k_accuracy" in self.names:
                 if out.shape[1] <= TOP_K:
                     self.topk += b
@@ -88,7 +94,8 @@ class MetricAccumulator:
             rec = torch.where(support > 0, tp / support.clamp_min(1), torch.zeros_like(tp))
             f1 = torch.where(prec + rec > 0, 2 * prec * rec / (prec + rec).clamp_min(1e-12), torch.zeros_like(tp))
             macro = lambda v: float(v[present].mean()) if bool(present.any()) else 0.0  # noqa: E731
-            values = {"accuracy": float(tp.sum()) / n, "top_k_accuracy": float(self.topk) / n,
+            correct = float(tp.sum()) if self.need_confusion else float(self.correct)
+            values = {"accuracy": correct / n, "top_k_accuracy": float(self.topk) / n,
                       "precision": macro(prec), "recall": macro(rec), "f1": macro(f1)}
         else:
             sst = (self.sy2 - self.sy * self.sy / n).cpu()

@@ -56,6 +56,11 @@ class Schedule:
             return self.plateau_factor
         return 1.0
 
+    @property
+    def per_batch(self) -> bool:
+        """True when the rate changes within an epoch (the others change only between epochs)."""
+        return self.spec.type in ("cosine", "one_cycle", "warmup")
+
     def lr(self, pos: float) -> float:
         """The learning rate at a position in epochs (0 = start of the first epoch)."""
         return max(self.base * self._factor(pos), self.spec.min_lr)
