@@ -128,11 +128,12 @@ def _connect(a: _Col, b: _Col, one_to_one: bool) -> str:
                    f'stroke-width="0.7" opacity="{opacity}"/>' for p, q in pairs)
 
 
-def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]], title: str = "network") -> str:
+def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]], title: str = "network",
+                input_label: str = "input") -> str:
     """The SVG of the network; layers: dicts with type, out_shape, family, error (bool)."""
     n = len(layers) + 1
     width = max(COL_W * n, 200)
-    cols = [_Col(COL_W / 2, input_shape, FAMILY["input"], "input", "input")]
+    cols = [_Col(COL_W / 2, input_shape, FAMILY["input"], input_label, "input")]
     lines: list[str] = []
     for i, layer in enumerate(layers):
         colour = ERROR if layer.get("error") else FAMILY.get(layer.get("family", ""), "#64748b")
@@ -147,8 +148,8 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
 
 
 def from_analysis(analysis: Any, families: dict[str, str], title: str = "network",
-                  bad: set[int] | frozenset[int] = frozenset()) -> str:
+                  bad: set[int] | frozenset[int] = frozenset(), input_label: str = "input") -> str:
     """The diagram of an api Analysis (rows with type, out_shape, error); `bad` marks more layers red."""
     layers = [{"type": r.type, "out_shape": r.out_shape, "family": families.get(r.type, ""),
                "error": r.error is not None or r.index in bad} for r in analysis.rows]
-    return network_svg(analysis.input_shape, layers, title)
+    return network_svg(analysis.input_shape, layers, title, input_label)

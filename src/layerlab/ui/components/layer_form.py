@@ -83,7 +83,7 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
         el = ui.number(label, value=value, min=p.get("min"), max=p.get("max"),
                        step=1 if kind == "int" else _step(value), format="%d" if kind == "int" else None,
                        on_change=lambda e: on_set(name, _number(e.value, kind)))
-        el.props("dense debounce=600")
+        el.props("dense debounce=300")
     elif kind == "bool":
         el = ui.switch(label, value=bool(value), on_change=lambda e: on_set(name, bool(e.value)))
     elif kind == "choice":
@@ -96,12 +96,12 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     elif kind in ("ints", "int_or_ints", "floats"):
         el = ui.input(label, value=format_value(value),
                       on_change=lambda e: on_set(name, parse_numbers(e.value, kind) if e.value.strip() else None))
-        el.props("dense debounce=600")
+        el.props("dense debounce=300")
     elif kind == "dict":
         el = ui.input(label, value=json.dumps(value or {}), on_change=lambda e: on_set(name, _json(e.value)))
-        el.props("dense debounce=600")
+        el.props("dense debounce=300")
     else:
-        el = ui.input(label, value=format_value(value), on_change=lambda e: on_set(name, e.value)).props("dense debounce=600")
+        el = ui.input(label, value=format_value(value), on_change=lambda e: on_set(name, e.value)).props("dense debounce=300")
     el.classes("w-full").mark(marker).tooltip(hint)
     el.props(f'aria-description="{_attr(hint)}"')
     if kind != "bool":

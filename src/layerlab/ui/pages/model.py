@@ -21,13 +21,13 @@ add({
     "model.output": "output {shape}", "model.input": "input {shape}", "model.valid": "The model is valid",
     "model.invalid": "{n} problem(s) to fix", "model.diagram": "Network", "model.math": "Math",
     "model.not_saved": "Not saved: the project was changed elsewhere. Reload it first.",
-    "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo",
+    "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo", "model.input_layer": "input",
 }, {
     "model.undo": "Rückgängig", "model.redo": "Wiederholen", "model.total": "{n} Parameter insgesamt",
     "model.output": "Ausgabe {shape}", "model.input": "Eingabe {shape}", "model.valid": "Das Modell ist gültig",
     "model.invalid": "{n} Problem(e) zu beheben", "model.diagram": "Netzwerk", "model.math": "Mathematik",
     "model.not_saved": "Nicht gespeichert: Das Projekt wurde anderswo geändert. Lade es zuerst neu.",
-    "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen",
+    "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen", "model.input_layer": "Eingabe",
 })
 
 
@@ -153,7 +153,8 @@ class ModelView:
     def diagram_svg(self) -> str:
         a = self.session.analysis
         bad = {layer_list.layer_index(e.path) for e in self.session.errors()} - {None}
-        return from_analysis(a, self.families, tr("model.diagram"), bad) if a is not None else ""
+        return from_analysis(a, self.families, tr("model.diagram"), bad, tr("model.input_layer")) \
+            if a is not None else ""
 
     def changed(self) -> None:
         """After any change of the session: light update after this tab's own form edit, else rebuild."""
