@@ -132,6 +132,14 @@ def test_uploads_through_the_api(client):
     assert client.post("/api/projects/my-xor/uploads", params={"name": "x.png"}, content=b"").status_code == 400
 
 
+def test_json_bodies_are_limited(client):
+    p = create(client)
+    big = dict(p["doc"], description="x" * (5 * 1024 * 1024))
+    r = client.put("/api/projects/my-xor", json={"doc": big, "revision": p["revision"]})
+    assert r.status_code == 413
+    assert client.get("/api/projects/my-xor").json()["revision"] == p["revision"]
+
+
 def test_upload_size_limit_is_enforced_while_streaming(client, monkeypatch):
     create(client)
     monkeypatch.setenv("LAYERLAB_MAX_UPLOAD_MB", "0.01")

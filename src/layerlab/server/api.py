@@ -31,8 +31,9 @@ from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 MAX_JSON_BYTES = 2 * 1024 * 1024  # a project document is a few kB; refuse megabytes of JSON
 
 
+# JSON bodies are small (a project is a few kB); only the upload route takes big bodies.
 router = APIRouter(prefix="/api", route_class=SafeRoute, tags=["layerlab"], default_response_class=SafeJSONResponse,
-                   responses=ERROR_RESPONSES)
+                   responses=ERROR_RESPONSES, max_body_size=2 * MAX_JSON_BYTES)
 
 
 # -- request and response bodies -----------------------------------------------------------------
@@ -143,6 +144,7 @@ def summarize_project(pid: str) -> dict[str, Any]:
 
 
 @router.post("/projects/{pid}/uploads", status_code=201,
+             max_body_size=uploads.UploadLimits.from_env().max_file_bytes + 1024 * 1024,
              summary="Upload one data file (raw body): an image, a CSV table, or a ZIP of image folders",
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})

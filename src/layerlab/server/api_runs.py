@@ -21,7 +21,7 @@ from ..spec.errors import SpecError
 router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"
 MAX_ACTIVE_PER_PROJECT = 2     # queued + running; a double click must not queue a hundred runs
-MAX_PREDICT_NUMBERS = 4_000_000
+MAX_PREDICT_NUMBERS = 400_000  # within the 4 MB a JSON body may have
 MAX_ACTIVE_TOTAL = 64          # the whole server (a class of 30, two runs each, plus slack)
 
 
