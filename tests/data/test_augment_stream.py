@@ -114,3 +114,15 @@ def test_streaming_with_background_workers(tmp_path, monkeypatch):
         n = sum(len(y) for _, y in st.train.batches(3, shuffle=True, generator=torch.Generator().manual_seed(0)))
         assert n == 8
     st.train.close()
+
+
+def test_validate_reports_augmentation_and_preprocessing_mistakes(tmp_path):
+    import layerlab
+    p = layerlab.new(tmp_path / "iris", example="iris")
+    p.doc["data"]["augmentation"] = {"rotation": {"degrees": 10}}
+    p.doc["data"]["preprocessing"] = {"normalise": "none"}
+    errors = {e.path: e for e in p.errors()}
+    assert "data.augmentation.rotation" in errors and errors["data.augmentation.rotation"].fixes
+    assert "data.preprocessing.normalise" in errors
+    p.fix()
+    assert p.doc["data"]["augmentation"] == {} and p.analyze().ok

@@ -199,3 +199,20 @@ def build_augmenter(spec: dict[str, Any] | None, info: Any, preprocessor: Any = 
     """
     aug = augmenter(spec, getattr(info, "kind", "image"), preprocessor or getattr(info, "preprocessor", None))
     return aug if aug else None
+
+
+def _register_check() -> None:
+    """Mistakes in data.augmentation show up in validate/analyze, not only when training starts."""
+    from ..spec.check import check
+
+    @check
+    def _augmentation(project: Any, analysis: Any, target: Any) -> list[SpecError]:
+        kind = "image" if len(target.input_shape) == 3 else "tabular"
+        try:
+            augmenter(project.data.augmentation, kind)
+        except SpecError as e:
+            return [e]
+        return []
+
+
+_register_check()

@@ -199,3 +199,19 @@ class Preprocessor:
 
     def __repr__(self) -> str:
         return f"<Preprocessor {self.kind} {self.method} target={'standard' if self.y_mean else 'none'}>"
+
+
+def _register_check() -> None:
+    """Mistakes in data.preprocessing show up in validate/analyze."""
+    from ..spec.check import check
+
+    @check
+    def _preprocessing(project: Any, analysis: Any, target: Any) -> list[SpecError]:
+        try:
+            resolve(project.data.preprocessing)
+        except SpecError as e:
+            return [e]
+        return []
+
+
+_register_check()
