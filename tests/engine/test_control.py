@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import torch
 
 from layerlab.engine import events as ev
 from layerlab.engine.runner import Runner
@@ -87,3 +88,17 @@ def test_runs_queue_and_execute_one_after_another_off_the_callers_thread(make_pr
     assert b_start >= a_end
     assert a.run_id < b.run_id < c.run_id  # run ids sort by time
     assert [r.run_id for r in runner.runs()] == [a.run_id, b.run_id, c.run_id]
+
+
+def test_continuing_an_early_stopped_run_keeps_its_best_epoch(make_project):
+    es = {"monitor": "val_loss", "patience": 1, "min_delta": 0.5, "restore_best": True}
+    p = make_project(epochs=30, learning_rate=0.05, early_stopping=es)
+    first = p.train(dataset=blobs(spread=3.0))
+    assert first.status == "finished" and len(first.history) < 30
+    more = p.continue_run(first.run_id, epochs=2, dataset=blobs(spread=3.0))
+    assert more.status == "finished" and len(more.history) > len(first.history)
+    assert more.final["epoch"] == first.final["epoch"]  # no epoch since beat it by min_delta
+    ds = blobs(spread=3.0)
+    with torch.no_grad():
+        z = p.load_run(more.run_id).network.logits(ds.val.x)
+    assert float(torch.nn.functional.cross_entropy(z, ds.val.y)) == pytest.approx(first.final["val_loss"], rel=1e-4)

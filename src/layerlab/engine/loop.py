@@ -124,8 +124,12 @@ class Trainer:
             self.monitor = self.monitor.removeprefix("val_")
         self.best_value = es.get("best_value")
         self.best_epoch = es.get("best_epoch")
-        self.bad_epochs = int(es.get("bad_epochs", 0))
+        self.bad_epochs = 0  # more epochs were asked for: patience starts afresh, the best so far is kept
         self.best_state: dict[str, torch.Tensor] | None = None
+        if self.parent is not None and (self.parent.path / "best.safetensors").exists():
+            from ..store.checkpoint import load_tensors
+            self.best_state = load_tensors(self.parent.path / "best.safetensors", self.device)
+            self.folder.save_weights(self.best_state, "best")
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
         self.augment = augmenter(spec, ds.info, ds.preprocessor)
         self.ckpt = Checkpointer(self.folder)
