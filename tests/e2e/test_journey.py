@@ -69,6 +69,12 @@ def test_main_journey(page, studio, shots):
 
     _train_two_epochs(page, shots)
     _draw_a_digit(page, shots)
+    for tab, shot in (("Inspect", "08-inspect"), ("Export", "09-export")):   # the trained net, as users see it
+        page.get_by_role("link", name=tab).first.click()
+        page.wait_for_url(re.compile(rf"/{tab.lower()}$"))
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(3000)                  # views computed after the page is shown
+        _shot(page, shots, shot)
 
     # German and dark mode, remembered for this browser
     page.get_by_role("link", name="Model").click()
@@ -92,17 +98,17 @@ def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
         page.wait_for_url(re.compile(r"/model$"))
         page.get_by_test_id("model-valid").wait_for()
         page.locator(".katex:visible").first.wait_for()
-        _shot(page, shots, "08-phone-model")
+        _shot(page, shots, "10-phone-model")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the page is {width}px wide at a 375px viewport"
         page.get_by_role("button", name="Menu").click()
         page.locator(".q-menu").get_by_text("Train", exact=True).wait_for()
-        _shot(page, shots, "09-phone-menu")
+        _shot(page, shots, "11-phone-menu")
         page.keyboard.press("Escape")
         page.wait_for_load_state("networkidle")
         page.goto(studio["url"] + "/")                 # the token cookie from the first visit signs us in
         page.get_by_role("button", name="Open digits").wait_for()
-        _shot(page, shots, "10-phone-home")
+        _shot(page, shots, "12-phone-home")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         close(ctx, page)
@@ -116,7 +122,7 @@ def test_tablet_width_shows_tabs_and_fits(browser, studio, shots):
         page.wait_for_url(re.compile(r"/model$"))
         page.get_by_test_id("model-valid").wait_for()
         page.get_by_role("link", name="Train").wait_for()   # tabs in the header, not in a menu
-        _shot(page, shots, "11-tablet-model")
+        _shot(page, shots, "13-tablet-model")
         assert page.evaluate("document.documentElement.scrollWidth") <= 820
     finally:
         close(ctx, page)
