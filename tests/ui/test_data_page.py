@@ -133,3 +133,23 @@ async def test_augmentation_switch_saves_and_previews(user: User, project_id) ->
             break
         await asyncio.sleep(0.1)
     assert sum(isinstance(c, ui.image) for c in grid.descendants()) == 8
+
+
+async def test_zip_of_class_folders_becomes_own_pictures(user: User, project_id) -> None:
+    import zipfile
+    pid = project_id("digits")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for cls, colour in (("red", "red"), ("blue", "blue")):
+            for i in range(3):
+                zf.writestr(f"pets/{cls}/{i}.png", _png(colour))
+        zf.writestr("pets/readme.txt", "not a picture")
+    await user.open(f"/p/{pid}/data")
+    upload = user.find(marker="zip-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("pets.zip", "application/zip", buf.getvalue())])
+    await user.should_see(marker="count-blue", retries=100)  # the page was rebuilt for own pictures
+    folder = workspace.project_dir(pid)
+    assert samples.class_counts(folder) == {"blue": 3, "red": 3}
+    assert api.load(folder).doc["data"]["source"] == "images"
+    assert not (folder / "data" / "upload").exists()
+    await _settled(user)

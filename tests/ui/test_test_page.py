@@ -24,7 +24,7 @@ SMALL_DIGITS = [{"type": "flatten"}, {"type": "dense", "units": 32, "activation"
 def trained_dir(tmp_path_factory):
     """Trained copies of digits (a small network) and iris, made once for this module."""
     root = tmp_path_factory.mktemp("trained")
-    for example, epochs in (("digits", 4), ("iris", 2)):
+    for example, epochs in (("digits", 4), ("iris", 30)):
         doc = api.example(example)
         if example == "digits":
             doc["model"]["layers"] = SMALL_DIGITS
@@ -86,11 +86,14 @@ async def test_drawing_is_predicted(user: User, project_id, trained_dir) -> None
 async def test_feature_form_predicts_iris(user: User, project_id, trained_dir) -> None:
     pid = _trained(project_id, trained_dir, "iris")
     await user.open(f"/p/{pid}/test")
-    await user.should_see(marker="feature-form")
-    box = user.find(marker="feature-2").elements.pop()
-    box.set_value(1.4)
-    await user.should_see("Prediction:", retries=50)
+    await user.should_see("Prediction:", retries=50)  # the starting values get an answer at once
     assert len(_bar_percentages(user)) == 3
+    for i, v in ((0, 5.0), (1, 3.4), (2, 1.4), (3, 0.2)):   # a typical setosa
+        user.find(marker=f"feature-{i}").elements.pop().set_value(v)
+    await user.should_see("Prediction: setosa", retries=50)
+    for i, v in ((0, 7.0), (1, 3.0), (2, 6.0), (3, 2.3)):   # a typical virginica
+        user.find(marker=f"feature-{i}").elements.pop().set_value(v)
+    await user.should_see("Prediction: virginica", retries=50)
 
 
 async def test_without_a_run_the_page_says_to_train_first(user: User, project_id) -> None:

@@ -26,6 +26,7 @@ add({"charts.loss": "Loss", "charts.metrics": "Metrics", "charts.epoch": "epoch"
      "charts.batch": "(Batch)", "charts.run": "Lauf {run}"})
 
 MAX_BATCH_POINTS = 400  # beyond this every other point is dropped: the chart stays fast
+GRID_LINE = {"lineStyle": {"color": "rgba(128, 128, 128, 0.25)"}}  # readable on light and dark pages
 COLOURS = ["#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4"]
 
 
@@ -94,9 +95,8 @@ def _base(title: str) -> dict[str, Any]:
         "legend": {"type": "scroll", "top": 0, "right": 0, "left": 70, "textStyle": {"color": "#888"}},
         "grid": {"left": 48, "right": 12, "top": 40, "bottom": 30},
         "xAxis": {"type": "value", "name": t("charts.epoch"), "nameLocation": "middle", "nameGap": 22,
-                  "min": 0, "minInterval": 1, "axisLabel": {"color": "#888"}},
-        "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"},
-                  "splitLine": {"lineStyle": {"opacity": 0.3}}},
+                  "min": 0, "minInterval": 1, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
+        "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
         "series": [],
     }
 

@@ -17,6 +17,7 @@ from ...data.summary import raw_view, samples
 from ...spec.errors import SpecError
 from ..i18n import add, t
 from .boundary import colour
+from .charts import GRID_LINE
 
 log = logging.getLogger(__name__)
 GRID_N, TABLE_N, SCATTER_N = 24, 50, 2000
@@ -66,8 +67,8 @@ def scatter_options(points: list[list[float]], labels: list[Any], classes: list[
     """
     base = {"animation": False, "backgroundColor": "transparent", "tooltip": {"trigger": "item"},
             "grid": {"left": 40, "right": 12, "top": 30, "bottom": 30},
-            "xAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}},
-            "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}}}
+            "xAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
+            "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE}}
     if classes:
         series = []
         for i, c in enumerate(classes):
@@ -177,7 +178,7 @@ class DataOverview:
             elif "points" in d:
                 pts, labels = d["points"]
                 ui.echart(scatter_options(pts, labels, d["classes"] if d["task"] == "classification" else None)) \
-                    .classes("w-full h-80 max-w-xl").mark("data-scatter")
+                    .classes("w-full max-w-md").style("aspect-ratio: 1; height: auto").mark("data-scatter")
             else:
                 rows = d.get("rows") or []
                 if not rows:

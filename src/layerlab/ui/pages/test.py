@@ -51,6 +51,7 @@ class TestView:
         self.project = session.project  # one facade object: it caches the loaded weights
         self.lang = lang()
         self.busy = False
+        self.pending: list[Any] | None = None
         self.live = False
         self.loaded = self._load()
         ui.label(tr("test.title")).classes("text-2xl font-bold")
@@ -107,7 +108,9 @@ class TestView:
                     self._camera_panel()
         elif info is not None:
             pre = self.loaded.preprocessor if self.loaded is not None else None
-            FeatureForm(feature_fields(info, pre), self._predict_values)
+            form = FeatureForm(feature_fields(info, pre), self._predict_values)
+            if self.loaded is not None:  # a first answer for the starting values, without a click
+                ui.timer(0.05, lambda: self._predict_values(dict(form.values)), once=True)
 
     def _draw_panel(self) -> None:
         ui.label(tr("test.draw_hint")).classes("text-sm opacity-70")
@@ -174,22 +177,28 @@ class TestView:
         await self._predict([values])
 
     async def _predict(self, items: list[Any]) -> None:
-        """Predict in a thread (the page stays responsive) and show the result."""
+        """Predict in a thread (the page stays responsive); input that arrives meanwhile is
+        predicted next, so the bars always end on the latest drawing or values."""
+        self.pending = items
         if self.busy:
             return
         self.busy = True
         try:
-            result = await run.io_bound(self._predict_now, items)
-        except (SpecError, PictureError, ValueError, FileNotFoundError) as exc:
-            self._fail(str(exc))
-            return
+            while self.pending is not None:
+                batch, self.pending = self.pending, None
+                try:
+                    result = await run.io_bound(self._predict_now, batch)
+                except (SpecError, PictureError, ValueError, FileNotFoundError) as exc:
+                    self._fail(str(exc))
+                    continue
+                if result is not None:
+                    self._show(result[0])
         finally:
             self.busy = False
-        if result is None:
-            return
+
+    def _show(self, probs: list[float]) -> None:
         self.error.set_text("")
         self._show_using()
-        probs = result[0]
         info = self.loaded.info
         if info.task == "classification":
             self.bars.show(info.classes or [str(i) for i in range(len(probs))], probs)
