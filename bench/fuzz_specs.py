@@ -1,6 +1,6 @@
 """A longer fuzzing run than the test suite's: specs (random JSON, mutated examples) and
 uploads (random bytes, truncated images, hostile ZIPs) through the same checks as
-tests/safety/test_fuzz.py, with a fresh random seed each time unless one is given.
+tests/safety/test_fuzz_inputs.py, with a fresh random seed each time unless one is given.
 
 Reproduce:
 

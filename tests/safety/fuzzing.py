@@ -1,5 +1,5 @@
 """Hypothesis strategies and the checks they feed: specs (random JSON, mutated examples) and
-uploads (random bytes, truncated images, hostile ZIPs). Shared by tests/safety/test_fuzz.py
+uploads (random bytes, truncated images, hostile ZIPs). Shared by tests/safety/test_fuzz_inputs.py
 (a few hundred examples) and bench/fuzz_specs.py (as many as asked).
 
 Every check states the contract: the input ends in a valid project / a stored upload, or
