@@ -132,3 +132,11 @@ def test_labels_outside_the_classes_are_a_data_error(make_project):
     ds = Dataset(ds.info, Split(ds.train.x, ds.train.y + 5), ds.val, None, ds.preprocessor)
     run = make_project(epochs=1).train(dataset=ds)
     assert run.status == "failed" and run.failure.kind == "data" and "3 classes" in run.failure.message
+
+
+def test_out_of_memory_is_said_in_plain_words_with_the_batch_size():
+    from layerlab.engine.diagnose import explain
+    f = explain(RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), epoch=2, batch=7, batch_size=512)
+    assert f["kind"] == "out_of_memory" and "Ran out of memory in epoch 2, batch 7" in f["message"]
+    assert "512" in f["hint"] and f["path"] == "training.batch_size"
+    assert explain(MemoryError(), epoch=1)["kind"] == "out_of_memory"
