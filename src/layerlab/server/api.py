@@ -12,6 +12,8 @@ internals, and is logged; the server goes on.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import time
 from typing import Any
@@ -67,8 +69,16 @@ def folder_of(pid: str):
 
 
 def project_out(pid: str) -> dict[str, Any]:
+    """Id, revision and document from ONE read of the file: read separately, a save in between
+    would pair an old document with a new revision, and the next PUT would overwrite unseen work."""
     folder = folder_of(pid)
-    return {"id": pid, "revision": ws.revision(folder), "doc": facade.load(folder).doc}
+    data = (folder / ws.PROJECT_FILE).read_bytes()
+    revision = hashlib.sha256(data).hexdigest()[:16]  # as store.workspace.revision computes it
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = facade.load(folder).doc  # raises the SpecError that says where the JSON is broken
+    return {"id": pid, "revision": revision, "doc": doc}
 
 
 def checked_doc(doc: Any) -> dict[str, Any]:
