@@ -54,6 +54,10 @@ def test_npz_bad_input(tmp_path):
     with pytest.raises(SpecError) as e:
         src.info(src.resolve({}), root)
     assert "no targets array" in e.value.message
+    root = _npz(tmp_path / "e", x=np.array([[1.0, np.nan], [2.0, 3.0]]), y=np.arange(2))
+    with pytest.raises(SpecError) as e:
+        src.info(src.resolve({}), root)
+    assert "not finite" in e.value.message and e.value.received == "sample 0, value 1"
     (tmp_path / "d" / "data").mkdir(parents=True)
     (tmp_path / "d" / "data" / "x.npz").write_bytes(b"garbage")
     with pytest.raises(SpecError) as e:

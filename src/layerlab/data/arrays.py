@@ -90,6 +90,11 @@ def build_arrays(x: np.ndarray, y: np.ndarray, p: dict[str, Any]) -> RawData:
     if kind == "image" and x.dtype == np.uint8:
         x = x.astype(np.float32) / 255.0
     x = x.astype(np.float32)
+    if not np.isfinite(x).all():
+        bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0]
+        raise SpecError(WHERE, "has inputs that are not finite numbers (NaN or infinity)",
+                        f"sample {int(bad[0])}, value {int(bad[1])}",
+                        "fill or drop the missing values before saving (e.g. np.nan_to_num)")
     task = p["task"]
     if task == "auto":
         whole = y.dtype.kind in "biuUS" or (y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0))

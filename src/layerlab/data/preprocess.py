@@ -66,10 +66,11 @@ def _moments(x: np.ndarray, axes: tuple[int, ...], method: str, chunk: int = 409
         return lo, hi - lo
     shift = reduce(np.mean, np.asarray(x[:chunk], np.float64))   # shifted sums stay precise for large values
     total = total_sq = 0.0
-    for i in range(0, len(x), chunk):
-        c = np.asarray(x[i:i + chunk], np.float64) - shift
-        total = total + reduce(np.sum, c)
-        total_sq = total_sq + reduce(np.sum, c * c)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite inputs give NaN stats; training says so
+        for i in range(0, len(x), chunk):
+            c = np.asarray(x[i:i + chunk], np.float64) - shift
+            total = total + reduce(np.sum, c)
+            total_sq = total_sq + reduce(np.sum, c * c)
     n = x.size / np.prod([x.shape[a] for a in range(x.ndim) if a not in axes])
     mean = total / n
     return shift + mean, np.sqrt(np.maximum(total_sq / n - mean * mean, 0.0))
