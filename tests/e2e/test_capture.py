@@ -42,6 +42,17 @@ def _shot(page, shots, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
+def _fits_phone(page, shots, name: str) -> None:
+    """The same page at 375 px: screenshot, and nothing wider than the screen."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.wait_for_timeout(500)
+    _shot(page, shots, name)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size(size)
+    assert width <= 375, f"{name}: the page is {width}px wide at a 375px viewport"
+
+
 def _new_project(page, example: str) -> str:
     page.get_by_role("button", name=f"Open {example}").click()
     page.wait_for_url(re.compile(r"/p/[\w-]+/model$"))
@@ -94,6 +105,7 @@ def test_train_then_draw_a_digit(camera_browser, studio, shots):
         page.locator(".q-img__image").first.wait_for()  # the validation grid after the epochs
         _shot(page, shots, "capture-02-trained")
         print(f"first chart point {first_point_s:.2f} s after pressing Train")
+        _fits_phone(page, shots, "capture-phone-trained")
 
         page.goto(f"{studio['url']}/p/{pid}/test")
         canvas = page.get_by_role("img", name="Draw")
@@ -110,6 +122,7 @@ def test_train_then_draw_a_digit(camera_browser, studio, shots):
         assert page.get_by_role("meter").count() == 10
         assert page.get_by_text(re.compile(r"^Prediction: \d \(")).count() == 1
         _shot(page, shots, "capture-03-drawn")
+        _fits_phone(page, shots, "capture-phone-drawn")
     finally:
         close(ctx, page)
 

@@ -83,6 +83,14 @@ async def test_drawing_is_predicted(user: User, project_id, trained_dir) -> None
     await user.should_see("Prediction:", retries=50)
 
 
+async def test_a_webcam_frame_is_predicted(user: User, project_id, trained_dir) -> None:
+    pid = _trained(project_id, trained_dir, "digits")
+    await user.open(f"/p/{pid}/test")
+    cam = user.find(marker="test-webcam").elements.pop()
+    cam.receive(to_data_url(Image.open(io.BytesIO(_digit_png(5))).convert("RGB")))
+    await user.should_see("Prediction:", retries=50)
+
+
 async def test_feature_form_predicts_iris(user: User, project_id, trained_dir) -> None:
     pid = _trained(project_id, trained_dir, "iris")
     await user.open(f"/p/{pid}/test")
