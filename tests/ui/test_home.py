@@ -84,3 +84,13 @@ async def test_recent_projects_show_their_latest_run(user: User) -> None:
     await user.should_see(marker="runs-tiny-xor")
     await user.should_see("training runs: 1")
     await user.should_see("latest: finished after epoch 1", retries=20)
+
+
+async def test_a_file_that_cannot_be_used_says_why(user: User) -> None:
+    from nicegui import ui
+    from nicegui.elements.upload_files import SmallFileUpload
+    await user.open("/")
+    upload = next(iter(user.find(ui.upload).elements))
+    await upload.handle_uploads([SmallFileUpload(name="empty.csv", content_type="text/csv", _data=b"")])
+    await user.should_see("Could not use this file", retries=50)
+    assert workspace.list_projects() == []

@@ -23,8 +23,10 @@ async def test_inserting_a_layer_updates_shapes_and_total(user: User, project_id
     assert _text(user, "shape-0") == "→ 8"
     before = _text(user, "total-params")
     user.find(marker="insert-1").click()          # between the hidden layer and the output
+    await user.should_see("New layers go before layer 2.")
     user.find(marker="palette-dense").click()
     await user.should_see(marker="layer-2")
+    await user.should_see("New layers go to the end.")      # the insertion point is used once
     assert [layer["type"] for layer in _doc(pid)["model"]["layers"]] == ["dense", "dense", "dense"]
     assert _text(user, "shape-1") == "→ 32"       # dense's default units
     assert _text(user, "total-params") != before
@@ -161,3 +163,26 @@ async def test_a_spec_that_cannot_be_analysed_still_opens_with_its_fix(user: Use
     user.find(marker="global-error-0-fix-0").click()
     await user.should_see(marker="model-valid")
     assert _doc(pid)["data"]["source"] == "xor"
+
+
+def _press(user: User, key: str, shift: bool = False) -> None:
+    """A Ctrl+key press as the browser reports it to ui.keyboard."""
+    from nicegui import ui
+    args = {"action": "keydown", "repeat": False, "altKey": False, "ctrlKey": True, "metaKey": False,
+            "shiftKey": shift, "key": key, "code": f"Key{key.upper()}", "location": 0}
+    user.find(ui.keyboard).trigger("key", args)
+
+
+async def test_ctrl_z_and_ctrl_y(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/model")
+    user.find(marker="palette-dropout").click()
+    await user.should_see(marker="layer-2")
+    _press(user, "z")
+    await user.should_not_see(marker="layer-2")
+    _press(user, "y")
+    await user.should_see(marker="layer-2")
+    _press(user, "z")
+    _press(user, "z", shift=True)                   # Ctrl+Shift+Z redoes too
+    await user.should_see(marker="layer-2")
+    assert len(_doc(pid)["model"]["layers"]) == 3

@@ -165,6 +165,7 @@ class ModelView:
         else:
             self.cards_view.refresh()
         self.expected = None
+        self.insert_note.refresh()
         self.toolbar_status.refresh()
         self.global_errors.refresh()
         self.math.refresh()
