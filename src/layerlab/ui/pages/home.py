@@ -129,6 +129,10 @@ async def _on_upload(e: events.UploadEventArguments) -> None:
         except SpecError as err:
             ui.notify(tr("home.upload_failed", error=str(err)), type="negative", multi_line=True)
             return
+        except Exception as err:  # a reader bug must still answer the user, not only the log
+            log.warning("upload %s failed", e.file.name, exc_info=True)
+            ui.notify(tr("home.upload_failed", error=f"{type(err).__name__}: {err}"), type="negative", multi_line=True)
+            return
     ui.navigate.to(href(project.dir.name, "model"))
 
 
