@@ -63,6 +63,9 @@ async def test_short_run_draws_points_then_finishes(user: User, project_id) -> N
     await user.should_see(marker=f"run-{run_id}")  # the run is listed with its compare switch
     user.find(marker=f"compare-{run_id}").click()
     await _wait_for(lambda: any(name.startswith("run ") for name in _series(user, "loss-chart")))
+    user.find(marker="train-more").click()  # goes on from the saved weights for 2 more epochs
+    await _wait_for(lambda: "Finished after 4 epochs." in user.find(marker="train-status").elements.pop().text)
+    assert [p[0] for p in _series(user, "loss-chart")["loss"]] == [1, 2, 3, 4]
 
 
 async def test_pause_continue_and_stop_a_long_run(user: User, project_id) -> None:
@@ -91,3 +94,16 @@ def _no_run_left_behind():
         if not r.done:
             r.stop()
             r.wait(30)
+
+
+async def test_a_broken_model_says_what_is_wrong_and_links_to_it(user: User, project_id) -> None:
+    pid = project_id("xor")
+    folder = workspace.project_dir(pid)
+    doc = api.load(folder).doc
+    doc["model"]["layers"][-1]["units"] = 5  # xor has two classes
+    workspace.save_doc(folder, doc, workspace.revision(folder))
+    await user.open(f"/p/{pid}/train")
+    user.find(marker="train-start").click()
+    await user.should_see(marker="train-problem", retries=100)
+    await user.should_see("Open the model")
+    await user.should_see(marker="train-start")  # ready to try again once fixed
