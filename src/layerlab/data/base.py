@@ -55,6 +55,10 @@ class RawData:
     x: np.ndarray
     y: np.ndarray
     info: DataInfo
+    # numeric table cells that were missing: encoded column -> (schema index, row indices);
+    # `prepare` refills them from the training split only (the fill is a fitted statistic)
+    missing: dict[int, tuple[int, np.ndarray]] | None = None
+    missing_rule: str = ""
 
 
 class DataSource:

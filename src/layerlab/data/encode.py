@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 MISSING_RULES = ("drop", "mean", "median", "most_frequent", "zero")
+FITTED_RULES = ("mean", "median", "most_frequent")  # fills that are statistics of the data
 
 
 def numeric_view(col: pd.Series, share: float = 0.9) -> pd.Series | None:
@@ -102,3 +103,23 @@ def encode(df: pd.DataFrame, schema: list[dict[str, Any]]) -> np.ndarray:
     if not parts:
         return np.zeros((len(df), 0), np.float32)
     return np.concatenate(parts, axis=1)
+
+
+def missing_cells(df: pd.DataFrame, schema: list[dict[str, Any]]) -> dict[int, tuple[int, np.ndarray]]:
+    """Encoded numeric column -> (schema index, rows where the value was missing)."""
+    out: dict[int, tuple[int, np.ndarray]] = {}
+    j = 0
+    for si, c in enumerate(schema):
+        width = len(c["categories"]) if c["kind"] == "categorical" and c.get("encoding", "onehot") == "onehot" else 1
+        if c["kind"] == "numeric":
+            rows = np.flatnonzero(df[c["name"]].isna().to_numpy())
+            if len(rows):
+                out[j] = (si, rows)
+        j += width
+    return out
+
+
+def fill_value(values: np.ndarray, rule: str) -> float:
+    """The fill a rule gives for the present values of one numeric column."""
+    present = values[~np.isnan(values)]
+    return _fill(pd.Series(present, dtype="float64"), rule, True)

@@ -26,7 +26,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest
 from .base import DataInfo, DataSource, RawData, register
 from .csvread import TABLE_EXTS, read_table
-from .encode import MISSING_RULES, encode, feature_names, fit_schema, numeric_view
+from .encode import FITTED_RULES, MISSING_RULES, encode, feature_names, fit_schema, missing_cells, numeric_view
 from .files import find_file, need_root, stamp
 
 MAX_CLASSES_FROM_NUMBERS = 20   # a whole-number target with more values is treated as regression
@@ -115,6 +115,7 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     schema = fit_schema(df[feats], p["categorical"], p["missing"])
     x = encode(df[feats], schema)
     names = feature_names(schema)
+    missing = missing_cells(df[feats], schema) if p["missing"] in FITTED_RULES else None
     if task == "classification":
         classes = _class_names(df[target])
         y = _labels(df[target], classes)
@@ -132,7 +133,7 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     info = DataInfo("tabular", (x.shape[1],), task, classes, 1, len(x), names,
                     extra={"columns": schema, "target": target, "report": report,
                            "target_names": [target] if task == "regression" else None})
-    return RawData(x, y, info)
+    return RawData(x, y, info, missing or None, p["missing"])
 
 
 @functools.lru_cache(maxsize=4)
