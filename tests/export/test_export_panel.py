@@ -7,7 +7,7 @@ import pytest
 from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
-from conftest import toy_doc
+from tests.conftest import toy_doc
 from layerlab.store import workspace
 
 MAIN = Path(__file__).resolve().parents[1] / "ui" / "main.py"

@@ -76,7 +76,7 @@ def test_zip_bundle_holds_every_format_and_a_readme(iris, tmp_path):
 
 
 def test_zip_leaves_out_what_tfjs_cannot_hold_and_says_why(tmp_path):
-    from conftest import toy_doc
+    from tests.conftest import toy_doc
     p = layerlab.new(tmp_path / "g", doc=toy_doc([{"type": "gru", "units": 4}, {"type": "dense", "units": 3,
                                                                                "activation": "softmax"}], shape=(5, 2)))
     r = p.export("zip", tmp_path / "g.zip")

@@ -73,7 +73,7 @@ def test_not_exportable_kind_is_refused_before_trying(tmp_path, monkeypatch):
     kind = load_all()["upsampling2d"]
     monkeypatch.setattr(type(kind), "exportable", False)
     monkeypatch.setattr(type(kind), "export_note", "nearest upsampling is not in opset 17")
-    from conftest import toy_doc
+    from tests.conftest import toy_doc
     from layerlab.api import Project
     layers = [{"type": "upsampling2d"}, {"type": "flatten"}, {"type": "dense", "units": 3, "activation": "softmax"}]
     p = Project(toy_doc(layers, shape=(2, 4, 4)))
