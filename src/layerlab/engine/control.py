@@ -31,6 +31,11 @@ class Control:
         self._running.set()
 
     @property
+    def wants_attention(self) -> bool:
+        """Cheap per-batch test: a stop or a pause was asked for."""
+        return self._stop.is_set() or not self._running.is_set()
+
+    @property
     def stop_requested(self) -> bool:
         return self._stop.is_set()
 

@@ -192,12 +192,16 @@ class Trainer:
         last_event = 0.0
         t0 = time.perf_counter()
         seen, lr, per_batch = 0, 0.0, self.schedule.per_batch
+        ctrl, where, on_cpu = self.control, self._where, dev.type == "cpu"
+        where["epoch"] = epoch
         for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
-            self.control.checkpoint(lambda paused: self._paused(paused, epoch, b))
-            self._where = {"epoch": epoch, "batch": b, "x": x}
+            if ctrl.wants_attention:
+                ctrl.checkpoint(lambda paused: self._paused(paused, epoch, b))
+            where["batch"], where["x"] = b, x
             if self.augment is not None:  # training batches only, on the CPU, from the run's generator
                 x = self.augment(x, self.gen)
-            x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
+            if not on_cpu:
+                x, y = x.to(dev, non_blocking=True), y.to(dev, non_blocking=True)
             if b == 1 or per_batch:
                 lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
                 for g in opt.param_groups:
@@ -222,7 +226,7 @@ class Trainer:
                 self.emit(ev.BatchEnded(run_id=self.run_id, epoch=epoch, batch=b, batches=nb, loss=value,
                                         samples_per_s=seen / max(now - t0, 1e-9)))
         sps = seen / max(time.perf_counter() - t0, 1e-9)
-        self._where = {"epoch": epoch}
+        self._where = {"epoch": epoch}  # failures after the batches (evaluation) name the epoch only
         return acc.compute(), sps
 
     def _paused(self, paused: bool, epoch: int, batch: int) -> None:

@@ -50,9 +50,8 @@ class MetricAccumulator:
         else:
             self.sse, self.sae, self.sy, self.sy2 = z(0), z(0), z(0), z(0)
 
-    @torch.no_grad()
     def update(self, out: torch.Tensor, y: torch.Tensor, loss: torch.Tensor | float | None = None) -> None:
-        """Add a batch: logits (classification) or outputs (regression), targets, mean batch loss."""
+        """Add a batch: detached logits (classification) or outputs (regression), targets, mean batch loss."""
         b = int(out.shape[0])
         self.n += b
         if loss is not None:

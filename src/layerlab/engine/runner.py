@@ -97,7 +97,8 @@ class Run:
             elif isinstance(e, ev.RunResumed):
                 self.status = "running"
             elif isinstance(e, ev.EpochEnded):
-                self.history.append({"epoch": e.epoch, **e.metrics, "lr": e.learning_rate})
+                self.history.append({"epoch": e.epoch, **e.metrics, "lr": e.learning_rate,
+                                     "samples_per_s": e.samples_per_s, "elapsed_s": round(e.elapsed_s, 4)})
             elif isinstance(e, (ev.RunFinished, ev.RunStopped)):
                 self.final = dict(e.final)
             elif isinstance(e, ev.RunFailed):
@@ -220,6 +221,8 @@ class Runner:
             return
         parent = open_run(run.project.dir, run.continue_from, need_weights=False) if run.continue_from else None
         folder = RunFolder.create(run.project.dir, run.run_id)
+        if parent is not None:  # charts of a continued run start with the epochs it continues
+            run.history = list(parent.history())
 
         def on_meta(meta: dict[str, Any]) -> None:
             try:
