@@ -115,3 +115,14 @@ def test_predict_reads_pngs_of_digits_and_names_the_right_class(tmp_path):
     assert all(0.0 <= c["probability"] <= 1.0 for r in preds for c in r["top"])
     text = _run("predict", p.dir, files[7], "--top", 1).output
     assert text.strip().startswith(str(files[7])) and " 7 " in text + " "
+
+
+def test_train_continue_goes_on_from_the_latest_run(tmp_path):
+    p = _xor(tmp_path)
+    first = _lines(_run("train", p.dir, "--json", "--epochs", 2).output)[-1]
+    res = _run("train", p.dir, "--json", "--epochs", 3, "--continue", "latest")
+    assert res.exit_code == 0, res.output
+    objs = _lines(res.output)
+    assert [o["epoch"] for o in objs[:-1]] == [3, 4, 5] and objs[-1]["final"]["epoch"] == 5
+    runs = json.loads(_run("runs", p.dir, "--json").output)
+    assert runs[0]["continued_from"] == first["run_id"] and runs[0]["epochs_done"] == 5
