@@ -85,7 +85,8 @@ def test_sigkill_during_training_and_during_saves_loses_nothing(tmp_path, monkey
             acknowledged, rev = r.json()["doc"], r.json()["revision"]
             rid = c.post("/api/projects/durable/runs", json={}).json()["run_id"]
             run_dir = home / "durable" / "runs" / rid
-            wait_for(lambda: (run_dir / "weights.safetensors").exists() and (run_dir / "state.json").exists())
+            wait_for(lambda: (run_dir / "weights.safetensors").exists() and (run_dir / "state.json").exists(),
+                     timeout=120)
             assert c.get(f"/api/projects/durable/runs/{rid}").json()["status"] == "running"
         time.sleep(random.uniform(0.0, 1.2))  # somewhere in an epoch, or in a checkpoint write
     finally:
@@ -108,7 +109,7 @@ def test_sigkill_during_training_and_during_saves_loses_nothing(tmp_path, monkey
         tensors, state = folder.training_state()
         assert state["epoch"] >= 1 and tensors
         saver = Saver(s, "durable", got["doc"], got["revision"], "round2")
-        wait_for(lambda: len(saver.acked) >= 3 or saver.errors, timeout=60)
+        wait_for(lambda: len(saver.acked) >= 3 or saver.errors, timeout=120)
         time.sleep(random.uniform(0.0, 0.3))
     finally:
         s.kill()
