@@ -28,6 +28,8 @@ def test_training_learns_and_reports_events_in_order(make_project):
     last = [e for e in seen if isinstance(e, ev.EpochEnded)][-1]
     assert last.eta_s == 0 and last.samples_per_s > 0 and set(last.val) >= {"loss", "accuracy"}
     json.dumps([e.to_dict() for e in seen])  # every event is JSON-ready
+    batches = [e for e in seen if isinstance(e, ev.BatchEnded)]
+    assert batches and all(b.time - a.time >= 0.09 for a, b in zip(batches, batches[1:]))  # at most ~10 a second
 
 
 def test_same_spec_and_seed_give_the_same_metrics(make_project):

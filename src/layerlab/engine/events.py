@@ -11,8 +11,8 @@ Order within one run::
         RunFinished | RunStopped | RunFailed
 
 RunPaused / RunResumed may appear between batches. BatchEnded is rate-limited to at most
-`BATCH_EVENTS_PER_S` per second (the last batch of an epoch is always reported), so a
-consumer can redraw on every event.
+`BATCH_EVENTS_PER_S` per second over the whole run (short epochs may have none; their
+EpochEnded follows anyway), so a consumer can redraw on every event.
 
 >>> e = EpochEnded(run_id="r1", epoch=1, epochs=5, train={"loss": 0.5}, val={"loss": 0.6},
 ...                learning_rate=0.01, samples_per_s=1000.0, eta_s=4.0, elapsed_s=1.0)

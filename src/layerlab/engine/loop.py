@@ -61,6 +61,7 @@ class Trainer:
         self.history: list[dict[str, Any]] = []
         self._where: dict[str, Any] = {}
         self._started = time.time()
+        self._last_batch_event = 0.0
 
     # -- plumbing --------------------------------------------------------------------------
     def emit(self, event: ev.Event) -> None:
@@ -189,7 +190,6 @@ class Trainer:
         clip = tr.gradient_clip
         dev = self.device
         min_gap = 1.0 / ev.BATCH_EVENTS_PER_S
-        last_event = 0.0
         t0 = time.perf_counter()
         seen, lr, per_batch = 0, 0.0, self.schedule.per_batch
         ctrl, where, on_cpu = self.control, self._where, dev.type == "cpu"
@@ -221,8 +221,8 @@ class Trainer:
             acc.update(out.detach(), y, value)
             seen += int(y.shape[0])
             now = time.perf_counter()
-            if now - last_event >= min_gap or b == nb:
-                last_event = now
+            if now - self._last_batch_event >= min_gap:  # across epochs: short epochs must not flood a UI
+                self._last_batch_event = now
                 self.emit(ev.BatchEnded(run_id=self.run_id, epoch=epoch, batch=b, batches=nb, loss=value,
                                         samples_per_s=seen / max(now - t0, 1e-9)))
         sps = seen / max(time.perf_counter() - t0, 1e-9)
