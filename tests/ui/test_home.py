@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from nicegui.testing import User
 
@@ -64,7 +65,7 @@ async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
     from nicegui.elements.upload_files import SmallFileUpload
     rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60))
     await user.open("/")
-    upload = next(iter(user.find(ui.upload).elements))
+    upload = user.find(marker="own-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload(name="plants.csv", content_type="text/csv",
                                                  _data=("a,b,label\n" + rows).encode())])
     await user.should_see(marker="project-name", retries=100)   # the wizard reads and checks the data first
@@ -90,7 +91,32 @@ async def test_a_file_that_cannot_be_used_says_why(user: User) -> None:
     from nicegui import ui
     from nicegui.elements.upload_files import SmallFileUpload
     await user.open("/")
-    upload = next(iter(user.find(ui.upload).elements))
+    upload = user.find(marker="own-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload(name="empty.csv", content_type="text/csv", _data=b"")])
     await user.should_see("Could not use this file", retries=50)
+    assert workspace.list_projects() == []
+
+
+async def test_importing_a_tfjs_model_makes_a_project_with_its_weights(user: User) -> None:
+    from nicegui import ui
+    from nicegui.elements.upload_files import SmallFileUpload
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tfjs" / "dense"
+    files = [SmallFileUpload(name=f.name, content_type="application/octet-stream", _data=f.read_bytes())
+             for f in sorted(fixture.iterdir()) if f.name == "model.json" or f.suffix == ".bin"]
+    await user.open("/")
+    upload = user.find(marker="import-upload").elements.pop()
+    await upload.handle_uploads(files)
+    await user.should_see(marker="project-name", retries=100)
+    project = workspace.list_projects()[0]
+    loaded = api.load(workspace.project_dir(project["id"])).load_run()
+    assert loaded.network is not None and len(loaded.network.layers) > 0
+
+
+async def test_an_import_without_model_json_says_why(user: User) -> None:
+    from nicegui.elements.upload_files import SmallFileUpload
+    await user.open("/")
+    upload = user.find(marker="import-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload(name="weights.bin", content_type="application/octet-stream",
+                                                 _data=b"\0" * 16)])
+    await user.should_see("Could not import", retries=50)
     assert workspace.list_projects() == []

@@ -31,6 +31,10 @@ add({
     "home.latest": "latest: {status} after epoch {epochs}", "run.finished": "finished", "run.running": "running",
     "run.stopped": "stopped", "run.failed": "failed", "run.queued": "queued", "run.paused": "paused",
     "run.interrupted": "interrupted",
+    "home.import": "Import an asanAI / TensorFlow.js model",
+    "home.import_hint": "Choose the model.json and its .bin weight files together (or one ZIP of them): "
+                        "the model becomes a project with its weights, ready to test and export.",
+    "home.import_choose": "Choose model.json + .bin files, or a ZIP", "home.import_failed": "Could not import: {error}",
 }, {
     "home.title": "Baue ein neuronales Netz", "home.examples": "Mit einem Beispiel beginnen",
     "home.open": "Öffnen", "home.own": "Mit eigenen Daten beginnen",
@@ -45,6 +49,10 @@ add({
     "home.latest": "zuletzt: {status} nach Epoche {epochs}", "run.finished": "fertig", "run.running": "läuft",
     "run.stopped": "gestoppt", "run.failed": "fehlgeschlagen", "run.queued": "wartet", "run.paused": "pausiert",
     "run.interrupted": "unterbrochen",
+    "home.import": "asanAI-/TensorFlow.js-Modell importieren",
+    "home.import_hint": "Wähle model.json und die zugehörigen .bin-Gewichtsdateien zusammen (oder ein ZIP davon): "
+                        "Das Modell wird ein Projekt mit seinen Gewichten, bereit zum Testen und Exportieren.",
+    "home.import_choose": "model.json + .bin-Dateien oder ein ZIP wählen", "home.import_failed": "Import fehlgeschlagen: {error}",
 })
 
 EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
@@ -79,6 +87,7 @@ async def home_page() -> None:
             for ex in api.examples():
                 thumbs[ex["name"]] = _example_card(ex)
         _own_data()
+        _import_model()
         _recent()
     await ui.context.client.connected()
     for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
@@ -110,6 +119,29 @@ def _own_data() -> None:
         else:
             ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
             ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
+
+
+def _import_model() -> None:
+    with ui.card().classes("ll-card w-full").mark("import-model"):
+        ui.label(tr("home.import")).classes("text-lg font-semibold")
+        ui.label(tr("home.import_hint")).classes("text-sm opacity-80")
+        ui.upload(label=tr("home.import_choose"), on_multi_upload=_on_import, multiple=True, auto_upload=True) \
+            .props('accept=".json,.bin,.zip" flat bordered color=primary').classes("w-full max-w-md") \
+            .mark("import-upload")
+
+
+async def _on_import(e: events.MultiUploadEventArguments) -> None:
+    from ...export.tfjs_import import import_tfjs_upload
+    files = {f.name: await f.read() for f in e.files}
+    stem = next((Path(n).stem for n in files if n.lower().endswith(".zip")), None)
+    name = stem or "imported model"
+    folder = workspace.home() / workspace.unique_id(name)
+    try:
+        await asyncio.to_thread(import_tfjs_upload, files, folder, name)
+    except SpecError as err:
+        ui.notify(tr("home.import_failed", error=str(err)), type="negative", multi_line=True)
+        return
+    ui.navigate.to(href(folder.name, "model"))
 
 
 def _empty_project() -> None:
