@@ -61,7 +61,6 @@ async def test_every_tab_of_a_project_opens(user: User) -> None:
 
 
 async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
-    from nicegui import ui
     from nicegui.elements.upload_files import SmallFileUpload
     rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60))
     await user.open("/")
@@ -88,7 +87,6 @@ async def test_recent_projects_show_their_latest_run(user: User) -> None:
 
 
 async def test_a_file_that_cannot_be_used_says_why(user: User) -> None:
-    from nicegui import ui
     from nicegui.elements.upload_files import SmallFileUpload
     await user.open("/")
     upload = user.find(marker="own-upload").elements.pop()
@@ -98,7 +96,6 @@ async def test_a_file_that_cannot_be_used_says_why(user: User) -> None:
 
 
 async def test_importing_a_tfjs_model_makes_a_project_with_its_weights(user: User) -> None:
-    from nicegui import ui
     from nicegui.elements.upload_files import SmallFileUpload
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "tfjs" / "dense"
     files = [SmallFileUpload(name=f.name, content_type="application/octet-stream", _data=f.read_bytes())
