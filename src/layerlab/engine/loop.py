@@ -310,7 +310,8 @@ class Trainer:
 
     def _end(self, status: str, **meta: Any) -> None:
         ended = time.time()
-        self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3), **meta)
+        self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3),
+                  threads=getattr(self, "threads", None), **meta)
 
     def _finished(self, early: bool) -> Outcome:
         self._flush()
