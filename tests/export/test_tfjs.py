@@ -169,3 +169,25 @@ def test_upload_of_files_or_a_zip_imports(tmp_path):
     with pytest.raises(SpecError, match="no model.json"):
         import_tfjs_upload({"notes.txt": b"hello"}, tmp_path / "c")
     assert not (tmp_path / "c").exists()
+
+
+def test_damaged_or_oversized_zip_uploads_are_refused_clearly(tmp_path, monkeypatch):
+    import io
+    import zipfile
+    from layerlab.export import tfjs_import
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for p in (FIXTURES / "dense").iterdir():
+            z.write(p, p.name)
+    data = bytearray(buf.getvalue())
+    data[60:90] = b"\xff" * 30                       # inside the first entry's deflate stream
+    with pytest.raises(SpecError, match="not a readable ZIP"):
+        tfjs_import.import_tfjs_upload({"m.zip": bytes(data)}, tmp_path / "a")
+    assert not (tmp_path / "a").exists()
+    monkeypatch.setattr(tfjs_import, "MAX_UPLOAD", 2000)   # a zip whose content unpacks past the limit
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("model.json", b" " * 100_000)
+    with pytest.raises(SpecError, match="unpacks to more than"):
+        tfjs_import.import_tfjs_upload({"b.zip": bomb.getvalue()}, tmp_path / "b")
+    assert not (tmp_path / "b").exists()

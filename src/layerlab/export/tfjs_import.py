@@ -358,7 +358,6 @@ def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str |
     nothing is written to out_dir unless the import succeeds.
     """
     import tempfile
-    import zipfile
     if sum(len(b) for b in files.values()) > MAX_UPLOAD:
         raise SpecError("", "the upload is too large for a TF.js model", f"{sum(map(len, files.values())):,} bytes",
                         f"upload at most {MAX_UPLOAD // 2**20} MB")
@@ -367,16 +366,7 @@ def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str |
         for fname, data in files.items():
             base = Path(str(fname).replace("\\", "/")).name
             if base.lower().endswith(".zip"):
-                try:
-                    with zipfile.ZipFile(io.BytesIO(data)) as z:
-                        for info in z.infolist():
-                            inner = Path(info.filename).name
-                            if info.is_dir() or not inner or info.file_size > MAX_UPLOAD:
-                                continue
-                            (root / inner).write_bytes(z.read(info))
-                except zipfile.BadZipFile:
-                    raise SpecError("", f"{base} is not a readable ZIP file", base,
-                                    "upload model.json and its .bin files, or a ZIP of them") from None
+                _unzip_flat(base, data, root)
             elif base:
                 (root / base).write_bytes(data)
         jsons = sorted(root.glob("*.json"))
@@ -385,3 +375,33 @@ def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str |
             raise SpecError("", "the upload holds no model.json", sorted(p.name for p in root.iterdir()),
                             "upload the model.json that TF.js/asanAI saved, together with its .bin files")
         return import_tfjs(model, out_dir, name=name or "imported")
+
+
+def _unzip_flat(name: str, data: bytes, root: Path) -> None:
+    """Every file of a ZIP into root under its last name part, at most MAX_UPLOAD bytes in all.
+
+    Sizes are counted while decompressing (headers can lie, as zip bombs' do), and every error
+    a damaged archive raises (bad CRC, truncated deflate stream, unknown compression) is
+    answered with the same clear message.
+    """
+    import zipfile
+    import zlib
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                inner = Path(info.filename.replace("\\", "/")).name
+                if info.is_dir() or not inner or inner.startswith("."):
+                    continue
+                with z.open(info) as f:
+                    content = f.read(MAX_UPLOAD - total + 1)
+                total += len(content)
+                if total > MAX_UPLOAD:
+                    raise SpecError("", f"{name} unpacks to more than {MAX_UPLOAD // 2**20} MB", name,
+                                    "upload the model.json and .bin files of one TF.js model only")
+                (root / inner).write_bytes(content)
+    except SpecError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as e:
+        raise SpecError("", f"{name} is not a readable ZIP file ({e})", name,
+                        "upload model.json and its .bin files, or a ZIP of them") from None
