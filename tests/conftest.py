@@ -47,6 +47,11 @@ def toy_doc(layers, shape=(4,), classes=3, task=None, **training):
             "model": {"layers": layers}, "training": training}
 
 
+def pytest_collection_modifyitems(config, items):
+    """Real-browser tests run last: fast failures first, and nothing async runs after a browser."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid or item.get_closest_marker("e2e") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _workspace(tmp_path, monkeypatch):
     """Every test gets its own LAYERLAB_HOME."""

@@ -60,8 +60,10 @@ def studio(tmp_path_factory):
     assert "ERROR" not in text and "Traceback" not in text, text
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # module scope: Playwright's sync API keeps an event loop running on this thread while it
+    # is open, which would break every asyncio test (NiceGUI's user fixture) collected after it
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)

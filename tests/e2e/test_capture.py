@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ARGS, CHROMIUM, close
+from tests.e2e.conftest import ARGS, CHROMIUM, close
 
 pytestmark = pytest.mark.e2e
 FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]

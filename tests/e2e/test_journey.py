@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import close, open_page
+from tests.e2e.conftest import close, open_page
 
 pytestmark = pytest.mark.e2e
 
