@@ -30,6 +30,7 @@ from .diagnose import NonFiniteLoss, explain
 from .losses import make_loss
 from .metrics import MetricAccumulator, lower_is_better
 from .optimizers import make_optimizer
+from .recording import InspectionTap
 from .schedules import Schedule
 from .setup import augmenter, class_weight_tensor, pick_device, set_threads, step_flops, threads_for
 
@@ -134,6 +135,7 @@ class Trainer:
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
         self.augment = augmenter(spec, ds.info, ds.preprocessor)
         self.ckpt = Checkpointer(self.folder)
+        self.tap = InspectionTap(ds, self.device)
 
     def _restore(self) -> tuple[int, dict | None, dict]:
         from ..store.checkpoint import optimizer_from_tensors
@@ -176,6 +178,7 @@ class Trainer:
                                     val=val_metrics, learning_rate=row["lr"], samples_per_s=sps, eta_s=eta,
                                     elapsed_s=elapsed, best=best))
             self._checkpoint(epoch, best)
+            self.tap.epoch_ended(epoch, self.net, time.perf_counter() - t0, epoch == self.end_epoch)
             if self._should_stop_early():
                 early = True
                 break
@@ -295,6 +298,9 @@ class Trainer:
         if ckpt is None:
             return
         ckpt.flush()
+        tap = getattr(self, "tap", None)
+        if tap is not None:
+            tap.save(self.folder.path)
         for e in ckpt.drain():
             self.emit(e)
 
