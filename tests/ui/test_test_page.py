@@ -55,7 +55,7 @@ def _bar_percentages(user: User) -> list[float]:
     return [float(x.split()[0].lstrip("<")) for x in labels]
 
 
-async def test_uploaded_digit_gets_ten_probabilities(user: User, project_id, trained_dir) -> None:
+async def test_uploaded_digit_gets_ten_probabilities(trained_dir, user: User, project_id) -> None:
     pid = _trained(project_id, trained_dir, "digits")
     await user.open(f"/p/{pid}/test")
     await user.should_see(marker="test-status")
@@ -66,7 +66,7 @@ async def test_uploaded_digit_gets_ten_probabilities(user: User, project_id, tra
     assert len(pct) == 10 and abs(sum(pct) - 100) < 1.5
 
 
-async def test_a_file_that_is_no_picture_is_refused_clearly(user: User, project_id, trained_dir) -> None:
+async def test_a_file_that_is_no_picture_is_refused_clearly(trained_dir, user: User, project_id) -> None:
     pid = _trained(project_id, trained_dir, "digits")
     await user.open(f"/p/{pid}/test")
     upload = user.find(marker="test-upload").elements.pop()
@@ -74,7 +74,7 @@ async def test_a_file_that_is_no_picture_is_refused_clearly(user: User, project_
     await user.should_see("is not a picture Pillow can read")
 
 
-async def test_drawing_is_predicted(user: User, project_id, trained_dir) -> None:
+async def test_drawing_is_predicted(trained_dir, user: User, project_id) -> None:
     pid = _trained(project_id, trained_dir, "digits")
     await user.open(f"/p/{pid}/test")
     canvas = user.find(marker="draw-canvas").elements.pop()
@@ -83,7 +83,7 @@ async def test_drawing_is_predicted(user: User, project_id, trained_dir) -> None
     await user.should_see("Prediction:", retries=50)
 
 
-async def test_a_webcam_frame_is_predicted(user: User, project_id, trained_dir) -> None:
+async def test_a_webcam_frame_is_predicted(trained_dir, user: User, project_id) -> None:
     pid = _trained(project_id, trained_dir, "digits")
     await user.open(f"/p/{pid}/test")
     cam = user.find(marker="test-webcam").elements.pop()
@@ -91,7 +91,7 @@ async def test_a_webcam_frame_is_predicted(user: User, project_id, trained_dir) 
     await user.should_see("Prediction:", retries=50)
 
 
-async def test_feature_form_predicts_iris(user: User, project_id, trained_dir) -> None:
+async def test_feature_form_predicts_iris(trained_dir, user: User, project_id) -> None:
     pid = _trained(project_id, trained_dir, "iris")
     await user.open(f"/p/{pid}/test")
     await user.should_see("Prediction:", retries=50)  # the starting values get an answer at once
@@ -109,3 +109,26 @@ async def test_without_a_run_the_page_says_to_train_first(user: User, project_id
     await user.open(f"/p/{pid}/test")
     await user.should_see("Train the model first")
     await user.should_see(marker="test-go-train")
+
+
+async def test_an_uploaded_table_gets_a_prediction_per_row(trained_dir, user: User, project_id) -> None:
+    pid = _trained(project_id, trained_dir, "iris")
+    await user.open(f"/p/{pid}/test")
+    csv = (b"sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)\n"
+           b"5.0,3.4,1.4,0.2\n7.0,3.0,6.0,2.3\n6.0,2.8,4.5,1.4\n")
+    upload = user.find(marker="test-csv").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("flowers.csv", "text/csv", csv)])
+    await user.should_see("3 rows predicted", retries=50)
+    table = user.find(marker="test-csv-table").elements.pop()
+    assert [r["predicted"] for r in table.rows][:2] == ["setosa", "virginica"]
+    await upload.handle_uploads([SmallFileUpload("bad.csv", "text/csv", b"colour\nred\n")])
+    await user.should_see("Could not predict this table")
+
+
+async def test_clearing_the_canvas_clears_the_answer(trained_dir, user: User, project_id) -> None:
+    pid = _trained(project_id, trained_dir, "digits")
+    await user.open(f"/p/{pid}/test")
+    user.find(marker="draw-canvas").elements.pop().receive(to_data_url(Image.open(io.BytesIO(_digit_png(1)))))
+    await user.should_see("Prediction:", retries=50)
+    user.find(marker="draw-clear").click()
+    await user.should_see("No prediction yet.")

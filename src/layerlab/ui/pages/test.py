@@ -15,6 +15,7 @@ from ..components.canvas import DrawCanvas
 from ..components.feature_form import FeatureForm, feature_fields
 from ..components.pictures import PictureError, decode_image, fit_ink, to_data_url
 from ..components.prob_bars import ProbBars
+from ..components.table_predictions import TablePredictions
 from ..components.webcam import Frame, Webcam
 from ..frame import frame, href, lang, tr
 from ..i18n import add, t
@@ -76,6 +77,16 @@ class TestView:
             log.info("no trained run for %s: %s", self.session.id, e)
             return None
 
+    def _current(self) -> Any:
+        """The newest saved weights (None, with the reason shown, when there are none)."""
+        loaded = self._load()
+        if loaded is None:
+            self._fail(t("test.no_run", self.lang))
+            return None
+        self.loaded = loaded
+        self._show_using()
+        return loaded
+
     def _show_using(self) -> None:
         if self.loaded is not None:
             epoch = self.loaded.history[-1]["epoch"] if self.loaded.history else "?"
@@ -107,8 +118,15 @@ class TestView:
                 with ui.tab_panel(t_camera).classes("items-center"):
                     self._camera_panel()
         elif info is not None:
-            pre = self.loaded.preprocessor if self.loaded is not None else None
-            form = FeatureForm(feature_fields(info, pre), self._predict_values)
+            with ui.tabs().classes("w-full") as tabs:
+                t_values = ui.tab("values", tr("test.features"), icon="tune").mark("tab-values")
+                t_table = ui.tab("table", tr("test.upload"), icon="upload_file").mark("tab-table")
+            with ui.tab_panels(tabs, value=t_values).classes("w-full"):
+                with ui.tab_panel(t_values):
+                    pre = self.loaded.preprocessor if self.loaded is not None else None
+                    form = FeatureForm(feature_fields(info, pre), self._predict_values)
+                with ui.tab_panel(t_table):
+                    TablePredictions(self.project, self.lang, self._current)
             if self.loaded is not None:  # a first answer for the starting values, without a click
                 ui.timer(0.05, lambda: self._predict_values(dict(form.values)), once=True)
 
@@ -121,6 +139,7 @@ class TestView:
         self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.14 if self.small else 0.08,
                                  label=tr("test.draw"),
                                  on_drawn=self._predict_drawing, on_error=self._fail).mark("draw-canvas")
+        self.canvas.on_cleared(lambda: self.bars.clear())  # Delete on the focused canvas clears the answer too
         ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline").mark("draw-clear")
 
     def _upload_panel(self) -> None:
@@ -150,7 +169,6 @@ class TestView:
 
     def _clear(self) -> None:
         self.canvas.clear()
-        self.bars.clear()
 
     # -- predicting -------------------------------------------------------------------------
     async def _uploaded(self, e: events.UploadEventArguments) -> None:

@@ -1,0 +1,72 @@
+"""Predictions for a whole uploaded table (CSV) on the Test page: one row per sample with the
+predicted class and its probability (or the predicted values for regression)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from nicegui import events, run, ui
+
+from ...spec.errors import SpecError
+from ..i18n import add, t
+
+MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
+
+add({"tp.upload": "Upload a CSV with the same columns as the training table",
+     "tp.row": "row", "tp.predicted": "prediction", "tp.confidence": "probability",
+     "tp.count": "{n} rows predicted", "tp.failed": "Could not predict this table: {error}"},
+    {"tp.upload": "Lade eine CSV mit denselben Spalten wie die Trainingstabelle hoch",
+     "tp.row": "Zeile", "tp.predicted": "Vorhersage", "tp.confidence": "Wahrscheinlichkeit",
+     "tp.count": "{n} Zeilen vorhergesagt", "tp.failed": "Diese Tabelle kann nicht vorhergesagt werden: {error}"})
+
+
+def table_rows(probs: np.ndarray, classes: list[str] | None) -> list[dict[str, Any]]:
+    """Rows for the result table.
+
+    >>> table_rows(np.array([[0.2, 0.8]]), ["a", "b"])
+    [{'row': 1, 'predicted': 'b', 'confidence': '80.0 %'}]
+    """
+    out = []
+    for i, p in enumerate(np.asarray(probs)[:MAX_ROWS]):
+        if classes:
+            k = int(np.argmax(p))
+            out.append({"row": i + 1, "predicted": classes[k], "confidence": f"{100 * float(p[k]):.1f} %"})
+        else:
+            out.append({"row": i + 1, "predicted": ", ".join(f"{float(v):.4g}" for v in np.reshape(p, -1)),
+                        "confidence": ""})
+    return out
+
+
+class TablePredictions:
+    """An upload for a CSV and the table of its predictions; `get_loaded()` gives the newest run."""
+
+    def __init__(self, project: Any, lang: str, get_loaded) -> None:
+        self.project, self.lang, self.get_loaded = project, lang, get_loaded
+        ui.upload(label=t("tp.upload", lang), auto_upload=True, max_file_size=20 * 1024 * 1024,
+                  on_upload=self._uploaded).props('accept=".csv,.tsv,.txt"').classes("w-full").mark("test-csv")
+        self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("test-csv-message")
+        self.box = ui.column().classes("w-full")
+
+    async def _uploaded(self, e: events.UploadEventArguments) -> None:
+        data = await e.file.read()
+        loaded = self.get_loaded()
+        if loaded is None:
+            return
+        try:
+            probs = await run.io_bound(self.project.predict, [data], loaded.run_id)
+        except (SpecError, ValueError, UnicodeDecodeError) as exc:
+            self.message.set_text(t("tp.failed", self.lang, error=exc))
+            self.message.classes(add="text-negative")
+            return
+        if probs is None:
+            return
+        classes = loaded.info.classes if loaded.info.task == "classification" else None
+        rows = table_rows(probs, classes)
+        self.message.classes(remove="text-negative")
+        self.message.set_text(t("tp.count", self.lang, n=len(probs)))
+        columns = [{"name": k, "label": t(f"tp.{k}", self.lang), "field": k, "align": "left"}
+                   for k in ("row", "predicted", "confidence") if classes or k != "confidence"]
+        self.box.clear()
+        with self.box:
+            ui.table(columns=columns, rows=rows, row_key="row", pagination=10).props("dense flat") \
+                .classes("w-full").mark("test-csv-table")
