@@ -102,6 +102,12 @@ async def test_drawing_and_webcam_frames_land_in_the_chosen_class(user: User, pr
     for i in (1, 2, 3):  # a burst of three frames, as the browser sends them
         cam.receive(to_data_url(Image.new("RGB", (32, 32), "blue")), i, 3, "a")
     assert samples.class_counts(folder) == {"a": 3, "b": 1}
+    user.find(marker="delete-a").click()          # asks first: the class holds pictures
+    user.find(marker="cancel-delete").click()
+    assert samples.class_counts(folder) == {"a": 3, "b": 1}
+    user.find(marker="delete-a").click()
+    user.find(marker="confirm-delete").click()
+    assert samples.class_counts(folder) == {"b": 1}
 
 
 async def test_csv_with_column_roles_becomes_the_data(user: User, project_id) -> None:

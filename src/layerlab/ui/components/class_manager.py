@@ -32,6 +32,7 @@ add({
     "cm.save_drawing": "Add drawing", "cm.clear": "Clear", "cm.added": "Added {file} to {cls}.",
     "cm.pick_class": "Choose or add a class first.", "cm.failed": "{error}",
     "cm.delete": "Delete class {cls}", "cm.deleted": "Deleted {cls}.",
+    "cm.confirm": "Delete the class {cls} and its {n} pictures? This cannot be undone.", "cm.cancel": "Cancel",
 }, {
     "cm.title": "Deine Klassen", "cm.none": "Noch keine Klassen: füge eine hinzu, z. B. „Katze“.",
     "cm.new": "Neue Klasse", "cm.add": "Klasse hinzufügen", "cm.target": "Bilder hinzufügen zu",
@@ -42,6 +43,8 @@ add({
     "cm.save_drawing": "Zeichnung hinzufügen", "cm.clear": "Löschen", "cm.added": "{file} zu {cls} hinzugefügt.",
     "cm.pick_class": "Wähle zuerst eine Klasse oder füge eine hinzu.", "cm.failed": "{error}",
     "cm.delete": "Klasse {cls} löschen", "cm.deleted": "{cls} gelöscht.",
+    "cm.confirm": "Die Klasse {cls} mit ihren {n} Bildern löschen? Das lässt sich nicht rückgängig machen.",
+    "cm.cancel": "Abbrechen",
 })
 
 
@@ -52,7 +55,7 @@ class ClassManager:
         self.dir, self.lang, self.on_change = Path(project_dir), lang, on_change
         self.target: str | None = None
         self.burst_added = 0
-        with ui.card().classes("w-full ll-card gap-2"):
+        with ui.card().classes("w-full ll-card gap-2") as self.card:
             ui.label(self.tr("cm.title")).classes("text-lg font-medium")
             self.list_box = ui.column().classes("w-full gap-1").mark("class-list")
             with ui.row().classes("items-end gap-2 flex-wrap"):
@@ -100,8 +103,9 @@ class ClassManager:
                 with ui.row().classes("items-center gap-2").mark(f"class-row-{name}"):
                     ui.label(name).classes("font-medium")
                     ui.badge(self.tr("cm.count", n=n)).mark(f"count-{name}")
-                    ui.button(icon="delete", on_click=lambda name=name: self._delete(name)) \
+                    ui.button(icon="delete", on_click=lambda name=name, n=n: self._confirm_delete(name, n)) \
                         .props(f'flat dense round size=sm aria-label="{self.tr("cm.delete", cls=name)}"') \
+                        .mark(f"delete-{name}") \
                         .tooltip(self.tr("cm.delete", cls=name))
         self.select.set_options(list(counts))
         if self.target not in counts:
@@ -120,7 +124,23 @@ class ClassManager:
         self._say("")
         self._changed()
 
-    def _delete(self, name: str) -> None:
+    def _confirm_delete(self, name: str, n: int) -> None:
+        """Ask first: a class may hold many captured pictures."""
+        if n == 0:
+            self._delete(name)
+            return
+        with self.card, ui.dialog() as dialog, ui.card():  # not inside the list, which is redrawn
+            ui.label(self.tr("cm.confirm", cls=name, n=n))
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(self.tr("cm.cancel"), on_click=dialog.close).props("flat").mark("cancel-delete")
+                ui.button(self.tr("cm.delete", cls=name), icon="delete", color="negative",
+                          on_click=lambda: self._delete(name, dialog)).mark("confirm-delete")
+        dialog.on("hide", dialog.delete)
+        dialog.open()
+
+    def _delete(self, name: str, dialog: ui.dialog | None = None) -> None:
+        if dialog is not None:
+            dialog.close()
         samples.delete_class(self.dir, name)
         self._say(self.tr("cm.deleted", cls=name))
         self._changed()
