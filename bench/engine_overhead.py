@@ -117,6 +117,8 @@ def main() -> None:
               "ratio_min": round(min(ratios), 4), "ratio_max": round(max(ratios), 4),
               "cpu_ratio_median": round(statistics.median(cpu_ratios), 4),
               "train_phase_ratio_median": round(statistics.median(phase_ratios), 4)}
+    from common import save
+    save("engine_overhead", result)   # bench/out/engine_overhead.json, for RESULTS.md
     if args.json:
         print(json.dumps(result))
         return

@@ -142,6 +142,12 @@ def main() -> int:
         print(f"{'all':18} {total:6d} {statistics.median(everything) * 1e3:8.1f} "
               f"{pct(everything, 0.95) * 1e3:8.1f} {max(everything) * 1e3:8.1f}")
     print(f"wall time {wall:.1f} s; failed requests: {len(failures)}")
+    from common import save
+    save("load_test", {"users": users, "epochs": args.epochs, "requests": total, "failed": len(failures),
+                       "wall_s": round(wall, 2), "server_start_s": round(started_s, 2),
+                       "ms": {kind: {"count": len(v), "p50": round(statistics.median(v) * 1e3, 1),
+                                     "p95": round(pct(v, 0.95) * 1e3, 1), "max": round(max(v) * 1e3, 1)}
+                              for kind, v in sorted(stats.items())}})
     for f in failures[:20]:
         print("  FAILED", f)
     return 1 if failures or not everything else 0
