@@ -132,3 +132,15 @@ async def test_clearing_the_canvas_clears_the_answer(trained_dir, user: User, pr
     await user.should_see("Prediction:", retries=50)
     user.find(marker="draw-clear").click()
     await user.should_see("No prediction yet.")
+
+
+async def test_answers_come_in_the_chosen_language(trained_dir, user: User, project_id) -> None:
+    pid = _trained(project_id, trained_dir, "digits")
+    await user.open(f"/p/{pid}/test")
+    user.find(marker="lang-select").elements.pop().set_value("de")  # the page reloads in German
+    await user.should_see("Noch keine Vorhersage.")
+    user.find(marker="draw-canvas").elements.pop().receive(to_data_url(Image.open(io.BytesIO(_digit_png(4)))))
+    await user.should_see("Vorhersage:", retries=50)
+    upload = user.find(marker="test-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("notiz.png", "image/png", b"hallo")])
+    await user.should_see("ist kein Bild, das Pillow lesen kann")

@@ -20,8 +20,9 @@ class DrawCanvas(ui.element, component="canvas.js"):
     def __init__(self, *, size: int = 280, ink: str = "#000000", paper: str = "#ffffff",
                  brush: float = 0.07, label: str = "drawing canvas",
                  on_drawn: Callable[[Image.Image], Any] | None = None,
-                 on_error: Callable[[str], Any] | None = None) -> None:
+                 on_error: Callable[[str], Any] | None = None, lang: str | None = None) -> None:
         super().__init__()
+        self.lang = lang
         self._props.update(size=size, ink=ink, paper=paper, brush=brush, label=label)
         self.picture: Image.Image | None = None
         self._drawn: list[Callable[[Image.Image], Any]] = [on_drawn] if on_drawn else []
@@ -54,7 +55,7 @@ class DrawCanvas(ui.element, component="canvas.js"):
     def receive(self, url: str) -> None:
         """Handle a picture as if the browser had sent it (the browser's path, and tests')."""
         try:
-            self.picture = decode_data_url(url)
+            self.picture = decode_data_url(url, self.lang)
         except PictureError as exc:
             if self._on_error:
                 self._on_error(str(exc))

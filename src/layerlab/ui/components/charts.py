@@ -85,7 +85,7 @@ def _num(v: Any) -> float | None:
     return round(f, 6) if f == f and abs(f) != float("inf") else None
 
 
-def _base(title: str) -> dict[str, Any]:
+def _base(title: str, lang: str | None) -> dict[str, Any]:
     return {
         "animation": False,
         "backgroundColor": "transparent",
@@ -94,7 +94,7 @@ def _base(title: str) -> dict[str, Any]:
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "top": 0, "right": 0, "left": 70, "textStyle": {"color": "#888"}},
         "grid": {"left": 48, "right": 12, "top": 40, "bottom": 30},
-        "xAxis": {"type": "value", "name": t("charts.epoch"), "nameLocation": "middle", "nameGap": 22,
+        "xAxis": {"type": "value", "name": t("charts.epoch", lang), "nameLocation": "middle", "nameGap": 22,
                   "min": 0, "minInterval": 1, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
         "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
         "series": [],
@@ -113,32 +113,32 @@ def _line(name: str, data: list, *, colour: str | None = None, dashed: bool = Fa
     return s
 
 
-def loss_options(current: Curves, overlays: dict[str, Curves] | None = None) -> dict[str, Any]:
+def loss_options(current: Curves, overlays: dict[str, Curves] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Options of the loss chart: batch loss, epoch loss and validation loss, earlier runs dashed."""
-    opts = _base(t("charts.loss"))
+    opts = _base(t("charts.loss", lang), lang)
     series = opts["series"]
     if current.batch_points:
-        series.append(_line(f"loss {t('charts.batch')}", current.batch_points, colour="#9fb4e8", thin=True))
+        series.append(_line(f"loss {t('charts.batch', lang)}", current.batch_points, colour="#9fb4e8", thin=True))
     for name, colour in (("loss", COLOURS[0]), ("val_loss", COLOURS[1])):
         if name in current.epoch_series:
             series.append(_line(name, current.epoch_series[name], colour=colour))
     for run, curves in (overlays or {}).items():
         for name in ("loss", "val_loss"):
             if name in curves.epoch_series:
-                series.append(_line(f"{t('charts.run', run=run)} {name}", curves.epoch_series[name],
+                series.append(_line(f"{t('charts.run', lang, run=run)} {name}", curves.epoch_series[name],
                                     dashed=True, faded=True))
     return opts
 
 
-def metric_options(current: Curves, overlays: dict[str, Curves] | None = None) -> dict[str, Any]:
+def metric_options(current: Curves, overlays: dict[str, Curves] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Options of the metrics chart (accuracy, val_accuracy, ...), earlier runs dashed."""
-    opts = _base(t("charts.metrics"))
+    opts = _base(t("charts.metrics", lang), lang)
     for name in current.metric_names:
         opts["series"].append(_line(name, current.epoch_series[name]))
     for run, curves in (overlays or {}).items():
         for name in curves.metric_names:
             if name.startswith("val_") or f"val_{name}" not in curves.epoch_series:
-                opts["series"].append(_line(f"{t('charts.run', run=run)} {name}", curves.epoch_series[name],
+                opts["series"].append(_line(f"{t('charts.run', lang, run=run)} {name}", curves.epoch_series[name],
                                             dashed=True, faded=True))
     return opts
 
@@ -146,13 +146,14 @@ def metric_options(current: Curves, overlays: dict[str, Curves] | None = None) -
 class TrainingCharts:
     """The loss and metrics charts on the Train page; `redraw()` pushes only when changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang = lang
         self.curves = Curves()
         self.overlays: dict[str, Curves] = {}
         self.dirty = False
         with ui.element("div").classes("w-full grid gap-2 grid-cols-1 lg:grid-cols-2"):
-            self.loss_chart = ui.echart(loss_options(self.curves)).classes("w-full h-64").mark("loss-chart")
-            self.metric_chart = ui.echart(metric_options(self.curves)).classes("w-full h-64").mark("metric-chart")
+            self.loss_chart = ui.echart(loss_options(self.curves, lang=lang)).classes("w-full h-64").mark("loss-chart")
+            self.metric_chart = ui.echart(metric_options(self.curves, lang=lang)).classes("w-full h-64").mark("metric-chart")
 
     def reset(self) -> None:
         """Start an empty run."""
@@ -170,9 +171,9 @@ class TrainingCharts:
             return
         self.dirty = False
         self.loss_chart.options.clear()
-        self.loss_chart.options.update(loss_options(self.curves, self.overlays))
+        self.loss_chart.options.update(loss_options(self.curves, self.overlays, self.lang))
         self.metric_chart.options.clear()
-        self.metric_chart.options.update(metric_options(self.curves, self.overlays))
+        self.metric_chart.options.update(metric_options(self.curves, self.overlays, self.lang))
         self.loss_chart.update()
         self.metric_chart.update()
 

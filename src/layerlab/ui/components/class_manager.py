@@ -77,7 +77,8 @@ class ClassManager:
                 with ui.tab_panel(t_cam).classes("items-center"):
                     self._camera()
                 with ui.tab_panel(t_draw).classes("items-center"):
-                    self.canvas = DrawCanvas(label=self.tr("cm.draw"), on_error=self._fail).mark("class-canvas")
+                    self.canvas = DrawCanvas(label=self.tr("cm.draw"), on_error=self._fail, lang=lang) \
+                        .mark("class-canvas")
                     with ui.row().classes("gap-2"):
                         ui.button(self.tr("cm.save_drawing"), icon="add_photo_alternate",
                                   on_click=self._save_drawing).mark("save-drawing")
@@ -164,7 +165,8 @@ class ClassManager:
 
     async def _uploaded(self, e: events.UploadEventArguments) -> None:
         try:
-            image = decode_image(await e.file.read(), e.file.name)  # a file that only claims to be a picture stops here
+            # a file that only claims to be a picture stops here
+            image = decode_image(await e.file.read(), e.file.name, self.lang)
         except PictureError as exc:
             self._fail(str(exc))
             return
@@ -172,7 +174,7 @@ class ClassManager:
             self._changed()
 
     def _camera(self) -> None:
-        self.webcam = Webcam(label=self.tr("cm.camera"), on_frame=self._frame, on_failed=self._fail) \
+        self.webcam = Webcam(label=self.tr("cm.camera"), on_frame=self._frame, on_failed=self._fail, lang=self.lang) \
             .mark("class-webcam")
         with ui.row().classes("items-end gap-2 flex-wrap"):
             self.burst_n = ui.number(self.tr("cm.burst_n"), value=10, min=1, max=200, step=1, format="%d") \

@@ -15,6 +15,22 @@ import io
 
 from PIL import Image, UnidentifiedImageError
 
+from ..i18n import add, t
+
+add({"pic.empty": "{name} is empty: choose a PNG or JPEG picture",
+     "pic.large": "{name} is too large ({w}×{h}): use a picture under 16 megapixels",
+     "pic.unreadable": "{name} is not a picture Pillow can read ({error}): upload a PNG, JPEG, BMP, GIF or WebP file",
+     "pic.none": "the browser sent no picture: draw or capture again",
+     "pic.damaged": "the browser sent a damaged picture: draw or capture again",
+     "pic.the_file": "the file", "pic.the_capture": "the captured picture"},
+    {"pic.empty": "{name} ist leer: wähle ein PNG- oder JPEG-Bild",
+     "pic.large": "{name} ist zu groß ({w}×{h}): nimm ein Bild unter 16 Megapixeln",
+     "pic.unreadable": "{name} ist kein Bild, das Pillow lesen kann ({error}): lade eine PNG-, JPEG-, BMP-, "
+                       "GIF- oder WebP-Datei hoch",
+     "pic.none": "der Browser hat kein Bild geschickt: zeichne oder nimm erneut auf",
+     "pic.damaged": "der Browser hat ein beschädigtes Bild geschickt: zeichne oder nimm erneut auf",
+     "pic.the_file": "die Datei", "pic.the_capture": "das aufgenommene Bild"})
+
 MAX_PIXELS = 4096 * 4096  # a camera frame or photo; more is a mistake or an attack
 
 
@@ -22,32 +38,32 @@ class PictureError(ValueError):
     """A picture could not be read; the message says why and how to fix it."""
 
 
-def decode_image(data: bytes, name: str = "the file") -> Image.Image:
-    """Decode bytes into a loaded PIL image, or raise PictureError."""
+def decode_image(data: bytes, name: str | None = None, lang: str | None = None) -> Image.Image:
+    """Decode bytes into a loaded PIL image, or raise PictureError (in the user's language)."""
+    name = name or t("pic.the_file", lang)
     if not data:
-        raise PictureError(f"{name} is empty: choose a PNG or JPEG picture")
+        raise PictureError(t("pic.empty", lang, name=name))
     try:
         img = Image.open(io.BytesIO(data))
         if img.width * img.height > MAX_PIXELS:
-            raise PictureError(f"{name} is too large ({img.width}×{img.height}): use a picture under 16 megapixels")
+            raise PictureError(t("pic.large", lang, name=name, w=img.width, h=img.height))
         img.load()
     except PictureError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise PictureError(f"{name} is not a picture Pillow can read ({exc.__class__.__name__}): "
-                           "upload a PNG, JPEG, BMP, GIF or WebP file") from None
+        raise PictureError(t("pic.unreadable", lang, name=name, error=exc.__class__.__name__)) from None
     return img
 
 
-def decode_data_url(url: str) -> Image.Image:
+def decode_data_url(url: str, lang: str | None = None) -> Image.Image:
     """Decode a 'data:image/...;base64,...' URL (canvas or webcam) into a PIL image."""
     if not isinstance(url, str) or not url.startswith("data:image/") or ";base64," not in url:
-        raise PictureError("the browser sent no picture: draw or capture again")
+        raise PictureError(t("pic.none", lang))
     try:
         raw = base64.b64decode(url.split(",", 1)[1], validate=True)
     except (binascii.Error, ValueError):
-        raise PictureError("the browser sent a damaged picture: draw or capture again") from None
-    return decode_image(raw, "the captured picture")
+        raise PictureError(t("pic.damaged", lang)) from None
+    return decode_image(raw, t("pic.the_capture", lang), lang)
 
 
 def fit_ink(img: Image.Image, margin: float = 0.12) -> Image.Image:

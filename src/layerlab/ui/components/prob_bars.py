@@ -39,9 +39,10 @@ def percent(p: float) -> str:
 class ProbBars:
     """A column of labelled bars; call show() with probabilities or show_values() for regression."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang = lang  # event handlers run outside the page's language context: keep it here
         with ui.column().classes("w-full gap-1").props('aria-live="polite"') as self.box:
-            self.headline = ui.label(t("bars.none")).classes("text-lg font-medium").mark("prediction")
+            self.headline = ui.label(t("bars.none", lang)).classes("text-lg font-medium").mark("prediction")
             self.rows = ui.column().classes("w-full gap-1")
         self.last: list[float] | None = None
 
@@ -53,7 +54,7 @@ class ProbBars:
             self.clear()
             return
         best = max(range(len(probs)), key=probs.__getitem__)
-        self.headline.set_text(t("bars.prediction", label=classes[best], pct=percent(probs[best])))
+        self.headline.set_text(t("bars.prediction", self.lang, label=classes[best], pct=percent(probs[best])))
         self.rows.clear()
         with self.rows:
             for i, name, p in top_rows(classes, probs):
@@ -67,12 +68,12 @@ class ProbBars:
                     ui.label(percent(p)).classes("w-16 shrink-0 text-right tabular-nums")
             hidden = len(probs) - MAX_ROWS
             if hidden > 0:
-                ui.label(t("bars.more", n=hidden)).classes("text-xs opacity-70")
+                ui.label(t("bars.more", self.lang, n=hidden)).classes("text-xs opacity-70")
 
     def show_values(self, names: Sequence[str], values: Sequence[float]) -> None:
         """Regression: the predicted value of each target."""
         self.last = [float(v) for v in values]
-        self.headline.set_text(t("bars.value"))
+        self.headline.set_text(t("bars.value", self.lang))
         self.rows.clear()
         with self.rows:
             for name, v in zip(names, values):
@@ -83,5 +84,5 @@ class ProbBars:
     def clear(self) -> None:
         """Back to 'no prediction yet'."""
         self.last = None
-        self.headline.set_text(t("bars.none"))
+        self.headline.set_text(t("bars.none", self.lang))
         self.rows.clear()

@@ -59,8 +59,9 @@ class Webcam(ui.element, component="webcam.js"):
 
     def __init__(self, *, size: int = 224, mirror: bool = True, label: str = "camera preview",
                  on_frame: Callable[[Frame], Any] | None = None,
-                 on_failed: Callable[[str], Any] | None = None) -> None:
+                 on_failed: Callable[[str], Any] | None = None, lang: str | None = None) -> None:
         super().__init__()
+        self.lang = lang
         self._props.update(size=size, mirror=mirror, label=label)
         self.running = False
         self.frames_received = 0
@@ -116,7 +117,7 @@ class Webcam(ui.element, component="webcam.js"):
     def receive(self, url: str, index: int = 1, total: int = 1, tag: str = "") -> None:
         """Handle a frame as if the browser had sent it (the browser's path, and tests')."""
         try:
-            image = decode_data_url(url)
+            image = decode_data_url(url, self.lang)
         except PictureError as exc:
             self._fail(str(exc))
             return
@@ -131,7 +132,7 @@ class Webcam(ui.element, component="webcam.js"):
 
     def _handle_failed(self, e: GenericEventArguments) -> None:
         a = e.args if isinstance(e.args, dict) else {}
-        self._fail(failure_text(str(a.get("name", "")), str(a.get("message", ""))))
+        self._fail(failure_text(str(a.get("name", "")), str(a.get("message", "")), self.lang))
 
     def _fail(self, text: str) -> None:
         for cb in self._failed_handlers:

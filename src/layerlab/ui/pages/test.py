@@ -66,7 +66,7 @@ class TestView:
             with ui.card().classes("w-full ll-card"):
                 self._inputs()
             with ui.card().classes("w-full ll-card").mark("test-result"):
-                self.bars = ProbBars()
+                self.bars = ProbBars(self.lang)
         ui.timer(LIVE_EVERY_S, self._live_tick)
 
     # -- weights ----------------------------------------------------------------------------
@@ -137,7 +137,7 @@ class TestView:
         side = int(self.info.input_shape[-1]) if self.info is not None else 28
         self.small = side <= 16
         self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.14 if self.small else 0.08,
-                                 label=tr("test.draw"),
+                                 label=tr("test.draw"), lang=self.lang,
                                  on_drawn=self._predict_drawing, on_error=self._fail).mark("draw-canvas")
         self.canvas.on_cleared(lambda: self.bars.clear())  # Delete on the focused canvas clears the answer too
         ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline").mark("draw-clear")
@@ -149,7 +149,8 @@ class TestView:
         self.uploaded.set_visibility(False)
 
     def _camera_panel(self) -> None:
-        self.webcam = Webcam(label=tr("test.camera"), on_frame=self._frame, on_failed=self._fail).mark("test-webcam")
+        self.webcam = Webcam(label=tr("test.camera"), on_frame=self._frame, on_failed=self._fail,
+                             lang=self.lang).mark("test-webcam")
         with ui.row().classes("gap-2 flex-wrap"):
             start = ui.button(tr("test.start_camera"), icon="videocam", on_click=self.webcam.start).mark("camera-start")
             stop = ui.button(tr("test.stop_camera"), icon="videocam_off", on_click=self._stop_camera) \
@@ -173,7 +174,7 @@ class TestView:
     # -- predicting -------------------------------------------------------------------------
     async def _uploaded(self, e: events.UploadEventArguments) -> None:
         try:
-            image = decode_image(await e.file.read(), e.file.name)
+            image = decode_image(await e.file.read(), e.file.name, self.lang)
         except PictureError as exc:
             self._fail(str(exc))
             return

@@ -119,7 +119,7 @@ class TrainView:
         with ui.expansion(tr("train.settings"), icon="tune", value=True).classes("w-full ll-card"):
             task = self.info.task if self.info else self.session.doc.get("task", "classification")
             TrainingForm(self.session, self.lang, expert(), task)
-        self.charts = TrainingCharts()
+        self.charts = TrainingCharts(self.lang)
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
                 self.grid = SampleGrid(self.lang)
