@@ -113,11 +113,15 @@ class EngineFacade:
     def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None) -> np.ndarray:
         """Class probabilities (N, classes) or regression values (N, outputs) from the latest run.
 
-        x: a tensor/array already preprocessed, shaped (N, *input_shape) or one sample; or raw
-        items (file paths, rows, dicts) that layerlab.data.inputs.load_inputs reads and preprocesses.
-        raw=True sends everything (numbers too) through that preprocessing.
+        x is what you have, in your data's units: rows of feature values, arrays of images,
+        file paths, PIL images or dicts of feature values; the run's preprocessing (the
+        scaling fitted on its training split) is applied, as in training. A torch.Tensor is
+        taken as model input that is already preprocessed (e.g. `project.dataset().val.x`).
+        raw=True/False forces either reading.
         """
         loaded = self.load_run(run_id)
+        if raw is None:
+            raw = not isinstance(x, torch.Tensor)
         xt = _load_raw(x, loaded, None) if raw else _as_model_input(x, loaded)
         return predict_loaded(loaded, xt)
 

@@ -41,7 +41,7 @@ class PredictIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     inputs: list[Any] = Field(..., min_length=1, max_length=1024,
                               description="Samples as numbers, each shaped like one input of the model "
-                                          "(nested lists), already preprocessed or raw rows.")
+                                          "(nested lists), in the data's own units: the run's preprocessing is applied.")
     run_id: str | None = Field(None, pattern=RUN_ID, description="Which run's weights (default: the newest).")
 
     @field_validator("inputs")
