@@ -78,6 +78,7 @@ def test_webcam_burst_fills_a_class(camera_browser, studio, shots):
         page.get_by_text("3 pictures", exact=True).wait_for(timeout=20000)
         page.get_by_text("Added 3 pictures to cup.").wait_for()
         _shot(page, shots, "capture-01-burst")
+        _fits_phone(page, shots, "capture-phone-classes")
         page.get_by_role("button", name=re.compile("Stop camera")).click()
         folder = studio["home"] / "projects" / pid / "data" / "images" / "cup"
         if not folder.exists():  # the workspace layout belongs to the store; find the class folder anywhere

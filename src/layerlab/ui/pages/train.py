@@ -217,6 +217,7 @@ class TrainView:
             self.epoch = e.start_epoch
             if e.continued_from:  # continuing: keep the earlier epochs on the chart
                 self.charts.curves = load_curves(self.session.folder, e.continued_from)
+            self.runs.refresh()  # the new run is listed while it trains
         elif isinstance(e, ev.BatchEnded):
             self.epoch, self.batch = e.epoch, e.batch
             self.charts.curves.add_batch(e.epoch, e.batch, e.batches, e.loss)
