@@ -92,7 +92,7 @@ class DataOverview:
         with ui.card().classes("w-full ll-card gap-2"):
             ui.label(self.tr("dv.title")).classes("text-lg font-medium")
             self.box = ui.column().classes("w-full gap-2").mark("data-overview")
-        with ui.card().classes("w-full ll-card gap-2"):
+        with ui.card().classes("w-full ll-card gap-2") as self.preview_card:
             ui.label(self.tr("dv.preview")).classes("text-lg font-medium")
             self.preview = ui.column().classes("w-full").mark("data-preview")
 
@@ -118,11 +118,13 @@ class DataOverview:
         if d is None:
             return
         self._summary(d)
+        self.preview_card.set_visibility(True)
         self._preview(d)
 
     def _problem(self, text: str) -> None:
         self.box.clear()
         self.preview.clear()
+        self.preview_card.set_visibility(False)  # nothing to preview: no empty card
         if self._collecting():
             with self.box:
                 ui.label(self.tr("dv.need_classes")).mark("data-problem")
