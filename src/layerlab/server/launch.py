@@ -126,6 +126,8 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         from .. import api
         from ..ui.components.thumbs import warm
         threading.Thread(target=warm, args=(api.example_names(),), daemon=True, name="thumbnails").start()
+        from ..engine.setup import warm_up
+        threading.Thread(target=warm_up, daemon=True, name="engine warm-up").start()
 
     async def announce_when_listening() -> None:
         # startup handlers run before uvicorn binds its socket: announce only once it accepts connections

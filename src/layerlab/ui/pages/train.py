@@ -239,6 +239,8 @@ class TrainView:
         elif isinstance(e, (ev.RunFinished, ev.RunStopped)):
             self.state = "finished" if isinstance(e, ev.RunFinished) else "stopped"
             self.epoch = e.epochs_done
+            if isinstance(e, ev.RunFinished):  # early stopping ends before the last planned epoch
+                self.progress.set_value(1.0)
             self.eta.set_text("")
             self.runs.refresh()
         elif isinstance(e, ev.RunFailed):
