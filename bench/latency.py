@@ -60,7 +60,8 @@ def studio_ready(repeats: int = 3) -> dict:
     for _ in range(repeats):
         port = _free_port()
         with tempfile.TemporaryDirectory() as home:
-            env = dict(os.environ, LAYERLAB_HOME=home, LAYERLAB_TOKEN="bench-token")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # NiceGUI's test mode
+            env.update(LAYERLAB_HOME=home, LAYERLAB_TOKEN="bench-token")
             t0 = time.perf_counter()
             proc = subprocess.Popen([sys.executable, "-m", "layerlab", "studio", "--no-browser", "--port", str(port)],
                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
