@@ -6,12 +6,14 @@ import json
 import layerlab
 
 
-def test_a_run_records_epochs_for_the_weights_and_errors_views(tmp_path):
+def test_a_run_records_epochs_for_the_weights_and_errors_views(tmp_path, monkeypatch):
+    from layerlab.engine import recording
+    monkeypatch.setattr(recording, "BUDGET", 10.0)      # generous: record every epoch of this short run
     p = layerlab.new(tmp_path / "xor", example="xor")
     run = p.train(epochs=8)
     records = json.loads((p.dir / "runs" / run.run_id / "inspect.json").read_text())
     epochs = [e["epoch"] for e in records["epochs"]]
-    assert epochs[0] == 1 and epochs[-1] == 8              # the first and the last always
+    assert epochs == list(range(1, 9))
     n_val = len(p.dataset().val)
     assert all(len(e["loss"]) == n_val and len(e["correct"]) == n_val for e in records["epochs"])
     assert {"weights", "gradients", "dead"} <= set(records["epochs"][-1])
@@ -24,6 +26,15 @@ def test_a_run_records_epochs_for_the_weights_and_errors_views(tmp_path):
 def test_recording_does_not_change_what_a_run_learns(tmp_path, monkeypatch):
     from layerlab.engine import recording
     a = layerlab.new(tmp_path / "a", example="xor").train(epochs=4)
-    monkeypatch.setattr(recording, "BUDGET", 0.0)       # only the first and the last epoch
+    monkeypatch.setattr(recording, "BUDGET", 0.0)       # only the last epoch
     b = layerlab.new(tmp_path / "b", example="xor").train(epochs=4)
     assert a.history[-1]["val_loss"] == b.history[-1]["val_loss"]
+
+
+def test_a_tight_budget_still_records_the_last_epoch(tmp_path, monkeypatch):
+    from layerlab.engine import recording
+    monkeypatch.setattr(recording, "BUDGET", 0.0)
+    p = layerlab.new(tmp_path / "xor", example="xor")
+    run = p.train(epochs=3)
+    records = json.loads((p.dir / "runs" / run.run_id / "inspect.json").read_text())
+    assert [e["epoch"] for e in records["epochs"]] == [3]

@@ -4,8 +4,8 @@ The weights view (histograms of weights and gradients, dead ReLU units per epoch
 errors view (per-example loss across epochs: examples learned and forgotten again) need
 a record of every epoch. Taking one costs a forward pass over up to `MAX_SAMPLES`
 validation samples and one gradient batch, so an epoch is recorded only while the time
-spent recording stays under `BUDGET` of the time spent training (the first and the last
-epoch always are). Recording runs in eval mode and never touches the optimizer or the
+spent recording stays under `BUDGET` of the time spent training (the last epoch always is:
+the views show the final state). Recording runs in eval mode and never touches the optimizer or the
 shuffling generator, so it does not change what the run learns.
 """
 from __future__ import annotations
@@ -34,8 +34,12 @@ class InspectionTap:
         self.recorded = 0
 
     def epoch_ended(self, epoch: int, net: Any, training_s: float, last: bool) -> None:
-        """Record this epoch if the budget allows (always the first and the last)."""
-        if self.recorder is None or (self.recorded and not last and self.spent > BUDGET * training_s):
+        """Record this epoch if its expected cost fits the budget (the last epoch always)."""
+        if self.recorder is None:
+            return
+        # before the first record its cost is unknown: a quarter of an average epoch is typical
+        expected = self.spent / self.recorded if self.recorded else 0.25 * training_s / max(epoch, 1)
+        if not last and self.spent + expected > BUDGET * training_s:
             return
         t0 = time.perf_counter()
         try:
