@@ -151,7 +151,7 @@ def test_exports_compute_the_same_in_tensorflow_js(tmp_path):
 def test_upload_of_files_or_a_zip_imports(tmp_path):
     import io
     import zipfile
-    from layerlab.export.tfjs_import import import_tfjs_upload
+    from layerlab.export.tfjs_upload import import_tfjs_upload
     files = {p.name: p.read_bytes() for p in (FIXTURES / "dense").iterdir() if p.name != "io.json"}
     files["../../model.json"] = files.pop("model.json")  # a hostile name stays inside the temp folder
     net = import_tfjs_upload(files, tmp_path / "a")
@@ -174,7 +174,7 @@ def test_upload_of_files_or_a_zip_imports(tmp_path):
 def test_damaged_or_oversized_zip_uploads_are_refused_clearly(tmp_path, monkeypatch):
     import io
     import zipfile
-    from layerlab.export import tfjs_import
+    from layerlab.export import tfjs_upload
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for p in (FIXTURES / "dense").iterdir():
@@ -182,12 +182,12 @@ def test_damaged_or_oversized_zip_uploads_are_refused_clearly(tmp_path, monkeypa
     data = bytearray(buf.getvalue())
     data[60:90] = b"\xff" * 30                       # inside the first entry's deflate stream
     with pytest.raises(SpecError, match="not a readable ZIP"):
-        tfjs_import.import_tfjs_upload({"m.zip": bytes(data)}, tmp_path / "a")
+        tfjs_upload.import_tfjs_upload({"m.zip": bytes(data)}, tmp_path / "a")
     assert not (tmp_path / "a").exists()
-    monkeypatch.setattr(tfjs_import, "MAX_UPLOAD", 2000)   # a zip whose content unpacks past the limit
+    monkeypatch.setattr(tfjs_upload, "MAX_UPLOAD", 2000)   # a zip whose content unpacks past the limit
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("model.json", b" " * 100_000)
     with pytest.raises(SpecError, match="unpacks to more than"):
-        tfjs_import.import_tfjs_upload({"b.zip": bomb.getvalue()}, tmp_path / "b")
+        tfjs_upload.import_tfjs_upload({"b.zip": bomb.getvalue()}, tmp_path / "b")
     assert not (tmp_path / "b").exists()

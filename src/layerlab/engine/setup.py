@@ -11,8 +11,9 @@ from ..spec.errors import SpecError
 
 # Below this many floating-point operations per training step, extra threads cost more in
 # hand-offs than they save: measured on 2 busy cores, the xor example took 31-39 s with 2
-# threads and 1.4 s with 1. Above it (bigger convolutions, large batches) threads pay off.
-PARALLEL_MIN_FLOPS = 5e7
+# threads and 1.4 s with 1. On 2 quiet cores the crossover of a 784-128-10 MLP lies near
+# 2e7 (19.5 MFLOP/step: 74k samples/s with 1 thread, 81k with 2; 9.8 MFLOP: equal).
+PARALLEL_MIN_FLOPS = 2e7
 
 
 def pick_device(choice: str = "auto") -> torch.device:

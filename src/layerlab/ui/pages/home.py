@@ -131,7 +131,7 @@ def _import_model() -> None:
 
 
 async def _on_import(e: events.MultiUploadEventArguments) -> None:
-    from ...export.tfjs_import import import_tfjs_upload
+    from ...export.tfjs_upload import import_tfjs_upload
     files = {f.name: await f.read() for f in e.files}
     stem = next((Path(n).stem for n in files if n.lower().endswith(".zip")), None)
     name = stem or "imported model"
