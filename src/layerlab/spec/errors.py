@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Text, localize, msg
+
 _MISSING = object()
 
 
@@ -22,15 +24,18 @@ class Fix:
     before what is there now.
     """
 
-    description: str
+    description: str  # a Text (see layerlab.i18n) so the studio can show it in German
     edits: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"description": self.description, "edits": self.edits}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"description": localize(self.description, lang), "edits": self.edits}
 
 
 class SpecError(ValueError):
-    """An invalid project: four parts (path, message, received, hint) and optional fixes."""
+    """An invalid project: four parts (path, message, received, hint) and optional fixes.
+
+    message and hint are `msg(...)` Texts: they read as English and `localized("de")` gives German.
+    """
 
     def __init__(self, path: str, message: str, received: Any = _MISSING, hint: str = "",
                  fixes: list[Fix] | None = None):
@@ -46,24 +51,33 @@ class SpecError(ValueError):
         return self.received is not _MISSING
 
     def __str__(self) -> str:
-        parts = [f"{self.path}: {self.message}" if self.path else self.message]
+        return self.localized("en")
+
+    def localized(self, lang: str | None = None) -> str:
+        """All four parts in one line, in lang (default: the current page's language)."""
+        message = localize(self.message, lang)
+        parts = [localize(msg("{path}: {message}", path=self.path, message=message), lang) if self.path
+                 else message]
         if self.has_received:
-            parts.append(f"Received: {_short(self.received)}")
+            parts.append(localize(msg("Received: {received}", received=_short(self.received, lang=lang)), lang))
         if self.hint:
-            parts.append(f"Fix: {self.hint}")
+            parts.append(localize(msg("Fix: {hint}", hint=localize(self.hint, lang)), lang))
         return ". ".join(p.rstrip(".") for p in parts)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         return {
             "path": self.path,
-            "message": self.message,
-            "received": _jsonable(self.received) if self.has_received else None,
-            "hint": self.hint,
-            "fixes": [f.to_dict() for f in self.fixes],
+            "message": localize(self.message, lang),
+            "received": (localize(self.received, lang) if isinstance(self.received, Text)
+                         else _jsonable(self.received)) if self.has_received else None,
+            "hint": localize(self.hint, lang),
+            "fixes": [f.to_dict(lang) for f in self.fixes],
         }
 
 
-def _short(value: Any, limit: int = 120) -> str:
+def _short(value: Any, limit: int = 120, lang: str | None = "en") -> str:
+    if isinstance(value, Text):  # words describing what came, e.g. "output of shape (3, 4)"
+        return localize(value, lang)
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

@@ -17,6 +17,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..i18n import msg
 from .errors import SpecError
 
 KINDS = ("int", "float", "bool", "str", "choice", "ints", "int_or_ints", "floats", "dict")
@@ -49,7 +50,7 @@ class Param:
         if value is None:
             if self.nullable:
                 return None
-            raise SpecError(path, "must not be empty", None, f"set it, e.g. {self.default!r}")
+            raise SpecError(path, msg("must not be empty"), None, msg("set it, e.g. {default!r}", default=self.default))
         k = self.kind
         if k == "int":
             return self._bounded(self._int(value, path), path)
@@ -60,10 +61,10 @@ class Param:
                 return value
             if value in (0, 1, "true", "false"):
                 return value in (1, "true")
-            raise SpecError(path, "must be true or false", value, "use true or false")
+            raise SpecError(path, msg("must be true or false"), value, msg("use true or false"))
         if k == "str":
             if not isinstance(value, str):
-                raise SpecError(path, "must be text", value, f"use e.g. {self.default!r}")
+                raise SpecError(path, msg("must be text"), value, msg("use e.g. {example!r}", example=self.default))
             return value
         if k == "choice":
             if value in (self.choices or ()):
@@ -71,18 +72,20 @@ class Param:
             valid = [str(c) for c in self.choices or ()]
             close = closest(str(value), valid)
             fixes = _set_fix(path, close) if close else []
-            raise SpecError(path, "is not one of the allowed values", value, suggest_fix(str(value), valid), fixes)
+            raise SpecError(path, msg("is not one of the allowed values"), value, suggest_fix(str(value), valid),
+                          fixes)
         if k in ("ints", "int_or_ints", "floats"):
             return self._seq(value, path)
         if k == "dict":
             if not isinstance(value, dict):
-                raise SpecError(path, "must be an object of names and values", value, "use {} or e.g. {\"a\": 1}")
+                raise SpecError(path, msg("must be an object of names and values"), value,
+                                 msg('use {{}} or e.g. {{"a": 1}}'))
             return value
         raise AssertionError(k)
 
     def _int(self, value: Any, path: str) -> int:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
-            raise SpecError(path, "must be a whole number", value, f"use e.g. {self.default}")
+            raise SpecError(path, msg("must be a whole number"), value, msg("use e.g. {example}", example=self.default))
         return int(value)
 
     def _float(self, value: Any, path: str) -> float:
@@ -90,19 +93,22 @@ class Param:
             try:
                 return float(value)  # "0.01" typed into a form
             except (TypeError, ValueError):
-                raise SpecError(path, "must be a number", value, f"use e.g. {self.default}") from None
+                raise SpecError(path, msg("must be a number"), value,
+                                msg("use e.g. {example}", example=self.default)) from None
         if value != value:
-            raise SpecError(path, "must be a number, not NaN", value, f"use e.g. {self.default}")
+            raise SpecError(path, msg("must be a number, not NaN"), value, msg("use e.g. {example}", example=self.default))
         return float(value)
 
     def _bounded(self, v: Any, path: str) -> Any:
-        what = "a whole number" if self.kind == "int" else "a number"
+        whole = self.kind == "int"
         if self.min is not None and v < self.min:
-            raise SpecError(path, f"must be at least {_fmt(self.min)}", v,
-                            f"use {what} of {_fmt(self.min)} or more, e.g. {self.default}")
+            hint = msg("use a whole number of {low} or more, e.g. {example}", low=_fmt(self.min), example=self.default) \
+                if whole else msg("use a number of {low} or more, e.g. {example}", low=_fmt(self.min), example=self.default)
+            raise SpecError(path, msg("must be at least {low}", low=_fmt(self.min)), v, hint)
         if self.max is not None and v > self.max:
-            raise SpecError(path, f"must be at most {_fmt(self.max)}", v,
-                            f"use {what} of {_fmt(self.max)} or less, e.g. {self.default}")
+            hint = msg("use a whole number of {high} or less, e.g. {example}", high=_fmt(self.max), example=self.default) \
+                if whole else msg("use a number of {high} or less, e.g. {example}", high=_fmt(self.max), example=self.default)
+            raise SpecError(path, msg("must be at most {high}", high=_fmt(self.max)), v, hint)
         return v
 
     def _seq(self, value: Any, path: str) -> Any:
@@ -111,10 +117,10 @@ class Param:
         if self.kind == "int_or_ints" and not isinstance(value, (list, tuple)):
             return item.coerce(value, path)
         if not isinstance(value, (list, tuple)):
-            raise SpecError(path, "must be a list of numbers", value, f"use e.g. {list(self._example())}")
+            raise SpecError(path, msg("must be a list of numbers"), value, msg("use e.g. {example}", example=list(self._example())))
         if self.length is not None and len(value) != self.length:
-            raise SpecError(path, f"must have {self.length} numbers", value,
-                            f"use e.g. {list(self._example())}")
+            raise SpecError(path, msg("must have {n} numbers", n=self.length), value,
+                            msg("use e.g. {example}", example=list(self._example())))
         return tuple(item.coerce(v, f"{path}[{i}]") for i, v in enumerate(value))
 
     def _example(self) -> Iterable[Any]:
@@ -168,12 +174,12 @@ def _fmt(x: float) -> str:
 
 
 def suggest_fix(received: str, valid: list[str]) -> str:
-    """'use one of: a, b, c' with the closest name first when there is one."""
+    """'use one of: a, b, c' with the closest name first when there is one (a Text)."""
     close = closest(received, valid)
     listing = ", ".join(valid)
     if close:
-        return f"did you mean {close!r}? Valid values: {listing}"
-    return f"use one of: {listing}"
+        return msg("did you mean {close!r}? Valid values: {listing}", close=close, listing=listing)
+    return msg("use one of: {listing}", listing=listing)
 
 
 def _typo_distance(a: str, b: str) -> int:
@@ -205,11 +211,11 @@ def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
     for key in given:
         if key not in names and key not in skip:
             close = closest(key, names)
-            hint = f"did you mean {close!r}?" if close else ""
-            valid = ", ".join(sorted(names)) or "(none)"
-            raise SpecError(f"{path}.{key}" if path else key, f"is not a parameter of {what}", given[key],
-                            f"{hint} Valid parameters: {valid}".strip(),
-                            fixes=_rename_fix(path, key, close, given[key]))
+            valid = ", ".join(sorted(names)) or msg("(none)")
+            hint = msg("did you mean {close!r}? Valid parameters: {valid}", close=close, valid=valid) if close \
+                else msg("Valid parameters: {valid}", valid=valid)
+            raise SpecError(f"{path}.{key}" if path else key, msg("is not a parameter of {what}", what=what),
+                            given[key], hint, fixes=_rename_fix(path, key, close, given[key]))
     out: dict[str, Any] = {}
     for p in declared:
         sub = f"{path}.{p.name}" if path else p.name
@@ -219,7 +225,7 @@ def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
 
 def _set_fix(path: str, value: Any):
     from .errors import Fix
-    return [Fix(f"use {value!r}", [{"op": "set", "path": path, "value": value}])]
+    return [Fix(msg("use {value!r}", value=value), [{"op": "set", "path": path, "value": value}])]
 
 
 def _rename_fix(path: str, key: str, close: str | None, value: Any):
@@ -227,5 +233,6 @@ def _rename_fix(path: str, key: str, close: str | None, value: Any):
     prefix = f"{path}." if path else ""
     edits = [{"op": "remove", "path": f"{prefix}{key}"}]
     if close:
-        return [Fix(f"rename {key!r} to {close!r}", edits + [{"op": "set", "path": f"{prefix}{close}", "value": value}])]
-    return [Fix(f"remove {key!r}", edits)]
+        return [Fix(msg("rename {key!r} to {close!r}", key=key, close=close),
+                    edits + [{"op": "set", "path": f"{prefix}{close}", "value": value}])]
+    return [Fix(msg("remove {key!r}", key=key), edits)]
