@@ -28,6 +28,8 @@ import time as _time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Text
+
 BATCH_EVENTS_PER_S = 10
 
 
@@ -157,6 +159,19 @@ class RunFailed(Event):
     batch: int | None = None
     path: str | None = None
     hint: str = ""
+    # message and hint as translatable Texts ({"t": template, "p": values}), so the words can be
+    # shown in German after a trip through JSON too; filled from message/hint when they are Texts
+    texts: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.texts:
+            texts = {k: v.to_dict() for k in ("message", "hint") if isinstance(v := getattr(self, k), Text)}
+            object.__setattr__(self, "texts", texts)
+
+    def text(self, part: str, lang: str | None = None) -> str:
+        """'message' or 'hint' in lang (default: the current page's language)."""
+        saved = self.texts.get(part)
+        return Text.from_dict(saved).to(lang) if saved else str(getattr(self, part) or "")
 
 
 TERMINAL = (RunFinished, RunStopped, RunFailed)

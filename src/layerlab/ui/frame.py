@@ -19,7 +19,7 @@ from fastapi import HTTPException
 from nicegui import app, ui
 
 from ..spec.errors import SpecError
-from .i18n import add, current_lang, t
+from .i18n import add, current_lang, err_text, t
 from .state import ProjectMissing, Session, get_session
 
 TABS = ("model", "data", "train", "test", "inspect", "export")
@@ -52,6 +52,7 @@ CSS = """
 .ll-main * { min-width: 0; }
 .ll-tab.ll-active { border-bottom: 3px solid currentColor; font-weight: 700; }
 .ll-error { border-left: 4px solid #dc2626; }
+.ll-dragging { opacity: .55; outline: 2px dashed #2563eb; }
 body.body--dark .ll-card { background: #1e293b; }
 """
 
@@ -106,7 +107,7 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
         except ProjectMissing:
             raise HTTPException(404, t("frame.missing", lang(), id=project_id)) from None
         except SpecError as e:
-            error = str(e)
+            error = err_text(e, lang())
     _header(session, project_id, active)
     main = ui.column().classes("ll-main p-2 sm:p-4 gap-4").props('role="main" tabindex="-1"')
     ui.skip_link(tr("frame.skip"), target=main)

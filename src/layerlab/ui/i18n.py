@@ -6,11 +6,13 @@
 """
 from __future__ import annotations
 
-from contextvars import ContextVar
+from typing import Any
 
-LANGS = ("en", "de")
+from nicegui import app
+
+from ..i18n import LANGS, current_lang, localize
+
 STRINGS: dict[str, dict[str, str]] = {"en": {}, "de": {}}
-current_lang: ContextVar[str] = ContextVar("layerlab_lang", default="en")
 
 
 def add(en: dict[str, str], de: dict[str, str]) -> None:
@@ -22,8 +24,22 @@ def add(en: dict[str, str], de: dict[str, str]) -> None:
     STRINGS["de"].update(de)
 
 
+def err_text(error: Any, lang: str | None = None) -> str:
+    """An error or message from the core (SpecError, Text, RunFailed words, any exception) in lang."""
+    return localize(error, lang or page_lang())
+
+
+def page_lang() -> str:
+    """The language of the browser this code serves (also inside event handlers and timers)."""
+    try:
+        choice = app.storage.user.get("lang")
+    except (RuntimeError, AssertionError):  # no client here (startup, plain unit tests)
+        choice = None
+    return choice if choice in LANGS else current_lang.get()
+
+
 def t(key: str, lang: str | None = None, **fmt: object) -> str:
     """The string for key in lang (default: the page's current language)."""
-    lang = lang or current_lang.get()
+    lang = lang or page_lang()
     text = STRINGS.get(lang, STRINGS["en"]).get(key) or STRINGS["en"].get(key) or key
     return text.format(**fmt) if fmt else text

@@ -26,6 +26,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable
 
+from ..i18n import msg
 from ..api import Project
 from ..spec.check import Analysis
 from ..spec.errors import Fix, SpecError
@@ -89,14 +90,15 @@ class Session:
         silently throw that change away."""
         f = self.folder / workspace.PROJECT_FILE
         if not f.is_file():
-            raise ProjectMissing("project", "does not exist in the workspace", self.id,
-                                 "open a project from the home page, or create one from an example")
+            raise ProjectMissing("project", msg("does not exist in the workspace"), self.id,
+                                 msg("open a project from the home page, or create one from an example"))
         self.revision = workspace.revision(self.folder)
         try:
             self.doc = json.loads(f.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:
-            raise SpecError("", f"project.json is not valid JSON (line {e.lineno}: {e.msg})", self.id,
-                            "fix the file by hand or restore it from a backup") from None
+            raise SpecError("", msg("project.json is not valid JSON (line {line}: {problem})", line=e.lineno,
+                                    problem=e.msg), self.id,
+                            msg("fix the file by hand or restore it from a backup")) from None
         self.stale = None
         self.undo_stack.clear()
         self.redo_stack.clear()
@@ -113,7 +115,8 @@ class Session:
         except Exception as e:  # a broken data source must not take the page down
             log.warning("analysis of %s failed: %s", self.id, e)
             self.analysis = None
-            self.problem = SpecError("data", f"the data could not be read: {e}", hint="check the Data page")
+            self.problem = SpecError("data", msg("the data could not be read: {error}", error=e),
+                                     hint=msg("check the Data page"))
 
     # -- editing --------------------------------------------------------------------------
     def edit(self, change: Edit) -> bool:

@@ -14,7 +14,7 @@ from nicegui import events, run, ui
 
 from ...data import samples
 from ...spec.errors import SpecError
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 from .canvas import DrawCanvas
 from .pictures import PictureError, decode_image
 from .webcam import Frame, Webcam
@@ -118,7 +118,7 @@ class ClassManager:
         try:
             samples.add_class(self.dir, name)
         except SpecError as e:
-            self._fail(f"{e.message}. {e.hint}" if getattr(e, "hint", "") else str(e))
+            self._fail(". ".join(err_text(x, self.lang).rstrip(".") for x in (e.message, e.hint) if x))
             return
         self.new_name.set_value("")
         self.target = name
@@ -158,7 +158,7 @@ class ClassManager:
         try:
             path = samples.add_sample(self.dir, self.target, image)
         except SpecError as e:
-            self._fail(str(e))
+            self._fail(err_text(e, self.lang))
             return False
         self._say(self.tr("cm.added", file=label or path.name, cls=self.target))
         return True
@@ -209,7 +209,7 @@ class ClassManager:
         try:
             samples.add_sample(self.dir, cls, f.image)
         except SpecError as e:
-            self._fail(str(e))
+            self._fail(err_text(e, self.lang))
             return
         self.burst_added += 1
         self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total

@@ -20,7 +20,7 @@ from ...data import samples
 from ...data.csvread import read_table
 from ...server.uploads import extract_images, save_file
 from ...spec.errors import SpecError
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 
 log = logging.getLogger(__name__)
 ROLES = ("feature", "target", "ignored")
@@ -100,7 +100,7 @@ class DataImport:
         return t(key, self.lang, **fmt)
 
     def _fail(self, error: Any) -> None:
-        self.message.set_text(self.tr("di.failed", error=str(error)))
+        self.message.set_text(self.tr("di.failed", error=err_text(error, self.lang)))
         self.message.classes(add="text-negative")
 
     def _say(self, text: str) -> None:

@@ -15,7 +15,7 @@ from nicegui import run, ui
 
 from ...data.summary import raw_view, samples
 from ...spec.errors import SpecError
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 from .boundary import colour
 from .charts import GRID_LINE
 
@@ -109,11 +109,11 @@ class DataOverview:
         try:
             d = await run.io_bound(read_data, self.session.project)
         except SpecError as e:
-            self._problem(str(e))
+            self._problem(err_text(e, self.lang))
             return
         except Exception as e:  # noqa: BLE001 - a broken file must not take the page down
             log.warning("data of %s unreadable: %s", self.session.id, e)
-            self._problem(str(e))
+            self._problem(err_text(e, self.lang))
             return
         if d is None:
             return

@@ -1,6 +1,6 @@
 """The model editor's palette and layer cards (used by pages/model.py through ModelView).
 
-Cards can be reordered with the up/down buttons (keyboard, touch) or by dragging (mouse);
+Cards can be reordered with the up/down buttons (keyboard) or by dragging (mouse, or a finger on the handle);
 each shows its generated form, its output shape and parameter count, and when it is
 invalid a red border with the error in four parts and one button per offered fix.
 """
@@ -11,11 +11,12 @@ from typing import Any, Callable
 
 from nicegui import ui
 
+from ...i18n import Text
 from ...layers import FAMILIES
 from ...spec.errors import Fix, SpecError
 from .. import edits
 from ..frame import tr
-from ..i18n import add
+from ..i18n import add, err_text
 from . import layer_form
 from .diagram import FAMILY, shape_text
 from .mathview import Tex, layer_tex
@@ -56,16 +57,17 @@ def error_box(err: SpecError, marker: str, on_fix: Callable[[Fix], Any]) -> None
     """An error in four parts (what, where, received, how to fix) with one button per offered fix."""
     with ui.column().classes("w-full gap-1 p-2 rounded bg-red-50 text-red-900 ll-error") \
             .props(f'role="alert" data-testid="{marker}"').mark(marker):
-        ui.label(err.message).classes("font-semibold")
+        ui.label(err_text(err.message)).classes("font-semibold")
         if err.path:
             ui.label(f"{tr('model.where')}: {err.path}").classes("text-xs font-mono break-all")
         if err.has_received:
-            ui.label(f"{tr('model.received')}: {err.received!r}"[:300]).classes("text-xs break-all")
+            got = err_text(err.received) if isinstance(err.received, Text) else repr(err.received)
+            ui.label(f"{tr('model.received')}: {got}"[:300]).classes("text-xs break-all")
         if err.hint:
-            ui.label(f"{tr('model.how')}: {err.hint}").classes("text-sm")
+            ui.label(f"{tr('model.how')}: {err_text(err.hint)}").classes("text-sm")
         with ui.row().classes("gap-2"):
             for k, fix in enumerate(err.fixes):
-                ui.button(fix.description, icon="auto_fix_high", on_click=lambda f=fix: on_fix(f)) \
+                ui.button(err_text(fix.description), icon="auto_fix_high", on_click=lambda f=fix: on_fix(f)) \
                     .props("color=positive dense no-caps").mark(f"{marker}-fix-{k}")
 
 
@@ -136,11 +138,12 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
     n = len(view.session.layers)
     with card:
         with ui.row().classes("w-full items-center gap-2 flex-nowrap"):
-            ui.icon("drag_indicator").classes("cursor-move opacity-60 max-sm:hidden").tooltip(tr("model.drag"))
+            _drag_handle(view, i)
             colour = FAMILY.get(kind.family if kind else "", "#64748b")
             ui.label(f"{i + 1}").classes("text-xs rounded-full px-2 text-white").style(f"background:{colour}")
             with ui.column().classes("gap-0 grow"):
-                ui.label(str(layer.get("type"))).classes("font-semibold").mark(f"layer-type-{i}")
+                ui.label(str(layer.get("type"))).classes("font-semibold") \
+                    .props(f'data-testid="layer-type-{i}"').mark(f"layer-type-{i}")
                 if kind is not None:
                     summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
                     ui.label(summary).classes("text-xs opacity-75 max-sm:hidden")
@@ -161,6 +164,27 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
                 ui.label(explain).classes("text-sm")
                 Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None))
     view.style_card(i)
+
+
+# Touch screens do not fire HTML drag events: the handle follows the finger itself and, on release,
+# names the card under the finger; the up/down buttons remain the way for keyboards.
+_TOUCH_START = "(e) => { e.currentTarget.closest('.ll-card').classList.add('ll-dragging'); }"
+_TOUCH_END = """(e) => {
+  e.currentTarget.closest('.ll-card').classList.remove('ll-dragging');
+  const t = e.changedTouches[0];
+  const under = t && document.elementFromPoint(t.clientX, t.clientY);
+  const card = under && under.closest('.ll-card[data-testid^="layer-"]');
+  const m = card && /^layer-(\\d+)$/.exec(card.dataset.testid);
+  if (m) emit(parseInt(m[1]));
+}"""
+
+
+def _drag_handle(view: Any, i: int) -> None:
+    handle = ui.icon("drag_indicator").classes("cursor-move opacity-60").style("touch-action: none") \
+        .tooltip(tr("model.drag")).mark(f"drag-{i}")
+    handle.on("touchstart", js_handler=_TOUCH_START)
+    handle.on("touchend", lambda e, i=i: view.move(i, int(e.args)) if int(e.args) != i else None,
+              js_handler=_TOUCH_END)
 
 
 def _icon_button(icon: str, label: str, action: Callable[[], Any], marker: str, disabled: bool) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 from nicegui import events, run, ui
 
 from ...spec.errors import SpecError
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 
 MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
 
@@ -55,7 +55,7 @@ class TablePredictions:
         try:
             probs = await run.io_bound(self.project.predict, [data], loaded.run_id)
         except (SpecError, ValueError, UnicodeDecodeError) as exc:
-            self.message.set_text(t("tp.failed", self.lang, error=exc))
+            self.message.set_text(t("tp.failed", self.lang, error=err_text(exc, self.lang)))
             self.message.classes(add="text-negative")
             return
         if probs is None:

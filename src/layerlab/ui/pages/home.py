@@ -14,7 +14,7 @@ from ...spec.errors import SpecError
 from ...store import workspace
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
-from ..i18n import add
+from ..i18n import add, err_text
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ async def _on_import(e: events.MultiUploadEventArguments) -> None:
     try:
         await asyncio.to_thread(import_tfjs_upload, files, folder, name)
     except SpecError as err:
-        ui.notify(tr("home.import_failed", error=str(err)), type="negative", multi_line=True)
+        ui.notify(tr("home.import_failed", error=err_text(err)), type="negative", multi_line=True)
         return
     ui.navigate.to(href(folder.name, "model"))
 
@@ -159,7 +159,7 @@ async def _on_upload(e: events.UploadEventArguments) -> None:
         try:
             project = await asyncio.to_thread(project_from_data, folder, path)
         except SpecError as err:
-            ui.notify(tr("home.upload_failed", error=str(err)), type="negative", multi_line=True)
+            ui.notify(tr("home.upload_failed", error=err_text(err)), type="negative", multi_line=True)
             return
         except Exception as err:  # a reader bug must still answer the user, not only the log
             log.warning("upload %s failed", e.file.name, exc_info=True)

@@ -18,7 +18,7 @@ from ..components.prob_bars import ProbBars
 from ..components.table_predictions import TablePredictions
 from ..components.webcam import Frame, Webcam
 from ..frame import frame, href, lang, tr
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 
 log = logging.getLogger(__name__)
 LIVE_EVERY_S = 0.5   # live webcam predictions per second: 2, fast enough to feel live on a laptop CPU
@@ -208,7 +208,7 @@ class TestView:
                 try:
                     result = await run.io_bound(self._predict_now, batch)
                 except (SpecError, PictureError, ValueError, FileNotFoundError) as exc:
-                    self._fail(str(exc))
+                    self._fail(err_text(exc, self.lang))
                     continue
                 if result is not None:
                     self._show(result[0])

@@ -20,7 +20,7 @@ from ..components.evaluation import evaluate
 from ..components.run_feed import RunFeed
 from ..components.training_form import TrainingForm
 from ..frame import expert, frame, href, lang, tr
-from ..i18n import add
+from ..i18n import add, err_text
 from ..components.run_list import EarlierRuns, load_curves
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ class TrainView:
         try:
             r = how(self.session.project)
         except (SpecError, ValueError, FileNotFoundError) as e:
-            self._show_problem(tr("train.cannot_start", error=str(e)), getattr(e, "path", None))
+            self._show_problem(tr("train.cannot_start", error=err_text(e)), getattr(e, "path", None))
             return
         self._attach(r)
         self.state = "queued"
@@ -245,7 +245,7 @@ class TrainView:
             self.runs.refresh()
         elif isinstance(e, ev.RunFailed):
             self.state = "failed"
-            self._show_problem(" ".join(x for x in (e.message, e.hint) if x), e.path)
+            self._show_problem(" ".join(x for x in (e.text("message"), e.text("hint")) if x), e.path)
             self.runs.refresh()
         self._show_state()
 

@@ -15,7 +15,7 @@ from nicegui import run, ui
 
 from ...export.facade import LABELS
 from ...spec.errors import SpecError
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
         ui.label(LABELS[fmt]).classes("text-lg font-bold")
         ui.label(t(f"exp.d.{fmt}"))
         if f["blocked"]:  # said before the user tries, with the reason
-            ui.label(t("exp.blocked", why=f["blocked"])).classes("text-negative").mark(f"export-blocked-{fmt}")
+            ui.label(t("exp.blocked", why=err_text(f["blocked"]))).classes("text-negative").mark(f"export-blocked-{fmt}")
         status = ui.label("").mark(f"export-status-{fmt}")
         lang_now = None
 
@@ -157,7 +157,7 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
             try:
                 report, data, name = await run.io_bound(export_download, project, fmt, choice["run"])
             except SpecError as e:
-                status.set_text(t("exp.failed", lang_now, error=str(e)))
+                status.set_text(t("exp.failed", lang_now, error=err_text(e, lang_now)))
                 status.classes("text-negative")
                 return
             except Exception as e:  # noqa: BLE001 - a crash must not take the page down; log it for us

@@ -20,7 +20,7 @@ from ...engine import events as ev
 from ...inspect.views import VIEWS
 from ...spec.errors import SpecError
 from ..frame import lang
-from ..i18n import add, t
+from ..i18n import add, err_text, t
 
 log = logging.getLogger(__name__)
 
@@ -197,10 +197,10 @@ class InspectPanel:
         self.status.set_text("")
         self.out.clear()
         with self.out, ui.card().classes("ll-card w-full").mark("inspect-error"):
-            ui.label(t("insp.error", message=str(e.message if e.path == "" else f"{e.path}: {e.message}"))) \
-                .classes("text-negative")
+            message = err_text(e.message)
+            ui.label(t("insp.error", message=f"{e.path}: {message}" if e.path else message)).classes("text-negative")
             if e.hint:
-                ui.label(t("insp.fix", hint=e.hint))
+                ui.label(t("insp.fix", hint=err_text(e.hint)))
 
     def _show(self, result: Any, png: bytes) -> None:
         self.last = result
