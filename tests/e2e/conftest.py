@@ -82,9 +82,10 @@ class Requests:
                 if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).hostname not in ("127.0.0.1", "localhost")]
 
 
-def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool = False):
+def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool = False, touch: bool = False):
     """A fresh browser context signed in with the token; returns (context, page, requests)."""
-    ctx = browser.new_context(viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light")
+    ctx = browser.new_context(viewport={"width": width, "height": height}, color_scheme="dark" if dark else "light",
+                              has_touch=touch)
     page = ctx.new_page()
     seen = Requests()
     page.on("request", lambda r: seen.urls.append(r.url))

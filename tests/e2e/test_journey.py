@@ -115,15 +115,39 @@ def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
     assert not seen.outside(), seen.outside()
 
 
-def test_tablet_width_shows_tabs_and_fits(browser, studio, shots):
-    ctx, page, seen = open_page(browser, studio, width=820, height=1180)
+TOUCH_DRAG = """([hx, hy, tx, ty]) => {
+    const el = document.elementFromPoint(hx, hy);
+    const at = (x, y) => new Touch({identifier: 1, target: el, clientX: x, clientY: y});
+    el.dispatchEvent(new TouchEvent('touchstart', {bubbles: true, cancelable: true,
+        touches: [at(hx, hy)], changedTouches: [at(hx, hy)]}));
+    el.dispatchEvent(new TouchEvent('touchend', {bubbles: true, cancelable: true,
+        touches: [], changedTouches: [at(tx, ty)]}));
+}"""
+
+
+def _layer_types(page) -> list[str]:
+    return page.locator('[data-testid^="layer-type-"]').all_inner_texts()
+
+
+def test_tablet_width_shows_tabs_fits_and_drags_by_touch(browser, studio, shots):
+    ctx, page, seen = open_page(browser, studio, width=820, height=1180, touch=True)
     try:
-        page.get_by_role("button", name="Open spiral").click()
+        page.get_by_role("button", name="Open digits").click()
         page.wait_for_url(re.compile(r"/model$"))
         page.get_by_test_id("model-valid").wait_for()
         page.get_by_role("link", name="Train").wait_for()   # tabs in the header, not in a menu
         _shot(page, shots, "13-tablet-model")
         assert page.evaluate("document.documentElement.scrollWidth") <= 820
+
+        # a finger on the second layer's handle, lifted over the first card: the two swap places
+        before = _layer_types(page)
+        handle = page.get_by_test_id("layer-1").get_by_text("drag_indicator")
+        handle.scroll_into_view_if_needed()
+        h, target = handle.bounding_box(), page.get_by_test_id("layer-0").bounding_box()
+        page.evaluate(TOUCH_DRAG, [h["x"] + h["width"] / 2, h["y"] + h["height"] / 2,
+                                   target["x"] + 40, target["y"] + 20])
+        page.wait_for_function("(want) => [...document.querySelectorAll('[data-testid^=layer-type-]')]"
+                               ".map(e => e.innerText).join() === want", arg=",".join([before[1], before[0]] + before[2:]))
     finally:
         close(ctx, page)
     assert not seen.outside(), seen.outside()
