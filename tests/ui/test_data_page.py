@@ -159,3 +159,19 @@ async def test_zip_of_class_folders_becomes_own_pictures(user: User, project_id)
     assert api.load(folder).doc["data"]["source"] == "images"
     assert not (folder / "data" / "upload").exists()
     await _settled(user)
+
+
+async def test_a_switched_on_augmentation_shows_its_settings_and_saves_them(user: User, project_id) -> None:
+    pid = project_id("digits")
+    await user.open(f"/p/{pid}/data")
+    await user.should_see(marker="aug-rotation")
+    await user.should_not_see(marker="augp-rotation-degrees")
+    user.find(marker="aug-rotation").click()
+    await user.should_see(marker="augp-rotation-degrees")
+    degrees = user.find(marker="augp-rotation-degrees").elements.pop()
+    assert degrees.value == 15.0                                     # the declared default
+    degrees.set_value(40)
+    assert api.load(workspace.project_dir(pid)).doc["data"]["augmentation"] == {"rotation": {"degrees": 40}}
+    user.find(marker="aug-rotation").click()                         # off again: its settings go away
+    await user.should_not_see(marker="augp-rotation-degrees")
+    assert "rotation" not in api.load(workspace.project_dir(pid)).doc["data"].get("augmentation", {})

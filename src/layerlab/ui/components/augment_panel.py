@@ -1,6 +1,8 @@
 """Augmentation switches on the Data page with a live preview: N augmented versions of one
-training sample, redrawn after every switch. The switches edit `data.augmentation` through
-the Session (autosaved); the pictures come from `layerlab.data.augment.preview_dataset`.
+training sample, redrawn after every change. A switched-on augmentation shows its settings
+(generated from its parameter declarations, like a layer's form). Switches and settings edit
+`data.augmentation` through the Session (autosaved); the pictures come from
+`layerlab.data.augment.preview_dataset`.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from typing import Any
 from nicegui import run, ui
 
 from ...data.augment import AUGMENTATIONS, preview_dataset
-from ..i18n import add, t
+from ..i18n import add, err_text, t
+from . import layer_form
 
 log = logging.getLogger(__name__)
 PREVIEW_N = 8
@@ -49,6 +52,8 @@ class AugmentPanel:
                     ui.switch(name.replace("_", " "), value=bool(current.get(name)),
                               on_change=lambda e, name=name: self.toggle(name, e.value)) \
                         .tooltip(a.summary_de if lang == "de" else a.summary).mark(f"aug-{name}")
+            self.settings = ui.column().classes("w-full gap-2").mark("aug-settings")
+            self._settings()
             ui.button(t("aug.another", lang), icon="shuffle", on_click=self.another).props("outline dense") \
                 .mark("aug-another")
             self.row = ui.element("div").classes("w-full grid gap-2 grid-cols-4 sm:grid-cols-8").mark("aug-preview")
@@ -61,6 +66,36 @@ class AugmentPanel:
                 aug[name] = aug.get(name) if isinstance(aug.get(name), dict) else True
             else:
                 aug.pop(name, None)
+        self.session.edit(change)
+        self._settings()
+        ui.timer(0.01, self.refresh, once=True)
+
+    def _settings(self) -> None:
+        """One small form per switched-on augmentation with its parameters (defaults until changed)."""
+        current = (self.session.doc.get("data") or {}).get("augmentation") or {}
+        self.settings.clear()
+        with self.settings:
+            for name in self.names:
+                given = current.get(name)
+                if not given:
+                    continue
+                with ui.column().classes("w-full gap-0"):
+                    ui.label(name.replace("_", " ")).classes("text-sm font-medium")
+                    layer_form.render([p.to_dict() for p in AUGMENTATIONS[name].params],
+                                      given if isinstance(given, dict) else {}, {},
+                                      lambda key, value, name=name: self.set_param(name, key, value),
+                                      expert=True, lang=self.lang, marker=f"augp-{name}")
+
+    def set_param(self, name: str, key: str, value: Any) -> None:
+        """Change one setting of a switched-on augmentation (an empty field goes back to the default)."""
+        def change(d: dict[str, Any]) -> None:
+            aug = d.setdefault("data", {}).setdefault("augmentation", {})
+            settings = dict(aug[name]) if isinstance(aug.get(name), dict) else {}
+            if value is None:
+                settings.pop(key, None)
+            else:
+                settings[key] = value
+            aug[name] = settings or True
         self.session.edit(change)
         ui.timer(0.01, self.refresh, once=True)
 
@@ -82,7 +117,7 @@ class AugmentPanel:
             log.info("augmentation preview failed: %s", e)
             self.row.clear()
             with self.row:
-                ui.label(t("aug.failed", self.lang, error=e)).classes("text-negative col-span-full")
+                ui.label(t("aug.failed", self.lang, error=err_text(e, self.lang))).classes("text-negative col-span-full")
             return
         self.row.clear()
         with self.row:
