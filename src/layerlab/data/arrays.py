@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
@@ -32,9 +33,10 @@ WHERE = "data.params.path"
 
 def _unreadable(e: Exception, name: str, where: str) -> SpecError:
     if "object arrays" in str(e).lower():
-        return SpecError(where, "holds Python objects, which LayerLab does not load (they could run code)",
-                         name, "save plain numeric arrays, e.g. np.savez(f, x=x.astype('float32'), y=y)")
-    return SpecError(where, "is not a readable NumPy file", name, f"save it with np.save or np.savez ({e})")
+        return SpecError(where, msg("holds Python objects, which LayerLab does not load (they could run code)"),
+                         name, msg("save plain numeric arrays, e.g. np.savez(f, x=x.astype('float32'), y=y)"))
+    return SpecError(where, msg("is not a readable NumPy file"), name,
+                     msg("save it with np.save or np.savez ({error})", error=str(e)))
 
 
 def _np_load(path: Path, where: str) -> Any:
@@ -44,12 +46,13 @@ def _np_load(path: Path, where: str) -> Any:
         raise _unreadable(e, path.name, where) from None
 
 
-def _pick(npz: Any, keys: tuple[str, ...], what: str, name: str) -> np.ndarray:
+def _pick(npz: Any, keys: tuple[str, ...], missing: str, name: str) -> np.ndarray:
+    """The first array named one of keys; else a SpecError saying `missing` (a msg)."""
     for k in keys:
         if k in npz.files:
             return npz[k]
-    raise SpecError(WHERE, f"has no {what} array", f"{name} holds {npz.files}",
-                    "save inputs as x and targets as y: np.savez(file, x=inputs, y=targets)")
+    raise SpecError(WHERE, missing, msg("{name} holds {arrays}", name=name, arrays=list(npz.files)),
+                    msg("save inputs as x and targets as y: np.savez(file, x=inputs, y=targets)"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -59,15 +62,16 @@ def _cached(path: str, key: tuple, y_path: str | None, params_json: str) -> RawD
     if f.suffix.lower() == ".npz":
         with _np_load(f, WHERE) as npz:
             try:  # arrays in an .npz are read lazily, so a pickled one fails only here
-                x, y = _pick(npz, X_KEYS, "inputs", f.name), _pick(npz, Y_KEYS, "targets", f.name)
+                x = _pick(npz, X_KEYS, msg("has no inputs array"), f.name)
+                y = _pick(npz, Y_KEYS, msg("has no targets array"), f.name)
             except SpecError:
                 raise
             except (ValueError, OSError, EOFError) as e:
                 raise _unreadable(e, f.name, WHERE) from None
     else:
         if not y_path:
-            raise SpecError("data.params.y_path", "is needed with a .npy file of inputs", None,
-                            "give the .npy file of targets, or save both in one .npz")
+            raise SpecError("data.params.y_path", msg("is needed with a .npy file of inputs"), None,
+                            msg("give the .npy file of targets, or save both in one .npz"))
         x, y = _np_load(f, WHERE), _np_load(Path(y_path), "data.params.y_path")
     return build_arrays(np.asarray(x), np.asarray(y), p)
 
@@ -75,11 +79,12 @@ def _cached(path: str, key: tuple, y_path: str | None, params_json: str) -> RawD
 def build_arrays(x: np.ndarray, y: np.ndarray, p: dict[str, Any]) -> RawData:
     """RawData of input and target arrays, with the kind and task read from their types."""
     if x.dtype.kind not in "biuf" or y.dtype.kind not in "biufUS":
-        raise SpecError(WHERE, "must hold numbers", f"inputs {x.dtype}, targets {y.dtype}",
-                        "convert the arrays to numbers (float32 inputs, integer or float targets)")
+        raise SpecError(WHERE, msg("must hold numbers"), msg("inputs {x}, targets {y}", x=str(x.dtype), y=str(y.dtype)),
+                        msg("convert the arrays to numbers (float32 inputs, integer or float targets)"))
     if len(x) != len(y):
-        raise SpecError(WHERE, "has different numbers of inputs and targets", f"{len(x)} inputs, {len(y)} targets",
-                        "give exactly one target per input")
+        raise SpecError(WHERE, msg("has different numbers of inputs and targets"),
+                        msg("{inputs} inputs, {targets} targets", inputs=len(x), targets=len(y)),
+                        msg("give exactly one target per input"))
     if x.ndim == 1:
         x = x[:, None]
     kind = "image" if x.ndim in (3, 4) else "tabular"
@@ -92,26 +97,27 @@ def build_arrays(x: np.ndarray, y: np.ndarray, p: dict[str, Any]) -> RawData:
     x = x.astype(np.float32)
     if not np.isfinite(x).all():
         bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0]
-        raise SpecError(WHERE, "has inputs that are not finite numbers (NaN or infinity)",
-                        f"sample {int(bad[0])}, value {int(bad[1])}",
-                        "fill or drop the missing values before saving (e.g. np.nan_to_num)")
+        raise SpecError(WHERE, msg("has inputs that are not finite numbers (NaN or infinity)"),
+                        msg("sample {sample}, value {value}", sample=int(bad[0]), value=int(bad[1])),
+                        msg("fill or drop the missing values before saving (e.g. np.nan_to_num)"))
     task = p["task"]
     if task == "auto":
         whole = y.dtype.kind in "biuUS" or (y.dtype.kind == "f" and np.all(np.mod(y, 1) == 0))
         task = "classification" if y.ndim == 1 and whole and len(np.unique(y)) <= 100 else "regression"
     if task == "classification":
         if y.ndim != 1:
-            raise SpecError(WHERE, "needs one class label per sample for classification", f"targets of shape {y.shape}",
-                            "give targets of shape (N,), or set task to regression")
+            raise SpecError(WHERE, msg("needs one class label per sample for classification"),
+                            msg("targets of shape {shape}", shape=tuple(y.shape)),
+                            msg("give targets of shape (N,), or set task to regression"))
         values, labels = np.unique(y, return_inverse=True)
         classes = [str(int(v)) if y.dtype.kind in "iuf" and float(v).is_integer() else str(v) for v in values]
         if len(classes) < 2:
-            raise SpecError(WHERE, "has only one class, so there is nothing to tell apart", classes,
-                            "add samples of at least one more class")
+            raise SpecError(WHERE, msg("has only one class, so there is nothing to tell apart"), classes,
+                            msg("add samples of at least one more class"))
         return RawData(x, labels.astype(np.int64), DataInfo(kind, tuple(x.shape[1:]), task, classes, 1, len(x)))
     if y.dtype.kind not in "biuf":
-        raise SpecError("data.params.task", "regression needs numeric targets", str(y.dtype),
-                        "set task to classification, or give numbers as targets")
+        raise SpecError("data.params.task", msg("regression needs numeric targets"), str(y.dtype),
+                        msg("set task to classification, or give numbers as targets"))
     y = y.astype(np.float32).reshape(len(y), -1)
     return RawData(x, y, DataInfo(kind, tuple(x.shape[1:]), "regression", None, y.shape[1], len(x)))
 
@@ -134,7 +140,7 @@ class Npy(DataSource):
 
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
         root = need_root(root, WHERE)
-        path = find_file(root, p["path"], (".npz", ".npy"), WHERE, "NumPy file")
+        path = find_file(root, p["path"], (".npz", ".npy"), WHERE, msg("NumPy file"))
         y_path = inside(root, p["y_path"], "data.params.y_path") if p["y_path"] else None
         key = stamp(path) + (stamp(y_path) if y_path and y_path.exists() else ())
         return _cached(str(path), key, str(y_path) if y_path else None, json.dumps(p, sort_keys=True))

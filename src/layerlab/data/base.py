@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest, resolve_params
 
@@ -72,7 +73,7 @@ class DataSource:
 
     def resolve(self, given: dict[str, Any], path: str = "data.params") -> dict[str, Any]:
         """Validated parameters with defaults filled."""
-        return resolve_params(self.params, given or {}, path, f"data source {self.name!r}")
+        return resolve_params(self.params, given or {}, path, msg("data source {name!r}", name=self.name))
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
         """Shape, task and classes; cheap where possible."""
@@ -121,6 +122,8 @@ def get_source(name: Any, path: str = "data.source") -> DataSource:
         return sources[name]
     valid = sorted(sources)
     close = closest(str(name), valid)
-    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
-    hint = (f"did you mean {close!r}? " if close else "") + "Valid sources: " + ", ".join(valid)
-    raise SpecError(path, "is not a known data source", name, hint, fixes)
+    fixes = [Fix(msg("use {value!r}", value=close), [{"op": "set", "path": path, "value": close}])] if close else []
+    listing = ", ".join(valid)
+    hint = msg("did you mean {close!r}? Valid sources: {listing}", close=close, listing=listing) if close \
+        else msg("Valid sources: {listing}", listing=listing)
+    raise SpecError(path, msg("is not a known data source"), name, hint, fixes)

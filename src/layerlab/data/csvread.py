@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 TABLE_EXTS = (".csv", ".tsv", ".txt", ".tab")
@@ -35,8 +36,8 @@ def sniff(sample: str, where: str, hint_sep: str | None = None) -> tuple[str, bo
     """(delimiter, has_header) of a text sample."""
     lines = [ln for ln in sample.splitlines() if ln.strip()][:50]
     if not lines:
-        raise SpecError(where, "is empty: there are no rows to learn from", "an empty file",
-                        "give a table with a header row and at least two rows of data")
+        raise SpecError(where, msg("is empty: there are no rows to learn from"), msg("an empty file"),
+                        msg("give a table with a header row and at least two rows of data"))
     sep = hint_sep
     if sep is None:
         try:
@@ -68,10 +69,12 @@ def _ragged_line(data: bytes, sep: str, where: str, header: bool) -> SpecError:
         if expected is None:
             expected = len(row)
         elif len(row) != expected:
-            return SpecError(where, f"has a row with {len(row)} fields where the first row has {expected} "
-                             f"(line {lineno})", sep.join(row)[:120],
-                             f"make every row have {expected} fields; quote values that contain {sep!r}")
-    return SpecError(where, "could not be read as a table", None, "check the delimiter and quoting")
+            return SpecError(where, msg("has a row with {fields} fields where the first row has {expected} "
+                                        "(line {line})", fields=len(row), expected=expected, line=lineno),
+                             sep.join(row)[:120],
+                             msg("make every row have {expected} fields; quote values that contain {sep!r}",
+                                 expected=expected, sep=sep))
+    return SpecError(where, msg("could not be read as a table"), None, msg("check the delimiter and quoting"))
 
 
 def read_table(path: Path | None = None, text: str | None = None, where: str = "data.params.path",
@@ -84,8 +87,8 @@ def read_table(path: Path | None = None, text: str | None = None, where: str = "
     else:
         assert path is not None
         if path.suffix.lower() not in TABLE_EXTS:
-            raise SpecError(where, "is not a supported table format", path.name,
-                            "save the table as CSV or TSV (in Excel or LibreOffice: File > Save As > CSV)")
+            raise SpecError(where, msg("is not a supported table format"), path.name,
+                            msg("save the table as CSV or TSV (in Excel or LibreOffice: File > Save As > CSV)"))
         data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # the byte-order mark Excel writes
@@ -110,14 +113,14 @@ def read_table(path: Path | None = None, text: str | None = None, where: str = "
         if "Expected" in str(e) and "columns" in str(e):
             raise _ragged_line(data, sep, where, has_header) from None
         if "Empty CSV" in str(e):
-            raise SpecError(where, "is empty: there are no rows to learn from", "an empty file",
-                            "give a table with a header row and at least two rows of data") from None
-        raise SpecError(where, "could not be read as a table", str(e)[:120],
-                        "save it as UTF-8 CSV with one header row") from None
+            raise SpecError(where, msg("is empty: there are no rows to learn from"), msg("an empty file"),
+                            msg("give a table with a header row and at least two rows of data")) from None
+        raise SpecError(where, msg("could not be read as a table"), str(e)[:120],
+                        msg("save it as UTF-8 CSV with one header row")) from None
     df = table.to_pandas()
     if not has_header:
         df.columns = [f"column_{i + 1}" for i in range(df.shape[1])]
     if len(df) == 0:
-        raise SpecError(where, "has a header but no rows of data", list(map(str, df.columns))[:10],
-                        "add at least two rows of data below the header")
+        raise SpecError(where, msg("has a header but no rows of data"), list(map(str, df.columns))[:10],
+                        msg("add at least two rows of data below the header"))
     return df

@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 from PIL import Image
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .base import DataInfo
 from .encode import encode
@@ -43,7 +44,8 @@ def _info(info: Any) -> DataInfo:
 def _image(item: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
     c, h, w = shape
     if isinstance(item, (str, os.PathLike)) and not str(item).startswith("data:image") and not Path(item).is_file():
-        raise SpecError(where, "is not an image file that exists", str(item), "give the path of a PNG or JPEG file")
+        raise SpecError(where, msg("is not an image file that exists"), str(item),
+                        msg("give the path of a PNG or JPEG file"))
     img = open_image(item, where) if not isinstance(item, Image.Image) else item
     img = convert(img, 1 if c == 1 else 3).resize((w, h), Image.BILINEAR)
     a = np.asarray(img, np.float32) / 255.0
@@ -62,16 +64,21 @@ def _rows(df: pd.DataFrame, info: DataInfo, pre: Preprocessor, where: str) -> np
     missing = [n for n in names if n not in df.columns]
     if missing:
         extra = [c for c in df.columns if c not in names and c != info.extra.get("target")]
-        raise SpecError(where, f"misses the feature{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing[:5]))}",
-                        list(df.columns)[:20], "give a value for every feature: " + ", ".join(names)
-                        + (f" (not known: {', '.join(extra[:5])})" if extra else ""))
+        absent = ", ".join(map(repr, missing[:5]))
+        message = msg("misses the features {names}", names=absent) if len(missing) > 1 \
+            else msg("misses the feature {names}", names=absent)
+        listing = ", ".join(names)
+        hint = msg("give a value for every feature: {listing} (not known: {unknown})", listing=listing,
+                   unknown=", ".join(extra[:5])) if extra \
+            else msg("give a value for every feature: {listing}", listing=listing)
+        raise SpecError(where, message, list(df.columns)[:20], hint)
     if pre.columns:
         return encode(df[names], pre.columns)
     try:
         return df[names].to_numpy(np.float32)
     except (TypeError, ValueError):
-        raise SpecError(where, "has values that are not numbers", df[names].head(3).to_dict("records"),
-                        "give numbers for every feature") from None
+        raise SpecError(where, msg("has values that are not numbers"), df[names].head(3).to_dict("records"),
+                        msg("give numbers for every feature")) from None
 
 
 def _table_item(item: Any, info: DataInfo, pre: Preprocessor, where: str) -> np.ndarray:
@@ -81,8 +88,10 @@ def _table_item(item: Any, info: DataInfo, pre: Preprocessor, where: str) -> np.
         if unknown:
             from ..spec.params import closest
             close = closest(str(unknown[0]), names)
-            raise SpecError(where, f"has an unknown feature {unknown[0]!r}", sorted(item),
-                            (f"did you mean {close!r}? " if close else "") + "Features: " + ", ".join(names))
+            listing = ", ".join(names)
+            hint = msg("did you mean {close!r}? Features: {listing}", close=close, listing=listing) if close \
+                else msg("Features: {listing}", listing=listing)
+            raise SpecError(where, msg("has an unknown feature {name!r}", name=unknown[0]), sorted(item), hint)
         return _rows(pd.DataFrame([item]), info, pre, where)
     if isinstance(item, (str, os.PathLike, bytes)):
         from .csvread import read_table
@@ -98,8 +107,9 @@ def _table_item(item: Any, info: DataInfo, pre: Preprocessor, where: str) -> np.
     values = np.asarray(item, dtype=object if pre.columns else np.float32)
     if values.ndim == 1 and len(values) == len(names):
         return _rows(pd.DataFrame([list(values)], columns=names), info, pre, where)
-    raise SpecError(where, f"must have {len(names)} values (one per feature)", f"{values.size} values",
-                    "give the values in this order: " + ", ".join(names))
+    raise SpecError(where, msg("must have {n} values (one per feature)", n=len(names)),
+                    msg("{n} values", n=int(values.size)),
+                    msg("give the values in this order: {listing}", listing=", ".join(names)))
 
 
 def _array(item: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
@@ -110,8 +120,9 @@ def _array(item: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
         return a
     if a.size == int(np.prod(shape)):
         return a.reshape(1, *shape)
-    raise SpecError(where, f"has the wrong shape for this model's input {shape}", tuple(a.shape),
-                    f"give one sample of shape {shape} or a batch of shape (N, {', '.join(map(str, shape))})")
+    raise SpecError(where, msg("has the wrong shape for this model's input {shape}", shape=shape), tuple(a.shape),
+                    msg("give one sample of shape {shape} or a batch of shape (N, {dims})", shape=shape,
+                        dims=", ".join(map(str, shape))))
 
 
 def load_inputs(items: Any, info: Any, preprocessor: Preprocessor | dict[str, Any]) -> torch.Tensor:
@@ -124,7 +135,7 @@ def load_inputs(items: Any, info: Any, preprocessor: Preprocessor | dict[str, An
     elif not isinstance(items, (list, tuple)) or (items and isinstance(items[0], (int, float))):
         items = [items]
     if not items:
-        raise SpecError("inputs", "is empty", [], "give at least one sample")
+        raise SpecError("inputs", msg("is empty"), [], msg("give at least one sample"))
     parts = []
     for i, item in enumerate(items):
         where = f"inputs[{i}]"
@@ -135,15 +146,16 @@ def load_inputs(items: Any, info: Any, preprocessor: Preprocessor | dict[str, An
         elif info.kind == "tokens" and isinstance(item, dict):
             names = info.feature_names or []
             if set(item) != set(names):
-                raise SpecError(where, "must give every token by name", sorted(item), "give: " + ", ".join(names))
+                raise SpecError(where, msg("must give every token by name"), sorted(item),
+                                msg("give: {listing}", listing=", ".join(names)))
             parts.append(np.array([[item[n] for n in names]], np.int64))
         else:
             parts.append(_array(item, shape, where))
     x = np.concatenate(parts, 0)
     if info.kind == "tokens":
         if not np.all(np.equal(np.mod(x, 1), 0)) or x.min() < 0 or (info.vocab_size and x.max() >= info.vocab_size):
-            raise SpecError("inputs", f"must be whole numbers from 0 to {(info.vocab_size or 1) - 1}",
-                            x.reshape(len(x), -1)[:3].tolist(), "give token ids the model knows")
+            raise SpecError("inputs", msg("must be whole numbers from 0 to {high}", high=(info.vocab_size or 1) - 1),
+                            x.reshape(len(x), -1)[:3].tolist(), msg("give token ids the model knows"))
         return torch.from_numpy(x.astype(np.int64))
     return torch.from_numpy(np.ascontiguousarray(pre.transform_x(x.astype(np.float32))))
 

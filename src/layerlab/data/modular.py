@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
@@ -40,9 +41,10 @@ class ModularArithmetic(DataSource):
     def _check(self, p: dict[str, Any]) -> None:
         if p["op"] == "div" and not _is_prime(p["p"]):
             prime = next(k for k in range(p["p"], 2 * p["p"] + 2) if _is_prime(k))
-            raise SpecError("data.params.p", "must be a prime number for division (every b needs an inverse)",
-                            p["p"], f"use a prime such as {prime}",
-                            [Fix(f"set p to {prime}", [{"op": "set", "path": "data.params.p", "value": prime}])])
+            raise SpecError("data.params.p", msg("must be a prime number for division (every b needs an inverse)"),
+                            p["p"], msg("use a prime such as {prime}", prime=prime),
+                            [Fix(msg("set p to {prime}", prime=prime),
+                                 [{"op": "set", "path": "data.params.p", "value": prime}])])
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:
         self._check(p)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param, resolve_params
 from .base import DataInfo
@@ -41,7 +42,7 @@ PARAMS = (
 
 def resolve(options: dict[str, Any] | None) -> dict[str, Any]:
     """Validated preprocessing options (the project's data.preprocessing) with defaults."""
-    return resolve_params(PARAMS, options or {}, "data.preprocessing", "preprocessing")
+    return resolve_params(PARAMS, options or {}, "data.preprocessing", msg("preprocessing"))
 
 
 def _axes(kind: str, ndim: int) -> tuple[int, ...]:
@@ -105,8 +106,8 @@ class Preprocessor:
         if method == "auto":
             method = "none" if info.kind == "tokens" or np.issubdtype(x.dtype, np.integer) else "standard"
         if method != "none" and np.issubdtype(x.dtype, np.integer) and info.kind == "tokens":
-            raise SpecError("data.preprocessing.normalize", "cannot scale token ids (they index an embedding)",
-                            method, "set normalize to 'none' or 'auto'")
+            raise SpecError("data.preprocessing.normalize", msg("cannot scale token ids (they index an embedding)"),
+                            method, msg("set normalize to 'none' or 'auto'"))
         axes = _axes(info.kind, x.ndim)
         mean = scale = None
         if method != "none" and len(x):
@@ -191,9 +192,9 @@ class Preprocessor:
     def from_dict(cls, d: dict[str, Any]) -> "Preprocessor":
         """The preprocessor a to_dict() describes."""
         if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise SpecError("preprocessing.json", "is not a LayerLab preprocessing file of a known format",
+            raise SpecError("preprocessing.json", msg("is not a LayerLab preprocessing file of a known format"),
                             d.get("format") if isinstance(d, dict) else type(d).__name__,
-                            "retrain the project so the run stores its preprocessing again")
+                            msg("retrain the project so the run stores its preprocessing again"))
         return cls(d["kind"], d["task"], d["method"], d.get("mean"), d.get("scale"), tuple(d.get("axes", (0,))),
                    d.get("y_mean"), d.get("y_scale"), d.get("classes"), tuple(d.get("input_shape", ())),
                    d.get("columns"), d.get("image"))

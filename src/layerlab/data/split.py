@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 
@@ -38,14 +39,14 @@ def split_indices(y: np.ndarray, task: str, validation: float, test: float,
     """(train, validation, test) index arrays; the same seed gives the same split."""
     n = len(y)
     if validation + test >= 1.0:
-        raise SpecError("data.validation_split", "together with data.test_split leaves no training samples",
+        raise SpecError("data.validation_split", msg("together with data.test_split leaves no training samples"),
                         {"validation_split": validation, "test_split": test},
-                        "keep validation_split + test_split below 1, e.g. 0.2 and 0.1")
+                        msg("keep validation_split + test_split below 1, e.g. 0.2 and 0.1"))
     idx = np.arange(n)
     rest, test_idx = _cut(idx, y, task, test, seed)
     # the validation share is of all samples, so it is rescaled to what is left after the test cut
     train_idx, val_idx = _cut(rest, y, task, validation / (1.0 - test) if test else validation, seed + 1)
     if len(train_idx) == 0:
-        raise SpecError("data.validation_split", "leaves no samples to train on", validation,
-                        f"use fewer held-out samples or more data (there are {n} samples)")
+        raise SpecError("data.validation_split", msg("leaves no samples to train on"), validation,
+                        msg("use fewer held-out samples or more data (there are {n} samples)", n=n))
     return train_idx, val_idx, test_idx

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset as TorchDataset, Sampler
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .dataset import Dataset
 from .imagefiles import load_file
@@ -169,9 +170,10 @@ def prepare_streaming(index: Any, d: dict[str, Any], task: str | None, root: Pat
     from .prepare import class_counts, with_preprocessor
     info = index.info
     if task is not None and info.task != task:
-        raise SpecError("task", f"the data source {d['source']!r} is for {info.task}", task,
-                        f"set task to {info.task!r}",
-                        [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
+        raise SpecError("task", msg("the data source {source!r} is for {task}", source=d["source"], task=info.task),
+                        task, msg("set task to {task!r}", task=info.task),
+                        [Fix(msg("set task to {task!r}", task=info.task),
+                             [{"op": "set", "path": "task", "value": info.task}])])
     seed = int(d.get("seed", 0))
     labels = index.labels
     tr, va, te = split_indices(labels, info.task, float(d.get("validation_split", 0.2)),

@@ -39,9 +39,10 @@ def summarize(ds: Dataset) -> dict[str, Any]:
 def _split(ds: Dataset, name: str):
     part = {"train": ds.train, "validation": ds.val, "val": ds.val, "test": ds.test}.get(name)
     if part is None:
+        from ..i18n import msg
         from ..spec.errors import SpecError
-        raise SpecError("split", "is empty or not a split of this dataset", name,
-                        "use train, validation or test (and set data.test_split to use test)")
+        raise SpecError("split", msg("is empty or not a split of this dataset"), name,
+                        msg("use train, validation or test (and set data.test_split to use test)"))
     return part
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest
 from .base import DataInfo, DataSource, RawData, register
@@ -35,9 +36,11 @@ ROLES = ("feature", "target", "ignored")
 
 def _no_column(name: str, cols: list[str], where: str) -> SpecError:
     close = closest(name, cols)
-    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": where, "value": close}])] if close else []
-    return SpecError(where, "is not a column of the table", name,
-                     (f"did you mean {close!r}? " if close else "") + "Columns: " + ", ".join(cols[:30]), fixes)
+    fixes = [Fix(msg("use {value!r}", value=close), [{"op": "set", "path": where, "value": close}])] if close else []
+    listing = ", ".join(cols[:30])
+    hint = msg("did you mean {close!r}? Columns: {listing}", close=close, listing=listing) if close \
+        else msg("Columns: {listing}", listing=listing)
+    return SpecError(where, msg("is not a column of the table"), name, hint, fixes)
 
 
 def _target_task(y: pd.Series, task: str, name: str) -> str:
@@ -45,10 +48,12 @@ def _target_task(y: pd.Series, task: str, name: str) -> str:
     if task == "regression":
         if num is None:
             sample = ", ".join(map(repr, y.dropna().astype(str).unique()[:3]))
-            raise SpecError("data.params.target", "must be numeric for regression", f"{name!r} (values like {sample})",
-                            "choose a numeric target column, or set the task to classification",
-                            [Fix("switch to classification", [{"op": "set", "path": "data.params.task", "value": "classification"},
-                                                              {"op": "set", "path": "task", "value": "classification"}])])
+            raise SpecError("data.params.target", msg("must be numeric for regression"),
+                            msg("{name!r} (values like {sample})", name=name, sample=sample),
+                            msg("choose a numeric target column, or set the task to classification"),
+                            [Fix(msg("switch to classification"),
+                                 [{"op": "set", "path": "data.params.task", "value": "classification"},
+                                  {"op": "set", "path": "task", "value": "classification"}])])
         return "regression"
     if task == "classification" or num is None:
         return "classification"
@@ -82,13 +87,14 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
         if col not in cols:
             raise _no_column(col, cols, f"data.params.roles.{col}")
         if role not in ROLES:
-            raise SpecError(f"data.params.roles.{col}", "is not a column role", role, "use feature, target or ignored")
+            raise SpecError(f"data.params.roles.{col}", msg("is not a column role"), role,
+                            msg("use feature, target or ignored"))
     target = next((c for c, r in roles.items() if r == "target"), None) or p["target"] or cols[-1]
     if target not in cols:
         raise _no_column(target, cols, "data.params.target")
     if len(cols) < 2:
-        raise SpecError("data.params.path", "has only one column, so there is nothing to learn it from", cols,
-                        "give at least one feature column and a target column (check the delimiter)")
+        raise SpecError("data.params.path", msg("has only one column, so there is nothing to learn it from"), cols,
+                        msg("give at least one feature column and a target column (check the delimiter)"))
     ignored = [c for c in cols if roles.get(c) == "ignored" and c != target]
     feats = [c for c in cols if c != target and c not in ignored]
     report: dict[str, Any] = {"target": target}
@@ -97,10 +103,11 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
                     and df[c].nunique() > max(p["max_categories"], 0)]
     if auto_ignored:
         feats = [c for c in feats if c not in auto_ignored]
-        report["ignored_columns"] = {c: f"more than {p['max_categories']} different text values" for c in auto_ignored}
+        report["ignored_columns"] = {c: msg("more than {n} different text values", n=p["max_categories"])
+                                     for c in auto_ignored}
     if not feats:
-        raise SpecError("data.params.roles", "leaves no feature columns", cols,
-                        "mark at least one column other than the target as a feature")
+        raise SpecError("data.params.roles", msg("leaves no feature columns"), cols,
+                        msg("mark at least one column other than the target as a feature"))
     missing = {c: int(n) for c, n in df[feats + [target]].isna().sum().items() if n}
     report["missing"] = missing
     rows_before = len(df)
@@ -109,8 +116,8 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
         df = df.dropna(subset=feats)
     report["dropped_rows"] = rows_before - len(df)
     if len(df) == 0:
-        raise SpecError("data.params.missing", "leaves no rows: every row misses a value", p["missing"],
-                        "choose mean, median, most_frequent or zero to fill missing values instead of drop")
+        raise SpecError("data.params.missing", msg("leaves no rows: every row misses a value"), p["missing"],
+                        msg("choose mean, median, most_frequent or zero to fill missing values instead of drop"))
     task = _target_task(df[target], p["task"], target)
     schema = fit_schema(df[feats], p["categorical"], p["missing"])
     x = encode(df[feats], schema)
@@ -120,15 +127,16 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
         classes = _class_names(df[target])
         y = _labels(df[target], classes)
         if len(classes) < 2:
-            raise SpecError("data.params.target", "has only one class, so there is nothing to tell apart",
-                            f"{target!r} is always {classes[0]!r}" if classes else target,
-                            "add rows of at least one more class, or choose another target column")
+            raise SpecError("data.params.target", msg("has only one class, so there is nothing to tell apart"),
+                            msg("{target!r} is always {value!r}", target=target, value=classes[0])
+                            if classes else target,
+                            msg("add rows of at least one more class, or choose another target column"))
     else:
         classes = None
         y = numeric_view(df[target]).to_numpy(np.float32).reshape(-1, 1)
         if np.isnan(y).any():
-            raise SpecError("data.params.target", "has values that are not numbers", target,
-                            "fix or remove those rows, or set the task to classification")
+            raise SpecError("data.params.target", msg("has values that are not numbers"), target,
+                            msg("fix or remove those rows, or set the task to classification"))
     report["columns_used"] = feats
     info = DataInfo("tabular", (x.shape[1],), task, classes, 1, len(x), names,
                     extra={"columns": schema, "target": target, "report": report,
@@ -181,7 +189,7 @@ class Csv(DataSource):
         if p["text"]:
             return _cached(None, (), p["text"], params_json)
         root = need_root(root, "data.params.path")
-        path = find_file(root, p["path"], TABLE_EXTS, "data.params.path", "CSV file")
+        path = find_file(root, p["path"], TABLE_EXTS, "data.params.path", msg("CSV file"))
         return _cached(str(path), stamp(path), None, params_json)
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
