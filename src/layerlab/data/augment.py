@@ -19,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest, resolve_params
 
@@ -155,18 +156,24 @@ def augmenter(spec: dict[str, Any] | None, kind: str = "image", preprocessor: An
         where = f"data.augmentation.{name}"
         if name not in AUGMENTATIONS:
             close = closest(name, list(AUGMENTATIONS))
-            fixes = [Fix(f"remove {name!r}", [{"op": "remove", "path": where}])]
-            raise SpecError(where, "is not a known augmentation", name,
-                            (f"did you mean {close!r}? " if close else "") + "Valid: " + ", ".join(AUGMENTATIONS), fixes)
+            fixes = [Fix(msg("remove {key!r}", key=name), [{"op": "remove", "path": where}])]
+            listing = ", ".join(AUGMENTATIONS)
+            hint = msg("did you mean {close!r}? Valid: {listing}", close=close, listing=listing) if close \
+                else msg("Valid: {listing}", listing=listing)
+            raise SpecError(where, msg("is not a known augmentation"), name, hint, fixes)
         if given is False or given is None:
             continue
         aug = AUGMENTATIONS[name]
         if kind not in aug.kinds:
             fit = [a for a, v in AUGMENTATIONS.items() if kind in v.kinds]
-            raise SpecError(where, f"works on {' and '.join(aug.kinds)} data, not {kind}", name,
-                            f"remove it; for this data use: {', '.join(fit) or 'none'}",
-                            [Fix(f"remove {name!r}", [{"op": "remove", "path": where}])])
-        params = resolve_params(aug.params, {} if given is True else given, where, f"augmentation {name!r}")
+            message = msg("works on {kinds} data, not {kind}", kinds=aug.kinds[0], kind=kind) \
+                if len(aug.kinds) == 1 else msg("works on {kinds} and {last} data, not {kind}",
+                                                 kinds=", ".join(aug.kinds[:-1]), last=aug.kinds[-1], kind=kind)
+            raise SpecError(where, message, name,
+                            msg("remove it; for this data use: {listing}", listing=", ".join(fit) or msg("none")),
+                            [Fix(msg("remove {key!r}", key=name), [{"op": "remove", "path": where}])])
+        params = resolve_params(aug.params, {} if given is True else given, where,
+                                msg("augmentation {name!r}", name=name))
         steps.append((name, params))
     return Augmenter(steps, kind, preprocessor)
 

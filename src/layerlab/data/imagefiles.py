@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
@@ -56,21 +57,22 @@ def open_image(source: Any, where: str, name: str = "") -> Image.Image:
         return source
     if isinstance(source, str) and source.startswith("data:image"):
         source = decode_data_url(source, where)     # what a browser canvas or webcam capture sends
-    label = name or (str(source) if isinstance(source, (str, os.PathLike)) else "the uploaded image")
+    label = name or (str(source) if isinstance(source, (str, os.PathLike)) else msg("the uploaded image"))
     try:
         img = Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
         img.load()
         return img
     except UnidentifiedImageError:
-        raise SpecError(where, "is not an image Pillow can read (unsupported or corrupt format)", label,
-                        "save it as PNG or JPEG, or remove it") from None
+        raise SpecError(where, msg("is not an image Pillow can read (unsupported or corrupt format)"), label,
+                        msg("save it as PNG or JPEG, or remove it")) from None
     except (OSError, SyntaxError, ValueError) as e:
-        reason = "truncated" if "truncated" in str(e).lower() else "corrupt"
-        raise SpecError(where, f"is a {reason} image file", label,
-                        f"re-save or re-export it as PNG or JPEG, or remove it ({e})") from None
+        message = msg("is a truncated image file") if "truncated" in str(e).lower() \
+            else msg("is a corrupt image file")
+        raise SpecError(where, message, label,   # Pillow's own reason stays English
+                        msg("re-save or re-export it as PNG or JPEG, or remove it ({error})", error=str(e))) from None
     except Image.DecompressionBombError:
-        raise SpecError(where, "is too large an image (more than 80 megapixels)", label,
-                        "shrink it before adding it") from None
+        raise SpecError(where, msg("is too large an image (more than 80 megapixels)"), label,
+                        msg("shrink it before adding it")) from None
 
 
 def decode_data_url(url: str, where: str) -> bytes:
@@ -81,8 +83,8 @@ def decode_data_url(url: str, where: str) -> bytes:
     try:
         return base64.b64decode(body, validate=True) if head.endswith(";base64") else body.encode("latin-1")
     except (binascii.Error, ValueError):
-        raise SpecError(where, "is not a valid base64 data URL", url[:40] + "...",
-                        "send the canvas as canvas.toDataURL('image/png')") from None
+        raise SpecError(where, msg("is not a valid base64 data URL"), url[:40] + "...",
+                        msg("send the canvas as canvas.toDataURL('image/png')")) from None
 
 
 def load_file(path: Path, size: int, channels: int, where: str, shown: str) -> np.ndarray:

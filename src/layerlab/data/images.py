@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
@@ -67,9 +68,9 @@ def image_folder(p: dict[str, Any], root: Path | None) -> tuple[Path, Path]:
     if path.suffix.lower() == ".zip" and path.is_file():
         return _unzipped(root, path), root
     if not path.is_dir():
-        raise SpecError(WHERE, "is not a folder of images", p["path"] or IMAGES_DIR,
-                        "create one subfolder per class in it (e.g. data/images/cat, data/images/dog) "
-                        "and put the images there, or add classes in the studio")
+        raise SpecError(WHERE, msg("is not a folder of images"), p["path"] or IMAGES_DIR,
+                        msg("create one subfolder per class in it (e.g. data/images/cat, data/images/dog) "
+                            "and put the images there, or add classes in the studio"))
     return path, root
 
 
@@ -91,21 +92,23 @@ def _scan(folder: str, stamp: tuple, root: str) -> tuple[tuple[str, ...], tuple[
             if is_ignorable(f.name) or f.is_dir():
                 continue
             if not f.name.lower().endswith(IMAGE_EXTS):
-                raise SpecError(WHERE, "holds a file that is not a supported image format",
+                raise SpecError(WHERE, msg("holds a file that is not a supported image format"),
                                 _rel(Path(f.path), proj),
-                                f"convert it to PNG or JPEG ({', '.join(IMAGE_EXTS)}) or remove it")
+                                msg("convert it to PNG or JPEG ({exts}) or remove it", exts=", ".join(IMAGE_EXTS)))
             members.append((f.path, k))
         if not members:
-            raise SpecError(WHERE, f"has a class with no images: {entry.name!r}", _rel(Path(entry.path), proj),
-                            f"add images to {entry.name}/ or delete that class")
+            raise SpecError(WHERE, msg("has a class with no images: {name!r}", name=entry.name),
+                            _rel(Path(entry.path), proj),
+                            msg("add images to {name}/ or delete that class", name=entry.name))
         classes.append(entry.name)
         files.extend(members)
     if not classes:
-        raise SpecError(WHERE, "has no class folders" + (" (the images lie loose in it)" if loose else ""),
-                        _rel(base, proj), "put the images into one subfolder per class, e.g. cat/1.png, dog/1.png")
+        message = msg("has no class folders (the images lie loose in it)") if loose else msg("has no class folders")
+        raise SpecError(WHERE, message, _rel(base, proj),
+                        msg("put the images into one subfolder per class, e.g. cat/1.png, dog/1.png"))
     if len(classes) < 2:
-        raise SpecError(WHERE, "has only one class, so there is nothing to tell apart", classes[0],
-                        "add a second class folder with images")
+        raise SpecError(WHERE, msg("has only one class, so there is nothing to tell apart"), classes[0],
+                        msg("add a second class folder with images"))
     return tuple(classes), tuple(files)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .base import DataInfo, RawData, get_source
 from .dataset import Dataset, Split
@@ -28,16 +29,16 @@ def check_targets(raw: RawData) -> None:
     """Refuse data a network cannot learn from: no samples, one class, wrong target shapes."""
     info, n = raw.info, len(raw.y)
     if n == 0 or len(raw.x) == 0:
-        raise SpecError("data.source", "has no samples", 0, "add data (rows, images or files) and try again")
+        raise SpecError("data.source", msg("has no samples"), 0, msg("add data (rows, images or files) and try again"))
     if len(raw.x) != n:
-        raise SpecError("data.source", "gives a different number of inputs and targets",
-                        {"inputs": len(raw.x), "targets": n}, "give exactly one target per sample")
+        raise SpecError("data.source", msg("gives a different number of inputs and targets"),
+                        {"inputs": len(raw.x), "targets": n}, msg("give exactly one target per sample"))
     if info.task == "classification":
         present = np.unique(raw.y)
         if len(present) < 2:
             name = (info.classes or ["?"])[int(present[0])] if len(present) and info.classes else "?"
-            raise SpecError("data.source", "has only one class, so there is nothing to tell apart",
-                            name, "add samples of at least one more class (or switch the task to regression)")
+            raise SpecError("data.source", msg("has only one class, so there is nothing to tell apart"),
+                            name, msg("add samples of at least one more class (or switch the task to regression)"))
 
 
 def stream_or_load(src: Any, p: dict[str, Any], root: Path | None, seed: int):
@@ -64,9 +65,10 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     raw = loaded
     info = raw.info
     if task is not None and info.task != task:
-        raise SpecError("task", f"the data source {d['source']!r} is for {info.task}", task,
-                        f"set task to {info.task!r}",
-                        [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
+        raise SpecError("task", msg("the data source {source!r} is for {task}", source=d["source"], task=info.task),
+                        task, msg("set task to {task!r}", task=info.task),
+                        [Fix(msg("set task to {task!r}", task=info.task),
+                             [{"op": "set", "path": "task", "value": info.task}])])
     check_targets(raw)
     tr, va, te = split_indices(raw.y, info.task, float(d.get("validation_split", 0.2)),
                                float(d.get("test_split", 0.0)), seed)

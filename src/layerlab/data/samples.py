@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
 from .imagefiles import IMAGE_EXTS, convert, is_ignorable, open_image
@@ -35,8 +36,8 @@ def images_dir(project_dir: str | Path) -> Path:
 def _class_dir(project_dir: str | Path, name: str, where: str = "class") -> Path:
     if not isinstance(name, str) or not _NAME.match(name) or name.strip() != name or name in (".", "..") \
             or name.startswith("."):
-        raise SpecError(where, "is not a usable class name", name,
-                        "use 1-64 characters without / \\ : * ? \" < > | and not starting with a dot, e.g. 'cat'")
+        raise SpecError(where, msg("is not a usable class name"), name,
+                        msg("use 1-64 characters without / \\ : * ? \" < > | and not starting with a dot, e.g. 'cat'"))
     return images_dir(project_dir) / name
 
 
@@ -71,9 +72,11 @@ def rename_class(project_dir: str | Path, old: str, new: str) -> Path:
     """Rename a class folder (refuses to merge into an existing class)."""
     src, dst = _class_dir(project_dir, old, "class"), _class_dir(project_dir, new, "new_name")
     if not src.is_dir():
-        raise SpecError("class", "is not a class of this project", old, "choose one of: " + ", ".join(list_classes(project_dir)))
+        raise SpecError("class", msg("is not a class of this project"), old,
+                        msg("choose one of: {listing}", listing=", ".join(list_classes(project_dir))))
     if dst.exists():
-        raise SpecError("new_name", "is already a class", new, "choose another name or delete that class first")
+        raise SpecError("new_name", msg("is already a class"), new,
+                        msg("choose another name or delete that class first"))
     src.rename(dst)
     _invalidate()
     return dst
@@ -83,7 +86,8 @@ def delete_class(project_dir: str | Path, name: str) -> None:
     """Delete a class folder with its images."""
     d = _class_dir(project_dir, name)
     if not d.is_dir():
-        raise SpecError("class", "is not a class of this project", name, "choose one of: " + ", ".join(list_classes(project_dir)))
+        raise SpecError("class", msg("is not a class of this project"), name,
+                        msg("choose one of: {listing}", listing=", ".join(list_classes(project_dir))))
     shutil.rmtree(d)
     _invalidate()
 
@@ -93,7 +97,8 @@ def delete_sample(project_dir: str | Path, class_name: str, file_name: str) -> N
     d = _class_dir(project_dir, class_name)
     path = d / Path(file_name).name
     if not path.is_file():
-        raise SpecError("sample", "is not an image of this class", file_name, "pick one listed by list_samples")
+        raise SpecError("sample", msg("is not an image of this class"), file_name,
+                        msg("pick one listed by list_samples"))
     path.unlink()
     _invalidate()
 

@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .csvread import TABLE_EXTS
 from .imagefiles import IMAGE_EXTS, is_ignorable, probe
@@ -35,15 +36,15 @@ def _copy_tree(src: Path, dst: Path) -> None:
         dirnames[:] = [d for d in dirnames if not is_ignorable(d)]
         for d in dirnames:
             if (Path(dirpath) / d).is_symlink():
-                raise SpecError(WHERE, "contains a symbolic link, which is not allowed", str(rel / d),
-                                "replace links with the files themselves")
+                raise SpecError(WHERE, msg("contains a symbolic link, which is not allowed"), str(rel / d),
+                                msg("replace links with the files themselves"))
         (dst / rel).mkdir(parents=True, exist_ok=True)
         for f in filenames:
             if is_ignorable(f):
                 continue
             if (Path(dirpath) / f).is_symlink():
-                raise SpecError(WHERE, "contains a symbolic link, which is not allowed", str(rel / f),
-                                "replace links with the files themselves")
+                raise SpecError(WHERE, msg("contains a symbolic link, which is not allowed"), str(rel / f),
+                                msg("replace links with the files themselves"))
             shutil.copy2(Path(dirpath) / f, dst / rel / f)
 
 
@@ -105,9 +106,9 @@ def _stage_data(data: Path, staging: Path, target: str | None) -> dict[str, Any]
             shutil.copy2(ys, dest / ys.name)
             params["y_path"] = f"data/{ys.name}"
         return {"source": "npy", "params": params}
-    raise SpecError(WHERE, "is not a kind of data LayerLab can start from", data.name,
-                    "give a CSV/TSV file, a folder with one subfolder per class, a ZIP of such a folder, "
-                    "or an .npz file with x and y")
+    raise SpecError(WHERE, msg("is not a kind of data LayerLab can start from"), data.name,
+                    msg("give a CSV/TSV file, a folder with one subfolder per class, a ZIP of such a folder, "
+                        "or an .npz file with x and y"))
 
 
 def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[str, Any]:
@@ -143,10 +144,11 @@ def project_from_data(folder: str | Path, data_path: str | Path, target: str | N
     from .. import api
     folder, data = Path(folder), Path(data_path)
     if not data.exists():
-        raise SpecError(WHERE, "does not exist", str(data_path), "give the path of a CSV file, an image folder or a ZIP")
+        raise SpecError(WHERE, msg("does not exist"), str(data_path),
+                        msg("give the path of a CSV file, an image folder or a ZIP"))
     if (folder / api.PROJECT_FILE).exists() and not overwrite:
-        raise SpecError("", f"{folder} already holds a project", str(folder),
-                        "choose another folder, or pass --force to overwrite it")
+        raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),
+                        msg("choose another folder, or pass --force to overwrite it"))
     parent = folder.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
