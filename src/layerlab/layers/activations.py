@@ -12,6 +12,7 @@ from typing import Callable
 
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from . import modules as M
@@ -115,7 +116,8 @@ class ActivationLayer(LayerKind):
 
     def infer_shape(self, p, in_shape: Shape, path: str) -> Shape:
         if ACTIVATIONS[p["activation"]].name in ("softmax", "log_softmax") and len(in_shape) < 1:
-            raise SpecError(path, "softmax needs at least one axis", in_shape, "use it on a list of scores, e.g. after dense")
+            raise SpecError(path, msg("softmax needs at least one axis"), in_shape,
+                            msg("use it on a list of scores, e.g. after dense"))
         return tuple(in_shape)
 
     def build(self, p, in_shape):

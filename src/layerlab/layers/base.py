@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest, resolve_params
 
@@ -50,7 +51,7 @@ class LayerKind:
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
         """Validated parameters with defaults filled (raw may include 'type')."""
         given = {k: v for k, v in raw.items() if k not in ("type", "name", "comment")}
-        return resolve_params(self.params, given, path, f"layer {self.name!r}")
+        return resolve_params(self.params, given, path, msg("layer {name!r}", name=self.name))
 
     # -- the contract ------------------------------------------------------------------
     def infer_shape(self, p: dict[str, Any], in_shape: Shape, path: str) -> Shape:
@@ -82,8 +83,9 @@ class LayerKind:
                     fixes: list[Fix] | None = None, hint: str = "") -> None:
         """Raise a SpecError unless len(in_shape) is one of ranks."""
         if len(in_shape) not in ranks:
-            raise SpecError(path, f"{self.name} needs {what}", f"input of shape {_shape(in_shape)}",
-                            hint or f"change the layers before it so they give {what}", fixes)
+            raise SpecError(path, msg("{name} needs {what}", name=self.name, what=what),
+                            msg("input of shape {shape}", shape=_shape(in_shape)),
+                            hint or msg("change the layers before it so they give {what}", what=what), fixes)
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -166,6 +168,8 @@ def get_layer(name: Any, path: str = "type") -> LayerKind:
         return layers[name]
     valid = sorted(layers)
     close = keras_alias(str(name), valid) or closest(str(name), valid)
-    fixes = [Fix(f"use {close!r}", [{"op": "set", "path": path, "value": close}])] if close else []
-    hint = (f"did you mean {close!r}? " if close else "") + "Valid layer types: " + ", ".join(valid)
-    raise SpecError(path, "is not a known layer type", name, hint, fixes)
+    fixes = [Fix(msg("use {value!r}", value=close), [{"op": "set", "path": path, "value": close}])] if close else []
+    listing = ", ".join(valid)
+    hint = msg("did you mean {close!r}? Valid layer types: {listing}", close=close, listing=listing) if close \
+        else msg("Valid layer types: {listing}", listing=listing)
+    raise SpecError(path, msg("is not a known layer type"), name, hint, fixes)

@@ -5,6 +5,7 @@ import math
 
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
@@ -12,8 +13,8 @@ from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LAYERS, LayerKind, register
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
-_WHAT = {1: "a signal of shape (channels, length)", 2: "an image of shape (channels, height, width)",
-         3: "a volume of shape (channels, depth, height, width)"}
+_WHAT = {1: msg("a signal of shape (channels, length)"), 2: msg("an image of shape (channels, height, width)"),
+         3: msg("a volume of shape (channels, depth, height, width)")}
 
 
 def as_tuple(v, n: int) -> tuple[int, ...]:
@@ -53,16 +54,19 @@ def spatial_check(layer: LayerKind, in_shape, k, s, pad, d, path: str, key: str 
         if pad == "valid" and span > size:
             fit = tuple(min(k[j], spatial[j]) for j in range(len(spatial)))
             fit_v = fit[0] if len(set(fit)) == 1 else list(fit)
-            fixes = [Fix(f"shrink {key} to {fit_v}", [{"op": "set", "path": f"{path}.{key}", "value": fit_v}])]
+            fixes = [Fix(msg("shrink {key} to {value}", key=key, value=fit_v),
+                         [{"op": "set", "path": f"{path}.{key}", "value": fit_v}])]
             if "padding" in {p.name for p in layer.params}:
-                fixes.append(Fix("use padding 'same'", [{"op": "set", "path": f"{path}.padding", "value": "same"}]))
+                fixes.append(Fix(msg("use padding 'same'"),
+                                 [{"op": "set", "path": f"{path}.padding", "value": "same"}]))
             typed = raw if raw is not None else (list(k) if len(set(k)) > 1 else k[0])
             typed = list(typed) if isinstance(typed, tuple) else typed
-            raise SpecError(f"{path}.{key}", f"the window ({span} wide) is larger than its input ({size} wide)",
-                            typed, f"use a {key} of at most {size}, or padding 'same'", fixes)
+            raise SpecError(f"{path}.{key}", msg("the window ({span} wide) is larger than its input ({size} wide)",
+                                                 span=span, size=size),
+                            typed, msg("use a {key} of at most {size}, or padding 'same'", key=key, size=size), fixes)
         o = conv_out(size, k[i], s[i], pad, d[i])
         if o < 1:
-            raise SpecError(f"{path}.strides", "the stride leaves no output", s, "use a smaller stride")
+            raise SpecError(f"{path}.strides", msg("the stride leaves no output"), s, msg("use a smaller stride"))
         out.append(o)
     return tuple(out)
 
@@ -99,21 +103,24 @@ def rank_error(layer: LayerKind, dims: int, in_shape, path: str, alternative: Fi
         n = in_shape[0]
         side = math.isqrt(n)
         if dims == 2 and side * side == n:
-            fixes.append(Fix(f"insert a reshape to (1, {side}, {side}) before it",
+            fixes.append(Fix(msg("insert a reshape to (1, {side}, {side}) before it", side=side),
                              [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, side, side]}}]))
         if dims == 1:
-            fixes.append(Fix(f"insert a reshape to (1, {n}) before it",
+            fixes.append(Fix(msg("insert a reshape to (1, {n}) before it", n=n),
                              [{"op": "insert", "path": path, "value": {"type": "reshape", "target_shape": [1, n]}}]))
-        last = alternative or Fix("replace it by a dense layer", [
+        last = alternative or Fix(msg("replace it by a dense layer"), [
             {"op": "set", "path": path, "value": {"type": "dense", "units": 32, "activation": "relu"}}])
         fixes.append(last)
-        hint = f"insert a reshape before it that makes {_WHAT[dims]}, or {last.description}"
+        hint = msg("insert a reshape before it that makes {what}, or {alternative}", what=_WHAT[dims],
+                   alternative=last.description)
     elif sibling:
-        fixes.append(Fix(f"use {sibling} instead", [{"op": "set", "path": f"{path}.type", "value": sibling}]))
-        hint = f"use {sibling} for input of this shape, or reshape the input"
+        fixes.append(Fix(msg("use {sibling} instead", sibling=sibling),
+                         [{"op": "set", "path": f"{path}.type", "value": sibling}]))
+        hint = msg("use {sibling} for input of this shape, or reshape the input", sibling=sibling)
     else:
-        hint = f"change the layers before it so that they give {_WHAT[dims]}"
-    return SpecError(path, f"{layer.name} needs {_WHAT[dims]}", f"input of shape {tuple(in_shape)}", hint, fixes)
+        hint = msg("change the layers before it so that they give {what}", what=_WHAT[dims])
+    return SpecError(path, msg("{name} needs {what}", name=layer.name, what=_WHAT[dims]),
+                     msg("input of shape {shape}", shape=tuple(in_shape)), hint, fixes)
 
 
 class _Conv(LayerKind):
@@ -148,9 +155,9 @@ class _Conv(LayerKind):
             raise rank_error(self, self.dims, in_shape, path)
         k, s, d = self._kds(p)
         if p["padding"] == "same" and any(x > 1 for x in s) and any(x > 1 for x in d):
-            raise SpecError(f"{path}.dilation", "dilation > 1 cannot be combined with strides > 1",
-                            p["dilation"], "set dilation or strides to 1",
-                            [Fix("set dilation to 1", [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
+            raise SpecError(f"{path}.dilation", msg("dilation > 1 cannot be combined with strides > 1"),
+                            p["dilation"], msg("set dilation or strides to 1"),
+                            [Fix(msg("set dilation to 1"), [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
         return (p["filters"], *spatial_check(self, in_shape, k, s, p["padding"], d, path, raw=p["kernel_size"]))
 
     def param_count(self, p, in_shape):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
@@ -94,10 +95,10 @@ class Conv2DTranspose(_ImageConv):
                 if extra[-1] >= si:  # torch needs output_padding < stride: an even kernel at stride 1
                     even = p["kernel_size"]
                     fix_v = [x + 1 if x % 2 == 0 else x for x in even] if isinstance(even, (list, tuple)) else even + 1
-                    raise SpecError(f"{path}.kernel_size", "with padding 'same' and strides 1 a transposed "
-                                    "convolution needs an odd kernel_size", p["kernel_size"],
-                                    f"use kernel_size {fix_v}, or padding 'valid'",
-                                    [Fix(f"use kernel_size {fix_v}",
+                    raise SpecError(f"{path}.kernel_size", msg("with padding 'same' and strides 1 a transposed "
+                                                               "convolution needs an odd kernel_size"),
+                                    p["kernel_size"], msg("use kernel_size {value}, or padding 'valid'", value=fix_v),
+                                    [Fix(msg("use kernel_size {value}", value=fix_v),
                                          [{"op": "set", "path": f"{path}.kernel_size", "value": fix_v}])])
         return k, s, tuple(pad), tuple(extra)
 
@@ -131,9 +132,9 @@ class _Depthwise(_ImageConv):
         self._check_rank(in_shape, path)
         k, s, d = self._kds(p)
         if p["padding"] == "same" and max(s) > 1 and max(d) > 1:
-            raise SpecError(f"{path}.dilation", "dilation > 1 cannot be combined with strides > 1",
-                            p["dilation"], "set dilation or strides to 1",
-                            [Fix("set dilation to 1", [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
+            raise SpecError(f"{path}.dilation", msg("dilation > 1 cannot be combined with strides > 1"),
+                            p["dilation"], msg("set dilation or strides to 1"),
+                            [Fix(msg("set dilation to 1"), [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
         return spatial_check(self, in_shape, k, s, p["padding"], d, path, raw=p["kernel_size"])
 
     def _depthwise_code(self, p, in_shape, bias: bool) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
@@ -33,13 +34,14 @@ class Dense(LayerKind):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) == 0:
-            raise SpecError(path, "dense needs at least one input value", in_shape, "give it a list of numbers, e.g. after flatten")
+            raise SpecError(path, msg("dense needs at least one input value"), in_shape,
+                            msg("give it a list of numbers, e.g. after flatten"))
         if len(in_shape) > 2:
             index_path = path  # e.g. model.layers[3]: insert flatten at this position
-            raise SpecError(path, "dense needs a flat input (a list of numbers), but gets a "
-                            f"{len(in_shape)}-D block", f"input of shape {in_shape}",
-                            "insert a flatten layer before this dense layer",
-                            [Fix("insert a flatten layer before it",
+            raise SpecError(path, msg("dense needs a flat input (a list of numbers), but gets a {rank}-D block",
+                                      rank=len(in_shape)), msg("input of shape {shape}", shape=in_shape),
+                            msg("insert a flatten layer before this dense layer"),
+                            [Fix(msg("insert a flatten layer before it"),
                                  [{"op": "insert", "path": index_path, "value": {"type": "flatten"}}])])
         return (*in_shape[:-1], p["units"])
 

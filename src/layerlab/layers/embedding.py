@@ -9,6 +9,7 @@ input_dim is the vocabulary size: ids must lie in 0 .. input_dim - 1.
 """
 from __future__ import annotations
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -38,7 +39,8 @@ class Embedding(LayerKind):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) == 0:
-            raise SpecError(path, "embedding needs a list of token ids", in_shape, "give it token input, e.g. (T,)")
+            raise SpecError(path, msg("embedding needs a list of token ids"), in_shape,
+                            msg("give it token input, e.g. (T,)"))
         return (*in_shape, p["output_dim"])
 
     def param_count(self, p, in_shape):

@@ -10,6 +10,7 @@ GlobalAveragePooling1D does for text.
 """
 from __future__ import annotations
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -27,10 +28,11 @@ class _Global(LayerKind):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) < 2:
-            raise SpecError(path, f"{self.name} needs positions to pool over, e.g. an image (C, H, W) or a "
-                            "sequence (T, F)", f"input of shape {tuple(in_shape)}",
-                            "remove it: the input is already one value per feature",
-                            [Fix("remove this layer", [{"op": "remove", "path": path}])])
+            raise SpecError(path, msg("{name} needs positions to pool over, e.g. an image (C, H, W) or a "
+                                      "sequence (T, F)", name=self.name),
+                            msg("input of shape {shape}", shape=tuple(in_shape)),
+                            msg("remove it: the input is already one value per feature"),
+                            [Fix(msg("remove this layer"), [{"op": "remove", "path": path}])])
         return (in_shape[0],) if p["keep"] == "first" else (in_shape[-1],)
 
     def param_count(self, p, in_shape):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -55,10 +56,10 @@ class BatchNorm(_Norm):
 
     def infer_shape(self, p, in_shape, path):
         if not 1 <= len(in_shape) <= 4:
-            raise SpecError(path, "batch_norm needs features (F,), a signal (C, L), an image (C, H, W) or a "
-                            "volume (C, D, H, W)", f"input of shape {tuple(in_shape)}",
-                            "insert a flatten layer before it",
-                            [Fix("insert a flatten layer before it",
+            raise SpecError(path, msg("batch_norm needs features (F,), a signal (C, L), an image (C, H, W) or a "
+                                      "volume (C, D, H, W)"), msg("input of shape {shape}", shape=tuple(in_shape)),
+                            msg("insert a flatten layer before it"),
+                            [Fix(msg("insert a flatten layer before it"),
                                  [{"op": "insert", "path": path, "value": {"type": "flatten"}}])])
         return tuple(in_shape)
 
@@ -101,8 +102,8 @@ class LayerNorm(_Norm):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) == 0:
-            raise SpecError(path, "layer_norm needs at least one value per sample", in_shape,
-                            "use it after a layer that gives values, e.g. dense")
+            raise SpecError(path, msg("layer_norm needs at least one value per sample"), in_shape,
+                            msg("use it after a layer that gives values, e.g. dense"))
         return tuple(in_shape)
 
     def param_count(self, p, in_shape):

@@ -10,6 +10,7 @@ permute [2, 1] turns one into the other.
 """
 from __future__ import annotations
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -38,9 +39,11 @@ class Permute(LayerKind):
         rank = len(in_shape)
         if sorted(dims) != list(range(1, rank + 1)):
             default = list(range(rank, 0, -1))
-            raise SpecError(f"{path}.dims", f"must list each axis 1..{rank} exactly once for an input of shape "
-                            f"{tuple(in_shape)}", dims, f"use e.g. {default} (reversed)",
-                            [Fix(f"use {default}", [{"op": "set", "path": f"{path}.dims", "value": default}])])
+            raise SpecError(f"{path}.dims", msg("must list each axis 1..{rank} exactly once for an input of shape "
+                                                "{shape}", rank=rank, shape=tuple(in_shape)),
+                            dims, msg("use e.g. {example} (reversed)", example=default),
+                            [Fix(msg("use {value!r}", value=default),
+                                 [{"op": "set", "path": f"{path}.dims", "value": default}])])
         return tuple(in_shape[d - 1] for d in dims)
 
     def param_count(self, p, in_shape):

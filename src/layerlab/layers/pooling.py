@@ -10,6 +10,7 @@ by the real cells only).
 """
 from __future__ import annotations
 
+from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -43,7 +44,7 @@ class _Pool(LayerKind):
 
     def infer_shape(self, p, in_shape, path):
         if len(in_shape) != self.dims + 1:
-            remove = Fix("remove this pooling layer", [{"op": "remove", "path": path}])
+            remove = Fix(msg("remove this pooling layer"), [{"op": "remove", "path": path}])
             raise rank_error(self, self.dims, in_shape, path, alternative=remove)
         k, s = self._ks(p)
         return (in_shape[0], *spatial_check(self, in_shape, k, s, p["padding"], (1,) * self.dims, path,

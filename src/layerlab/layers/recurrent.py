@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
@@ -37,17 +38,19 @@ class _Recurrent(LayerKind):
         if len(in_shape) != 2:
             fixes = []
             if len(in_shape) == 1:
-                fixes.append(Fix(f"insert a reshape to ({in_shape[0]}, 1) before it: one feature per step",
+                fixes.append(Fix(msg("insert a reshape to ({steps}, 1) before it: one feature per step",
+                                     steps=in_shape[0]),
                                  [{"op": "insert", "path": path,
                                    "value": {"type": "reshape", "target_shape": [in_shape[0], 1]}}]))
             elif len(in_shape) > 2:  # an image or volume: read it row by row
                 rows = math.prod(in_shape[:-1])
-                fixes.append(Fix(f"insert a reshape to ({rows}, {in_shape[-1]}) before it: one row per step",
+                fixes.append(Fix(msg("insert a reshape to ({rows}, {features}) before it: one row per step",
+                                     rows=rows, features=in_shape[-1]),
                                  [{"op": "insert", "path": path,
                                    "value": {"type": "reshape", "target_shape": [-1, in_shape[-1]]}}]))
-            raise SpecError(path, f"{self.name} needs a sequence of shape (steps, features)",
-                            f"input of shape {tuple(in_shape)}",
-                            "reshape the input into (steps, features), or use an embedding layer on token ids",
+            raise SpecError(path, msg("{name} needs a sequence of shape (steps, features)", name=self.name),
+                            msg("input of shape {shape}", shape=tuple(in_shape)),
+                            msg("reshape the input into (steps, features), or use an embedding layer on token ids"),
                             fixes)
         out = p["units"] * (2 if p["bidirectional"] else 1)
         return (in_shape[0], out) if p["return_sequences"] else (out,)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, register
@@ -54,32 +55,35 @@ class Reshape(LayerKind):
         where = f"{path}.target_shape"
         n = math.prod(in_shape)
         if not target:
-            raise SpecError(where, "needs at least one size", [], f"use e.g. [{n}]",
-                            [Fix(f"set target_shape to [{n}]", [{"op": "set", "path": where, "value": [n]}])])
+            raise SpecError(where, msg("needs at least one size"), [], msg("use e.g. {example}", example=[n]),
+                            [Fix(msg("set target_shape to [{n}]", n=n), [{"op": "set", "path": where, "value": [n]}])])
         if 0 in target:
-            raise SpecError(where, "sizes must be positive (or one -1)", target, "replace the 0 by a size or by -1")
+            raise SpecError(where, msg("sizes must be positive (or one -1)"), target,
+                            msg("replace the 0 by a size or by -1"))
         if target.count(-1) > 1:
-            raise SpecError(where, "only one size may be -1 (the one that is worked out)", target,
-                            "replace all but one -1 by a size")
+            raise SpecError(where, msg("only one size may be -1 (the one that is worked out)"), target,
+                            msg("replace all but one -1 by a size"))
         known = math.prod(d for d in target if d != -1)
         if -1 in target:
             if n % known == 0:
                 return tuple(n // known if d == -1 else d for d in target)
-            problem = f"{n} values cannot be split into groups of {known}"
+            problem = msg("{n} values cannot be split into groups of {known}", n=n, known=known)
         elif known == n:
             return tuple(target)
         else:
-            problem = f"the new shape holds {known} values, but the input has {n}"
+            problem = msg("the new shape holds {known} values, but the input has {n}", known=known, n=n)
         # shapes of the rank the user asked for first
         shapes = sorted(suggest_shapes(n, len(target)), key=lambda s: abs(len(s) - len(target)))
-        fixes = [Fix(f"reshape to {_fmt(s)}", [{"op": "set", "path": where, "value": s}]) for s in shapes]
+        fixes = [Fix(msg("reshape to {shape}", shape=_fmt(s)), [{"op": "set", "path": where, "value": s}])
+                 for s in shapes]
         if -1 not in target and len(target) > 1:
             guess = [*target[:1], -1, *target[2:]] if len(target) > 2 else [target[0], -1]
             if n % math.prod(d for d in guess if d != -1) == 0:
-                fixes.insert(0, Fix(f"let the second size follow from the input: {guess}",
+                fixes.insert(0, Fix(msg("let the second size follow from the input: {guess}", guess=guess),
                                     [{"op": "set", "path": where, "value": guess}]))
-        raise SpecError(where, f"does not fit the input of shape {_fmt(in_shape)}: {problem}", target,
-                        f"choose sizes that multiply to {n}, or put -1 in one place", fixes)
+        raise SpecError(where, msg("does not fit the input of shape {shape}: {problem}", shape=_fmt(in_shape),
+                                   problem=problem), target,
+                        msg("choose sizes that multiply to {n}, or put -1 in one place", n=n), fixes)
 
     def param_count(self, p, in_shape):
         return 0

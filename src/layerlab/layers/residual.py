@@ -16,6 +16,7 @@ from typing import Any
 
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LayerKind, Shape, from_code, get_layer, register
@@ -31,9 +32,9 @@ def projection(in_shape: Shape, out_shape: Shape, path: str) -> str | None:
     if tuple(in_shape) == tuple(out_shape):
         return None
     if len(in_shape) != len(out_shape):
-        raise SpecError(f"{path}.layers", "the body must keep the number of axes so its input can be added back",
-                        f"{_fmt(in_shape)} in, {_fmt(out_shape)} out",
-                        "move flatten, global pooling or reshape layers out of the residual block")
+        raise SpecError(f"{path}.layers", msg("the body must keep the number of axes so its input can be added back"),
+                        msg("{in_shape} in, {out_shape} out", in_shape=_fmt(in_shape), out_shape=_fmt(out_shape)),
+                        msg("move flatten, global pooling or reshape layers out of the residual block"))
     if len(in_shape) == 1 or (len(in_shape) == 2 and in_shape[0] == out_shape[0]):
         # features (F,) or a sequence (T, F) whose feature count changes: a linear map on the last axis
         return f"nn.Linear({in_shape[-1]}, {out_shape[-1]})"
@@ -41,9 +42,10 @@ def projection(in_shape: Shape, out_shape: Shape, path: str) -> str | None:
     for n, m in zip(in_shape[1:], out_shape[1:]):
         s = next((s for s in range(1, n + 1) if (n - 1) // s + 1 == m), None)
         if s is None:
-            raise SpecError(f"{path}.layers", f"the body turns a size of {n} into {m}, which a strided 1x1 "
-                            "shortcut cannot follow", f"{_fmt(in_shape)} in, {_fmt(out_shape)} out",
-                            "keep the size (padding 'same') or shrink it by a whole factor (strides)")
+            raise SpecError(f"{path}.layers", msg("the body turns a size of {n} into {m}, which a strided 1x1 "
+                                                  "shortcut cannot follow", n=n, m=m),
+                            msg("{in_shape} in, {out_shape} out", in_shape=_fmt(in_shape), out_shape=_fmt(out_shape)),
+                            msg("keep the size (padding 'same') or shrink it by a whole factor (strides)"))
         strides.append(s)
     dims = len(in_shape) - 1
     return f"nn.Conv{dims}d({in_shape[0]}, {out_shape[0]}, kernel_size=1, stride={tuple(strides)})"
@@ -79,15 +81,15 @@ class ResidualBlock(LayerKind):
         where = f"{path}.layers"
         example = [{"type": "dense", "units": 32, "activation": "relu"}]
         if body is None:
-            raise SpecError(where, "a residual block needs its own list of layers", None,
-                            'add "layers": [...] with the layers inside the block',
-                            [Fix("add a dense layer inside", [{"op": "set", "path": where, "value": example}])])
+            raise SpecError(where, msg("a residual block needs its own list of layers"), None,
+                            msg('add "layers": [...] with the layers inside the block'),
+                            [Fix(msg("add a dense layer inside"), [{"op": "set", "path": where, "value": example}])])
         if not isinstance(body, list):
-            raise SpecError(where, "must be a list of layers", body, f"use e.g. {example}")
+            raise SpecError(where, msg("must be a list of layers"), body, msg("use e.g. {example}", example=example))
         if not body:
-            raise SpecError(where, "the block is empty, so it would only double its input", [],
-                            "put at least one layer inside",
-                            [Fix("add a dense layer inside", [{"op": "set", "path": where, "value": example}])])
+            raise SpecError(where, msg("the block is empty, so it would only double its input"), [],
+                            msg("put at least one layer inside"),
+                            [Fix(msg("add a dense layer inside"), [{"op": "set", "path": where, "value": example}])])
         p = super().resolve(raw, path)
         p["layers"] = body
         return p

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .base import Shape, get_layer
 
@@ -50,7 +51,8 @@ def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "mo
         rows.append(row)
         try:
             if not isinstance(raw, dict):
-                raise SpecError(path, "a layer must be an object with a 'type'", raw, 'use e.g. {"type": "dense"}')
+                raise SpecError(path, msg("a layer must be an object with a 'type'"), raw,
+                                msg("use e.g. {example}", example='{"type": "dense"}'))
             if "type" not in raw:
                 raise missing_type(raw, path)
             kind = get_layer(raw.get("type"), f"{path}.type")
@@ -85,9 +87,10 @@ def missing_type(raw: dict[str, Any], path: str) -> SpecError:
         if keys <= {p.name for p in kind.params} | ({"layers"} if name == "residual" else set()):
             guess = name
             break
-    fixes = [Fix(f"make it a {guess} layer", [{"op": "set", "path": f"{path}.type", "value": guess}])] if guess else []
-    return SpecError(f"{path}.type", "is missing: every layer needs a 'type'", raw,
-                     f'add "type": "{guess or "dense"}"; `layerlab layers` lists the types', fixes)
+    fixes = [Fix(msg("make it a {kind} layer", kind=guess),
+                 [{"op": "set", "path": f"{path}.type", "value": guess}])] if guess else []
+    return SpecError(f"{path}.type", msg("is missing: every layer needs a 'type'"), raw,
+                     msg('add "type": "{kind}"; `layerlab layers` lists the types', kind=guess or "dense"), fixes)
 
 
 def first_error(rows: list[Row]) -> SpecError | None:
