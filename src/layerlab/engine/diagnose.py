@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 
+from ..i18n import Text, msg
 from ..spec.errors import SpecError
 
 
@@ -54,50 +55,69 @@ def _is_oom(exc: BaseException) -> bool:
     return "out of memory" in text or "can't allocate memory" in text or "not enough memory" in text
 
 
+def _where(epoch: int | None, batch: int | None) -> Text | str:
+    """Where it happened, as a placeholder value: ' in epoch 3, batch 7', ' in epoch 3' or nothing.
+
+    A Text of its own, so each German sentence can put it where German word order wants it.
+    """
+    if epoch is not None and batch is not None:
+        return msg(" in epoch {epoch}, batch {batch}", epoch=epoch, batch=batch)
+    return msg(" in epoch {epoch}", epoch=epoch) if epoch is not None else ""
+
+
 def explain(exc: BaseException, *, epoch: int | None = None, batch: int | None = None, net: Any = None,
             x: torch.Tensor | None = None, batch_size: int | None = None,
             n_classes: int | None = None) -> dict[str, Any]:
-    """Fields of a RunFailed event (message, detail, kind, epoch, batch, path, hint) for an exception."""
-    where = f" in epoch {epoch}, batch {batch}" if epoch is not None and batch is not None else \
-        (f" in epoch {epoch}" if epoch is not None else "")
+    """Fields of a RunFailed event (message, detail, kind, epoch, batch, path, hint) for an exception.
+
+    message and hint are `msg(...)` Texts: English as they are, German with `.to("de")`; what
+    torch itself said (its error's first line) goes into them untranslated.
+    """
+    where = _where(epoch, batch)
     base = {"detail": _short_detail(exc), "epoch": epoch, "batch": batch}
     if isinstance(exc, NonFiniteLoss):
-        lower = f"{exc.lr / 10:.3g}"
-        return {**base, "kind": "nan", "path": "training.learning_rate",
-                "message": f"The loss became {'NaN (not a number)' if exc.value != exc.value else 'infinite'}"
-                           f" in epoch {exc.epoch}, batch {exc.batch}: training diverged.",
-                "hint": f"Lower the learning rate (it was {exc.lr:.3g}; try {lower}), or turn on gradient "
-                        "clipping (training.gradient_clip = 1.0)."}
+        message = msg("The loss became NaN (not a number) in epoch {epoch}, batch {batch}: training diverged.",
+                      epoch=exc.epoch, batch=exc.batch) if exc.value != exc.value else \
+            msg("The loss became infinite in epoch {epoch}, batch {batch}: training diverged.",
+                epoch=exc.epoch, batch=exc.batch)
+        return {**base, "kind": "nan", "path": "training.learning_rate", "message": message,
+                "hint": msg("Lower the learning rate (it was {lr:.3g}; try {lower:.3g}), or turn on gradient "
+                            "clipping (training.gradient_clip = 1.0).", lr=exc.lr, lower=exc.lr / 10)}
     if isinstance(exc, SpecError):
-        return {**base, "kind": "spec", "path": exc.path or None,
-                "message": f"The project cannot be trained: {exc.path + ': ' if exc.path else ''}{exc.message}.",
-                "hint": exc.hint}
+        message = msg("The project cannot be trained: {path}: {message}.", path=exc.path, message=exc.message) \
+            if exc.path else msg("The project cannot be trained: {message}.", message=exc.message)
+        return {**base, "kind": "spec", "path": exc.path or None, "message": message, "hint": exc.hint}
     if _is_oom(exc):
-        bs = f" (it is {batch_size})" if batch_size else ""
+        hint = msg("Lower the batch size (it is {batch_size}), or make the model smaller (fewer units or filters).",
+                   batch_size=batch_size) if batch_size else \
+            msg("Lower the batch size, or make the model smaller (fewer units or filters).")
         return {**base, "kind": "out_of_memory", "path": "training.batch_size",
-                "message": f"Ran out of memory{where}.",
-                "hint": f"Lower the batch size{bs}, or make the model smaller (fewer units or filters)."}
+                "message": msg("Ran out of memory{where}.", where=where), "hint": hint}
     text = str(exc)
     if "Target" in text and "out of bounds" in text or "index out of range" in text.lower() and n_classes:
         return {**base, "kind": "data", "path": "data",
-                "message": f"A label in the data is not one of the {n_classes} classes{where}.",
-                "hint": "Check the data's class column, or make the last layer's units match the number of classes."}
+                "message": msg("A label in the data is not one of the {n_classes} classes{where}.",
+                               n_classes=n_classes, where=where),
+                "hint": msg("Check the data's class column, or make the last layer's units match the number "
+                            "of classes.")}
     if net is not None and x is not None:
         found = find_failing_layer(net, x)
         if found is not None:
             i, typ, err = found
             first = str(err).splitlines()[0][:300]
             return {**base, "kind": "shape", "path": f"model.layers[{i}]",
-                    "message": f"Layer {i + 1} ({typ}) at model.layers[{i}] could not process its input{where}: "
-                               f"{first}",
-                    "hint": "Check this layer's settings against the shape of its input (`layerlab summary` "
-                            "shows each layer's shapes)."}
+                    "message": msg("Layer {number} ({type}) at model.layers[{i}] could not process its "
+                                   "input{where}: {error}", number=i + 1, type=typ, i=i, where=where, error=first),
+                    "hint": msg("Check this layer's settings against the shape of its input (`layerlab summary` "
+                                "shows each layer's shapes).")}
     if isinstance(exc, (RuntimeError, ValueError, TypeError)) and ("shape" in text or "size" in text
                                                                    or "dimension" in text):
         return {**base, "kind": "data", "path": None,
-                "message": f"The data did not fit the model{where}: {text.splitlines()[0][:300]}",
-                "hint": "Check that the output layer matches the targets (units = classes for classification, "
-                        "= targets for regression) and that the loss fits the task."}
+                "message": msg("The data did not fit the model{where}: {error}", where=where,
+                               error=text.splitlines()[0][:300]),
+                "hint": msg("Check that the output layer matches the targets (units = classes for classification, "
+                            "= targets for regression) and that the loss fits the task.")}
     return {**base, "kind": "error", "path": None,
-            "message": f"Training stopped because of an unexpected error{where}: {text.splitlines()[0][:300] if text else type(exc).__name__}",
-            "hint": "The details below say more; if the project looks right, please report it."}
+            "message": msg("Training stopped because of an unexpected error{where}: {error}", where=where,
+                           error=text.splitlines()[0][:300] if text else type(exc).__name__),
+            "hint": msg("The details below say more; if the project looks right, please report it.")}

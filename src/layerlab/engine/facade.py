@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from ..i18n import msg
 
 @dataclass
 class LoadedRun:
@@ -127,7 +128,7 @@ class EngineFacade:
 
     def _require_folder(self) -> None:
         if getattr(self, "dir", None) is None:
-            raise ValueError("save the project to a folder first (project.save(folder)): runs are kept in it")
+            raise ValueError(msg("save the project to a folder first (project.save(folder)): runs are kept in it"))
 
 
 def _wait(run):
@@ -171,8 +172,9 @@ def _load_raw(x: Any, loaded: LoadedRun, arr: torch.Tensor | None) -> torch.Tens
         out = out if isinstance(out, torch.Tensor) else torch.as_tensor(np.asarray(out))
         return out.to(torch.long if loaded.info.kind == "tokens" else torch.float32)
     got = tuple(arr.shape) if arr is not None else type(x).__name__
-    raise SpecError("input", f"does not have the shape the model takes: (N, {', '.join(map(str, loaded.info.input_shape))})",
-                    got, "give preprocessed samples of that shape")
+    raise SpecError("input", msg("does not have the shape the model takes: (N, {dims})",
+                                 dims=", ".join(map(str, loaded.info.input_shape))),
+                    got, msg("give preprocessed samples of that shape"))
 
 
 def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -> np.ndarray:

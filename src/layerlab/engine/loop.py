@@ -22,6 +22,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from . import events as ev
 from .checkpointer import Checkpointer
@@ -111,8 +112,8 @@ class Trainer:
         self.n_classes = n_classes
         weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device) if self.classify else None
         if tr.class_weights is not None and not self.classify:
-            raise SpecError("training.class_weights", "only applies to classification", tr.class_weights,
-                            "remove class_weights for a regression task")
+            raise SpecError("training.class_weights", msg("only applies to classification"), tr.class_weights,
+                            msg("remove class_weights for a regression task"))
         self.loss_fn = make_loss(spec.loss, n_classes, weights)
         self.opt = make_optimizer(tr, self.net.parameters())
         self.gen = torch.Generator().manual_seed(tr.seed)
@@ -252,8 +253,9 @@ class Trainer:
     def _track_best(self, row: dict[str, Any], epoch: int) -> bool:
         value = row.get(self.monitor)
         if value is None:
-            raise SpecError("training.early_stopping.monitor", "is not a metric this run computes", self.monitor,
-                            "use one of " + ", ".join(k for k in row if k not in ("epoch", "lr", "samples_per_s")))
+            raise SpecError("training.early_stopping.monitor", msg("is not a metric this run computes"), self.monitor,
+                            msg("use one of {listing}",
+                                listing=", ".join(k for k in row if k not in ("epoch", "lr", "samples_per_s"))))
         es = self.tr.early_stopping
         delta = es.min_delta if es else 0.0
         sign = 1.0 if lower_is_better(self.monitor) else -1.0

@@ -102,8 +102,10 @@ def is_classification_loss(name: str) -> bool:
 def make_loss(name: str, n_outputs: int = 1, class_weights: torch.Tensor | None = None) -> LossFn:
     """The loss function for a catalog name: fn(logits_or_outputs, targets) -> scalar tensor."""
     if name not in LOSSES:
+        from ..i18n import msg
         from ..spec.errors import SpecError
-        raise SpecError("training.loss", "is not a known loss", name, "use one of " + ", ".join(sorted(LOSSES)))
+        raise SpecError("training.loss", msg("is not a known loss"), name,
+                        msg("use one of {listing}", listing=", ".join(sorted(LOSSES))))
     if name in CLASSIFICATION:
         return CLASSIFICATION[name](class_weights)
     base = REGRESSION[name]

@@ -15,14 +15,16 @@ from typing import Any, Callable, Iterable
 
 import torch
 
+from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 
 
 def _sgd(t, params):
     if t.nesterov and t.momentum <= 0:
-        raise SpecError("training.nesterov", "needs momentum above 0", t.momentum,
-                        "set training.momentum to e.g. 0.9, or turn nesterov off",
-                        [Fix("set momentum to 0.9", [{"op": "set", "path": "training.momentum", "value": 0.9}])])
+        raise SpecError("training.nesterov", msg("needs momentum above 0"), t.momentum,
+                        msg("set training.momentum to e.g. {value}, or turn nesterov off", value=0.9),
+                        [Fix(msg("set momentum to {value}", value=0.9),
+                             [{"op": "set", "path": "training.momentum", "value": 0.9}])])
     return torch.optim.SGD(params, lr=t.learning_rate, momentum=t.momentum, nesterov=t.nesterov,
                            weight_decay=t.weight_decay)
 
@@ -44,6 +46,6 @@ def make_optimizer(training: Any, params: Iterable[torch.nn.Parameter]) -> torch
     """A torch optimizer for the spec's training section (a TrainingSpec)."""
     name = training.optimizer
     if name not in OPTIMIZERS:
-        raise SpecError("training.optimizer", "is not a known optimizer", name,
-                        "use one of " + ", ".join(sorted(OPTIMIZERS)))
+        raise SpecError("training.optimizer", msg("is not a known optimizer"), name,
+                        msg("use one of {listing}", listing=", ".join(sorted(OPTIMIZERS))))
     return OPTIMIZERS[name](training, list(params))

@@ -35,6 +35,7 @@ import queue
 import threading
 from typing import Any, Callable
 
+from ..i18n import msg
 from . import events as ev
 from .control import Control
 
@@ -167,7 +168,7 @@ class Runner:
         """Queue a run of project (its document is snapshotted now); returns its handle at once."""
         from ..store.runs import new_run_id
         if project.dir is None:
-            raise ValueError("save the project to a folder before training: its runs are kept there")
+            raise ValueError(msg("save the project to a folder before training: its runs are kept there"))
         if continue_from is not None:
             from ..store.runs import open_run
             parent = open_run(project.dir, continue_from, need_weights=False)
@@ -208,7 +209,8 @@ class Runner:
                 self._execute(run)
             except BaseException as exc:  # noqa: BLE001 - keep the worker alive for the next runs
                 log.exception("run %s crashed the runner", run.run_id)
-                run._dispatch(ev.RunFailed(run_id=run.run_id, message=f"The run crashed: {exc}", detail=repr(exc)))
+                run._dispatch(ev.RunFailed(run_id=run.run_id, message=msg("The run crashed: {error}", error=str(exc)),
+                                            detail=repr(exc)))
                 run._ended("failed", [], {})
 
     def _execute(self, run: Run) -> None:

@@ -26,9 +26,10 @@ class Schedule:
     def __init__(self, spec: Any, base_lr: float, start_epoch: int, end_epoch: int,
                  state: dict[str, Any] | None = None):
         if spec.type not in NAMES:
+            from ..i18n import msg
             from ..spec.errors import SpecError
-            raise SpecError("training.schedule.type", "is not a known schedule", spec.type,
-                            "use one of " + ", ".join(NAMES))
+            raise SpecError("training.schedule.type", msg("is not a known schedule"), spec.type,
+                            msg("use one of {listing}", listing=", ".join(NAMES)))
         self.spec, self.base = spec, base_lr
         self.start, self.end = start_epoch, max(end_epoch, start_epoch + 1)
         st = state or {}

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 # Below this many floating-point operations per training step, extra threads cost more in
@@ -21,8 +22,8 @@ PARALLEL_MIN_FLOPS = 5e7
 def pick_device(choice: str = "auto") -> torch.device:
     """CUDA when present (or asked for), else CPU; asking for CUDA without one is a clear error."""
     if choice == "cuda" and not torch.cuda.is_available():
-        raise SpecError("training.device", "asks for a CUDA GPU, but none is available", choice,
-                        "set training.device to 'auto' or 'cpu'")
+        raise SpecError("training.device", msg("asks for a CUDA GPU, but none is available"), choice,
+                        msg("set training.device to 'auto' or 'cpu'"))
     if choice in ("auto", "cuda") and torch.cuda.is_available():
         return torch.device("cuda")
     return torch.device("cpu")
@@ -99,8 +100,8 @@ def class_weight_tensor(setting: Any, info: Any, train: Any, device: torch.devic
         return w.float().to(device)
     unknown = [c for c in setting if c not in classes]
     if unknown:
-        raise SpecError("training.class_weights", "names a class the data does not have", unknown[0],
-                        "use class names from the data: " + ", ".join(classes))
+        raise SpecError("training.class_weights", msg("names a class the data does not have"), unknown[0],
+                        msg("use class names from the data: {listing}", listing=", ".join(classes)))
     return torch.tensor([float(setting.get(c, 1.0)) for c in classes], device=device)
 
 

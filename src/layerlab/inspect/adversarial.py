@@ -19,6 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import eval_mode, need_numbers, predict
 from .weights import loss_per_example
@@ -26,13 +27,13 @@ from .weights import loss_per_example
 
 def _check_eps(eps: float) -> float:
     if not isinstance(eps, (int, float)) or eps < 0:
-        raise SpecError("epsilon", "must be a number of at least 0", eps, "use e.g. 0.1")
+        raise SpecError("epsilon", msg("must be a number of at least 0"), eps, msg("use e.g. {example}", example=0.1))
     return float(eps)
 
 
 def _loss_gradient(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """d loss / d x, each sample's loss on its own: (B, *input_shape)."""
-    need_numbers(x, "an adversarial attack")
+    need_numbers(x, msg("an adversarial attack"))
     with eval_mode(net):
         xg = x.detach().clone().requires_grad_(True)
         (g,) = torch.autograd.grad(loss_per_example(net, xg, y).sum(), xg)
@@ -107,14 +108,14 @@ class AttackResult:
 
 def _method(name: str):
     if name not in ATTACKS:
-        raise SpecError("method", "is not an attack", name, "use 'fgsm' or 'pgd'")
+        raise SpecError("method", msg("is not an attack"), name, msg("use 'fgsm' or 'pgd'"))
     return ATTACKS[name]
 
 
 def _classification(y: torch.Tensor) -> None:
     if y.dtype != torch.int64:
-        raise SpecError("task", "adversarial examples are shown for classification", str(y.dtype),
-                        "use a classification project")
+        raise SpecError("task", msg("adversarial examples are shown for classification"), str(y.dtype),
+                        msg("use a classification project"))
 
 
 def attack(net: nn.Module, x: torch.Tensor, y: torch.Tensor, method: str = "fgsm", epsilon: float = 0.1,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import eval_mode, layer_index, layers_of, trace, types_of
 
@@ -21,8 +22,8 @@ from .trace import eval_mode, layer_index, layers_of, trace, types_of
 def linear_cka(x: torch.Tensor, y: torch.Tensor) -> float:
     """Linear CKA of two representations of the same samples: x (N, ...), y (N, ...)."""
     if x.shape[0] != y.shape[0]:
-        raise SpecError("samples", "CKA compares two representations of the same samples", (x.shape[0], y.shape[0]),
-                        "use the same inputs for both")
+        raise SpecError("samples", msg("CKA compares two representations of the same samples"), (x.shape[0], y.shape[0]),
+                        msg("use the same inputs for both"))
     a = x.reshape(x.shape[0], -1).double()
     b = y.reshape(y.shape[0], -1).double()
     a = a - a.mean(dim=0, keepdim=True)                         # (N, p)
@@ -65,7 +66,8 @@ def cka_between(net_a: nn.Module, net_b: nn.Module, x: torch.Tensor, layer=None)
         with eval_mode(net_a), eval_mode(net_b), torch.no_grad():
             return linear_cka(trace(net_a, x, upto=ia)[ia], trace(net_b, x, upto=ib)[ib])
     if types_of(net_a) != types_of(net_b):
-        raise SpecError("run", "the two runs have different layers, so layers cannot be paired by position",
-                        f"{len(layers_of(net_a))} vs {len(layers_of(net_b))} layers", "choose one layer in each")
+        raise SpecError("run", msg("the two runs have different layers, so layers cannot be paired by position"),
+                        msg("{a} vs {b} layers", a=len(layers_of(net_a)), b=len(layers_of(net_b))),
+                        msg("choose one layer in each"))
     oa, ob = _all_outputs(net_a, x), _all_outputs(net_b, x)
     return {i: linear_cka(a, b) for i, (a, b) in enumerate(zip(oa, ob))}

@@ -14,6 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import eval_mode
 from .weights import loss_per_example
@@ -44,7 +45,8 @@ def confusion(y_true: torch.Tensor, y_pred: torch.Tensor, n_classes: int,
               classes: list[str] | None = None) -> Confusion:
     """A confusion matrix of class indices whose cells list their sample positions."""
     if y_true.shape != y_pred.shape:
-        raise SpecError("predictions", "need one prediction per sample", tuple(y_pred.shape), f"shape {tuple(y_true.shape)}")
+        raise SpecError("predictions", msg("need one prediction per sample"), tuple(y_pred.shape),
+                        msg("shape {shape}", shape=tuple(y_true.shape)))
     cells: list[list[list[int]]] = [[[] for _ in range(n_classes)] for _ in range(n_classes)]
     for i, (t, p) in enumerate(zip(y_true.tolist(), y_pred.tolist())):
         cells[int(t)][int(p)].append(i)
@@ -83,7 +85,8 @@ def forgetting(correct: torch.Tensor) -> dict[str, Any]:
     """
     c = correct.bool()
     if c.dim() != 2:
-        raise SpecError("history", "needs one row of results per epoch", tuple(c.shape), "record at least one epoch")
+        raise SpecError("history", msg("needs one row of results per epoch"), tuple(c.shape),
+                        msg("record at least one epoch"))
     events = (c[:-1] & ~c[1:]).sum(dim=0) if c.shape[0] > 1 else torch.zeros(c.shape[1], dtype=torch.long)
     return {"events": events.tolist(),
             "forgotten": torch.nonzero(events > 0).flatten().tolist(),

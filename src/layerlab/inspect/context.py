@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .history import EpochRecorder
 from .trace import input_shape_of
@@ -46,8 +47,8 @@ class Context:
 
     def __post_init__(self) -> None:
         if self.input is None and len(self.x) and not 0 <= self.index < len(self.x):
-            raise SpecError("index", f"there are {len(self.x)} samples", self.index,
-                            f"give an index from 0 to {len(self.x) - 1}")
+            raise SpecError("index", msg("there are {n} samples", n=len(self.x)), self.index,
+                            msg("give an index from 0 to {last}", last=len(self.x) - 1))
 
     @property
     def sample(self) -> torch.Tensor:
@@ -55,7 +56,7 @@ class Context:
         if self.input is not None:
             return self.input
         if not len(self.x):
-            raise SpecError("input", "there are no samples to inspect", 0, "give an input file or add data")
+            raise SpecError("input", msg("there are no samples to inspect"), 0, msg("give an input file or add data"))
         return self.x[self.index]
 
     @property
@@ -110,7 +111,7 @@ class ViewResult:
         """The picture as PNG bytes."""
         from .plots import to_png
         if self.draw is None:
-            raise SpecError("view", "has no picture", self.view)
+            raise SpecError("view", msg("has no picture"), self.view)
         return to_png(self.draw())
 
     def to_dict(self) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .context import Context, ViewResult
 from .history import FILE as HISTORY_FILE
@@ -53,14 +54,14 @@ class InspectFacade:
                         index: int = 0, compare_run: str | None = None) -> Context:
         """The network, samples and labels that views are computed on."""
         if split not in SPLITS:
-            raise SpecError("split", "is not a data split", split, "use val, train or test")
+            raise SpecError("split", msg("is not a data split"), split, msg("use val, train or test"))
         net, pre, run_id, folder = self._inspect_network(run)
         ds = self.dataset()
         part = getattr(ds, split, None)
         if part is None or len(part) == 0:
             part = ds.train if split != "train" else None
             if part is None or len(part) == 0:
-                raise SpecError("data", "has no samples to inspect", 0, "add data to the project")
+                raise SpecError("data", msg("has no samples to inspect"), 0, msg("add data to the project"))
             split = "train"
         pre = pre if pre is not None and not isinstance(pre, dict) else ds.preprocessor
         x_in = self._inspect_input(input, ds.info, pre) if input is not None else None
@@ -101,7 +102,7 @@ class InspectFacade:
                 if run is not None:
                     raise
         elif run is not None:
-            raise SpecError("run", "runs need a saved project", run, "save the project to a folder and train it")
+            raise SpecError("run", msg("runs need a saved project"), run, msg("save the project to a folder and train it"))
         net = self.build()
         net.eval()
         return net, None, None, None
@@ -113,7 +114,8 @@ class InspectFacade:
             return item.reshape(shape).float()
         from ..data.inputs import load_inputs
         if isinstance(item, (str, Path)) and not Path(item).exists():
-            raise SpecError("input", "no such file", str(item), "give the path of an image, CSV, JSON or .npy file")
+            raise SpecError("input", msg("no such file"), str(item),
+                            msg("give the path of an image, CSV, JSON or .npy file"))
         if isinstance(item, (str, Path)) and Path(item).suffix.lower() in (".json", ".npy"):
             item = _read_array(Path(item))
         x = load_inputs([item], info, pre)                          # (1, *input_shape)
@@ -130,4 +132,5 @@ def _read_array(path: Path) -> Any:
             return np.load(path, allow_pickle=False)
         return np.asarray(json.loads(path.read_text(encoding="utf-8")), dtype=np.float32)
     except (ValueError, OSError) as e:
-        raise SpecError("input", f"cannot read {path.name}", str(e), "give a .npy array or a JSON list of numbers") from None
+        raise SpecError("input", msg("cannot read {name}", name=path.name), str(e),
+                        msg("give a .npy array or a JSON list of numbers")) from None

@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import activations, eval_mode, input_shape_of, layer_index, trace
 
@@ -31,13 +32,14 @@ from .trace import activations, eval_mode, input_shape_of, layer_index, trace
 def unit_scores(acts: torch.Tensor, unit: int, reduce: str = "mean") -> torch.Tensor:
     """One unit's activation per sample (N,) from a layer's outputs (N, units, ...)."""
     if not 0 <= unit < acts.shape[1]:
-        raise SpecError("unit", f"this layer has {acts.shape[1]} units", unit, f"give a unit from 0 to {acts.shape[1] - 1}")
+        raise SpecError("unit", msg("this layer has {n} units", n=acts.shape[1]), unit,
+                        msg("give a unit from 0 to {last}", last=acts.shape[1] - 1))
     a = acts[:, unit].reshape(acts.shape[0], -1)                # (N, positions)
     if reduce == "mean":
         return a.mean(dim=1)
     if reduce == "max":
         return a.amax(dim=1)
-    raise SpecError("reduce", "is not a way to reduce a channel", reduce, "use 'mean' or 'max'")
+    raise SpecError("reduce", msg("is not a way to reduce a channel"), reduce, msg("use 'mean' or 'max'"))
 
 
 @dataclass
@@ -97,11 +99,12 @@ def synthesize(net: nn.Module, layer=-1, unit: int = 0, steps: int = 128, lr: fl
     """Gradient ascent on the input for one unit, regularised by L2 decay, jitter and blur."""
     shape = input_shape_of(net)
     if shape is None:
-        raise SpecError("model", "the network does not say its input shape", None, "build it with project.build()")
+        raise SpecError("model", msg("the network does not say its input shape"), None,
+                        msg("build it with project.build()"))
     i = layer_index(net, layer)
     if getattr(net, "types", None) and net.types[0] == "embedding":
-        raise SpecError("model", "an input cannot be synthesised for a token model (its inputs are whole numbers)",
-                        "embedding", "look at the top samples of the unit instead (max_activation with steps=0)")
+        raise SpecError("model", msg("an input cannot be synthesised for a token model (its inputs are whole numbers)"),
+                        net.types[0], msg("look at the top samples of the unit instead (max_activation with steps=0)"))
     gen = torch.Generator().manual_seed(seed)
     x = (torch.randn((1, *shape), generator=gen) * 0.01).requires_grad_(True)  # (1, *input_shape)
     opt = torch.optim.Adam([x], lr=lr)

@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import eval_mode, layer_index, logits_of, need_numbers, trace, types_of
 
@@ -57,7 +58,7 @@ def _spatial(g: torch.Tensor) -> torch.Tensor:
 
 def input_gradient(net: nn.Module, x: torch.Tensor, target=None) -> torch.Tensor:
     """d score[target] / d x for a batch: (B, *input_shape)."""
-    need_numbers(x, "saliency")
+    need_numbers(x, msg("saliency"))
     with eval_mode(net):
         xg = x.detach().clone().requires_grad_(True)
         z = logits_of(net, xg)                                   # (B, classes)
@@ -95,12 +96,14 @@ def cam_layer(net: nn.Module, layer=None) -> int:
     if layer is not None:
         i = layer_index(net, layer)
         if shapes is not None and len(shapes[i]) != 3:
-            raise SpecError("layer", "Grad-CAM needs a layer whose output is feature maps (channels, height, width)",
-                            f"layer {i} ({types[i]}) with output {tuple(shapes[i])}", "choose a conv or pooling layer")
+            raise SpecError("layer", msg("Grad-CAM needs a layer whose output is feature maps (channels, height, width)"),
+                            msg("layer {i} ({type}) with output {shape}", i=i, type=types[i], shape=tuple(shapes[i])),
+                            msg("choose a conv or pooling layer"))
         return i
     if not convs:
-        raise SpecError("model.layers", "Grad-CAM needs a convolutional network, and this one has no conv2d layer",
-                        ", ".join(types), "use vanilla gradients or SmoothGrad (method 'vanilla' or 'smoothgrad') instead")
+        raise SpecError("model.layers", msg("Grad-CAM needs a convolutional network, and this one has no conv2d layer"),
+                        ", ".join(types),
+                        msg("use vanilla gradients or SmoothGrad (method 'vanilla' or 'smoothgrad') instead"))
     last = convs[0]
     for i in range(convs[0], len(types)):
         if shapes is None or len(shapes[i]) == 3:
@@ -113,11 +116,11 @@ def cam_layer(net: nn.Module, layer=None) -> int:
 def grad_cam(net: nn.Module, x: torch.Tensor, target=None, layer=None, weighting: str = "element") -> torch.Tensor:
     """Grad-CAM map at the input's size, normalised per sample: (B, H, W)."""
     if weighting not in ("element", "mean"):
-        raise SpecError("weighting", "is not a Grad-CAM weighting", weighting,
-                        "use 'element' (position by position) or 'mean' (the classic channel average)")
+        raise SpecError("weighting", msg("is not a Grad-CAM weighting"), weighting,
+                        msg("use 'element' (position by position) or 'mean' (the classic channel average)"))
     if x.dim() != 4:
-        raise SpecError("input", "Grad-CAM works on images (channels, height, width)", tuple(x.shape[1:]),
-                        "use vanilla gradients or SmoothGrad instead")
+        raise SpecError("input", msg("Grad-CAM works on images (channels, height, width)"), tuple(x.shape[1:]),
+                        msg("use vanilla gradients or SmoothGrad instead"))
     i = cam_layer(net, layer)
     with eval_mode(net):
         outs = trace(net, x.detach(), logits=True, keep_graph=True)
@@ -137,5 +140,5 @@ METHODS = {"vanilla": vanilla, "smoothgrad": smoothgrad, "grad_cam": grad_cam}
 def saliency(net: nn.Module, x: torch.Tensor, method: str = "vanilla", target=None, **options) -> torch.Tensor:
     """One of the saliency methods by name."""
     if method not in METHODS:
-        raise SpecError("method", "is not a saliency method", method, "use one of: " + ", ".join(METHODS))
+        raise SpecError("method", msg("is not a saliency method"), method, msg("use one of: {listing}", listing=", ".join(METHODS)))
     return METHODS[method](net, x, target, **options)

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .trace import eval_mode, input_shape_of, need_numbers, predict
 
@@ -49,9 +50,9 @@ def decision_surface(net: nn.Module, x: torch.Tensor, resolution: int = 100, mar
     """Evaluate the network on a grid covering the data x (N, 2) plus a margin."""
     shape = input_shape_of(net) or tuple(x.shape[1:])
     if tuple(shape) != (2,):
-        raise SpecError("input", "a decision surface needs inputs of exactly two numbers", tuple(shape),
-                        "use the PCA projection (view 'surface' shows it for wider inputs) instead")
-    need_numbers(x, "a decision surface")
+        raise SpecError("input", msg("a decision surface needs inputs of exactly two numbers"), tuple(shape),
+                        msg("use the PCA projection (view 'surface' shows it for wider inputs) instead"))
+    need_numbers(x, msg("a decision surface"))
     lo, hi = x.amin(dim=0), x.amax(dim=0)                        # (2,), (2,)
     pad = (hi - lo).clamp_min(1e-6) * margin
     xs = torch.linspace(float(lo[0] - pad[0]), float(hi[0] + pad[0]), resolution)
@@ -86,7 +87,7 @@ def pca2(values: torch.Tensor) -> tuple[np.ndarray, list[float]]:
     from sklearn.decomposition import PCA
     a = values.detach().reshape(values.shape[0], -1).double().numpy()  # (N, features)
     if a.shape[0] < 2:
-        raise SpecError("input", "a PCA projection needs at least two samples", a.shape[0], "give more samples")
+        raise SpecError("input", msg("a PCA projection needs at least two samples"), a.shape[0], msg("give more samples"))
     k = min(2, a.shape[1], a.shape[0])
     pca = PCA(n_components=k, random_state=0)
     coords = pca.fit_transform(a)

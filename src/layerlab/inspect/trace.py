@@ -18,6 +18,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..layers.modules import Activated
 from ..spec.errors import SpecError
 
@@ -26,8 +27,8 @@ def layers_of(net: nn.Module) -> list[nn.Module]:
     """The per-spec-layer modules of a network, or a SpecError for a module without them."""
     layers = getattr(net, "layers", None)
     if not isinstance(layers, (nn.ModuleList, list)):
-        raise SpecError("model", "inspection needs a LayerLab network (one module per spec layer)",
-                        type(net).__name__, "build it with project.build() or load a run with project.load_run()")
+        raise SpecError("model", msg("inspection needs a LayerLab network (one module per spec layer)"),
+                        type(net).__name__, msg("build it with project.build() or load a run with project.load_run()"))
     return list(layers)
 
 
@@ -44,15 +45,17 @@ def layer_index(net: nn.Module, layer: Any, path: str = "layer") -> int:
         names = types_of(net)
         hits = [i for i, t in enumerate(names) if t == layer]
         if not hits:
-            raise SpecError(path, "names no layer of this network", layer,
-                            "give a layer number 0.." + str(n - 1) + " or one of: " + ", ".join(dict.fromkeys(names)))
+            raise SpecError(path, msg("names no layer of this network"), layer,
+                            msg("give a layer number 0..{last} or one of: {listing}", last=n - 1,
+                                listing=", ".join(dict.fromkeys(names))))
         return hits[-1]
     try:
         i = int(layer)
     except (TypeError, ValueError):
-        raise SpecError(path, "must be a layer number", layer, f"give a number from 0 to {n - 1}") from None
+        raise SpecError(path, msg("must be a layer number"), layer, msg("give a number from 0 to {last}", last=n - 1)) from None
     if not -n <= i < n:
-        raise SpecError(path, "is not a layer of this network", layer, f"give a number from 0 to {n - 1} (or -1 for the last)")
+        raise SpecError(path, msg("is not a layer of this network"), layer,
+                        msg("give a number from 0 to {last} (or -1 for the last)", last=n - 1))
     return i % n
 
 
@@ -121,15 +124,18 @@ def as_batch(x: torch.Tensor, input_shape: tuple[int, ...] | None, path: str = "
         return x.unsqueeze(0)
     if tuple(x.shape[1:]) == shape:
         return x
-    raise SpecError(path, f"does not fit the network's input of shape {shape}", tuple(x.shape),
-                    "give one sample of that shape, or a batch (N, ...) of them")
+    raise SpecError(path, msg("does not fit the network's input of shape {shape}", shape=shape), tuple(x.shape),
+                    msg("give one sample of that shape, or a batch (N, ...) of them"))
 
 
 def need_numbers(x: torch.Tensor, what: str) -> None:
-    """A SpecError when x holds token ids: there is no gradient with respect to a whole number."""
+    """A SpecError when x holds token ids: there is no gradient with respect to a whole number.
+
+    what names the method in words, as a msg(...) so that it reads German in German.
+    """
     if not x.is_floating_point():
-        raise SpecError("input", f"{what} needs numeric inputs, and these are token ids", str(x.dtype),
-                        "use the data flow, errors, embeddings or CKA views for token models")
+        raise SpecError("input", msg("{what} needs numeric inputs, and these are token ids", what=what), str(x.dtype),
+                        msg("use the data flow, errors, embeddings or CKA views for token models"))
 
 
 def input_shape_of(net: nn.Module) -> tuple[int, ...] | None:

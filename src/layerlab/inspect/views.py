@@ -11,6 +11,7 @@ import inspect as _inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import closest
 from .context import Context, ViewResult
@@ -78,8 +79,10 @@ def get_view(name: Any) -> View:
     if isinstance(name, str) and name in VIEWS:
         return VIEWS[name]
     close = closest(str(name), list(VIEWS))
-    hint = (f"did you mean {close!r}? " if close else "") + "Views: " + ", ".join(VIEWS)
-    raise SpecError("view", "is not an inspect view", name, hint)
+    listing = ", ".join(VIEWS)
+    hint = msg("did you mean {close!r}? Views: {listing}", close=close, listing=listing) if close \
+        else msg("Views: {listing}", listing=listing)
+    raise SpecError("view", msg("is not an inspect view"), name, hint)
 
 
 def run_view(name: str, ctx: Context, **options: Any) -> ViewResult:
@@ -88,6 +91,7 @@ def run_view(name: str, ctx: Context, **options: Any) -> ViewResult:
     valid = view.options()
     unknown = [k for k in options if k not in valid]
     if unknown:
-        raise SpecError(f"options.{unknown[0]}", f"is not an option of the {name} view", unknown[0],
-                        "valid options: " + (", ".join(f"{k}={v!r}" for k, v in valid.items()) or "none"))
+        listing = ", ".join(f"{k}={v!r}" for k, v in valid.items())
+        raise SpecError(f"options.{unknown[0]}", msg("is not an option of the {name} view", name=name), unknown[0],
+                        msg("valid options: {listing}", listing=listing) if listing else msg("valid options: none"))
     return view.fn(ctx, **options)

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from . import plots
 from .adversarial import accuracy_under_attack, attack
@@ -20,8 +21,8 @@ from .trace import eval_mode, predict, types_of
 
 def _need_classes(ctx: Context, view: str) -> None:
     if not ctx.classification:
-        raise SpecError("task", f"the {view} view needs a classification project with labelled samples",
-                        "regression" if ctx.y is not None else "no labels", "use a classification project")
+        raise SpecError("task", msg("the {view} view needs a classification project with labelled samples", view=view),
+                        msg("regression") if ctx.y is not None else msg("no labels"), msg("use a classification project"))
 
 
 def saliency_view(ctx: Context, method: str = "all", target: int | None = None, samples: int = 25,
@@ -34,7 +35,7 @@ def saliency_view(ctx: Context, method: str = "all", target: int | None = None, 
     elif method in METHODS:
         methods = [method]
     else:
-        raise SpecError("method", "is not a saliency method", method, "use all, " + ", ".join(METHODS))
+        raise SpecError("method", msg("is not a saliency method"), method, msg("use all, {listing}", listing=", ".join(METHODS)))
     with eval_mode(ctx.net), torch.no_grad():
         probs = torch.softmax(predict(ctx.net, x), dim=1)[0]   # (classes,)
     tgt = int(probs.argmax()) if target is None else int(target)

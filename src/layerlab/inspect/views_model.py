@@ -164,8 +164,10 @@ def cka_view(ctx: Context) -> ViewResult:
 def math_view(ctx: Context, max_weights: int = 16, digits: int = 4) -> ViewResult:
     """Each layer's formula in LaTeX, with its numbers for small layers."""
     if ctx.rows is None:
+        from ..i18n import msg
         from ..spec.errors import SpecError
-        raise SpecError("model", "the math view needs the project's layer list", None, "open it through a project")
+        raise SpecError("model", msg("the math view needs the project's layer list"), None,
+                        msg("open it through a project"))
     rows = layer_math(ctx.rows, ctx.net, max_weights, digits)
     data = {"layers": rows}
 

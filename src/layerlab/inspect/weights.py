@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..i18n import msg
 from ..layers.modules import Activated
 from ..spec.errors import SpecError
 from .trace import eval_mode, layers_of, logits_of, trace, types_of
@@ -41,8 +42,8 @@ def conv_kernels(net: nn.Module) -> dict[int, torch.Tensor]:
         if conv is not None:
             out[i] = conv.weight.detach().clone()
     if not out:
-        raise SpecError("model.layers", "this network has no convolution layers, so there are no kernels to show",
-                        ", ".join(types_of(net)), "look at the weight histograms instead (view 'weights')")
+        raise SpecError("model.layers", msg("this network has no convolution layers, so there are no kernels to show"),
+                        ", ".join(types_of(net)), msg("look at the weight histograms instead (view 'weights')"))
     return out
 
 
