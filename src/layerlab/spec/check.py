@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..i18n import Text, msg
 from ..layers.activations import ACTIVATIONS
 from ..layers.base import get_layer
 from ..layers.stack import Row, infer_stack
@@ -107,11 +108,11 @@ def _names(project: Project, a: Analysis, t: Target) -> list[SpecError]:
                                ("training.loss", tr.loss, catalog.LOSSES),
                                ("training.schedule.type", tr.schedule.type, catalog.SCHEDULES)):
         if value is not None and value not in table:
-            errs.append(SpecError(path, "is not a known name", value, suggest_fix(value, list(table)),
+            errs.append(SpecError(path, msg("is not a known name"), value, suggest_fix(value, list(table)),
                                   _closest_fix(path, value, list(table))))
     for i, m in enumerate(project.metrics):
         if m not in catalog.METRICS:
-            errs.append(SpecError(f"training.metrics[{i}]", "is not a known metric", m,
+            errs.append(SpecError(f"training.metrics[{i}]", msg("is not a known metric"), m,
                                   suggest_fix(m, list(catalog.METRICS)),
                                   _closest_fix(f"training.metrics[{i}]", m, list(catalog.METRICS))))
     return errs
@@ -120,7 +121,18 @@ def _names(project: Project, a: Analysis, t: Target) -> list[SpecError]:
 def _closest_fix(path: str, value: str, valid: list[str]) -> list[Fix]:
     from .params import closest
     c = closest(value, valid)
-    return [Fix(f"use {c!r}", [{"op": "set", "path": path, "value": c}])] if c else []
+    return [_use(path, c)] if c else []
+
+
+def _use(path: str, value: Any) -> Fix:
+    """The fix that sets path to value, described as "use 'value'"."""
+    return Fix(msg("use {value!r}", value=value), [{"op": "set", "path": path, "value": value}])
+
+
+def _not_for_task(task: str) -> Text:
+    if task == catalog.CLASSIFICATION:
+        return msg("does not fit a classification task")
+    return msg("does not fit a regression task")
 
 
 @check
@@ -129,9 +141,10 @@ def _loss_fits_task(project: Project, a: Analysis, t: Target) -> list[SpecError]
     if loss is None or loss not in catalog.LOSSES or t.task in catalog.LOSSES[loss].tasks:
         return []
     default = catalog.DEFAULT_LOSS[t.task]
-    return [SpecError("training.loss", f"does not fit a {t.task} task", loss,
-                      f"use {default!r} (or another {t.task} loss)",
-                      [Fix(f"use {default!r}", [{"op": "set", "path": "training.loss", "value": default}])])]
+    hint = msg("use {default!r} (or another classification loss)", default=default) \
+        if t.task == catalog.CLASSIFICATION else msg("use {default!r} (or another regression loss)", default=default)
+    return [SpecError("training.loss", _not_for_task(t.task), loss, hint,
+                      [_use("training.loss", default)])]
 
 
 @check
@@ -140,9 +153,10 @@ def _metrics_fit_task(project: Project, a: Analysis, t: Target) -> list[SpecErro
     for i, m in enumerate(project.metrics):
         if m in catalog.METRICS and t.task not in catalog.METRICS[m].tasks:
             good = catalog.DEFAULT_METRICS[t.task]
-            errs.append(SpecError(f"training.metrics[{i}]", f"does not fit a {t.task} task", m,
-                                  f"use {', '.join(good)}",
-                                  [Fix(f"use {good}", [{"op": "set", "path": "training.metrics", "value": good}])]))
+            errs.append(SpecError(f"training.metrics[{i}]", _not_for_task(t.task), m,
+                                  msg("use {metrics}", metrics=", ".join(good)),
+                                  [Fix(msg("use {metrics}", metrics=good),
+                                       [{"op": "set", "path": "training.metrics", "value": good}])]))
     return errs
 
 
@@ -152,39 +166,45 @@ def _output_shape(project: Project, a: Analysis, t: Target) -> list[SpecError]:
     n = t.n_outputs
     if out is None or n is None or not project.model.layers:
         if not project.model.layers:
-            return [SpecError("model.layers", "the model has no layers", [],
-                              "add at least one layer, e.g. a dense layer with as many units as outputs",
-                              [Fix("add an output layer", [{"op": "set", "path": "model.layers",
-                                                           "value": [_output_layer(project, t)]}])])]
+            return [SpecError("model.layers", msg("the model has no layers"), [],
+                              msg("add at least one layer, e.g. a dense layer with as many units as outputs"),
+                              [Fix(msg("add an output layer"), [{"op": "set", "path": "model.layers",
+                                                                "value": [_output_layer(project, t)]}])])]
         return []
     binary_ok = t.task == "classification" and n == 2 and out == (1,)
     if out == (n,) or binary_ok:
         return []
     last = len(project.model.layers) - 1
     if len(out) != 1:
-        one_per = "class" if t.task == "classification" else "target"
         if a.rows[-1].type == "dense" and out[-1] == n:
             # a dense output on a block works per row (Keras does the same): flatten before it instead
-            return [SpecError(f"model.layers[{last}]", f"the output layer gets a block, so it gives {n} values "
-                              f"for each of {out[0]} rows instead of {n} in all", f"output of shape {out}",
-                              "insert a flatten layer before the output layer",
-                              [Fix("insert a flatten layer before it",
+            return [SpecError(f"model.layers[{last}]",
+                              msg("the output layer gets a block, so it gives {n} values for each of {rows} rows "
+                                  "instead of {n} in all", n=n, rows=out[0]), msg("output of shape {shape}", shape=out),
+                              msg("insert a flatten layer before the output layer"),
+                              [Fix(msg("insert a flatten layer before it"),
                                    [{"op": "insert", "path": f"model.layers[{last}]", "value": {"type": "flatten"}}])])]
-        return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values (one per {one_per}), "
-                          "but ends in a block", f"output of shape {out}", "add flatten and a dense output layer",
-                          [Fix("append flatten and a dense output layer", [
+        message = msg("the network must end in {n} values (one per class), but ends in a block", n=n) \
+            if t.task == "classification" else \
+            msg("the network must end in {n} values (one per target), but ends in a block", n=n)
+        return [SpecError(f"model.layers[{last}]", message, msg("output of shape {shape}", shape=out),
+                          msg("add flatten and a dense output layer"),
+                          [Fix(msg("append flatten and a dense output layer"), [
                               {"op": "insert", "path": f"model.layers[{last + 1}]", "value": {"type": "flatten"}},
-                              {"op": "insert", "path": f"model.layers[{last + 2}]", "value": _output_layer(project, t)}])])]
+                              {"op": "insert", "path": f"model.layers[{last + 2}]",
+                               "value": _output_layer(project, t)}])])]
     row = _last_output_layer(project, a)
-    what = f"{n} classes" if t.task == "classification" else f"{n} target value(s)"
+    what = msg("{n} classes", n=n) if t.task == "classification" else msg("{n} target value(s)", n=n)
     if row is not None and "units" in row.resolved:
-        return [SpecError(f"{row.path}.units", f"the last layer must have one unit per output: the data has {what}",
-                          row.resolved["units"], f"set units to {n}",
-                          [Fix(f"set units to {n}", [{"op": "set", "path": f"{row.path}.units", "value": n}])])]
-    return [SpecError(f"model.layers[{last}]", f"the network must end in {n} values ({what})", f"output of shape {out}",
-                      "append a dense output layer",
-                      [Fix("append a dense output layer", [{"op": "insert", "path": f"model.layers[{last + 1}]",
-                                                            "value": _output_layer(project, t)}])])]
+        return [SpecError(f"{row.path}.units",
+                          msg("the last layer must have one unit per output: the data has {what}", what=what),
+                          row.resolved["units"], msg("set units to {n}", n=n),
+                          [Fix(msg("set units to {n}", n=n),
+                               [{"op": "set", "path": f"{row.path}.units", "value": n}])])]
+    return [SpecError(f"model.layers[{last}]", msg("the network must end in {n} values ({what})", n=n, what=what),
+                      msg("output of shape {shape}", shape=out), msg("append a dense output layer"),
+                      [Fix(msg("append a dense output layer"), [{"op": "insert", "path": f"model.layers[{last + 1}]",
+                                                                 "value": _output_layer(project, t)}])])]
 
 
 def _output_layer(project: Project, t: Target) -> dict[str, Any]:
@@ -200,23 +220,23 @@ def _output_activation(project: Project, a: Analysis, t: Target) -> list[SpecErr
         return []
     path = f"{row.path}.activation"
     if t.task == "regression" and act in ("softmax", "sigmoid", "log_softmax"):
-        return [SpecError(path, f"{act} squashes the output, but a regression must predict any value", act,
-                          "use 'linear' on the output layer",
-                          [Fix("use 'linear'", [{"op": "set", "path": path, "value": "linear"}])])]
+        return [SpecError(path, msg("{act} squashes the output, but a regression must predict any value", act=act),
+                          act, msg("use {act!r} on the output layer", act="linear"),
+                          [_use(path, "linear")])]
     if t.task == "classification" and a.output_shape == (1,) and act == "softmax":
-        return [SpecError(path, "softmax over a single unit is always 1, so nothing can be learned", act,
-                          "use 'sigmoid' for one output unit",
-                          [Fix("use 'sigmoid'", [{"op": "set", "path": path, "value": "sigmoid"}])])]
+        return [SpecError(path, msg("softmax over a single unit is always 1, so nothing can be learned"), act,
+                          msg("use 'sigmoid' for one output unit"),
+                          [_use(path, "sigmoid")])]
     loss = project.loss
     if t.task == "classification" and act == "sigmoid" and a.output_shape != (1,) and loss == "cross_entropy":
-        return [SpecError(path, "sigmoid on several classes with cross_entropy: probabilities would not sum to 1",
-                          act, "use 'softmax' on the output layer",
-                          [Fix("use 'softmax'", [{"op": "set", "path": path, "value": "softmax"}])])]
+        return [SpecError(path, msg("sigmoid on several classes with cross_entropy: probabilities would not sum to 1"),
+                          act, msg("use {act!r} on the output layer", act="softmax"),
+                          [_use(path, "softmax")])]
     if t.task == "classification" and act not in ("softmax", "sigmoid", "log_softmax", "linear") and \
             act in ACTIVATIONS and a.output_shape and a.output_shape[0] > 1:
-        return [SpecError(path, f"{act} on the output layer cannot give class probabilities", act,
-                          "use 'softmax' on the output layer",
-                          [Fix("use 'softmax'", [{"op": "set", "path": path, "value": "softmax"}])])]
+        return [SpecError(path, msg("{act} on the output layer cannot give class probabilities", act=act), act,
+                          msg("use {act!r} on the output layer", act="softmax"),
+                          [_use(path, "softmax")])]
     return []
 
 
@@ -229,32 +249,35 @@ def _token_input(project: Project, a: Analysis, t: Target) -> list[SpecError]:
             continue
         if r.index > 0:
             raw = project.model.layers[r.index]
-            errs.append(SpecError(r.path, f"{r.type} reads token ids from the data, so it must be the first layer",
-                                  f"position {r.index}", "move it to the top of the model",
-                                  [Fix("move it to the top", [{"op": "remove", "path": r.path},
-                                                              {"op": "insert", "path": "model.layers[0]",
-                                                               "value": raw}])]))
+            errs.append(SpecError(r.path, msg("{type} reads token ids from the data, so it must be the first layer",
+                                              type=r.type),
+                                  msg("position {index}", index=r.index), msg("move it to the top of the model"),
+                                  [Fix(msg("move it to the top"), [{"op": "remove", "path": r.path},
+                                                                   {"op": "insert", "path": "model.layers[0]",
+                                                                    "value": raw}])]))
         elif not t.vocab_size:
-            errs.append(SpecError(r.path, f"{r.type} reads token ids (whole numbers), but the data gives "
-                                  "measurements", f"data of shape {tuple(t.input_shape)}",
-                                  "remove it, or use a data source made of tokens",
-                                  [Fix("remove it", [{"op": "remove", "path": r.path}])]))
+            errs.append(SpecError(r.path, msg("{type} reads token ids (whole numbers), but the data gives "
+                                              "measurements", type=r.type),
+                                  msg("data of shape {shape}", shape=tuple(t.input_shape)),
+                                  msg("remove it, or use a data source made of tokens"),
+                                  [Fix(msg("remove it"), [{"op": "remove", "path": r.path}])]))
         elif r.resolved["input_dim"] < t.vocab_size:
             path = f"{r.path}.input_dim"
-            errs.append(SpecError(path, f"is smaller than the vocabulary of the data ({t.vocab_size} token ids)",
-                                  r.resolved["input_dim"], f"set input_dim to {t.vocab_size}",
-                                  [Fix(f"set input_dim to {t.vocab_size}",
+            errs.append(SpecError(path, msg("is smaller than the vocabulary of the data ({n} token ids)",
+                                            n=t.vocab_size),
+                                  r.resolved["input_dim"], msg("set input_dim to {n}", n=t.vocab_size),
+                                  [Fix(msg("set input_dim to {n}", n=t.vocab_size),
                                        [{"op": "set", "path": path, "value": t.vocab_size}])]))
     if t.vocab_size and a.rows and not get_layer(a.rows[0].type).token_input:
         emb = {"type": "embedding", "input_dim": t.vocab_size, "output_dim": 16}
         edits = [{"op": "insert", "path": "model.layers[0]", "value": emb}]
         if a.rows[0].type == "dense":  # dense wants one flat list, not a vector per token
             edits.append({"op": "insert", "path": "model.layers[1]", "value": {"type": "flatten"}})
-        errs.append(SpecError("model.layers[0]", f"the data gives token ids (whole numbers below {t.vocab_size}); "
-                              "the first layer must turn them into vectors", a.rows[0].type,
-                              "insert an embedding layer at the top",
-                              [Fix("insert an embedding layer at the top" + (" and a flatten after it"
-                                                                            if len(edits) > 1 else ""), edits)]))
+        fix = msg("insert an embedding layer at the top and a flatten after it") if len(edits) > 1 \
+            else msg("insert an embedding layer at the top")
+        errs.append(SpecError("model.layers[0]", msg("the data gives token ids (whole numbers below {n}); "
+                                                     "the first layer must turn them into vectors", n=t.vocab_size),
+                              a.rows[0].type, msg("insert an embedding layer at the top"), [Fix(fix, edits)]))
     return errs
 
 
@@ -270,16 +293,18 @@ def _sequence_layout(project: Project, a: Analysis, t: Target) -> list[SpecError
     for r in a.rows:
         if maker is not None and r.type in _CHANNELS_FIRST and r.resolved.get("keep", "first") == "first":
             steps, feats = r.in_shape
-            what = f"{r.type} would treat the {steps} steps from {maker.type} ({maker.path}) as channels"
+            what = msg("{type} would treat the {steps} steps from {maker} ({where}) as channels and its {feats} "
+                       "features as positions", type=r.type, steps=steps, maker=maker.type, where=maker.path,
+                       feats=feats)
             if r.type.startswith("global"):
-                fix = Fix("pool over the steps (keep 'last')", [{"op": "set", "path": f"{r.path}.keep", "value": "last"}])
-                hint = "set keep to 'last' to average over the steps and keep the features"
+                fix = Fix(msg("pool over the steps (keep 'last')"),
+                          [{"op": "set", "path": f"{r.path}.keep", "value": "last"}])
+                hint = msg("set keep to 'last' to average over the steps and keep the features")
             else:
-                fix = Fix("insert permute [2, 1] before it", [{"op": "insert", "path": r.path,
-                                                             "value": {"type": "permute", "dims": [2, 1]}}])
-                hint = "insert a permute layer with dims [2, 1] before it: (steps, features) -> (features, steps)"
-            errs.append(SpecError(r.path, what + f" and its {feats} features as positions",
-                                  f"a sequence of shape {r.in_shape}", hint, [fix]))
+                fix = Fix(msg("insert permute [2, 1] before it"), [{"op": "insert", "path": r.path,
+                                                                   "value": {"type": "permute", "dims": [2, 1]}}])
+                hint = msg("insert a permute layer with dims [2, 1] before it: (steps, features) -> (features, steps)")
+            errs.append(SpecError(r.path, what, msg("a sequence of shape {shape}", shape=r.in_shape), hint, [fix]))
             maker = None
             continue
         sequence_out = r.out_shape is not None and len(r.out_shape) == 2
@@ -303,7 +328,7 @@ def _early_stopping_monitor(project: Project, a: Analysis, t: Target) -> list[Sp
     if es.monitor in names:
         return []
     path = "training.early_stopping.monitor"
-    return [SpecError(path, "is not a number the training records", es.monitor,
+    return [SpecError(path, msg("is not a number the training records"), es.monitor,
                       suggest_fix(es.monitor, names), _closest_fix(path, es.monitor, names))]
 
 
@@ -315,16 +340,17 @@ def _class_weights(project: Project, a: Analysis, t: Target) -> list[SpecError]:
     if cw is None:
         return []
     if t.task != "classification":
-        return [SpecError(path, "only apply to classification", cw, "remove them",
-                          [Fix("remove class_weights", [{"op": "remove", "path": path}])])]
+        return [SpecError(path, msg("only apply to classification"), cw, msg("remove them"),
+                          [Fix(msg("remove class_weights"), [{"op": "remove", "path": path}])])]
     if isinstance(cw, str) or not t.classes:
         return []
     errs = []
     for name in cw:
         if name not in t.classes:
-            errs.append(SpecError(f"{path}.{name}", "is not a class of the data", name,
+            errs.append(SpecError(f"{path}.{name}", msg("is not a class of the data"), name,
                                   suggest_fix(name, list(t.classes)),
-                                  [Fix(f"use 'balanced' weights", [{"op": "set", "path": path, "value": "balanced"}])]))
+                                  [Fix(msg("use 'balanced' weights"),
+                                       [{"op": "set", "path": path, "value": "balanced"}])]))
     return errs
 
 
@@ -338,7 +364,7 @@ def _splits(project: Project, a: Analysis, t: Target) -> list[SpecError]:
     edits = [{"op": "set", "path": "data.validation_split", "value": keep}]
     if d.test_split >= 0.9:
         edits.append({"op": "set", "path": "data.test_split", "value": 0.0})
-    return [SpecError("data.validation_split", "together with data.test_split it leaves (almost) nothing to "
-                      "train on", [d.validation_split, d.test_split],
-                      "keep validation_split + test_split below 0.95, e.g. 0.2 and 0.1",
-                      [Fix(f"set validation_split to {keep}", edits)])]
+    return [SpecError("data.validation_split", msg("together with data.test_split it leaves (almost) nothing to "
+                                                   "train on"), [d.validation_split, d.test_split],
+                      msg("keep validation_split + test_split below 0.95, e.g. 0.2 and 0.1"),
+                      [Fix(msg("set validation_split to {keep}", keep=keep), edits)])]

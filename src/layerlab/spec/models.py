@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..i18n import Text, msg
 from . import catalog
 from .errors import SpecError
 
@@ -43,7 +44,7 @@ class ModelSpec(_Strict):
     def _each_has_type(cls, layers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for i, layer in enumerate(layers):
             if "type" not in layer:
-                raise ValueError(f"layer {i} has no 'type'")
+                raise ValueError(msg("layer {i} has no 'type'", i=i))
         return layers
 
 
@@ -110,8 +111,8 @@ def parse_project(doc: Any) -> Project:
     """Validate a JSON document (after upgrading) into a Project, or raise a SpecError."""
     from .upgrade import upgrade
     if not isinstance(doc, dict):
-        raise SpecError("", "a project must be a JSON object", type(doc).__name__,
-                        'start from {"name": ..., "data": {...}, "model": {...}}')
+        raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__,
+                        msg('start from {{"name": ..., "data": {{...}}, "model": {{...}}}}'))
     doc = upgrade(doc)
     _check_layer_types(doc)
     try:
@@ -130,8 +131,8 @@ def _check_layer_types(doc: dict[str, Any]) -> None:
     for i, layer in enumerate(layers):
         path = f"model.layers[{i}]"
         if not isinstance(layer, dict):
-            raise SpecError(path, "a layer must be an object with a 'type'", layer,
-                            'use e.g. {"type": "dense", "units": 10}')
+            raise SpecError(path, msg("a layer must be an object with a 'type'"), layer,
+                            msg("use e.g. {example}", example='{"type": "dense", "units": 10}'))
         if "type" not in layer:
             raise missing_type(layer, path)
 
@@ -145,26 +146,82 @@ def from_pydantic(exc: ValidationError) -> SpecError:
     typ = err["type"]
     received = err.get("input")
     if typ == "extra_forbidden":
-        return SpecError(path, "is not a known setting", received,
-                         "remove it; see `layerlab schema` for the valid settings",
+        return SpecError(path, msg("is not a known setting"), received,
+                         msg("remove it; see `layerlab schema` for the valid settings"),
                          fixes=[_remove(path)])
     if typ == "missing":
-        return SpecError(path, "is required but missing", hint="add it; see `layerlab schema`")
-    msg = err["msg"].replace("Value error, ", "")
-    return SpecError(path, msg[0].lower() + msg[1:], received, _hint_for(err))
+        return SpecError(path, msg("is required but missing"), hint=msg("add it; see `layerlab schema`"))
+    return SpecError(path, _pydantic_message(err), received, _hint_for(err))
 
 
 def _remove(path: str):
     from .errors import Fix
-    return Fix(f"remove {path}", [{"op": "remove", "path": path}])
+    return Fix(msg("remove {path}", path=path), [{"op": "remove", "path": path}])
 
 
-def _hint_for(err: dict[str, Any]) -> str:
+def _num(x: Any) -> Any:
+    """A bound as pydantic writes it in its messages (10.0 as 10)."""
+    return int(x) if isinstance(x, float) and x.is_integer() else x
+
+
+def _choices(expected: str) -> Any:
+    """pydantic's "'a', 'b' or 'c'" with a translatable "or"."""
+    if " or " not in expected:
+        return expected
+    items, last = expected.rsplit(" or ", 1)
+    return msg("{items} or {last}", items=items, last=last)
+
+
+_PYDANTIC: dict[str, Any] = {
+    "greater_than_equal": lambda c: msg("input should be greater than or equal to {ge}", ge=_num(c["ge"])),
+    "greater_than": lambda c: msg("input should be greater than {gt}", gt=_num(c["gt"])),
+    "less_than_equal": lambda c: msg("input should be less than or equal to {le}", le=_num(c["le"])),
+    "less_than": lambda c: msg("input should be less than {lt}", lt=_num(c["lt"])),
+    "int_type": lambda c: msg("input should be a valid integer"),
+    "int_parsing": lambda c: msg("input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": lambda c: msg("input should be a valid integer, got a number with a fractional part"),
+    "float_type": lambda c: msg("input should be a valid number"),
+    "float_parsing": lambda c: msg("input should be a valid number, unable to parse string as a number"),
+    "finite_number": lambda c: msg("input should be a finite number"),
+    "bool_type": lambda c: msg("input should be a valid boolean"),
+    "bool_parsing": lambda c: msg("input should be a valid boolean, unable to interpret input"),
+    "string_type": lambda c: msg("input should be a valid string"),
+    "string_too_short": lambda c: msg("string should have at least 1 character") if c["min_length"] == 1
+    else msg("string should have at least {n} characters", n=c["min_length"]),
+    "string_too_long": lambda c: msg("string should have at most {n} characters", n=c["max_length"]),
+    "literal_error": lambda c: msg("input should be {expected}", expected=_choices(c["expected"])),
+    "dict_type": lambda c: msg("input should be a valid dictionary"),
+    "list_type": lambda c: msg("input should be a valid list"),
+    "model_type": lambda c: msg("input should be a valid dictionary or instance of {name}", name=c["class_name"]),
+    "value_error": lambda c: c["error"].args[0] if c["error"].args and isinstance(c["error"].args[0], Text) else None,
+}
+
+
+def _pydantic_message(err: dict[str, Any]) -> Any:
+    """pydantic's message, lowercased, as a translatable Text when its type is one we know.
+
+    The Text is used only where its English is exactly pydantic's, so the English never changes.
+    """
+    text = err["msg"].replace("Value error, ", "")
+    text = text[0].lower() + text[1:]
+    make = _PYDANTIC.get(err["type"])
+    try:
+        ours = make(err.get("ctx") or {}) if make else None
+    except (KeyError, TypeError, AttributeError):
+        ours = None
+    return ours if ours is not None and str(ours) == text else text
+
+
+def _hint_for(err: dict[str, Any]) -> Text:
     ctx = err.get("ctx") or {}
-    if "ge" in ctx or "gt" in ctx:
-        return f"use a value {'≥' if 'ge' in ctx else '>'} {ctx.get('ge', ctx.get('gt'))}"
-    if "le" in ctx or "lt" in ctx:
-        return f"use a value {'≤' if 'le' in ctx else '<'} {ctx.get('le', ctx.get('lt'))}"
+    if "ge" in ctx:
+        return msg("use a value ≥ {limit}", limit=ctx["ge"])
+    if "gt" in ctx:
+        return msg("use a value > {limit}", limit=ctx["gt"])
+    if "le" in ctx:
+        return msg("use a value ≤ {limit}", limit=ctx["le"])
+    if "lt" in ctx:
+        return msg("use a value < {limit}", limit=ctx["lt"])
     if "expected" in ctx:
-        return f"use one of {ctx['expected']}"
-    return "see `layerlab schema` for what this setting accepts"
+        return msg("use one of {expected}", expected=_choices(ctx["expected"]))
+    return msg("see `layerlab schema` for what this setting accepts")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
+from ..i18n import msg
 from .errors import SpecError
 
 _STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -49,10 +50,12 @@ def upgrade(doc: dict[str, Any]) -> dict[str, Any]:
     doc = copy.deepcopy(doc)
     v = doc.get("version", 1)
     if not isinstance(v, int) or v < 1:
-        raise SpecError("version", "must be a whole number of 1 or more", v, f"use {SPEC_VERSION}")
+        raise SpecError("version", msg("must be a whole number of 1 or more"), v,
+                        msg("use {value!r}", value=SPEC_VERSION))
     if v > SPEC_VERSION:
-        raise SpecError("version", f"is newer than this LayerLab understands (up to {SPEC_VERSION})", v,
-                        "update LayerLab (pip install -U layerlab)")
+        raise SpecError("version", msg("is newer than this LayerLab understands (up to {version})",
+                                       version=SPEC_VERSION), v,
+                        msg("update LayerLab (pip install -U layerlab)"))
     while v < SPEC_VERSION:
         doc = _STEPS[v](doc)
         v = doc["version"]
