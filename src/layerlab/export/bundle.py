@@ -14,7 +14,7 @@ from typing import Any
 
 from ..spec.errors import SpecError
 from ..store import atomic
-from .common import Exported
+from .common import Exported, join_reasons
 
 PARTS = [  # (format, path inside the zip)
     ("onnx", "model.onnx"), ("onnx_int8", "model.int8.onnx"), ("torchscript", "model.pt"), ("pt2", "model.pt2"),
@@ -79,7 +79,7 @@ def export_zip(src: Exported, out: str | Path, project: Any = None) -> dict[str,
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as d, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for fmt, inner in PARTS:
-            why = "; ".join(blockers(src.kinds(), fmt))
+            why = join_reasons(blockers(src.kinds(), fmt))
             if why:
                 skipped[fmt] = why
                 continue

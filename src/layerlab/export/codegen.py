@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 
+from ..i18n import msg
 from ..layers import modules as M
 from ..layers.base import get_layer
 from ..layers.stack import first_error, infer_stack
@@ -146,8 +147,8 @@ def script_text(src: Exported, stem: str) -> str:
     task = meta.get("task", "classification")
     loss = training.get("loss") or ("cross_entropy" if task == "classification" else "mse")
     if loss not in LOSS_CODE or training["optimizer"] not in OPTIMIZER_CODE:
-        raise ExportFailed("training", "the script cannot reproduce this loss or optimizer",
-                           f"{loss}, {training['optimizer']}", "choose one of " + ", ".join(LOSS_CODE))
+        raise ExportFailed("training", msg("the script cannot reproduce this loss or optimizer"),
+                           f"{loss}, {training['optimizer']}", msg("choose one of {listing}", listing=", ".join(LOSS_CODE)))
     model, helpers = model_code(meta.get("layers", []), tuple(meta["input_shape"]))
     helper_src = "\n\n".join(inspect.getsource(_CLASSES[n]) for n in helpers)
     loader, needs = data_code(meta, stem)
@@ -313,8 +314,8 @@ def export_script(src: Exported, out: str | Path, raw: tuple[np.ndarray, np.ndar
     source = (src.meta.get("doc") or {}).get("data", {}).get("source", "")
     if source not in SKLEARN:
         if raw is None:
-            raise ExportFailed("data", "the script needs the project's samples, but none were given", source,
-                               "export from a project whose data loads (project.dataset())")
+            raise ExportFailed("data", msg("the script needs the project's samples, but none were given"), source,
+                               msg("export from a project whose data loads (project.dataset())"))
         import io
         buf = io.BytesIO()
         np.savez_compressed(buf, x=np.asarray(raw[0]), y=np.asarray(raw[1]))
@@ -336,4 +337,4 @@ def check_script(src: Exported, text: str, out: Path) -> float:
     model.eval()
     with torch.no_grad():
         got = model(src.example).numpy()
-    return check_close(torch_outputs(src), got, "generated script's model", src.kinds())
+    return check_close(torch_outputs(src), got, msg("the generated script's model"), src.kinds())

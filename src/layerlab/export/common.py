@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 FORMATS = ("onnx", "onnx_int8", "torchscript", "pt2", "safetensors", "script", "tfjs", "zip")
@@ -85,18 +86,32 @@ def torch_outputs(src: Exported, x: torch.Tensor | None = None) -> np.ndarray:
 
 def check_close(expected: np.ndarray, got: np.ndarray, what: str, kinds: list[str],
                 tolerance: float = TOLERANCE, detail: str = "") -> float:
-    """The largest absolute difference; raises ExportFailed (naming the layer kinds) above tolerance."""
+    """The largest absolute difference; raises ExportFailed (naming the layer kinds) above tolerance.
+
+    what names the file with its article, as a Text: msg("the ONNX file").
+    """
     got = np.asarray(got, dtype=np.float32)
     if got.shape != expected.shape:
-        raise ExportFailed("", f"the {what} gives outputs of shape {got.shape}, PyTorch {expected.shape}",
-                           hint="report this model to the LayerLab developers; layers: " + ", ".join(kinds))
+        raise ExportFailed("", msg("{what} gives outputs of shape {got}, PyTorch {expected}", what=what,
+                                   got=got.shape, expected=expected.shape),
+                           hint=msg("report this model to the LayerLab developers; layers: {kinds}",
+                                    kinds=", ".join(kinds)))
     diff = float(np.max(np.abs(expected - got))) if expected.size else 0.0
     if not np.isfinite(diff) or diff > tolerance:
-        raise ExportFailed("", f"the {what} does not compute what PyTorch computes (largest difference "
-                           f"{diff:.3g} > {tolerance:g})", detail or ", ".join(sorted(set(kinds))),
-                           "the layer kinds named above are involved; export another format, or replace "
-                           "those layers (see `layerlab layers NAME` for export notes)")
+        raise ExportFailed("", msg("{what} does not compute what PyTorch computes (largest difference "
+                                   "{diff:.3g} > {tolerance:g})", what=what, diff=diff, tolerance=tolerance),
+                           detail or ", ".join(sorted(set(kinds))),
+                           msg("the layer kinds named above are involved; export another format, or replace "
+                               "those layers (see `layerlab layers NAME` for export notes)"))
     return diff
+
+
+def join_reasons(reasons: list[str]) -> str:
+    """Reasons joined with '; ' into one Text, so that each stays translatable ('' for none)."""
+    out: str = ""
+    for reason in reasons:
+        out = msg("{first}; {then}", first=out, then=reason) if out else reason
+    return out
 
 
 def not_exportable(kinds: list[str], fmt: str) -> None:
@@ -109,10 +124,12 @@ def not_exportable(kinds: list[str], fmt: str) -> None:
         except SpecError:
             continue
         if not getattr(kind, "exportable", True):
-            blocked.append(f"{k}: {getattr(kind, 'export_note', '') or 'not exportable'}")
+            blocked.append(msg("{kind}: {reason}", kind=k,
+                               reason=getattr(kind, "export_note", "") or msg("not exportable")))
     if blocked:
-        raise ExportFailed("model.layers", f"this model cannot be exported as {fmt}", "; ".join(blocked),
-                           "replace those layers, or export weights (safetensors) or a PyTorch script")
+        raise ExportFailed("model.layers", msg("this model cannot be exported as {fmt}", fmt=fmt),
+                           join_reasons(blocked),
+                           msg("replace those layers, or export weights (safetensors) or a PyTorch script"))
 
 
 def write_dir_atomically(out: Path, fill: Callable[[Path], Any], marker: str | None = None) -> Any:
@@ -123,8 +140,8 @@ def write_dir_atomically(out: Path, fill: Callable[[Path], Any], marker: str | N
     """
     out = Path(out)
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (marker and (out / marker).exists()))):
-        raise SpecError("out", "already exists and is not an earlier export that may be replaced", str(out),
-                        "choose a new or empty folder")
+        raise SpecError("out", msg("already exists and is not an earlier export that may be replaced"), str(out),
+                        msg("choose a new or empty folder"))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:

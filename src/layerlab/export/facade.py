@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import SpecError
-from .common import FORMATS, Exported, ExportFailed
+from .common import FORMATS, Exported, ExportFailed, join_reasons
 
-LABELS = {
-    "onnx": "ONNX (.onnx)", "onnx_int8": "ONNX int8, quantized (.onnx)", "torchscript": "TorchScript (.pt)",
-    "pt2": "torch.export (.pt2)", "safetensors": "Weights (.safetensors + JSON)", "script": "PyTorch script (.py)",
-    "tfjs": "TensorFlow.js (model.json + .bin)", "zip": "Everything (.zip)",
+LABELS = {  # the words among them are Texts (layerlab.i18n): the studio shows them in German too
+    "onnx": "ONNX (.onnx)", "onnx_int8": msg("ONNX int8, quantized (.onnx)"), "torchscript": "TorchScript (.pt)",
+    "pt2": "torch.export (.pt2)", "safetensors": msg("Weights (.safetensors + JSON)"),
+    "script": msg("PyTorch script (.py)"), "tfjs": "TensorFlow.js (model.json + .bin)", "zip": msg("Everything (.zip)"),
 }
 SUFFIX = {"onnx": ".onnx", "onnx_int8": ".int8.onnx", "torchscript": ".pt", "pt2": ".pt2", "safetensors": "",
           "script": ".py", "tfjs": "", "zip": ".zip"}
@@ -28,13 +29,15 @@ def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         from ..spec.params import closest
         close = closest(str(fmt), FORMATS)
-        raise SpecError("format", "is not an export format", fmt,
-                        (f"did you mean {close!r}? " if close else "") + "Formats: " + ", ".join(FORMATS))
+        listing = ", ".join(FORMATS)
+        raise SpecError("format", msg("is not an export format"), fmt,
+                        msg("did you mean {close!r}? Formats: {listing}", close=close, listing=listing) if close
+                        else msg("Formats: {listing}", listing=listing))
     return fmt
 
 
 def blockers(kinds: list[str], fmt: str) -> list[str]:
-    """Why a model with these layer kinds cannot be exported as fmt ('kind: reason'); empty when it can."""
+    """Why a model with these layer kinds cannot be exported as fmt ('kind: reason' Texts); empty when it can."""
     from ..layers import load_all
     from .tfjs import supported
     layers = load_all()
@@ -42,9 +45,10 @@ def blockers(kinds: list[str], fmt: str) -> list[str]:
     for k in dict.fromkeys(kinds):
         kind = layers.get(k)
         if fmt in ("onnx", "onnx_int8") and kind is not None and not kind.exportable:
-            out.append(f"{k}: {kind.export_note or 'cannot be exported to ONNX'}")
+            out.append(msg("{kind}: {reason}", kind=k, reason=kind.export_note or msg("cannot be exported to ONNX")))
         if fmt == "tfjs" and k not in supported():
-            out.append(f"{k}: TensorFlow.js has no layer that computes exactly what LayerLab's {k} computes")
+            out.append(msg("{kind}: TensorFlow.js has no layer that computes exactly what LayerLab's {kind} computes",
+                           kind=k))
     return out
 
 
@@ -97,7 +101,7 @@ class ExportFacade:
         except SpecError:
             kinds = []
         return [{"format": f, "label": LABELS[f], "suffix": SUFFIX[f],
-                 "blocked": "; ".join(blockers(kinds, "onnx" if f == "zip" else f)) or None} for f in FORMATS]
+                 "blocked": join_reasons(blockers(kinds, "onnx" if f == "zip" else f)) or None} for f in FORMATS]
 
     def export(self, fmt: str, out: str | Path, run_id: str | None = None) -> dict[str, Any]:
         """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""
@@ -105,8 +109,8 @@ class ExportFacade:
         src = self.export_source(run_id)
         problems = blockers(src.kinds(), "onnx" if fmt == "zip" else fmt)
         if problems and fmt != "zip":
-            raise ExportFailed("model.layers", f"this model cannot be exported as {LABELS[fmt]}", "; ".join(problems),
-                               "replace those layers, or choose another format")
+            raise ExportFailed("model.layers", msg("this model cannot be exported as {fmt}", fmt=LABELS[fmt]),
+                               join_reasons(problems), msg("replace those layers, or choose another format"))
         return export_to(src, fmt, Path(out), self)
 
 

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..i18n import msg
 from ..store import atomic
 from .common import TOLERANCE, Exported, ExportFailed, check_close, not_exportable, torch_outputs
 
@@ -92,7 +93,7 @@ def first_divergence(src: Exported, tolerance: float = TOLERANCE) -> str:
         return ""
     for i, (w, g) in enumerate(zip(want, got)):
         if w.shape != g.shape or float(np.max(np.abs(w - g))) > tolerance:
-            return f"layer {i} ({kinds[i] if i < len(kinds) else '?'})"
+            return msg("layer {index} ({kind})", index=i, kind=kinds[i] if i < len(kinds) else "?")
     return ""
 
 
@@ -105,8 +106,9 @@ def export_onnx(src: Exported, out: str | Path, verify: bool = True) -> dict[str
     try:
         data = onnx_bytes(src.network, src.example)
     except Exception as e:  # the exporter's own errors are long; say which layers were involved
-        raise ExportFailed("", "PyTorch could not convert this model to ONNX", f"{type(e).__name__}: {str(e)[:300]}",
-                           "layer kinds in the model: " + ", ".join(dict.fromkeys(kinds))) from e
+        raise ExportFailed("", msg("PyTorch could not convert this model to ONNX"),
+                           f"{type(e).__name__}: {str(e)[:300]}",
+                           msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(kinds)))) from e
     diff = verify_onnx(src, data) if verify else float("nan")
     atomic.write_bytes(out, data)
     return {"format": "onnx", "path": str(out), "size": len(data), "max_diff": diff, "opset": OPSET}
@@ -119,16 +121,17 @@ def verify_onnx(src: Exported, data: bytes | str | Path) -> float:
     try:
         got = run_onnx(data, src.example.numpy())
     except Exception as e:
-        raise ExportFailed("", "onnxruntime cannot run the exported file", f"{type(e).__name__}: {str(e)[:300]}",
-                           "layer kinds in the model: " + ", ".join(dict.fromkeys(kinds))) from e
+        raise ExportFailed("", msg("onnxruntime cannot run the exported file"), f"{type(e).__name__}: {str(e)[:300]}",
+                           msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(kinds)))) from e
     try:
-        diff = check_close(expected, got, "ONNX file", kinds)
+        diff = check_close(expected, got, msg("the ONNX file"), kinds)
     except ExportFailed as e:
         where = first_divergence(src)
         if where:
-            e.received = f"first difference at {where}; layer kinds: {', '.join(dict.fromkeys(kinds))}"
+            e.received = msg("first difference at {where}; layer kinds: {kinds}", where=where,
+                             kinds=", ".join(dict.fromkeys(kinds)))
         raise ExportFailed(e.path, e.message, e.received, e.hint) from None
     # the batch axis is dynamic: a single sample must work too
     one = src.example[:1]
-    diff1 = check_close(torch_outputs(src, one), run_onnx(data, one.numpy()), "ONNX file (batch of 1)", kinds)
+    diff1 = check_close(torch_outputs(src, one), run_onnx(data, one.numpy()), msg("the ONNX file (batch of 1)"), kinds)
     return max(diff, diff1)

@@ -14,6 +14,7 @@ from typing import Any
 
 import torch
 
+from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs
 
@@ -46,14 +47,14 @@ def export_pt2(src: Exported, out: str | Path) -> dict[str, Any]:
         buf = io.BytesIO()
         torch.export.save(prog, buf)
     except Exception as e:
-        raise ExportFailed("", "torch.export could not capture this model", f"{type(e).__name__}: {str(e)[:300]}",
-                           "layer kinds in the model: " + ", ".join(dict.fromkeys(src.kinds()))) from e
+        raise ExportFailed("", msg("torch.export could not capture this model"), f"{type(e).__name__}: {str(e)[:300]}",
+                           msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(src.kinds())))) from e
     data = buf.getvalue()
     loaded = load_pt2(data)
     diff = 0.0
     for x in (src.example, src.example[:1]):
         with torch.no_grad():
             got = loaded(x).float().numpy()
-        diff = max(diff, check_close(torch_outputs(src, x), got, ".pt2 program", src.kinds()))
+        diff = max(diff, check_close(torch_outputs(src, x), got, msg("the .pt2 program"), src.kinds()))
     atomic.write_bytes(out, data)
     return {"format": "pt2", "path": str(out), "size": len(data), "max_diff": diff}

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, accuracy, torch_outputs
 from .onnx_export import INPUT, onnx_bytes, run_onnx, verify_onnx
@@ -68,11 +69,11 @@ def quantize_bytes(src: Exported, float_model: bytes) -> tuple[bytes, str]:
             x = calib[:CALIBRATION_SAMPLES].numpy().astype(np.float32)
             quantize_static(str(pre), str(q), _Reader(x), quant_format=QuantFormat.QDQ, per_channel=True,
                             activation_type=QuantType.QInt8, weight_type=QuantType.QInt8)
-            method = f"static (QDQ, per channel, calibrated on {len(x)} training samples)"
+            method = msg("static (QDQ, per channel, calibrated on {n} training samples)", n=len(x))
         else:
             quantize_dynamic(str(pre), str(q), weight_type=QuantType.QInt8,
                              op_types_to_quantize=["MatMul", "Gemm", "LSTM", "GRU", "Gather", "Conv"])
-            method = "dynamic (int8 weights)"
+            method = msg("dynamic (int8 weights)")
         return q.read_bytes(), method
 
 
@@ -86,8 +87,9 @@ def export_onnx_int8(src: Exported, out: str | Path) -> dict[str, Any]:
         x = src.example.numpy()
         got = run_onnx(data, x)
     except Exception as e:
-        raise ExportFailed("", "onnxruntime could not quantize this model", f"{type(e).__name__}: {str(e)[:300]}",
-                           "export plain ONNX instead; layer kinds: " + ", ".join(dict.fromkeys(src.kinds()))) from e
+        raise ExportFailed("", msg("onnxruntime could not quantize this model"), f"{type(e).__name__}: {str(e)[:300]}",
+                           msg("export plain ONNX instead; layer kinds: {kinds}",
+                               kinds=", ".join(dict.fromkeys(src.kinds())))) from e
     report: dict[str, Any] = {"format": "onnx_int8", "path": str(out), "size": len(data),
                               "float_size": len(float_model), "method": method,
                               "max_diff": float(np.max(np.abs(torch_outputs(src) - got))) if got.size else 0.0}

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..layers.stack import infer_stack
 from ..spec.errors import SpecError
 from ..store import atomic
@@ -76,8 +77,9 @@ class _Builder:
         elif act == "thresholded_relu":
             self.add("ThresholdedReLU", {"theta": 1.0})
         else:
-            raise SpecError(f"{path}.activation", "this activation has no TF.js equivalent", act,
-                            "use one of: " + ", ".join([*ACT_TO_TFJS, "leaky_relu", "thresholded_relu"]))
+            raise SpecError(f"{path}.activation", msg("this activation has no TF.js equivalent"), act,
+                            msg("use one of: {listing}",
+                                listing=", ".join([*ACT_TO_TFJS, "leaky_relu", "thresholded_relu"])))
 
 
 def _state(module: torch.nn.Module) -> dict[str, np.ndarray]:
@@ -114,8 +116,8 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
         kind, p, shape = row.type, row.resolved, tuple(row.in_shape)
         rank = len(shape)
         if kind not in ok:
-            raise SpecError(row.path, f"layer kind {kind!r} cannot be exported to TF.js", kind,
-                            "TF.js export supports: " + ", ".join(ok))
+            raise SpecError(row.path, msg("layer kind {kind!r} cannot be exported to TF.js", kind=kind), kind,
+                            msg("TF.js export supports: {listing}", listing=", ".join(ok)))
         want_cl = needs_channels_last(kind, rank, p)
         if kind not in ELEMENTWISE and kind != "flatten" and rank >= 2 and want_cl != cl:
             b.add("Permute", {"dims": permute_dims(rank, to_last=want_cl)})
@@ -156,8 +158,9 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
             b.add(_DEPTHWISE[kind], cfg, wts)
         elif kind == "upsampling2d":
             if p.get("interpolation", "nearest") != "nearest":
-                raise SpecError(f"{row.path}.interpolation", "TF.js' bilinear upsampling samples pixels differently "
-                                "from LayerLab's", p.get("interpolation"), "use interpolation 'nearest' to export to TF.js")
+                raise SpecError(f"{row.path}.interpolation", msg("TF.js' bilinear upsampling samples pixels differently "
+                                                                 "from LayerLab's"), p.get("interpolation"),
+                                msg("use interpolation 'nearest' to export to TF.js"))
             size = p.get("size", 2)
             b.add("UpSampling2D", {"size": list(size) if isinstance(size, (list, tuple)) else [int(size)] * 2,
                                    "interpolation": "nearest", "data_format": "channels_last"})
@@ -175,8 +178,8 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
             mode = "Max" if m.group(1) == "max" else "Average"
             if p.get("keep", "first") == "last" or rank == 2:
                 if rank != 2:
-                    raise SpecError(row.path, "TF.js pools sequences only: keep='last' needs a (T, F) input", shape,
-                                    "flatten the positions into one axis with a reshape first")
+                    raise SpecError(row.path, msg("TF.js pools sequences only: keep='last' needs a (T, F) input"), shape,
+                                    msg("flatten the positions into one axis with a reshape first"))
                 b.add(f"Global{mode}Pooling1D", {})  # over T of (T, F) (or L of a channels-last (L, C))
             else:
                 b.add(f"Global{mode}Pooling{rank - 1}D", {"data_format": "channels_last"})
@@ -213,8 +216,9 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
         elif kind in _RNN:
             rnn = next(mod for mod in module.modules() if isinstance(mod, torch.nn.RNNBase))
             if rnn.bidirectional or rnn.num_layers != 1:
-                raise SpecError(row.path, "only single-layer, one-directional recurrent layers can be exported to TF.js",
-                                kind, "set bidirectional off and use one layer per spec entry")
+                raise SpecError(row.path, msg("only single-layer, one-directional recurrent layers can be exported "
+                                              "to TF.js"), kind,
+                                msg("set bidirectional off and use one layer per spec entry"))
             bias = (_find(st, "bias_ih_l0") + _find(st, "bias_hh_l0")) if rnn.bias else None
             cfg = {"units": rnn.hidden_size, "return_sequences": bool(getattr(module, "return_sequences", False)),
                    "use_bias": rnn.bias, "activation": "tanh"}
@@ -265,8 +269,8 @@ def export_tfjs(src: Exported, out: str | Path) -> dict[str, Any]:
     except SpecError:
         raise
     except Exception as e:  # noqa: BLE001 - a module layout this exporter did not expect: say which layers
-        raise ExportFailed("", "this model could not be converted to TF.js", f"{type(e).__name__}: {e}",
-                           "layer kinds in the model: " + ", ".join(dict.fromkeys(src.kinds()))) from e
+        raise ExportFailed("", msg("this model could not be converted to TF.js"), f"{type(e).__name__}: {e}",
+                           msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(src.kinds())))) from e
 
     def fill(tmp: Path) -> float:
         atomic.write_json(tmp / "model.json", doc)
@@ -277,7 +281,7 @@ def export_tfjs(src: Exported, out: str | Path) -> dict[str, Any]:
         net, _ = network_from_tfjs(tmp / "model.json")
         with torch.no_grad():
             got = net(src.example).numpy()
-        return check_close(torch_outputs(src), got, "TF.js model (read back)", src.kinds())
+        return check_close(torch_outputs(src), got, msg("the TF.js model (read back)"), src.kinds())
 
     diff = write_dir_atomically(out, fill, marker="model.json")
     size = sum(len(d) for _, d in shards)

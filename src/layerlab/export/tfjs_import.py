@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
 from ..layers.stack import infer_stack
@@ -42,8 +43,8 @@ def _act(name: Any, where: str) -> str:
         name = name.get("class_name")
     if name in ACT_FROM_TFJS:
         return ACT_FROM_TFJS[name]
-    raise SpecError(where, "uses an activation LayerLab does not have", name,
-                    "supported activations: " + ", ".join(sorted(a for a in ACT_FROM_TFJS if a)))
+    raise SpecError(where, msg("uses an activation LayerLab does not have"), name,
+                    msg("supported activations: {listing}", listing=", ".join(sorted(a for a in ACT_FROM_TFJS if a))))
 
 
 def _layers(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,16 +53,17 @@ def _layers(doc: dict[str, Any]) -> list[dict[str, Any]]:
     cfg = topo.get("config", {})
     layers = cfg.get("layers", cfg) if isinstance(cfg, dict) else cfg
     if not isinstance(layers, list):
-        raise SpecError("", "model.json has no list of layers", type(layers).__name__, "export the model again")
+        raise SpecError("", msg("model.json has no list of layers"), type(layers).__name__,
+                        msg("export the model again"))
     if topo.get("class_name") not in ("Sequential", "Model", "Functional"):
-        raise SpecError("", "only Sequential models (and functional models that are a plain chain) can be imported",
-                        topo.get("class_name"), "rebuild the model as tf.sequential()")
+        raise SpecError("", msg("only Sequential models (and functional models that are a plain chain) can be imported"),
+                        topo.get("class_name"), msg("rebuild the model as tf.sequential()"))
     if topo.get("class_name") != "Sequential":
         for layer in layers:
             inbound = layer.get("inbound_nodes") or []
             if len(inbound) > 1 or (inbound and len(inbound[0]) > 1):
-                raise SpecError("", f"layer {layer.get('name')!r} has several inputs: LayerLab models are one chain",
-                                layer.get("class_name"), "import a Sequential model")
+                raise SpecError("", msg("layer {name!r} has several inputs: LayerLab models are one chain",
+                                        name=layer.get("name")), layer.get("class_name"), msg("import a Sequential model"))
     return layers
 
 
@@ -86,8 +88,8 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
     first_cfg = layers[0]["config"] if layers else {}
     shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
     if not shape_tf or any(d is None for d in shape_tf[1:]):
-        raise SpecError("", "the model does not say the shape of its input (batch_input_shape)", shape_tf,
-                        "give the first layer an inputShape in TF.js")
+        raise SpecError("", msg("the model does not say the shape of its input (batch_input_shape)"), shape_tf,
+                        msg("give the first layer an inputShape in TF.js"))
     shape_tf = tuple(int(d) for d in shape_tf[1:])
     body = [layer for layer in layers if layer["class_name"] != "InputLayer"]
     first = next((layer for layer in body if layer["class_name"] not in _ELEMENTWISE), None)
@@ -106,7 +108,8 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         rows = infer_stack(out, shape)
         bad = next((r for r in rows if r.error), None)
         if bad is not None:
-            raise SpecError(where, f"does not fit LayerLab's rules: {bad.error.message}", cls, bad.error.hint)
+            raise SpecError(where, msg("does not fit LayerLab's rules: {reason}", reason=bad.error.message), cls,
+                            bad.error.hint)
         return tuple(rows[-1].out_shape)
 
     for i, layer in enumerate(body):
@@ -117,11 +120,11 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         w = {k.split("/")[-1]: v for k, v in weights.items() if k.rsplit("/", 1)[0] == name
              or k.rsplit("/", 1)[0].endswith("/" + name)}
         if cls not in SUPPORTED:
-            raise SpecError(where, "is a layer LayerLab cannot import", cls,
-                            "supported TF.js layers: " + ", ".join(SUPPORTED))
+            raise SpecError(where, msg("is a layer LayerLab cannot import"), cls,
+                            msg("supported TF.js layers: {listing}", listing=", ".join(SUPPORTED)))
         if c.get("data_format", "channels_last") != "channels_last":
-            raise SpecError(where, "uses channels_first data, which TF.js itself rarely runs", c.get("data_format"),
-                            "save the model with the default channels_last format")
+            raise SpecError(where, msg("uses channels_first data, which TF.js itself rarely runs"), c.get("data_format"),
+                            msg("save the model with the default channels_last format"))
         nxt = next((b["class_name"] for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
         if cls == "Permute":
             dims = [int(d) for d in c.get("dims", [])]
@@ -157,7 +160,8 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
                     "dilation": _ints(c.get("dilation_rate", 1), nd), "activation": _act(act, where),
                     "use_bias": bool(c.get("use_bias", True))}
             if spec["padding"] not in ("valid", "same"):
-                raise SpecError(where, "uses a padding LayerLab does not have", spec["padding"], "use 'valid' or 'same'")
+                raise SpecError(where, msg("uses a padding LayerLab does not have"), spec["padding"],
+                                msg("use 'valid' or 'same'"))
             t = {"weight": conv_kernel_from_tfjs(w["kernel"]), **({"bias": w["bias"]} if "bias" in w else {})}
         elif cls in ("DepthwiseConv2D", "SeparableConv2D"):
             dk = w["depthwise_kernel"]                                   # (kh, kw, C, m)
@@ -177,8 +181,8 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
                 t["bias"] = w["bias"]
         elif cls == "UpSampling2D":
             if c.get("interpolation", "nearest") != "nearest":
-                raise SpecError(where, "bilinear upsampling in TF.js samples pixels differently from LayerLab",
-                                c.get("interpolation"), "use interpolation 'nearest'")
+                raise SpecError(where, msg("bilinear upsampling in TF.js samples pixels differently from LayerLab"),
+                                c.get("interpolation"), msg("use interpolation 'nearest'"))
             spec = {"type": "upsampling2d", "size": _ints(c.get("size", 2), 2), "interpolation": "nearest"}
         elif m := re.match(r"^(Max|Average)Pooling([123])D$", cls):
             nd = int(m.group(2))
@@ -202,11 +206,13 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
                         "ThresholdedReLU": "thresholded_relu"}.get(cls) or _act(act, where)
             fixed = {"LeakyReLU": ("alpha", 0.01), "ThresholdedReLU": ("theta", 1.0), "ELU": ("alpha", 1.0)}
             if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][1])) - fixed[cls][1]) > 1e-7:
-                raise SpecError(where, f"{cls} with {fixed[cls][0]}={c.get(fixed[cls][0])} has no LayerLab equivalent",
-                                c.get(fixed[cls][0]), f"use {fixed[cls][0]}={fixed[cls][1]}")
+                param, default = fixed[cls]
+                raise SpecError(where, msg("{cls} with {param}={value} has no LayerLab equivalent", cls=cls, param=param,
+                                           value=c.get(param)), c.get(param),
+                                msg("use {param}={value}", param=param, value=default))
             if cls == "ReLU" and c.get("max_value") not in (None, 6):
-                raise SpecError(where, "ReLU with this max_value has no LayerLab equivalent", c.get("max_value"),
-                                "use no max_value, or 6 (relu6)")
+                raise SpecError(where, msg("ReLU with this max_value has no LayerLab equivalent"), c.get("max_value"),
+                                msg("use no max_value, or 6 (relu6)"))
             if cls == "ReLU" and c.get("max_value") == 6:
                 name_act = "relu6"
             spec = {"type": "activation", "activation": name_act}
@@ -227,8 +233,8 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
                 if not cl:
                     spec["target_shape"] = list(target)
             elif cl:
-                raise SpecError(where, "reshapes channels-last feature maps, which LayerLab cannot map", target,
-                                "use a flatten instead")
+                raise SpecError(where, msg("reshapes channels-last feature maps, which LayerLab cannot map"), target,
+                                msg("use a flatten instead"))
             else:
                 spec = {"type": "reshape", "target_shape": list(target)}
         elif cls == "Embedding":
@@ -236,29 +242,31 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
             t = {"weight": w["embeddings"]}
         elif cls in ("SimpleRNN", "LSTM"):
             if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
-                raise SpecError(where, "go_backwards, stateful or return_state recurrent layers cannot be imported",
-                                cls, "save the model without those options")
+                raise SpecError(where, msg("go_backwards, stateful or return_state recurrent layers cannot be imported"),
+                                cls, msg("save the model without those options"))
             rec = ACT_FROM_TFJS.get(c.get("recurrent_activation"), c.get("recurrent_activation"))
             if cls == "LSTM" and rec != "sigmoid":
-                raise SpecError(where, "LSTM gates use recurrent_activation " f"{c.get('recurrent_activation')!r}; "
-                                "LayerLab's (PyTorch's) LSTM uses sigmoid gates", c.get("recurrent_activation"),
-                                "create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again")
+                raise SpecError(where, msg("LSTM gates use recurrent_activation {act!r}; LayerLab's (PyTorch's) LSTM "
+                                           "uses sigmoid gates", act=c.get("recurrent_activation")),
+                                c.get("recurrent_activation"),
+                                msg("create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again"))
             a = _act(act, where)
             if a != "tanh":
-                raise SpecError(where, f"{cls} with activation {a!r} has no LayerLab equivalent (it uses tanh)", a,
-                                "use activation 'tanh'")
+                raise SpecError(where, msg("{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)",
+                                           cls=cls, act=a), a, msg("use activation 'tanh'"))
             spec = {"type": "lstm" if cls == "LSTM" else "simple_rnn", "units": int(c["units"]),
                     "return_sequences": bool(c.get("return_sequences", False))}
             t = {"weight_ih_l0": w["kernel"].T, "weight_hh_l0": w["recurrent_kernel"].T}
             if "bias" in w:
                 t.update(bias_ih_l0=w["bias"], bias_hh_l0=np.zeros(w["bias"].shape, np.float32))
         else:  # pragma: no cover - every SUPPORTED name is handled above
-            raise SpecError(where, "is not handled", cls)
+            raise SpecError(where, msg("is not handled"), cls)
         cur = emit(spec, t, where, cls)
         if spec.get("activation") in ("softmax", "log_softmax") and len(cur) >= 2 and not cl \
                 and not (cls == "Softmax" and c.get("axis") == 1):
-            raise SpecError(where, "takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
-                            "over the first axis after the batch", cls, "apply softmax after a flatten or pooling")
+            raise SpecError(where, msg("takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
+                                       "over the first axis after the batch"), cls,
+                            msg("apply softmax after a flatten or pooling"))
     return out, shape, tensors, layout
 
 
@@ -275,11 +283,14 @@ def _load_tensors(net: torch.nn.Module, tensors: dict[int, dict[str, np.ndarray]
             else:
                 keys = [k for k in state if k == suffix or k.endswith("." + suffix)]
             if len(keys) != 1:
-                raise SpecError(f"model.layers[{i}]", f"LayerLab's layer has no single tensor {suffix!r} to load into",
-                                sorted(state), "report this to the LayerLab developers")
+                raise SpecError(f"model.layers[{i}]", msg("LayerLab's layer has no single tensor {name!r} to load into",
+                                                          name=suffix),
+                                sorted(state), msg("report this to the LayerLab developers"))
             if tuple(state[keys[0]].shape) != tuple(arr.shape):
-                raise SpecError(f"model.layers[{i}]", f"weight {suffix!r} has shape {tuple(arr.shape)}, LayerLab "
-                                f"expects {tuple(state[keys[0]].shape)}", suffix, "the file may be damaged")
+                raise SpecError(f"model.layers[{i}]", msg("weight {name!r} has shape {got}, LayerLab expects {expected}",
+                                                          name=suffix, got=tuple(arr.shape),
+                                                          expected=tuple(state[keys[0]].shape)),
+                                suffix, msg("the file may be damaged"))
             state[keys[0]] = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))
         module.load_state_dict(state)
 
@@ -301,8 +312,9 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     from safetensors.torch import save
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        what = "a project" if (out_dir / "project.json").exists() else "files"
-        raise SpecError("", f"{out_dir} already holds {what}", str(out_dir), "choose a new or empty --out folder")
+        message = msg("{folder} already holds a project", folder=str(out_dir)) \
+            if (out_dir / "project.json").exists() else msg("{folder} already holds files", folder=str(out_dir))
+        raise SpecError("", message, str(out_dir), msg("choose a new or empty --out folder"))
     net, info = network_from_tfjs(path)
     shape = tuple(info["input_shape"])
     n_out = int(net.shapes[-1][0]) if net.shapes and len(net.shapes[-1]) == 1 else 1

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 
 # LayerLab activation -> TF.js activation string (TF.js' own names, as its model.json stores them)
@@ -81,38 +82,40 @@ def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]
     path = Path(path)
     file = path / "model.json" if path.is_dir() else path
     if not file.exists():
-        raise SpecError("", f"no TF.js model found at {path}", str(path),
-                        "give the model.json that TF.js (or asanAI) saved, with its .bin files beside it")
+        raise SpecError("", msg("no TF.js model found at {path}", path=str(path)), str(path),
+                        msg("give the model.json that TF.js (or asanAI) saved, with its .bin files beside it"))
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise SpecError("", f"{file.name} is not valid JSON, so it is no TF.js model (or it is damaged)",
-                        str(e)[:200], "export the model again from TF.js/asanAI") from None
+        raise SpecError("", msg("{file} is not valid JSON, so it is no TF.js model (or it is damaged)", file=file.name),
+                        str(e)[:200], msg("export the model again from TF.js/asanAI")) from None
     if not isinstance(doc, dict) or "modelTopology" not in doc:
-        raise SpecError("", f"{file.name} is not a TF.js Layers model: it has no modelTopology",
+        raise SpecError("", msg("{file} is not a TF.js Layers model: it has no modelTopology", file=file.name),
                         sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__,
-                        "save the model with model.save() in TF.js (a graph model from the converter cannot be imported)")
+                        msg("save the model with model.save() in TF.js (a graph model from the converter cannot be "
+                            "imported)"))
     weights: dict[str, np.ndarray] = {}
     for group in doc.get("weightsManifest") or []:
         blob = b""
         for p in group.get("paths", []):
             shard = file.parent / p
             if not shard.is_file():
-                raise SpecError("", f"the weight file {p!r} named in {file.name} is missing", str(shard),
-                                "put every .bin file that TF.js saved beside model.json")
+                raise SpecError("", msg("the weight file {shard!r} named in {file} is missing", shard=p, file=file.name),
+                                str(shard), msg("put every .bin file that TF.js saved beside model.json"))
             blob += shard.read_bytes()
         offset = 0
         for spec in group.get("weights", []):
             dtype = {"float32": "<f4", "int32": "<i4"}.get(spec.get("dtype", "float32"))
             if dtype is None or spec.get("quantization"):
-                raise SpecError("", f"weight {spec.get('name')!r} is stored as {spec.get('dtype')} "
-                                "(quantized weights are not supported)", spec.get("dtype"),
-                                "save the model with float32 weights")
+                raise SpecError("", msg("weight {name!r} is stored as {dtype} (quantized weights are not supported)",
+                                        name=spec.get("name"), dtype=spec.get("dtype")), spec.get("dtype"),
+                                msg("save the model with float32 weights"))
             shape = [int(d) for d in spec.get("shape", [])]
             size = 4 * math.prod(shape)
             if offset + size > len(blob):
-                raise SpecError("", f"the weight files are shorter than {file.name} says (damaged or cut off)",
-                                f"{len(blob)} bytes", "copy the .bin files again, completely")
+                raise SpecError("", msg("the weight files are shorter than {file} says (damaged or cut off)",
+                                        file=file.name), msg("{n} bytes", n=len(blob)),
+                                msg("copy the .bin files again, completely"))
             weights[spec["name"]] = np.frombuffer(blob, dtype, math.prod(shape), offset).reshape(shape).astype(np.float32)
             offset += size
     return doc, weights

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .tfjs_import import import_tfjs
 
@@ -23,8 +24,9 @@ def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str |
     """
     import tempfile
     if sum(len(b) for b in files.values()) > MAX_UPLOAD:
-        raise SpecError("", "the upload is too large for a TF.js model", f"{sum(map(len, files.values())):,} bytes",
-                        f"upload at most {MAX_UPLOAD // 2**20} MB")
+        raise SpecError("", msg("the upload is too large for a TF.js model"),
+                        msg("{n:,} bytes", n=sum(map(len, files.values()))),
+                        msg("upload at most {mb} MB", mb=MAX_UPLOAD // 2**20))
     with tempfile.TemporaryDirectory() as d:
         root = Path(d)
         for fname, data in files.items():
@@ -36,8 +38,8 @@ def import_tfjs_upload(files: dict[str, bytes], out_dir: str | Path, name: str |
         jsons = sorted(root.glob("*.json"))
         model = root / "model.json" if (root / "model.json").exists() else (jsons[0] if len(jsons) == 1 else None)
         if model is None:
-            raise SpecError("", "the upload holds no model.json", sorted(p.name for p in root.iterdir()),
-                            "upload the model.json that TF.js/asanAI saved, together with its .bin files")
+            raise SpecError("", msg("the upload holds no model.json"), sorted(p.name for p in root.iterdir()),
+                            msg("upload the model.json that TF.js/asanAI saved, together with its .bin files"))
         return import_tfjs(model, out_dir, name=name or "imported")
 
 
@@ -61,11 +63,11 @@ def _unzip_flat(name: str, data: bytes, root: Path) -> None:
                     content = f.read(MAX_UPLOAD - total + 1)
                 total += len(content)
                 if total > MAX_UPLOAD:
-                    raise SpecError("", f"{name} unpacks to more than {MAX_UPLOAD // 2**20} MB", name,
-                                    "upload the model.json and .bin files of one TF.js model only")
+                    raise SpecError("", msg("{name} unpacks to more than {mb} MB", name=name, mb=MAX_UPLOAD // 2**20),
+                                    name, msg("upload the model.json and .bin files of one TF.js model only"))
                 (root / inner).write_bytes(content)
     except SpecError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as e:
-        raise SpecError("", f"{name} is not a readable ZIP file ({e})", name,
-                        "upload model.json and its .bin files, or a ZIP of them") from None
+        raise SpecError("", msg("{name} is not a readable ZIP file ({error})", name=name, error=str(e)), name,
+                        msg("upload model.json and its .bin files, or a ZIP of them")) from None

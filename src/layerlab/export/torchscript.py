@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs
 
@@ -46,13 +47,14 @@ def export_torchscript(src: Exported, out: str | Path) -> dict[str, Any]:
     try:
         data = torchscript_bytes(src)
     except Exception as e:
-        raise ExportFailed("", "PyTorch could not trace this model to TorchScript", f"{type(e).__name__}: {str(e)[:300]}",
-                           "layer kinds in the model: " + ", ".join(dict.fromkeys(src.kinds()))) from e
+        raise ExportFailed("", msg("PyTorch could not trace this model to TorchScript"),
+                           f"{type(e).__name__}: {str(e)[:300]}",
+                           msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(src.kinds())))) from e
     loaded = load_torchscript(data)
     diff = 0.0
     for x in (src.example, src.example[:1]):
         with torch.no_grad():
             got = loaded(x).float().numpy()
-        diff = max(diff, check_close(torch_outputs(src, x), got, "TorchScript file", src.kinds()))
+        diff = max(diff, check_close(torch_outputs(src, x), got, msg("the TorchScript file"), src.kinds()))
     atomic.write_bytes(out, data)
     return {"format": "torchscript", "path": str(out), "size": len(data), "max_diff": diff}

@@ -20,6 +20,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
+from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, write_dir_atomically
 
@@ -47,8 +48,8 @@ def export_safetensors(src: Exported, out: str | Path) -> dict[str, Any]:
     loaded = st_load(data)
     for k, v in src.network.state_dict().items():
         if k not in loaded or not torch.equal(loaded[k], v.detach().cpu()):
-            raise ExportFailed("", f"weight {k!r} did not survive the safetensors round trip", k,
-                               "report this to the LayerLab developers")
+            raise ExportFailed("", msg("weight {name!r} did not survive the safetensors round trip", name=k), k,
+                               msg("report this to the LayerLab developers"))
     doc = src.meta.get("doc") or {"name": src.meta.get("name", "model"), "model": {"layers": src.meta.get("layers", [])}}
 
     def fill(tmp: Path) -> None:
