@@ -137,7 +137,7 @@ class TrainingForm:
                         on_change=lambda e: self._save(path, (e.value or None) if multiple else e.value))
         sel.props("outlined dense" + (" use-chips" if multiple else "")).classes("w-full").mark(f"tf-{path}")
         if not multiple and value in entries:
-            sel.tooltip(entries[value].description)
+            sel.tooltip(entries[value].describe(self.lang))
         self.inputs[path] = sel
 
     def _number(self, path: str, value: Any, *, step: float, integer: bool = False, fmt: str | None = None,

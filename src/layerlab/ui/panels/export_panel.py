@@ -145,7 +145,7 @@ def render(project_id: str, session: Any) -> None:
 def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, shape: str, shape_tf: str) -> None:
     fmt = f["format"]
     with ui.card().classes("ll-card w-full").mark(f"export-{fmt}"):
-        ui.label(LABELS[fmt]).classes("text-lg font-bold")
+        ui.label(err_text(LABELS[fmt])).classes("text-lg font-bold")
         ui.label(t(f"exp.d.{fmt}"))
         if f["blocked"]:  # said before the user tries, with the reason
             ui.label(t("exp.blocked", why=err_text(f["blocked"]))).classes("text-negative").mark(f"export-blocked-{fmt}")
