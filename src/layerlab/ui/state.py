@@ -209,8 +209,8 @@ def get_session(project_id: str) -> Session:
     """The shared session of a workspace project; re-read when the file changed on disk."""
     folder = workspace.project_dir(project_id)  # raises SpecError for ids that would leave the workspace
     if not (folder / workspace.PROJECT_FILE).is_file():
-        raise ProjectMissing("project", "does not exist in the workspace", project_id,
-                             "open a project from the home page, or create one from an example")
+        raise ProjectMissing("project", msg("does not exist in the workspace"), project_id,
+                             msg("open a project from the home page, or create one from an example"))
     key = folder.resolve()
     with _lock:
         s = _sessions.get(key)
