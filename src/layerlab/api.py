@@ -19,6 +19,7 @@ from .data.base import DataInfo, get_source
 from .data.facade import DataFacade
 from .engine.facade import EngineFacade
 from .export.facade import ExportFacade
+from .i18n import msg
 from .inspect.facade import InspectFacade
 from .spec.check import Analysis, Target, analyze
 from .spec.errors import Fix, SpecError
@@ -61,9 +62,11 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
         spec = self.spec
         info = self.data_info()
         if info.task != spec.task:
-            raise SpecError("task", f"the data source {spec.data.source!r} is for {info.task}", spec.task,
-                            f"set task to {info.task!r}",
-                            [Fix(f"set task to {info.task!r}", [{"op": "set", "path": "task", "value": info.task}])])
+            raise SpecError("task", msg("the data source {source!r} is for {task}", source=spec.data.source,
+                                        task=info.task), spec.task,
+                            msg("set task to {task!r}", task=info.task),
+                            [Fix(msg("set task to {task!r}", task=info.task),
+                                 [{"op": "set", "path": "task", "value": info.task}])])
         return Target(tuple(info.input_shape), info.task, info.n_outputs, info.classes, info.vocab_size)
 
     def analyze(self) -> Analysis:
@@ -137,19 +140,39 @@ def load(path: str | Path) -> Project:
     path = Path(path)
     file = path / PROJECT_FILE if path.is_dir() else path
     if not file.exists():
-        raise SpecError("", f"no project found at {path}", str(path),
-                        "give a project folder containing project.json, or create one with `layerlab new DIR --example digits`")
+        raise SpecError("", msg("no project found at {path}", path=str(path)), str(path),
+                        msg("give a project folder containing project.json, or create one with "
+                            "`layerlab new DIR --example digits`"))
     text = file.read_text(encoding="utf-8")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
         lines = text.splitlines()
         line = lines[e.lineno - 1].strip() if 0 < e.lineno <= len(lines) else text[-40:]  # what the user typed
-        raise SpecError("", f"{file.name} is not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
-                        line, "fix the JSON syntax, e.g. a missing comma or quote") from None
+        raise SpecError("", msg("{file} is not valid JSON (line {line}, column {column}: {reason})", file=file.name,
+                                line=e.lineno, column=e.colno, reason=json_reason(e.msg)),
+                        line, msg("fix the JSON syntax, e.g. a missing comma or quote")) from None
     if not isinstance(doc, dict):
-        raise SpecError("", "a project must be a JSON object", type(doc).__name__, 'start with {"name": ...}')
+        raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__, msg('start with {{"name": ...}}'))
     return Project(doc, file.parent)
+
+
+def json_reason(reason: str) -> str:
+    """Python's json error (English only) as a Text for the usual mistakes, else as it is.
+
+    >>> json_reason("Expecting ',' delimiter").to("de"), json_reason("Something new")
+    ('es fehlt ein Komma', 'Something new')
+    """
+    texts = {"Expecting value": msg("Expecting value"),
+             "Expecting ',' delimiter": msg("Expecting ',' delimiter"),
+             "Expecting ':' delimiter": msg("Expecting ':' delimiter"),
+             "Expecting property name enclosed in double quotes":
+                 msg("Expecting property name enclosed in double quotes"),
+             "Unterminated string starting at": msg("Unterminated string starting at"),
+             "Invalid control character at": msg("Invalid control character at"),
+             "Invalid \\escape": msg("Invalid \\escape"),
+             "Extra data": msg("Extra data")}
+    return texts.get(reason, reason)
 
 
 def example_names() -> list[str]:
@@ -163,7 +186,7 @@ def example(name: str) -> dict[str, Any]:
     names = example_names()
     if name not in names:
         from .spec.params import suggest_fix
-        raise SpecError("example", "is not a built-in example", name, suggest_fix(name, names))
+        raise SpecError("example", msg("is not a built-in example"), name, suggest_fix(name, names))
     text = (resources.files("layerlab") / "examples" / f"{name}.json").read_text(encoding="utf-8")
     return json.loads(text)
 
@@ -183,8 +206,8 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     """Create a project folder from an example (or a document) and save it."""
     folder = Path(folder)
     if (folder / PROJECT_FILE).exists() and not overwrite:
-        raise SpecError("", f"{folder} already holds a project", str(folder),
-                        "choose another folder, or open it with `layerlab summary`")
+        raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),
+                        msg("choose another folder, or open it with `layerlab summary`"))
     if doc is None:
         doc = globals()["example"](example or "digits")
     project = Project(copy.deepcopy(doc), folder)

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..i18n import msg
 from ..spec.errors import SpecError
 from .common import app, console, emit_json, friendly
 
@@ -25,7 +26,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise SpecError("--option", "must look like key=value", pair, "e.g. -o epsilon=0.1")
+            raise SpecError("--option", msg("must look like key=value"), pair, msg("e.g. -o epsilon=0.1"))
         key, raw = pair.split("=", 1)
         try:
             out[key.strip()] = json.loads(raw)
@@ -64,8 +65,8 @@ def inspect(project: Path = typer.Argument(..., help="Project folder."),
     if view == "all":  # each view takes the options it knows; one that none knows is a mistake
         unknown = [k for k in options if not any(k in v["options"] for v in views.values())]
         if unknown:
-            raise SpecError(f"--option {unknown[0]}", "is not an option of any view", unknown[0],
-                            "list the views and their options with `layerlab inspect PROJECT`")
+            raise SpecError(f"--option {unknown[0]}", msg("is not an option of any view"), unknown[0],
+                            msg("list the views and their options with `layerlab inspect PROJECT`"))
     written: dict[str, list[str]] = {}
     for name in names:
         opts = options if view != "all" else {k: v for k, v in options.items() if k in views[name]["options"]}

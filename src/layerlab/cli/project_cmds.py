@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..i18n import msg
 from .common import app, console, emit_json, friendly, print_spec_error
 
 
@@ -160,7 +161,7 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
     from ..layers import get_layer, load_all
     if lang not in _LABELS:
         from ..spec.errors import SpecError
-        raise SpecError("--lang", "is not a supported language", lang, "use en or de")
+        raise SpecError("--lang", msg("is not a supported language"), lang, msg("use en or de"))
     words, de = _LABELS[lang], lang == "de"
     if name:
         d = get_layer(name).describe()
@@ -240,12 +241,13 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
     layers = p.doc.setdefault("model", {}).setdefault("layers", [])
     index = len(layers) if end or not layers else (max(len(layers) - 1, 0) if at is None else at)
     if not 0 <= index <= len(layers):
-        raise SpecError("--at", f"must be a position from 0 to {len(layers)}", index, "count layers from 0")
+        raise SpecError("--at", msg("must be a position from 0 to {last}", last=len(layers)), index,
+                        msg("count layers from 0"))
     layer = {"type": layer_type}
     for item in settings or []:
         name, sep, text = item.partition("=")
         if not sep or not name:
-            raise SpecError(item, "is not NAME=VALUE", item, "write parameters like units=10 or activation=relu")
+            raise SpecError(item, msg("is not NAME=VALUE"), item, msg("write parameters like units=10 or activation=relu"))
         layer[name] = _value(text)
     path = f"model.layers[{index}]"
     get_layer(layer_type, f"{path}.type").resolve(layer, path)  # unknown names, types and ranges stop here
@@ -262,8 +264,9 @@ def remove(project: Path = typer.Argument(..., help="Project folder."),
     p = api.load(project)
     layers = p.doc.get("model", {}).get("layers", [])
     if not 0 <= index < len(layers):
-        raise SpecError("model.layers", f"has no layer at position {index}", index,
-                        f"use a position from 0 to {len(layers) - 1}" if layers else "the model has no layers")
+        raise SpecError("model.layers", msg("has no layer at position {index}", index=index), index,
+                        msg("use a position from 0 to {last}", last=len(layers) - 1) if layers
+                        else msg("the model has no layers"))
     gone = layers.pop(index)
     _save_and_report(p, f"Removed {gone.get('type', 'layer')} from model.layers[{index}]")
 
@@ -281,8 +284,8 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
     try:
         doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value)}])
     except (KeyError, IndexError, TypeError):
-        raise SpecError(path, "does not exist in this project", _value(value),
-                        "check the path with `layerlab summary --json` or `layerlab schema`") from None
+        raise SpecError(path, msg("does not exist in this project"), _value(value),
+                        msg("check the path with `layerlab summary --json` or `layerlab schema`")) from None
     candidate = api.Project(doc, p.dir)
     own = [e for e in candidate.errors() if e.path == path or e.path.startswith(path + ".")]
     if own and paths.parse(path):

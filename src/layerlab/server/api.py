@@ -8,7 +8,11 @@ HTTP: status codes, revision guards and limits. The schema is at /api/openapi.js
 Errors are always JSON `{"error": SpecError.to_dict()}`: 404 unknown project or run, 409 a
 stale write (the body says to reload; `reload` is the URL to GET), 413/415 refused uploads,
 422 an invalid document or request. Any other failure is answered with a 500 that names no
-internals, and is logged; the server goes on.
+internals, and is logged; the server goes on. Messages, hints and fixes (errors, validation,
+run failures, skipped upload entries) are in German when the request's Accept-Language header
+prefers German (`de`, `de-DE`, ... with q values honoured), else in English:
+
+    curl -H "Accept-Language: de" -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8765/api/projects/x
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api as facade
+from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
 from ..spec.models import parse_project
 from ..store import workspace as ws
@@ -64,7 +69,7 @@ def folder_of(pid: str):
     """The folder of an existing project, or NotFound."""
     folder = ws.project_dir(pid)
     if not (folder / ws.PROJECT_FILE).is_file():
-        raise NotFound("project", "no such project", pid, "list the projects with GET /api/projects")
+        raise NotFound("project", msg("no such project"), pid, msg("list the projects with GET /api/projects"))
     return folder
 
 
@@ -86,8 +91,8 @@ def checked_doc(doc: Any) -> dict[str, Any]:
     parse_project(doc)
     size = len(facade.Project(doc).to_json())
     if size > MAX_JSON_BYTES:
-        raise SpecError("", "the project document is too large", f"{size} bytes",
-                        "keep data in data files, not in project.json")
+        raise SpecError("", msg("the project document is too large"), msg("{size} bytes", size=size),
+                        msg("keep data in data files, not in project.json"))
     return doc
 
 
@@ -105,8 +110,8 @@ def list_projects() -> list[dict[str, Any]]:
 @router.post("/projects", status_code=201, response_model=ProjectOut, summary="Create a project")
 def create_project(body: ProjectCreate) -> dict[str, Any]:
     if body.doc is not None and body.example is not None:
-        raise SpecError("example", "give either an example or a document, not both", body.example,
-                        "drop 'example' or 'doc'")
+        raise SpecError("example", msg("give either an example or a document, not both"), body.example,
+                        msg("drop 'example' or 'doc'"))
     doc = checked_doc(dict(body.doc, name=body.name)) if body.doc is not None else None
     project = ws.create(body.name, example=None if doc is not None else (body.example or "digits"), doc=doc)
     return project_out(project.dir.name)
@@ -134,7 +139,7 @@ def update_project(pid: str, body: ProjectUpdate) -> dict[str, Any]:
 def delete_project(pid: str) -> Response:
     folder = folder_of(pid)
     if runs_api.active_runs(folder):
-        raise SpecError("project", "is training right now", pid, "stop its run first", [])
+        raise SpecError("project", msg("is training right now"), pid, msg("stop its run first"), [])
     # Deleting moves the folder to .trash/ (recoverable by hand): nothing is ever lost by a click.
     trash = ws.home() / ".trash"
     trash.mkdir(exist_ok=True)
@@ -145,12 +150,28 @@ def delete_project(pid: str) -> Response:
 @router.get("/projects/{pid}/validate", summary="Every mistake in the project, with fixes")
 def validate_project(pid: str) -> dict[str, Any]:
     errors = facade.load(folder_of(pid)).errors()
-    return {"valid": not errors, "errors": [e.to_dict() for e in errors]}
+    return {"valid": not errors, "errors": [e.to_dict(current_lang.get()) for e in errors]}
 
 
 @router.get("/projects/{pid}/summary", summary="Layer by layer: output shapes and parameters")
 def summarize_project(pid: str) -> dict[str, Any]:
-    return facade.load(folder_of(pid)).analyze().to_dict()
+    analysis = facade.load(folder_of(pid)).analyze()
+    return localized_analysis(analysis.to_dict(), analysis, current_lang.get())
+
+
+def localized_analysis(d: dict[str, Any], analysis: Any, lang: str) -> dict[str, Any]:
+    """Analysis.to_dict() with its errors (the list and each layer row's) in lang."""
+    if lang == "en":
+        return d
+    d["errors"] = [e.to_dict(lang) for e in analysis.errors]
+
+    def rows(out: list[dict[str, Any]], found: list[Any]) -> None:
+        for row_d, row in zip(out, found):
+            if row.error is not None:
+                row_d["error"] = row.error.to_dict(lang)
+            rows(row_d.get("layers") or [], row.children or [])
+    rows(d.get("layers") or [], analysis.rows)
+    return d
 
 
 @router.post("/projects/{pid}/uploads", status_code=201,
@@ -168,7 +189,7 @@ async def upload(pid: str, request: Request,
     if name.lower().endswith(".zip"):
         from starlette.concurrency import run_in_threadpool
         result = await run_in_threadpool(uploads.extract_images, project, data, name, limits)
-        return result.to_dict()
+        return result.to_dict(current_lang.get())
     from starlette.concurrency import run_in_threadpool
     path = await run_in_threadpool(uploads.save_file, project, name, data, folder, limits)
     rel = path.relative_to(project.resolve()).as_posix()
@@ -186,7 +207,7 @@ async def read_body(request: Request, limit: int) -> bytes:
         if len(out) > limit:
             uploads.check_size(len(out), uploads.UploadLimits(max_file_bytes=limit))
     if not out:
-        raise uploads.UploadError("the upload is empty", 0, "send the file's bytes as the request body")
+        raise uploads.UploadError(msg("the upload is empty"), 0, msg("send the file's bytes as the request body"))
     return bytes(out)
 
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
+from ..i18n import current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..spec.errors import SpecError
 
@@ -55,14 +56,14 @@ class PredictIn(BaseModel):
             x, depth = stack.pop()
             if isinstance(x, list):
                 if depth > 5:
-                    raise ValueError("inputs nest deeper than 5 levels")
+                    raise ValueError(msg("inputs nest deeper than {levels} levels", levels=5))
                 stack.extend((y, depth + 1) for y in x)
             elif isinstance(x, bool) or not isinstance(x, (int, float)):
-                raise ValueError("inputs must be numbers (nested lists of numbers)")
+                raise ValueError(msg("inputs must be numbers (nested lists of numbers)"))
             else:
                 count += 1
                 if count > MAX_PREDICT_NUMBERS:
-                    raise ValueError(f"at most {MAX_PREDICT_NUMBERS:,} numbers per request")
+                    raise ValueError(msg("at most {n:,} numbers per request", n=MAX_PREDICT_NUMBERS))
         return v
 
 
@@ -91,8 +92,7 @@ def _folder(pid: str) -> Path:
 
 def _check_run_id(run_id: str) -> str:
     if not re.match(RUN_ID, run_id):
-
-        raise NotFound("run", "is not a run id", run_id, "list the runs with GET /api/projects/{id}/runs")
+        raise NotFound("run", msg("is not a run id"), run_id, msg("list the runs with GET /api/projects/{{id}}/runs"))
     return run_id
 
 
@@ -102,23 +102,33 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
     from ..store.runs import RunFolder, runs_dir
     live = _runner().get(run_id)
     if live is not None and _same(live.project.dir, folder):
-        d = live.to_dict()
+        d = live_view(live)
         d["history"] = list(live.history)
         if live.last_batch is not None:
             d["batch"] = live.last_batch.to_dict()
         return d
     rf = RunFolder(runs_dir(folder) / run_id)
     if not (rf.path / "meta.json").is_file():
-        raise NotFound("run", "is not a run of this project", run_id, "list the runs with GET .../runs")
+        raise NotFound("run", msg("is not a run of this project"), run_id, msg("list the runs with GET .../runs"))
     meta = rf.meta()
     row = registry.get(run_id) or {}
     status = row.get("status") or meta.get("status")
     failure = None
     if status == "failed":
-        failure = {"message": meta.get("message") or row.get("message") or "the run failed"}
+        failure = {"message": meta.get("message") or row.get("message") or msg("the run failed").to()}
     return {"run_id": run_id, "project": meta.get("project"), "status": status,
             "epochs_done": meta.get("epochs_done") or 0, "final": meta.get("final") or {},
             "failure": failure, "continued_from": meta.get("continued_from"), "history": rf.history()}
+
+
+def live_view(live: Any) -> dict[str, Any]:
+    """A live run's to_dict(), its failure's message and hint in the request's language."""
+    d = live.to_dict()
+    failure = getattr(live, "failure", None)
+    if failure is not None and isinstance(d.get("failure"), dict):
+        for part in ("message", "hint"):
+            d["failure"][part] = localize(getattr(failure, part, ""), current_lang.get())
+    return d
 
 
 @router.get("/projects/{pid}/runs", summary="The project's runs, newest first (live ones included)")
@@ -144,12 +154,12 @@ def start_run(pid: str, body: RunStart | None = None) -> dict[str, Any]:
     project = facade.load(folder)
     project.validate()  # refuse now, with the spec path, rather than fail in the worker
     if len(active_runs(folder)) >= MAX_ACTIVE_PER_PROJECT:
-        raise TooMany("project", "already has runs waiting or training", pid, "wait for them, or stop one")
+        raise TooMany("project", msg("already has runs waiting or training"), pid, msg("wait for them, or stop one"))
     from ..engine.runner import ACTIVE
     if sum(r.status in ACTIVE for r in _runner().runs()) >= MAX_ACTIVE_TOTAL:
-        raise TooMany("", "the server is busy with other runs", hint="try again in a minute")
+        raise TooMany("", msg("the server is busy with other runs"), hint=msg("try again in a minute"))
     run = _runner().submit(project, epochs=body.epochs, continue_from=body.continue_from)
-    return run.to_dict()
+    return live_view(run)
 
 
 @router.get("/projects/{pid}/runs/{run_id}", summary="A run's status, metrics and history")
@@ -165,7 +175,7 @@ def stop_run(pid: str, run_id: str = PathParam(..., max_length=40)) -> dict[str,
     if live is None or not _same(live.project.dir, folder):
         return run_view(folder, run_id)  # already over (or from before a restart): nothing to stop
     live.stop()
-    return live.to_dict()
+    return live_view(live)
 
 
 @router.post("/projects/{pid}/predict", summary="Outputs of a trained run for the given samples")
@@ -178,7 +188,8 @@ def predict(pid: str, body: PredictIn) -> dict[str, Any]:
     except SpecError:
         raise
     except (ValueError, TypeError, RuntimeError, IndexError) as e:  # shapes torch or numpy could not use
-        raise SpecError("inputs", "could not be used as samples for this model", str(e).splitlines()[0][:200],
-                        f"send a list of samples, each shaped {list(loaded.info.input_shape)}") from None
+        raise SpecError("inputs", msg("could not be used as samples for this model"), str(e).splitlines()[0][:200],
+                        msg("send a list of samples, each shaped {shape}", shape=list(loaded.info.input_shape))
+                        ) from None
     return {"run_id": loaded.run_id, "outputs": out.tolist(), "classes": loaded.classes,
             "task": loaded.info.task}

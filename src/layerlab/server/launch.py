@@ -39,6 +39,7 @@ def studio_url(host: str, port: int, token: str, path: str = "/") -> str:
 
 def check_port(host: str, port: int) -> None:
     """Raise a SpecError that says what to do when the address cannot be bound (e.g. port in use)."""
+    from ..i18n import msg
     from ..spec.errors import SpecError
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -46,9 +47,10 @@ def check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as e:
-            raise SpecError("--port", f"cannot listen on {host}:{port} ({e.strerror})", port,
-                            f"another program (maybe another studio) uses it: choose another, e.g. --port {port + 1}"
-                            ) from None
+            raise SpecError("--port", msg("cannot listen on {host}:{port} ({reason})", host=host, port=port,
+                                          reason=e.strerror), port,
+                            msg("another program (maybe another studio) uses it: choose another, e.g. --port {port}",
+                                port=port + 1)) from None
 
 
 def _state_dir(workspace: Path) -> Path:

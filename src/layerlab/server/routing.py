@@ -1,7 +1,9 @@
 """Error answers shared by every /api route: SpecError -> JSON 4xx, anything else -> a logged 500.
 
 The handling lives on the route class rather than on the app, so the API behaves the same
-whichever app it is mounted on (NiceGUI's own, or a plain FastAPI app in tests).
+whichever app it is mounted on (NiceGUI's own, or a plain FastAPI app in tests). Messages
+are in the language the request's Accept-Language header prefers (English or German; English
+when it names neither): the route sets `layerlab.i18n.current_lang` for the whole request.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from ..i18n import LANGS, Text, current_lang, msg
 from ..spec.errors import SpecError
 from ..store import workspace as ws
 from .uploads import UploadError
@@ -65,8 +68,109 @@ class NotFound(SpecError):
     """An unknown project or run (HTTP 404)."""
 
 
-def error_response(e: SpecError, status: int) -> JSONResponse:
-    body: dict[str, Any] = {"error": e.to_dict()}
+def accept_language(header: str | None) -> str:
+    """The supported language ('en' or 'de') that an Accept-Language header prefers; 'en' by default.
+
+    q values count ('q=0' refuses a language); a region does not matter (de-AT is German);
+    '*' stands for the first language the header does not name; ties go to the one named first.
+
+    >>> accept_language("de-DE,de;q=0.9,en;q=0.8"), accept_language("en-US,de;q=0.5"), accept_language(None)
+    ('de', 'en', 'en')
+    >>> accept_language("fr-CH, fr;q=0.9, de;q=0.7, *;q=0.5"), accept_language("de;q=0, *")
+    ('de', 'en')
+    >>> accept_language("en;q=0, *")
+    'de'
+    """
+    best: tuple[float, int, str] | None = None
+    parts = (header or "")[:2000].split(",")
+    named = {p.split(";")[0].strip().lower().split("-")[0] for p in parts}
+    for i, part in enumerate(parts[:50]):
+        tag, *params = part.split(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary == "*":  # any other language: the first one the header does not name
+            primary = next((lang for lang in LANGS if lang not in named), "")
+        if primary not in LANGS:
+            continue
+        q = 1.0
+        for prm in params:
+            key, _, value = prm.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if not 0 < q <= 1:
+            continue
+        if best is None or (q, -i) > best[:2]:
+            best = (q, -i, primary)
+    return best[2] if best else "en"
+
+
+def validation_message(err: dict[str, Any]) -> str:
+    """pydantic's message for one invalid part of a request, as a Text where it is a usual one.
+
+    pydantic writes English only; each template below is used only when it renders exactly the
+    words pydantic wrote, so an unknown or reworded message stays pydantic's own English.
+    """
+    raw = str(err.get("msg") or "")
+    for text in _pydantic_texts(str(err.get("type", "")), err.get("ctx") or {}):
+        if text == raw:
+            return text
+    return raw or msg("invalid request")
+
+
+def _pydantic_texts(kind: str, ctx: dict[str, Any]) -> list[Text]:
+    low, high, actual = ctx.get("min_length"), ctx.get("max_length"), ctx.get("actual_length")
+    if kind == "missing":
+        return [msg("Field required")]
+    if kind == "extra_forbidden":
+        return [msg("Extra inputs are not permitted")]
+    if kind == "string_too_short":
+        return [msg("String should have at least {min_length} character", min_length=low),
+                msg("String should have at least {min_length} characters", min_length=low)]
+    if kind == "string_too_long":
+        return [msg("String should have at most {max_length} character", max_length=high),
+                msg("String should have at most {max_length} characters", max_length=high)]
+    if kind == "string_pattern_mismatch":
+        return [msg("String should match pattern '{pattern}'", pattern=ctx.get("pattern"))]
+    if kind == "string_type":
+        return [msg("Input should be a valid string")]
+    if kind == "int_type":
+        return [msg("Input should be a valid integer")]
+    if kind == "int_parsing":
+        return [msg("Input should be a valid integer, unable to parse string as an integer")]
+    if kind == "int_from_float":
+        return [msg("Input should be a valid integer, got a number with a fractional part")]
+    if kind == "greater_than_equal":
+        return [msg("Input should be greater than or equal to {ge}", ge=ctx.get("ge"))]
+    if kind == "less_than_equal":
+        return [msg("Input should be less than or equal to {le}", le=ctx.get("le"))]
+    if kind == "list_type":
+        return [msg("Input should be a valid list")]
+    if kind == "dict_type":
+        return [msg("Input should be a valid dictionary")]
+    if kind == "model_attributes_type":
+        return [msg("Input should be a valid dictionary or object to extract fields from")]
+    if kind == "too_short":
+        return [msg("List should have at least {min_length} item after validation, not {actual_length}",
+                    min_length=low, actual_length=actual),
+                msg("List should have at least {min_length} items after validation, not {actual_length}",
+                    min_length=low, actual_length=actual)]
+    if kind == "too_long":
+        return [msg("List should have at most {max_length} item after validation, not {actual_length}",
+                    max_length=high, actual_length=actual),
+                msg("List should have at most {max_length} items after validation, not {actual_length}",
+                    max_length=high, actual_length=actual)]
+    if kind == "json_invalid":
+        return [msg("JSON decode error")]
+    if kind == "value_error" and isinstance(ctx.get("error"), Exception) and ctx["error"].args:
+        return [msg("Value error, {error}", error=ctx["error"].args[0])]  # our validators raise Texts
+    return []
+
+
+def error_response(e: SpecError, status: int, lang: str | None = None) -> JSONResponse:
+    """{"error": e.to_dict(lang)} (lang: default the request's language) with the status."""
+    body: dict[str, Any] = {"error": e.to_dict(lang or current_lang.get())}
     if isinstance(e, ws.StaleWriteError):
         body["error"]["reload"] = getattr(e, "reload_url", None)
     return SafeJSONResponse(body, status_code=status)
@@ -90,22 +194,27 @@ class SafeRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def safe(request: Request) -> Response:
+            lang = accept_language(request.headers.get("accept-language"))
+            token = current_lang.set(lang)  # handlers in the thread pool see it too (a copied context)
             try:
                 return await handler(request)
             except SpecError as e:
-                return error_response(e, status_of(e))
+                return error_response(e, status_of(e), lang)
             except RequestValidationError as e:
                 errs = e.errors()
                 first = errs[0] if errs else {}
                 where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-                return error_response(SpecError(where, str(first.get("msg", "invalid request")),
-                                                hint="see /api/openapi.json for the request format"), 422)
+                return error_response(SpecError(where, validation_message(first),
+                                                hint=msg("see /api/openapi.json for the request format")), 422, lang)
             except HTTPException:
                 raise  # e.g. 413 from the body-size limit: Starlette answers it
             except Exception:
                 log.exception("API error on %s %s", request.method, request.url.path)
-                return error_response(SpecError("", "the server could not complete this request",
-                                                hint="try again; if it keeps failing, see the server log"), 500)
+                return error_response(SpecError("", msg("the server could not complete this request"),
+                                                hint=msg("try again; if it keeps failing, see the server log")),
+                                      500, lang)
+            finally:
+                current_lang.reset(token)
         return safe
 
 

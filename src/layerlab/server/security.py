@@ -37,6 +37,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
+from ..i18n import localize, msg
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -153,13 +155,14 @@ class SecurityMiddleware:
 
         if not self.config.host_allowed(headers.get("host", "")):
             await self._deny(scope, send, 400, "host_not_allowed",
-                             f"this server does not answer to the host name {_host_only(headers.get('host', ''))!r}",
-                             f"open it as http://localhost:{self.config.port}/ or add the name to "
-                             f"{ALLOWED_HOSTS_ENV} (comma-separated) when starting it", headers)
+                             msg("this server does not answer to the host name {host!r}",
+                                 host=_host_only(headers.get("host", ""))),
+                             msg("open it as http://localhost:{port}/ or add the name to {env} (comma-separated) "
+                                 "when starting it", port=self.config.port, env=ALLOWED_HOSTS_ENV), headers)
             return
         if (is_ws or method not in SAFE_METHODS) and not self._origin_ok(headers):
             await self._deny(scope, send, 403, "cross_origin",
-                             "cross-site request refused", "use the studio from its own page", headers)
+                             msg("cross-site request refused"), msg("use the studio from its own page"), headers)
             return
 
         query = scope.get("query_string", b"").decode("latin-1")
@@ -168,9 +171,9 @@ class SecurityMiddleware:
             ok, via_query = self._authenticated(headers, query)
             if not ok:
                 await self._deny(scope, send, 401, "token_required",
-                                 "this LayerLab server needs its access token",
-                                 "open the link with ?token=... that `layerlab studio` printed, or send the header "
-                                 "'Authorization: Bearer TOKEN'", headers)
+                                 msg("this LayerLab server needs its access token"),
+                                 msg("open the link with ?token=... that `layerlab studio` printed, or send the "
+                                     "header 'Authorization: Bearer TOKEN'"), headers)
                 return
 
         if not is_ws and via_query and method == "GET" and _is_navigation(headers):
@@ -255,8 +258,11 @@ class SecurityMiddleware:
             # Closing before accepting makes the server answer the handshake with HTTP 403.
             await send({"type": "websocket.close", "code": 1008, "reason": code})
             return
+        from .routing import accept_language
+        lang = accept_language(headers.get("accept-language"))
+        message, hint = localize(message, lang), localize(hint, lang)
         if _is_navigation(headers) and status == 401:
-            body = _login_page(message, hint).encode()
+            body = _login_page(message, hint, lang).encode()
             ctype = b"text/html; charset=utf-8"
         else:
             body = json.dumps({"error": {"path": "", "message": message, "received": None, "hint": hint,
@@ -275,13 +281,14 @@ def _is_navigation(headers: dict[str, str]) -> bool:
     return "text/html" in headers.get("accept", "")
 
 
-def _login_page(message: str, hint: str) -> str:
-    return ('<!doctype html><html><head><meta charset="utf-8"><title>LayerLab: token needed</title>'
+def _login_page(message: str, hint: str, lang: str = "en") -> str:
+    title, button = msg("LayerLab: token needed").to(lang), msg("Open").to(lang)
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
             f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
             '<form method="get"><label>Token <input name="token" type="password" autocomplete="off" autofocus>'
-            '</label> <button type="submit">Open</button></form></body></html>')
+            f'</label> <button type="submit">{html.escape(button)}</button></form></body></html>')
 
 
 def content_security_policy(host: str) -> str:

@@ -38,6 +38,7 @@ from typing import Any
 
 from PIL import Image
 
+from ..i18n import localize, msg
 from ..spec.errors import SpecError
 from ..store import atomic
 
@@ -92,14 +93,16 @@ class UploadLimits:
 
 @dataclass
 class UploadResult:
-    """What was stored (paths relative to the project folder) and what was skipped, with why."""
+    """What was stored (paths relative to the project folder) and what was skipped, with why
+    (each reason a Text: `to_dict(lang)` gives it in lang)."""
 
     folder: str
     saved: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"folder": self.folder, "saved": self.saved, "skipped": self.skipped, "count": len(self.saved)}
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        skipped = [dict(s, reason=localize(s["reason"], lang)) if "reason" in s else s for s in self.skipped]
+        return {"folder": self.folder, "saved": self.saved, "skipped": skipped, "count": len(self.saved)}
 
 
 # -- names and paths -----------------------------------------------------------------------------
@@ -123,13 +126,14 @@ def safe_path(root: Path, *parts: str) -> Path:
     target = root.joinpath(*parts)
     resolved = target.resolve()
     if not resolved.is_relative_to(root):
-        raise UploadError("the file would be written outside the project", "/".join(parts),
-                          "use a plain file name")
+        raise UploadError(msg("the file would be written outside the project"), "/".join(parts),
+                          msg("use a plain file name"))
     # A symlink planted inside the project could point anywhere; refuse to walk through one.
     p = resolved
     while p != root:
         if p.is_symlink():
-            raise UploadError("the target path goes through a symbolic link", "/".join(parts), "remove the link")
+            raise UploadError(msg("the target path goes through a symbolic link"), "/".join(parts),
+                              msg("remove the link"))
         p = p.parent
     return resolved
 
@@ -138,18 +142,18 @@ def _entry_parts(name: str) -> list[str]:
     """The components of a ZIP entry name; raises for anything that could escape the folder."""
     norm = name.replace("\\", "/")
     if norm.startswith("/") or re.match(r"^[A-Za-z]:", norm) or "\x00" in norm:
-        raise UploadError("the archive has an absolute path, which would be written outside its folder (zip-slip)",
-                          name,
-                          "create the ZIP from inside the folder so its entries have relative paths")
+        raise UploadError(msg("the archive has an absolute path, which would be written outside its folder "
+                              "(zip-slip)"), name,
+                          msg("create the ZIP from inside the folder so its entries have relative paths"))
     parts = [p for p in PurePosixPath(norm).parts if p not in ("", ".")]
     if not parts:
-        raise UploadError("the archive contains an entry without a name", name, "create the ZIP again")
+        raise UploadError(msg("the archive contains an entry without a name"), name, msg("create the ZIP again"))
     if ".." in parts:
-        raise UploadError("the archive has an entry that would be written outside its folder (zip-slip)", name,
-                          "create the ZIP again without '..' in entry names")
+        raise UploadError(msg("the archive has an entry that would be written outside its folder (zip-slip)"), name,
+                          msg("create the ZIP again without '..' in entry names"))
     if len(parts) > MAX_DEPTH:
-        raise UploadError("the archive nests folders too deeply", name[:200],
-                          f"use at most {MAX_DEPTH} folder levels (one folder per class is enough)")
+        raise UploadError(msg("the archive nests folders too deeply"), name[:200],
+                          msg("use at most {levels} folder levels (one folder per class is enough)", levels=MAX_DEPTH))
     return parts
 
 
@@ -169,31 +173,31 @@ def verify_image(data: bytes, limits: UploadLimits | None = None) -> tuple[str, 
                 im.load()  # every pixel: catches truncated files verify() lets through
                 return str(im.format), im.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UploadError("the image is too large", None,
-                          f"use images under {limits.max_image_pixels:,} pixels", 413) from None
+        raise UploadError(msg("the image is too large"), None,
+                          msg("use images under {pixels:,} pixels", pixels=limits.max_image_pixels), 413) from None
     except Exception as e:  # Pillow raises many types for broken data; all mean "not an image"
-        raise UploadError("the file is not a readable image", type(e).__name__,
-                          "upload PNG, JPEG, GIF, BMP or WebP files") from None
+        raise UploadError(msg("the file is not a readable image"), type(e).__name__,
+                          msg("upload PNG, JPEG, GIF, BMP or WebP files")) from None
 
 
 def verify_table(data: bytes) -> None:
     """A text table: UTF-8 (or Latin-1) without NUL bytes, with at least one line."""
     if b"\x00" in data:
-        raise UploadError("the file is not a text table (it contains binary data)", None,
-                          "upload a .csv file saved as text")
+        raise UploadError(msg("the file is not a text table (it contains binary data)"), None,
+                          msg("upload a .csv file saved as text"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     if not text.strip():
-        raise UploadError("the table is empty", None, "upload a .csv file with a header line and rows")
+        raise UploadError(msg("the table is empty"), None, msg("upload a .csv file with a header line and rows"))
 
 
 def check_size(n: int, limits: UploadLimits) -> None:
     if n > limits.max_file_bytes:
-        raise UploadError("the file is too large", f"{n / MB:.1f} MB",
-                          f"upload at most {limits.max_file_bytes / MB:.0f} MB "
-                          "(a server admin can raise LAYERLAB_MAX_UPLOAD_MB)", 413)
+        raise UploadError(msg("the file is too large"), msg("{mb:.1f} MB", mb=n / MB),
+                          msg("upload at most {limit:.0f} MB (a server admin can raise LAYERLAB_MAX_UPLOAD_MB)",
+                              limit=limits.max_file_bytes / MB), 413)
 
 
 def _count_files(folder: Path) -> int:
@@ -215,12 +219,13 @@ def save_file(project_dir: Path, filename: str, data: bytes, folder: str = "uplo
     elif suffix in TABLE_SUFFIXES:
         verify_table(data)
     else:
-        raise UploadError("this kind of file is not accepted", suffix,
-                          "upload images (.png, .jpg, .gif, .bmp, .webp), tables (.csv) or a .zip of images", 415)
+        raise UploadError(msg("this kind of file is not accepted"), suffix,
+                          msg("upload images (.png, .jpg, .gif, .bmp, .webp), tables (.csv) or a .zip of images"),
+                          415)
     data_dir = safe_path(Path(project_dir), "data")
     if _count_files(data_dir) >= limits.max_project_files:
-        raise UploadError("the project holds too many files", limits.max_project_files,
-                          "delete some data files first", 413)
+        raise UploadError(msg("the project holds too many files"), limits.max_project_files,
+                          msg("delete some data files first"), 413)
     target = safe_path(data_dir, sanitize_name(folder, "uploads"), name)
     atomic.write_bytes(target, data)
     return target
@@ -233,7 +238,7 @@ def _is_symlink(info: zipfile.ZipInfo) -> bool:
 
 def _skip_reason(parts: list[str]) -> str | None:
     if any(p.startswith(".") or p == "__MACOSX" for p in parts):
-        return "hidden or system file"
+        return msg("hidden or system file")
     return None
 
 
@@ -241,25 +246,26 @@ def check_archive(zf: zipfile.ZipFile, limits: UploadLimits, packed_size: int) -
     """Refuse zip-slip, symlinks, encryption and bombs by the archive's directory; the files to unpack."""
     infos = zf.infolist()
     if len(infos) > limits.max_files:
-        raise UploadError("the archive holds too many files", len(infos),
-                          f"upload at most {limits.max_files:,} files per archive", 413)
+        raise UploadError(msg("the archive holds too many files"), len(infos),
+                          msg("upload at most {n:,} files per archive", n=limits.max_files), 413)
     files = []
     for info in infos:
         _entry_parts(info.filename)
         if _is_symlink(info):
-            raise UploadError("the archive contains a symbolic link", info.filename,
-                              "create the ZIP without links (zip -r without -y)")
+            raise UploadError(msg("the archive contains a symbolic link"), info.filename,
+                              msg("create the ZIP without links (zip -r without -y)"))
         if info.flag_bits & 0x1:
-            raise UploadError("the archive is encrypted", info.filename, "upload an archive without a password")
+            raise UploadError(msg("the archive is encrypted"), info.filename, msg("upload an archive without a password"))
         if not info.is_dir():
             files.append(info)
     declared = sum(i.file_size for i in files)
     if declared > limits.max_unpacked_bytes:
-        raise UploadError("the archive unpacks to too much data", f"{declared / MB:.0f} MB",
-                          f"upload at most {limits.max_unpacked_bytes / MB:.0f} MB unpacked", 413)
+        raise UploadError(msg("the archive unpacks to too much data"), msg("{mb:.0f} MB", mb=declared / MB),
+                          msg("upload at most {limit:.0f} MB unpacked", limit=limits.max_unpacked_bytes / MB), 413)
     if declared > MB and declared / max(packed_size, 1) > limits.max_ratio:
-        raise UploadError("the archive is compressed suspiciously well (a zip bomb?)",
-                          f"ratio {declared / max(packed_size, 1):.0f}", "upload an ordinary archive of images", 413)
+        raise UploadError(msg("the archive is compressed suspiciously well (a zip bomb?)"),
+                          msg("ratio {ratio:.0f}", ratio=declared / max(packed_size, 1)),
+                          msg("upload an ordinary archive of images"), 413)
     return files
 
 
@@ -271,11 +277,11 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: UploadLimits
         while chunk := f.read(256 * 1024):
             out += chunk
             if len(out) > cap:
-                raise UploadError("an archive entry is larger than it claims, or too large (a zip bomb?)",
-                                  info.filename, "upload an ordinary archive of images", 413)
+                raise UploadError(msg("an archive entry is larger than it claims, or too large (a zip bomb?)"),
+                                  info.filename, msg("upload an ordinary archive of images"), 413)
     if info.file_size > MB and len(out) / max(info.compress_size, 1) > limits.max_ratio:
-        raise UploadError("an archive entry is compressed suspiciously well (a zip bomb?)", info.filename,
-                          "upload an ordinary archive of images", 413)
+        raise UploadError(msg("an archive entry is compressed suspiciously well (a zip bomb?)"), info.filename,
+                          msg("upload an ordinary archive of images"), 413)
     return bytes(out)
 
 
@@ -305,27 +311,27 @@ def unpack_images(archive: bytes | Path, dest: Path, limits: UploadLimits | None
     check_size(packed, limits)
     dest = Path(dest)
     if dest.exists() and not replace:
-        raise UploadError("the destination folder exists already", dest.name, "choose another name")
+        raise UploadError(msg("the destination folder exists already"), dest.name, msg("choose another name"))
     try:
         zf = zipfile.ZipFile(archive if isinstance(archive, Path) else io.BytesIO(archive))
     except DAMAGED:
-        raise UploadError("the file is not a readable ZIP archive", None, "upload a .zip file") from None
+        raise UploadError(msg("the file is not a readable ZIP archive"), None, msg("upload a .zip file")) from None
     try:
         with zf:
             return _extract(zf, dest, limits, packed, strip_single_top, max_new_files)
     except UploadError:
         raise
     except DAMAGED as e:
-        raise UploadError("the archive is damaged or uses an unsupported format", type(e).__name__,
-                          "create the ZIP again with a standard tool (no password, deflate)") from e
+        raise UploadError(msg("the archive is damaged or uses an unsupported format"), type(e).__name__,
+                          msg("create the ZIP again with a standard tool (no password, deflate)")) from e
 
 
 def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int, strip_single_top: bool,
              max_new_files: int | None) -> UploadResult:
     files = check_archive(zf, limits, packed)
     if max_new_files is not None and len(files) > max_new_files:
-        raise UploadError("the project would hold too many files", limits.max_project_files,
-                          "delete some data files first", 413)
+        raise UploadError(msg("the project would hold too many files"), limits.max_project_files,
+                          msg("delete some data files first"), 413)
     entries = [(info, _entry_parts(info.filename)) for info in files]
     wanted = [parts for _, parts in entries if _skip_reason(parts) is None]
     tops = {parts[0] for parts in wanted}
@@ -339,7 +345,7 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int,
         for info, parts in entries:
             reason = _skip_reason(parts)
             if reason is None and Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
-                reason = "not an image file"
+                reason = msg("not an image file")
             if reason:
                 result.skipped.append({"name": info.filename, "reason": reason})
                 continue
@@ -362,8 +368,8 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int,
             target.write_bytes(data)
             result.saved.append(key)
         if not result.saved:
-            raise UploadError("the archive holds no readable images", len(files),
-                              "put PNG or JPEG images in one folder per class, then zip the folders")
+            raise UploadError(msg("the archive holds no readable images"), len(files),
+                              msg("put PNG or JPEG images in one folder per class, then zip the folders"))
         if dest.exists():  # replace=True: the old copy goes only once the new one is complete
             old = Path(tempfile.mkdtemp(prefix=".replaced-", dir=dest.parent))
             os.replace(dest, old / "x")

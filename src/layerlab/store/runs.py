@@ -32,6 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from . import atomic
 from .checkpoint import load_tensors, read_json, save_tensors
@@ -144,16 +145,17 @@ class RunFolder:
 
     def weights(self, device: str = "cpu") -> dict[str, Any]:
         if not self.has_weights():
-            raise SpecError("run", f"run {self.run_id} has no saved weights (it ended before its first epoch)",
-                            self.run_id, "train again, or pick another run with `layerlab runs`")
+            raise SpecError("run", msg("run {run_id} has no saved weights (it ended before its first epoch)",
+                                       run_id=self.run_id),
+                            self.run_id, msg("train again, or pick another run with `layerlab runs`"))
         return load_tensors(self.path / WEIGHTS, device)
 
     def training_state(self, device: str = "cpu") -> tuple[dict[str, Any], dict[str, Any]]:
         """(optimizer tensors, state.json) to continue from."""
         state = self.read("state.json")
         if state is None or not (self.path / OPTIMIZER).exists():
-            raise SpecError("run", f"run {self.run_id} has no saved training state to continue from",
-                            self.run_id, "continue a run that finished at least one epoch")
+            raise SpecError("run", msg("run {run_id} has no saved training state to continue from", run_id=self.run_id),
+                            self.run_id, msg("continue a run that finished at least one epoch"))
         return load_tensors(self.path / OPTIMIZER, device), state
 
     def copy_inputs_from(self, other: "RunFolder") -> None:
@@ -180,12 +182,13 @@ def open_run(project_dir: str | Path, run_id: str | None = None, need_weights: b
     ids = run_ids(project_dir)
     if run_id is not None:
         if run_id not in ids:
-            hint = "valid runs: " + ", ".join(ids[-5:]) if ids else "train the project first: `layerlab train`"
-            raise SpecError("run", "is not a run of this project", run_id, hint)
+            hint = msg("valid runs: {listing}", listing=", ".join(ids[-5:])) if ids \
+                else msg("train the project first: `layerlab train`")
+            raise SpecError("run", msg("is not a run of this project"), run_id, hint)
         return RunFolder(runs_dir(project_dir) / run_id)
     for rid in reversed(ids):
         f = RunFolder(runs_dir(project_dir) / rid)
         if not need_weights or f.has_weights():
             return f
-    raise SpecError("run", "this project has no trained run yet", hint="train it first: `layerlab train PROJECT`"
-                    " or project.train()")
+    raise SpecError("run", msg("this project has no trained run yet"),
+                    hint=msg("train it first: `layerlab train PROJECT` or project.train()"))

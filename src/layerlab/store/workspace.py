@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..i18n import msg
 from ..spec.errors import SpecError
 from . import atomic
 
@@ -33,8 +34,9 @@ class StaleWriteError(SpecError):
     """The project changed on disk since the writer loaded it."""
 
     def __init__(self, folder: Path):
-        super().__init__("", f"project {folder.name!r} was changed elsewhere (another tab or window) since you "
-                             "opened it", hint="reload the project to see the latest version, then redo your edit")
+        super().__init__("", msg("project {name!r} was changed elsewhere (another tab or window) since you opened it",
+                                 name=folder.name),
+                         hint=msg("reload the project to see the latest version, then redo your edit"))
 
 
 def home() -> Path:
@@ -54,8 +56,8 @@ def slug(name: str) -> str:
 def project_dir(name: str) -> Path:
     """The folder of a project in the workspace; refuses names that would leave it."""
     if not name or name != slug(name):
-        raise SpecError("project", "is not a valid project id", name,
-                        "use only lower-case letters, digits, '-' and '_'")
+        raise SpecError("project", msg("is not a valid project id"), name,
+                        msg("use only lower-case letters, digits, '-' and '_'"))
     return home() / name
 
 
