@@ -15,6 +15,8 @@ async def _german(user: User) -> None:
     await user.open("/")
     user.find(marker="lang-select").click()
     user.find("Deutsch").click()
+    await user.open("/")
+    await user.should_see("Mit einem Beispiel beginnen")
 
 
 def _texts(user: User, marker: str) -> list[str]:

@@ -198,7 +198,9 @@ def _recent() -> None:
                     .mark(f"recent-{p['id']}").props("clickable tabindex=0"):
                 with ui.item_section():
                     ui.item_label(p["name"])
-                    ui.item_label(f"{p['task']} · {p['source']}").props("caption")
+                    task = p.get("task") or ""
+                    task = tr(f"task.{task}") if task in ("classification", "regression") else task
+                    ui.item_label(f"{task} · {p['source']}").props("caption")
                 runs = _runs(p["id"])
                 with ui.item_section().props("side"):
                     ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
