@@ -192,11 +192,13 @@ def example(name: str) -> dict[str, Any]:
 
 
 def examples() -> list[dict[str, str]]:
-    """Each example's name, description, task and data source."""
+    """Each example's name, description (English and German), task and data source."""
+    from .i18n.examples_de import EXAMPLES_DE
     out = []
     for n in example_names():
         d = example(n)
-        out.append({"name": n, "description": d.get("description", ""), "task": d.get("task", ""),
+        out.append({"name": n, "description": d.get("description", ""),
+                    "description_de": EXAMPLES_DE.get(n, d.get("description", "")), "task": d.get("task", ""),
                     "source": d["data"]["source"]})
     return out
 

@@ -117,3 +117,8 @@ async def test_an_import_without_model_json_says_why(user: User) -> None:
                                                  _data=b"\0" * 16)])
     await user.should_see("Could not import", retries=50)
     assert workspace.list_projects() == []
+
+
+def test_every_example_has_a_german_description() -> None:
+    for ex in api.examples():
+        assert ex["description_de"] and ex["description_de"] != ex["description"], ex["name"]
