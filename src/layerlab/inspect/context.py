@@ -13,15 +13,16 @@ The facade fills a Context from a project and a run; tests and scripts build one
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..i18n import msg
+from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
 from .history import EpochRecorder
 from .trace import input_shape_of
@@ -107,18 +108,31 @@ class ViewResult:
     data: dict[str, Any]
     draw: Callable[[], Any] | None = field(default=None, repr=False)  # -> matplotlib Figure
 
-    def png(self) -> bytes:
-        """The picture as PNG bytes."""
+    def png(self, lang: str | None = None) -> bytes:
+        """The picture as PNG bytes, its words in lang (default: the current language, English
+        unless a page set another)."""
         from .plots import to_png
+        return to_png(self.figure(lang))
+
+    def figure(self, lang: str | None = None) -> Any:
+        """The picture as a matplotlib Figure, its words drawn in lang (see png)."""
         if self.draw is None:
             raise SpecError("view", msg("has no picture"), self.view)
-        return to_png(self.draw())
+        with _language(lang):
+            return self.draw()
+
+    def figure_texts(self, lang: str | None = None) -> list[str]:
+        """Every non-empty text on the picture (titles, labels, legends, notes), as drawn in lang."""
+        from matplotlib.text import Text as Artist
+        fig = self.figure(lang)
+        return [a.get_text() for a in fig.findobj(Artist) if a.get_text()]
 
     def to_dict(self) -> dict[str, Any]:
         return {"view": self.view, **self.data}
 
-    def save(self, folder: str | Path, stem: str | None = None) -> list[Path]:
-        """Write <stem>.json and <stem>.png (atomically) into folder; returns the paths."""
+    def save(self, folder: str | Path, stem: str | None = None, lang: str | None = None) -> list[Path]:
+        """Write <stem>.json and <stem>.png (atomically, the picture's words in lang) into folder;
+        returns the paths."""
         from ..store import atomic
         folder = Path(folder)
         stem = stem or self.view
@@ -126,8 +140,23 @@ class ViewResult:
         atomic.write_text(paths[0], json.dumps(jsonable(self.to_dict()), indent=1) + "\n")
         if self.draw is not None:
             paths.append(folder / f"{stem}.png")
-            atomic.write_bytes(paths[1], self.png())
+            atomic.write_bytes(paths[1], self.png(lang))
         return paths
+
+
+@contextmanager
+def _language(lang: str | None) -> Iterator[None]:
+    """Draw in lang: figures take their words' language from layerlab.i18n.current_lang.
+
+    Drawing runs synchronously in the caller's thread, so the context variable reaches it."""
+    if lang is None:
+        yield
+        return
+    token = current_lang.set(lang)
+    try:
+        yield
+    finally:
+        current_lang.reset(token)
 
 
 def jsonable(v: Any) -> Any:

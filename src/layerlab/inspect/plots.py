@@ -1,6 +1,10 @@
 """Drawing helpers for the inspect views: matplotlib figures without pyplot (no global
 state, thread-safe, no display), saved as PNG bytes.
 
+Every word put on a figure goes through `localize`: a `Text` from `msg(...)` is drawn in the
+current language (`layerlab.i18n.current_lang`, set by `ViewResult.png(lang)`), a plain str
+(a class name, a number, LaTeX) as it is.
+
 >>> import numpy as np
 >>> fig = new_figure(1, 1)
 >>> heatmap(fig.axes[0], np.eye(3), "identity")
@@ -17,6 +21,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..i18n import localize
 
 CMAP_DIVERGING = "RdBu_r"
 CMAP_SEQUENTIAL = "viridis"
@@ -57,7 +63,7 @@ def image(ax: Axes, img: Any, title: str = "", cmap: str = "gray", vmin=None, vm
     elif a.ndim == 1:
         a = a[None, :]
     ax.imshow(a, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-    ax.set_title(title, fontsize=8)
+    ax.set_title(localize(title), fontsize=8)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -83,7 +89,12 @@ def tiles(fig: Figure, maps: Any, title: str = "", cmap: str = "viridis", max_ti
             ax.imshow(a[k], cmap=cmap, vmin=lo, vmax=hi if hi > lo else lo + 1, interpolation="nearest")
             ax.set_title(str(k), fontsize=6)
     if title:
-        fig.suptitle(title, fontsize=9)
+        suptitle(fig, title, fontsize=9)
+
+
+def suptitle(fig: Figure, title: str, fontsize: float = 9) -> None:
+    """A title over the whole figure."""
+    fig.suptitle(localize(title), fontsize=fontsize)
 
 
 def bars(ax: Axes, values: Any, title: str = "", labels: Sequence[str] | None = None, highlight: int | None = None) -> None:
@@ -93,9 +104,9 @@ def bars(ax: Axes, values: Any, title: str = "", labels: Sequence[str] | None = 
     if highlight is not None and 0 <= highlight < len(v):
         colors[highlight] = "#d62728"
     ax.bar(np.arange(len(v)), v, color=colors)
-    ax.set_title(title, fontsize=8)
+    ax.set_title(localize(title), fontsize=8)
     if labels is not None and len(labels) == len(v) and len(v) <= 20:
-        ax.set_xticks(np.arange(len(v)), labels, rotation=45, fontsize=6)
+        ax.set_xticks(np.arange(len(v)), [localize(s) for s in labels], rotation=45, fontsize=6)
     ax.tick_params(labelsize=6)
 
 
@@ -103,7 +114,7 @@ def histogram(ax: Axes, counts: Sequence[int], edges: Sequence[float], title: st
     """A histogram from counts and bin edges."""
     e = np.asarray(edges, dtype=float)
     ax.bar(e[:-1], counts, width=np.diff(e), align="edge", color=color, edgecolor="none")
-    ax.set_title(title, fontsize=8)
+    ax.set_title(localize(title), fontsize=8)
     ax.tick_params(labelsize=6)
 
 
@@ -112,17 +123,18 @@ def heatmap(ax: Axes, m: Any, title: str = "", labels: Sequence[str] | None = No
     """A matrix as coloured cells, with the numbers written in when it is small."""
     a = np_(m)
     ax.imshow(a, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
-    ax.set_title(title, fontsize=9)
+    ax.set_title(localize(title), fontsize=9)
     if labels is not None:
-        ax.set_xticks(np.arange(len(labels)), labels, rotation=45, fontsize=7)
-        ax.set_yticks(np.arange(len(labels)), labels, fontsize=7)
+        names = [localize(s) for s in labels]
+        ax.set_xticks(np.arange(len(names)), names, rotation=45, fontsize=7)
+        ax.set_yticks(np.arange(len(names)), names, fontsize=7)
     if annotate and a.size <= 400:
         mid = (np.nanmax(a) + np.nanmin(a)) / 2 if a.size else 0
         for (r, c), v in np.ndenumerate(a):
             text = f"{int(v)}" if float(v).is_integer() else f"{v:.2f}"
             ax.text(c, r, text, ha="center", va="center", fontsize=6, color="white" if v < mid else "black")
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_xlabel(localize(xlabel), fontsize=8)
+    ax.set_ylabel(localize(ylabel), fontsize=8)
 
 
 def scatter(ax: Axes, xy: Any, colors: Sequence[int], title: str = "", names: Sequence[str] | None = None,
@@ -134,11 +146,11 @@ def scatter(ax: Axes, xy: Any, colors: Sequence[int], title: str = "", names: Se
     if marker_true is not None:
         wrong = np.asarray(marker_true) != c
         ax.scatter(p[wrong, 0], p[wrong, 1], facecolors="none", edgecolors="red", s=30, linewidths=0.8)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(localize(title), fontsize=9)
     ax.tick_params(labelsize=6)
     if names:
         handles = [ax.scatter([], [], color=sc.cmap(sc.norm(k)), s=10) for k in range(min(len(names), 10))]
-        ax.legend(handles, list(names)[:10], fontsize=6, loc="best")
+        ax.legend(handles, [localize(s) for s in list(names)[:10]], fontsize=6, loc="best")
 
 
 def lines(ax: Axes, rows: Any, title: str = "", xlabel: str = "", ylabel: str = "") -> None:
@@ -146,16 +158,16 @@ def lines(ax: Axes, rows: Any, title: str = "", xlabel: str = "", ylabel: str = 
     a = np_(rows)
     for r in np.atleast_2d(a):
         ax.plot(np.arange(1, len(r) + 1), r, linewidth=1)
-    ax.set_title(title, fontsize=9)
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title(localize(title), fontsize=9)
+    ax.set_xlabel(localize(xlabel), fontsize=8)
+    ax.set_ylabel(localize(ylabel), fontsize=8)
     ax.tick_params(labelsize=6)
 
 
 def text(ax: Axes, lines_: Sequence[str], title: str = "") -> None:
     """Lines of text in an empty axes (for math or notes)."""
     ax.set_axis_off()
-    ax.set_title(title, fontsize=9)
+    ax.set_title(localize(title), fontsize=9)
     for k, line in enumerate(lines_):
-        ax.text(0.0, 1.0 - (k + 1) / (len(lines_) + 1), line, fontsize=8, va="center", ha="left",
+        ax.text(0.0, 1.0 - (k + 1) / (len(lines_) + 1), localize(line), fontsize=8, va="center", ha="left",
                 transform=ax.transAxes)

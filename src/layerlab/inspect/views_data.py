@@ -7,7 +7,7 @@ import math
 import numpy as np
 import torch
 
-from ..i18n import msg
+from ..i18n import localize, msg
 from ..spec.errors import SpecError
 from . import plots
 from .adversarial import accuracy_under_attack, attack
@@ -50,13 +50,13 @@ def saliency_view(ctx: Context, method: str = "all", target: int | None = None, 
         fig = plots.new_figure(1, len(maps) + 1, cell=2.6)
         shown = ctx.shown(ctx.sample)
         if ctx.is_image:
-            plots.image(fig.axes[0], shown, f"input ({ctx.class_name(ctx.sample_label)})")
+            plots.image(fig.axes[0], shown, msg("input ({name})", name=ctx.class_name(ctx.sample_label)))
             for ax, (k, v) in zip(fig.axes[1:], maps.items()):
-                plots.overlay(ax, shown, v, f"{k} for {ctx.class_name(tgt)}")
+                plots.overlay(ax, shown, v, msg("{method} for {name}", method=k, name=ctx.class_name(tgt)))
         else:
-            plots.bars(fig.axes[0], shown.flatten(), "input")
+            plots.bars(fig.axes[0], shown.flatten(), msg("input"))
             for ax, (k, v) in zip(fig.axes[1:], maps.items()):
-                plots.bars(ax, v.flatten(), f"{k} for {ctx.class_name(tgt)}")
+                plots.bars(ax, v.flatten(), msg("{method} for {name}", method=k, name=ctx.class_name(tgt)))
         return fig
     return ViewResult("saliency", data, draw)
 
@@ -86,21 +86,24 @@ def adversarial_view(ctx: Context, method: str = "fgsm", epsilon: float = 0.1, s
             lim = float(res.perturbation.abs().max()) or 1.0
             shown = ctx.shown(x[0])
             lo, hi = float(shown.min()), float(shown.max())      # the same grey scale for both pictures
-            plots.image(a[0], shown, f"input: {ctx.class_name(before)}", vmin=lo, vmax=hi)
-            plots.image(a[1], res.perturbation[0], f"perturbation (eps {epsilon:g})", cmap=plots.CMAP_DIVERGING,
-                        vmin=-lim, vmax=lim)
-            plots.image(a[2], ctx.shown(res.adversarial[0]), f"perturbed: {ctx.class_name(after)}", vmin=lo, vmax=hi)
+            plots.image(a[0], shown, msg("input: {name}", name=ctx.class_name(before)), vmin=lo, vmax=hi)
+            plots.image(a[1], res.perturbation[0], msg("perturbation (eps {eps:g})", eps=epsilon),
+                        cmap=plots.CMAP_DIVERGING, vmin=-lim, vmax=lim)
+            plots.image(a[2], ctx.shown(res.adversarial[0]), msg("perturbed: {name}", name=ctx.class_name(after)),
+                        vmin=lo, vmax=hi)
         else:
-            plots.bars(a[0], ctx.shown(x[0]).flatten(), f"input: {ctx.class_name(before)}")
-            plots.bars(a[1], res.perturbation[0].flatten(), f"perturbation (eps {epsilon:g})")
-            plots.bars(a[2], ctx.shown(res.adversarial[0]).flatten(), f"perturbed: {ctx.class_name(after)}")
+            plots.bars(a[0], ctx.shown(x[0]).flatten(), msg("input: {name}", name=ctx.class_name(before)))
+            plots.bars(a[1], res.perturbation[0].flatten(), msg("perturbation (eps {eps:g})", eps=epsilon))
+            plots.bars(a[2], ctx.shown(res.adversarial[0]).flatten(),
+                       msg("perturbed: {name}", name=ctx.class_name(after)))
         names = ctx.classes
-        plots.bars(a[3], res.probs_before[0], "probabilities before", names, before)
-        plots.bars(a[3 + 1], res.probs_after[0], "after", names, after)
+        plots.bars(a[3], res.probs_before[0], msg("probabilities before"), names, before)
+        plots.bars(a[3 + 1], res.probs_after[0], msg("after"), names, after)
         a[4].set_ylim(0, 1)
         a[3].set_ylim(0, 1)
-        fig.suptitle(f"{method.upper()}: accuracy " + ", ".join(f"{r['accuracy']:.0%} at {r['epsilon']:g}" for r in curve),
-                     fontsize=8)
+        # drawing runs in the page's language, so the points are localised here and then joined
+        points = ", ".join(localize(msg("{acc:.0%} at {eps:g}", acc=r["accuracy"], eps=r["epsilon"])) for r in curve)
+        plots.suptitle(fig, msg("{method}: accuracy {points}", method=method.upper(), points=points), fontsize=8)
         return fig
     return ViewResult("adversarial", data, draw)
 
@@ -133,14 +136,15 @@ def errors_view(ctx: Context, k: int = 12) -> ViewResult:
         for ax in a[:cols]:
             ax.remove()
         big = fig.add_subplot(gs[0, : cols // 2 + 1])
-        plots.heatmap(big, np.array(cm.counts), f"confusion ({cm.accuracy:.0%} right)", cm.classes,
-                      xlabel="predicted", ylabel="true")
+        plots.heatmap(big, np.array(cm.counts), msg("confusion ({acc:.0%} right)", acc=cm.accuracy), cm.classes,
+                      xlabel=msg("predicted"), ylabel=msg("true"))
         side = fig.add_subplot(gs[0, cols // 2 + 1:])
         if curves:
-            plots.lines(side, [c["loss"] for c in curves], "forgotten examples: loss per epoch", "epoch", "loss")
+            plots.lines(side, [c["loss"] for c in curves], msg("forgotten examples: loss per epoch"), msg("epoch"),
+                        msg("loss"))
         else:
             side.set_axis_off()
-            side.set_title("per-example loss per epoch: recorded while training", fontsize=7)
+            side.set_title(localize(msg("per-example loss per epoch: recorded while training")), fontsize=7)
         for j, h in enumerate(hard):
             ax = a[cols + j]
             title = f"#{h['index']} {ctx.class_name(h.get('label'))}->{ctx.class_name(h.get('predicted'))}"
@@ -171,7 +175,7 @@ def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
             ax.imshow(s.predicted.numpy(), origin="lower", extent=ext, cmap=plots.CLASS_COLORS, vmin=0, vmax=9,
                       alpha=0.35, aspect="auto", interpolation="nearest")
             colours = y.tolist() if ctx.classification else pred.tolist()
-            plots.scatter(ax, x, colours, "decision surface", ctx.classes)
+            plots.scatter(ax, x, colours, msg("decision surface"), ctx.classes)
             return fig
         return ViewResult("surface", data, draw)
     p = pca_projection(ctx.net, x, y)
@@ -179,7 +183,7 @@ def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
 
     def draw_pca():
         fig = plots.new_figure(1, 1, cell=4.5)
-        plots.scatter(fig.axes[0], p.coords, p.predicted, "inputs (PCA), coloured by prediction", ctx.classes,
+        plots.scatter(fig.axes[0], p.coords, p.predicted, msg("inputs (PCA), coloured by prediction"), ctx.classes,
                       marker_true=p.labels)
         return fig
     return ViewResult("surface", data, draw_pca)
@@ -196,7 +200,8 @@ def embeddings_view(ctx: Context, layer=-2) -> ViewResult:
     def draw():
         fig = plots.new_figure(1, 1, cell=4.5)
         colours = p.labels if p.labels is not None else p.predicted
-        plots.scatter(fig.axes[0], p.coords, colours, f"layer {i} ({data['type']}), PCA", ctx.classes)
+        plots.scatter(fig.axes[0], p.coords, colours, msg("layer {i} ({type}), PCA", i=i, type=data["type"]),
+                      ctx.classes)
         return fig
     return ViewResult("embeddings", data, draw)
 
@@ -219,5 +224,5 @@ def samples_png(ctx: Context, indices: list[int], title: str = "", max_samples: 
     for ax in fig.axes[len(idx):]:
         ax.set_axis_off()
     if title:
-        fig.suptitle(title, fontsize=9)
+        plots.suptitle(fig, title, fontsize=9)
     return plots.to_png(fig)

@@ -8,6 +8,7 @@ import math
 
 import torch
 
+from ..i18n import msg
 from . import plots
 from .cka import cka_between, cka_matrix
 from .context import Context, ViewResult
@@ -38,7 +39,7 @@ def flow_view(ctx: Context, max_channels: int = 16) -> ViewResult:
         fig.clear()
         subs = fig.subfigures(len(outs) + 1, 1)
         ax = subs[0].subplots()
-        _sample_panel(ax, ctx, ctx.sample, "input")
+        _sample_panel(ax, ctx, ctx.sample, msg("input"))
         for sub, o in zip(subs[1:], outs):
             title = f"{o.index}: {o.type} {tuple(o.shape)}"
             if o.kind == "vector":
@@ -80,10 +81,10 @@ def weights_view(ctx: Context, bins: int = 30, grad_samples: int = 256) -> ViewR
         fig = plots.new_figure(rows, cols, cell=2.6)
         axes = fig.axes
         for c, k in enumerate(keys):
-            plots.histogram(axes[c], whist[k].counts, whist[k].edges, f"weights {k}")
+            plots.histogram(axes[c], whist[k].counts, whist[k].edges, msg("weights {name}", name=k))
             g = ghist.get(k)
             if g is not None:
-                plots.histogram(axes[cols + c], g.counts, g.edges, f"gradients {k}", color="#ff7f0e")
+                plots.histogram(axes[cols + c], g.counts, g.edges, msg("gradients {name}", name=k), color="#ff7f0e")
             else:
                 axes[cols + c].set_axis_off()
         r = 2
@@ -98,12 +99,13 @@ def weights_view(ctx: Context, bins: int = 30, grad_samples: int = 256) -> ViewR
                     grid[rr * (w.shape[1] + 1): rr * (w.shape[1] + 1) + w.shape[1],
                          cc * (w.shape[-1] + 1): cc * (w.shape[-1] + 1) + w.shape[-1]] = w[j].reshape(w.shape[1], -1)
                 lim = float(w.abs().max()) or 1.0
-                plots.image(axes[r * cols + c], grid, f"kernels of layer {i}", cmap=plots.CMAP_DIVERGING, vmin=-lim, vmax=lim)
+                plots.image(axes[r * cols + c], grid, msg("kernels of layer {i}", i=i), cmap=plots.CMAP_DIVERGING,
+                            vmin=-lim, vmax=lim)
             for c in range(len(kernels), cols):
                 axes[r * cols + c].set_axis_off()
             r += 1
         if dead:
-            plots.bars(axes[r * cols], [d.fraction for d in dead], "dead ReLU fraction",
+            plots.bars(axes[r * cols], [d.fraction for d in dead], msg("dead ReLU fraction"),
                        labels=[f"{d.index}:{d.type}" for d in dead])
             for c in range(1, cols):
                 axes[r * cols + c].set_axis_off()
@@ -131,14 +133,14 @@ def max_activation_view(ctx: Context, layer=-2, unit: int = 0, k: int = 9, steps
             lab = f" ({ctx.class_name(labels[j])})" if labels else ""
             _sample_panel(axes[j], ctx, x[i], f"#{i}: {top.scores[j]:.2f}{lab}")
         if syn is not None:
-            _sample_panel(axes[len(top.indices)], ctx, syn.input, "synthesised")
-            plots.lines(axes[len(top.indices) + 1], [syn.trajectory], "activation while climbing", "step")
+            _sample_panel(axes[len(top.indices)], ctx, syn.input, msg("synthesised"))
+            plots.lines(axes[len(top.indices) + 1], [syn.trajectory], msg("activation while climbing"), msg("step"))
         else:
             axes[len(top.indices)].set_axis_off()
             axes[len(top.indices) + 1].set_axis_off()
         for ax in axes[len(top.indices) + 2:]:
             ax.set_axis_off()
-        fig.suptitle(f"layer {top.layer}, unit {unit}", fontsize=9)
+        plots.suptitle(fig, msg("layer {layer}, unit {unit}", layer=top.layer, unit=unit), fontsize=9)
         return fig
     return ViewResult("max_activation", data, draw)
 
@@ -153,9 +155,9 @@ def cka_view(ctx: Context) -> ViewResult:
 
     def draw():
         fig = plots.new_figure(1, 2 if between is not None else 1, cell=4.0)
-        plots.heatmap(fig.axes[0], m, "linear CKA between layers", names, vmin=0, vmax=1)
+        plots.heatmap(fig.axes[0], m, msg("linear CKA between layers"), names, vmin=0, vmax=1)
         if between is not None:
-            plots.bars(fig.axes[1], list(between.values()), "same layer, two runs", names)
+            plots.bars(fig.axes[1], list(between.values()), msg("same layer, two runs"), names)
             fig.axes[1].set_ylim(0, 1)
         return fig
     return ViewResult("cka", data, draw)
@@ -164,7 +166,6 @@ def cka_view(ctx: Context) -> ViewResult:
 def math_view(ctx: Context, max_weights: int = 16, digits: int = 4) -> ViewResult:
     """Each layer's formula in LaTeX, with its numbers for small layers."""
     if ctx.rows is None:
-        from ..i18n import msg
         from ..spec.errors import SpecError
         raise SpecError("model", msg("the math view needs the project's layer list"), None,
                         msg("open it through a project"))
@@ -178,6 +179,6 @@ def math_view(ctx: Context, max_weights: int = 16, digits: int = 4) -> ViewResul
             lines.append(f"{r['index']}: {r['type']}    {r['latex']}")
             if r["numeric"]:
                 lines.append(f"      = {r['numeric']}")
-        plots.text(fig.axes[0], lines, "formulas (LaTeX)")
+        plots.text(fig.axes[0], lines, msg("formulas (LaTeX)"))
         return fig
     return ViewResult("math", data, draw)

@@ -174,7 +174,7 @@ class InspectPanel:
         view, opts = self.view, dict(self.options[self.view])
         try:
             result = await run.io_bound(self._compute, view, opts)
-            png = await run.io_bound(result.png)
+            png = await run.io_bound(result.png, lang())
         except SpecError as e:
             self._show_error(e)
         except Exception as e:  # noqa: BLE001 - a failing view must not take the page down
