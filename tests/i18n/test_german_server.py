@@ -131,3 +131,18 @@ def test_skipped_upload_entries_say_why_in_german(client):
     assert r.status_code == 201 and r.json()["count"] == 1
     reasons = {s["name"]: s["reason"] for s in r.json()["skipped"]}
     assert reasons == {"cats/notes.txt": "keine Bilddatei", "cats/broken.png": "die Datei ist kein lesbares Bild"}
+
+
+def test_a_failed_run_read_back_later_says_why_in_german(client):
+    from layerlab import api
+    create(client)
+    folder = ws.project_dir("my-xor")
+    doc = api.load(folder).doc
+    doc["training"]["learning_rate"] = 1e30       # refused when the run starts: the run fails and says why
+    ws.save_doc(folder, doc, ws.revision(folder))
+    run = api.load(folder).train()
+    assert run.status == "failed"
+    german = {"Accept-Language": "de"}
+    en, de = (client.get(f"/api/projects/my-xor/runs/{run.run_id}", headers=h).json() for h in ({}, german))
+    assert en["failure"]["message"].startswith("The project cannot be trained: training.learning_rate")
+    assert de["failure"]["message"].startswith("Das Projekt kann nicht trainiert werden: training.learning_rate")

@@ -354,7 +354,7 @@ class Trainer:
         failure = ev.RunFailed(run_id=self.run_id, **fields)
         try:
             self._flush()  # the last good epoch stays usable (and continuable)
-            self._end("failed", message=failure.message, final=self._final() if tr else {},
+            self._end("failed", message=failure.message, texts=failure.texts, final=self._final() if tr else {},
                       epochs_done=self.history[-1]["epoch"] if self.history else 0)
         except Exception:  # noqa: BLE001 - the disk may be the problem; the event still goes out
             pass

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
-from ..i18n import current_lang, localize, msg
+from ..i18n import Text, current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..spec.errors import SpecError
 
@@ -115,7 +115,9 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
     status = row.get("status") or meta.get("status")
     failure = None
     if status == "failed":
-        failure = {"message": meta.get("message") or row.get("message") or msg("the run failed").to()}
+        saved = (meta.get("texts") or {}).get("message")  # the words as a Text, so they can be shown in German
+        message = Text.from_dict(saved).to() if saved else meta.get("message") or row.get("message")
+        failure = {"message": message or msg("the run failed").to()}
     return {"run_id": run_id, "project": meta.get("project"), "status": status,
             "epochs_done": meta.get("epochs_done") or 0, "final": meta.get("final") or {},
             "failure": failure, "continued_from": meta.get("continued_from"), "history": rf.history()}
