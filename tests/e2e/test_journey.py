@@ -90,6 +90,18 @@ def test_main_journey(page, studio, shots):
     page.locator("body.body--dark").wait_for()
     page.get_by_text("Schicht hinzufügen").wait_for()
 
+    # the same mistake as before, now explained and fixed in German
+    units = page.get_by_test_id("layer-8").get_by_label("units")
+    units.fill("5")
+    units.press("Tab")
+    box = page.get_by_test_id("error-8-0")
+    box.wait_for()
+    box.scroll_into_view_if_needed()
+    _shot(page, shots, "05b-german-broken")
+    assert "Klassen" in box.inner_text() and "must" not in box.inner_text()
+    box.get_by_role("button", name="setze units auf 10").click()
+    page.get_by_test_id("model-valid").wait_for()
+
 
 def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
     ctx, page, seen = open_page(browser, studio, width=375, height=812)

@@ -186,3 +186,13 @@ async def test_ctrl_z_and_ctrl_y(user: User, project_id) -> None:
     _press(user, "z", shift=True)                   # Ctrl+Shift+Z redoes too
     await user.should_see(marker="layer-2")
     assert len(_doc(pid)["model"]["layers"]) == 3
+
+
+def test_formula_words_follow_the_language() -> None:
+    from layerlab.layers.base import get_layer
+    from layerlab.ui.components.mathview import layer_tex
+    pool = get_layer("max_pool2d")
+    en = layer_tex(pool, {"pool_size": (2, 2), "strides": None, "padding": "valid"}, (1, 8, 8))
+    de = layer_tex(pool, {"pool_size": (2, 2), "strides": None, "padding": "valid"}, (1, 8, 8), "de")
+    assert "window at" in en and "Fenster bei" in de and "window" not in de
+    assert de.replace("Fenster bei", "window at") == en          # only the words change, not the maths

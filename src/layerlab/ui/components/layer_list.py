@@ -162,7 +162,7 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
             with ui.expansion(tr("model.help")).props("dense").classes("w-full text-sm"):
                 explain = kind.explain_de if view.lang == "de" and kind.explain_de else kind.explain
                 ui.label(explain).classes("text-sm")
-                Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None))
+                Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None, view.lang))
     view.style_card(i)
 
 

@@ -8,6 +8,7 @@ only ~280 KB plus fonts, served from the installed package (no CDN).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from nicegui import ui
@@ -43,14 +44,38 @@ def use_katex() -> None:
                      '.ll-tex .katex-display{margin:.25em 0}</style>')
 
 
-def layer_tex(kind: Any, resolved: dict[str, Any] | None, in_shape: Any) -> str:
+# The few words the layers' formulas write inside \text{...}, in German (longest first).
+TEX_WORDS_DE = (("window at", "Fenster bei"), ("all values", "alle Werte"), ("the last axis", "die letzte Achse"),
+                ("positions", "Positionen"), ("window", "Fenster"), ("over", "über"), ("if", "falls"),
+                ("else", "sonst"))
+_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+
+
+def tex_in(tex: str, lang: str) -> str:
+    """The formula with the words inside \\text{...} in lang (symbols and numbers stay).
+
+    >>> tex_in(r"y = \\max_{2 \\text{ window at } 2 i} x", "de")
+    'y = \\\\max_{2 \\\\text{ Fenster bei } 2 i} x'
+    """
+    if lang != "de":
+        return tex
+
+    def words(m: re.Match) -> str:
+        text = m.group(1)
+        for en, de in TEX_WORDS_DE:
+            text = re.sub(rf"\b{en}\b", de, text)
+        return r"\text{" + text + "}"
+    return _TEXT.sub(words, tex)
+
+
+def layer_tex(kind: Any, resolved: dict[str, Any] | None, in_shape: Any, lang: str = "en") -> str:
     """The layer's formula with its parameters, or its generic formula when the layer is broken."""
     if resolved and in_shape is not None:
         try:
-            return kind.math(resolved, tuple(in_shape))
+            return tex_in(kind.math(resolved, tuple(in_shape)), lang)
         except Exception as e:  # a formula is an explanation: a bug in one must not hide the page
             log.warning("no formula for %s: %s", kind.name, e)
-    return kind.latex or r"\text{" + kind.name + "}"
+    return tex_in(kind.latex or r"\text{" + kind.name + "}", lang)
 
 
 def math_view(rows: list[Any], kinds: dict[str, Any], lang: str) -> None:
@@ -64,4 +89,4 @@ def math_view(rows: list[Any], kinds: dict[str, Any], lang: str) -> None:
             explain = kind.explain_de if lang == "de" and kind.explain_de else kind.explain
             if explain:
                 ui.label(explain).classes("text-xs opacity-80")
-            Tex(layer_tex(kind, r.resolved, r.in_shape)).classes("w-full")
+            Tex(layer_tex(kind, r.resolved, r.in_shape, lang)).classes("w-full")
