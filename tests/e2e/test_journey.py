@@ -204,3 +204,31 @@ def _draw_a_digit(page, shots) -> None:
     page.get_by_role("meter").first.wait_for(timeout=30_000)
     assert page.get_by_role("meter").count() == 10
     _shot(page, shots, "07-test-drawn")
+
+
+CUT_LABELS = """() => [...document.querySelectorAll('.q-tab__label, .q-btn__content')]
+    .filter(l => l.offsetParent && l.scrollWidth > l.clientWidth + 1).map(l => l.innerText)"""
+
+
+def test_german_labels_fit_on_every_tab(browser, studio, shots):
+    """German words are longer: on each page of a project no tab or button label spills out, nothing is wider."""
+    ctx, page, seen = open_page(browser, studio)
+    try:
+        page.get_by_role("button", name="Open digits").click()
+        page.wait_for_url(re.compile(r"/model$"))
+        page.get_by_label("Language").first.click()
+        page.get_by_role("option", name="Deutsch").click()
+        page.get_by_text("Schicht hinzufügen").wait_for()
+        for tab, path in (("Daten", "data"), ("Training", "train"), ("Testen", "test"), ("Untersuchen", "inspect"),
+                          ("Export", "export")):
+            page.get_by_role("link", name=tab).first.click()
+            page.wait_for_url(re.compile(rf"/{path}$"))
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1000)
+            _shot(page, shots, f"14-german-{path}")
+            cut = page.evaluate(CUT_LABELS)
+            assert not cut, f"labels wider than their tab or button on {path}: {cut}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    finally:
+        close(ctx, page)
+    assert not seen.outside(), seen.outside()

@@ -50,6 +50,7 @@ CSS = """
 :focus-visible { outline: 3px solid #f59e0b !important; outline-offset: 2px; border-radius: 4px; }
 .ll-main { width: 100%; max-width: 1400px; margin: 0 auto; min-width: 0; }
 .ll-main * { min-width: 0; }
+.ll-main .q-tab { min-width: max-content; }  /* tab labels never overlap: the row scrolls with arrows */
 .ll-tab.ll-active { border-bottom: 3px solid currentColor; font-weight: 700; }
 .ll-error { border-left: 4px solid #dc2626; }
 .ll-dragging { opacity: .55; outline: 2px dashed #2563eb; }
