@@ -71,6 +71,8 @@ def _is_words(node: ast.AST) -> bool:
         return _is_words(node.left) or _is_words(node.right)
     if isinstance(node, ast.IfExp):
         return _is_words(node.body) or _is_words(node.orelse)
+    if isinstance(node, ast.BoolOp):  # a or b or "fallback words"
+        return any(_is_words(v) for v in node.values)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"):
         return _is_words(node.func.value)
     return False
