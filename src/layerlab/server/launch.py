@@ -19,6 +19,8 @@ import threading
 import webbrowser
 from pathlib import Path
 
+from ..store import atomic
+
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -63,11 +65,11 @@ def _state_dir(workspace: Path) -> Path:
 def storage_secret(state_dir: Path) -> str:
     """A secret that signs preference cookies; kept on disk so preferences survive a restart."""
     f = state_dir / "secret"
-    if f.is_file():
-        return f.read_text(encoding="utf-8").strip()
+    if f.is_file() and (kept := f.read_text(encoding="utf-8").strip()):
+        return kept
     value = secrets.token_hex(32)
-    f.write_text(value, encoding="utf-8")
-    f.chmod(0o600)
+    # atomic, and never readable by others: mkstemp creates the file 0600 before anything is in it
+    atomic.write_text(f, value)
     return value
 
 
