@@ -7,17 +7,15 @@ into arrays: x of shape (N, *input_shape) float32 (int64 for token inputs) and y
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..i18n import msg
-from ..spec.errors import Fix, SpecError
-from ..spec.params import Param, closest, resolve_params
+from ..i18n import Text, msg
+from ..spec.params import Param, resolve_params
+from ..spec.registry import Registry
 
 KINDS = ("image", "tabular", "points", "sequence", "tokens")
 
@@ -89,41 +87,23 @@ class DataSource:
                 "builtin": cls.builtin, "params": [p.to_dict() for p in cls.params]}
 
 
-SOURCES: dict[str, DataSource] = {}
+def _unknown_hint(close: str | None, listing: str) -> Text:
+    if close:
+        return msg("did you mean {close!r}? Valid sources: {listing}", close=close, listing=listing)
+    return msg("Valid sources: {listing}", listing=listing)
 
 
-def register(cls: type[DataSource]) -> type[DataSource]:
-    """Class decorator: add a data source under its snake_case name."""
-    if cls.name in SOURCES:
-        raise ValueError(f"data source {cls.name!r} registered twice")
-    SOURCES[cls.name] = cls()
-    return cls
-
-
-_loaded = False
+REGISTRY: Registry[DataSource] = Registry("data source", msg("is not a known data source"), _unknown_hint,
+                                          package=__package__, path="data.source")
+SOURCES = REGISTRY.entries
+register = REGISTRY.register
 
 
 def load_all() -> dict[str, DataSource]:
-    """Import every module of this package so each registers its sources."""
-    global _loaded
-    if not _loaded:
-        pkg = importlib.import_module("layerlab.data")
-        for mod in pkgutil.iter_modules(pkg.__path__):
-            if mod.name != "base":
-                importlib.import_module(f"layerlab.data.{mod.name}")
-        _loaded = True
-    return SOURCES
+    """Every data source, after importing each module of this package (each registers its own)."""
+    return REGISTRY.load()
 
 
 def get_source(name: Any, path: str = "data.source") -> DataSource:
     """The source registered under name, or a SpecError listing the valid ones."""
-    sources = load_all()
-    if isinstance(name, str) and name in sources:
-        return sources[name]
-    valid = sorted(sources)
-    close = closest(str(name), valid)
-    fixes = [Fix(msg("use {value!r}", value=close), [{"op": "set", "path": path, "value": close}])] if close else []
-    listing = ", ".join(valid)
-    hint = msg("did you mean {close!r}? Valid sources: {listing}", close=close, listing=listing) if close \
-        else msg("Valid sources: {listing}", listing=listing)
-    raise SpecError(path, msg("is not a known data source"), name, hint, fixes)
+    return REGISTRY.get(name, path)

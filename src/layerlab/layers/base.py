@@ -14,15 +14,14 @@ Shapes exclude the batch and follow PyTorch: images are (C, H, W), sequences (T,
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Any, ClassVar
 
 from torch import nn
 
-from ..i18n import msg
+from ..i18n import Text, msg
 from ..spec.errors import Fix, SpecError
-from ..spec.params import Param, closest, resolve_params
+from ..spec.params import Param, resolve_params
+from ..spec.registry import Registry
 
 Shape = tuple[int, ...]
 
@@ -119,32 +118,6 @@ def _shape(s: Shape) -> str:
     return "(" + ", ".join(str(d) for d in s) + ")"
 
 
-LAYERS: dict[str, LayerKind] = {}
-
-
-def register(cls: type[LayerKind]) -> type[LayerKind]:
-    """Class decorator: add a layer kind to the registry under its snake_case name."""
-    if cls.name in LAYERS:
-        raise ValueError(f"layer {cls.name!r} registered twice")
-    LAYERS[cls.name] = cls()
-    return cls
-
-
-_loaded = False
-
-
-def load_all() -> dict[str, LayerKind]:
-    """Import every module in this package so each registers its layers."""
-    global _loaded
-    if not _loaded:
-        pkg = importlib.import_module("layerlab.layers")
-        for mod in pkgutil.iter_modules(pkg.__path__):
-            if mod.name not in ("base",):
-                importlib.import_module(f"layerlab.layers.{mod.name}")
-        _loaded = True
-    return LAYERS
-
-
 def _canonical(name: str) -> str:
     n = name.lower().replace("_", "")
     for long, short in (("pooling", "pool"), ("average", "avg"), ("normalization", "norm")):
@@ -161,15 +134,23 @@ def keras_alias(name: str, valid: list[str]) -> str | None:
     return table.get(n)
 
 
+def _unknown_hint(close: str | None, listing: str) -> Text:
+    if close:
+        return msg("did you mean {close!r}? Valid layer types: {listing}", close=close, listing=listing)
+    return msg("Valid layer types: {listing}", listing=listing)
+
+
+REGISTRY: Registry[LayerKind] = Registry("layer", msg("is not a known layer type"), _unknown_hint,
+                                         package=__package__, path="type", alias=keras_alias)
+LAYERS = REGISTRY.entries
+register = REGISTRY.register
+
+
+def load_all() -> dict[str, LayerKind]:
+    """Every layer kind, after importing each module of this package (each registers its own)."""
+    return REGISTRY.load()
+
+
 def get_layer(name: Any, path: str = "type") -> LayerKind:
     """The layer kind registered under a name, or a SpecError listing the valid names."""
-    layers = load_all()
-    if isinstance(name, str) and name in layers:
-        return layers[name]
-    valid = sorted(layers)
-    close = keras_alias(str(name), valid) or closest(str(name), valid)
-    fixes = [Fix(msg("use {value!r}", value=close), [{"op": "set", "path": path, "value": close}])] if close else []
-    listing = ", ".join(valid)
-    hint = msg("did you mean {close!r}? Valid layer types: {listing}", close=close, listing=listing) if close \
-        else msg("Valid layer types: {listing}", listing=listing)
-    raise SpecError(path, msg("is not a known layer type"), name, hint, fixes)
+    return REGISTRY.get(name, path)
