@@ -11,9 +11,9 @@ import inspect as _inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..i18n import msg
+from ..i18n import Text, msg
 from ..spec.errors import SpecError
-from ..spec.params import closest
+from ..spec.registry import Registry
 from .context import Context, ViewResult
 from .views_data import adversarial_view, embeddings_view, errors_view, saliency_view, surface_view
 from .views_model import cka_view, flow_view, math_view, max_activation_view, weights_view
@@ -38,7 +38,15 @@ class View:
         return {k: p.default for k, p in list(sig.parameters.items())[1:]}
 
 
-VIEWS: dict[str, View] = {v.name: v for v in [
+def _unknown_hint(close: str | None, listing: str) -> Text:
+    if close:
+        return msg("did you mean {close!r}? Views: {listing}", close=close, listing=listing)
+    return msg("Views: {listing}", listing=listing)
+
+
+# a view name is typed in the CLI, the studio or the facade, not in the spec: no Fix to offer
+REGISTRY: Registry[View] = Registry("view", msg("is not an inspect view"), _unknown_hint, path="view", fixable=False)
+for _view in [
     View("flow", "Layer data flow", "Datenfluss durch die Schichten",
          "What every layer makes of one input: feature maps as tiles, dense layers as bars.",
          "Was jede Schicht aus einer Eingabe macht: Feature-Maps als Kacheln, Dense-Schichten als Balken.", flow_view),
@@ -71,18 +79,14 @@ VIEWS: dict[str, View] = {v.name: v for v in [
     View("math", "Math", "Mathematik",
          "Each layer's formula, with its actual numbers for small layers.",
          "Die Formel jeder Schicht, bei kleinen Schichten mit ihren echten Zahlen.", math_view),
-]}
+]:
+    REGISTRY.add(_view.name, _view)
+VIEWS = REGISTRY.entries  # in the order the studio shows them
 
 
 def get_view(name: Any) -> View:
     """The view registered under name, or a SpecError listing the valid ones."""
-    if isinstance(name, str) and name in VIEWS:
-        return VIEWS[name]
-    close = closest(str(name), list(VIEWS))
-    listing = ", ".join(VIEWS)
-    hint = msg("did you mean {close!r}? Views: {listing}", close=close, listing=listing) if close \
-        else msg("Views: {listing}", listing=listing)
-    raise SpecError("view", msg("is not an inspect view"), name, hint)
+    return REGISTRY.get(name)
 
 
 def run_view(name: str, ctx: Context, **options: Any) -> ViewResult:
