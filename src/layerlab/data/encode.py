@@ -2,6 +2,11 @@
 codes, missing values filled by a chosen rule. The column schema is plain JSON so that a
 prediction encodes a new row exactly like the training rows.
 
+A categorical entry's `categories` are the values the encoder knows (after `prepare`, those of
+the training rows); its one-hot columns follow `layout` where that differs (values met only
+outside the training rows keep a column that stays zero, so the input width does not depend on
+the split). A value the encoder does not know encodes as all zeros (integer code -1).
+
 >>> import pandas as pd
 >>> df = pd.DataFrame({"size": [1.0, None, 3.0], "colour": ["red", "blue", "red"]})
 >>> schema = fit_schema(df, "onehot", "mean")
@@ -69,12 +74,27 @@ def fit_schema(df: pd.DataFrame, categorical: str, missing: str) -> list[dict[st
     return schema
 
 
+def is_onehot(c: dict[str, Any]) -> bool:
+    """Whether a schema entry encodes as one-hot columns (older schemas have no 'encoding')."""
+    return c["kind"] == "categorical" and c.get("encoding", "onehot") == "onehot"
+
+
+def layout(c: dict[str, Any]) -> list[str]:
+    """The values that own a one-hot column, in column order."""
+    return c.get("layout", c["categories"])
+
+
+def width(c: dict[str, Any]) -> int:
+    """Encoded columns of one schema entry."""
+    return len(layout(c)) if is_onehot(c) else 1
+
+
 def feature_names(schema: list[dict[str, Any]]) -> list[str]:
     """Names of the encoded features (one per one-hot category)."""
     out: list[str] = []
     for c in schema:
-        if c["kind"] == "categorical" and c.get("encoding", "onehot") == "onehot":
-            out.extend(f"{c['name']}={v}" for v in c["categories"])
+        if is_onehot(c):
+            out.extend(f"{c['name']}={v}" for v in layout(c))
         else:
             out.append(c["name"])
     return out
@@ -92,11 +112,14 @@ def encode(df: pd.DataFrame, schema: list[dict[str, Any]]) -> np.ndarray:
             parts.append(num.fillna(c["fill"]).to_numpy(np.float32)[:, None])
             continue
         text = col.astype("string").fillna(c["fill"]).astype(str)
-        codes = pd.Categorical(text, categories=c["categories"]).codes   # -1 for an unseen value
-        if c.get("encoding", "onehot") == "onehot":
-            onehot = np.zeros((len(col), len(c["categories"])), np.float32)
+        codes = pd.Index(c["categories"], dtype=object).get_indexer(text)   # -1 for an unknown value
+        if is_onehot(c):
+            slots = layout(c)
+            position = {v: i for i, v in enumerate(slots)}
+            column_of = np.array([position[v] for v in c["categories"]], np.int64)
+            onehot = np.zeros((len(col), len(slots)), np.float32)
             ok = codes >= 0
-            onehot[np.flatnonzero(ok), codes[ok]] = 1.0
+            onehot[np.flatnonzero(ok), column_of[codes[ok]]] = 1.0
             parts.append(onehot)
         else:
             parts.append(codes.astype(np.float32)[:, None])
@@ -105,17 +128,18 @@ def encode(df: pd.DataFrame, schema: list[dict[str, Any]]) -> np.ndarray:
     return np.concatenate(parts, axis=1)
 
 
-def missing_cells(df: pd.DataFrame, schema: list[dict[str, Any]]) -> dict[int, tuple[int, np.ndarray]]:
-    """Encoded numeric column -> (schema index, rows where the value was missing)."""
+def missing_cells(df: pd.DataFrame, schema: list[dict[str, Any]],
+                  numeric: bool = True) -> dict[int, tuple[int, np.ndarray]]:
+    """First encoded column of an entry -> (schema index, rows where the value was missing);
+    numeric columns only when `numeric` (their fill is a statistic only for some rules)."""
     out: dict[int, tuple[int, np.ndarray]] = {}
     j = 0
     for si, c in enumerate(schema):
-        width = len(c["categories"]) if c["kind"] == "categorical" and c.get("encoding", "onehot") == "onehot" else 1
-        if c["kind"] == "numeric":
+        if numeric or c["kind"] == "categorical":
             rows = np.flatnonzero(df[c["name"]].isna().to_numpy())
             if len(rows):
                 out[j] = (si, rows)
-        j += width
+        j += width(c)
     return out
 
 

@@ -19,6 +19,7 @@ from .base import DataInfo, RawData, get_source
 from .dataset import Dataset, Split
 from .preprocess import Preprocessor
 from .split import split_indices
+from .tablefit import fit_table
 
 
 def _data_dict(data: Any) -> dict[str, Any]:
@@ -72,7 +73,7 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     check_targets(raw)
     tr, va, te = split_indices(raw.y, info.task, float(d.get("validation_split", 0.2)),
                                float(d.get("test_split", 0.0)), seed)
-    raw = refill_from_training(raw, tr)
+    raw = fit_table(raw, tr)             # table fills and categories from the training rows only
     info = raw.info
     x_train = raw.x[tr]                  # fancy indexing copies: the training split owns it
     pre = Preprocessor.fit(x_train, raw.y[tr], info, d.get("preprocessing"))
@@ -94,25 +95,6 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
             "class_counts": class_counts(info, {"train": raw.y[tr], "validation": raw.y[va], "test": raw.y[te]})}
     meta.update(info.extra.get("report", {}) if info.extra else {})
     return Dataset(info, train, split(va), split(te), pre, meta)
-
-
-def refill_from_training(raw: RawData, train_idx: np.ndarray) -> RawData:
-    """Missing numeric table cells filled with the training split's statistic (mean, median,
-    most frequent), not the whole table's: validation rows must not leak into preprocessing.
-    The new fills go into the column schema, so prediction fills the same way."""
-    if not raw.missing:
-        return raw
-    from .encode import fill_value
-    x = raw.x.copy()                     # the source's cached arrays stay untouched
-    schema = [dict(c) for c in raw.info.extra["columns"]]
-    for j, (si, rows) in raw.missing.items():
-        col = raw.x[train_idx, j].astype(np.float64)
-        col[np.isin(train_idx, rows)] = np.nan   # only values the user gave count
-        fill = fill_value(col, raw.missing_rule)
-        x[rows, j] = fill
-        schema[si]["fill"] = fill
-    info = dataclasses.replace(raw.info, extra={**raw.info.extra, "columns": schema})
-    return RawData(x, raw.y, info)
 
 
 def with_preprocessor(info: DataInfo, pre: Preprocessor) -> DataInfo:

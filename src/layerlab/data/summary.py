@@ -30,7 +30,8 @@ def summarize(ds: Dataset) -> dict[str, Any]:
         "splits": dict(meta["sizes"]), "split_class_counts": counts,
         "streaming": bool(meta.get("streaming")), "preprocessing": ds.preprocessor.method,
     }
-    for key in ("target", "missing", "dropped_rows", "columns_used", "ignored_columns"):
+    # unseen_categories: text values met only outside the training rows (they encode as all zeros)
+    for key in ("target", "missing", "dropped_rows", "columns_used", "ignored_columns", "unseen_categories"):
         if key in meta:
             out[key] = meta[key]
     return out

@@ -122,7 +122,8 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     schema = fit_schema(df[feats], p["categorical"], p["missing"])
     x = encode(df[feats], schema)
     names = feature_names(schema)
-    missing = missing_cells(df[feats], schema) if p["missing"] in FITTED_RULES else None
+    # cells whose fill `prepare` fits on the training rows (text columns: always the most frequent value)
+    missing = missing_cells(df[feats], schema, numeric=p["missing"] in FITTED_RULES)
     if task == "classification":
         classes = _class_names(df[target])
         y = _labels(df[target], classes)
