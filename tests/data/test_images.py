@@ -46,7 +46,7 @@ def test_dataset_from_images_is_stratified_and_normalised(tmp_path):
     ds = prepare({"source": "images", "params": {"size": 8}, "validation_split": 0.3}, root=tmp_path)
     assert len(ds.train) == 21 and len(ds.val) == 9
     assert torch.bincount(ds.val.y).tolist() == [3, 3, 3]
-    assert ds.preprocessor.image == {"size": 8, "channels": 3}
+    assert ds.preprocessor.image == {"size": 8, "channels": 3, "fit": "squash"}   # the default: as before fits
 
 
 def test_zip_in_the_project_and_a_wrapping_top_folder(tmp_path):

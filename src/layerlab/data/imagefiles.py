@@ -1,11 +1,18 @@
 """Decoding the user's images with Pillow: any mode or size becomes (C, size, size) in [0, 1].
 
 Mixed sizes and modes (palette, RGBA, greyscale, 16-bit, CMYK) are converted, not refused;
-corrupt or truncated files are named in the error.
+corrupt or truncated files are named in the error. A picture of another shape is made
+square by its fit: squashed (stretched), padded (letterboxed in its border colour) or
+centre-cropped; training and prediction use the same fit.
 
 >>> from PIL import Image
 >>> to_array(Image.new("RGBA", (50, 20), (255, 0, 0, 255)), 8, 3).shape
 (3, 8, 8)
+>>> wide = Image.new("L", (40, 20), 0); wide.paste(255, (10, 0, 30, 20))   # a white square on black
+>>> (to_array(wide, 4, 1, "pad")[0] > 0.5).astype(int).tolist()           # black bars above and below
+[[0, 0, 0, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 0, 0, 0]]
+>>> bool((to_array(wide, 4, 1, "crop") > 0.5).all())                        # just the white centre
+True
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 IGNORED_NAMES = ("thumbs.db", "desktop.ini")
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error to report, not grey pixels
 Image.MAX_IMAGE_PIXELS = 80_000_000      # Pillow's guard against decompression bombs, a bit stricter
+FITS = ("squash", "pad", "crop")         # how a picture of another shape becomes square
 
 
 def is_ignorable(name: str) -> bool:
@@ -44,9 +52,30 @@ def convert(img: Image.Image, channels: int) -> Image.Image:
     return img.convert("L" if channels == 1 else "RGB")
 
 
-def to_array(img: Image.Image, size: int, channels: int) -> np.ndarray:
+def border_colour(img: Image.Image) -> int | tuple[int, ...]:
+    """The median colour of a picture's outermost pixels (black for a photo on black, white for a drawing)."""
+    w, h = img.size
+    edges = [img.crop(box) for box in ((0, 0, w, 1), (0, h - 1, w, h), (0, 0, 1, h), (w - 1, 0, w, h))]
+    ring = np.concatenate([np.asarray(e).reshape(-1, len(img.getbands())) for e in edges])  # (pixels, bands)
+    colour = tuple(int(v) for v in np.round(np.median(ring, axis=0)))
+    return colour[0] if len(colour) == 1 else colour
+
+
+def fit_to(img: Image.Image, width: int, height: int, fit: str = "squash") -> Image.Image:
+    """img resized to width x height: squashed, padded in its border colour, or centre-cropped."""
+    if fit == "squash":
+        return img.resize((width, height), Image.BILINEAR)
+    if fit == "pad":
+        return ImageOps.pad(img, (width, height), Image.BILINEAR, color=border_colour(img))
+    if fit == "crop":
+        return ImageOps.fit(img, (width, height), Image.BILINEAR)
+    raise SpecError("data.params.fit", msg("is not one of the allowed values"), fit,
+                    msg("use one of: {listing}", listing=", ".join(FITS)))
+
+
+def to_array(img: Image.Image, size: int, channels: int, fit: str = "squash") -> np.ndarray:
     """(channels, size, size) float32 in [0, 1]."""
-    img = convert(img, channels).resize((size, size), Image.BILINEAR)
+    img = fit_to(convert(img, channels), size, size, fit)
     a = np.asarray(img, np.float32) / 255.0
     return a[None] if channels == 1 else a.transpose(2, 0, 1)
 
@@ -87,9 +116,9 @@ def decode_data_url(url: str, where: str) -> bytes:
                         msg("send the canvas as canvas.toDataURL('image/png')")) from None
 
 
-def load_file(path: Path, size: int, channels: int, where: str, shown: str) -> np.ndarray:
+def load_file(path: Path, size: int, channels: int, where: str, shown: str, fit: str = "squash") -> np.ndarray:
     """One image file as (channels, size, size)."""
-    return to_array(open_image(path, where, shown), size, channels)
+    return to_array(open_image(path, where, shown), size, channels, fit)
 
 
 def probe(paths: list[Path], limit: int = 64) -> dict[str, Any]:

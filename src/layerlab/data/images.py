@@ -1,7 +1,8 @@
 """The user's images: a folder with one subfolder per class (or a ZIP of one) in the project.
 
-Every image is converted to the project's channels and size; small sets are decoded into
-memory (in parallel), large ones stream from disk (see streaming.py).
+Every image is converted to the project's channels and size (squashed, padded or cropped to
+a square by `fit`); small sets are decoded into memory (in parallel), large ones stream from
+disk (see streaming.py).
 
 >>> # project/data/images/cat/1.png, project/data/images/dog/7.jpg, ...
 >>> from layerlab.data import get_source
@@ -25,7 +26,7 @@ from ..spec.errors import SpecError
 from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
 from .files import inside, need_root
-from .imagefiles import IMAGE_EXTS, is_ignorable, load_file
+from .imagefiles import FITS, IMAGE_EXTS, is_ignorable, load_file
 
 IMAGES_DIR = "data/images"
 STREAM_ABOVE_BYTES = 256 * 1024 ** 2   # decoded float32 size above which 'auto' streams
@@ -119,12 +120,12 @@ def scan(folder: Path, root: Path) -> tuple[list[str], list[Path], np.ndarray]:
     return list(classes), [Path(f) for f, _ in files], np.array([k for _, k in files], np.int64)
 
 
-def decode_all(files: list[Path], size: int, channels: int, root: Path) -> np.ndarray:
+def decode_all(files: list[Path], size: int, channels: int, root: Path, fit: str = "squash") -> np.ndarray:
     """(N, C, size, size) float32; decoding runs in a few threads (Pillow releases the GIL)."""
     out = np.empty((len(files), channels, size, size), np.float32)
 
     def one(i: int) -> None:
-        out[i] = load_file(files[i], size, channels, WHERE, _rel(files[i], root))
+        out[i] = load_file(files[i], size, channels, WHERE, _rel(files[i], root), fit)
 
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(one, range(len(files))))
@@ -132,10 +133,10 @@ def decode_all(files: list[Path], size: int, channels: int, root: Path) -> np.nd
 
 
 @functools.lru_cache(maxsize=2)
-def _decoded(key: str, stamp: tuple, size: int, channels: int, root: str) -> np.ndarray:
+def _decoded(key: str, stamp: tuple, size: int, channels: int, fit: str, root: str) -> np.ndarray:
     folder = Path(key)
     _, files, _ = scan(folder, Path(root))
-    x = decode_all(files, size, channels, Path(root))
+    x = decode_all(files, size, channels, Path(root), fit)
     x.setflags(write=False)
     return x
 
@@ -154,6 +155,12 @@ class Images(DataSource):
               description_de="Bilder werden auf size x size Pixel skaliert.", suggested=(28, 32, 64, 96)),
         Param("channels", "choice", 3, "1 = greyscale, 3 = colour (every image is converted).", choices=(1, 3),
               description_de="1 = Graustufen, 3 = Farbe (jedes Bild wird umgewandelt)."),
+        Param("fit", "choice", "squash", "How pictures that are not square become size x size: squash "
+              "(stretch them), pad (keep the aspect ratio, fill the rest with the picture's border colour) "
+              "or crop (keep the aspect ratio, cut out the centre).", choices=FITS,
+              description_de="Wie nicht quadratische Bilder size x size werden: squash (strecken), pad "
+              "(Seitenverhältnis behalten, den Rest mit der Randfarbe des Bildes füllen) oder crop "
+              "(Seitenverhältnis behalten, die Mitte ausschneiden)."),
         Param("streaming", "choice", "auto", "Keep all images in memory, stream them from disk, or decide "
               "by size (auto).", choices=("auto", "memory", "stream"), expert=True,
               description_de="Alle Bilder im Speicher halten, von der Platte streamen oder nach Größe "
@@ -164,7 +171,7 @@ class Images(DataSource):
         c, s = p["channels"], p["size"]
         return DataInfo("image", (c, s, s), "classification", classes, 1, n,
                         extra={"channels": c, "value_range": [0.0, 1.0],
-                               "image": {"size": s, "channels": c}})
+                               "image": {"size": s, "channels": c, "fit": p["fit"]}})
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
         folder, root = image_folder(p, root)
@@ -184,5 +191,5 @@ class Images(DataSource):
         from .facade import files_stamp
         folder, root = image_folder(p, root)
         classes, files, labels = scan(folder, root)
-        x = _decoded(str(folder), files_stamp(folder), p["size"], p["channels"], str(root))
+        x = _decoded(str(folder), files_stamp(folder), p["size"], p["channels"], p["fit"], str(root))
         return RawData(x, labels, self._info(p, classes, len(files)))

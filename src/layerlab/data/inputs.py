@@ -27,7 +27,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from .base import DataInfo
 from .encode import encode
-from .imagefiles import convert, open_image
+from .imagefiles import convert, fit_to, open_image
 from .preprocess import Preprocessor
 
 
@@ -41,13 +41,13 @@ def _info(info: Any) -> DataInfo:
                     {k: v for k, v in d.items() if k not in known})
 
 
-def _image(item: Any, shape: tuple[int, ...], where: str) -> np.ndarray:
+def _image(item: Any, shape: tuple[int, ...], where: str, fit: str) -> np.ndarray:
     c, h, w = shape
     if isinstance(item, (str, os.PathLike)) and not str(item).startswith("data:image") and not Path(item).is_file():
         raise SpecError(where, msg("is not an image file that exists"), str(item),
                         msg("give the path of a PNG or JPEG file"))
     img = open_image(item, where) if not isinstance(item, Image.Image) else item
-    img = convert(img, 1 if c == 1 else 3).resize((w, h), Image.BILINEAR)
+    img = fit_to(convert(img, 1 if c == 1 else 3), w, h, fit)   # as the training images were
     a = np.asarray(img, np.float32) / 255.0
     return a[None] if c == 1 else a.transpose(2, 0, 1)
 
@@ -130,6 +130,7 @@ def load_inputs(items: Any, info: Any, preprocessor: Preprocessor | dict[str, An
     info = _info(info)
     pre = preprocessor if isinstance(preprocessor, Preprocessor) else Preprocessor.from_dict(preprocessor)
     shape = tuple(info.input_shape)
+    fit = (pre.image or {}).get("fit", "squash")     # runs saved before fits existed squashed
     if isinstance(items, (np.ndarray, torch.Tensor)):
         items = [items]
     elif not isinstance(items, (list, tuple)) or (items and isinstance(items[0], (int, float))):
@@ -140,7 +141,7 @@ def load_inputs(items: Any, info: Any, preprocessor: Preprocessor | dict[str, An
     for i, item in enumerate(items):
         where = f"inputs[{i}]"
         if info.kind == "image" and not isinstance(item, (np.ndarray, torch.Tensor, list)):
-            parts.append(_image(item, shape, where)[None])
+            parts.append(_image(item, shape, where, fit)[None])
         elif info.kind in ("tabular", "points") and (pre.columns or not isinstance(item, (np.ndarray, torch.Tensor))):
             parts.append(_table_item(item, info, pre, where))
         elif info.kind == "tokens" and isinstance(item, dict):

@@ -37,9 +37,10 @@ class _Files(TorchDataset):
     """Decodes one file per item; each worker keeps its own bounded LRU of uint8 images."""
 
     def __init__(self, files: list[str], labels: np.ndarray, size: int, channels: int,
-                 mean: np.ndarray | None, scale: np.ndarray | None, cache_bytes: int, root: str):
+                 mean: np.ndarray | None, scale: np.ndarray | None, cache_bytes: int, root: str,
+                 fit: str = "squash"):
         self.files, self.labels = files, labels
-        self.size, self.channels, self.root = size, channels, root
+        self.size, self.channels, self.root, self.fit = size, channels, root, fit
         self.mean, self.scale = mean, scale
         self.cache_items = max(0, cache_bytes // (channels * size * size))
         self.cache: OrderedDict[int, np.ndarray] = OrderedDict()
@@ -52,7 +53,7 @@ class _Files(TorchDataset):
         if u8 is None:
             f = Path(self.files[i])
             shown = os.path.relpath(f, self.root) if self.root else str(f)
-            x = load_file(f, self.size, self.channels, "data.params.path", shown)
+            x = load_file(f, self.size, self.channels, "data.params.path", shown, self.fit)
             u8 = (x * 255 + 0.5).astype(np.uint8)                # (C, H, W), a quarter of float32
             if self.cache_items:
                 self.cache[i] = u8
@@ -117,13 +118,13 @@ class StreamingSplit:
 
     def __init__(self, files: list[Path], labels: np.ndarray, size: int, channels: int,
                  pre: Preprocessor, indices: np.ndarray, root: Path | None = None,
-                 workers: int | None = None, cache_mb: int = CACHE_MB):
+                 workers: int | None = None, cache_mb: int = CACHE_MB, fit: str = "squash"):
         mean = np.asarray(pre.mean, np.float32) if pre.mean is not None else None
         scale = np.asarray(pre.scale, np.float32) if pre.scale is not None else None
         self.workers = default_workers() if workers is None else workers
         per_worker = cache_mb * 1024 ** 2 // max(1, self.workers)
         self.data = _Files([str(f) for f in files], labels, size, channels, mean, scale, per_worker,
-                           str(root) if root else "")
+                           str(root) if root else "", fit)
         self.indices = torch.from_numpy(np.asarray(indices, np.int64))
         self.y = torch.from_numpy(np.asarray(labels, np.int64))   # labels are small; kept for counts
         self._sampler = _Order(len(files))
@@ -181,7 +182,8 @@ def prepare_streaming(index: Any, d: dict[str, Any], task: str | None, root: Pat
     rng = np.random.default_rng(seed)
     fit_idx = np.sort(rng.choice(tr, size=min(FIT_SAMPLE, len(tr)), replace=False))
     from .images import decode_all
-    sample = decode_all([index.files[i] for i in fit_idx], p["size"], p["channels"], root or index.folder)
+    sample = decode_all([index.files[i] for i in fit_idx], p["size"], p["channels"], root or index.folder,
+                        p["fit"])
     pre = Preprocessor.fit(sample, labels[fit_idx], info, d.get("preprocessing"))
     del sample
     info = with_preprocessor(info, pre)
@@ -189,7 +191,8 @@ def prepare_streaming(index: Any, d: dict[str, Any], task: str | None, root: Pat
     def split(idx: np.ndarray) -> StreamingSplit | None:
         if len(idx) == 0:
             return None
-        return StreamingSplit([index.files[i] for i in idx], labels[idx], p["size"], p["channels"], pre, idx, root)
+        return StreamingSplit([index.files[i] for i in idx], labels[idx], p["size"], p["channels"], pre, idx, root,
+                              fit=p["fit"])
 
     meta = {"source": d["source"], "params": p, "seed": seed, "streaming": True,
             "sizes": {"train": len(tr), "validation": len(va), "test": len(te)},
