@@ -4,8 +4,9 @@ Layouts: LayerLab (like PyTorch) keeps channels first, (C, H, W); TF.js/Keras ke
 last, (H, W, C). Sequences are (T, F) in both. A flatten of a channels-last block reads the
 values in another order, so the dense layer after it gets its kernel rows permuted.
 Weights: dense kernels are (in, out) in Keras and (out, in) in torch; conv kernels are
-(kh, kw, in, out) against (out, in, kh, kw); Keras LSTM gates (i, f, c, o) match torch's
-(i, f, g, o); Keras keeps one bias where torch has two (input and recurrent).
+(kh, kw, in, out) against (out, in, kh, kw), transposed ones (kh, kw, out, in) against
+(in, out, kh, kw); Keras LSTM gates (i, f, c, o) match torch's (i, f, g, o); Keras keeps
+one bias where torch has two (input and recurrent).
 """
 from __future__ import annotations
 
@@ -59,6 +60,11 @@ def conv_kernel_to_tfjs(w: np.ndarray) -> np.ndarray:
     """(O, I, *k) -> (*k, I, O)."""
     nd = w.ndim - 2
     return np.ascontiguousarray(np.transpose(w, (*range(2, 2 + nd), 1, 0)))
+
+
+def conv_transpose_kernel_to_tfjs(w: np.ndarray) -> np.ndarray:
+    """Transposed convolution (I, O, kh, kw) -> (kh, kw, O, I); TF.js stamps the kernel unflipped, as torch does."""
+    return np.ascontiguousarray(np.transpose(w, (2, 3, 1, 0)))
 
 
 def conv_kernel_from_tfjs(k: np.ndarray) -> np.ndarray:
