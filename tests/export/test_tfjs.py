@@ -1,26 +1,20 @@
-"""TensorFlow.js: models saved by the real @tensorflow/tfjs import with equal outputs; exports run in TF.js."""
+"""TensorFlow.js import: models saved by the real @tensorflow/tfjs import with equal outputs (exports: test_tfjs_export)."""
 from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from export_cases import all_cases, exported
-from layerlab.export.tfjs import export_tfjs, supported, tfjs_input
-from layerlab.export.tfjs_import import SUPPORTED, import_tfjs, network_from_tfjs
+from layerlab.export.tfjs import export_tfjs
+from layerlab.export.tfjs_import import import_tfjs, network_from_tfjs
 from layerlab.spec.errors import SpecError
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "tfjs"
-NODE_DIR = ROOT / "scripts" / "tfjs_fixtures"
-HAVE_NODE = shutil.which("node") is not None and (NODE_DIR / "node_modules" / "@tensorflow" / "tfjs").is_dir()
-needs_node = pytest.mark.skipif(not HAVE_NODE, reason="Node.js with @tensorflow/tfjs is not installed: run "
-                                "`npm ci --prefix scripts/tfjs_fixtures` (scripts/test does when node is present)")
 
 
 def _io(name):
@@ -113,39 +107,6 @@ def test_corrupt_files_get_clear_errors_and_write_nothing(tmp_path, damage, mess
         import_tfjs(d, tmp_path / "proj")
     assert not (tmp_path / "proj").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".proj")]  # no temp folder left behind
-
-
-def test_supported_lists_agree_with_the_registry():
-    assert {"dense", "conv2d", "max_pool2d", "flatten", "lstm", "simple_rnn"} <= set(supported())
-    assert "gru" not in supported()  # TF.js' GRU (reset_after=False) computes something else
-    assert "Permute" in SUPPORTED
-
-
-def _tfjs_exportable():
-    ok = set(supported())
-    return {n: c for n, c in all_cases().items() if all(d["type"] in ok for d in c[0])}
-
-
-@needs_node
-def test_exports_compute_the_same_in_tensorflow_js(tmp_path):
-    """Every TF.js-exportable registry case (and the conv/rnn fixtures' kinds) runs in real TF.js."""
-    jobs, expected = [], []
-    for name, (layers, shape, vocab) in sorted(_tfjs_exportable().items()):
-        src = exported(layers, shape, vocab)
-        export_tfjs(src, tmp_path / name)
-        doc = json.loads((tmp_path / name / "model.json").read_text())
-        jobs.append({"dir": str(tmp_path / name), "input": tfjs_input(src, src.example, doc).tolist(), "name": name})
-        with torch.no_grad():
-            expected.append(src.network(src.example).numpy())
-    (tmp_path / "jobs.json").write_text(json.dumps(jobs))
-    proc = subprocess.run(["node", str(NODE_DIR / "predict.js"), str(tmp_path / "jobs.json")],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    results = json.loads(proc.stdout)
-    assert len(jobs) >= 20
-    for job, want, got in zip(jobs, expected, results):
-        assert "error" not in got, f"{job['name']}: {got.get('error', '')[:800]}"
-        assert np.abs(np.array(got["output"], np.float32) - want).max() <= 1e-4, job["name"]
 
 
 def test_upload_of_files_or_a_zip_imports(tmp_path):
