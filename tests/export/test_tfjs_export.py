@@ -237,3 +237,10 @@ def test_project_exports_the_new_kinds_and_the_panel_still_blocks_gru(tmp_path):
     assert "gru" in next(f for f in g.export_formats() if f["format"] == "tfjs")["blocked"]
     with pytest.raises(ExportFailed, match="gru"):
         g.export("tfjs", tmp_path / "gru")
+
+
+def test_the_export_panel_gives_the_specific_reason_a_gru_is_refused():
+    from layerlab.export.facade import blockers
+    (reason,) = blockers(["dense", "gru"], "tfjs")
+    assert reason.startswith("gru: ") and "reset" in reason and "lstm" in reason
+    assert blockers(["dense", "layer_norm", "conv2d_transpose", "residual"], "tfjs") == []

@@ -39,7 +39,7 @@ def check_format(fmt: str) -> str:
 def blockers(kinds: list[str], fmt: str) -> list[str]:
     """Why a model with these layer kinds cannot be exported as fmt ('kind: reason' Texts); empty when it can."""
     from ..layers import load_all
-    from .tfjs import supported
+    from .tfjs import REFUSED, supported
     layers = load_all()
     out = []
     for k in dict.fromkeys(kinds):
@@ -47,7 +47,8 @@ def blockers(kinds: list[str], fmt: str) -> list[str]:
         if fmt in ("onnx", "onnx_int8") and kind is not None and not kind.exportable:
             out.append(msg("{kind}: {reason}", kind=k, reason=kind.export_note or msg("cannot be exported to ONNX")))
         if fmt == "tfjs" and k not in supported():
-            out.append(msg("{kind}: TensorFlow.js has no layer that computes exactly what LayerLab's {kind} computes",
+            out.append(msg("{kind}: {reason}", kind=k, reason=REFUSED[k]) if k in REFUSED else
+                       msg("{kind}: TensorFlow.js has no layer that computes exactly what LayerLab's {kind} computes",
                            kind=k))
     return out
 
