@@ -175,3 +175,15 @@ async def test_a_switched_on_augmentation_shows_its_settings_and_saves_them(user
     user.find(marker="aug-rotation").click()                         # off again: its settings go away
     await user.should_not_see(marker="augp-rotation-degrees")
     assert "rotation" not in api.load(workspace.project_dir(pid)).doc["data"].get("augmentation", {})
+
+
+async def test_values_only_outside_the_training_rows_are_pointed_out(user: User, project_id) -> None:
+    from tests.data.test_category_fit import _data, _val_only_table
+    text, _ = _val_only_table()
+    doc = {"name": "colours", "task": "classification", "data": _data(text),
+           "model": {"layers": [{"type": "dense", "units": 2, "activation": "softmax"}]}}
+    pid = project_id(doc=doc)
+    await user.open(f"/p/{pid}/data")
+    await _settled(user)
+    await user.should_see(marker="data-unseen")
+    assert "colour: purple" in next(iter(user.find(marker="data-unseen").elements)).text

@@ -30,6 +30,7 @@ add({
     "dv.preview": "Preview", "dv.label": "label", "dv.problem": "The data cannot be read: {error}",
     "dv.source": "Source: {source}", "dv.regression": "Predicts a number ({n} output(s)).",
     "dv.need_classes": "Add at least two classes with pictures below; the preview appears here then.",
+    "dv.unseen": "Only outside the training rows, so the network treats them as unknown (all zeros): {values}",
 }, {
     "dv.title": "Deine Daten", "dv.loading": "Lese die Daten…", "dv.samples": "{n} Beispiele",
     "dv.kind.image": "Bilder {shape}", "dv.kind.tabular": "eine Tabelle mit {n} Merkmalen",
@@ -38,6 +39,8 @@ add({
     "dv.preview": "Vorschau", "dv.label": "Klasse", "dv.problem": "Die Daten können nicht gelesen werden: {error}",
     "dv.source": "Quelle: {source}", "dv.regression": "Sagt eine Zahl vorher ({n} Ausgabe(n)).",
     "dv.need_classes": "Füge unten mindestens zwei Klassen mit Bildern hinzu; dann erscheint hier die Vorschau.",
+    "dv.unseen": "Nur außerhalb der Trainingszeilen, deshalb behandelt das Netz sie als unbekannt (lauter Nullen): "
+                 "{values}",
 })
 
 
@@ -165,6 +168,10 @@ class DataOverview:
                             ui.label(str(n)).classes("w-12 shrink-0 tabular-nums")
             elif d["task"] == "regression":
                 ui.label(self.tr("dv.regression", n=s.get("outputs", 1))).classes("text-sm")
+            unseen = s.get("unseen_categories") or {}
+            if unseen:
+                values = "; ".join(f"{col}: {', '.join(map(str, vals))}" for col, vals in unseen.items())
+                ui.label(self.tr("dv.unseen", values=values)).classes("text-sm text-warning").mark("data-unseen")
 
     def _preview(self, d: dict[str, Any]) -> None:
         self.preview.clear()
