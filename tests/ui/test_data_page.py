@@ -187,3 +187,28 @@ async def test_values_only_outside_the_training_rows_are_pointed_out(user: User,
     await _settled(user)
     await user.should_see(marker="data-unseen")
     assert "colour: purple" in next(iter(user.find(marker="data-unseen").elements)).text
+
+
+async def test_the_sources_own_settings_are_a_form_that_saves_and_rereads(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/data")
+    await _settled(user)
+    samples = user.find(marker="src-n_samples").elements.pop()
+    samples.set_value(120)
+    assert api.load(workspace.project_dir(pid)).doc["data"]["params"]["n_samples"] == 120
+    await _settled(user)
+    await user.should_see("120 samples", retries=50)
+
+
+async def test_own_pictures_offer_size_colour_and_fit(user: User, project_id) -> None:
+    doc = api.example("digits")
+    doc["data"] = {"source": "images", "params": {"size": 32, "channels": 3}}
+    pid = project_id(doc=doc)
+    await user.open(f"/p/{pid}/data")
+    for name in ("size", "channels", "fit"):
+        await user.should_see(marker=f"src-{name}")
+    fit = user.find(marker="src-fit").elements.pop()
+    assert set(fit.options) >= {"squash", "pad", "crop"}
+    fit.set_value("pad")
+    assert api.load(workspace.project_dir(pid)).doc["data"]["params"]["fit"] == "pad"
+    await user.should_not_see(marker="src-path")                  # paths have their own controls

@@ -1,6 +1,6 @@
 """Data: what the project learns from. A preview (image grid, table or 2-D scatter) with class
 counts; the user's own classes with upload, webcam bursts and drawing; CSV (with a role per
-column) and ZIP import; augmentation switches with a live preview.
+column) and ZIP import; the source's own settings; augmentation switches with a live preview.
 """
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from ..components.augment_panel import AugmentPanel
 from ..components.class_manager import ClassManager
 from ..components.data_import import DataImport
 from ..components.data_view import DataOverview
-from ..frame import frame, lang, tr
+from ..components.source_settings import SourceSettings
+from ..frame import expert, frame, lang, tr
 from ..i18n import add
 
 add({"data.title": "Data"}, {"data.title": "Daten"})
@@ -28,6 +29,7 @@ class DataView:
         self.overview = DataOverview(session, language)
         source = (session.doc.get("data") or {}).get("source")
         self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
+        SourceSettings(session, language, expert(), self.changed)
         DataImport(session, language, self.source_changed)
         kind = self._kind()
         self.augment = AugmentPanel(session, language, kind) if kind in ("image", "tabular", "points") else None
@@ -42,8 +44,10 @@ class DataView:
             return "image" if (self.session.doc.get("data") or {}).get("source") == "images" else None
 
     def changed(self) -> None:
-        """Samples were added or removed: re-read the overview."""
+        """Samples or settings changed: re-read the overview and redraw the augmentation preview."""
         ui.timer(0.01, self.overview.load, once=True)
+        if getattr(self, "augment", None) is not None:
+            ui.timer(0.05, self.augment.refresh, once=True)
 
     def source_changed(self) -> None:
         """The data source changed (own pictures, a table): rebuild the page for it."""
