@@ -110,6 +110,11 @@ def test_balanced_class_weights_and_gradient_clipping_appear_and_run(tmp_path):
     assert "def balanced_weights(y):" in text and "weight = balanced_weights(ytr).to(DEVICE)" in text
     assert "GRADIENT_CLIP = 0.05" in text and "clip_grad_norm_(model.parameters(), GRADIENT_CLIP)" in text
     assert_same_history(run.history, history)
+    from sklearn.datasets import load_breast_cancer
+    rows = load_breast_cancer().data[::60]
+    probs = exec_script(tmp_path / "train_it.py")["predict"](rows)  # from the weights the script saved
+    want = p.predict(rows, run_id=run.run_id)
+    assert probs.shape == (len(rows), 2) and 0.05 < want[:, 1].std() and np.abs(probs - want).max() < 1e-4
     unweighted = layerlab.load(p.dir)
     unweighted.doc["training"].pop("class_weights")
     assert unweighted.train().history[0]["loss"] != pytest.approx(run.history[0]["loss"], rel=1e-3)
@@ -137,7 +142,9 @@ def test_regression_with_penalties_initializers_test_split_and_plateau(tmp_path)
     assert 'initialized(Activated(nn.Linear(1, 8, bias=True), nn.ReLU(), kernel_l2=0.01, activity_l1=0.001), ' \
            '"he_normal", "constant")' in text
     assert re.search(r"^test mse [\d.]+", out, re.M)
-    assert exec_script(tmp_path / "train_it.py")["predict"]([[0.5]]).shape == (1, 1)
+    x = np.array([[-2.0], [0.5], [3.0]])
+    got = exec_script(tmp_path / "train_it.py")["predict"](x)  # in the data's units, like LayerLab's
+    assert got.shape == (3, 1) and np.abs(got - p.predict(x, run_id=run.run_id)).max() < 1e-4
 
 
 @pytest.mark.parametrize("kind", [s for s in SCHEDULES if s != "constant"])

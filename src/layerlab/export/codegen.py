@@ -124,7 +124,8 @@ def _header(spec: Any, s: dict[str, Any], stem: str, needs: str, pre: dict[str, 
         f"{', plus ' + needs if sklearn else ''}.",
         f"Data: {'loaded from scikit-learn' if sklearn else needs}, split as LayerLab splits it ({split}); "
         f"inputs scaled: {pre.get('method', 'none')}.",
-        f"Training: {tr.optimizer}, learning rate {tr.learning_rate}, {tr.epochs} epoch{'s' if tr.epochs != 1 else ''}, batch size {tr.batch_size}, "
+        f"Training: {tr.optimizer}, learning rate {tr.learning_rate}, "
+        f"{tr.epochs} epoch{'s' if tr.epochs != 1 else ''}, batch size {tr.batch_size}, "
         f"loss {s['loss']}, metrics {', '.join(s['names']) or 'none'}, seed {tr.seed}, device {tr.device}.",
         ("Also as in LayerLab: " + "; ".join(extras) + ".") if extras else "",
         "It repeats LayerLab's run epoch for epoch: the same split, scaling, first weights, batch order, "
@@ -141,75 +142,82 @@ def _header(spec: Any, s: dict[str, Any], stem: str, needs: str, pre: dict[str, 
 """'''
 
 
+def _plan(src: Exported, s: dict[str, Any], parts: tuple[bool, bool], n_out: int, steps: list,
+          cw_line: str, load_call: str) -> L.Plan:
+    """Which of the engine's steps the loop of this project's script needs."""
+    tr, pre = s["tr"], src.meta.get("preprocessing") or {}
+    classify, kind = s["task"] == "classification", pre.get("kind", "tabular")
+    tokens = not src.example.is_floating_point()
+    scaled = pre.get("method", "none") != "none" and not tokens
+    sched = {"constant": "constant", "reduce_on_plateau": "plateau"}.get(
+        s["kind"], "per_batch" if s["kind"] in T.PER_BATCH else "per_epoch")
+    probabilities = "one_unit" if n_out == 1 else \
+        "sigmoid" if getattr(src.network, "output_activation", None) == "sigmoid" else "softmax"
+    return L.Plan(load_call=load_call, classify=classify, probabilities=probabilities, scaled=scaled,
+                  tokens=tokens, y_scaled=not classify and pre.get("y_mean") is not None, has_val=parts[0],
+                  has_test=parts[1], weight_line=cw_line, schedule=sched, monitor=s["monitor"],
+                  restore_best=bool(tr.early_stopping and tr.early_stopping.restore_best),
+                  clip=bool(tr.gradient_clip), penalty=any(any(getattr(m, "reg", ())) for m in src.network.modules()),
+                  image=kind == "image" and len(src.input_shape) == 3,
+                  augment=None if not steps else ", offset, scale" if kind == "image" and scaled else "",
+                  optimizer=T.optimizer_code(tr))
+
+
+def _constants(src: Exported, spec: Any, s: dict[str, Any], plan: L.Plan, stem: str, split: bool,
+               extra: str) -> str:
+    """The settings block at the top of the script: one line per group, only the groups in use."""
+    tr, data, meta = s["tr"], spec.data, src.meta
+    lr = max(tr.learning_rate, tr.schedule.min_lr) if plan.schedule == "constant" else tr.learning_rate
+    lines = [f"CLASSES = {json.dumps(list(meta.get('classes') or data.classes or []))}" if plan.classify else "",
+             f"INPUT_SHAPE = {tuple(meta['input_shape'])}",
+             f"LR, EPOCHS = {lr!r}, {tr.epochs}",
+             f"BATCH_SIZE, SEED = {tr.batch_size}, {tr.seed}",
+             f"EVAL_BATCH = {max(EVAL_BATCH, tr.batch_size)}  # samples per batch when evaluating"]
+    if split:
+        names = [n for n, on in (("VALIDATION_SPLIT", plan.has_val), ("TEST_SPLIT", plan.has_test)) if on]
+        values = {"VALIDATION_SPLIT": data.validation_split, "TEST_SPLIT": data.test_split}
+        lines.append(f"{', '.join(names)}, DATA_SEED = {', '.join(repr(values[n]) for n in names)}, {data.seed}"
+                     "  # LayerLab's split")
+    if plan.scaled:
+        axes = tuple((meta.get("preprocessing") or {}).get("axes") or (0,))
+        lines.append(f"AXES = {axes}  # the axes the input scaling is taken over")
+    if tr.gradient_clip:
+        extra += f"GRADIENT_CLIP = {tr.gradient_clip!r}  # the largest gradient norm\n"
+    device = {"auto": 'torch.device("cuda" if torch.cuda.is_available() else "cpu")',
+              "cpu": 'torch.device("cpu")', "cuda": 'torch.device("cuda")'}[tr.device]
+    return ("\n".join(line for line in lines if line) + "\n" + T.schedule_constants(tr.schedule) + extra
+            + f"TOKENS = {plan.tokens}  # inputs are integer token ids (never scaled)\n"
+            f"DEVICE = {device}  # training.device: {tr.device}\n"
+            f'WEIGHTS = Path(__file__).with_name("{stem}_weights.npz")\n')
+
+
 def script_text(src: Exported, stem: str, spec: Any, parts: tuple[bool, bool]) -> str:
     """The whole script for src; spec is the run's parsed project, parts says (validation?, test?)."""
-    meta = src.meta
+    meta, pre = src.meta, src.meta.get("preprocessing") or {}
     model, _, out_shape = model_code(meta.get("layers", []), tuple(meta["input_shape"]), src.network)
     n_out = int(out_shape[-1]) if out_shape else 1
     s = _settings(spec, parts)
     tr, task = s["tr"], s["task"]
-    classify = task == "classification"
-    classes = list(meta.get("classes") or spec.data.classes or []) if classify else None
-    pre = meta.get("preprocessing") or {}
-    method, kind = pre.get("method", "none"), pre.get("kind", "tabular")
-    tokens = not src.example.is_floating_point()
-    scaled = method != "none" and not tokens
-    y_scaled = not classify and pre.get("y_mean") is not None
-    steps = D.augment_steps(spec, kind)
-    penalty = any(any(getattr(m, "reg", ())) for m in src.network.modules())
     source = spec.data.source
     loader, load_call, needs = D.load_code(source, task, stem, parts)
-    split = D.split_code(task, *parts) if source in SKLEARN else ""
-    cw_const, cw_fn, cw_line = T.class_weight_code(tr.class_weights, classes or []) if tr.class_weights is not None \
-        else ("", "", "")
+    cw_const, cw_fn, cw_line = ("", "", "") if tr.class_weights is None else \
+        T.class_weight_code(tr.class_weights, list(meta.get("classes") or spec.data.classes or []))
     es_const, es_cls = T.early_stopping_code(tr.early_stopping, s["monitor"]) if s["monitor"] else ("", "")
-    kind_s = s["kind"]
-    plan = L.Plan(load_call=load_call, classify=classify, one_unit=classify and n_out == 1, scaled=scaled,
-                  tokens=tokens, y_scaled=y_scaled, has_val=parts[0], has_test=parts[1], weight_line=cw_line,
-                  schedule="constant" if kind_s == "constant" else "plateau" if kind_s == "reduce_on_plateau"
-                  else "per_batch" if kind_s in T.PER_BATCH else "per_epoch",
-                  monitor=s["monitor"], restore_best=bool(tr.early_stopping and tr.early_stopping.restore_best),
-                  clip=bool(tr.gradient_clip), penalty=penalty,
-                  augment=None if not steps else ", offset, scale" if kind == "image" and scaled else "",
-                  optimizer=T.optimizer_code(tr), image=kind == "image" and len(src.input_shape) == 3)
-    lr = max(tr.learning_rate, tr.schedule.min_lr) if kind_s == "constant" else tr.learning_rate
-    data = spec.data
-    split_consts = ""
-    if split:
-        names = (["VALIDATION_SPLIT"] if parts[0] else []) + (["TEST_SPLIT"] if parts[1] else []) + ["DATA_SEED"]
-        values = {"VALIDATION_SPLIT": data.validation_split, "TEST_SPLIT": data.test_split, "DATA_SEED": data.seed}
-        split_consts = f"{', '.join(names)} = {', '.join(repr(values[n]) for n in names)}  # LayerLab's split\n"
-    device = {"auto": 'torch.device("cuda" if torch.cuda.is_available() else "cpu")', "cpu": 'torch.device("cpu")',
-              "cuda": 'torch.device("cuda")'}[tr.device]
-    axes = tuple(pre.get("axes") or (0,))  # as LayerLab fitted the scaling
-    sched = T.schedule_code(tr.schedule)
-    if sched:
-        sched = '''def set_learning_rate(optimizer, lr):
-    """Give every parameter group the rate lr (the schedule sets it before each ''' + \
-            ("batch" if plan.schedule == "per_batch" else "epoch") + ''')."""
-    for group in optimizer.param_groups:
-        group["lr"] = lr
-
-
-''' + sched
+    kind = pre.get("kind", "tabular")
+    steps = D.augment_steps(spec, kind)
+    plan = _plan(src, s, parts, n_out, steps, cw_line, load_call)
+    split = D.split_code(task, *parts) if source in SKLEARN else ""
     helper_src = "\n\n".join(inspect.getsource(CLASSES[n])
-                               for n in helper_classes(model + (" Activated" if penalty else "")))
-    sections = [helper_src, model, loader, split, D.scaling_code(method if scaled else "none", axes),
-                D.target_scaling_code() if y_scaled else "", L.tensors_code(plan),
-                D.augment_code(steps, kind, scaled), cw_fn, T.loss_code(s["loss"], n_out, bool(cw_line)),
-                L.penalty_code() if penalty else "", T.metrics_code(task, s["names"], n_out), sched, es_cls,
-                L.evaluate_code(plan), L.train_code(plan), L.predict_code(plan)]
+                               for n in helper_classes(model + (" Activated" if plan.penalty else "")))
+    sections = [helper_src, model, loader, split,
+                D.scaling_code(pre.get("method", "none") if plan.scaled else "none"),
+                D.target_scaling_code() if plan.y_scaled else "", L.tensors_code(plan),
+                D.augment_code(steps, kind, plan.scaled), cw_fn, T.loss_code(s["loss"], n_out, bool(cw_line)),
+                L.penalty_code() if plan.penalty else "", T.metrics_code(task, s["names"], n_out),
+                T.schedule_code(tr.schedule), es_cls, L.evaluate_code(plan), L.train_code(plan), L.predict_code(plan)]
     body = "\n\n".join(x.strip("\n") + "\n" for x in sections if x)
-    consts = ((f"CLASSES = {json.dumps(classes)}\n" if classify else "") + f"INPUT_SHAPE = {tuple(meta['input_shape'])}\n"
-              f"LR, EPOCHS = {lr!r}, {tr.epochs}\nBATCH_SIZE, SEED = {tr.batch_size}, {tr.seed}\n"
-              f"EVAL_BATCH = {max(EVAL_BATCH, tr.batch_size)}  # samples per batch when evaluating\n"
-              + split_consts + (f"AXES = {axes}  # the axes the input scaling is taken over\n" if scaled else "")
-              + T.schedule_constants(tr.schedule) + es_const
-              + (f"GRADIENT_CLIP = {tr.gradient_clip!r}  # the largest gradient norm\n" if tr.gradient_clip else "")
-              + cw_const + f"TOKENS = {tokens}  # inputs are integer token ids (never scaled)\n"
-              f"DEVICE = {device}  # training.device: {tr.device}\n"
-              f'WEIGHTS = Path(__file__).with_name("{stem}_weights.npz")\n')
-    header = _header(spec, s, stem, needs, pre, steps, penalty, plan.image)
+    consts = _constants(src, spec, s, plan, stem, bool(split), es_const + cw_const)
+    header = _header(spec, s, stem, needs, pre, steps, plan.penalty, plan.image)
     return f'''{header}
 import argparse
 import json
@@ -249,7 +257,8 @@ def export_script(src: Exported, out: str | Path, raw: tuple[np.ndarray, np.ndar
         import io
         buf = io.BytesIO()
         named = {"train": train, "val": val, "test": test}
-        np.savez_compressed(buf, x=np.asarray(raw[0]), y=y, **{k: v for k, v in named.items() if len(v) or k == "train"})
+        parts = {k: v for k, v in named.items() if len(v) or k == "train"}
+        np.savez_compressed(buf, x=np.asarray(raw[0]), y=y, **parts)
         atomic.write_bytes(out.with_name(f"{stem}_data.npz"), buf.getvalue())
         files.append(str(out.with_name(f"{stem}_data.npz")))
     atomic.write_text(out, text)

@@ -50,7 +50,7 @@ def load_code(source: str, task: str, stem: str, parts: tuple[bool, bool]) -> tu
         return text, call, f"scikit-learn (for its bundled {source!r} dataset)"
     keys = ", ".join(f'd["{n.removesuffix("_idx")}"]' for n in names)
     text = f'''def load_data():
-    """The project's samples (source {source!r}) as LayerLab read them, and LayerLab's split of them."""
+    """The project's samples ({source!r}) as LayerLab read them, and LayerLab's split of them."""
     with np.load(Path(__file__).with_name("{stem}_data.npz"), allow_pickle=False) as d:
         return d["x"], d["y"], {keys}
 '''
@@ -63,11 +63,12 @@ def split_code(task: str, has_val: bool, has_test: bool) -> str:
         return ""
     strat = '''
     counts = np.unique(y[idx], return_counts=True)[1]
-    fits = counts.min() >= 2 and len(counts) <= n_hold <= len(idx) - len(counts)  # every class on both sides''' \
+    fits = counts.min() >= 2 and len(counts) <= n_hold <= len(idx) - len(counts)  # every class on both sides
+    strata = y[idx] if fits else None''' \
         if task == "classification" else ""
-    stratify = ", stratify=y[idx] if fits else None" if task == "classification" else ""
+    stratify = ", stratify=strata" if task == "classification" else ""
     text = f'''def cut(idx, y, share, seed):
-    """Hold out round(share * len(idx)) of idx with scikit-learn's seeded shuffle{", stratified by class" if strat else ""}."""
+    """Hold out round(share * len(idx)) of idx with scikit-learn's seeded shuffle{" (stratified)" if strat else ""}."""
     n_hold = int(round(len(idx) * share))
     if n_hold == 0:
         return idx, idx[:0]
@@ -88,7 +89,7 @@ def split(y):
     return text + "    return cut(np.arange(len(y)), y, VALIDATION_SPLIT, DATA_SEED + 1)\n"
 
 
-def scaling_code(method: str, axes: tuple[int, ...]) -> str:
+def scaling_code(method: str) -> str:
     """fit_scaling(x) for 'standard' or 'minmax' (as layerlab.data.preprocess fits it); empty for 'none'."""
     if method == "none":
         return ""
@@ -97,7 +98,7 @@ def scaling_code(method: str, axes: tuple[int, ...]) -> str:
              "m = x.min(axis=AXES, keepdims=True)[0]\n    s = x.max(axis=AXES, keepdims=True)[0] - m")
     what = "mean and standard deviation" if method == "standard" else "minimum and range"
     return f'''def fit_scaling(x):
-    """(offset, scale): the training inputs' {what} over AXES {axes}; constant features keep scale 1."""
+    """(offset, scale): the training inputs' {what} over AXES; constant features keep scale 1."""
     x = x.astype(np.float64)
     {stats}
     return m.astype(np.float32), np.where(s < 1e-12, 1.0, s).astype(np.float32)
@@ -107,7 +108,7 @@ def scaling_code(method: str, axes: tuple[int, ...]) -> str:
 def target_scaling_code() -> str:
     """fit_target_scaling(y): regression targets standardised on the training part."""
     return '''def fit_target_scaling(y):
-    """(offset, scale) of each regression target on the training part (data.preprocessing.standardize_target)."""
+    """(offset, scale) of each regression target on the training part (standardize_target)."""
     y = y.astype(np.float64)
     s = y.std(axis=0)
     return y.mean(axis=0).astype(np.float32), np.where(s < 1e-12, 1.0, s).astype(np.float32)
@@ -130,7 +131,7 @@ def augment_code(steps: list[tuple[str, dict[str, Any]]], kind: str, scaled: boo
     if kind != "image":
         lines = [f"x = x + torch.randn(x.shape, generator=g) * {p['std']!r}  # {n}" for n, p in steps]
         return f'''def augment(x, g):
-    """A training batch with {names}, drawn from the shuffling generator g, as LayerLab augments it."""
+    """A training batch with {names} as LayerLab augments it (random draws from g)."""
     x = x.float()
     {chr(10).join("    " + line for line in lines).strip()}
     return x
@@ -143,7 +144,8 @@ def augment_code(steps: list[tuple[str, dict[str, Any]]], kind: str, scaled: boo
             body.append(f"x = x + uniform(n, -{p['delta']!r}, {p['delta']!r}, g).view(n, 1, 1, 1)  # brightness")
         elif name == "contrast":
             body += ["mean = x.mean(dim=(1, 2, 3), keepdim=True)  # contrast around each image's mean",
-                     f"x = (x - mean) * uniform(n, 1 - {p['factor']!r}, 1 + {p['factor']!r}, g).view(n, 1, 1, 1) + mean"]
+                     f"factor = uniform(n, 1 - {p['factor']!r}, 1 + {p['factor']!r}, g)",
+                     "x = (x - mean) * factor.view(n, 1, 1, 1) + mean"]
         elif name == "noise":
             body.append(f"x = x + torch.randn(x.shape, generator=g) * {p['std']!r}  # pixel noise")
     if any(n in ("brightness", "contrast", "noise") for n, _ in steps):
@@ -155,7 +157,7 @@ def augment_code(steps: list[tuple[str, dict[str, Any]]], kind: str, scaled: boo
 
 
 def augment(x, g{", offset, scale" if scaled else ""}):
-    """A training batch with {names}, drawn from the shuffling generator g, as LayerLab augments it."""
+    """A training batch with {names} as LayerLab augments it (random draws from g)."""
     {chr(10).join("    " + line for line in body).strip()}
 '''
 

@@ -20,7 +20,7 @@ class Plan:
 
     load_call: str = "x, y = load_data()\n    train_idx = np.arange(len(y))"
     classify: bool = True
-    one_unit: bool = False      # classification with one sigmoid unit: P(class 1)
+    probabilities: str = "softmax"  # classification: softmax, one_unit (P(class 1)) or sigmoid (one per class)
     scaled: bool = False        # inputs standardised or min-max scaled
     tokens: bool = False        # integer token ids, never scaled
     y_scaled: bool = False      # regression targets standardised
@@ -119,8 +119,8 @@ def train_code(p: Plan) -> str:
         out.append("    plateau = Plateau()")
     if p.monitor:
         out.append("    stopper = EarlyStopping()")
-    out.append("    g = torch.Generator().manual_seed(SEED)  # shuffles" + (" and augments" if p.augment is not None else "")
-               + " the training batches")
+    does = "shuffles and augments" if p.augment is not None else "shuffles"
+    out.append(f"    g = torch.Generator().manual_seed(SEED)  # {does} the training batches")
     if p.schedule == "per_batch":
         out.append("    n_batches = math.ceil(len(xtr) / BATCH_SIZE)")
     out += ["    history = []", "    for epoch in range(1, EPOCHS + 1):", "        model.train()"]
@@ -171,13 +171,15 @@ def train_code(p: Plan) -> str:
     saved += "y_offset=y_offset, y_scale=y_scale, " if p.y_scaled else ""
     out += ["    if history_path:",
             "        Path(history_path).write_text(json.dumps(history, indent=1))",
-            f"    np.savez(WEIGHTS, {saved}**{{k: v.cpu().numpy() for k, v in model.state_dict().items()}})"]
+            "    arrays = {k: v.cpu().numpy() for k, v in model.state_dict().items()}",
+            f"    np.savez(WEIGHTS, {saved}**arrays)"]
     if p.has_val:
         out += [f"    result = evaluate(model, xva, yva{p.w})", '    print("final validation", describe(result))']
     else:
         best = "next(r for r in history if r[\"epoch\"] == stopper.best_epoch)" if p.monitor and p.restore_best \
             else "history[-1]"
-        out += [f"    result = {{k: v for k, v in {best}.items() if k not in (\"epoch\", \"lr\")}}",
+        out += [f"    row = {best}",
+                '    result = {k: v for k, v in row.items() if k not in ("epoch", "lr")}',
                 '    print("final training", describe(result))']
     if p.has_test:
         out += [f"    xte, yte = tensors(x[test_idx], y[test_idx]{p.scaling})",
@@ -189,28 +191,32 @@ def predict_code(p: Plan) -> str:
     """predict(inputs), read_input(text) and the command line."""
     keep = [k for k, on in (("offset", p.scaled), ("scale", p.scaled), ("y_offset", p.y_scaled),
                             ("y_scale", p.y_scaled)) if on]
-    skip = f" if k not in {tuple(keep)!r}" if keep else ""
+    skip = f" if k not in {tuple(keep)}".replace("'", '"') if keep else ""
     load = "".join(f'\n        {k} = w["{k}"]' for k in keep)
     x_line = "x = np.asarray(inputs, np.int64 if TOKENS else np.float32)"
     if p.scaled:
         x_line += "\n    x = ((x - offset) / scale).astype(np.float32)"
     result = "out = model(torch.from_numpy(x)).numpy()"
-    if p.one_unit:
-        result += "\n    out = np.concatenate([1 - out, out], axis=1)  # one sigmoid unit: P(class 1)"
+    if p.classify:  # as LayerLab predicts: from the logits, whatever the last activation
+        result = "z = model.logits(torch.from_numpy(x))\n" + {
+            "one_unit": "p = torch.sigmoid(z)  # one unit: P(class 1)\nout = torch.cat([1 - p, p], dim=1).numpy()",
+            "sigmoid": "p = torch.sigmoid(z)  # one yes/no unit per class\n"
+                       "out = (p / p.sum(dim=1, keepdim=True).clamp_min(1e-12)).numpy()",
+            "softmax": "out = torch.softmax(z, dim=1).numpy()"}[p.probabilities]
     if p.y_scaled:
-        result += "\n    out = out * y_scale + y_offset  # back to the data's units"
+        result += "\nout = out * y_scale + y_offset  # back to the data's units"
     show = "CLASSES[int(out.argmax())], [round(float(v), 4) for v in out]" if p.classify \
         else "[float(v) for v in out]"
     reader = read_input_code(p.image)
     return f'''def predict(inputs):
-    """{"Class probabilities" if p.classify else "Outputs"} for raw inputs of shape (N, *INPUT_SHAPE), with the trained weights."""
+    """{"Class probabilities" if p.classify else "Outputs"} for raw inputs (N, *INPUT_SHAPE), from the saved weights."""
     with np.load(WEIGHTS, allow_pickle=False) as w:
         model = Model()
         model.load_state_dict({{k: torch.from_numpy(w[k]) for k in w.files{skip}}}){load}
     model.eval()
     {x_line}
     with torch.no_grad():
-        {result.replace(chr(10), chr(10) + "    ")}
+        {result.replace(chr(10), chr(10) + "        ")}
     return out
 
 
@@ -219,7 +225,7 @@ def predict_code(p: Plan) -> str:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--predict", help="{"an image file or " if p.image else ""}comma-separated numbers")
-    parser.add_argument("--history", help="also write each epoch's numbers (and learning rate) to this JSON file")
+    parser.add_argument("--history", help="also write each epoch's numbers to this JSON file")
     args = parser.parse_args()
     if args.predict:
         out = predict(read_input(args.predict))[0]

@@ -70,7 +70,9 @@ def nested_initializers(layers: list[dict[str, Any]]) -> bool:
 def _with_penalties(code: str, module: Any) -> str:
     """The layer's code with its nonzero L1/L2 weights as Activated(...) arguments."""
     reg = getattr(module, "reg", None)
-    if not isinstance(module, M.Activated) or not any(reg) or not (code.startswith("Activated(") and code.endswith(")")):
+    if not isinstance(module, M.Activated) or not any(reg):
+        return code
+    if not (code.startswith("Activated(") and code.endswith(")")):
         return code
     return code[:-1] + "".join(f", {n}={v!r}" for n, v in zip(REG_NAMES, reg) if v) + ")"
 
@@ -101,11 +103,12 @@ def model_code(layers: list[dict[str, Any]], input_shape: tuple[int, ...], netwo
     nested = []
     for name, m in (network.named_modules() if network is not None else []):
         if isinstance(m, M.Activated) and any(m.reg) and name not in handled:
-            nested.append(f'        self.get_submodule("{name}").reg = {tuple(m.reg)!r}  # {", ".join(REG_NAMES)}')
+            nested.append(f'        self.get_submodule("{name}").reg = {tuple(m.reg)!r}')
     body = "\n".join(lines)
     last_act = get_layer(rows[-1].type).activation_of(rows[-1].resolved) if rows else None
     squash = last_act in ("softmax", "sigmoid", "log_softmax")
-    after = ("\n        # L1/L2 penalties of layers inside other layers\n" + "\n".join(nested)) if nested else ""
+    after = ("\n        # L1/L2 penalties of layers inside others: " + ", ".join(REG_NAMES) + "\n"
+             + "\n".join(nested)) if nested else ""
     text = f'''class Model(nn.Module):
     """The network: input {tuple(input_shape)} (batch first), one module per LayerLab layer."""
 

@@ -28,13 +28,12 @@ REGRESSION_LOSS = {
     "cosine_similarity": "1.0 - F.cosine_similarity(out, y, dim=1, eps=1e-8).mean()",
 }
 # per-sample classification losses for one output unit (1) or one unit per class (k)
+ONE_HOT = "target = F.one_hot(y, out.shape[1]).float()\n    "
 PER_SAMPLE = {
     ("binary_cross_entropy", 1): 'F.binary_cross_entropy_with_logits(out[:, 0], y.float(), reduction="none")',
-    ("binary_cross_entropy", "k"): ('F.binary_cross_entropy_with_logits(out, F.one_hot(y, out.shape[1]).float(), '
-                                    'reduction="none").sum(dim=1)'),
+    ("binary_cross_entropy", "k"): 'F.binary_cross_entropy_with_logits(out, target, reduction="none").sum(dim=1)',
     ("hinge", 1): "F.relu(1.0 - out[:, 0] * (2.0 * y.float() - 1.0))",
-    ("kl_divergence", 1): ('F.kl_div(F.log_softmax(out, dim=1), F.one_hot(y, out.shape[1]).float(), '
-                           'reduction="none").sum(dim=1)'),
+    ("kl_divergence", 1): 'F.kl_div(F.log_softmax(out, dim=1), target, reduction="none").sum(dim=1)',
 }
 PER_SAMPLE[("kl_divergence", "k")] = PER_SAMPLE[("kl_divergence", 1)]
 LOSSES = ("cross_entropy", "binary_cross_entropy", "hinge", "kl_divergence", *REGRESSION_LOSS)
@@ -70,16 +69,16 @@ def loss_code(loss: str, n_out: int, weighted: bool) -> str:
     return {REGRESSION_LOSS[loss]}
 '''
     args = "out, y, weight" if weighted else "out, y"
-    why = ", each sample counting with its class's weight" if weighted else ""
+    why = "\n    Each sample counts with the weight of its class." if weighted else ""
     if loss == "cross_entropy" or (loss == "hinge" and n_out > 1):
         fn = "F.cross_entropy" if loss == "cross_entropy" else "F.multi_margin_loss"
         body = f"return {fn}(out, y{', weight=weight' if weighted else ''})"
     else:
         per = PER_SAMPLE[(loss, 1 if n_out == 1 else "k")]
         mean = "(per_sample * weight[y]).sum() / weight[y].sum()" if weighted else "per_sample.mean()"
-        body = f"per_sample = {per}\n    return {mean}"
+        body = f"{ONE_HOT if 'target' in per else ''}per_sample = {per}\n    return {mean}"
     return f'''def loss_fn({args}):
-    """The {loss} loss of the logits (the output before the last activation){why}."""
+    """The {loss} loss on the logits (the output before the last activation).{why}"""
     {body}
 '''
 
@@ -107,12 +106,13 @@ def metrics_code(task: str, names: list[str], n_out: int) -> str:
     """scores(out, y): the project's metrics, computed as layerlab.engine.metrics computes them."""
     if task == "classification":
         pred = "(out[:, 0] > 0).long()" if n_out == 1 else "out.argmax(dim=1)"
-        lines = [f"pred = {pred}"]
+        lines = [f"pred = {pred}"] if set(names) - {"top_k_accuracy"} else []
         values = {"accuracy": "float((pred == y).float().mean())"}
-        if n_out <= TOP_K:
+        if "top_k_accuracy" in names and n_out <= TOP_K:
             values["top_k_accuracy"] = f"1.0  # every class is among the {TOP_K} most likely"
-        else:
-            values["top_k_accuracy"] = f"float((out.topk({TOP_K}, dim=1).indices == y[:, None]).any(dim=1).float().mean())"
+        elif "top_k_accuracy" in names:
+            lines.append(f"top = out.topk({TOP_K}, dim=1).indices  # the {TOP_K} most likely classes")
+            values["top_k_accuracy"] = "float((top == y[:, None]).any(dim=1).float().mean())"
         if any(n in ("precision", "recall", "f1") for n in names):
             lines.append("precision, recall, f1 = macro_scores(pred, y)")
             values.update(precision="precision", recall="recall", f1="f1")
@@ -142,7 +142,8 @@ def macro_scores(pred, y):
     zero = torch.zeros_like(tp)
     precision = torch.where(predicted > 0, tp / predicted.clamp_min(1), zero)
     recall = torch.where(support > 0, tp / support.clamp_min(1), zero)
-    f1 = torch.where(precision + recall > 0, 2 * precision * recall / (precision + recall).clamp_min(1e-12), zero)
+    both = precision + recall
+    f1 = torch.where(both > 0, 2 * precision * recall / both.clamp_min(1e-12), zero)
     present = (support + predicted) > 0
     return [float(v[present].mean()) if bool(present.any()) else 0.0 for v in (precision, recall, f1)]
 '''
@@ -170,13 +171,24 @@ def schedule_constants(s: Any) -> str:
 
 
 def schedule_code(s: Any) -> str:
-    """learning_rate(pos) (or the Plateau class): the rate as layerlab.engine.schedules computes it."""
+    """set_learning_rate() and learning_rate(pos) (or the Plateau class), as layerlab.engine.schedules."""
     kind = schedule_kind(s)
-    head = f'''def learning_rate(pos):
-    """The {kind!r} schedule's rate at a position in epochs (0 = start of training, 1.5 = mid second epoch)."""
-'''
     if kind == "constant":
         return ""
+    when = "batch" if kind in PER_BATCH else "epoch"
+    return f'''def set_learning_rate(optimizer, lr):
+    """Give every parameter group the rate lr (the schedule sets it before each {when})."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+
+
+''' + _rate_code(s, kind)
+
+
+def _rate_code(s: Any, kind: str) -> str:
+    head = f'''def learning_rate(pos):
+    """The {kind!r} schedule's rate at a position in epochs (0 = start, 1.5 = halfway through epoch 2)."""
+'''
     if kind == "step":
         return head + "    return max(LR * GAMMA ** int(pos // STEP_SIZE), MIN_LR)\n"
     if kind == "cosine":
@@ -196,7 +208,7 @@ def schedule_code(s: Any) -> str:
     return max(LR * factor, MIN_LR)
 '''
     return '''class Plateau:
-    """reduce_on_plateau: multiply the rate by GAMMA after PLATEAU_PATIENCE epochs without a lower watched loss."""
+    """reduce_on_plateau: the rate times GAMMA after more than PLATEAU_PATIENCE epochs without a lower loss."""
 
     def __init__(self):
         self.factor, self.best, self.bad_epochs = 1.0, None, 0
@@ -223,12 +235,13 @@ def early_stopping_code(es: Any, monitor: str) -> tuple[str, str]:
     change = "value - self.best" if lower else "self.best - value"
     keep = "\n            self.best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}" \
         if es.restore_best else ""
+    init_state = "\n        self.best_state = None  # the weights of the best epoch" if es.restore_best else ""
     const = f"MONITOR, PATIENCE, MIN_DELTA = {monitor!r}, {es.patience!r}, {es.min_delta!r}  # early stopping\n"
     cls = f'''class EarlyStopping:
     """Stop after PATIENCE epochs in which MONITOR did not {"fall" if lower else "rise"} by more than MIN_DELTA."""
 
     def __init__(self):
-        self.best, self.best_epoch, self.bad_epochs = None, None, 0
+        self.best, self.best_epoch, self.bad_epochs = None, None, 0{init_state}
 
     def update(self, value, epoch, model):
         """Record one epoch's MONITOR value; True when training should stop."""
