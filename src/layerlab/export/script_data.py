@@ -98,7 +98,7 @@ def scaling_code(method: str) -> str:
              "m = x.min(axis=AXES, keepdims=True)[0]\n    s = x.max(axis=AXES, keepdims=True)[0] - m")
     what = "mean and standard deviation" if method == "standard" else "minimum and range"
     return f'''def fit_scaling(x):
-    """(offset, scale): the training inputs' {what} over AXES; constant features keep scale 1."""
+    """(offset, scale): the training inputs' {what} over AXES (a constant feature keeps scale 1)."""
     x = x.astype(np.float64)
     {stats}
     return m.astype(np.float32), np.where(s < 1e-12, 1.0, s).astype(np.float32)

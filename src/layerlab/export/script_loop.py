@@ -38,6 +38,7 @@ class Plan:
 
     @property
     def forward(self) -> str:
+        """What the loss is computed on: logits for classification, outputs for regression."""
         return "model.logits" if self.classify else "model"
 
     @property
@@ -47,6 +48,7 @@ class Plan:
 
     @property
     def scaling(self) -> str:
+        """The scaling arguments tensors() takes."""
         return (", offset, scale" if self.scaled else "") + (", y_offset, y_scale" if self.y_scaled else "")
 
 
@@ -69,6 +71,7 @@ def tensors_code(p: Plan) -> str:
 
 
 def penalty_code() -> str:
+    """penalty(model): the layers' L1/L2 terms, as Network.penalty sums them."""
     return '''def penalty(model):
     """The L1/L2 penalties declared on the layers, added to the training loss only."""
     total = torch.zeros(())
