@@ -142,3 +142,11 @@ def test_out_of_memory_is_said_in_plain_words_with_the_batch_size():
     assert f["kind"] == "out_of_memory" and "Ran out of memory in epoch 2, batch 7" in f["message"]
     assert "512" in f["hint"] and f["path"] == "training.batch_size"
     assert explain(MemoryError(), epoch=1)["kind"] == "out_of_memory"
+
+
+def test_a_setup_failure_with_early_stopping_still_names_the_real_problem(make_project):
+    p = make_project(name="es", epochs=2, class_weights={"nope": 2.0},
+                     early_stopping={"patience": 1, "restore_best": True})
+    run = p.train()
+    assert run.status == "failed" and run.failure.path.startswith("training.class_weights")
+    assert "best_epoch" not in run.failure.message + run.failure.detail

@@ -309,8 +309,9 @@ class Trainer:
     # -- endings ---------------------------------------------------------------------------
     def _final(self) -> dict[str, float]:
         es = self.tr.early_stopping
-        if es is not None and es.restore_best and self.best_epoch is not None:
-            row = next((h for h in self.history if h["epoch"] == self.best_epoch), None)
+        best = getattr(self, "best_epoch", None)  # unset when the setup itself failed
+        if es is not None and es.restore_best and best is not None:
+            row = next((h for h in self.history if h["epoch"] == best), None)
         else:
             row = self.history[-1] if self.history else None
         skip = ("lr", "samples_per_s", "elapsed_s", "epoch_s")
