@@ -5,12 +5,14 @@
 Keras' channels-last layouts become LayerLab's channels-first ones: an (H, W, C) input is
 (C, H, W) here, conv kernels (kh, kw, I, O) become (O, I, kh, kw), and the dense layer after
 a flatten gets its kernel rows reordered, so the imported model computes exactly what the
-TF.js model computed (on inputs moved from channels-last to channels-first).
+TF.js model computed (on inputs moved from channels-last to channels-first). Sequential models
+and functional ones whose branches are residual blocks (tfjs_import_graph.py; what LayerLab's
+TF.js export writes) are read; every import is then computed by TF.js' rules (tfjs_reference)
+on random inputs and refused if the LayerLab network gives other outputs.
 The project folder is written into a temp folder and renamed: an import never leaves half a project.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,261 +21,168 @@ import numpy as np
 import torch
 
 from ..i18n import msg
+from ..layers.stack import infer_stack
 from ..spec.errors import SpecError
 from ..store import atomic
-from ..layers.stack import infer_stack
-from .common import write_dir_atomically
-from .tfjs_layout import (ACT_FROM_TFJS, conv_kernel_from_tfjs, flatten_order, permute_dims, read_model,
-                          to_channels_first)
+from . import tfjs_import_residual as shortcut
+from .common import TOLERANCE, write_dir_atomically
+from .tfjs_import_graph import Block, chain, flat
+from .tfjs_import_layers import CL, SUPPORTED, agnostic, convert_layer, needs_move
+from .tfjs_layout import permute_dims, read_model, to_channels_first
 
-_ELEMENTWISE = {"Dropout", "Activation", "GaussianNoise", "GaussianDropout", "AlphaDropout", "LeakyReLU",
-                "ThresholdedReLU", "Softmax", "ReLU", "ELU"}
-_CL = re.compile(r"^(Conv[123]D|(Max|Average)Pooling[123]D|Global(Max|Average)Pooling[23]D|BatchNormalization|"
-                 r"DepthwiseConv2D|SeparableConv2D|UpSampling2D)$")
-SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "Conv3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
-             "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "GlobalAveragePooling1D",
-             "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten", "Dropout",
-             "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "GaussianNoise",
-             "GaussianDropout", "AlphaDropout", "BatchNormalization", "Reshape", "Permute", "Embedding", "SimpleRNN",
-             "LSTM", "DepthwiseConv2D", "SeparableConv2D", "UpSampling2D")
+__all__ = ["SUPPORTED", "convert", "import_tfjs", "network_from_tfjs"]
 
 
-def _act(name: Any, where: str) -> str:
-    if isinstance(name, dict):
-        name = name.get("class_name")
-    if name in ACT_FROM_TFJS:
-        return ACT_FROM_TFJS[name]
-    raise SpecError(where, msg("uses an activation LayerLab does not have"), name,
-                    msg("supported activations: {listing}", listing=", ".join(sorted(a for a in ACT_FROM_TFJS if a))))
+class _Weights(dict):
+    """One layer's weights by name; a missing one is a clear error, not a KeyError."""
+
+    def __init__(self, where: str, found: dict[str, np.ndarray]):
+        super().__init__(found)
+        self.where = where
+
+    def __missing__(self, key: str) -> np.ndarray:
+        raise SpecError(self.where, msg("has no weight {name!r} in the weight files", name=key), sorted(self),
+                        msg("save the model again with its weights (model.save in TF.js), with every .bin file"))
 
 
-def _layers(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    topo = doc["modelTopology"]
-    topo = topo.get("model_config", topo)  # tf.keras' save format nests it once more
-    cfg = topo.get("config", {})
-    layers = cfg.get("layers", cfg) if isinstance(cfg, dict) else cfg
-    if not isinstance(layers, list):
-        raise SpecError("", msg("model.json has no list of layers"), type(layers).__name__,
-                        msg("export the model again"))
-    if topo.get("class_name") not in ("Sequential", "Model", "Functional"):
-        raise SpecError("", msg("only Sequential models (and functional models that are a plain chain) can be imported"),
-                        topo.get("class_name"), msg("rebuild the model as tf.sequential()"))
-    if topo.get("class_name") != "Sequential":
-        for layer in layers:
-            inbound = layer.get("inbound_nodes") or []
-            if len(inbound) > 1 or (inbound and len(inbound[0]) > 1):
-                raise SpecError("", msg("layer {name!r} has several inputs: LayerLab models are one chain",
-                                        name=layer.get("name")), layer.get("class_name"), msg("import a Sequential model"))
-    return layers
+class _Walker:
+    """Walks the chain of TF.js layers and blocks, keeping track of how TF.js holds LayerLab's tensor."""
 
+    def __init__(self, weights: dict[str, np.ndarray], positions: dict[str, int], cl: bool):
+        self.weights, self.positions, self.cl = weights, positions, cl
+        self.flat_perm: np.ndarray | None = None
+        self.notes: list[str] = []
+        self.tensors: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}  # (index, body index, ...) -> tensors
 
-def _ints(v: Any, n: int) -> list[int]:
-    return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
+    def where(self, layer: dict[str, Any]) -> str:
+        name = layer.get("config", {}).get("name") or layer.get("name") or layer["class_name"]
+        return f"layer {self.positions.get(name, '?')} ({name}, {layer['class_name']})"
 
+    def weights_of(self, layer: dict[str, Any]) -> dict[str, np.ndarray]:
+        name = layer.get("config", {}).get("name") or layer.get("name")
+        return _Weights(self.where(layer), {k.split("/")[-1]: v for k, v in self.weights.items()
+                                            if k.rsplit("/", 1)[0] == name or k.rsplit("/", 1)[0].endswith("/" + name)})
 
-def _needs_move(cls: str, rank: int, cl: bool, nxt: str | None) -> bool:
-    """Whether LayerLab's tensor must move its channel axis before this TF.js layer."""
-    if rank < 2 or cls in _ELEMENTWISE or (cls.startswith("Global") and cls.endswith("1D")):
-        return False  # elementwise, or pooling over positions: right in either layout
-    if cls == "Flatten":
-        return cl and nxt != "Dense"  # a dense layer after it takes the reordering into its kernel
-    if cls == "Permute":
-        return cl
-    return bool(_CL.match(cls)) != cl
-
-
-def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
-    """(LayerLab layer dicts, input shape (channels first), {layer index: {param suffix: array}}, input layout)."""
-    layers = _layers(doc)
-    first_cfg = layers[0]["config"] if layers else {}
-    shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
-    if not shape_tf or any(d is None for d in shape_tf[1:]):
-        raise SpecError("", msg("the model does not say the shape of its input (batch_input_shape)"), shape_tf,
-                        msg("give the first layer an inputShape in TF.js"))
-    shape_tf = tuple(int(d) for d in shape_tf[1:])
-    body = [layer for layer in layers if layer["class_name"] != "InputLayer"]
-    first = next((layer for layer in body if layer["class_name"] not in _ELEMENTWISE), None)
-    cl = first is not None and len(shape_tf) >= 2 and bool(_CL.match(first["class_name"]))
-    shape = to_channels_first(shape_tf) if cl else shape_tf
-    layout = "channels_last" if cl else "as_layerlab"
-    out: list[dict[str, Any]] = []
-    tensors: dict[int, dict[str, np.ndarray]] = {}
-    flat_perm: np.ndarray | None = None
-    cur = tuple(shape)  # LayerLab shape of the tensor flowing into the next layer
-
-    def emit(spec: dict[str, Any], t: dict[str, np.ndarray], where: str, cls: str) -> tuple[int, ...]:
+    def emit(self, out: list[dict[str, Any]], in_shape: tuple[int, ...], spec: dict[str, Any], t: dict[str, Any],
+             where: str, cls: str, path: tuple[Any, ...]) -> tuple[int, ...]:
         """Append a LayerLab layer; returns its output shape by LayerLab's own shape rules."""
-        tensors[len(out)] = t
+        self.tensors[(*path, len(out))] = t
         out.append(spec)
-        rows = infer_stack(out, shape)
+        rows = infer_stack(out, in_shape)
         bad = next((r for r in rows if r.error), None)
         if bad is not None:
             raise SpecError(where, msg("does not fit LayerLab's rules: {reason}", reason=bad.error.message), cls,
                             bad.error.hint)
         return tuple(rows[-1].out_shape)
 
-    for i, layer in enumerate(body):
-        cls, c = layer["class_name"], layer["config"]
-        name = c.get("name", cls)
-        where = f"layer {i} ({name}, {cls})"
-        rank = len(cur)
-        w = {k.split("/")[-1]: v for k, v in weights.items() if k.rsplit("/", 1)[0] == name
-             or k.rsplit("/", 1)[0].endswith("/" + name)}
-        if cls not in SUPPORTED:
-            raise SpecError(where, msg("is a layer LayerLab cannot import"), cls,
-                            msg("supported TF.js layers: {listing}", listing=", ".join(SUPPORTED)))
-        if c.get("data_format", "channels_last") != "channels_last":
-            raise SpecError(where, msg("uses channels_first data, which TF.js itself rarely runs"), c.get("data_format"),
-                            msg("save the model with the default channels_last format"))
-        nxt = next((b["class_name"] for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
-        if cls == "Permute":
-            dims = [int(d) for d in c.get("dims", [])]
-            if cl and rank >= 2 and dims == permute_dims(rank, to_last=False):
-                cl = False  # TF.js moves channels back first: that is LayerLab's layout already
+    def walk(self, items: list[Any], in_shape: tuple[int, ...], path: tuple[Any, ...] = ()):
+        """(LayerLab layer dicts, output shape) for a chain whose input LayerLab holds as in_shape."""
+        out: list[dict[str, Any]] = []
+        cur, i = tuple(in_shape), 0
+        while i < len(items):
+            item, i = items[i], i + 1
+            if isinstance(item, Block):
+                cur = self.residual(item, out, in_shape, cur, path)
                 continue
-            if not cl and rank >= 2 and dims == permute_dims(rank, to_last=True) and nxt and _CL.match(nxt):
-                cl = True  # channels last for the convolutions after it: LayerLab's layout stays
+            cls, c = item["class_name"], item.get("config", {})
+            where, rank = self.where(item), len(cur)
+            if cls not in SUPPORTED or cls in ("Add", "InputLayer"):
+                raise SpecError(where, msg("is a layer LayerLab cannot import"), cls,
+                                msg("supported TF.js layers: {listing}", listing=", ".join(SUPPORTED)))
+            if c.get("data_format", "channels_last") != "channels_last":
+                raise SpecError(where, msg("uses channels_first data, which TF.js itself rarely runs"),
+                                c.get("data_format"), msg("save the model with the default channels_last format"))
+            rest = list(flat(items[i:]))
+            nxt = next((b["class_name"] for b in rest if not agnostic(b)), None)
+            if cls == "Permute":
+                dims = [int(d) for d in c.get("dims", [])]
+                if self.cl and rank >= 2 and dims == permute_dims(rank, to_last=False):
+                    self.cl = False  # TF.js moves channels back first: that is LayerLab's layout already
+                    continue
+                if not self.cl and rank >= 2 and dims == permute_dims(rank, to_last=True) and nxt and CL.match(nxt):
+                    self.cl = True  # channels last for the convolutions after it: LayerLab's layout stays
+                    continue
+            if needs_move(cls, c, rank, self.cl, nxt):  # lay LayerLab's tensor out as this TF.js layer reads it
+                cur = self.emit(out, in_shape, {"type": "permute", "dims": permute_dims(rank, to_last=self.cl)}, {},
+                                where, cls, path)
+                self.cl, rank = not self.cl, len(cur)
+            if cls == "Permute":
+                cur = self.emit(out, in_shape, {"type": "permute", "dims": [int(d) for d in c.get("dims", [])]}, {},
+                                where, cls, path)
                 continue
-        if _needs_move(cls, rank, cl, nxt):  # lay LayerLab's tensor out as this TF.js layer reads it
-            cur = emit({"type": "permute", "dims": permute_dims(rank, to_last=cl)}, {}, where, cls)
-            cl, rank = not cl, len(cur)
-        if cls == "Permute":
-            spec, t = {"type": "permute", "dims": [int(d) for d in c.get("dims", [])]}, {}
-            cur = emit(spec, t, where, cls)
-            continue
-        t: dict[str, np.ndarray] = {}
-        act = c.get("activation")
-        if cls == "Dense":
-            spec = {"type": "dense", "units": int(c["units"]), "activation": _act(act, where),
-                    "use_bias": bool(c.get("use_bias", True))}
-            kernel = w["kernel"]  # (in, out)
-            wt = kernel.T.copy()
-            if flat_perm is not None:  # rows are in TF.js' flatten order: put them in LayerLab's
-                wt = np.empty_like(wt)
-                wt[:, flat_perm] = kernel.T
-                flat_perm = None
-            t = {"weight": wt, **({"bias": w["bias"]} if "bias" in w else {})}
-        elif m := re.match(r"^Conv([123])D$", cls):
-            nd = int(m.group(1))
-            spec = {"type": f"conv{nd}d", "filters": int(c["filters"]), "kernel_size": _ints(c["kernel_size"], nd),
-                    "strides": _ints(c.get("strides", 1), nd), "padding": c.get("padding", "valid"),
-                    "dilation": _ints(c.get("dilation_rate", 1), nd), "activation": _act(act, where),
-                    "use_bias": bool(c.get("use_bias", True))}
-            if spec["padding"] not in ("valid", "same"):
-                raise SpecError(where, msg("uses a padding LayerLab does not have"), spec["padding"],
-                                msg("use 'valid' or 'same'"))
-            t = {"weight": conv_kernel_from_tfjs(w["kernel"]), **({"bias": w["bias"]} if "bias" in w else {})}
-        elif cls in ("DepthwiseConv2D", "SeparableConv2D"):
-            dk = w["depthwise_kernel"]                                   # (kh, kw, C, m)
-            kh, kw, c_in, mult = dk.shape
-            spec = {"type": "depthwise_conv2d" if cls == "DepthwiseConv2D" else "separable_conv2d",
-                    "kernel_size": [int(kh), int(kw)], "strides": _ints(c.get("strides", 1), 2),
-                    "padding": c.get("padding", "valid"), "depth_multiplier": int(mult),
-                    "dilation": _ints(c.get("dilation_rate", 1), 2), "activation": _act(act, where),
-                    "use_bias": bool(c.get("use_bias", True))}
-            dw = np.ascontiguousarray(dk.transpose(2, 3, 0, 1).reshape(c_in * mult, 1, kh, kw))
-            if cls == "SeparableConv2D":
-                spec["filters"] = int(c["filters"])
-                t = {"0": dw, "1": conv_kernel_from_tfjs(w["pointwise_kernel"])}  # the two convolutions, in order
-            else:
-                t = {"0": dw}
-            if "bias" in w:
-                t["bias"] = w["bias"]
-        elif cls == "UpSampling2D":
-            if c.get("interpolation", "nearest") != "nearest":
-                raise SpecError(where, msg("bilinear upsampling in TF.js samples pixels differently from LayerLab"),
-                                c.get("interpolation"), msg("use interpolation 'nearest'"))
-            spec = {"type": "upsampling2d", "size": _ints(c.get("size", 2), 2), "interpolation": "nearest"}
-        elif m := re.match(r"^(Max|Average)Pooling([123])D$", cls):
-            nd = int(m.group(2))
-            size = _ints(c.get("pool_size", 2), nd)
-            spec = {"type": f"{'max' if m.group(1) == 'Max' else 'avg'}_pool{nd}d", "pool_size": size,
-                    "strides": _ints(c.get("strides") or size, nd), "padding": c.get("padding", "valid")}
-        elif m := re.match(r"^Global(Max|Average)Pooling([123])D$", cls):
-            spec = {"type": f"global_{'max' if m.group(1) == 'Max' else 'avg'}_pool", "keep": "first" if cl else "last"}
-        elif cls == "Flatten":
-            if cl and rank >= 2:  # (a dense layer follows: others got a permute above)
-                flat_perm = flatten_order(cur)
-            cl = False
-            spec = {"type": "flatten"}
-        elif cls in ("Dropout", "AlphaDropout", "GaussianDropout"):
-            kind = {"Dropout": "dropout", "AlphaDropout": "alpha_dropout", "GaussianDropout": "gaussian_dropout"}[cls]
-            spec = {"type": kind, "rate": float(c.get("rate", 0.0))}
-        elif cls == "GaussianNoise":
-            spec = {"type": "gaussian_noise", "stddev": float(c.get("stddev", 0.0))}
-        elif cls in ("Activation", "ReLU", "ELU", "Softmax", "LeakyReLU", "ThresholdedReLU"):
-            name_act = {"ReLU": "relu", "ELU": "elu", "Softmax": "softmax", "LeakyReLU": "leaky_relu",
-                        "ThresholdedReLU": "thresholded_relu"}.get(cls) or _act(act, where)
-            fixed = {"LeakyReLU": ("alpha", 0.01), "ThresholdedReLU": ("theta", 1.0), "ELU": ("alpha", 1.0)}
-            if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][1])) - fixed[cls][1]) > 1e-7:
-                param, default = fixed[cls]
-                raise SpecError(where, msg("{cls} with {param}={value} has no LayerLab equivalent", cls=cls, param=param,
-                                           value=c.get(param)), c.get(param),
-                                msg("use {param}={value}", param=param, value=default))
-            if cls == "ReLU" and c.get("max_value") not in (None, 6):
-                raise SpecError(where, msg("ReLU with this max_value has no LayerLab equivalent"), c.get("max_value"),
-                                msg("use no max_value, or 6 (relu6)"))
-            if cls == "ReLU" and c.get("max_value") == 6:
-                name_act = "relu6"
-            spec = {"type": "activation", "activation": name_act}
-        elif cls == "BatchNormalization":
-            scale = bool(c.get("scale", True)) and bool(c.get("center", True))
-            spec = {"type": "batch_norm", "momentum": float(c.get("momentum", 0.99)),
-                    "epsilon": float(c.get("epsilon", 1e-3)), "scale": scale}
-            t = {"running_mean": w["moving_mean"], "running_var": w["moving_variance"]}
-            if scale:
-                t.update(weight=w["gamma"], bias=w["beta"])
-        elif cls == "Reshape":
-            target = tuple(int(d) for d in c["target_shape"])
-            if rank == 1 and len(target) >= 2 and target[-1] == 1:
-                # flat -> (..., 1): with one channel, channels-first holds the values in the same order
-                spec = {"type": "reshape", "target_shape": [1, *target[:-1]]}
-                nxt = next((b for b in body[i + 1:] if b["class_name"] not in _ELEMENTWISE), None)
-                cl = nxt is not None and bool(_CL.match(nxt["class_name"]))
-                if not cl:
-                    spec["target_shape"] = list(target)
-            elif cl:
-                raise SpecError(where, msg("reshapes channels-last feature maps, which LayerLab cannot map"), target,
-                                msg("use a flatten instead"))
-            else:
-                spec = {"type": "reshape", "target_shape": list(target)}
-        elif cls == "Embedding":
-            spec = {"type": "embedding", "input_dim": int(c["input_dim"]), "output_dim": int(c["output_dim"])}
-            t = {"weight": w["embeddings"]}
-        elif cls in ("SimpleRNN", "LSTM"):
-            if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
-                raise SpecError(where, msg("go_backwards, stateful or return_state recurrent layers cannot be imported"),
-                                cls, msg("save the model without those options"))
-            rec = ACT_FROM_TFJS.get(c.get("recurrent_activation"), c.get("recurrent_activation"))
-            if cls == "LSTM" and rec != "sigmoid":
-                raise SpecError(where, msg("LSTM gates use recurrent_activation {act!r}; LayerLab's (PyTorch's) LSTM "
-                                           "uses sigmoid gates", act=c.get("recurrent_activation")),
-                                c.get("recurrent_activation"),
-                                msg("create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again"))
-            a = _act(act, where)
-            if a != "tanh":
-                raise SpecError(where, msg("{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)",
-                                           cls=cls, act=a), a, msg("use activation 'tanh'"))
-            spec = {"type": "lstm" if cls == "LSTM" else "simple_rnn", "units": int(c["units"]),
-                    "return_sequences": bool(c.get("return_sequences", False))}
-            t = {"weight_ih_l0": w["kernel"].T, "weight_hh_l0": w["recurrent_kernel"].T}
-            if "bias" in w:
-                t.update(bias_ih_l0=w["bias"], bias_hh_l0=np.zeros(w["bias"].shape, np.float32))
-        else:  # pragma: no cover - every SUPPORTED name is handled above
-            raise SpecError(where, msg("is not handled"), cls)
-        cur = emit(spec, t, where, cls)
-        if spec.get("activation") in ("softmax", "log_softmax") and len(cur) >= 2 and not cl \
-                and not (cls == "Softmax" and c.get("axis") == 1):
+            crop = None
+            if cls == "Conv2DTranspose" and i < len(items) and not isinstance(items[i], Block) \
+                    and items[i]["class_name"] == "Cropping2D":
+                crop, i = items[i].get("config", {}).get("cropping"), i + 1   # read as part of the convolution
+            spec, t = convert_layer(self, cls, c, self.weights_of(item), cur, where, rest, crop)
+            self.check_softmax(spec, cls, c, rank, where)
+            if spec["type"] == "activation" and out and out[-1]["type"] == "residual" \
+                    and out[-1]["activation"] == "linear" and i >= 2 and isinstance(items[i - 2], Block):
+                out[-1]["activation"] = spec["activation"]  # the block's activation, applied after its Add
+                continue
+            cur = self.emit(out, in_shape, spec, t, where, cls, path)
+        return out, cur
+
+    def check_softmax(self, spec: dict[str, Any], cls: str, c: dict[str, Any], rank: int, where: str) -> None:
+        """LayerLab's softmax runs over the first axis after the batch: TF.js' axis must be that one."""
+        if spec.get("activation") not in ("softmax", "log_softmax") or rank < 2:
+            return
+        axis = int(c.get("axis", -1)) % (rank + 1) if cls == "Softmax" else rank
+        if axis != (rank if self.cl else 1):
             raise SpecError(where, msg("takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
                                        "over the first axis after the batch"), cls,
                             msg("apply softmax after a flatten or pooling"))
-    return out, shape, tensors, layout
+
+    def residual(self, block: Block, out: list[dict[str, Any]], in_shape: tuple[int, ...], cur: tuple[int, ...],
+                 path: tuple[Any, ...]) -> tuple[int, ...]:
+        """A residual layer for body + shortcut joined by an Add; the body ends in the layout the Add reads."""
+        where, here = self.where(block.add), (*path, len(out))
+        cl_in, rank = self.cl, len(cur)
+        body, body_shape = self.walk(block.body, cur, here)
+        sc = shortcut.plan(block.shortcut, cl_in, rank, self.where)
+        if len(body_shape) >= 2 and self.cl != sc.cl_end:  # TF.js adds the branches in the shortcut's layout
+            body_shape = self.emit(body, cur, {"type": "permute", "dims": permute_dims(len(body_shape),
+                                                                                       to_last=self.cl)},
+                                   {}, where, "Add", here)
+        self.cl = sc.cl_end if len(body_shape) >= 2 else self.cl
+        weights = self.weights_of(sc.op) if sc.op else {}
+        self.tensors[(*here, "shortcut")] = shortcut.tensors(sc, cur, body_shape, weights, self.where, where)
+        return self.emit(out, in_shape, {"type": "residual", "layers": body, "activation": "linear"}, {}, where,
+                         "Add", path)
 
 
-def _load_tensors(net: torch.nn.Module, tensors: dict[int, dict[str, np.ndarray]]) -> None:
-    for i, module in enumerate(net.layers):
+def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
+    """(LayerLab layer dicts, input shape (channels first), {layer path: {param suffix: array}}, input layout, notes)."""
+    first_cfg, items, positions = chain(doc)
+    shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
+    if not shape_tf or any(d is None for d in shape_tf[1:]):
+        raise SpecError("", msg("the model does not say the shape of its input (batch_input_shape)"), shape_tf,
+                        msg("give the first layer an inputShape in TF.js"))
+    shape_tf = tuple(int(d) for d in shape_tf[1:])
+    first = next((layer for layer in flat(items) if not agnostic(layer)), None)
+    cl = first is not None and len(shape_tf) >= 2 and bool(CL.match(first["class_name"]))
+    shape = to_channels_first(shape_tf) if cl else shape_tf
+    w = _Walker(weights, positions, cl)
+    out, _ = w.walk(items, tuple(shape))
+    return out, shape, w.tensors, "channels_last" if cl else "as_layerlab", w.notes
+
+
+def _module_at(net: torch.nn.Module, path: tuple[Any, ...]) -> tuple[torch.nn.Module, str]:
+    """The module a layer path names (body layers and shortcuts of residual blocks), and its spec path."""
+    module, where = net.layers[path[0]], f"model.layers[{path[0]}]"
+    for step in path[1:]:
+        block = module.core  # Activated(Residual(body, shortcut), activation)
+        module = block.shortcut if step == "shortcut" else block.body[step]
+        where += ".shortcut" if step == "shortcut" else f".layers[{step}]"
+    return module, where
+
+
+def _load_tensors(net: torch.nn.Module, tensors: dict[tuple[Any, ...], dict[str, np.ndarray]]) -> None:
+    for path, want in tensors.items():
+        if not want:
+            continue
+        module, where = _module_at(net, path)
         state = module.state_dict()
-        want = tensors.get(i, {})
         weights = [k for k in state if k.endswith("weight")]
         for suffix, arr in want.items():
             if suffix.isdigit():  # the n-th weight tensor (depthwise, then pointwise)
@@ -283,28 +192,51 @@ def _load_tensors(net: torch.nn.Module, tensors: dict[int, dict[str, np.ndarray]
             else:
                 keys = [k for k in state if k == suffix or k.endswith("." + suffix)]
             if len(keys) != 1:
-                raise SpecError(f"model.layers[{i}]", msg("LayerLab's layer has no single tensor {name!r} to load into",
-                                                          name=suffix),
+                raise SpecError(where, msg("LayerLab's layer has no single tensor {name!r} to load into", name=suffix),
                                 sorted(state), msg("report this to the LayerLab developers"))
             if tuple(state[keys[0]].shape) != tuple(arr.shape):
-                raise SpecError(f"model.layers[{i}]", msg("weight {name!r} has shape {got}, LayerLab expects {expected}",
-                                                          name=suffix, got=tuple(arr.shape),
-                                                          expected=tuple(state[keys[0]].shape)),
+                raise SpecError(where, msg("weight {name!r} has shape {got}, LayerLab expects {expected}",
+                                           name=suffix, got=tuple(arr.shape), expected=tuple(state[keys[0]].shape)),
                                 suffix, msg("the file may be damaged"))
             state[keys[0]] = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float32))
         module.load_state_dict(state)
+
+
+def _verify(doc: dict[str, Any], weights: dict[str, np.ndarray], net: torch.nn.Module, info: dict[str, Any]) -> None:
+    """Compute the model.json by TF.js' rules on random inputs: the imported network must give the same outputs."""
+    from .tfjs_reference import run_model
+    layers, shape = info["layers"], tuple(info["input_shape"])
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, int(layers[0]["input_dim"]), (4, *shape), generator=g) \
+        if layers and layers[0]["type"] == "embedding" else torch.randn((4, *shape), generator=g)
+    x_tf = np.moveaxis(x.numpy(), 1, -1) if info["input_layout"] == "channels_last" else x.numpy()
+    try:
+        want = run_model(doc, weights, x_tf)
+    except Exception:  # noqa: BLE001 - a layer or format the reference does not compute: the mapping rules stand
+        return
+    with torch.no_grad():
+        got = net(x).numpy()
+    diff = float(np.abs(want - got).max()) if want.shape == got.shape else float("inf")
+    if not diff <= TOLERANCE * max(1.0, float(np.abs(want).max())):
+        kinds = ", ".join(dict.fromkeys(d["type"] for d in layers))
+        raise SpecError("", msg("the imported model does not compute what the TF.js model computes (largest "
+                                "difference {diff:.3g})", diff=diff), kinds,
+                        msg("report this model to the LayerLab developers; layers: {kinds}", kinds=kinds))
 
 
 def network_from_tfjs(path: str | Path):
     """(Network with the TF.js weights in eval mode, info dict) for a model.json path."""
     from ..engine.build import build_network
     doc, weights = read_model(path)
-    layers, shape, tensors, layout = convert(doc, weights)
+    layers, shape, tensors, layout, notes = convert(doc, weights)
     net = build_network(layers, shape, seed=0)
     _load_tensors(net, tensors)
     net.eval()
     meta = (doc.get("userDefinedMetadata") or {}).get("layerlab") or {}
-    return net, {"layers": layers, "input_shape": list(shape), "input_layout": layout, "classes": meta.get("classes")}
+    info = {"layers": layers, "input_shape": list(shape), "input_layout": layout, "classes": meta.get("classes"),
+            "notes": notes}
+    _verify(doc, weights, net, info)
+    return net, info
 
 
 def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) -> Path:
@@ -327,7 +259,7 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     # the weights arrive without data: the project waits for the user's samples as data/*.npz
     doc = {"version": 2, "name": name or "imported", "task": task,
            "description": f"Imported from the TensorFlow.js model {Path(path).name}. "
-                          "Add data (data/*.npz) to train it further.",
+                          "Add data (data/*.npz) to train it further." + "".join(f" {n}." for n in info["notes"]),
            "data": {"source": "npy", "input_shape": list(shape),
                     **({"classes": classes} if task == "classification" else {"outputs": n_out})},
            "model": {"layers": info["layers"]}, "training": {}}
