@@ -187,3 +187,25 @@ def test_settings_the_script_cannot_honour_are_refused_with_the_setting_named(tm
         p.export("script", tmp_path / "b.py")
     assert err.value.path.startswith("training.class_weights") and "class_0" in str(err.value)
     assert not (tmp_path / "a.py").exists() and not (tmp_path / "b.py").exists()
+
+
+@pytest.mark.parametrize("fit", ["pad", "crop"])
+def test_the_script_reads_a_picture_with_the_datas_fit(tmp_path, fit):
+    from PIL import Image
+
+    from layerlab.data.imagefiles import to_array
+    from tests.data.test_image_fit import _folder, _wide
+    _folder(tmp_path / "p")
+    doc = {"name": "p", "task": "classification",
+           "data": {"source": "images", "params": {"size": 16, "fit": fit}, "validation_split": 0.25,
+                    "preprocessing": {"normalize": "none"}},
+           "model": {"layers": [{"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}]},
+           "training": {"epochs": 1, "batch_size": 4}}
+    p = layerlab.new(tmp_path / "p", doc=doc)
+    assert p.train().status == "finished"
+    p.export("script", tmp_path / "train_it.py")
+    _wide((0, 0, 90)).save(tmp_path / "new.png")
+    got = exec_script(tmp_path / "train_it.py")["read_input"](str(tmp_path / "new.png"))
+    want = to_array(Image.open(tmp_path / "new.png"), 16, 3, fit)[None]
+    assert got.shape == want.shape and np.abs(got - want).max() < 1e-6
+    assert np.abs(got - to_array(Image.open(tmp_path / "new.png"), 16, 3, "squash")[None]).max() > 0.1

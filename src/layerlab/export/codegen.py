@@ -159,6 +159,7 @@ def _plan(src: Exported, s: dict[str, Any], parts: tuple[bool, bool], n_out: int
                   restore_best=bool(tr.early_stopping and tr.early_stopping.restore_best),
                   clip=bool(tr.gradient_clip), penalty=any(any(getattr(m, "reg", ())) for m in src.network.modules()),
                   image=kind == "image" and len(src.input_shape) == 3,
+                  fit=(pre.get("image") or {}).get("fit", "squash"),
                   augment=None if not steps else ", offset, scale" if kind == "image" and scaled else "",
                   optimizer=T.optimizer_code(tr))
 

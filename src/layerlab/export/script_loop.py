@@ -33,6 +33,7 @@ class Plan:
     clip: bool = False
     penalty: bool = False
     image: bool = False         # inputs are images (--predict reads image files too)
+    fit: str = "squash"         # how a picture becomes INPUT_SHAPE's size: squash | pad | crop (the data's fit)
     augment: str | None = None  # None = no augmentation, else augment()'s arguments after (x, g)
     optimizer: str = "torch.optim.Adam(model.parameters(), lr=LR)"
 
@@ -210,7 +211,7 @@ def predict_code(p: Plan) -> str:
         result += "\nout = out * y_scale + y_offset  # back to the data's units"
     show = "CLASSES[int(out.argmax())], [round(float(v), 4) for v in out]" if p.classify \
         else "[float(v) for v in out]"
-    reader = read_input_code(p.image)
+    reader = read_input_code(p.image, p.fit)
     return f'''def predict(inputs):
     """{"Class probabilities" if p.classify else "Outputs"} for raw inputs (N, *INPUT_SHAPE), from the saved weights."""
     with np.load(WEIGHTS, allow_pickle=False) as w:
@@ -238,8 +239,24 @@ if __name__ == "__main__":
 '''
 
 
-def read_input_code(image: bool) -> str:
-    """read_input(text): comma-separated numbers, and for image models an image file."""
+FITS = {  # as layerlab.data.imagefiles.fit_to resizes
+    "squash": "img = img.resize((w, h), Image.BILINEAR)",
+    "pad": "img = ImageOps.pad(img, (w, h), Image.BILINEAR, color=border_colour(img))",
+    "crop": "img = ImageOps.fit(img, (w, h), Image.BILINEAR)",
+}
+BORDER_COLOUR = '''def border_colour(img):
+    """The median colour of the picture's outermost pixels: what padding is filled with."""
+    a = np.asarray(img).reshape(img.size[1], img.size[0], -1)
+    ring = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+    colour = tuple(int(v) for v in np.round(np.median(ring, axis=0)))
+    return colour[0] if len(colour) == 1 else colour
+
+
+'''
+
+
+def read_input_code(image: bool, fit: str = "squash") -> str:
+    """read_input(text): comma-separated numbers, and for image models an image file (resized by fit)."""
     numbers = '''    values = [float(v) for v in text.split(",")]
     if len(values) != math.prod(INPUT_SHAPE):
         raise SystemExit(f"--predict got {len(values)} numbers, but the model takes {math.prod(INPUT_SHAPE)} "
@@ -250,12 +267,14 @@ def read_input_code(image: bool) -> str:
         return '''def read_input(text):
     """Comma-separated numbers, one per input value."""
 ''' + numbers
-    return '''def read_input(text):
-    """An image file (scaled to 0..1 and resized to INPUT_SHAPE) or comma-separated numbers."""
+    return (BORDER_COLOUR if fit == "pad" else "") + '''def read_input(text):
+    """An image file (scaled to 0..1, resized to INPUT_SHAPE as in training: FIT) or comma-separated numbers."""
     if Path(text).is_file():
-        from PIL import Image
+        from PIL import Image, ImageOps
         c, h, w = INPUT_SHAPE
-        img = Image.open(text).convert("L" if c == 1 else "RGB").resize((w, h))
+        img = Image.open(text)
+        img = (ImageOps.exif_transpose(img) or img).convert("L" if c == 1 else "RGB")
+        RESIZE
         a = np.asarray(img, np.float32) / 255.0
         return (a[None] if c == 1 else a.transpose(2, 0, 1))[None]
-''' + numbers
+'''.replace("RESIZE", FITS[fit]).replace("FIT", fit) + numbers
