@@ -152,7 +152,7 @@ class _Walker:
 
 
 def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
-    """(LayerLab layer dicts, input shape (channels first), {layer path: {param suffix: array}}, input layout, notes)."""
+    """(LayerLab layer dicts, input shape (channels first), {layer path: {suffix: array}}, input layout, notes)."""
     first_cfg, items, positions = chain(doc)
     shape_tf = first_cfg.get("batch_input_shape") or first_cfg.get("batch_shape")
     if not shape_tf or any(d is None for d in shape_tf[1:]):

@@ -72,15 +72,17 @@ def _refs(node: Any) -> Iterator[list[Any]]:
             yield from _refs(part)
 
 
-def _unsupported(layer: dict[str, Any], where: str) -> SpecError:
-    """The one refusal for graphs that are not a chain with residual blocks: says what LayerLab imports."""
-    return SpecError(where, msg("layer {name!r} has several inputs: LayerLab models are one chain", name=_name(layer)),
-                     layer.get("class_name"),
-                     msg("{first}; {then}", first=msg(
-                         "the only branches LayerLab imports are residual blocks: two branches from one tensor joined "
-                         "by an Add, one of them the tensor itself or a single Dense or 1x1 Conv layer (Permute "
-                         "layers allowed), the other the block's layers"),
-                         then=msg("import a Sequential model")))
+# what the refusals say LayerLab reads; one Text (the reader's language is chosen when it is shown)
+SUPPORTED_GRAPHS = msg("the only branches LayerLab imports are residual blocks: two branches from one tensor joined "
+                       "by an Add, one of them the tensor itself or a single Dense or 1x1 Conv layer with a linear "
+                       "activation (Permute layers allowed), the other the block's layers")
+
+
+def _unsupported(layer: dict[str, Any], where: str, message: Any = None) -> SpecError:
+    """The refusal of a graph that is not a chain with residual blocks: says what LayerLab imports."""
+    return SpecError(where, message or msg("layer {name!r} has several inputs: LayerLab models are one chain",
+                                           name=_name(layer)), layer.get("class_name"),
+                     msg("{first}; {then}", first=SUPPORTED_GRAPHS, then=msg("import a Sequential model")))
 
 
 class _Graph:
@@ -93,11 +95,15 @@ class _Graph:
         self.inputs: dict[str, list[str]] = {}
         for layer in layers:
             nodes = layer.get("inbound_nodes") or []
-            if len(nodes) > 1:  # one layer called on several tensors shares its weights between the calls
-                raise _unsupported(layer, self.where(layer))
             refs = list(_refs(nodes[0])) if nodes else []
-            if any(len(r) < 3 or r[0] not in self.by_name or r[1:3] != [0, 0] for r in refs):
-                raise _unsupported(layer, self.where(layer))
+            # a layer called on several tensors shares its weights between the calls; [name, 1, 0] reads such a
+            # second call, [name, 0, 1] a second output
+            if len(nodes) > 1 or any(len(r) < 3 or r[0] not in self.by_name or r[1:3] != [0, 0] for r in refs):
+                shared = layer if len(nodes) > 1 else self.by_name.get(next(r[0] for r in refs if r[1:3] != [0, 0]),
+                                                                       layer)
+                raise _unsupported(shared, self.where(shared), msg(
+                    "layer {name!r} is called more than once or gives several outputs; a LayerLab layer has its own "
+                    "weights and one output", name=_name(shared)))
             self.inputs[_name(layer)] = [r[0] for r in refs]
         self._up: dict[str, frozenset[str]] = {}
         self.seen: set[str] = set()
@@ -118,20 +124,24 @@ class _Graph:
             self._up[name] = frozenset(found)
         return self._up[name]
 
-    def chain(self, end: str, stop: str | None) -> list[Any]:
-        """The items computing `end` from `stop`'s output (None: from the model's input)."""
+    def chain(self, end: str, stop: str | None, join: dict[str, Any] | None = None) -> list[Any]:
+        """The items computing `end` from `stop`'s output (None: from the model's input), a branch of `join`."""
         items: list[Any] = []
         node = end
         while node != stop:
             layer = self.by_name[node]
             ins = self.inputs[node]
-            if node in self.seen or (stop is not None and stop not in self.upstream(node)):
-                raise _unsupported(layer, self.where(layer))  # a branch used twice, or one that skips the fork
+            if join is not None and (node in self.seen or stop not in self.upstream(node)):
+                # a layer inside the branch feeds something outside it too (or the branch bypasses the fork)
+                raise _unsupported(join, self.where(join), msg(
+                    "the two branches that layer {name!r} adds are no residual block: they do not leave one tensor "
+                    "and stay apart until the Add", name=_name(join)))
             self.seen.add(node)
             if not ins:
                 if stop is None and layer.get("class_name") == "InputLayer":
                     break
-                raise _unsupported(layer, self.where(layer))
+                raise _unsupported(layer, self.where(layer), msg(
+                    "layer {name!r} is not on the path from the model's input to its output", name=node))
             if len(ins) == 1:
                 items.insert(0, layer)
                 node = ins[0]
@@ -142,7 +152,7 @@ class _Graph:
             if not common:
                 raise _unsupported(layer, self.where(layer))
             fork = max(common, key=lambda n: len(self.upstream(n)))  # the nearest tensor both branches leave
-            first, second = self.chain(ins[0], fork), self.chain(ins[1], fork)
+            first, second = self.chain(ins[0], fork, layer), self.chain(ins[1], fork, layer)
             items.insert(0, _block(first, second, layer, self.where(layer)))
             node = fork
         return items
@@ -152,7 +162,8 @@ def _is_shortcut(items: list[Any]) -> bool:
     if any(isinstance(i, Block) or i.get("class_name") not in ("Permute", *PROJECTIONS) for i in items):
         return False
     projections = [i for i in items if i.get("class_name") in PROJECTIONS]
-    return len(projections) <= 1 and all((p["config"].get("activation") or "linear") == "linear" for p in projections)
+    return len(projections) <= 1 and all((p["config"].get("activation") or "linear") == "linear"
+                                         for p in projections)
 
 
 def _block(first: list[Any], second: list[Any], add: dict[str, Any], where: str) -> Block:
@@ -162,9 +173,7 @@ def _block(first: list[Any], second: list[Any], add: dict[str, Any], where: str)
     if _is_shortcut(first):
         return Block(second, first, add)
     raise SpecError(where, msg("neither branch into this Add is a shortcut LayerLab can hold"),
-                    [names(first), names(second)],
-                    msg("make one branch the input itself, or a single Dense or 1x1 Conv layer with a linear "
-                        "activation (Permute layers allowed)"))
+                    [names(first), names(second)], SUPPORTED_GRAPHS)
 
 
 def chain(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Any], dict[str, int]]:
@@ -174,25 +183,28 @@ def chain(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Any], dict[str, int
     cfg = topo.get("config", {})
     layers = cfg.get("layers", cfg) if isinstance(cfg, dict) else cfg
     if not isinstance(layers, list) or not all(isinstance(x, dict) and "class_name" in x for x in layers):
-        raise SpecError("", msg("model.json has no list of layers"), type(layers).__name__, msg("export the model again"))
+        raise SpecError("", msg("model.json has no list of layers"), type(layers).__name__,
+                        msg("export the model again"))
     kind = topo.get("class_name")
     if kind == "Sequential":
         body = [x for x in layers if x["class_name"] != "InputLayer"]
         return (layers[0].get("config", {}) if layers else {}), body, {_name(x): i for i, x in enumerate(body)}
     if kind not in ("Model", "Functional"):
-        raise SpecError("", msg("only Sequential models (and functional models that are a plain chain) can be imported"),
-                        kind, msg("{first}; {then}", first=msg("rebuild the model as tf.sequential()"),
-                                  then=msg("a functional model may also hold residual blocks (two branches joined "
-                                           "by an Add)")))
+        also = msg("a functional model may also hold residual blocks (two branches joined by an Add)")
+        raise SpecError("", msg("only Sequential models (and functional models that are a plain chain) can be "
+                                "imported"), kind,
+                        msg("{first}; {then}", first=msg("rebuild the model as tf.sequential()"), then=also))
     g = _Graph(layers)
     ins, outs = cfg.get("input_layers") or [], cfg.get("output_layers") or []
-    ins, outs = ([ins] if ins and isinstance(ins[0], str) else ins), ([outs] if outs and isinstance(outs[0], str) else outs)
+    ins, outs = ([ins] if ins and isinstance(ins[0], str) else ins), \
+        ([outs] if outs and isinstance(outs[0], str) else outs)   # Keras 3 writes one input as a bare reference
     if len(ins) != 1 or len(outs) != 1 or ins[0][0] not in g.by_name or outs[0][0] not in g.by_name:
         raise SpecError("", msg("the model has {n} inputs and {m} outputs; a LayerLab model has one of each",
                                 n=len(ins), m=len(outs)), [r[0] for r in [*ins, *outs]],
                         msg("save a model with one input and one output"))
     items = g.chain(outs[0][0], None)
     unused = [x for x in layers if _name(x) not in g.seen]
-    if unused:  # layers whose outputs lead nowhere, or a second input: not one chain
-        raise _unsupported(unused[0], g.where(unused[0]))
+    if unused:  # layers whose outputs lead nowhere, or a second input
+        raise _unsupported(unused[0], g.where(unused[0]), msg(
+            "layer {name!r} is not on the path from the model's input to its output", name=_name(unused[0])))
     return g.by_name[ins[0][0]].get("config", {}), items, g.position

@@ -10,17 +10,23 @@ add("de", {
         "das importierte Modell berechnet nicht dasselbe wie das TF.js-Modell (größte Abweichung {diff:.3g})",
     # export/tfjs_import_graph.py
     "the only branches LayerLab imports are residual blocks: two branches from one tensor joined by an Add, one of "
-    "them the tensor itself or a single Dense or 1x1 Conv layer (Permute layers allowed), the other the block's "
-    "layers":
+    "them the tensor itself or a single Dense or 1x1 Conv layer with a linear activation (Permute layers allowed), "
+    "the other the block's layers":
         "LayerLab importiert Verzweigungen nur als Residualblöcke: zwei Zweige von einem Tensor, die ein Add "
-        "zusammenführt, einer davon der Tensor selbst oder eine einzelne Dense- oder 1x1-Conv-Schicht "
-        "(Permute-Schichten erlaubt), der andere die Schichten des Blocks",
+        "zusammenführt, einer davon der Tensor selbst oder eine einzelne Dense- oder 1x1-Conv-Schicht mit linearer "
+        "Aktivierung (Permute-Schichten erlaubt), der andere die Schichten des Blocks",
     "neither branch into this Add is a shortcut LayerLab can hold":
         "keiner der beiden Zweige in dieses Add ist eine Abkürzung, die LayerLab abbilden kann",
-    "make one branch the input itself, or a single Dense or 1x1 Conv layer with a linear activation (Permute layers "
-    "allowed)":
-        "mache einen Zweig zur Eingabe selbst oder zu einer einzelnen Dense- oder 1x1-Conv-Schicht mit linearer "
-        "Aktivierung (Permute-Schichten erlaubt)",
+    "layer {name!r} is called more than once or gives several outputs; a LayerLab layer has its own weights and one "
+    "output":
+        "die Schicht {name!r} wird mehrmals aufgerufen oder gibt mehrere Ausgaben; eine Schicht in LayerLab hat "
+        "eigene Gewichte und eine Ausgabe",
+    "the two branches that layer {name!r} adds are no residual block: they do not leave one tensor and stay apart "
+    "until the Add":
+        "die beiden Zweige, die die Schicht {name!r} addiert, sind kein Residualblock: sie gehen nicht von einem "
+        "Tensor aus und bleiben nicht bis zum Add getrennt",
+    "layer {name!r} is not on the path from the model's input to its output":
+        "die Schicht {name!r} liegt nicht auf dem Weg von der Eingabe des Modells zu seiner Ausgabe",
     "a functional model may also hold residual blocks (two branches joined by an Add)":
         "ein funktionales Modell darf auch Residualblöcke enthalten (zwei Zweige, die ein Add zusammenführt)",
     "the model has {n} inputs and {m} outputs; a LayerLab model has one of each":
