@@ -64,8 +64,7 @@ python train.py --predict x.png  # predicts with the weights it saved
 const model = await tf.loadLayersModel('tfjs/model.json');
 const probs = model.predict(tf.tensor(pixels, [1, H, W, C]));   // images channels-last
 ```
-Serve the folder over HTTP (e.g. `python -m http.server`); `layerlab import tfjs/model.json --out DIR`
-brings it back into LayerLab.""",
+Serve the folder over HTTP (e.g. `python -m http.server`).""",
     }[fmt]
 
 
@@ -122,6 +121,20 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     for fmt, _ in PARTS:
         if fmt in reports:
             lines += [_usage(fmt, shape, m.get("name", "model")), ""]
+            if fmt == "tfjs":
+                lines[-1:] = [_reimport(Path(reports[fmt]["path"])), ""]
     if skipped:
         lines += ["## Not included", ""] + [f"- {fmt}: {why}" for fmt, why in skipped.items()] + [""]
     return "\n".join(lines)
+
+
+def _reimport(folder: Path) -> str:
+    """Whether `layerlab import` brings the TF.js model back, tried on the written files (not promised blindly)."""
+    from .tfjs_import import network_from_tfjs
+    try:
+        network_from_tfjs(folder)
+    except SpecError as e:
+        return (f"LayerLab cannot import this TF.js model back ({e}); continue from the LayerLab project "
+                "(or weights/) instead.")
+    return ("`layerlab import tfjs/model.json --out DIR` brings it back into LayerLab as a project "
+            "(tried on these files: the imported model computes the same).")
