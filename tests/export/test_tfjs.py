@@ -152,3 +152,20 @@ def test_damaged_or_oversized_zip_uploads_are_refused_clearly(tmp_path, monkeypa
     with pytest.raises(SpecError, match="unpacks to more than"):
         tfjs_upload.import_tfjs_upload({"b.zip": bomb.getvalue()}, tmp_path / "b")
     assert not (tmp_path / "b").exists()
+
+
+@pytest.mark.parametrize("config, imported", [({}, False), ({"alpha": 0.3}, False), ({"negative_slope": 0.01}, True),
+                                              ({"alpha": 0.01}, True)])
+def test_leaky_relu_takes_tfjs_default_slope_when_the_file_leaves_it_out(tmp_path, config, imported):
+    """TF.js' and Keras' LeakyReLU default is 0.3, LayerLab's 0.01: a file without the slope is not LayerLab's."""
+    d = tmp_path / "dense"
+    shutil.copytree(FIXTURES / "dense", d)
+    doc = json.loads((d / "model.json").read_text())
+    doc["modelTopology"]["config"]["layers"].insert(1, {"class_name": "LeakyReLU", "config": {"name": "lr", **config}})
+    (d / "model.json").write_text(json.dumps(doc))
+    if imported:
+        _, info = network_from_tfjs(d)
+        assert info["layers"][1] == {"type": "activation", "activation": "leaky_relu"}
+    else:
+        with pytest.raises(SpecError, match="alpha=0.3"):
+            network_from_tfjs(d)

@@ -157,12 +157,13 @@ def convert_layer(st: State, cls: str, c: dict[str, Any], w: dict[str, np.ndarra
     elif cls in ("Activation", "ReLU", "ELU", "Softmax", "LeakyReLU", "ThresholdedReLU"):
         name_act = {"ReLU": "relu", "ELU": "elu", "Softmax": "softmax", "LeakyReLU": "leaky_relu",
                     "ThresholdedReLU": "thresholded_relu"}.get(cls) or act(a, where)
-        fixed = {"LeakyReLU": ("alpha", 0.01), "ThresholdedReLU": ("theta", 1.0), "ELU": ("alpha", 1.0)}
-        if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][1])) - fixed[cls][1]) > 1e-7:
-            param, default = fixed[cls]
+        # (LayerLab's value, TF.js' default when the file leaves it out; Keras 3 calls LeakyReLU's alpha negative_slope)
+        fixed = {"LeakyReLU": ("alpha", 0.01, c.get("negative_slope", 0.3)), "ThresholdedReLU": ("theta", 1.0, 1.0),
+                 "ELU": ("alpha", 1.0, 1.0)}
+        if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][2])) - fixed[cls][1]) > 1e-7:
+            param, default, value = fixed[cls][0], fixed[cls][1], c.get(fixed[cls][0], fixed[cls][2])
             raise SpecError(where, msg("{cls} with {param}={value} has no LayerLab equivalent", cls=cls, param=param,
-                                       value=c.get(param)), c.get(param),
-                            msg("use {param}={value}", param=param, value=default))
+                                       value=value), value, msg("use {param}={value}", param=param, value=default))
         if cls == "ReLU" and c.get("max_value") not in (None, 6):
             raise SpecError(where, msg("ReLU with this max_value has no LayerLab equivalent"), c.get("max_value"),
                             msg("use no max_value, or 6 (relu6)"))
