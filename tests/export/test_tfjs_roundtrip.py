@@ -230,6 +230,13 @@ def test_two_outputs_are_refused(tmp_path):
         network_from_tfjs(folder)
 
 
+def test_a_reference_to_a_missing_layer_is_a_damaged_file(tmp_path):
+    folder = _graph(tmp_path / "m", [_dense("out", "gone")], units={"out": (4, 4)})
+    with pytest.raises(SpecError, match="reads the output of 'gone'") as e:
+        network_from_tfjs(folder)
+    assert e.value.path == "layer 0 (out, Dense)" and "export the model again" in e.value.hint
+
+
 @pytest.mark.parametrize("case, name, wrong", [
     ("ct_same_odd_overlap", "cropping", lambda right: lambda v: [[0, 0], [0, 0]]),     # forget the Cropping2D
     ("res_conv_identity", "conv_kernel_from_tfjs", lambda right: lambda k: right(k)[..., ::-1, ::-1].copy()),

@@ -39,8 +39,7 @@ class Block:
 
 def names(items: list[Any]) -> list[Any]:
     """Layer names of a chain, a block as [body names, shortcut names] (for messages and doctests)."""
-    return [[names(i.body), names(i.shortcut)] if isinstance(i, Block) else i.get("name") or i["config"].get("name")
-            for i in items]
+    return [[names(i.body), names(i.shortcut)] if isinstance(i, Block) else _name(i) for i in items]
 
 
 def flat(items: list[Any]) -> Iterator[dict[str, Any]]:
@@ -96,11 +95,16 @@ class _Graph:
         for layer in layers:
             nodes = layer.get("inbound_nodes") or []
             refs = list(_refs(nodes[0])) if nodes else []
+            unknown = next((r for r in refs if len(r) < 3 or r[0] not in self.by_name), None)
+            if unknown is not None:
+                raise SpecError(self.where(layer), msg("reads the output of {ref!r}, a layer the model does not have",
+                                                       ref=unknown[0] if unknown else None), unknown,
+                                msg("export the model again"))
             # a layer called on several tensors shares its weights between the calls; [name, 1, 0] reads such a
             # second call, [name, 0, 1] a second output
-            if len(nodes) > 1 or any(len(r) < 3 or r[0] not in self.by_name or r[1:3] != [0, 0] for r in refs):
-                shared = layer if len(nodes) > 1 else self.by_name.get(next(r[0] for r in refs if r[1:3] != [0, 0]),
-                                                                       layer)
+            again = next((self.by_name[r[0]] for r in refs if r[1:3] != [0, 0]), None)
+            if len(nodes) > 1 or again is not None:
+                shared = layer if len(nodes) > 1 else again
                 raise _unsupported(shared, self.where(shared), msg(
                     "layer {name!r} is called more than once or gives several outputs; a LayerLab layer has its own "
                     "weights and one output", name=_name(shared)))

@@ -29,6 +29,8 @@ add("de", {
         "die Schicht {name!r} liegt nicht auf dem Weg von der Eingabe des Modells zu seiner Ausgabe",
     "a functional model may also hold residual blocks (two branches joined by an Add)":
         "ein funktionales Modell darf auch Residualblöcke enthalten (zwei Zweige, die ein Add zusammenführt)",
+    "reads the output of {ref!r}, a layer the model does not have":
+        "liest die Ausgabe von {ref!r}, einer Schicht, die das Modell nicht hat",
     "the model has {n} inputs and {m} outputs; a LayerLab model has one of each":
         "das Modell hat {n} Eingaben und {m} Ausgaben; ein LayerLab-Modell hat je eine",
     "save a model with one input and one output": "speichere ein Modell mit einer Eingabe und einer Ausgabe",
