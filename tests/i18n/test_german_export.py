@@ -46,7 +46,7 @@ def test_tfjs_reading_and_upload_errors_are_german(tmp_path):
 def test_blocked_reasons_stay_translatable():
     reasons = blockers(["dense", "gru"], "tfjs")
     assert [str(r).split(":")[0] for r in reasons] == ["gru"]
-    assert "TensorFlow.js hat keine Schicht" in reasons[0].to("de")
+    assert "kennt nur eine GRU" in reasons[0].to("de")
     joined = join_reasons([*reasons, msg("{kind}: {reason}", kind="x", reason=msg("not exportable"))])
-    assert joined.startswith("gru: TensorFlow.js") and joined.endswith("; x: not exportable")
+    assert joined.startswith("gru: TF.js 4.22") and joined.endswith("; x: not exportable")
     assert joined.to("de").endswith("; x: nicht exportierbar")
