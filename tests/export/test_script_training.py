@@ -209,3 +209,24 @@ def test_the_script_reads_a_picture_with_the_datas_fit(tmp_path, fit):
     want = to_array(Image.open(tmp_path / "new.png"), 16, 3, fit)[None]
     assert got.shape == want.shape and np.abs(got - want).max() < 1e-6
     assert np.abs(got - to_array(Image.open(tmp_path / "new.png"), 16, 3, "squash")[None]).max() > 0.1
+
+
+def test_a_table_with_missing_cells_is_filled_from_the_training_rows_as_the_engine_fills_it(tmp_path):
+    rng = np.random.default_rng(3)
+    rows = ["a,b,colour,kind"]
+    for i in range(80):
+        a, b = rng.normal(), rng.normal() * 10 + (40 if i % 7 == 0 else 0)  # outliers move the mean
+        colour = ("red", "blue", "green")[i % 3] if i % 5 else ""
+        rows.append(f"{a:.3f},{'' if i % 4 == 0 else f'{b:.3f}'},{colour},{'yes' if a + b / 10 > 0 else 'no'}")
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    doc = {"name": "t", "task": "classification",
+           "data": {"source": "csv", "params": {"path": "t.csv", "target": "kind", "missing": "mean"},
+                    "validation_split": 0.3, "seed": 5},
+           "model": {"layers": [{"type": "dense", "units": 8, "activation": "relu"},
+                                {"type": "dense", "units": 2, "activation": "softmax"}]},
+           "training": {"epochs": 3, "batch_size": 8}}
+    p = layerlab.new(tmp_path / "t", doc=doc)
+    (tmp_path / "t" / "t.csv").write_text((tmp_path / "t.csv").read_text())
+    run, history, _, text = train_both(tmp_path, p)
+    assert_same_history(run.history, history, rel=1e-6)
+    assert "whole table" not in text

@@ -72,12 +72,6 @@ def _differences(spec: Any) -> list[str]:
     n = spec.training.epochs
     out = [f"it trains one fresh run of {n} epoch{'s' if n != 1 else ''} (a run continued in LayerLab restarts "
            "cosine and one_cycle schedules and keeps its best weights across the parts)"]
-    if spec.data.source == "csv":
-        from ..data.encode import FITTED_RULES
-        rule = (spec.data.params or {}).get("missing", "mean")
-        if rule in FITTED_RULES:
-            out.append(f"missing table cells, if any, were filled with the whole table's {rule} when exported "
-                       f"(LayerLab fills them with the training rows' {rule})")
     if nested_initializers(spec.model.layers):
         out.append("layers inside a residual block start from PyTorch's default weights, not their initializers")
     return out + ["on a GPU neither is repeatable bit for bit"]

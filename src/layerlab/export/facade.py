@@ -151,9 +151,15 @@ def export_to(src: Exported, fmt: str, out: Path, project: Any = None) -> dict[s
 
 
 def _raw_samples(project: Any):
-    """All samples of the project's data source, before splitting and scaling (for the script)."""
+    """All samples of the project's data source, before splitting and scaling (for the script); a table's
+    missing cells filled and categories encoded as the engine fits them, from the training rows only."""
     from ..data.base import get_source
+    from ..data.split import split_indices
+    from ..data.tablefit import fit_table
     spec = project.spec
     source = get_source(spec.data.source)
     raw = source.load(source.resolve(spec.data.params), project.dir, seed=spec.data.seed)
+    d = spec.data
+    train, _, _ = split_indices(raw.y, raw.info.task, d.validation_split, d.test_split, d.seed)
+    raw = fit_table(raw, train)
     return raw.x, raw.y
