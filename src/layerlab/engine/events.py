@@ -170,8 +170,14 @@ class RunFailed(Event):
 
     def text(self, part: str, lang: str | None = None) -> str:
         """'message' or 'hint' in lang (default: the current page's language)."""
-        saved = self.texts.get(part)
-        return Text.from_dict(saved).to(lang) if saved else str(getattr(self, part) or "")
+        return saved_text(self.texts, part, getattr(self, part), lang)
+
+
+def saved_text(texts: dict[str, Any] | None, part: str, fallback: Any, lang: str | None = None) -> str:
+    """A failure's 'message' or 'hint' in lang from its saved Texts (RunFailed.texts, a run's meta.json),
+    else the plain fallback (runs saved before Texts were kept)."""
+    saved = (texts or {}).get(part)
+    return Text.from_dict(saved).to(lang) if saved else str(fallback or "")
 
 
 TERMINAL = (RunFinished, RunStopped, RunFailed)

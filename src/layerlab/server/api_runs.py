@@ -15,7 +15,8 @@ from fastapi import APIRouter, Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
-from ..i18n import Text, current_lang, localize, msg
+from ..engine.events import saved_text
+from ..i18n import current_lang, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..spec.errors import SpecError
 
@@ -115,8 +116,7 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
     status = row.get("status") or meta.get("status")
     failure = None
     if status == "failed":
-        saved = (meta.get("texts") or {}).get("message")  # the words as a Text, so they can be shown in German
-        message = Text.from_dict(saved).to() if saved else meta.get("message") or row.get("message")
+        message = saved_text(meta.get("texts"), "message", meta.get("message") or row.get("message"))
         failure = {"message": message or msg("the run failed").to()}
     return {"run_id": run_id, "project": meta.get("project"), "status": status,
             "epochs_done": meta.get("epochs_done") or 0, "final": meta.get("final") or {},
@@ -129,7 +129,7 @@ def live_view(live: Any) -> dict[str, Any]:
     failure = getattr(live, "failure", None)
     if failure is not None and isinstance(d.get("failure"), dict):
         for part in ("message", "hint"):
-            d["failure"][part] = localize(getattr(failure, part, ""), current_lang.get())
+            d["failure"][part] = failure.text(part, current_lang.get())
     return d
 
 

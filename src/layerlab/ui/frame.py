@@ -19,7 +19,7 @@ from fastapi import HTTPException
 from nicegui import app, ui
 
 from ..spec.errors import SpecError
-from .i18n import add, current_lang, err_text, t
+from .i18n import add, current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
 TABS = ("model", "data", "train", "test", "inspect", "export")
@@ -68,8 +68,7 @@ def _prefs() -> dict:
 
 def lang() -> str:
     """The language this browser chose ('en' or 'de')."""
-    value = _prefs().get("lang", "en")
-    return value if value in ("en", "de") else "en"
+    return page_lang()
 
 
 def expert() -> bool:
