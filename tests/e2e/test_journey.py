@@ -122,6 +122,7 @@ def test_phone_width_has_no_horizontal_overflow(browser, studio, shots):
         page.get_by_role("button", name="Open digits").wait_for()
         _shot(page, shots, "12-phone-home")
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert not page.evaluate(OVERLAPPING_ITEM_TEXT), "a recent project's texts overlap at phone width"
     finally:
         close(ctx, page)
     assert not seen.outside(), seen.outside()
@@ -139,6 +140,17 @@ TOUCH_DRAG = """([hx, hy, tx, ty]) => {
 
 def _layer_types(page) -> list[str]:
     return page.locator('[data-testid^="layer-type-"]').all_inner_texts()
+
+
+OVERLAPPING_ITEM_TEXT = """() => [...document.querySelectorAll('.q-item')].filter(item => {
+    const side = item.querySelector('.q-item__section--side');
+    const main = item.querySelector('.q-item__section--main');
+    if (!side || !main) return false;
+    const text = e => { const r = document.createRange(); r.selectNodeContents(e); return r.getBoundingClientRect(); };
+    const boxes = el => [...el.querySelectorAll('.q-item__label, a')].map(text);   // where the words are drawn
+    return boxes(side).some(s => boxes(main).some(m =>
+        s.left < m.right - 1 && m.left < s.right - 1 && s.top < m.bottom - 1 && m.top < s.bottom - 1));
+}).map(item => item.innerText)"""
 
 
 def test_tablet_width_shows_tabs_fits_and_drags_by_touch(browser, studio, shots):

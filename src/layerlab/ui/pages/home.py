@@ -202,7 +202,7 @@ def _recent() -> None:
                     task = tr(f"task.{task}") if task in ("classification", "regression") else task
                     ui.item_label(f"{task} · {p['source']}").props("caption")
                 runs = _runs(p["id"])
-                with ui.item_section().props("side"):
+                with ui.item_section().props("side").classes("max-w-[55%]"):  # wraps on a phone, never overlaps
                     ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
                     if runs:
-                        ui.link(_run_line(runs[0]), href(p["id"], "train")).classes("text-xs")
+                        ui.link(_run_line(runs[0]), href(p["id"], "train")).classes("text-xs text-right break-words")
