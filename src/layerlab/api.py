@@ -175,6 +175,18 @@ def json_reason(reason: str) -> str:
     return texts.get(reason, reason)
 
 
+def new_image_project(folder: str | Path, classes: list[str], name: str | None = None, size: int = 32,
+                      channels: int = 3) -> Project:
+    """A picture project with the named (empty) classes and a small CNN; pictures are added with data.samples."""
+    from .data import samples
+    from .data.image_project import check_classes, image_project_doc
+    doc = image_project_doc(name or Path(folder).name, classes, size, channels)
+    project = new(folder, doc=doc)
+    for c in check_classes(classes):
+        samples.add_class(project.dir, c)
+    return project
+
+
 def example_names() -> list[str]:
     """Names of the built-in example projects."""
     folder = resources.files("layerlab") / "examples"

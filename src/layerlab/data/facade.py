@@ -87,6 +87,20 @@ class DataFacade:
         from .summary import samples
         return samples(self.dataset(), n, split, offset)
 
+    def follow_data(self) -> list[Any]:
+        """Make the output layer fit the data (one unit per class or target value); the notes (Texts) say what changed.
+
+        Changes self.doc only (save it to keep the change); data that cannot be read yet changes nothing.
+        """
+        from ..spec.errors import SpecError
+        from ..spec.follow import follow_doc
+        try:
+            target = self.target()
+        except (SpecError, OSError, ValueError):
+            return []
+        self.doc, fix = follow_doc(self.doc, target)
+        return [fix.description] if fix is not None else []
+
     def augment_preview(self, index: int = 0, n: int = 8, seed: int = 0) -> list[Any]:
         """n augmented versions of one training sample with the project's augmentation settings."""
         from .augment import preview_dataset

@@ -76,7 +76,8 @@ def image_folder(p: dict[str, Any], root: Path | None) -> tuple[Path, Path]:
 
 
 @functools.lru_cache(maxsize=8)
-def _scan(folder: str, stamp: tuple, root: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+def _scan(folder: str, stamp: tuple, root: str, allow_empty: bool = False) \
+        -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
     base, proj = Path(folder), Path(root)
     classes, files = [], []
     loose = []
@@ -97,7 +98,7 @@ def _scan(folder: str, stamp: tuple, root: str) -> tuple[tuple[str, ...], tuple[
                                 _rel(Path(f.path), proj),
                                 msg("convert it to PNG or JPEG ({exts}) or remove it", exts=", ".join(IMAGE_EXTS)))
             members.append((f.path, k))
-        if not members:
+        if not members and not allow_empty:
             raise SpecError(WHERE, msg("has a class with no images: {name!r}", name=entry.name),
                             _rel(Path(entry.path), proj),
                             msg("add images to {name}/ or delete that class", name=entry.name))
@@ -113,10 +114,13 @@ def _scan(folder: str, stamp: tuple, root: str) -> tuple[tuple[str, ...], tuple[
     return tuple(classes), tuple(files)
 
 
-def scan(folder: Path, root: Path) -> tuple[list[str], list[Path], np.ndarray]:
-    """Classes, files and labels of an image folder (cached until its files change)."""
+def scan(folder: Path, root: Path, allow_empty: bool = False) -> tuple[list[str], list[Path], np.ndarray]:
+    """Classes, files and labels of an image folder (cached until its files change).
+
+    allow_empty keeps a class that has no pictures yet (the shapes and the output layer can follow
+    the classes the user named); training reads with allow_empty=False, which refuses it."""
     from .facade import files_stamp
-    classes, files = _scan(str(folder), files_stamp(folder), str(root))
+    classes, files = _scan(str(folder), files_stamp(folder), str(root), allow_empty)
     return list(classes), [Path(f) for f, _ in files], np.array([k for _, k in files], np.int64)
 
 
@@ -175,8 +179,12 @@ class Images(DataSource):
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
         folder, root = image_folder(p, root)
-        classes, files, _ = scan(folder, root)
-        return self._info(p, classes, len(files))
+        classes, files, labels = scan(folder, root, allow_empty=True)
+        info = self._info(p, classes, len(files))
+        empty = [c for k, c in enumerate(classes) if not (labels == k).any()]
+        if empty:  # a gentle hint until training, which refuses them
+            info.extra["empty_classes"] = empty
+        return info
 
     def stream_plan(self, p: dict[str, Any], root: Path | None) -> ImageIndex | None:
         """An index of files instead of arrays when the decoded set would be large."""

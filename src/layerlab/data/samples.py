@@ -33,12 +33,17 @@ def images_dir(project_dir: str | Path) -> Path:
     return Path(project_dir) / IMAGES
 
 
-def _class_dir(project_dir: str | Path, name: str, where: str = "class") -> Path:
+def check_class_name(name: str, where: str = "class") -> str:
+    """The name when a class folder may have it, else the 4-part error saying which names work."""
     if not isinstance(name, str) or not _NAME.match(name) or name.strip() != name or name in (".", "..") \
             or name.startswith("."):
         raise SpecError(where, msg("is not a usable class name"), name,
                         msg("use 1-64 characters without / \\ : * ? \" < > | and not starting with a dot, e.g. 'cat'"))
-    return images_dir(project_dir) / name
+    return name
+
+
+def _class_dir(project_dir: str | Path, name: str, where: str = "class") -> Path:
+    return images_dir(project_dir) / check_class_name(name, where)
 
 
 def _invalidate() -> None:
