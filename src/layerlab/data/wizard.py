@@ -133,7 +133,7 @@ def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[st
         training = {"optimizer": "adam", "learning_rate": 0.003, "epochs": 50, "batch_size": 32, "seed": 0}
     what = f"{info.n_samples} images of {len(info.classes or [])} classes" if info.kind == "image" else \
         f"{info.n_samples} rows, {task}" + (f" of {info.extra.get('target')!r}" if info.extra.get("target") else "")
-    return {"version": 2, "name": name, "description": f"From your own data: {what}.", "task": task,
+    return {"version": 3, "name": name, "description": f"From your own data: {what}.", "task": task,
             "data": {**data_section, "validation_split": 0.2, "seed": 0},
             "model": {"layers": layers}, "training": training}
 

@@ -257,7 +257,7 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     kind = ("tokens" if info["layers"] and info["layers"][0]["type"] == "embedding" else
             {3: "image", 2: "sequence"}.get(len(shape), "tabular"))
     # the weights arrive without data: the project waits for the user's samples as data/*.npz
-    doc = {"version": 2, "name": name or "imported", "task": task,
+    doc = {"version": 3, "name": name or "imported", "task": task,
            "description": f"Imported from the TensorFlow.js model {Path(path).name}. "
                           "Add data (data/*.npz) to train it further." + "".join(f" {n}." for n in info["notes"]),
            "data": {"source": "npy", "input_shape": list(shape),

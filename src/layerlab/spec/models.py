@@ -15,7 +15,7 @@ from ..i18n import Text, msg
 from . import catalog
 from .errors import SpecError
 
-SPEC_VERSION = 2
+SPEC_VERSION = 3  # 3: early stopping on by default (upgrade keeps older projects without it)
 
 
 class _Strict(BaseModel):
@@ -76,7 +76,9 @@ class TrainingSpec(_Strict):
     batch_size: int = Field(32, ge=1, le=65536, description="Samples per step.")
     seed: int = Field(0, description="Seed of weight initialisation and shuffling.")
     schedule: ScheduleSpec = Field(default_factory=ScheduleSpec)
-    early_stopping: EarlyStoppingSpec | None = None
+    early_stopping: EarlyStoppingSpec | None = Field(
+        default_factory=EarlyStoppingSpec,
+        description="Stop when the monitored metric stops improving (on by default); null turns it off.")
     gradient_clip: float | None = Field(None, gt=0.0, description="Clip the gradient norm to this value.")
     class_weights: Literal["balanced"] | dict[str, float] | None = Field(
         None, description="'balanced' or class name → weight.")
@@ -103,8 +105,14 @@ class Project(_Strict):
         return list(self.training.metrics or catalog.DEFAULT_METRICS[self.task])
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The JSON document (defaults included, None values dropped where optional)."""
-        return self.model_dump(mode="json", exclude_none=True)
+        """The JSON document (defaults included, None values dropped where optional).
+
+        early_stopping stays as null when off: dropping it would turn the default (on) back on.
+        """
+        out = self.model_dump(mode="json", exclude_none=True)
+        if self.training.early_stopping is None:
+            out["training"]["early_stopping"] = None
+        return out
 
 
 def parse_project(doc: Any) -> Project:

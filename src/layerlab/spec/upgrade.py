@@ -2,7 +2,9 @@
 
 Version 1 (the first sketch) kept `epochs`/`batch_size` and friends at the top of
 `training` as now, but named the schedule `lr_schedule` (a string) and the loss
-`categorical_crossentropy`-style Keras names. Each step is a small registered function.
+`categorical_crossentropy`-style Keras names. Version 3 turned early stopping on by default:
+a version-2 file without `training.early_stopping` gets it written in as null (off), so it
+keeps training every epoch as before. Each step is a small registered function.
 """
 from __future__ import annotations
 
@@ -41,6 +43,17 @@ def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     if isinstance(tr.get("loss"), str):
         tr["loss"] = KERAS_LOSSES.get(tr["loss"], tr["loss"])
     doc["version"] = 2
+    return doc
+
+
+@step(2)
+def _v2_to_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    # version 3 turned early stopping on by default; a version-2 project without it trained
+    # every epoch, so it is written in as off and the project behaves as before
+    tr = doc.setdefault("training", {})
+    if isinstance(tr, dict) and "early_stopping" not in tr:
+        tr["early_stopping"] = None
+    doc["version"] = 3
     return doc
 
 
