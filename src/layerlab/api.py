@@ -56,7 +56,13 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
         spec = self.spec
         src = get_source(spec.data.source)
         params = src.resolve(spec.data.params)
-        return src.info(params, self.dir)
+        try:
+            return src.info(params, self.dir)
+        except SpecError:
+            declared = _declared_info(spec)
+            if declared is None:
+                raise
+            return declared  # an imported model waiting for its data: its shapes are known
 
     def target(self) -> Target:
         spec = self.spec
@@ -228,3 +234,21 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     project.save()
     (folder / "data").mkdir(exist_ok=True)
     return project
+
+
+def _declared_info(spec: Spec) -> DataInfo | None:
+    """DataInfo from the shape and classes a project declares, for an own-arrays project that has no file yet.
+
+    An imported TF.js model arrives without data; it still summarises, validates and predicts
+    from what the model file said. Training asks for the data (the source's own error).
+    """
+    d = spec.data
+    if d.source != "npy" or d.params.get("path") or not d.input_shape:
+        return None
+    first = spec.model.layers[0] if spec.model.layers else {}
+    kind = ("tokens" if first.get("type") == "embedding" else
+            {3: "image", 2: "sequence"}.get(len(d.input_shape), "tabular"))
+    vocab = first.get("input_dim") if kind == "tokens" else None
+    if spec.task == "classification":
+        return DataInfo(kind, tuple(d.input_shape), spec.task, list(d.classes or []), vocab_size=vocab)
+    return DataInfo(kind, tuple(d.input_shape), spec.task, None, d.outputs or 1, vocab_size=vocab)

@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 import torch
 
+import layerlab
+
 from layerlab.export.tfjs import export_tfjs
 from layerlab.export.tfjs_import import import_tfjs, network_from_tfjs
 from layerlab.spec.errors import SpecError
@@ -69,25 +71,33 @@ def test_unsupported_layer_is_named_with_the_supported_list(tmp_path):
     d = tmp_path / "bad"
     shutil.copytree(FIXTURES / "conv", d)
     doc = json.loads((d / "model.json").read_text())
-    doc["modelTopology"]["config"]["layers"][1]["class_name"] = "GRU"
+    doc["modelTopology"]["config"]["layers"][1]["class_name"] = "ConvLSTM2D"
     (d / "model.json").write_text(json.dumps(doc))
     with pytest.raises(SpecError) as e:
         import_tfjs(d, tmp_path / "proj")
-    assert "GRU" in str(e.value) and e.value.path.startswith("layer 1 (")
+    assert "ConvLSTM2D" in str(e.value) and e.value.path.startswith("layer 1 (")
     assert all(s in e.value.hint for s in ("Dense", "Conv2D", "LSTM"))
     assert not (tmp_path / "proj").exists()
 
 
-def test_hard_sigmoid_lstm_says_why(tmp_path):
-    """TF.js' default LSTM gates are hard sigmoids; PyTorch's LSTM cannot compute that."""
+def test_hard_sigmoid_lstm_imports_with_tfjs_gates(tmp_path):
+    """TF.js' default LSTM gates are hard sigmoids: the import keeps them and computes what TF.js computes."""
     d = tmp_path / "rnn"
     shutil.copytree(FIXTURES / "rnn", d)
     doc = json.loads((d / "model.json").read_text())
-    doc["modelTopology"]["config"]["layers"][1]["config"]["recurrent_activation"] = "hard_sigmoid"
+    del doc["modelTopology"]["config"]["layers"][1]["config"]["recurrent_activation"]  # TF.js' default
     (d / "model.json").write_text(json.dumps(doc))
-    with pytest.raises(SpecError, match="sigmoid"):
-        import_tfjs(d, tmp_path / "proj")
-    assert not (tmp_path / "proj").exists()
+    from layerlab.export.tfjs_layout import read_model
+    from layerlab.export.tfjs_reference import run_model
+    project = layerlab.load(import_tfjs(d, tmp_path / "proj"))
+    assert project.doc["model"]["layers"][1]["recurrent_activation"] == "hard_sigmoid"
+    x = torch.randn(5, 6, 3, generator=torch.Generator().manual_seed(0))
+    saved, weights = read_model(d / "model.json")
+    want = run_model(saved, weights, x.numpy())
+    with torch.no_grad():
+        got = project.load_run().network(x).numpy()
+    assert np.abs(got - np.asarray(want)).max() < 1e-5
+    assert project.summary().total_params > 0 and project.validate()  # imported projects validate like any other
 
 
 @pytest.mark.parametrize("damage, message", [

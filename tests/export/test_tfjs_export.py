@@ -13,7 +13,7 @@ import torch
 
 from export_cases import all_cases, exported
 from layerlab.export.common import ExportFailed
-from layerlab.export.tfjs import build_model_json, export_tfjs, supported, tfjs_input
+from layerlab.export.tfjs import build_model_json, export_tfjs, refusal, supported, tfjs_input
 from layerlab.export.tfjs_import import SUPPORTED
 from layerlab.export.tfjs_layout import weight_files
 from layerlab.export.tfjs_reference import run_model
@@ -68,6 +68,13 @@ EXTRA = {
                                 {"type": "lstm", "units": 6, "return_sequences": True},
                                 {"type": "residual", "layers": [{"type": "dense", "units": 6, "activation": "gelu"}]}]},
                              {"type": "global_avg_pool", "keep": "last"}], (5, 3), None),
+    # TF.js' own recurrent defaults: hard-sigmoid gates, a GRU that resets before the recurrent weights
+    "lstm_hard_sigmoid": ([{"type": "lstm", "units": 4, "return_sequences": True,
+                            "recurrent_activation": "hard_sigmoid"},
+                           {"type": "lstm", "units": 3, "recurrent_activation": "tanh"}], (5, 3), None),
+    "gru_reset_before": ([{"type": "gru", "units": 4, "reset_after": False, "return_sequences": True},
+                          {"type": "gru", "units": 3, "reset_after": False, "recurrent_activation": "hard_sigmoid"},
+                          {"type": "dense", "units": 2, "activation": "softmax"}], (6, 2), None),
     "res_tokens": ([{"type": "embedding", "input_dim": 20, "output_dim": 4},
                     {"type": "residual", "layers": [{"type": "dense", "units": 4, "activation": "relu"}]},
                     {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}], (6,), 20),
@@ -87,7 +94,8 @@ def _source(layers, shape, vocab=None):
 
 def _tfjs_exportable():
     ok = set(supported())
-    cases = {n: c for n, c in all_cases().items() if all(d["type"] in ok for d in c[0])}
+    cases = {n: c for n, c in all_cases().items()
+             if all(d["type"] in ok and refusal(d) is None for d in c[0])}
     return {**cases, **EXTRA}
 
 
@@ -127,7 +135,8 @@ def _refusal_probes(tmp_path):
 
 def test_supported_lists_agree_with_the_registry():
     assert {"dense", "conv2d", "max_pool2d", "flatten", "lstm", "simple_rnn", *NEW_KINDS} <= set(supported())
-    assert "gru" not in supported()  # TF.js' GRU (reset_after=False) computes something else
+    assert "gru" in supported() and refusal({"type": "gru"}) is not None  # only a gru with reset_after false
+    assert refusal({"type": "gru", "reset_after": False}) is None
     assert "Permute" in SUPPORTED
 
 
@@ -241,6 +250,8 @@ def test_project_exports_the_new_kinds_and_the_panel_still_blocks_gru(tmp_path):
 
 def test_the_export_panel_gives_the_specific_reason_a_gru_is_refused():
     from layerlab.export.facade import blockers
-    (reason,) = blockers(["dense", "gru"], "tfjs")
-    assert reason.startswith("gru: ") and "reset" in reason and "lstm" in reason
+    gru = {"type": "gru", "units": 3}
+    (reason,) = blockers(["dense", "gru"], "tfjs", [{"type": "dense", "units": 2}, gru])
+    assert reason.startswith("gru: ") and "reset_after" in reason and "ONNX" in reason
+    assert blockers(["gru"], "tfjs", [{**gru, "reset_after": False}]) == []
     assert blockers(["dense", "layer_norm", "conv2d_transpose", "residual"], "tfjs") == []

@@ -102,6 +102,15 @@ function sequence() {          // a block over the steps of an LSTM, layer norm 
   return [tf.model({ inputs: x, outputs: L.dense({ units: 2, activation: 'softmax' }).apply(h) }), [2, 5, 3]];
 }
 
+function recurrent() {         // TF.js' own defaults, as asanAI builds them: hard-sigmoid gates, GRU resetting before
+  const m = tf.sequential();
+  m.add(L.lstm({ inputShape: [6, 3], units: 5, returnSequences: true }));
+  m.add(L.gru({ units: 4, returnSequences: true }));
+  m.add(L.gru({ units: 3 }));
+  m.add(L.dense({ units: 2, activation: 'softmax' }));
+  return [m, [4, 6, 3]];
+}
+
 function cropped() {           // cropped unevenly: the top row on one axis, the last column on the other
   const m = tf.sequential();
   m.add(L.conv2dTranspose({ inputShape: [3, 4, 2], filters: 2, kernelSize: 3, strides: 2, padding: 'valid' }));
@@ -112,7 +121,7 @@ function cropped() {           // cropped unevenly: the top row on one axis, the
 }
 
 (async () => {
-  const makers = { resnet, mlp, sequence, cropped };
+  const makers = { resnet, mlp, sequence, recurrent, cropped };
   for (const [name, make] of Object.entries(makers)) {
     const [model, shape] = make();
     model.setWeights(model.getWeights().map((w, i) => tf.randomNormal(w.shape, 0, 0.5, 'float32', 100 + i)));
@@ -143,6 +152,7 @@ def tfjs_models(tmp_path_factory):
     ("mlp", ["residual", "dense", "dense", "layer_norm", "residual", "dense", "dense"]),
     ("sequence", ["lstm", "residual", "dense", "layer_norm", "global_avg_pool", "dense"]),
     ("cropped", ["conv2d_transpose", "flatten", "dense"]),
+    ("recurrent", ["lstm", "gru", "gru", "dense"]),
 ])
 def test_models_built_by_tfjs_import_with_equal_outputs(tfjs_models, tmp_path, name, kinds):
     io = json.loads((tfjs_models / name / "io.json").read_text())
@@ -158,6 +168,16 @@ def test_models_built_by_tfjs_import_with_equal_outputs(tfjs_models, tmp_path, n
         sizes = [d["kernel_size"] for d in project.doc["model"]["layers"] if d["type"] == "conv2d_transpose"]
         assert sizes == [[4, 4], [5, 5]] and "zero rows/columns" in project.doc["description"]
         assert project.doc["model"]["layers"][1]["activation"] == "relu"     # the Activation after the Add
+    if name == "recurrent":  # TF.js' defaults kept as settings, so training and export back keep them
+        layers = project.doc["model"]["layers"]
+        assert {d.get("recurrent_activation") for d in layers[:3]} == {"hard_sigmoid"}
+        assert [d.get("reset_after") for d in layers[1:3]] == [False, False]
+        assert project.validate() and project.summary().total_params == sum(
+            int(np.prod(w.shape)) for w in net.state_dict().values())
+        export_tfjs(project.export_source(), tmp_path / "back")
+        back, _ = network_from_tfjs(tmp_path / "back" / "model.json")
+        with torch.no_grad():
+            assert np.abs(back(torch.from_numpy(x)).numpy() - want).max() <= 1e-4
 
 
 # -- what is refused -------------------------------------------------------------------------------------------

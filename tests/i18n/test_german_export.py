@@ -44,7 +44,7 @@ def test_tfjs_reading_and_upload_errors_are_german(tmp_path):
 
 
 def test_blocked_reasons_stay_translatable():
-    reasons = blockers(["dense", "gru"], "tfjs")
+    reasons = blockers(["dense", "gru"], "tfjs", [{"type": "dense"}, {"type": "gru", "units": 2}])
     assert [str(r).split(":")[0] for r in reasons] == ["gru"]
     assert "kennt nur eine GRU" in reasons[0].to("de")
     joined = join_reasons([*reasons, msg("{kind}: {reason}", kind="x", reason=msg("not exportable"))])

@@ -54,7 +54,11 @@ CASES: dict[str, list[tuple[tuple[int, ...], dict]]] = {
     "max_pool3d": _POOL3, "avg_pool3d": _POOL3,
     "global_avg_pool": _GLOBAL, "global_max_pool": _GLOBAL,
     "embedding": [((5,), {"input_dim": 11, "output_dim": 4}), ((2, 3), {"input_dim": 7, "output_dim": 2})],
-    "simple_rnn": _SEQ, "lstm": _SEQ, "gru": _SEQ,
+    "simple_rnn": _SEQ,
+    "lstm": [*_SEQ, ((5, 3), {"units": 4, "recurrent_activation": "hard_sigmoid", "bidirectional": True}),
+             ((4, 2), {"units": 3, "recurrent_activation": "tanh", "return_sequences": True})],
+    "gru": [*_SEQ, ((5, 3), {"units": 4, "reset_after": False, "return_sequences": True}),
+            ((4, 2), {"units": 3, "recurrent_activation": "hard_sigmoid", "reset_after": False, "bidirectional": True})],
     "residual": [
         ((6,), {"layers": [{"type": "dense", "units": 6}, {"type": "dense", "units": 6, "activation": "linear"}]}),
         ((6,), {"layers": [{"type": "dense", "units": 4}], "activation": "relu"}),

@@ -78,7 +78,7 @@ def export_zip(src: Exported, out: str | Path, project: Any = None) -> dict[str,
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as d, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for fmt, inner in PARTS:
-            why = join_reasons(blockers(src.kinds(), fmt))
+            why = join_reasons(blockers(src.kinds(), fmt, src.meta.get("layers")))
             if why:
                 skipped[fmt] = why
                 continue

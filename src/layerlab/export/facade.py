@@ -36,20 +36,29 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def blockers(kinds: list[str], fmt: str) -> list[str]:
-    """Why a model with these layer kinds cannot be exported as fmt ('kind: reason' Texts); empty when it can."""
+def blockers(kinds: list[str], fmt: str, layers: list[dict[str, Any]] | None = None) -> list[str]:
+    """Why a model with these layer kinds (and spec layers, for settings that matter) cannot be exported as fmt.
+
+    'kind: reason' Texts; empty when it can.
+    """
     from ..layers import load_all
-    from .tfjs import REFUSED, supported
-    layers = load_all()
+    from .tfjs import REFUSED, refusal, supported
+    registry = load_all()
     out = []
     for k in dict.fromkeys(kinds):
-        kind = layers.get(k)
+        kind = registry.get(k)
         if fmt in ("onnx", "onnx_int8") and kind is not None and not kind.exportable:
             out.append(msg("{kind}: {reason}", kind=k, reason=kind.export_note or msg("cannot be exported to ONNX")))
         if fmt == "tfjs" and k not in supported():
             out.append(msg("{kind}: {reason}", kind=k, reason=REFUSED[k]) if k in REFUSED else
                        msg("{kind}: TensorFlow.js has no layer that computes exactly what LayerLab's {kind} computes",
                            kind=k))
+    if fmt == "tfjs":
+        for layer in layers or []:
+            why = refusal(layer)
+            reason = msg("{kind}: {reason}", kind=str(layer.get("type")), reason=why) if why is not None else None
+            if reason is not None and reason not in out:
+                out.append(reason)
     return out
 
 
@@ -98,17 +107,19 @@ class ExportFacade:
     def export_formats(self) -> list[dict[str, Any]]:
         """Each format with its label and, before the user tries, why it cannot be used (or None)."""
         try:
-            kinds = [str(layer.get("type")) for layer in self.spec.model.layers]
+            layers = list(self.spec.model.layers)  # type: ignore[attr-defined]
         except SpecError:
-            kinds = []
+            layers = []
+        kinds = [str(layer.get("type")) for layer in layers]
         return [{"format": f, "label": LABELS[f], "suffix": SUFFIX[f],
-                 "blocked": join_reasons(blockers(kinds, "onnx" if f == "zip" else f)) or None} for f in FORMATS]
+                 "blocked": join_reasons(blockers(kinds, "onnx" if f == "zip" else f, layers)) or None}
+                for f in FORMATS]
 
     def export(self, fmt: str, out: str | Path, run_id: str | None = None) -> dict[str, Any]:
         """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""
         check_format(fmt)
         src = self.export_source(run_id)
-        problems = blockers(src.kinds(), "onnx" if fmt == "zip" else fmt)
+        problems = blockers(src.kinds(), "onnx" if fmt == "zip" else fmt, src.meta.get("layers"))
         if problems and fmt != "zip":
             raise ExportFailed("model.layers", msg("this model cannot be exported as {fmt}", fmt=LABELS[fmt]),
                                join_reasons(problems), msg("replace those layers, or choose another format"))

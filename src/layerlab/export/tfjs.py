@@ -9,7 +9,8 @@ when no dense layer follows). A model without residual blocks is a Sequential mo
 residual block makes it a functional graph, its shortcut joined to its body by an Add layer.
 Every export is read back from disk and computed by tfjs_reference (TF.js' rules, in PyTorch)
 against the PyTorch network; the tests also run the files in Node with @tensorflow/tfjs.
-What stays refused, and why: gru (TF.js' GRU cannot apply the reset gate as PyTorch's does),
+What stays refused, and why: a gru with reset_after (TF.js' GRU applies the reset gate before the
+recurrent weights only; reset_after false exports),
 bilinear upsampling (TF.js samples other source pixels), bidirectional recurrent layers.
 """
 from __future__ import annotations
@@ -25,16 +26,22 @@ from ..layers.stack import Row, infer_stack
 from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs, write_dir_atomically
-from .tfjs_layers import CONV, DEPTHWISE, ELEMENTWISE, GPOOL, INPUT, POOL, RNN, Builder, convert
+from .tfjs_layers import CONV, DEPTHWISE, ELEMENTWISE, GPOOL, GRU_RESET_AFTER, INPUT, POOL, RNN, Builder, convert
 from .tfjs_layout import conv_kernel_to_tfjs, permute_dims, to_channels_last, weight_files
 
 _CHANNELS_LAST = {"batch_norm", "batch_normalization", "upsampling2d", "conv2d_transpose", *DEPTHWISE}
 # kinds TF.js cannot compute as LayerLab does, with the reason (shown when an export is refused)
-REFUSED = {
-    "gru": msg("TF.js 4.22 only has a GRU that applies the reset gate before the recurrent weights "
-               "(reset_after=False); PyTorch's GRU applies it after them, so the outputs differ: use an lstm "
-               "layer, or export to ONNX"),
-}
+REFUSED: dict[str, Any] = {}
+
+
+def refusal(layer: dict[str, Any]) -> Any:
+    """Why TF.js cannot hold this spec layer (a Text), or None; settings-dependent, unlike REFUSED."""
+    kind = layer.get("type")
+    if kind == "gru" and layer.get("reset_after", True):
+        return GRU_RESET_AFTER
+    if kind == "residual":
+        return next((r for r in map(refusal, layer.get("layers") or []) if r is not None), None)
+    return REFUSED.get(kind)
 
 
 def prefers_channels_last(row: Row) -> bool | None:

@@ -35,7 +35,7 @@ SUPPORTED = ("InputLayer", "Dense", "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspo
              "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Flatten",
              "Dropout", "Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU", "GaussianNoise",
              "GaussianDropout", "AlphaDropout", "BatchNormalization", "LayerNormalization", "Reshape", "Permute",
-             "Embedding", "SimpleRNN", "LSTM", "DepthwiseConv2D", "SeparableConv2D", "UpSampling2D", "Add")
+             "Embedding", "SimpleRNN", "LSTM", "GRU", "DepthwiseConv2D", "SeparableConv2D", "UpSampling2D", "Add")
 
 
 class State(Protocol):
@@ -194,25 +194,8 @@ def convert_layer(st: State, cls: str, c: dict[str, Any], w: dict[str, np.ndarra
     elif cls == "Embedding":
         spec = {"type": "embedding", "input_dim": int(c["input_dim"]), "output_dim": int(c["output_dim"])}
         t = {"weight": w["embeddings"]}
-    elif cls in ("SimpleRNN", "LSTM"):
-        if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
-            raise SpecError(where, msg("go_backwards, stateful or return_state recurrent layers cannot be imported"),
-                            cls, msg("save the model without those options"))
-        rec = ACT_FROM_TFJS.get(c.get("recurrent_activation"), c.get("recurrent_activation"))
-        if cls == "LSTM" and rec != "sigmoid":
-            raise SpecError(where, msg("LSTM gates use recurrent_activation {act!r}; LayerLab's (PyTorch's) LSTM "
-                                       "uses sigmoid gates", act=c.get("recurrent_activation")),
-                            c.get("recurrent_activation"),
-                            msg("create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again"))
-        a = act(a, where)
-        if a != "tanh":
-            raise SpecError(where, msg("{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)",
-                                       cls=cls, act=a), a, msg("use activation 'tanh'"))
-        spec = {"type": "lstm" if cls == "LSTM" else "simple_rnn", "units": int(c["units"]),
-                "return_sequences": bool(c.get("return_sequences", False))}
-        t = {"weight_ih_l0": w["kernel"].T, "weight_hh_l0": w["recurrent_kernel"].T}
-        if "bias" in w:
-            t.update(bias_ih_l0=w["bias"], bias_hh_l0=np.zeros(w["bias"].shape, np.float32))
+    elif cls in ("SimpleRNN", "LSTM", "GRU"):
+        spec, t = _recurrent(cls, c, w, a, where)
     elif cls == "Conv2DTranspose":
         spec, t = conv_transpose(st, c, w, cur, crop, where)
     elif cls == "LayerNormalization":
@@ -298,3 +281,44 @@ def layer_norm(st: State, c: dict[str, Any], w: dict[str, np.ndarray], cur: tupl
     if over_all and st.cl and rank >= 2:  # TF.js holds the values channels-last: (*spatial, C) -> (C, *spatial)
         gamma, beta = np.moveaxis(gamma, -1, 0), np.moveaxis(beta, -1, 0)
     return spec, {"weight": np.ascontiguousarray(gamma), "bias": np.ascontiguousarray(beta)}
+
+
+GATES = ("sigmoid", "hard_sigmoid", "tanh", "relu", "linear")  # the choices of lstm/gru's recurrent_activation
+
+
+def _recurrent(cls: str, c: dict[str, Any], w: dict[str, np.ndarray], a: Any, where: str) -> tuple[dict, dict]:
+    """SimpleRNN, LSTM or GRU; TF.js' default gates (hard_sigmoid) and its GRU (reset before) included."""
+    if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
+        raise SpecError(where, msg("go_backwards, stateful or return_state recurrent layers cannot be imported"),
+                        cls, msg("save the model without those options"))
+    a = act(a, where)
+    if a != "tanh":
+        raise SpecError(where, msg("{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)",
+                                   cls=cls, act=a), a, msg("use activation 'tanh'"))
+    spec: dict[str, Any] = {"type": {"LSTM": "lstm", "GRU": "gru"}.get(cls, "simple_rnn"), "units": int(c["units"]),
+                            "return_sequences": bool(c.get("return_sequences", False))}
+    if cls != "SimpleRNN":
+        raw = c.get("recurrent_activation", "hard_sigmoid")   # absent: TF.js' default
+        gate = ACT_FROM_TFJS.get(raw, raw)
+        if gate not in GATES:
+            raise SpecError(where, msg("{cls} gates use recurrent_activation {act!r}, which LayerLab's {kind} has not",
+                                       cls=cls, act=raw, kind=spec["type"]), raw,
+                            msg("use one of: {listing}", listing=", ".join(GATES)))
+        spec["recurrent_activation"] = gate
+    kernel, rec = w["kernel"].T, w["recurrent_kernel"].T             # (gates * units, features), Keras' gate order
+    bias = w.get("bias")
+    zero = np.zeros(kernel.shape[0], np.float32)
+    b_ih, b_hh = (zero, zero) if bias is None else (bias, zero)
+    if cls == "GRU":
+        reset_after = bool(c.get("reset_after", False))          # TF.js' GRU resets before (it has no such key)
+        spec["reset_after"] = reset_after
+        if bias is not None and bias.ndim == 2:                   # Keras' reset_after: input and recurrent bias
+            b_ih, b_hh = bias[0], bias[1]
+        kernel, rec, b_ih, b_hh = (_zrh_to_rzn(v) for v in (kernel, rec, b_ih, b_hh))  # Keras z, r, h -> torch r, z, n
+    t = {"weight_ih_l0": kernel, "weight_hh_l0": rec, "bias_ih_l0": b_ih, "bias_hh_l0": b_hh}
+    return spec, t
+
+
+def _zrh_to_rzn(v: np.ndarray) -> np.ndarray:
+    z, r, h = np.split(v, 3, axis=0)
+    return np.ascontiguousarray(np.concatenate([r, z, h], axis=0))

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from ..i18n import msg
+from ..layers.modules import GatedRNN
 from ..layers.stack import Row
 from ..spec.errors import SpecError
 from .tfjs_layout import ACT_TO_TFJS, conv_kernel_to_tfjs, conv_transpose_kernel_to_tfjs, flatten_order, permute_dims
@@ -25,7 +26,7 @@ ELEMENTWISE = {"dropout", "activation", "gaussian_noise", "gaussian_dropout", "a
 POOL = re.compile(r"^(max|avg|average)_pool(?:ing)?([123])d$")
 GPOOL = re.compile(r"^global_(max|avg|average)_pool(?:ing)?(?:([123])d)?$")
 CONV = re.compile(r"^conv([123])d$")
-RNN = {"lstm": "LSTM", "simple_rnn": "SimpleRNN", "rnn": "SimpleRNN"}
+RNN = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN", "rnn": "SimpleRNN"}
 DEPTHWISE = {"depthwise_conv2d": "DepthwiseConv2D", "separable_conv2d": "SeparableConv2D"}
 INPUT = "input_1"  # the InputLayer's name in a graph (and for token inputs)
 
@@ -238,17 +239,34 @@ def _layer_norm(w: Layout, p: dict[str, Any], module: torch.nn.Module, rank: int
 
 def _recurrent(b: Builder, row: Row, module: torch.nn.Module, st: dict[str, np.ndarray]) -> None:
     kind = row.type
-    rnn = next(mod for mod in module.modules() if isinstance(mod, torch.nn.RNNBase))
+    rnn = next(mod for mod in module.modules() if isinstance(mod, (torch.nn.RNNBase, GatedRNN)))
     if rnn.bidirectional or rnn.num_layers != 1:
         raise SpecError(row.path, msg("only single-layer, one-directional recurrent layers can be exported "
                                       "to TF.js"), kind,
                         msg("set bidirectional off and use one layer per spec entry"))
+    gate = getattr(rnn, "gate", "sigmoid")
+    if kind == "gru" and getattr(rnn, "reset_after", True):
+        raise SpecError(row.path, msg("layer kind {kind!r} cannot be exported to TF.js", kind=kind), kind,
+                        GRU_RESET_AFTER)
+    kernel, rec = find(st, "weight_ih_l0"), find(st, "weight_hh_l0")          # (gates * units, features)
     bias = (find(st, "bias_ih_l0") + find(st, "bias_hh_l0")) if rnn.bias else None
+    if kind == "gru":  # torch's gate order r, z, n -> Keras' z, r, h; reset before: one bias per gate suffices
+        kernel, rec = _rzn_to_zrh(kernel), _rzn_to_zrh(rec)
+        bias = None if bias is None else _rzn_to_zrh(bias)
     cfg = {"units": rnn.hidden_size, "return_sequences": bool(getattr(module, "return_sequences", False)),
            "use_bias": rnn.bias, "activation": "tanh"}
-    if kind == "lstm":
-        cfg["recurrent_activation"] = "sigmoid"  # torch's gates; TF.js' default would be hard_sigmoid
+    if kind in ("lstm", "gru"):
+        cfg["recurrent_activation"] = ACT_TO_TFJS[gate]  # always written: TF.js' default would be hard_sigmoid
     elif getattr(rnn, "nonlinearity", "tanh") == "relu":
         cfg["activation"] = "relu"
-    b.add(RNN[kind], cfg, _bias({"kernel": find(st, "weight_ih_l0").T, "recurrent_kernel": find(st, "weight_hh_l0").T},
-                                bias))
+    b.add(RNN[kind], cfg, _bias({"kernel": kernel.T, "recurrent_kernel": rec.T}, bias))
+
+
+def _rzn_to_zrh(v: np.ndarray) -> np.ndarray:
+    r, z, n = np.split(v, 3, axis=0)
+    return np.ascontiguousarray(np.concatenate([z, r, n], axis=0))
+
+
+GRU_RESET_AFTER = msg("TF.js 4.22 only has a GRU that applies the reset gate before the recurrent weights; this "
+                      "gru applies it after them (PyTorch's way), so the outputs would differ: set its reset_after "
+                      "to false and train again, or export to ONNX")

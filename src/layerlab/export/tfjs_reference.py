@@ -152,6 +152,11 @@ def _recurrent(x: Tensor, c: dict[str, Any], w: dict[str, Tensor], cls: str) -> 
             i, f, g, o = z.split(units, dim=1)
             cell = gate(f) * cell + gate(i) * act(g)
             h = gate(o) * act(cell)
+        elif cls == "GRU":                                       # TF.js: update, reset, then the reset state
+            x_z, x_r, x_h = (x[:, t] @ w["kernel"] + (w["bias"] if "bias" in w else 0.0)).split(units, dim=1)
+            u_z, u_r, u_h = w["recurrent_kernel"].split(units, dim=1)
+            zg, r = gate(x_z + h @ u_z), gate(x_r + h @ u_r)
+            h = zg * h + (1 - zg) * act(x_h + (r * h) @ u_h)
         else:
             h = act(z)
         steps.append(h)
@@ -205,7 +210,7 @@ def _layer(cls: str, c: dict[str, Any], w: dict[str, Tensor], xs: list[Tensor]) 
         return _layer_norm(x, c, w)
     if cls == "Embedding":
         return w["embeddings"][x.long()]
-    if cls in ("SimpleRNN", "LSTM"):
+    if cls in ("SimpleRNN", "LSTM", "GRU"):
         return _recurrent(x, c, w, cls)
     raise SpecError(c.get("name", cls), msg("LayerLab cannot check a TF.js {cls} layer", cls=cls), cls,
                     msg("report this model to the LayerLab developers; layers: {kinds}", kinds=cls))

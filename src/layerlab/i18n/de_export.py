@@ -153,11 +153,6 @@ add("de", {
     "go_backwards, stateful or return_state recurrent layers cannot be imported":
         "rekurrente Schichten mit go_backwards, stateful oder return_state lassen sich nicht importieren",
     "save the model without those options": "speichere das Modell ohne diese Optionen",
-    "LSTM gates use recurrent_activation {act!r}; LayerLab's (PyTorch's) LSTM uses sigmoid gates":
-        "die Gates der LSTM verwenden recurrent_activation {act!r}; die LSTM von LayerLab (PyTorch) verwendet "
-        "sigmoid-Gates",
-    "create the LSTM in TF.js with recurrentActivation: 'sigmoid' and train it again":
-        "erstelle die LSTM in TF.js mit recurrentActivation: 'sigmoid' und trainiere sie noch einmal",
     "{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)":
         "für {cls} mit der Aktivierung {act!r} gibt es in LayerLab keine Entsprechung (LayerLab verwendet dort tanh)",
     "use activation 'tanh'": "verwende die Aktivierung 'tanh'",

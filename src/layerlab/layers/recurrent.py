@@ -61,6 +61,11 @@ class _Recurrent(LayerKind):
         return per_direction * (2 if p["bidirectional"] else 1)
 
     def code(self, p, in_shape):
+        gate, reset_after = p.get("recurrent_activation", "sigmoid"), p.get("reset_after", True)
+        if gate != "sigmoid" or not reset_after:  # PyTorch's own RNNs have neither: the step-by-step version
+            return (f"Recurrent(GatedRNN({self.name!r}, {in_shape[-1]}, {p['units']}, "
+                    f"bidirectional={p['bidirectional']}, gate={gate!r}, reset_after={reset_after}), "
+                    f"return_sequences={p['return_sequences']})")
         return (f"Recurrent({self.torch_cls}({in_shape[-1]}, {p['units']}, batch_first=True, "
                 f"bidirectional={p['bidirectional']}), return_sequences={p['return_sequences']})")
 
@@ -90,11 +95,21 @@ class SimpleRNN(_Recurrent):
         return rf"h_t = \tanh(W x_t + U h_{{t-1}} + b),\ h_t \in \mathbb{{R}}^{{{p['units']}}}"
 
 
+GATE_PARAM = Param(
+    "recurrent_activation", "choice", "sigmoid",
+    "Function of the gates. sigmoid is PyTorch's (fastest); hard_sigmoid, min(1, max(0, 0.2x + 0.5)), is "
+    "TF.js's default, for models from asanAI or TF.js.",
+    choices=("sigmoid", "hard_sigmoid", "tanh", "relu", "linear"), expert=True,
+    description_de="Funktion der Tore. sigmoid ist die von PyTorch (am schnellsten); hard_sigmoid, "
+                   "min(1, max(0, 0,2x + 0,5)), ist die Vorgabe von TF.js, für Modelle aus asanAI oder TF.js.")
+
+
 @register
 class LSTM(_Recurrent):
     name = "lstm"
     gates = 4
     torch_cls = "nn.LSTM"
+    params = (*_Recurrent.params, GATE_PARAM)
     summary = "Long short-term memory: gates decide what to remember and what to forget."
     summary_de = "Long Short-Term Memory: Tore entscheiden, was gemerkt und was vergessen wird."
     explain = ("Besides its output it keeps a cell memory. Learned gates decide at every step what to forget, "
@@ -115,6 +130,12 @@ class GRU(_Recurrent):
     name = "gru"
     gates = 3
     torch_cls = "nn.GRU"
+    params = (*_Recurrent.params, GATE_PARAM,
+              Param("reset_after", "bool", True,
+                    "Apply the reset gate after the recurrent weights (PyTorch's GRU) or before them "
+                    "(TF.js's and Keras' reset_after=false).", expert=True,
+                    description_de="Das Reset-Tor nach den rekurrenten Gewichten anwenden (GRU von PyTorch) "
+                                   "oder davor (reset_after=false von TF.js und Keras)."))
     summary = "Gated recurrent unit: a lighter lstm with two gates."
     summary_de = "Gated Recurrent Unit: ein leichteres lstm mit zwei Toren."
     explain = ("An update gate decides how much of the old state to keep and a reset gate how much of it to use "
