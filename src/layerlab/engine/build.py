@@ -17,7 +17,8 @@ from torch import nn
 from ..layers.activations import ACTIVATIONS
 from ..layers.base import Shape, get_layer
 from ..layers.modules import Activated
-from ..layers.stack import first_error, infer_stack
+from ..layers.stack import first_error, heaviest, infer_stack
+from ..spec import budgets
 
 
 class Network(nn.Module):
@@ -57,11 +58,17 @@ class Network(nn.Module):
 
 
 def build_network(layers: list[dict[str, Any]], input_shape: Shape, seed: int | None = None) -> Network:
-    """A Network for resolved-or-raw layer dicts; raises the first SpecError if invalid."""
+    """A Network for resolved-or-raw layer dicts; raises the first SpecError if invalid or over budget."""
+    refused = budgets.check_structure(layers)
+    if refused:  # before inferring a shape
+        raise refused[0]
     rows = infer_stack(layers, tuple(input_shape))
     err = first_error(rows)
     if err is not None:
         raise err
+    refused = budgets.check_params(sum(r.params for r in rows), heaviest(rows))
+    if refused:  # before allocating a weight
+        raise refused[0]
     if seed is not None:
         torch.manual_seed(seed)
     modules = [get_layer(r.type).build(r.resolved, r.in_shape) for r in rows]

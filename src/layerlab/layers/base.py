@@ -1,7 +1,9 @@
 """The layer contract and registry. Adding a layer kind touches one module in this folder.
 
 A layer kind declares its parameters once and provides a pure shape rule, a torch build,
-a parameter count, LaTeX, plain-language explanations (en/de) and a code snippet.
+its costs per sample (parameter count, FLOPs of a forward pass, values kept for the backward
+pass; the budgets in spec/budgets.py add them up before anything is built), LaTeX,
+plain-language explanations (en/de) and a code snippet.
 Shapes exclude the batch and follow PyTorch: images are (C, H, W), sequences (T, F).
 
 >>> from layerlab.layers import get_layer
@@ -11,9 +13,12 @@ Shapes exclude the batch and follow PyTorch: images are (C, H, W), sequences (T,
 (10,)
 >>> dense.param_count(p, (64,))
 650
+>>> dense.flops(p, (64,), (10,)), dense.activation_size(p, (64,), (10,))
+(1300, 20)
 """
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 from torch import nn
@@ -65,6 +70,23 @@ class LayerKind:
         """Number of trainable parameters (default: count a built module)."""
         return sum(t.numel() for t in self.build(p, in_shape).parameters() if t.requires_grad)
 
+    def flops(self, p: dict[str, Any], in_shape: Shape, out_shape: Shape) -> int:
+        """Floating-point operations of one forward pass of one sample (default: one per output value).
+
+        Kinds with weights override it (a multiply-add counts 2); training costs about 3x this.
+        """
+        return numel(out_shape)
+
+    def activation_size(self, p: dict[str, Any], in_shape: Shape, out_shape: Shape) -> int:
+        """Numbers per sample that training keeps for the backward pass (default: the output, twice
+        when a non-linear activation keeps its input as well)."""
+        return numel(out_shape) * (2 if p.get("activation", "linear") not in ("linear", None) else 1)
+
+    def from_body(self, p: dict[str, Any], in_shape: Shape, body: list[Any], path: str
+                  ) -> tuple[Shape, int, int, int]:
+        """A block's (out_shape, params, flops, activations) from its body's rows, inferred once (holds_layers)."""
+        raise NotImplementedError
+
     def code(self, p: dict[str, Any], in_shape: Shape) -> str:
         """A Python expression that constructs the same module using torch/nn only."""
         raise NotImplementedError
@@ -112,6 +134,17 @@ def code_namespace() -> dict[str, Any]:
 def from_code(code: str) -> nn.Module:
     """The module a code() snippet constructs; build() uses it so scripts and builds cannot drift."""
     return eval(code, code_namespace())  # our own generated text, never user input
+
+
+def numel(shape: Shape) -> int:
+    """Values in one sample of this shape (1 for a scalar)."""
+    return math.prod(shape)
+
+
+def weight_flops(weights: int, positions: int, out_shape: Shape, p: dict[str, Any]) -> int:
+    """FLOPs of a layer applying `weights` multiply-adds at `positions` places, plus bias and activation."""
+    extra = numel(out_shape) * (2 if p.get("activation", "linear") not in ("linear", None) else 1)
+    return 2 * weights * positions + extra
 
 
 def _shape(s: Shape) -> str:

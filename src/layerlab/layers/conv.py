@@ -10,7 +10,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LAYERS, LayerKind, register
+from .base import LAYERS, LayerKind, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
 _WHAT = {1: msg("a signal of shape (channels, length)"), 2: msg("an image of shape (channels, height, width)"),
@@ -164,6 +164,10 @@ class _Conv(LayerKind):
         k, _, _ = self._kds(p)
         return in_shape[0] * p["filters"] * math.prod(k) + (p["filters"] if p["use_bias"] else 0) + (
             1 if p["activation"] == "prelu" else 0)
+
+    def flops(self, p, in_shape, out_shape):
+        k, _, _ = self._kds(p)
+        return weight_flops(in_shape[0] * p["filters"] * math.prod(k), numel(out_shape[1:]), out_shape, p)
 
     def _core_code(self, p, in_shape) -> str:
         k, s, d = self._kds(p)

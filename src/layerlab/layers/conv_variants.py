@@ -18,7 +18,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param
-from .base import LayerKind, from_code, get_layer, register
+from .base import LayerKind, from_code, get_layer, numel, register, weight_flops
 from .conv import as_tuple, conv_code, rank_error, spatial_check
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
@@ -112,6 +112,10 @@ class Conv2DTranspose(_ImageConv):
         k = as_tuple(p["kernel_size"], 2)
         return in_shape[0] * p["filters"] * math.prod(k) + (p["filters"] if p["use_bias"] else 0) + self._prelu(p)
 
+    def flops(self, p, in_shape, out_shape):
+        k = as_tuple(p["kernel_size"], 2)  # every input pixel stamps the kernel once
+        return weight_flops(in_shape[0] * p["filters"] * math.prod(k), numel(in_shape[1:]), out_shape, p)
+
     def _core_code(self, p, in_shape):
         k, s, pad, extra = self._geometry(p)
         return (f"nn.ConvTranspose2d({in_shape[0]}, {p['filters']}, kernel_size={k}, stride={s}, padding={pad}, "
@@ -165,6 +169,10 @@ class DepthwiseConv2D(_Depthwise):
         out = in_shape[0] * p["depth_multiplier"]
         return out * math.prod(as_tuple(p["kernel_size"], 2)) + (out if p["use_bias"] else 0) + self._prelu(p)
 
+    def flops(self, p, in_shape, out_shape):
+        k = math.prod(as_tuple(p["kernel_size"], 2))
+        return weight_flops(out_shape[0] * k, numel(out_shape[1:]), out_shape, p)
+
     def _core_code(self, p, in_shape):
         return self._depthwise_code(p, in_shape, p["use_bias"])
 
@@ -196,6 +204,14 @@ class SeparableConv2D(_Depthwise):
         mid = in_shape[0] * p["depth_multiplier"]
         return (mid * math.prod(as_tuple(p["kernel_size"], 2)) + mid * p["filters"]
                 + (p["filters"] if p["use_bias"] else 0) + self._prelu(p))
+
+    def flops(self, p, in_shape, out_shape):
+        mid, k = in_shape[0] * p["depth_multiplier"], math.prod(as_tuple(p["kernel_size"], 2))
+        return weight_flops(mid * k + mid * p["filters"], numel(out_shape[1:]), out_shape, p)
+
+    def activation_size(self, p, in_shape, out_shape):
+        mid = in_shape[0] * p["depth_multiplier"] * numel(out_shape[1:])  # the depthwise step's output
+        return mid + super().activation_size(p, in_shape, out_shape)
 
     def _core_code(self, p, in_shape):
         mid = in_shape[0] * p["depth_multiplier"]

@@ -8,7 +8,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param
-from .base import LayerKind, from_code, register
+from .base import LayerKind, from_code, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 
 
@@ -48,6 +48,9 @@ class Dense(LayerKind):
     def param_count(self, p, in_shape):
         return in_shape[-1] * p["units"] + (p["units"] if p["use_bias"] else 0) + (
             1 if p["activation"] == "prelu" else 0)
+
+    def flops(self, p, in_shape, out_shape):
+        return weight_flops(in_shape[-1] * p["units"], numel(in_shape[:-1]), out_shape, p)  # per row of a sequence
 
     def _activation_code(self, p, in_shape) -> str:
         code = ACTIVATIONS[p["activation"]].code

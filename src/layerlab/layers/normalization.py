@@ -15,7 +15,7 @@ import math
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import LayerKind, from_code, get_layer, numel, register
 
 _EPS = Param("epsilon", "float", 1e-3, "Small number added to the variance to avoid dividing by zero.",
              min=1e-12, max=1.0, expert=True,
@@ -32,6 +32,12 @@ class _Norm(LayerKind):
 
     def activation_of(self, p):
         return None
+
+    def flops(self, p, in_shape, out_shape):
+        return 5 * numel(out_shape)  # mean, variance, subtract, divide, scale and shift
+
+    def activation_size(self, p, in_shape, out_shape):
+        return 2 * numel(out_shape)  # the normalised values and the output
 
 
 @register

@@ -10,6 +10,8 @@ by the real cells only).
 """
 from __future__ import annotations
 
+import math
+
 from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
@@ -52,6 +54,9 @@ class _Pool(LayerKind):
 
     def param_count(self, p, in_shape):
         return 0
+
+    def flops(self, p, in_shape, out_shape):
+        return math.prod(out_shape) * math.prod(self._ks(p)[0])  # one comparison or addition per window value
 
     def code(self, p, in_shape):
         k, s = self._ks(p)

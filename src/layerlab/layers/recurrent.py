@@ -60,6 +60,16 @@ class _Recurrent(LayerKind):
         per_direction = self.gates * (h * f + h * h + 2 * h)  # torch keeps two biases (input and hidden)
         return per_direction * (2 if p["bidirectional"] else 1)
 
+    def flops(self, p, in_shape, out_shape):
+        # every step multiplies the input and the state into each gate, then ~8 element-wise ops per gate value
+        h, f, steps = p["units"], in_shape[-1], in_shape[0]
+        per_step = self.gates * (2 * (h * f + h * h) + 8 * h)
+        return per_step * steps * (2 if p["bidirectional"] else 1)
+
+    def activation_size(self, p, in_shape, out_shape):
+        # the gates and the state of every step are kept for backpropagation through time
+        return (self.gates + 1) * p["units"] * in_shape[0] * (2 if p["bidirectional"] else 1)
+
     def code(self, p, in_shape):
         gate, reset_after = p.get("recurrent_activation", "sigmoid"), p.get("reset_after", True)
         if gate != "sigmoid" or not reset_after:  # PyTorch's own RNNs have neither: the step-by-step version

@@ -9,6 +9,9 @@ e.g. `model.layers[3].layers[1].kernel_size`.
 >>> p = r.resolve({"layers": [{"type": "dense", "units": 8}, {"type": "dense", "units": 8}]}, "l")
 >>> r.infer_shape(p, (8,), "l"), r.param_count(p, (8,))
 ((8,), 144)
+
+The body is inferred once per block (`from_body` takes its rows), so a summary is linear in
+the number of layers however deeply blocks nest.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LayerKind, Shape, from_code, get_layer, register
+from .base import LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated, Residual as ResidualModule
 
 
@@ -98,17 +101,24 @@ class ResidualBlock(LayerKind):
         from .stack import infer_stack
         return infer_stack(p["layers"], in_shape, prefix=f"{path}.layers", stop_on_error=True)
 
+    def from_body(self, p, in_shape, body, path):
+        out = body[-1].out_shape
+        shortcut = _projection_params(in_shape, out, projection(in_shape, out, path))
+        params = sum(r.params for r in body) + shortcut + (1 if p["activation"] == "prelu" else 0)
+        positions = numel(out[:-1]) if len(out) <= 2 else numel(out[1:])  # where the shortcut's weights apply
+        flops = sum(r.flops for r in body) + 2 * shortcut * positions + self.flops(p, in_shape, out)
+        acts = sum(r.activations for r in body) + (numel(out) if shortcut else 0) + \
+            self.activation_size(p, in_shape, out)
+        return out, params, flops, acts
+
+    def flops(self, p, in_shape, out_shape):
+        return numel(out_shape) * (2 if p["activation"] != "linear" else 1)  # the addition and the activation
+
     def infer_shape(self, p, in_shape, path):
-        rows = self._body(p, in_shape, path)
-        out = rows[-1].out_shape
-        projection(in_shape, out, path)
-        return out
+        return self.from_body(p, in_shape, self._body(p, in_shape, path), path)[0]
 
     def param_count(self, p, in_shape):
-        rows = self._body(p, in_shape, "residual")
-        out = rows[-1].out_shape
-        return (sum(r.params for r in rows) + _projection_params(in_shape, out, projection(in_shape, out, ""))
-                + (1 if p["activation"] == "prelu" else 0))
+        return self.from_body(p, in_shape, self._body(p, in_shape, "residual"), "residual")[1]
 
     def code(self, p, in_shape):
         rows = self._body(p, in_shape, "residual")

@@ -25,6 +25,8 @@ class Row:
     in_shape: Shape | None = None
     out_shape: Shape | None = None
     params: int = 0
+    flops: int = 0        # one forward pass of one sample
+    activations: int = 0  # numbers per sample kept for the backward pass
     error: SpecError | None = None
     children: list["Row"] = field(default_factory=list)  # the body of a residual block
 
@@ -33,7 +35,7 @@ class Row:
             "index": self.index, "path": self.path, "type": self.type,
             "in_shape": list(self.in_shape) if self.in_shape is not None else None,
             "out_shape": list(self.out_shape) if self.out_shape is not None else None,
-            "params": self.params, "error": self.error.to_dict() if self.error else None,
+            "params": self.params, "flops": self.flops, "error": self.error.to_dict() if self.error else None,
         }
         if self.children:
             d["layers"] = [c.to_dict() for c in self.children]
@@ -60,10 +62,16 @@ def infer_stack(layers: list[dict[str, Any]], in_shape: Shape, prefix: str = "mo
             if shape is None:
                 continue
             row.in_shape = shape
-            row.out_shape = tuple(kind.infer_shape(row.resolved, shape, path))
-            row.params = kind.param_count(row.resolved, shape)
-            if kind.holds_layers:  # shapes inside the block, for summaries (already known to be valid)
-                row.children = infer_stack(row.resolved["layers"], shape, prefix=f"{path}.layers")
+            if kind.holds_layers:  # the body is inferred once: nested blocks stay linear, not 3^depth
+                row.children = infer_stack(row.resolved["layers"], shape, prefix=f"{path}.layers",
+                                           stop_on_error=True)
+                out, row.params, row.flops, row.activations = kind.from_body(row.resolved, shape, row.children, path)
+                row.out_shape = tuple(out)
+            else:
+                row.out_shape = tuple(kind.infer_shape(row.resolved, shape, path))
+                row.params = kind.param_count(row.resolved, shape)
+                row.flops = kind.flops(row.resolved, shape, row.out_shape)
+                row.activations = kind.activation_size(row.resolved, shape, row.out_shape)
             shape = row.out_shape
         except SpecError as err:
             row.error = err
@@ -91,6 +99,18 @@ def missing_type(raw: dict[str, Any], path: str) -> SpecError:
                  [{"op": "set", "path": f"{path}.type", "value": guess}])] if guess else []
     return SpecError(f"{path}.type", msg("is missing: every layer needs a 'type'"), raw,
                      msg('add "type": "{kind}"; `layerlab layers` lists the types', kind=guess or "dense"), fixes)
+
+
+def heaviest(rows: list[Row]) -> str:
+    """Path of the layer with the most parameters, looking inside blocks."""
+    best, path, todo = -1, "model.layers", list(rows)
+    while todo:
+        r = todo.pop()
+        if r.children:
+            todo.extend(r.children)
+        elif r.params > best:
+            best, path = r.params, r.path
+    return path
 
 
 def first_error(rows: list[Row]) -> SpecError | None:

@@ -11,8 +11,8 @@ from typing import Any, Callable
 from ..i18n import Text, msg
 from ..layers.activations import ACTIVATIONS
 from ..layers.base import get_layer
-from ..layers.stack import Row, infer_stack
-from . import catalog
+from ..layers.stack import Row, heaviest, infer_stack
+from . import budgets, catalog
 from .errors import Fix, SpecError
 from .models import Project
 from .params import suggest_fix
@@ -36,6 +36,9 @@ class Analysis:
     rows: list[Row]
     errors: list[SpecError] = field(default_factory=list)
     input_shape: tuple[int, ...] = ()
+    estimate: budgets.Estimate | None = None  # training cost, when every shape is known
+    budget: dict[str, Any] = field(default_factory=dict)  # each budget's use and limit
+    over_budget: list[SpecError] = field(default_factory=list)  # the errors that are budget refusals
 
     @property
     def ok(self) -> bool:
@@ -59,7 +62,8 @@ class Analysis:
         return {"input_shape": list(self.input_shape), "layers": [r.to_dict() for r in self.rows],
                 "total_params": self.total_params, "trainable_params": self.total_params,
                 "output_shape": list(self.output_shape) if self.output_shape is not None else None,
-                "errors": [e.to_dict() for e in self.errors], "ok": self.ok}
+                "errors": [e.to_dict() for e in self.errors], "ok": self.ok, "budget": self.budget,
+                "total_flops": sum(r.flops for r in self.rows)}
 
 
 CHECKS: list[Callable[[Project, Analysis, Target], list[SpecError]]] = []
@@ -72,15 +76,35 @@ def check(fn):
 
 
 def analyze(project: Project, target: Target) -> Analysis:
-    """Infer every layer's shape and run every cross-field check."""
+    """Check the layer count and nesting, infer every layer's shape, run every cross-field check and the budgets."""
+    lim = budgets.limits()
+    counted = budgets.structure(project.model.layers)
+    too_big = budgets.check_structure(project.model.layers, lim=lim)
+    if too_big:  # refused before a single shape is inferred
+        return Analysis([], too_big, tuple(target.input_shape), None, budgets.report(None, counted, lim), too_big)
     rows = infer_stack(project.model.layers, target.input_shape)
     a = Analysis(rows, [r.error for r in rows if r.error], tuple(target.input_shape))
     if a.ok:
         for fn in CHECKS:
             a.errors.extend(fn(project, a, target))
+        tr = project.training
+        a.estimate = model_estimate(rows, target.input_shape, tr.batch_size, tr.optimizer, tr.momentum)
+        a.over_budget = budgets.check_estimate(a.estimate, heaviest(rows), lim)
+        a.errors.extend(a.over_budget)
     else:
         a.errors.extend(_names(project, a, target))
+    a.budget = budgets.report(a.estimate, counted, lim)
     return a
+
+
+def model_estimate(rows: list[Row], input_shape: tuple[int, ...], batch_size: int, optimizer: str = "adam",
+                   momentum: float = 0.0) -> budgets.Estimate:
+    """Training cost of valid rows at a batch size (see spec.budgets.estimate)."""
+    size = 1
+    for d in input_shape:
+        size *= d
+    return budgets.estimate(sum(r.params for r in rows), size, sum(r.activations for r in rows),
+                            sum(r.flops for r in rows), batch_size, optimizer, momentum)
 
 
 def _last_output_layer(project: Project, a: Analysis) -> Row | None:
