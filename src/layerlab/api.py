@@ -252,3 +252,8 @@ def _declared_info(spec: Spec) -> DataInfo | None:
     if spec.task == "classification":
         return DataInfo(kind, tuple(d.input_shape), spec.task, list(d.classes or []), vocab_size=vocab)
     return DataInfo(kind, tuple(d.input_shape), spec.task, None, d.outputs or 1, vocab_size=vocab)
+
+
+# Projects as things a person manages (rename, duplicate, trash, .layerlab files): api_projects.py
+from .api_projects import (ProjectBusy, delete_project, duplicate_project, empty_trash,  # noqa: E402
+                           pack_project, project_folder, rename_project, restore_project, trash, unpack_project)

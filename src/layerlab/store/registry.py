@@ -143,3 +143,17 @@ def sync_project(project_dir: str | Path) -> int:
                 record({**meta, "project_dir": str(project_dir)})
                 n += 1
     return n
+
+
+def forget_project(project_dir: str | Path) -> int:
+    """Drop a project's rows (it moved or went to the trash; its run folders still hold the truth)."""
+    with closing(_connect()) as con, con:
+        cur = con.execute("DELETE FROM runs WHERE project_dir = ?", (str(Path(project_dir).resolve()),))
+    return cur.rowcount
+
+
+def running_elsewhere(project_dir: str | Path) -> list[str]:
+    """Ids of this project's runs that another live process is training now."""
+    return [r["run_id"] for r in list_runs(project_dir)
+            if r["status"] == "running" and _alive(r["pid"], r["host"])
+            and not (r["pid"] == os.getpid() and r["host"] == socket.gethostname())]

@@ -39,6 +39,11 @@ class StaleWriteError(SpecError):
                          hint=msg("reload the project to see the latest version, then redo your edit"))
 
 
+def lock() -> threading.Lock:
+    """The lock that makes choosing a free id and taking it one step (not reentrant)."""
+    return _lock
+
+
 def home() -> Path:
     """The workspace folder (created on first use)."""
     env = os.environ.get("LAYERLAB_HOME")
