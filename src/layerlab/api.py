@@ -91,6 +91,14 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
         self.summary()
         return self
 
+    def budget(self) -> dict[str, Any] | None:
+        """Each budget's use and limit (layers, nesting, parameters, training memory, FLOPs per step)
+        with the profile and the config file that sets them; None when the spec itself is unreadable."""
+        try:
+            return self.analyze().budget
+        except SpecError:
+            return None
+
     def errors(self) -> list[SpecError]:
         """Every error found (empty when the project is valid)."""
         try:

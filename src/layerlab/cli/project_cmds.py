@@ -72,6 +72,7 @@ def summary(project: Path = typer.Argument(..., help="Project folder."),
     console.print(t)
     console.print(f"Total params: {a.total_params:,}")
     console.print(f"Trainable params: {a.total_params:,}")
+    _print_budget(a.budget)
     if a.errors:
         for e in a.errors:
             print_spec_error(e)
@@ -89,17 +90,34 @@ def _nested(t: Table, rows, indent: str) -> None:
 @friendly
 def validate(project: Path = typer.Argument(..., help="Project folder."),
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Check a project; list every error with where it is and how to fix it."""
+    """Check a project; list every error with where it is and how to fix it, and each budget's use."""
     p = api.load(project)
-    errs = p.errors()
+    budget = None
+    try:
+        a = p.analyze()
+        errs, budget = a.errors, a.budget
+    except api.SpecError as e:  # the spec itself (not a layer) is wrong
+        errs = [e]
     if as_json:
-        emit_json({"ok": not errs, "errors": [e.to_dict() for e in errs]})
-    elif not errs:
-        console.print("[green]Valid.[/green]")
+        emit_json({"ok": not errs, "errors": [e.to_dict() for e in errs], "budget": budget})
+    else:
+        if not errs:
+            console.print("[green]Valid.[/green]")
+        _print_budget(budget)
     for e in errs if not as_json else []:
         print_spec_error(e)
     if errs:
         raise typer.Exit(2)
+
+
+def _print_budget(budget) -> None:
+    """Each budget's use against its limit, with the profile and the file that raises them."""
+    if not budget:
+        return
+    console.print(f"Budgets ({budget['profile']} profile; raise them in {budget['config']}):", markup=False)
+    for i in budget["items"]:
+        mark = "[green]ok[/green]" if i["ok"] else "[red]over budget[/red]"
+        console.print(f"  {i['label']:<16} {i['used_text']:>10} of {i['limit_text']:<10} {mark}")
 
 
 @app.command()

@@ -69,6 +69,7 @@ class EngineFacade:
         """
         from .runner import default_runner
         self._require_folder()
+        self._refuse_over_budget()
         run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset)
         return run if background else _wait(run)
 
@@ -125,6 +126,18 @@ class EngineFacade:
             raw = not isinstance(x, torch.Tensor)
         xt = _load_raw(x, loaded, None) if raw else _as_model_input(x, loaded)
         return predict_loaded(loaded, xt)
+
+    def _refuse_over_budget(self) -> None:
+        """Raise the first budget refusal (spec/budgets.py: size, memory, FLOPs) before a run is queued.
+
+        Other spec mistakes are left to the run, which reports them as it always did."""
+        from ..spec.errors import SpecError
+        try:
+            over = self.analyze().over_budget
+        except SpecError:
+            return
+        if over:
+            raise over[0]
 
     def _require_folder(self) -> None:
         if getattr(self, "dir", None) is None:

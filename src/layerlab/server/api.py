@@ -149,8 +149,10 @@ def delete_project(pid: str) -> Response:
 
 @router.get("/projects/{pid}/validate", summary="Every mistake in the project, with fixes")
 def validate_project(pid: str) -> dict[str, Any]:
-    errors = facade.load(folder_of(pid)).errors()
-    return {"valid": not errors, "errors": [e.to_dict(current_lang.get()) for e in errors]}
+    project = facade.load(folder_of(pid))
+    errors = project.errors()
+    return {"valid": not errors, "errors": [e.to_dict(current_lang.get()) for e in errors],
+            "budget": project.budget()}
 
 
 @router.get("/projects/{pid}/summary", summary="Layer by layer: output shapes and parameters")

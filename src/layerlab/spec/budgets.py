@@ -256,7 +256,21 @@ def report(est: Estimate | None, counted: tuple[int, int, str], lim: Limits | No
                  ("flops_per_step", est.flops_per_step, lim.flops_per_step)]
     return {"profile": lim.profile, "config": lim.source or str(config_file()),
             "batch_size": est.batch_size if est else None,
-            "items": [{"name": n, "used": u, "limit": lm, "ok": u <= lm} for n, u, lm in rows]}
+            "items": [{"name": n, "label": LABELS[n], "used": u, "limit": lm, "ok": u <= lm,
+                       "used_text": shown(n, u), "limit_text": shown(n, lm)} for n, u, lm in rows]}
+
+
+LABELS = {"layers": "layers", "depth": "nesting depth", "params": "parameters",
+          "memory_bytes": "training memory", "flops_per_step": "FLOPs per step"}
+
+
+def shown(name: str, value: float) -> str:
+    """A budget's number as people read it: 1,234 parameters, 1.5 GiB, 2.4e+09 FLOPs."""
+    if name == "memory_bytes":
+        return human_bytes(value)
+    if name == "flops_per_step":
+        return f"{value:.3g}"
+    return f"{int(value):,}"
 
 
 def human_bytes(n: float) -> str:
