@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .data import tabular  # noqa: F401  (registers the table reader that spec upgrades use)
 from .data.base import DataInfo, get_source
 from .data.facade import DataFacade
 from .engine.facade import EngineFacade
@@ -45,7 +46,7 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
     @property
     def spec(self) -> Spec:
         """The validated spec (raises SpecError)."""
-        return parse_project(self.doc)
+        return parse_project(self.doc, self.dir)
 
     @property
     def name(self) -> str:
@@ -201,6 +202,21 @@ def new_image_project(folder: str | Path, classes: list[str], name: str | None =
     return project
 
 
+def describe_table(path: str | Path | None = None, text: str | None = None) -> dict[str, Any]:
+    """A table's columns (name, kind, distinct values, a few of them) and the guessed target, for a picker.
+
+    The guess is only a suggestion (a text column with few values, or one named like a label);
+    the user confirms or changes it. `rows` is the number of data rows.
+    """
+    from .data.csvread import read_table
+    from .data.target_guess import describe_columns, guess_target
+    df = read_table(Path(path) if path is not None else None, text)
+    return {"rows": len(df), "columns": [c.to_dict() | {"label": c.label, "kind_label": c.kind_label,
+                                                         "values_text": c.values_text}
+                                         for c in describe_columns(df)],
+            "guess": guess_target(df)}
+
+
 def example_names() -> list[str]:
     """Names of the built-in example projects."""
     folder = resources.files("layerlab") / "examples"
@@ -230,8 +246,17 @@ def examples() -> list[dict[str, str]]:
 
 
 def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | None = None,
-        overwrite: bool = False) -> Project:
-    """Create a project folder from an example (or a document) and save it."""
+        overwrite: bool = False, data: str | Path | None = None, target: str | None = None,
+        roles: dict[str, str] | None = None, how: str = "target={name!r}") -> Project:
+    """Create a project folder from an example, a document, or your own data and save it.
+
+    data is a CSV/TSV file, an image folder, a ZIP of one or an .npz; a table needs `target`,
+    the column to predict (without it the error lists the columns and suggests one), and
+    `roles` may mark other columns "ignored".
+    """
+    if data is not None:
+        from .data.wizard import project_from_data
+        return project_from_data(folder, data, target=target, overwrite=overwrite, roles=roles, how=how)
     folder = Path(folder)
     if (folder / PROJECT_FILE).exists() and not overwrite:
         raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),

@@ -69,7 +69,7 @@ def test_load_inputs_for_tables_matches_training_rows(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_text("size,colour,kind\n" + "".join(
         f"{i},{'rgb'[i % 3]},{'ab'[i % 2]}\n" for i in range(30)))
-    ds = prepare({"source": "csv", "validation_split": 0.0}, root=tmp_path)
+    ds = prepare({"source": "csv", "params": {"target": "kind"}, "validation_split": 0.0}, root=tmp_path)
     pre = Preprocessor.from_dict(ds.preprocessor.to_dict())       # as after loading a run
     info = ds.info.to_dict()
     x = load_inputs([{"size": 4, "colour": "g"}, [5, "b"]], info, pre)

@@ -24,7 +24,7 @@ def _table(path, rows=40, target="price"):
 
 
 def test_csv_regression_project_trains_ready(tmp_path):
-    p = project_from_data(tmp_path / "houses", _table(tmp_path / "h.csv"))
+    p = project_from_data(tmp_path / "houses", _table(tmp_path / "h.csv"), target="price")
     assert (tmp_path / "houses" / "data" / "h.csv").exists()
     assert p.spec.task == "regression" and p.doc["data"]["params"]["path"] == "data/h.csv"
     assert p.doc["data"]["preprocessing"] == {"standardize_target": True}
@@ -96,14 +96,14 @@ def test_existing_project_is_kept_unless_forced(tmp_path):
     with pytest.raises(SpecError) as e:
         project_from_data(tmp_path / "p", _table(tmp_path / "h.csv"))
     assert "already holds a project" in e.value.message
-    p = project_from_data(tmp_path / "p", tmp_path / "h.csv", overwrite=True)
+    p = project_from_data(tmp_path / "p", tmp_path / "h.csv", overwrite=True, target="price")
     assert p.doc["data"]["source"] == "csv"
 
 
 def test_cli_new_with_data_and_data_summary(tmp_path):
     _table(tmp_path / "h.csv", target="kind")
     (tmp_path / "h.csv").write_text("area,kind\n" + "".join(f"{i},{'ab'[i % 2]}\n" for i in range(20)))
-    r = runner.invoke(app, ["new", str(tmp_path / "p"), "--data", str(tmp_path / "h.csv")])
+    r = runner.invoke(app, ["new", str(tmp_path / "p"), "--data", str(tmp_path / "h.csv"), "--target", "kind"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["data", str(tmp_path / "p"), "--json"])
     s = json.loads(r.stdout)
@@ -115,5 +115,20 @@ def test_cli_new_with_data_and_data_summary(tmp_path):
     assert r.exit_code == 0 and "spiral" in r.stdout and "csv" in r.stdout
     bad = tmp_path / "one.csv"
     bad.write_text("a,b\n1,x\n2,x\n3,x\n")
-    r = runner.invoke(app, ["new", str(tmp_path / "q"), "--data", str(bad)])
+    r = runner.invoke(app, ["new", str(tmp_path / "q"), "--data", str(bad), "--target", "b"])
     assert r.exit_code == 2 and "only one class" in r.output and "Fix:" in r.output
+
+
+def test_cli_new_with_a_table_and_no_target_lists_the_columns_and_suggests_one(tmp_path):
+    from .penguins import penguins_csv
+    csv = penguins_csv(tmp_path / "penguins.csv")
+    r = runner.invoke(app, ["new", str(tmp_path / "p"), "--data", str(csv)])
+    assert r.exit_code == 2 and not (tmp_path / "p").exists()
+    out = " ".join(r.output.split())
+    assert "Which column should the network predict?" in out
+    assert "species ← likely │ text │ 3 values: Adelie, Chinstrap, Gentoo" in out
+    assert "year │ whole numbers │ 3 values: 2007, 2008, 2009" in out
+    assert "Fix: say which column to predict, e.g. --target species" in out and "Traceback" not in out
+    r = runner.invoke(app, ["new", str(tmp_path / "p"), "--data", str(csv), "--target", "species"])
+    assert r.exit_code == 0, r.output
+    assert layerlab.load(tmp_path / "p").data_info().classes == ["Adelie", "Chinstrap", "Gentoo"]

@@ -60,17 +60,30 @@ async def test_every_tab_of_a_project_opens(user: User) -> None:
         await user.should_see(marker="project-name")
 
 
-async def test_uploading_a_csv_starts_a_project_from_it(user: User) -> None:
+async def test_uploading_a_csv_asks_which_column_to_predict(user: User) -> None:
+    """The guess (a text column with few values) is preselected, never the last column (a year here)."""
     from nicegui.elements.upload_files import SmallFileUpload
-    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}" for i in range(60))
+    rows = "\n".join(f"{i % 7},{'yes' if i % 2 else 'no'},{(i * 3) % 5},{2007 + i % 3}" for i in range(60))
     await user.open("/")
     upload = user.find(marker="own-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload(name="plants.csv", content_type="text/csv",
-                                                 _data=("a,b,label\n" + rows).encode())])
-    await user.should_see(marker="project-name", retries=100)   # the wizard reads and checks the data first
+                                                 _data=("a,label,b,year\n" + rows).encode())])
+    await user.should_see(marker="target-choice", retries=100)
+    choice = user.find(marker="target-choice").elements.pop()
+    assert choice.value == "label" and "year · whole numbers, 3 values: 2007, 2008, 2009" in choice.options.values()
+    assert workspace.list_projects() == []                       # nothing is made before the user confirms
+    choice.set_value("year")                                     # the user may choose another column
+    choice.set_value("label")
+    user.find(marker="target-next").click()
+    await user.should_see("The network will predict: label")
+    user.find(marker="role-0").elements.pop().set_value("ignored")
+    user.find(marker="target-confirm").click()
+    await user.should_see(marker="predicting", retries=100)     # the project opens on its Data page
+    await user.should_see("predicting: label (2 classes)")
     project = workspace.list_projects()[0]
     assert project["id"].startswith("plants")
-    assert (workspace.project_dir(project["id"]) / "project.json").is_file()
+    params = api.load(workspace.project_dir(project["id"])).doc["data"]["params"]
+    assert params["target"] == "label" and params["roles"] == {"a": "ignored"}
 
 
 async def test_recent_projects_show_their_latest_run(user: User) -> None:

@@ -15,7 +15,8 @@ from rich.table import Table
 
 from .. import api
 from ..i18n import msg
-from .common import app, console, emit_json, friendly, print_spec_error
+from ..spec.errors import SpecError
+from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
 
 @app.command()
@@ -37,16 +38,30 @@ def examples(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
 def new(folder: Path = typer.Argument(..., help="Folder to create the project in."),
         example: str = typer.Option(None, "--example", "-e", help="Start from a built-in example."),
         data: Path = typer.Option(None, "--data", help="Start from your own CSV file, image folder or ZIP."),
-        target: str = typer.Option(None, "--target", help="CSV column to predict (with --data)."),
+        target: str = typer.Option(None, "--target", help="CSV column to predict (needed with a table)."),
         force: bool = typer.Option(False, "--force", help="Overwrite an existing project.json.")) -> None:
-    """Create a project folder from an example or from your own data."""
+    """Create a project folder from an example or from your own data (a table needs --target)."""
     if data is not None:
-        from ..data.wizard import project_from_data  # the data issue provides this
-        p = project_from_data(folder, data, target=target, overwrite=force)
+        try:
+            p = api.new(folder, data=data, target=target, overwrite=force, how="--target {name}")
+        except SpecError as e:
+            if getattr(e, "columns", None):   # a table without --target: show its columns first
+                _list_columns(e)
+            raise
     else:
         p = api.new(folder, example=example or "digits", overwrite=force)
     console.print(f"Created project [bold]{p.name}[/bold] in {p.dir}")
     console.print(f"Next: layerlab summary {p.dir}")
+
+
+def _list_columns(e) -> None:
+    """The table's columns (kind, a few values) on stderr, the guess marked, before the error itself."""
+    t = Table("column", "kind", "values", title="Which column should the network predict?")
+    for c in e.columns:
+        mark = "  ← likely" if c.name == e.guess else ""
+        t.add_row(c.name + mark, c.kind_label, c.values_text)
+    err_console.print(t)
+    e.received = [c.name for c in e.columns]
 
 
 def _fmt_shape(s) -> str:

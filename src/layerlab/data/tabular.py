@@ -3,7 +3,8 @@
 Columns take roles (feature, target, ignored); numeric and categorical columns are told
 apart (categorical ones one-hot or integer coded); missing values are reported and handled
 by the chosen rule; the task is classification for a text or few-valued whole-number
-target and regression otherwise, unless `task` says which.
+target and regression otherwise, unless `task` says which. The target is always named by
+the user (`target` or a role); an empty one is refused, listing the columns and a guess.
 
 >>> from layerlab.data import get_source
 >>> src = get_source("csv")
@@ -25,10 +26,12 @@ import pandas as pd
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest
+from ..spec.upgrade import register_table_columns
 from .base import DataInfo, DataSource, RawData, register
 from .csvread import TABLE_EXTS, read_table
 from .encode import FITTED_RULES, MISSING_RULES, encode, feature_names, fit_schema, missing_cells, numeric_view
 from .files import find_file, need_root, stamp
+from .target_guess import target_needed
 
 MAX_CLASSES_FROM_NUMBERS = 20   # a whole-number target with more values is treated as regression
 ROLES = ("feature", "target", "ignored")
@@ -89,7 +92,9 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
         if role not in ROLES:
             raise SpecError(f"data.params.roles.{col}", msg("is not a column role"), role,
                             msg("use feature, target or ignored"))
-    target = next((c for c, r in roles.items() if r == "target"), None) or p["target"] or cols[-1]
+    target = next((c for c, r in roles.items() if r == "target"), None) or p["target"]
+    if not target:  # the user's choice, never implied (files from before this rule are upgraded)
+        raise target_needed(df)
     if target not in cols:
         raise _no_column(target, cols, "data.params.target")
     if len(cols) < 2:
@@ -153,6 +158,21 @@ def _cached(path: str | None, key: tuple, text: str | None, params_json: str) ->
     return build_table(df, p)
 
 
+@functools.lru_cache(maxsize=16)
+def _columns(path: str | None, key: tuple, text: str | None, header: str, delimiter: str) -> tuple[str, ...]:
+    df = read_table(Path(path) if path else None, text, "data.params.path", header, delimiter)
+    return tuple(str(c) for c in df.columns)
+
+
+def table_columns(params: dict[str, Any], root: Path | None) -> list[str]:
+    """The column names of a csv source's table, in order (for upgrades of old projects)."""
+    p = Csv().resolve(params)
+    if p["text"]:
+        return list(_columns(None, (), p["text"], p["header"], p["delimiter"]))
+    path = find_file(need_root(root, "data.params.path"), p["path"], TABLE_EXTS, "data.params.path", msg("CSV file"))
+    return list(_columns(str(path), stamp(path), None, p["header"], p["delimiter"]))
+
+
 @register
 class Csv(DataSource):
     name = "csv"
@@ -164,8 +184,8 @@ class Csv(DataSource):
               description_de="CSV/TSV-Datei im Projekt (leer: die erste Tabelle in data/)."),
         Param("text", "str", "", "Pasted table text (used instead of a file when not empty).",
               description_de="Eingefügter Tabellentext (statt einer Datei, wenn nicht leer)."),
-        Param("target", "str", "", "Column to predict (empty: the last column).",
-              description_de="Vorherzusagende Spalte (leer: die letzte Spalte)."),
+        Param("target", "str", "", "Column to predict (required: LayerLab never picks it by itself).",
+              description_de="Vorherzusagende Spalte (nötig: LayerLab wählt sie nie von selbst)."),
         Param("roles", "dict", {}, "Column name → feature, target or ignored (others are features).",
               description_de="Spaltenname → feature, target oder ignored (die übrigen sind Merkmale)."),
         Param("task", "choice", "auto", "classification, regression, or auto (from the target's values).",
@@ -198,3 +218,6 @@ class Csv(DataSource):
 
     def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
         return self._raw(p, root)
+
+
+register_table_columns(table_columns)

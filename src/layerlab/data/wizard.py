@@ -7,9 +7,9 @@ bad data leaves nothing half-written.
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "t.csv").write_text("a,b,label\\n" + "".join(f"{i},{i % 3},{'xy'[i % 2]}\\n" for i in range(20)))
->>> p = project_from_data(d / "proj", d / "t.csv")
->>> p.spec.task, p.doc["data"]["source"], p.analyze().ok
-('classification', 'csv', True)
+>>> p = project_from_data(d / "proj", d / "t.csv", target="label")
+>>> p.spec.task, p.doc["data"]["params"]["target"], p.analyze().ok
+('classification', 'label', True)
 """
 from __future__ import annotations
 
@@ -79,7 +79,20 @@ def _mlp(features: int, task: str, outputs: int) -> list[dict[str, Any]]:
             {"type": "dense", "units": width, "activation": "relu"}, head]
 
 
-def _stage_data(data: Path, staging: Path, target: str | None) -> dict[str, Any]:
+def _table_params(data: Path, target: str | None, roles: dict[str, str] | None, how: str) -> dict[str, Any]:
+    """The csv source's parameters for a table; without a target, the refusal that lists the columns."""
+    from .csvread import read_table
+    from .target_guess import target_needed
+    if not target:
+        raise target_needed(read_table(data, where="data"), "target", how)
+    params: dict[str, Any] = {"path": f"data/{data.name}", "target": target}
+    if roles:
+        params["roles"] = {c: r for c, r in roles.items() if c != target}
+    return params
+
+
+def _stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, str] | None = None,
+                how: str = "target={name!r}") -> dict[str, Any]:
     """Copy the data into staging/data and return the project's data section."""
     from .archive import extract_zip
     dest = staging / "data"
@@ -92,10 +105,8 @@ def _stage_data(data: Path, staging: Path, target: str | None) -> dict[str, Any]
         extract_zip(data, dest / "images", WHERE)
         return {"source": "images", "params": _image_params(dest / "images")}
     if suffix in TABLE_EXTS:
+        params: dict[str, Any] = _table_params(data, target, roles, how)
         shutil.copy2(data, dest / data.name)
-        params: dict[str, Any] = {"path": f"data/{data.name}"}
-        if target:
-            params["target"] = target
         return {"source": "csv", "params": params}
     if suffix in (".npz", ".npy"):
         shutil.copy2(data, dest / data.name)
@@ -139,8 +150,14 @@ def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[st
 
 
 def project_from_data(folder: str | Path, data_path: str | Path, target: str | None = None,
-                      overwrite: bool = False):
-    """Create a ready-to-train project in folder from the user's data; returns the api.Project."""
+                      overwrite: bool = False, roles: dict[str, str] | None = None,
+                      how: str = "target={name!r}"):
+    """Create a ready-to-train project in folder from the user's data; returns the api.Project.
+
+    A table needs `target`, the column to predict (the user's choice: without it a TargetNeeded
+    error lists the columns and suggests one, saying how in the caller's words, `how`);
+    `roles` may mark other columns "ignored" or "feature".
+    """
     from .. import api
     folder, data = Path(folder), Path(data_path)
     if not data.exists():
@@ -153,7 +170,7 @@ def project_from_data(folder: str | Path, data_path: str | Path, target: str | N
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
     try:
-        section = _stage_data(data, staging, target)
+        section = _stage_data(data, staging, target, roles, how)
         doc = build_doc(folder.name, section, staging)
         probe_project = api.Project(doc, staging)
         probe_project.dataset()          # refuse data that cannot be split and preprocessed now

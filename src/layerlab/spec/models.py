@@ -115,13 +115,17 @@ class Project(_Strict):
         return out
 
 
-def parse_project(doc: Any) -> Project:
-    """Validate a JSON document (after upgrading) into a Project, or raise a SpecError."""
+def parse_project(doc: Any, folder: Any = None) -> Project:
+    """Validate a JSON document (after upgrading) into a Project, or raise a SpecError.
+
+    folder (the project's, when known) lets an upgrade read the project's data, e.g. to name the
+    column an old table project predicted implicitly.
+    """
     from .upgrade import upgrade
     if not isinstance(doc, dict):
         raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__,
                         msg('start from {{"name": ..., "data": {{...}}, "model": {{...}}}}'))
-    doc = upgrade(doc)
+    doc = upgrade(doc, folder)
     _check_layer_types(doc)
     try:
         return Project.model_validate(doc)

@@ -1,5 +1,5 @@
-"""Bringing the user's own data into a project from the Data page: a CSV table with a role per
-column (feature, target or ignored), a ZIP with one folder of pictures per class, or a switch
+"""Bringing the user's own data into a project from the Data page: a CSV table (first the column
+to predict, the guess preselected, then the other columns' roles), a ZIP with one folder of pictures per class, or a switch
 to own pictures that are then uploaded, captured or drawn class by class.
 
 Files are stored through the server's safe upload helpers (size limits, sanitised names,
@@ -17,10 +17,11 @@ from typing import Any, Callable
 from nicegui import events, run, ui
 
 from ...data import samples
-from ...data.csvread import read_table
 from ...server.uploads import extract_images, save_file
 from ...spec.errors import SpecError
+from ...api import describe_table
 from ..i18n import add, err_text, t
+from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
 ROLES = ("feature", "target", "ignored")
@@ -148,36 +149,20 @@ class DataImport:
         data = await e.file.read()
         try:
             path = await run.io_bound(save_file, self.session.folder, e.file.name, data, "tables")
-            df = await run.io_bound(read_table, path, None, "upload")
+            table = await run.io_bound(describe_table, path)
         except SpecError as exc:
             self._fail(exc)
             return
-        self._say(self.tr("di.rows", rows=len(df), cols=len(df.columns)))
+        self._say("")
         rel = path.relative_to(self.session.folder).as_posix()
-        self._role_picker(rel, [str(c) for c in df.columns])
-
-    def _role_picker(self, rel: str, columns: list[str]) -> None:
-        roles = {c: "feature" for c in columns}
-        roles[columns[-1]] = "target"  # the usual layout: what to predict comes last
         self.roles_box.clear()
-        with self.roles_box:
-            ui.label(self.tr("di.roles")).classes("font-medium")
-            with ui.element("div").classes("w-full grid gap-1 grid-cols-1 sm:grid-cols-2 lg:grid-cols-3"):
-                for i, c in enumerate(columns):
-                    with ui.row().classes("items-center gap-2 no-wrap"):
-                        ui.label(c).classes("w-32 truncate font-mono text-sm").tooltip(c)
-                        ui.toggle({r: self.tr(f"di.role.{r}") for r in ROLES}, value=roles[c],
-                                  on_change=lambda ev, c=c: roles.__setitem__(c, ev.value)) \
-                            .props("dense no-caps size=sm").mark(f"role-{i}")
-            ui.button(self.tr("di.use_table"), icon="table_view", on_click=lambda: self._use_table(rel, roles)) \
-                .mark("use-table")
+        with self.roles_box:   # which column to predict (the guess preselected), then the other columns
+            TargetPicker(table, self.lang, lambda target, roles: self._use_table(rel, {**roles, target: "target"}),
+                         self.tr("di.use_table"), "table_view")
 
     def _use_table(self, rel: str, roles: dict[str, str]) -> None:
         if list(roles.values()).count("target") != 1:
             self._fail(self.tr("di.need_target"))
-            return
-        if "feature" not in roles.values():
-            self._fail(self.tr("di.need_feature"))
             return
 
         def change(d: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ from ..components.augment_panel import AugmentPanel
 from ..components.class_manager import ClassManager
 from ..components.data_import import DataImport
 from ..components.data_view import DataOverview
+from ..components.predicting import PredictingLine
 from ..components.source_settings import SourceSettings
 from ..frame import expert, frame, lang, tr
 from ..i18n import add
@@ -26,6 +27,7 @@ class DataView:
         self.session = session
         language = lang()
         ui.label(tr("data.title")).classes("text-2xl font-bold")
+        PredictingLine(session, language)
         self.overview = DataOverview(session, language)
         source = (session.doc.get("data") or {}).get("source")
         self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
-import tempfile
 from pathlib import Path
 
 from nicegui import events, ui
@@ -12,6 +11,7 @@ from nicegui import events, ui
 from ... import api
 from ...spec.errors import SpecError
 from ...store import workspace
+from ..components.own_data_start import start_from_upload
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import add, err_text
@@ -114,8 +114,8 @@ def _own_data() -> None:
         ui.label(tr("home.own")).classes("text-lg font-semibold")
         if _has_wizard():
             ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
-            ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True, max_files=1) \
-                .props('accept=".csv,.zip" flat bordered color=primary').classes("w-full max-w-md").mark("own-upload")
+            ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True) \
+                .props('accept=".csv,.tsv,.txt,.zip" flat bordered color=primary').classes("w-full max-w-md").mark("own-upload")
         else:
             ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
             ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
@@ -150,22 +150,8 @@ def _empty_project() -> None:
 
 
 async def _on_upload(e: events.UploadEventArguments) -> None:
-    from ...data.wizard import project_from_data
-    name = Path(e.file.name).stem or "my data"
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / Path(e.file.name).name
-        await e.file.save(path)
-        folder = workspace.home() / workspace.unique_id(name)
-        try:
-            project = await asyncio.to_thread(project_from_data, folder, path)
-        except SpecError as err:
-            ui.notify(tr("home.upload_failed", error=err_text(err)), type="negative", multi_line=True)
-            return
-        except Exception as err:  # a reader bug must still answer the user, not only the log
-            log.warning("upload %s failed", e.file.name, exc_info=True)
-            ui.notify(tr("home.upload_failed", error=f"{type(err).__name__}: {err}"), type="negative", multi_line=True)
-            return
-    ui.navigate.to(href(project.dir.name, "model"))
+    """A table asks which column to predict first (components/own_data_start.py); a ZIP starts at once."""
+    await start_from_upload(e)
 
 
 def _runs(project_id: str) -> list[dict]:

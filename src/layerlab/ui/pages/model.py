@@ -12,6 +12,7 @@ from .. import edits
 from ..components import layer_list
 from ..components.diagram import from_analysis, shape_text
 from ..components.mathview import math_view, use_katex
+from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
 from ..i18n import add
 from ..state import Session
@@ -181,6 +182,7 @@ class ModelView:
             self.redo_button = ui.button(tr("model.redo"), icon="redo", on_click=self.redo) \
                 .props("outline dense no-caps").mark("redo").tooltip(tr("model.shortcuts"))
             self.toolbar_status()
+        PredictingLine(self.session, self.lang)
         self.global_errors()
         with ui.element("div").classes("grid gap-4 w-full grid-cols-1 md:grid-cols-[14rem_1fr] "
                                        "xl:grid-cols-[14rem_minmax(0,1fr)_minmax(0,1fr)]"):

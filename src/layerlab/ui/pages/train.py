@@ -17,6 +17,7 @@ from ...spec.errors import SpecError
 from ..components.charts import Curves, TrainingCharts
 from ..components.epoch_panels import BoundaryImage, ConfusionTable, SampleGrid
 from ..components.evaluation import evaluate
+from ..components.predicting import PredictingLine
 from ..components.run_feed import RunFeed
 from ..components.training_form import TrainingForm
 from ..frame import expert, frame, href, lang, tr
@@ -98,6 +99,7 @@ class TrainView:
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
         ui.label(tr("train.title")).classes("text-2xl font-bold")
+        PredictingLine(self.session, self.lang)
         with ui.card().classes("w-full ll-card gap-2"):
             with ui.row().classes("w-full items-center gap-2 flex-wrap"):
                 self.start_btn = ui.button(tr("train.start"), icon="play_arrow", on_click=self.start) \
