@@ -16,6 +16,8 @@ add("de", {
     "{name} (copy)": "{name} (Kopie)",
     "give a project folder containing project.json, or a project id of the workspace":
         "gib einen Projektordner mit project.json an oder die ID eines Projekts im Arbeitsbereich",
+    # server/api_projects.py
+    "list the trash with GET /api/trash": "liste den Papierkorb mit GET /api/trash auf",
     # store/pack.py
     "give a project folder containing project.json": "gib einen Projektordner mit project.json an",
     "a project file must end in {suffix}": "eine Projektdatei muss auf {suffix} enden",

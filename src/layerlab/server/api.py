@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-import time
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Query, Request, Response
@@ -31,6 +29,7 @@ from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
 from ..spec.models import parse_project
 from ..store import workspace as ws
+from . import api_projects as projects_api
 from . import api_runs as runs_api
 from . import uploads
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
@@ -135,15 +134,11 @@ def update_project(pid: str, body: ProjectUpdate) -> dict[str, Any]:
     return project_out(pid)
 
 
-@router.delete("/projects/{pid}", status_code=204, summary="Move a project to the workspace's trash")
+@router.delete("/projects/{pid}", status_code=204,
+               summary="Move a project to the workspace's trash (GET /api/trash lists it, restore brings it back)")
 def delete_project(pid: str) -> Response:
-    folder = folder_of(pid)
-    if runs_api.active_runs(folder):
-        raise SpecError("project", msg("is training right now"), pid, msg("stop its run first"), [])
-    # Deleting moves the folder to .trash/ (recoverable by hand): nothing is ever lost by a click.
-    trash = ws.home() / ".trash"
-    trash.mkdir(exist_ok=True)
-    shutil.move(str(folder), str(trash / f"{pid}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**6}"))
+    folder_of(pid)
+    facade.delete_project(pid)  # refused (409) while it trains; nothing is lost by a click
     return Response(status_code=204)
 
 
@@ -214,6 +209,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 router.include_router(runs_api.router)
+router.include_router(projects_api.router)
 
 
 _schema_cache: dict[str, Any] = {}
