@@ -5,7 +5,9 @@ prediction encodes a new row exactly like the training rows.
 A categorical entry's `categories` are the values the encoder knows (after `prepare`, those of
 the training rows); its one-hot columns follow `layout` where that differs (values met only
 outside the training rows keep a column that stays zero, so the input width does not depend on
-the split). A value the encoder does not know encodes as all zeros (integer code -1).
+the split). A value the encoder does not know encodes as all zeros (integer code -1). The encoded width is
+held to the features budget (spec/budgets.py) while the schema is fitted, column by column, and
+again before the matrix is allocated.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"size": [1.0, None, 3.0], "colour": ["red", "blue", "red"]})
@@ -21,6 +23,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from ..spec.budgets import check_features
 
 MISSING_RULES = ("drop", "mean", "median", "most_frequent", "zero")
 FITTED_RULES = ("mean", "median", "most_frequent")  # fills that are statistics of the data
@@ -60,9 +64,14 @@ def _fill(values: pd.Series, rule: str, numeric: bool) -> Any:
 
 
 def fit_schema(df: pd.DataFrame, categorical: str, missing: str) -> list[dict[str, Any]]:
-    """One entry per feature column: name, kind, categories, fill value, encoding."""
-    schema = []
+    """One entry per feature column: name, kind, categories, fill value, encoding (within the features budget)."""
+    schema: list[dict[str, Any]] = []
+    total, widest = 0, (0, "")
     for name in df.columns:
+        if schema:
+            w = width(schema[-1])
+            total, widest = total + w, max(widest, (w, schema[-1]["name"]))
+            _check_width(total, widest, df.shape[1])
         col = df[name]
         num = numeric_view(col)
         if num is not None:
@@ -71,7 +80,15 @@ def fit_schema(df: pd.DataFrame, categorical: str, missing: str) -> list[dict[st
             cats = sorted(col.dropna().astype(str).unique().tolist())
             schema.append({"name": str(name), "kind": "categorical", "categories": cats,
                            "fill": _fill(col.astype("string"), missing, False), "encoding": categorical})
+    if schema:
+        w = width(schema[-1])
+        _check_width(total + w, max(widest, (w, schema[-1]["name"])), df.shape[1])
     return schema
+
+
+def _check_width(total: int, widest: tuple[int, str], columns: int) -> None:
+    """The features budget; the fix names a column when one column makes most of the width."""
+    check_features(total, "data.params.roles", column=widest[1] if 2 * widest[0] > total else None)
 
 
 def is_onehot(c: dict[str, Any]) -> bool:
@@ -102,6 +119,7 @@ def feature_names(schema: list[dict[str, Any]]) -> list[str]:
 
 def encode(df: pd.DataFrame, schema: list[dict[str, Any]]) -> np.ndarray:
     """(N, features) float32; missing values take the column's fill, unknown categories all zeros."""
+    check_features(sum(width(c) for c in schema), "data.params.roles")  # before allocating a one-hot column
     parts = []
     for c in schema:
         col = df[c["name"]]

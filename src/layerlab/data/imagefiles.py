@@ -25,12 +25,15 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from ..i18n import msg
+from ..spec import budgets
 from ..spec.errors import SpecError
 
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 IGNORED_NAMES = ("thumbs.db", "desktop.ini")
 ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file is an error to report, not grey pixels
-Image.MAX_IMAGE_PIXELS = 80_000_000      # Pillow's guard against decompression bombs, a bit stricter
+# Pillow's guard against decompression bombs; open_image sets it to the budget in force and checks
+# each picture's header size against that budget before decoding a pixel
+Image.MAX_IMAGE_PIXELS = budgets.PROFILES["class"].image_pixels
 FITS = ("squash", "pad", "crop")         # how a picture of another shape becomes square
 
 
@@ -87,10 +90,15 @@ def open_image(source: Any, where: str, name: str = "") -> Image.Image:
     if isinstance(source, str) and source.startswith("data:image"):
         source = decode_data_url(source, where)     # what a browser canvas or webcam capture sends
     label = name or (str(source) if isinstance(source, (str, os.PathLike)) else msg("the uploaded image"))
+    limit = budgets.limits().image_pixels
+    Image.MAX_IMAGE_PIXELS = limit
     try:
         img = Image.open(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+        budgets.check_pixels(*img.size, where)  # the header's size, before decoding
         img.load()
         return img
+    except SpecError:  # over the pixel budget: already in four parts
+        raise
     except UnidentifiedImageError:
         raise SpecError(where, msg("is not an image Pillow can read (unsupported or corrupt format)"), label,
                         msg("save it as PNG or JPEG, or remove it")) from None
@@ -99,9 +107,30 @@ def open_image(source: Any, where: str, name: str = "") -> Image.Image:
             else msg("is a corrupt image file")
         raise SpecError(where, message, label,   # Pillow's own reason stays English
                         msg("re-save or re-export it as PNG or JPEG, or remove it ({error})", error=str(e))) from None
-    except Image.DecompressionBombError:
-        raise SpecError(where, msg("is too large an image (more than 80 megapixels)"), label,
+    except Image.DecompressionBombError:  # a frame larger than its header said
+        raise SpecError(where, msg("is too large an image (more than {mp:.0f} megapixels)", mp=limit / 1e6), label,
                         msg("shrink it before adding it")) from None
+
+
+def header_pixels(stream: Any) -> int:
+    """Width x height from an image's header (only the first bytes are read); 0 when it is no image."""
+    try:
+        with Image.open(stream) as img:
+            return img.size[0] * img.size[1]
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 0
+
+
+def check_zip_pixels(zf: Any, infos: list[Any], where: str) -> int:
+    """Refuse a ZIP whose pictures have more pixels together than the upload budget, from their headers
+    alone, before any is decoded; returns the total."""
+    total = 0
+    for info in infos:
+        if Path(info.filename).suffix.lower() in IMAGE_EXTS:
+            with zf.open(info) as f:
+                total += header_pixels(f)
+            budgets.check_upload_pixels(total, where)
+    return total
 
 
 def decode_data_url(url: str, where: str) -> bytes:

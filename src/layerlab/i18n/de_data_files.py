@@ -63,7 +63,7 @@ add("de", {
     "is a corrupt image file": "ist eine beschädigte Bilddatei",
     "re-save or re-export it as PNG or JPEG, or remove it ({error})":
         "speichere oder exportiere sie neu als PNG oder JPEG oder entferne sie ({error})",
-    "is too large an image (more than 80 megapixels)": "ist ein zu großes Bild (mehr als 80 Megapixel)",
+    "is too large an image (more than {mp:.0f} megapixels)": "ist ein zu großes Bild (mehr als {mp:.0f} Megapixel)",
     "shrink it before adding it": "verkleinere es, bevor du es hinzufügst",
     "is not a valid base64 data URL": "ist keine gültige base64-Data-URL",
     "send the canvas as canvas.toDataURL('image/png')": "sende die Zeichenfläche als canvas.toDataURL('image/png')",

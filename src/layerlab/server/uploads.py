@@ -38,6 +38,7 @@ from typing import Any
 
 from PIL import Image
 
+from ..data.imagefiles import check_zip_pixels
 from ..i18n import localize, msg
 from ..spec.errors import SpecError
 from ..store import atomic
@@ -329,6 +330,10 @@ def unpack_images(archive: bytes | Path, dest: Path, limits: UploadLimits | None
 def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int, strip_single_top: bool,
              max_new_files: int | None) -> UploadResult:
     files = check_archive(zf, limits, packed)
+    try:  # all pictures' pixels together, from their headers, before one is decoded (spec/budgets.py)
+        check_zip_pixels(zf, files, "upload")
+    except SpecError as e:
+        raise UploadError(e.message, e.received, e.hint, 413) from None
     if max_new_files is not None and len(files) > max_new_files:
         raise UploadError(msg("the project would hold too many files"), limits.max_project_files,
                           msg("delete some data files first"), 413)
