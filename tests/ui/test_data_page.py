@@ -68,6 +68,9 @@ async def test_own_class_accepts_an_uploaded_picture_and_refuses_a_fake(user: Us
     pid = project_id("digits")
     await user.open(f"/p/{pid}/data")
     user.find(marker="use-images").click()
+    await user.should_see(marker="own-pictures-dialog")  # never replaced without asking
+    assert api.load(workspace.project_dir(pid)).doc["data"]["source"] == "digits"
+    user.find(marker="own-pictures-replace").click()
     await user.should_see(marker="class-list")  # the page was rebuilt for own pictures
     folder = workspace.project_dir(pid)
     assert api.load(folder).doc["data"]["source"] == "images"

@@ -87,6 +87,10 @@ class DataFacade:
         from .summary import samples
         return samples(self.dataset(), n, split, offset)
 
+    def data_version(self) -> tuple[int, int, int]:
+        """A stamp of the project's own data files (files, bytes, newest change): differs after any change."""
+        return files_stamp(self.dir / "data" if self.dir else None)
+
     def follow_data(self) -> list[Any]:
         """Make the output layer fit the data (one unit per class or target value); the notes (Texts) say what changed.
 

@@ -56,6 +56,7 @@ class Session:
         self._subscribers: list[tuple[Any, Callable[[], Any]]] = []
         self.doc: dict[str, Any] = {}
         self.revision = ""
+        self.data_version: tuple = ()  # the data files the analysis saw; other files mean a stale analysis
         self.reload()
 
     # -- reading --------------------------------------------------------------------------
@@ -108,8 +109,10 @@ class Session:
     def _analyze(self) -> None:
         """Recompute shapes and errors; a spec that cannot be analysed keeps its error in `problem`."""
         self.problem = None
+        project = Project(self.doc, self.folder)
+        self.data_version = project.data_version()
         try:
-            self.analysis = Project(self.doc, self.folder).analyze()
+            self.analysis = project.analyze()
         except SpecError as e:
             self.analysis, self.problem = None, e
         except Exception as e:  # a broken data source must not take the page down
@@ -140,6 +143,17 @@ class Session:
         self._analyze()
         self._notify()
         return True
+
+    def data_changed(self) -> list[Any]:
+        """The data files changed (pictures added, a class named or deleted): the output layer follows
+        the data (saved as an edit, so it can be undone), the project is analysed again and every page
+        is told. Returns the notes (Texts) that say what changed in the model."""
+        project = self.project
+        notes = project.follow_data()
+        if not notes or not self.edit(lambda d: project.doc):
+            self._analyze()
+            self._notify()
+        return notes if self.stale is None else []
 
     def apply(self, fix: Fix) -> bool:
         """Apply one offered fix as an edit."""
@@ -219,6 +233,8 @@ def get_session(project_id: str) -> Session:
             return s
     if s.changed_on_disk() and s.stale is None:
         s.reload()  # edited by the CLI or another server: show that, the disk is the truth
+    elif s.stale is None and Project(s.doc, s.folder).data_version() != s.data_version:
+        s.data_changed()  # files added elsewhere (the API, by hand): no stale shapes or errors
     return s
 
 

@@ -65,6 +65,9 @@ class ClassManager:
             self.select = ui.select([], label=self.tr("cm.target"), on_change=lambda e: setattr(self, "target", e.value)) \
                 .props("outlined dense").classes("w-full sm:w-64").mark("target-class")
             self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("class-message")
+            self.note_label = ui.label("").classes("text-sm text-primary").props('aria-live="polite"') \
+                .mark("output-note")
+            self.note_label.set_visibility(False)
             with ui.tabs().classes("w-full") as tabs:
                 t_up = ui.tab("upload", self.tr("cm.upload"), icon="upload").mark("tab-class-upload")
                 t_cam = ui.tab("camera", self.tr("cm.camera"), icon="photo_camera").mark("tab-class-camera")
@@ -223,6 +226,11 @@ class ClassManager:
         if self._add(self.canvas.picture, ""):
             self.canvas.clear()
             self._changed()
+
+    def note(self, text: str) -> None:
+        """A one-line note after the message (e.g. that the output layer follows the classes)."""
+        self.note_label.set_text(text[:1].upper() + text[1:] + ".")
+        self.note_label.set_visibility(True)
 
     def _fail(self, text: str) -> None:
         self.message.set_text(self.tr("cm.failed", error=text))

@@ -35,6 +35,11 @@ add({
     "di.need_feature": "Pick at least one feature column.", "di.failed": "{error}",
     "di.zip_done": "Added {n} pictures from the ZIP.", "di.zip_skipped": "{n} files were skipped (not pictures).",
     "di.rows": "{rows} rows, {cols} columns",
+    "di.ask_title": "Use your own pictures?",
+    "di.ask_text": "Your pictures replace this project's data ({source}). Make a copy to keep this project as it "
+                   "is, or replace the data here.",
+    "di.copy": "Make a copy with my pictures", "di.replace": "Replace the data here", "di.cancel": "Cancel",
+    "di.copy_name": "{name} (my pictures)",
 }, {
     "di.title": "Eigene Daten verwenden", "di.images": "Meine eigenen Bilder verwenden",
     "di.images_hint": "Sammle Bilder Klasse für Klasse: hochladen, mit der Kamera aufnehmen oder zeichnen.",
@@ -44,6 +49,11 @@ add({
     "di.need_target": "Wähle genau eine Zielspalte.", "di.need_feature": "Wähle mindestens eine Merkmalsspalte.",
     "di.failed": "{error}", "di.zip_done": "{n} Bilder aus dem ZIP hinzugefügt.",
     "di.zip_skipped": "{n} Dateien wurden übersprungen (keine Bilder).", "di.rows": "{rows} Zeilen, {cols} Spalten",
+    "di.ask_title": "Eigene Bilder verwenden?",
+    "di.ask_text": "Deine Bilder ersetzen die Daten dieses Projekts ({source}). Mach eine Kopie, um dieses Projekt "
+                   "so zu behalten, oder ersetze die Daten hier.",
+    "di.copy": "Kopie mit meinen Bildern anlegen", "di.replace": "Daten hier ersetzen", "di.cancel": "Abbrechen",
+    "di.copy_name": "{name} (meine Bilder)",
 })
 
 
@@ -78,6 +88,17 @@ def merge_class_folders(project_dir: Path, folder: Path) -> int:
     return moved
 
 
+def _images_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with the project's own pictures as its data (split settings kept).
+
+    >>> _images_doc({"task": "regression", "data": {"source": "sine", "seed": 3}})["data"]
+    {'seed': 3, 'source': 'images', 'params': {'size': 32, 'channels': 3}}
+    """
+    old = doc.get("data") or {}
+    keep = {k: v for k, v in old.items() if k in ("validation_split", "test_split", "seed")}
+    return {**doc, "task": "classification", "data": {**keep, "source": "images", "params": {"size": 32, "channels": 3}}}
+
+
 class DataImport:
     """Buttons and uploads that bring own data in; on_change() is called after the data changed."""
 
@@ -110,14 +131,31 @@ class DataImport:
 
     # -- own pictures ---------------------------------------------------------------------------
     def use_images(self) -> None:
-        """Switch the project to its own picture folder (data/images), keeping the split settings."""
-        def change(d: dict[str, Any]) -> None:
-            old = d.get("data") or {}
-            keep = {k: v for k, v in old.items() if k in ("validation_split", "test_split", "seed")}
-            d["data"] = {**keep, "source": "images", "params": {"size": 32, "channels": 3}}
-            d["task"] = "classification"
+        """Ask first: own pictures replace the project's data. A copy keeps this project as it is."""
+        with ui.dialog() as dialog, ui.card().classes("gap-3").mark("own-pictures-dialog"):
+            ui.label(self.tr("di.ask_title")).classes("text-lg font-medium")
+            ui.label(self.tr("di.ask_text", source=(self.session.doc.get("data") or {}).get("source", "?")))
+            with ui.row().classes("w-full justify-end gap-2 flex-wrap"):
+                ui.button(self.tr("di.cancel"), on_click=dialog.close).props("flat").mark("own-pictures-cancel")
+                ui.button(self.tr("di.replace"), icon="swap_horiz", on_click=lambda: (dialog.close(), self._switch())) \
+                    .props("outline color=negative").mark("own-pictures-replace")
+                ui.button(self.tr("di.copy"), icon="content_copy", on_click=lambda: (dialog.close(), self._copy())) \
+                    .mark("own-pictures-copy")
+        dialog.on("hide", dialog.delete)
+        dialog.open()
+
+    def _copy(self) -> None:
+        """A new project with this one's model and settings, and the user's own (still empty) picture folder."""
+        from ...store import workspace
+        doc = _images_doc(self.session.doc)
+        project = workspace.create(self.tr("di.copy_name", name=self.session.name), doc=doc)
+        samples.images_dir(project.dir).mkdir(parents=True, exist_ok=True)
+        ui.navigate.to(f"/p/{project.dir.name}/data")
+
+    def _switch(self) -> None:
+        """Switch this project to its own picture folder (data/images), keeping the split settings."""
         samples.images_dir(self.session.folder).mkdir(parents=True, exist_ok=True)
-        self.session.edit(change)
+        self.session.edit(_images_doc)
         self.on_change()
 
     async def _zip(self, e: events.UploadEventArguments) -> None:
@@ -140,7 +178,7 @@ class DataImport:
             text += " " + self.tr("di.zip_skipped", n=len(result.skipped))
         self._say(text)
         if (self.session.doc.get("data") or {}).get("source") != "images":
-            self.use_images()
+            self._switch()  # the user chose to upload pictures into this project
         else:
             self.on_change()
 

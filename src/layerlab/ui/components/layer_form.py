@@ -80,8 +80,10 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     label = name.replace("_", " ")
     hint = help_text(p, lang)
     if kind in ("int", "float"):
-        el = ui.number(label, value=value, min=p.get("min"), max=p.get("max"),
-                       step=1 if kind == "int" else _step(value), format="%d" if kind == "int" else None,
+        # no min/max on the input: the browser would clamp -5 to 1 without a word; the value is kept
+        # as typed, the field says what is wrong, and the analysis shows the 4-part error with its fix
+        el = ui.number(label, value=value, step=1 if kind == "int" else _step(value),
+                       format="%d" if kind == "int" else None, validation=lambda v: range_problem(v, p, lang),
                        on_change=lambda e: on_set(name, _number(e.value, kind)))
         el.props("dense debounce=300")
     elif kind == "bool":
@@ -106,6 +108,28 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     el.props(f'aria-description="{_attr(hint)}"')
     if kind != "bool":
         el.props(f'hint="{_attr(_short(hint))}" hide-bottom-space')
+
+
+def range_problem(value: Any, p: dict[str, Any], lang: str) -> str | None:
+    """What is wrong with a number for this parameter (outside its range, not whole), or None.
+
+    >>> range_problem(-5, {"kind": "int", "min": 1, "max": 65536}, "en")
+    'must be at least 1'
+    >>> range_problem(1e9, {"kind": "int", "min": 1, "max": 65536}, "de")
+    'darf höchstens 65536 sein'
+    >>> range_problem(2.5, {"kind": "int"}, "en"), range_problem(None, {"kind": "int"}, "en")
+    ('must be a whole number', None)
+    """
+    if value is None or value == "":
+        return None
+    de = lang == "de"
+    if p["kind"] == "int" and not float(value).is_integer():
+        return "muss eine ganze Zahl sein" if de else "must be a whole number"
+    if p.get("min") is not None and value < p["min"]:
+        return f"muss mindestens {_num(p['min'])} sein" if de else f"must be at least {_num(p['min'])}"
+    if p.get("max") is not None and value > p["max"]:
+        return f"darf höchstens {_num(p['max'])} sein" if de else f"must be at most {_num(p['max'])}"
+    return None
 
 
 def _number(value: Any, kind: str) -> Any:

@@ -11,7 +11,7 @@ True
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from nicegui import ui
 from pydantic import ValidationError
@@ -28,7 +28,7 @@ add({
     "tf.early_stopping": "Stop early when validation loss stops improving", "tf.patience": "Patience (epochs)",
     "tf.default": "default ({name})", "tf.err.gt": "must be greater than {v}", "tf.err.ge": "must be {v} or more",
     "tf.err.lt": "must be less than {v}", "tf.err.le": "must be {v} or less", "tf.err.int": "must be a whole number",
-    "tf.err.other": "is not valid: {msg}",
+    "tf.err.other": "is not valid: {msg}", "tf.err.empty": "enter a value",
     "tf.help.learning_rate": "How big each step is. Too big: the loss jumps; too small: learning is slow.",
     "tf.help.epochs": "How many times the network sees every training sample.",
     "tf.help.batch_size": "Samples per step. Bigger batches are faster per sample but take smoother steps.",
@@ -42,6 +42,7 @@ add({
     "tf.patience": "Geduld (Epochen)", "tf.default": "Standard ({name})", "tf.err.gt": "muss größer als {v} sein",
     "tf.err.ge": "muss mindestens {v} sein", "tf.err.lt": "muss kleiner als {v} sein", "tf.err.le": "darf höchstens {v} sein",
     "tf.err.int": "muss eine ganze Zahl sein", "tf.err.other": "ist ungültig: {msg}",
+    "tf.err.empty": "gib einen Wert ein",
     "tf.help.learning_rate": "Wie groß jeder Schritt ist. Zu groß: der Verlust springt; zu klein: das Lernen ist langsam.",
     "tf.help.epochs": "Wie oft das Netz jedes Trainingsbeispiel sieht.",
     "tf.help.batch_size": "Beispiele pro Schritt. Größere Batches sind pro Beispiel schneller, machen aber glattere Schritte.",
@@ -88,9 +89,12 @@ def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
 class TrainingForm:
     """Builds the form inside the current container; `session` is the shell's Session."""
 
-    def __init__(self, session: Any, lang: str, expert: bool, task: str) -> None:
+    def __init__(self, session: Any, lang: str, expert: bool, task: str,
+                 on_validity: Callable[[], Any] | None = None) -> None:
         self.session, self.lang, self.task = session, lang, task
+        self.on_validity = on_validity
         self.inputs: dict[str, ui.element] = {}
+        self.invalid: dict[str, str] = {}  # setting path -> what is wrong with the value in its field
         spec = TrainingSpec.model_validate(session.doc.get("training") or {})
         data = session.doc.get("data") or {}
         with ui.element("div").classes("w-full grid gap-3 grid-cols-1 sm:grid-cols-2 lg:grid-cols-4"):
@@ -148,7 +152,7 @@ class TrainingForm:
 
         def problem(v: Any) -> str | None:
             if v is None:
-                return None
+                return None if nullable else self.tr("tf.err.empty")
             return check_value(path, coerce(v), self.lang) if path.rpartition(".")[0] in _MODELS else None
 
         num = ui.number(self._label(path, None), value=value, step=step, format=fmt, validation=problem)
@@ -157,12 +161,30 @@ class TrainingForm:
             num.tooltip(self.tr(f"tf.help.{key}"))
 
         def changed(e: Any) -> None:
-            if e.value is None and not nullable:
-                return  # the box is being edited; an empty box is not saved
-            if problem(e.value) is None:  # the field shows the problem; nothing invalid is saved
+            # the field shows the problem and Train stays off until it is fixed; nothing invalid is saved
+            text = problem(e.value)
+            if text is None:
                 self._save(path, coerce(e.value))
+            self._mark(path, text)
         num.on_value_change(changed)
         self.inputs[path] = num
+
+    def _mark(self, path: str, text: str | None) -> None:
+        """Remember whether the field of path holds an invalid value, and tell the page when that changes."""
+        before = dict(self.invalid)
+        if text is None:
+            self.invalid.pop(path, None)
+        else:
+            self.invalid[path] = text
+        if self.invalid != before and self.on_validity is not None:
+            self.on_validity()
+
+    def blocked(self) -> str | None:
+        """Why training cannot start with the settings as typed ("Epochs: must be 1 or more"), or None."""
+        if not self.invalid:
+            return None
+        return "; ".join(f"{self._label(p, 'tf.schedule' if p == 'training.schedule.type' else None)}: {m}"
+                         for p, m in self.invalid.items())
 
     def _save(self, path: str, value: Any) -> None:
         """Save one setting (None removes it, so the spec's default applies)."""

@@ -25,7 +25,7 @@ class DataView:
 
     def __init__(self, session: Any) -> None:
         self.session = session
-        language = lang()
+        language = self.lang = lang()
         ui.label(tr("data.title")).classes("text-2xl font-bold")
         PredictingLine(session, language)
         self.overview = DataOverview(session, language)
@@ -46,7 +46,13 @@ class DataView:
             return "image" if (self.session.doc.get("data") or {}).get("source") == "images" else None
 
     def changed(self) -> None:
-        """Samples or settings changed: re-read the overview and redraw the augmentation preview."""
+        """Samples or settings changed: the output layer follows the data (a note says so), every page
+        re-validates at once, the overview is re-read and the augmentation preview redrawn."""
+        for note in self.session.data_changed():
+            text = note.to(self.lang) if hasattr(note, "to") else str(note)
+            if self.classes is not None:
+                self.classes.note(text)
+            ui.notify(text[:1].upper() + text[1:], type="info", position="bottom")
         ui.timer(0.01, self.overview.load, once=True)
         if getattr(self, "augment", None) is not None:
             ui.timer(0.05, self.augment.refresh, once=True)

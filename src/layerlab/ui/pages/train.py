@@ -36,6 +36,9 @@ add({
     "Continue to train on from there.", "train.failed": "Training stopped with a problem.",
     "train.speed": "{sps} samples/s", "train.eta": "about {eta} left", "train.fix_model": "Open the model",
     "train.cannot_start": "Training cannot start: {error}", "train.last": "Last run: {run}",
+    "train.blocked": "Train is off until the settings are fixed: {what}", "train.apply_fix": "Fix: {fix}",
+    "train.empty_classes": "Add pictures to {classes} on the Data page before training.",
+    "train.data_page": "Open the data",
 }, {
     "train.title": "Training", "train.settings": "Einstellungen", "train.start": "Trainieren",
     "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
@@ -46,6 +49,9 @@ add({
     "Fortsetzen trainiert von dort weiter.", "train.failed": "Das Training wurde wegen eines Problems beendet.",
     "train.speed": "{sps} Beispiele/s", "train.eta": "noch etwa {eta}", "train.fix_model": "Modell öffnen",
     "train.cannot_start": "Das Training kann nicht starten: {error}", "train.last": "Letzter Lauf: {run}",
+    "train.blocked": "Trainieren ist aus, bis die Einstellungen stimmen: {what}", "train.apply_fix": "Beheben: {fix}",
+    "train.empty_classes": "Füge {classes} auf der Datenseite Bilder hinzu, bevor du trainierst.",
+    "train.data_page": "Daten öffnen",
 })
 
 
@@ -111,6 +117,9 @@ class TrainView:
                     .props("color=negative").mark("train-stop")
                 self.more_btn = ui.button("", icon="fast_forward", on_click=self.train_more) \
                     .props("outline").mark("train-more")
+            self.blocked = ui.label("").classes("text-sm text-negative").props('aria-live="polite"') \
+                .mark("train-blocked")
+            self.checks = ui.column().classes("w-full gap-2").mark("train-checks")
             self.status = ui.label(tr("train.idle")).classes("text-base").props('aria-live="polite"') \
                 .mark("train-status")
             with ui.row().classes("gap-4 text-sm opacity-80"):
@@ -120,7 +129,7 @@ class TrainView:
             self.problem = ui.column().classes("w-full")
         with ui.expansion(tr("train.settings"), icon="tune", value=True).classes("w-full ll-card"):
             task = self.info.task if self.info else self.session.doc.get("task", "classification")
-            TrainingForm(self.session, self.lang, expert(), task)
+            self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show_state)
         self.charts = TrainingCharts(self.lang)
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
@@ -130,6 +139,8 @@ class TrainView:
                 self.confusion = ConfusionTable(self.lang) if self._is_classification() else None
         self.runs = EarlierRuns(self.session, self.lang, self._overlays_changed)
         self._show_state()
+        self._show_checks()
+        self.session.subscribe(self._show_checks, ui.context.client)  # a data or model change: no stale error
 
     def _is_2d(self) -> bool:
         return bool(self.info and self.info.kind == "points" and tuple(self.info.input_shape) == (2,))
@@ -271,6 +282,11 @@ class TrainView:
         can_more = not active and (self.run is not None and self.run.status in ("finished", "stopped")
                                    or self.run is None and self.runs.latest_id() is not None)
         self.more_btn.set_visibility(can_more)
+        why = self.form.blocked() if hasattr(self, "form") else None
+        for b in (self.start_btn, self.more_btn):  # a value that is not saved must not train silently
+            b.set_enabled(why is None)
+            (b.props(f'title="{tr("train.blocked", what=why)}"') if why else b.props(remove="title"))
+        self.blocked.set_text(tr("train.blocked", what=why) if why else "")
         self.more_btn.set_text(tr("train.more", n=self._epochs()))
         texts = {"idle": tr("train.idle"), "queued": tr("train.queued"),
                  "running": tr("train.running", epoch=max(self.epoch, 1), epochs=self.end_epoch or "…"),
@@ -280,6 +296,34 @@ class TrainView:
         if s == "idle" and self.runs.latest_id():
             texts["idle"] = tr("train.last", run=self.runs.latest_id())
         self.status.set_text(texts.get(s, s))
+
+    def _show_checks(self) -> None:
+        """The project's current errors, each with its one-click fix, and a gentle hint for empty classes."""
+        self.checks.clear()
+        errors = self.session.errors()
+        with self.checks:
+            for i, e in enumerate(errors):
+                with ui.card().classes("w-full ll-error gap-1").props('role="alert"').mark(f"train-error-{i}"):
+                    ui.label(err_text(e)).classes("text-negative")
+                    with ui.row().classes("gap-2 flex-wrap"):
+                        for fix in e.fixes[:1]:
+                            ui.button(tr("train.apply_fix", fix=err_text(fix.description)), icon="auto_fix_high",
+                                      on_click=lambda f=fix: self.session.apply(f)).props("outline") \
+                                .mark(f"train-fix-{i}")
+                        if str(e.path or "").startswith("model"):
+                            ui.link(tr("train.fix_model"), href(self.session.id, "model"))
+            empty = self._empty_classes() if not errors else []
+            if empty:
+                with ui.row().classes("items-center gap-2").mark("train-hint"):
+                    ui.icon("info", color="primary")
+                    ui.label(tr("train.empty_classes", classes=", ".join(empty))).classes("text-sm")
+                    ui.link(tr("train.data_page"), href(self.session.id, "data")).classes("text-sm")
+
+    def _empty_classes(self) -> list[str]:
+        try:
+            return list(self.session.project.data_info().extra.get("empty_classes") or [])
+        except Exception:  # noqa: BLE001 - the errors above say what is wrong with the data
+            return []
 
     def _show_problem(self, text: str, path: str | None) -> None:
         self.problem.clear()
