@@ -7,8 +7,7 @@ import layerlab
 
 
 def test_a_run_records_epochs_for_the_weights_and_errors_views(tmp_path, monkeypatch):
-    from layerlab.engine import recording
-    monkeypatch.setattr(recording, "BUDGET", 10.0)      # generous: record every epoch of this short run
+    monkeypatch.setenv("LAYERLAB_RECORD_BUDGET", "10.0")      # generous: record every epoch of this short run
     p = layerlab.new(tmp_path / "xor", example="xor")
     run = p.train(epochs=8)
     records = json.loads((p.dir / "runs" / run.run_id / "inspect.json").read_text())
@@ -24,16 +23,14 @@ def test_a_run_records_epochs_for_the_weights_and_errors_views(tmp_path, monkeyp
 
 
 def test_recording_does_not_change_what_a_run_learns(tmp_path, monkeypatch):
-    from layerlab.engine import recording
     a = layerlab.new(tmp_path / "a", example="xor").train(epochs=4)
-    monkeypatch.setattr(recording, "BUDGET", 0.0)       # only the last epoch
+    monkeypatch.setenv("LAYERLAB_RECORD_BUDGET", "0")       # only the last epoch
     b = layerlab.new(tmp_path / "b", example="xor").train(epochs=4)
     assert a.history[-1]["val_loss"] == b.history[-1]["val_loss"]
 
 
 def test_a_tight_budget_still_records_the_last_epoch(tmp_path, monkeypatch):
-    from layerlab.engine import recording
-    monkeypatch.setattr(recording, "BUDGET", 0.0)
+    monkeypatch.setenv("LAYERLAB_RECORD_BUDGET", "0")
     p = layerlab.new(tmp_path / "xor", example="xor")
     run = p.train(epochs=3)
     records = json.loads((p.dir / "runs" / run.run_id / "inspect.json").read_text())

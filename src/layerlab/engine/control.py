@@ -1,4 +1,4 @@
-"""Stop, pause and resume of a running run, checked by the loop between batches."""
+"""Stop, pause and resume of a running run, checked by the loop between batches; yield at epoch ends."""
 from __future__ import annotations
 
 import threading
@@ -9,6 +9,10 @@ class Stopped(Exception):
     """Raised inside the loop when the user asked the run to stop."""
 
 
+class Yielded(Exception):
+    """Raised at an epoch boundary when the scheduler asked the run to give way to another user's run."""
+
+
 class Control:
     """Thread-safe flags a Run handle sets and the training loop obeys between batches."""
 
@@ -16,6 +20,15 @@ class Control:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._yield = threading.Event()
+
+    def request_yield(self) -> None:
+        """Ask the run to save everything and give way at the end of the current epoch (time slice over)."""
+        self._yield.set()
+
+    @property
+    def yield_requested(self) -> bool:
+        return self._yield.is_set()
 
     def stop(self) -> None:
         """Ask the run to stop after the current batch (also ends a pause)."""

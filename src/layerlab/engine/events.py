@@ -10,7 +10,8 @@ Order within one run::
     RunStarted → (BatchEnded* → EpochEnded → CheckpointSaved{1,2})* →
         RunFinished | RunStopped | RunFailed
 
-RunPaused / RunResumed may appear between batches. BatchEnded is rate-limited to at most
+RunPaused / RunResumed may appear between batches; RunYielded ... RunResumed(batch=0) between
+epochs, when the scheduler gave the run's place to another user for a while. BatchEnded is rate-limited to at most
 `BATCH_EVENTS_PER_S` per second over the whole run (short epochs may have none; their
 EpochEnded follows anyway), so a consumer can redraw on every event.
 
@@ -124,6 +125,14 @@ class RunResumed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RunYielded(Event):
+    """The run's time slice is over and another user waits: it saved everything after this epoch and
+    waits in the queue; it goes on later under the same run id (RunResumed with batch 0)."""
+
+    epoch: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunFinished(Event):
     """All epochs ran (or early stopping ended the run); final holds the flat metrics kept."""
 
@@ -182,8 +191,8 @@ def saved_text(texts: dict[str, Any] | None, part: str, fallback: Any, lang: str
 
 TERMINAL = (RunFinished, RunStopped, RunFailed)
 EVENTS: dict[str, type[Event]] = {c.__name__: c for c in (
-    RunStarted, BatchEnded, EpochEnded, CheckpointSaved, RunPaused, RunResumed, RunFinished, RunStopped,
-    RunFailed)}
+    RunStarted, BatchEnded, EpochEnded, CheckpointSaved, RunPaused, RunResumed, RunYielded, RunFinished,
+    RunStopped, RunFailed)}
 
 
 def event_from_dict(d: dict[str, Any]) -> Event:

@@ -26,7 +26,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from . import events as ev
 from .checkpointer import Checkpointer
-from .control import Control, Stopped
+from .control import Control, Stopped, Yielded
 from .diagnose import NonFiniteLoss, explain
 from .losses import make_loss
 from .metrics import MetricAccumulator, lower_is_better
@@ -42,7 +42,7 @@ EVAL_BATCH = 1024
 class Outcome:
     """What a run segment ended with."""
 
-    status: str                      # finished | stopped | failed
+    status: str                      # finished | stopped | failed | yielded (resumed later, same run id)
     history: list[dict[str, Any]] = field(default_factory=list)
     final: dict[str, float] = field(default_factory=dict)
     failure: ev.RunFailed | None = None
@@ -53,9 +53,11 @@ class Trainer:
 
     def __init__(self, project: Any, folder: Any, epochs: int | None = None, dataset: Any = None,
                  parent: Any = None, control: Control | None = None,
-                 emit: Callable[[ev.Event], None] | None = None, on_meta: Callable[[dict], None] | None = None):
+                 emit: Callable[[ev.Event], None] | None = None, on_meta: Callable[[dict], None] | None = None,
+                 load_data: Callable[[], Any] | None = None, resume: bool = False):
         self.project, self.folder, self.parent = project, folder, parent
-        self.extra_epochs, self.dataset = epochs, dataset
+        self.extra_epochs, self.dataset, self.load_data = epochs, dataset, load_data
+        self.resume = resume  # go on in this same folder after the run gave way to another (time slice)
         self.control = control or Control()
         self._emit = emit or (lambda e: None)
         self._on_meta = on_meta or (lambda m: None)
@@ -80,6 +82,8 @@ class Trainer:
             return self._run()
         except Stopped:
             return self._stopped()
+        except Yielded:
+            return self._yielded()
         except Exception as exc:  # noqa: BLE001 - a failing run must never take the caller down
             return self._failed(exc)
 
@@ -93,12 +97,16 @@ class Trainer:
         torch.manual_seed(tr.seed)
         np.random.seed(tr.seed % 2**32)
         random.seed(tr.seed)
-        self.meta(run_id=self.run_id, project=project.name, project_dir=str(project.dir), status="running",
-                  started=self._started, ended=None, duration_s=None, epochs_done=0, final=None,
-                  spec_hash=spec_hash(project.doc), versions=versions(), device=str(self.device),
-                  continued_from=self.parent.run_id if self.parent else None, message=None, **process_tag())
-        self.folder.write_json("spec.json", project.doc)
-        ds = self.dataset if self.dataset is not None else project.dataset()
+        if self.resume:  # same run, next time slice: only who runs it changes
+            self._started = float(self.folder.meta().get("started") or self._started)
+            self.meta(status="running", **process_tag())
+        else:
+            self.meta(run_id=self.run_id, project=project.name, project_dir=str(project.dir), status="running",
+                      started=self._started, ended=None, duration_s=None, epochs_done=0, final=None,
+                      spec_hash=spec_hash(project.doc), versions=versions(), device=str(self.device),
+                      continued_from=self.parent.run_id if self.parent else None, message=None, **process_tag())
+            self.folder.write_json("spec.json", project.doc)
+        ds = self.dataset if self.dataset is not None else (self.load_data or project.dataset)()
         self.ds, self.info = ds, ds.info
         self.folder.write_json("data.json", ds.info.to_dict())
         pre = getattr(ds.preprocessor, "to_dict", None)
@@ -117,49 +125,60 @@ class Trainer:
         self.loss_fn = make_loss(spec.loss, n_classes, weights)
         self.opt = make_optimizer(tr, self.net.parameters())
         self.gen = torch.Generator().manual_seed(tr.seed)
-        self.start_epoch, sched_state, es = 0, None, {}
-        if self.parent is not None:
-            self.start_epoch, sched_state, es = self._restore()
-        self.end_epoch = self.start_epoch + (self.extra_epochs or tr.epochs)
+        self.start_epoch, sched_state, es, end_epoch = 0, None, {}, None
+        if self.resume:
+            self.start_epoch, sched_state, es, end_epoch = self._restore(self.folder)
+        elif self.parent is not None:
+            self.start_epoch, sched_state, es, _ = self._restore(self.parent)
+        self.end_epoch = end_epoch or self.start_epoch + (self.extra_epochs or tr.epochs)
         self.schedule = Schedule(tr.schedule, tr.learning_rate, self.start_epoch, self.end_epoch, sched_state)
         self.monitor = (tr.early_stopping.monitor if tr.early_stopping else "val_loss")
         if self.ds.val is None or len(self.ds.val) == 0:
             self.monitor = self.monitor.removeprefix("val_")
         self.best_value = es.get("best_value")
         self.best_epoch = es.get("best_epoch")
-        self.bad_epochs = 0  # more epochs were asked for: patience starts afresh, the best so far is kept
+        # continued: more epochs were asked for, so patience starts afresh (the best so far is kept);
+        # resumed after a time slice: exactly where it was
+        self.bad_epochs = int(es.get("bad_epochs") or 0) if self.resume else 0
         self.best_state: dict[str, torch.Tensor] | None = None
-        if self.parent is not None and (self.parent.path / "best.safetensors").exists():
+        source = self.folder if self.resume else self.parent
+        if source is not None and (source.path / "best.safetensors").exists():
             from ..store.checkpoint import load_tensors
-            self.best_state = load_tensors(self.parent.path / "best.safetensors", self.device)
-            self.folder.save_weights(self.best_state, "best")
+            self.best_state = load_tensors(source.path / "best.safetensors", self.device)
+            if not self.resume:
+                self.folder.save_weights(self.best_state, "best")
         self.has_penalty = any(any(getattr(m, "reg", ())) for m in self.net.modules())
         self.augment = augmenter(spec, ds.info, ds.preprocessor)
         self.ckpt = Checkpointer(self.folder)
         self.tap = InspectionTap(ds, self.device)
 
-    def _restore(self) -> tuple[int, dict | None, dict]:
+    def _restore(self, source: Any) -> tuple[int, dict | None, dict, int | None]:
+        """Weights, optimizer, random state and history of a saved run (a parent, or this run itself)."""
         from ..store.checkpoint import optimizer_from_tensors
-        self.net.load_state_dict(self.parent.weights(str(self.device)))
-        tensors, state = self.parent.training_state()
+        self.net.load_state_dict(source.weights(str(self.device)))
+        tensors, state = source.training_state()
         self.opt.load_state_dict(optimizer_from_tensors(tensors, state["optimizer"]))
         if "rng.shuffle" in tensors:
             self.gen.set_state(tensors["rng.shuffle"])
         if "rng.torch" in tensors:
             torch.set_rng_state(tensors["rng.torch"])
-        self.history = list(self.parent.history())
+        self.history = [h for h in source.history() if h["epoch"] <= int(state["epoch"])]
         self.folder.write_history(self.history)
-        return int(state["epoch"]), state.get("schedule"), state.get("early_stopping", {})
+        return int(state["epoch"]), state.get("schedule"), state.get("early_stopping", {}), state.get("end_epoch")
 
     def _run(self) -> Outcome:
         self._where = {}
         self._setup()
         n_train = len(self.ds.train)
         n_val = len(self.ds.val) if self.ds.val is not None else 0
-        self.emit(ev.RunStarted(run_id=self.run_id, project=self.project.name, epochs=self.end_epoch,
-                                n_train=n_train, n_val=n_val, start_epoch=self.start_epoch, device=str(self.device),
-                                params=sum(p.numel() for p in self.net.parameters() if p.requires_grad),
-                                continued_from=self.parent.run_id if self.parent else None))
+        if self.resume:  # the listeners already had RunStarted: the run goes on where it gave way
+            self.emit(ev.RunResumed(run_id=self.run_id, epoch=self.start_epoch, batch=0))
+        else:
+            self.emit(ev.RunStarted(run_id=self.run_id, project=self.project.name, epochs=self.end_epoch,
+                                    n_train=n_train, n_val=n_val, start_epoch=self.start_epoch,
+                                    device=str(self.device),
+                                    params=sum(p.numel() for p in self.net.parameters() if p.requires_grad),
+                                    continued_from=self.parent.run_id if self.parent else None))
         early = False
         t0 = time.perf_counter()
         for epoch in range(self.start_epoch + 1, self.end_epoch + 1):
@@ -183,6 +202,8 @@ class Trainer:
             if self._should_stop_early():
                 early = True
                 break
+            if self.control.yield_requested and epoch < self.end_epoch:
+                raise Yielded()  # another user waits: give way at this epoch boundary
         return self._finished(early)
 
     def _train_epoch(self, epoch: int) -> tuple[dict[str, float], float]:
@@ -284,7 +305,8 @@ class Trainer:
             "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
             "tensors": {**{k: v.detach().clone() for k, v in tensors.items()},
                         "rng.shuffle": self.gen.get_state(), "rng.torch": torch.get_rng_state()},
-            "state": {"epoch": epoch, "optimizer": opt_meta, "schedule": self.schedule.state(),
+            "state": {"epoch": epoch, "end_epoch": self.end_epoch, "optimizer": opt_meta,
+                      "schedule": self.schedule.state(),
                       "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,
                                          "bad_epochs": self.bad_epochs}, "monitor": self.monitor},
             "history": list(self.history)}
@@ -336,6 +358,14 @@ class Trainer:
                                  elapsed_s=time.time() - self._started, best_epoch=self.best_epoch,
                                  early_stopped=early))
         return Outcome("finished", self.history, final)
+
+    def _yielded(self) -> Outcome:
+        """Everything to go on (weights, optimizer, schedule, patience, random state) is on disk; meta
+        stays 'running' (the run is not over), and the scheduler resumes it later in this folder."""
+        self._flush()
+        epoch = self.history[-1]["epoch"] if self.history else self.start_epoch
+        self.emit(ev.RunYielded(run_id=self.run_id, epoch=epoch))
+        return Outcome("yielded", self.history, {})
 
     def _stopped(self) -> Outcome:
         self._flush()

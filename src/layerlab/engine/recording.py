@@ -11,13 +11,14 @@ shuffling generator, so it does not change what the run learns.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
 
-BUDGET = 0.03       # share of training time recording may take
+BUDGET = 0.03       # share of training time recording may take (LAYERLAB_RECORD_BUDGET overrides it)
 MAX_SAMPLES = 1000  # per-example losses kept for this many samples each epoch
 
 
@@ -39,7 +40,8 @@ class InspectionTap:
             return
         # before the first record its cost is unknown: a quarter of an average epoch is typical
         expected = self.spent / self.recorded if self.recorded else 0.25 * training_s / max(epoch, 1)
-        if not last and self.spent + expected > BUDGET * training_s:
+        budget = float(os.environ.get("LAYERLAB_RECORD_BUDGET") or BUDGET)  # the env reaches worker processes
+        if not last and self.spent + expected > budget * training_s:
             return
         t0 = time.perf_counter()
         try:

@@ -1,19 +1,20 @@
-"""Runs training off the caller's thread: a queue and a worker; each run has a handle.
+"""Runs training off the caller: every run trains in a worker process, chosen by one scheduler.
 
-The studio, the CLI and `Project.train()` all go through here, so a UI stays responsive
-and several runs queue up instead of fighting over the CPU (torch's random generator and
-thread pool are per process, so runs execute one after another; that is also what makes
-them reproducible).
+The studio, the CLI, the HTTP API and `Project.train()` all go through here, so a UI stays
+responsive, one run's crash or out-of-memory ends that run only, and several users share
+the machine fairly (see `scheduler.py` for the rules and `worker.py` for the processes).
 
 API::
 
     from layerlab.engine.runner import default_runner
-    run = default_runner().submit(project, epochs=None, on_event=None)   # -> Run, at once
+    run = default_runner().submit(project, epochs=None, on_event=None, owner="local")   # -> Run, at once
     run.run_id            # '20261125-142301-123-a3f9' (sorts by time); folder project/runs/<run_id>/
     run.status            # 'queued' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed'
-    unsubscribe = run.subscribe(callback, replay=True)   # callback(event) from the worker thread;
+    run.position          # while queued: how many runs go first ("queued, 2 ahead of you"), else None
+    unsubscribe = run.subscribe(callback, replay=True)   # callback(event) from a runner thread;
                           # replay=True first delivers the events so far (except BatchEnded)
-    run.pause(); run.resume(); run.stop()   # take effect between batches; stop() also cancels a queued run
+    run.pause(); run.resume(); run.stop()   # between batches; stop() also cancels a queued run, and a
+                                            # worker that has not stopped 1 s later is killed
     run.wait(timeout=None)                  # -> the run, once it ended (TimeoutError after timeout)
     run.history           # per-epoch dicts: epoch, loss, accuracy, val_loss, val_accuracy, lr, ...
     run.final             # the kept epoch's metrics (the best one when early stopping restored it)
@@ -23,21 +24,21 @@ API::
                           # from a saved run's weights, optimizer, schedule and random state
     default_runner().get(run_id), default_runner().runs()
 
-Callbacks run on the worker thread: a UI should hand events to its own loop (they are
-rate-limited: at most 10 BatchEnded per second). An exception in a callback is logged and
-never stops the run.
+Callbacks run on a runner thread of this process (events arrive from the worker over a
+socket): a UI should hand them to its own loop (they are rate-limited: at most 10
+BatchEnded per second). An exception in a callback is logged and never stops the run.
 """
 from __future__ import annotations
 
 import copy
 import logging
-import queue
 import threading
 from typing import Any, Callable
 
 from ..i18n import msg
 from . import events as ev
 from .control import Control
+from .worker import THREAD_PREFIX
 
 log = logging.getLogger(__name__)
 Callback = Callable[[ev.Event], None]
@@ -47,12 +48,24 @@ ACTIVE = ("queued", "running", "paused")
 class Run:
     """Handle of one submitted run."""
 
-    def __init__(self, run_id: str, project: Any, epochs: int | None, dataset: Any, continue_from: str | None):
+    def __init__(self, run_id: str, project: Any, epochs: int | None, dataset: Any, continue_from: str | None,
+                 owner: str = "local", scheduler: Any = None):
         self.run_id = run_id
         self.project = project
         self.project_name = project.name
         self.epochs, self.dataset, self.continue_from = epochs, dataset, continue_from
+        self.owner = owner
         self.status = "queued"
+        # the scheduler's bookkeeping
+        self._scheduler = scheduler
+        self._worker: Any = None
+        self._seq = 0
+        self._segments = 0             # how many times a worker took it up (>1 after giving way)
+        self._segment_start = 0.0
+        self._yield_asked = False
+        self._waiting_resume = False   # paused, continued, waiting for a free slot
+        self._data_path: str | None = None
+        self._given_data = False
         self.history: list[dict[str, Any]] = []
         self.final: dict[str, float] = {}
         self.failure: ev.RunFailed | None = None
@@ -97,6 +110,8 @@ class Run:
                 self.status = "paused"
             elif isinstance(e, ev.RunResumed):
                 self.status = "running"
+            elif isinstance(e, ev.RunYielded):
+                self.status = "queued"
             elif isinstance(e, ev.EpochEnded):
                 self.history.append({"epoch": e.epoch, **e.metrics, "lr": e.learning_rate,
                                      "samples_per_s": e.samples_per_s, "elapsed_s": round(e.elapsed_s, 4)})
@@ -120,14 +135,31 @@ class Run:
     # -- controlling -----------------------------------------------------------------------
     def stop(self) -> None:
         """Stop after the current batch; the last finished epoch stays saved (continue it later)."""
-        self.control.stop()
+        if self._scheduler is not None and not self.done:
+            self._scheduler.stop(self)
+        else:
+            self.control.stop()
 
     def pause(self) -> None:
-        """Hold the run after the current batch until resume() or stop()."""
-        self.control.pause()
+        """Hold the run after the current batch until resume() or stop(); it gives up its slot meanwhile."""
+        if self._scheduler is not None and not self.done:
+            self._scheduler.pause(self)
+        else:
+            self.control.pause()
 
     def resume(self) -> None:
-        self.control.resume()
+        """Go on after a pause (at once when a slot is free, else when one is)."""
+        if self._scheduler is not None and not self.done:
+            self._scheduler.resume(self)
+        else:
+            self.control.resume()
+
+    @property
+    def position(self) -> int | None:
+        """While queued: how many runs go first (0 = next); None once it runs or ended."""
+        if self.status != "queued" or self._scheduler is None:
+            return None
+        return self._scheduler.position(self)
 
     @property
     def done(self) -> bool:
@@ -135,7 +167,7 @@ class Run:
 
     def wait(self, timeout: float | None = None) -> "Run":
         """Block until the run ended; returns the run (TimeoutError when timeout passes first)."""
-        if threading.current_thread().name == Runner.THREAD_NAME:
+        if threading.current_thread().name.startswith(Runner.THREAD_NAME):
             raise RuntimeError("wait() from a run event callback would wait forever; use background runs there")
         if not self._done.wait(timeout):
             raise TimeoutError(f"run {self.run_id} still {self.status} after {timeout} s")
@@ -146,29 +178,36 @@ class Run:
         return {"run_id": self.run_id, "project": self.project_name, "status": self.status,
                 "epochs_done": self.history[-1]["epoch"] if self.history else 0, "final": self.final,
                 "failure": self.failure.to_dict() if self.failure else None,
-                "continued_from": self.continue_from}
+                "continued_from": self.continue_from, "owner": self.owner, "position": self.position}
 
     def __repr__(self) -> str:
         return f"<layerlab Run {self.run_id} {self.status}>"
 
 
 class Runner:
-    """A queue of runs and one worker thread that executes them in order."""
+    """Submits runs to one Scheduler (worker processes) and keeps their handles."""
 
-    THREAD_NAME = "layerlab-runner"
+    THREAD_NAME = THREAD_PREFIX  # event callbacks run on threads whose names start with this
 
-    def __init__(self) -> None:
-        self._queue: "queue.Queue[Run]" = queue.Queue()
+    def __init__(self, max_running: int | None = None, time_slice_s: float | None = None,
+                 executor: str | None = None, spare: int = 1) -> None:
+        from .scheduler import Scheduler
+        self.scheduler = Scheduler(max_running, time_slice_s, executor, spare)
         self._runs: dict[str, Run] = {}
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
 
     def submit(self, project: Any, epochs: int | None = None, on_event: Callback | None = None,
-               dataset: Any = None, continue_from: str | None = None) -> Run:
-        """Queue a run of project (its document is snapshotted now); returns its handle at once."""
+               dataset: Any = None, continue_from: str | None = None, owner: str = "local") -> Run:
+        """Queue a run of project (its document is snapshotted now); returns its handle at once.
+
+        owner: who the run is for (a workspace or pupil); the scheduler runs one per owner while
+        others wait. dataset (advanced): a prepared in-memory Dataset to train on instead of
+        project.dataset(); it is written to the dataset cache for the worker process.
+        """
         from ..store.runs import new_run_id
         if project.dir is None:
             raise ValueError(msg("save the project to a folder before training: its runs are kept there"))
+        parent = None
         if continue_from is not None:
             from ..store.runs import open_run
             parent = open_run(project.dir, continue_from, need_weights=False)
@@ -177,14 +216,25 @@ class Runner:
         else:
             doc = copy.deepcopy(project.doc)
         snapshot = type(project)(doc, project.dir)
-        run = Run(new_run_id(), snapshot, epochs, dataset, continue_from)
+        run = Run(new_run_id(), snapshot, epochs, None, continue_from, owner, self.scheduler)
+        if parent is not None:  # charts of a continued run start with the epochs it continues
+            run.history = list(parent.history())
+        if dataset is not None:
+            run._data_path, run._given_data = self._stage(dataset, run.run_id), True
         if on_event is not None:
             run.subscribe(on_event)
         with self._lock:
             self._runs[run.run_id] = run
-            self._ensure_worker()
-        self._queue.put(run)
+        self.scheduler.submit(run)
         return run
+
+    @staticmethod
+    def _stage(dataset: Any, run_id: str) -> str:
+        from . import datacache
+        if not datacache.cacheable(dataset):
+            raise ValueError(msg("train(dataset=...) takes an in-memory dataset (tensors); "
+                                 "leave it out to train on the project's own data"))
+        return str(datacache.save(dataset, datacache.cache_root() / f"given-{run_id}"))
 
     def get(self, run_id: str) -> Run | None:
         """A run handle submitted in this process, by id."""
@@ -197,45 +247,13 @@ class Runner:
     def live_ids(self) -> set[str]:
         return {r.run_id for r in self._runs.values() if r.status in ACTIVE}
 
-    def _ensure_worker(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._work, name=self.THREAD_NAME, daemon=True)
-            self._thread.start()
+    def warm(self) -> None:
+        """Start the spare worker process now, so the first Train does not wait for it."""
+        self.scheduler.warm()
 
-    def _work(self) -> None:
-        while True:
-            run = self._queue.get()
-            try:
-                self._execute(run)
-            except BaseException as exc:  # noqa: BLE001 - keep the worker alive for the next runs
-                log.exception("run %s crashed the runner", run.run_id)
-                run._dispatch(ev.RunFailed(run_id=run.run_id, message=msg("The run crashed: {error}", error=str(exc)),
-                                            detail=repr(exc)))
-                run._ended("failed", [], {})
-
-    def _execute(self, run: Run) -> None:
-        from ..store import registry
-        from ..store.runs import RunFolder, open_run
-        from .loop import Trainer
-        if run.control.stop_requested:  # cancelled while queued: nothing ran, nothing saved
-            run._dispatch(ev.RunStopped(run_id=run.run_id, final={}, epochs_done=0, elapsed_s=0.0))
-            run._ended("stopped", [], {})
-            return
-        parent = open_run(run.project.dir, run.continue_from, need_weights=False) if run.continue_from else None
-        folder = RunFolder.create(run.project.dir, run.run_id)
-        if parent is not None:  # charts of a continued run start with the epochs it continues
-            run.history = list(parent.history())
-
-        def on_meta(meta: dict[str, Any]) -> None:
-            try:
-                registry.record(meta)
-            except Exception:  # noqa: BLE001 - the run folder is the truth; the registry can be rebuilt
-                log.warning("could not update the run registry for %s", run.run_id, exc_info=True)
-
-        trainer = Trainer(run.project, folder, epochs=run.epochs, dataset=run.dataset, parent=parent,
-                          control=run.control, emit=run._dispatch, on_meta=on_meta)
-        outcome = trainer.run()
-        run._ended(outcome.status, outcome.history, outcome.final)
+    def close(self) -> None:
+        """Stop every run and end the workers."""
+        self.scheduler.close()
 
 
 _default: Runner | None = None
@@ -253,4 +271,5 @@ def default_runner() -> Runner:
                 mark_interrupted()
             except Exception:  # noqa: BLE001 - an unreadable registry must not block training
                 log.warning("could not check the run registry for interrupted runs", exc_info=True)
+            _default.warm()
         return _default

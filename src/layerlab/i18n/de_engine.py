@@ -42,7 +42,6 @@ add("de", {
     "The details below say more; if the project looks right, please report it.":
         "Die Details unten sagen mehr; wenn das Projekt richtig aussieht, melde den Fehler bitte.",
     # engine/runner.py
-    "The run crashed: {error}": "Der Lauf ist abgestürzt: {error}",
     "save the project to a folder before training: its runs are kept there":
         "speichere das Projekt vor dem Training in einem Ordner: Dort werden seine Läufe aufbewahrt",
     # engine/facade.py
