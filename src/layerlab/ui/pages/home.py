@@ -13,7 +13,6 @@ from ...spec.errors import SpecError
 from ...store import workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
-from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import add, err_text
@@ -91,9 +90,7 @@ async def home_page() -> None:
         ImageProjectCard("de" if _lang_is_de() else "en")
         _own_data()
         _import_model()
-        open_file_card()
         _recent()
-        trash_view()
     await ui.context.client.connected()
     for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
         picture = await asyncio.to_thread(data_thumbnail, name)
