@@ -25,6 +25,8 @@ from .inspect.facade import InspectFacade
 from .spec.check import Analysis, Target, analyze
 from .spec.errors import Fix, SpecError
 from .spec.fixes import apply_fix
+from .spec.loader import check_values, read_document
+from .spec.loader import json_reason  # noqa: F401  (api.json_reason: where callers found it before)
 from .spec.models import Project as Spec
 from .spec.models import parse_project
 from .store import atomic
@@ -138,6 +140,7 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
             self.dir = Path(folder)
         if self.dir is None:
             raise ValueError("this project has no folder yet: call save(folder)")
+        check_values(self.doc)  # a NaN written now would make the file unreadable later
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self.dir / PROJECT_FILE
         atomic.write_json(path, self.doc)
@@ -158,36 +161,8 @@ def load(path: str | Path) -> Project:
         raise SpecError("", msg("no project found at {path}", path=str(path)), str(path),
                         msg("give a project folder containing project.json, or create one with "
                             "`layerlab new DIR --example digits`"))
-    text = file.read_text(encoding="utf-8")
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        lines = text.splitlines()
-        line = lines[e.lineno - 1].strip() if 0 < e.lineno <= len(lines) else text[-40:]  # what the user typed
-        raise SpecError("", msg("{file} is not valid JSON (line {line}, column {column}: {reason})", file=file.name,
-                                line=e.lineno, column=e.colno, reason=json_reason(e.msg)),
-                        line, msg("fix the JSON syntax, e.g. a missing comma or quote")) from None
-    if not isinstance(doc, dict):
-        raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__, msg('start with {{"name": ...}}'))
-    return Project(doc, file.parent)
-
-
-def json_reason(reason: str) -> str:
-    """Python's json error (English only) as a Text for the usual mistakes, else as it is.
-
-    >>> json_reason("Expecting ',' delimiter").to("de"), json_reason("Something new")
-    ('es fehlt ein Komma', 'Something new')
-    """
-    texts = {"Expecting value": msg("Expecting value"),
-             "Expecting ',' delimiter": msg("Expecting ',' delimiter"),
-             "Expecting ':' delimiter": msg("Expecting ':' delimiter"),
-             "Expecting property name enclosed in double quotes":
-                 msg("Expecting property name enclosed in double quotes"),
-             "Unterminated string starting at": msg("Unterminated string starting at"),
-             "Invalid control character at": msg("Invalid control character at"),
-             "Invalid \\escape": msg("Invalid \\escape"),
-             "Extra data": msg("Extra data")}
-    return texts.get(reason, reason)
+    # strict: a wrong encoding, NaN, 1e400 or absurd nesting is a SpecError naming the fix
+    return Project(read_document(file), file.parent)
 
 
 def new_image_project(folder: str | Path, classes: list[str], name: str | None = None, size: int = 32,

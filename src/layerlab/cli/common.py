@@ -9,6 +9,7 @@ from typing import Any, Callable
 import typer
 from rich.console import Console
 
+from ..i18n import Text, msg
 from ..spec.errors import SpecError
 
 app = typer.Typer(help="LayerLab: design, debug, train and test neural networks without code.",
@@ -22,8 +23,8 @@ def print_spec_error(e: SpecError) -> None:
     where = f"[bold]{e.path}[/bold]: " if e.path else ""
     err_console.print(f"[red]Error:[/red] {where}{e.message}", markup=True)
     if e.has_received:
-        err_console.print(f"  Received: {e.received!r}" if isinstance(e.received, str) else f"  Received: {e.received}",
-                          markup=False)
+        quoted = isinstance(e.received, str) and not isinstance(e.received, Text)  # a Text describes, not quotes
+        err_console.print(f"  Received: {e.received!r}" if quoted else f"  Received: {e.received}", markup=False)
     if e.hint:
         err_console.print(f"  Fix: {e.hint}", markup=False)
     for f in e.fixes:
@@ -31,21 +32,29 @@ def print_spec_error(e: SpecError) -> None:
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator: SpecError (and other user errors) print cleanly and exit with status 2."""
+    """Decorator: SpecError and a bad file print cleanly (what, where, fix) and exit with status 2."""
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except SpecError as e:
-            if kwargs.get("as_json"):
-                print(json.dumps({"error": e.to_dict()}))
-            else:
-                print_spec_error(e)
-            raise typer.Exit(2) from None
-        except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
-            err_console.print(f"[red]Error:[/red] {e}", markup=True)
-            raise typer.Exit(2) from None
+            _report(e, kwargs)
+        except OSError as e:  # a missing file, a folder given for a file, no permission, a full disk
+            _report(SpecError(str(e.filename or ""), msg("cannot use this file: {reason}",
+                                                         reason=e.strerror or type(e).__name__),
+                              hint=msg("check the path and the file's permissions")), kwargs)
+        except (UnicodeError, RecursionError, json.JSONDecodeError) as e:  # a file no reader above caught
+            _report(SpecError("", msg("a file could not be read ({kind})", kind=type(e).__name__), str(e)[:120],
+                              msg("save the file again as UTF-8 text in the expected format")), kwargs)
     return wrapper
+
+
+def _report(e: SpecError, kwargs: dict[str, Any]) -> None:
+    if kwargs.get("as_json"):
+        print(json.dumps({"error": e.to_dict()}))
+    else:
+        print_spec_error(e)
+    raise typer.Exit(2) from None
 
 
 def emit_json(obj: Any) -> None:

@@ -242,10 +242,13 @@ def activations(as_json: bool = typer.Option(False, "--json", help="Print JSON."
 
 
 # -- edits without opening the JSON ----------------------------------------------------------
-def _value(text: str):
-    """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text."""
+def _value(text: str, path: str = ""):
+    """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text.
+
+    NaN, Infinity and 1e400 parse as JSON here but no project may hold them: a SpecError at path."""
+    from ..spec.loader import loads
     try:
-        return json.loads(text)
+        return loads(text, prefix=path)
     except json.JSONDecodeError:
         return text
 
@@ -281,7 +284,7 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
         name, sep, text = item.partition("=")
         if not sep or not name:
             raise SpecError(item, msg("is not NAME=VALUE"), item, msg("write parameters like units=10 or activation=relu"))
-        layer[name] = _value(text)
+        layer[name] = _value(text, f"model.layers[{index}].{name}")
     path = f"model.layers[{index}]"
     get_layer(layer_type, f"{path}.type").resolve(layer, path)  # unknown names, types and ranges stop here
     layers.insert(index, layer)
@@ -315,7 +318,7 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
     from ..spec.fixes import apply_edits
     p = api.load(project)
     try:
-        doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value)}])
+        doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value, path)}])
     except (KeyError, IndexError, TypeError):
         raise SpecError(path, msg("does not exist in this project"), _value(value),
                         msg("check the path with `layerlab summary --json` or `layerlab schema`")) from None

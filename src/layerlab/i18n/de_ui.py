@@ -5,10 +5,6 @@ add("de", {
     "does not exist in the workspace": "gibt es im Arbeitsbereich nicht",
     "open a project from the home page, or create one from an example":
         "öffne ein Projekt auf der Startseite oder lege eines aus einem Beispiel an",
-    "project.json is not valid JSON (line {line}: {problem})":
-        "project.json ist kein gültiges JSON (Zeile {line}: {problem})",
-    "fix the file by hand or restore it from a backup":
-        "korrigiere die Datei von Hand oder stelle sie aus einer Sicherung wieder her",
     "the data could not be read: {error}": "die Daten konnten nicht gelesen werden: {error}",
     "check the Data page": "prüfe die Seite Daten",
 })

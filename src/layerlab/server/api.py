@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import api as facade
 from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
+from ..spec.loader import loads
 from ..spec.models import parse_project
 from ..store import workspace as ws
 from . import api_projects as projects_api
@@ -79,9 +80,11 @@ def project_out(pid: str) -> dict[str, Any]:
     data = (folder / ws.PROJECT_FILE).read_bytes()
     revision = hashlib.sha256(data).hexdigest()[:16]  # as store.workspace.revision computes it
     try:
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        doc = facade.load(folder).doc  # raises the SpecError that says where the JSON is broken
+        doc = loads(data, ws.PROJECT_FILE)
+    except (SpecError, json.JSONDecodeError):
+        doc = None
+    if not isinstance(doc, dict):
+        doc = facade.load(folder).doc  # raises the SpecError that says what is wrong with the file
     return {"id": pid, "revision": revision, "doc": doc}
 
 

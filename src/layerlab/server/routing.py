@@ -7,6 +7,7 @@ when it names neither): the route sets `layerlab.i18n.current_lang` for the whol
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 from typing import Any, Callable
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from ..i18n import LANGS, Text, current_lang, msg
+from ..spec import loader
 from ..spec.errors import SpecError
 from ..store import workspace as ws
 from .uploads import UploadError
@@ -186,6 +188,29 @@ def status_of(e: SpecError) -> int:
     return getattr(e, "status", 422)
 
 
+class RefusedJSON(json.JSONDecodeError):
+    """A JSON body that parses but holds what no project may (NaN, 1e400, absurd nesting); keeps the SpecError.
+
+    A JSONDecodeError, so FastAPI reads the body as always and hands it to SafeRoute as a
+    validation error; SafeRoute answers 422 with the SpecError's four parts."""
+
+    def __init__(self, error: SpecError):
+        super().__init__(str(error), "", 0)
+        self.error = error
+
+
+class StrictJSONRequest(Request):
+    """A request whose JSON body is parsed by spec.loader: finite numbers in range, bounded nesting."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_strict_json"):
+            try:
+                self._strict_json = loader.loads(await self.body(), msg("the request body"))
+            except SpecError as e:
+                raise RefusedJSON(e) from None
+        return self._strict_json
+
+
 class SafeRoute(APIRoute):
     """Turns SpecError and request-validation errors into JSON answers, and anything else into a
     logged 500 that never leaks a traceback. Lives on the route, so it works on any app."""
@@ -197,10 +222,12 @@ class SafeRoute(APIRoute):
             lang = accept_language(request.headers.get("accept-language"))
             token = current_lang.set(lang)  # handlers in the thread pool see it too (a copied context)
             try:
-                return await handler(request)
+                return await handler(StrictJSONRequest(request.scope, request.receive))
             except SpecError as e:
                 return error_response(e, status_of(e), lang)
             except RequestValidationError as e:
+                if isinstance(e.__cause__, RefusedJSON):
+                    return error_response(e.__cause__.error, 422, lang)
                 errs = e.errors()
                 first = errs[0] if errs else {}
                 where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")

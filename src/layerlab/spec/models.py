@@ -19,7 +19,7 @@ SPEC_VERSION = 3  # 3: early stopping on by default (upgrade keeps older project
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
 
 class DataSpec(_Strict):
@@ -121,10 +121,12 @@ def parse_project(doc: Any, folder: Any = None) -> Project:
     folder (the project's, when known) lets an upgrade read the project's data, e.g. to name the
     column an old table project predicted implicitly.
     """
+    from .loader import check_values
     from .upgrade import upgrade
     if not isinstance(doc, dict):
         raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__,
                         msg('start from {{"name": ..., "data": {{...}}, "model": {{...}}}}'))
+    check_values(doc)  # NaN, infinities, huge numbers and absurd nesting, wherever they hide
     doc = upgrade(doc, folder)
     _check_layer_types(doc)
     try:

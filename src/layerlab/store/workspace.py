@@ -22,8 +22,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..i18n import msg
+from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
+from ..spec.loader import check_values, read_document
 from . import atomic
 
 PROJECT_FILE = "project.json"
@@ -67,19 +68,49 @@ def project_dir(name: str) -> Path:
 
 
 def list_projects() -> list[dict[str, Any]]:
-    """Every project in the workspace with its name, task and last change, newest first."""
+    """Every project in the workspace with its name, task and last change, newest first.
+
+    A project whose file cannot be read is listed too, with `damaged`: what is wrong (the four
+    parts of the error, in the current language), the file, and how to remove it. One broken
+    file never hides the others or breaks the list.
+    """
     out = []
     for d in home().iterdir():
         f = d / PROJECT_FILE
-        if not f.is_file():
-            continue
         try:
-            doc = json.loads(f.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            doc = {}
-        out.append({"id": d.name, "name": doc.get("name", d.name), "task": doc.get("task", ""),
-                    "source": (doc.get("data") or {}).get("source", ""), "modified": f.stat().st_mtime})
+            if d.name.startswith(".") or not d.is_dir() or not (f.exists() or f.is_symlink()):
+                continue
+            modified = f.stat().st_mtime
+        except OSError:  # a dangling link or a folder we may not enter
+            modified = 0.0
+        out.append(_listed(d, f, modified))
     return sorted(out, key=lambda r: r["modified"], reverse=True)
+
+
+def _listed(folder: Path, file: Path, modified: float) -> dict[str, Any]:
+    """One row of the project list; `damaged` when the file cannot be opened."""
+    row: dict[str, Any] = {"id": folder.name, "name": folder.name, "task": "", "source": "", "modified": modified}
+    try:
+        doc = read_document(file)
+    except SpecError as e:
+        return dict(row, damaged=damage(e, folder))
+    except OSError as e:
+        err = SpecError("", msg("{file} cannot be read ({reason})", file=file.name, reason=e.strerror or str(e)),
+                        str(file), msg("check that the file exists and that you may read it"))
+        return dict(row, damaged=damage(err, folder))
+    data = doc.get("data")
+    row["name"] = doc["name"] if isinstance(doc.get("name"), str) and doc["name"] else folder.name
+    row["task"] = doc["task"] if isinstance(doc.get("task"), str) else ""
+    row["source"] = data["source"] if isinstance(data, dict) and isinstance(data.get("source"), str) else ""
+    return row
+
+
+def damage(e: SpecError, folder: Path) -> dict[str, Any]:
+    """What is wrong with a damaged project and how to repair or remove it (in the current language)."""
+    lang = current_lang.get()
+    return dict(e.to_dict(lang), text=e.localized(lang), file=str(folder / PROJECT_FILE),
+                remove=msg("or remove the project: move the folder {folder} out of the workspace", folder=str(folder)
+                           ).to(lang))
 
 
 def unique_id(name: str) -> str:
@@ -114,6 +145,7 @@ def revision(folder: str | Path) -> str:
 def save_doc(folder: str | Path, doc: dict[str, Any], base_revision: str | None) -> str:
     """Atomically save doc if the file is still at base_revision (None skips the check); new revision."""
     folder = Path(folder)
+    check_values(doc)  # NaN or 1e400 saved now would make the file unreadable later
     data = (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     with _lock:
         if base_revision is not None and revision(folder) != base_revision:

@@ -20,7 +20,6 @@ loses nothing.
 from __future__ import annotations
 
 import copy
-import json
 import logging
 import threading
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..api import Project
 from ..spec.check import Analysis
 from ..spec.errors import Fix, SpecError
 from ..spec.fixes import apply_fix
+from ..spec.loader import read_document
 from ..store import workspace
 
 log = logging.getLogger(__name__)
@@ -94,12 +94,7 @@ class Session:
             raise ProjectMissing("project", msg("does not exist in the workspace"), self.id,
                                  msg("open a project from the home page, or create one from an example"))
         self.revision = workspace.revision(self.folder)
-        try:
-            self.doc = json.loads(f.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise SpecError("", msg("project.json is not valid JSON (line {line}: {problem})", line=e.lineno,
-                                    problem=e.msg), self.id,
-                            msg("fix the file by hand or restore it from a backup")) from None
+        self.doc = read_document(f)  # a damaged file (bad JSON, encoding, NaN, absurd nesting) says what to repair
         self.stale = None
         self.undo_stack.clear()
         self.redo_stack.clear()
@@ -185,6 +180,10 @@ class Session:
             self.revision = workspace.save_doc(self.folder, doc, self.revision)
         except workspace.StaleWriteError as e:
             self.stale = e
+            self._notify()
+            return False
+        except SpecError as e:  # a value no project may hold (NaN, 1e400): refused, the file stays as it was
+            self.problem = e
             self._notify()
             return False
         return True

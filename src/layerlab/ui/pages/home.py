@@ -13,6 +13,7 @@ from ...spec.errors import SpecError
 from ...store import workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
+from ..components.damaged_project import damaged_item
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import add, err_text
@@ -182,6 +183,9 @@ def _recent() -> None:
         return
     with ui.list().props("bordered separator").classes("w-full rounded").mark("recent"):
         for p in projects[:30]:
+            if p.get("damaged"):  # listed with what is wrong and how to repair it; the others work as always
+                damaged_item(p)
+                continue
             with ui.item(on_click=lambda pid=p["id"]: ui.navigate.to(href(pid, "model"))) \
                     .mark(f"recent-{p['id']}").props("clickable tabindex=0"):
                 with ui.item_section():
