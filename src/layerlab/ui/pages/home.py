@@ -14,6 +14,7 @@ from ...store import workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
 from ..components.damaged_project import damaged_item
+from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import add, err_text
@@ -91,7 +92,9 @@ async def home_page() -> None:
         ImageProjectCard("de" if _lang_is_de() else "en")
         _own_data()
         _import_model()
+        open_file_card()
         _recent()
+        trash_view()
     await ui.context.client.connected()
     for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
         picture = await asyncio.to_thread(data_thumbnail, name)
@@ -198,3 +201,5 @@ def _recent() -> None:
                     ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
                     if runs:
                         ui.link(_run_line(runs[0]), href(p["id"], "train")).classes("text-xs text-right break-words")
+                with ui.item_section().props("side"):
+                    project_menu(p)

@@ -1,0 +1,189 @@
+"""Home's project management: a menu per project (rename, duplicate, download, delete), "Open project
+file", and the trash with Restore and an explicit Empty.
+
+Everything goes through the facade (`layerlab.api`); after a change the page reloads, so the
+list shows the workspace as it is on disk.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from nicegui import events, ui
+
+from ... import api
+from ...spec.errors import SpecError
+from ..frame import href, tr
+from ..i18n import add, err_text
+
+log = logging.getLogger(__name__)
+
+add({
+    "pm.menu": "Manage {name}", "pm.rename": "Rename", "pm.duplicate": "Duplicate", "pm.download": "Download project",
+    "pm.delete": "Move to trash", "pm.new_name": "New name", "pm.save": "Rename", "pm.cancel": "Cancel",
+    "pm.renamed": "Renamed to {name}", "pm.copied": "Copied as {name}", "pm.deleted": "{name} is in the trash: "
+    "restore it there", "pm.failed": "That did not work: {error}",
+    "pm.open": "Open project file", "pm.open_hint": "A .layerlab file from Download project or `layerlab pack`: "
+    "the project opens with its data and trained weights, under a new name if this one is taken.",
+    "pm.open_choose": "Choose a .layerlab file", "pm.open_failed": "Could not open this file: {error}",
+    "pm.trash": "Trash ({n})", "pm.trash_empty": "The trash is empty.", "pm.deleted_at": "deleted {when}",
+    "pm.restore": "Restore", "pm.restored": "Restored {name}", "pm.empty": "Empty trash",
+    "pm.empty_confirm": "Delete the {n} project(s) in the trash for good? This cannot be undone.",
+    "pm.empty_yes": "Delete for good", "pm.emptied": "Deleted {n} project(s) for good",
+}, {
+    "pm.menu": "{name} verwalten", "pm.rename": "Umbenennen", "pm.duplicate": "Duplizieren",
+    "pm.download": "Projekt herunterladen", "pm.delete": "In den Papierkorb", "pm.new_name": "Neuer Name",
+    "pm.save": "Umbenennen", "pm.cancel": "Abbrechen", "pm.renamed": "Umbenannt in {name}",
+    "pm.copied": "Kopiert als {name}", "pm.deleted": "{name} liegt im Papierkorb: dort kannst du es wiederherstellen",
+    "pm.failed": "Das hat nicht geklappt: {error}",
+    "pm.open": "Projektdatei öffnen", "pm.open_hint": "Eine .layerlab-Datei aus „Projekt herunterladen“ oder "
+    "`layerlab pack`: Das Projekt öffnet sich mit seinen Daten und trainierten Gewichten, unter einem neuen Namen, "
+    "falls dieser schon vergeben ist.",
+    "pm.open_choose": ".layerlab-Datei wählen", "pm.open_failed": "Diese Datei lässt sich nicht öffnen: {error}",
+    "pm.trash": "Papierkorb ({n})", "pm.trash_empty": "Der Papierkorb ist leer.", "pm.deleted_at": "gelöscht {when}",
+    "pm.restore": "Wiederherstellen", "pm.restored": "{name} wiederhergestellt", "pm.empty": "Papierkorb leeren",
+    "pm.empty_confirm": "Die {n} Projekt(e) im Papierkorb endgültig löschen? Das lässt sich nicht rückgängig machen.",
+    "pm.empty_yes": "Endgültig löschen", "pm.emptied": "{n} Projekt(e) endgültig gelöscht",
+})
+
+
+def _failed(err: Exception) -> None:
+    text = err_text(err) if isinstance(err, SpecError) else f"{type(err).__name__}: {err}"
+    if not isinstance(err, SpecError):
+        log.warning("project action failed", exc_info=err)
+    ui.notify(tr("pm.failed", error=text), type="negative", multi_line=True)
+
+
+def marked(element: Any, name: str) -> Any:
+    """element with a marker for the user tests and a data-testid for the browser tests."""
+    return element.props(f'data-testid="{name}"').mark(name)
+
+
+def project_menu(p: dict[str, Any]) -> None:
+    """The ⋮ button of one project row with its menu; clicks on it do not open the project."""
+    pid, name = p["id"], p["name"]
+    with ui.element("div").on("click.stop", lambda: None).on("keydown.enter.stop", lambda: None):
+        button = ui.button(icon="more_vert").props(f'flat round dense aria-label="{tr("pm.menu", name=name)}"')
+        with marked(button, f"menu-{pid}"), marked(ui.menu(), f"menu-items-{pid}"):
+            marked(ui.menu_item(tr("pm.rename"), lambda: _rename_dialog(pid, name)), f"rename-{pid}")
+            marked(ui.menu_item(tr("pm.duplicate"), lambda: _duplicate(pid)), f"duplicate-{pid}")
+            marked(ui.menu_item(tr("pm.download"), lambda: _download(pid)), f"download-{pid}")
+            ui.separator()
+            marked(ui.menu_item(tr("pm.delete"), lambda: _delete(pid, name)), f"delete-{pid}")
+
+
+def _rename_dialog(pid: str, name: str) -> None:
+    with ui.dialog() as dialog, ui.card().classes("w-80 max-w-full"):
+        field = marked(ui.input(tr("pm.new_name"), value=name).classes("w-full").props("autofocus"), "rename-input")
+
+        def save() -> None:
+            try:
+                out = api.rename_project(pid, field.value or "")
+            except SpecError as err:
+                field.props(f'error error-message="{err_text(err)}"')
+                return
+            dialog.close()
+            ui.notify(tr("pm.renamed", name=out["name"]), type="positive")
+            ui.navigate.to("/")
+        field.on("keydown.enter", save)
+        with ui.row().classes("justify-end w-full"):
+            ui.button(tr("pm.cancel"), on_click=dialog.close).props("flat")
+            marked(ui.button(tr("pm.save"), on_click=save), "rename-save")
+    dialog.open()
+
+
+async def _duplicate(pid: str) -> None:
+    try:
+        out = await asyncio.to_thread(api.duplicate_project, pid)
+    except Exception as err:  # noqa: BLE001 - shown to the user; the page stays usable
+        return _failed(err)
+    ui.notify(tr("pm.copied", name=out["name"]), type="positive")
+    ui.navigate.to("/")
+
+
+async def _download(pid: str) -> None:
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            packed = await asyncio.to_thread(api.pack_project, pid, Path(tmp) / f"{pid}.layerlab")
+            data = packed.path.read_bytes()
+    except Exception as err:  # noqa: BLE001
+        return _failed(err)
+    ui.download(data, f"{pid}.layerlab", "application/zip")
+
+
+def _delete(pid: str, name: str) -> None:
+    try:
+        api.delete_project(pid)
+    except Exception as err:  # noqa: BLE001
+        return _failed(err)
+    ui.notify(tr("pm.deleted", name=name))
+    ui.navigate.to("/")
+
+
+def open_file_card() -> None:
+    """'Open project file': a .layerlab upload that becomes a project (checked like any upload)."""
+    with marked(ui.card().classes("ll-card w-full"), "open-project-file"):
+        ui.label(tr("pm.open")).classes("text-lg font-semibold")
+        ui.label(tr("pm.open_hint")).classes("text-sm opacity-80")
+        upload = ui.upload(label=tr("pm.open_choose"), on_upload=_on_open, auto_upload=True, max_files=1)
+        marked(upload.props('accept=".layerlab" flat bordered color=primary').classes("w-full max-w-md"), "open-upload")
+
+
+async def _on_open(e: events.UploadEventArguments) -> None:
+    data = await e.file.read()
+    try:
+        out = await asyncio.to_thread(api.unpack_project, data)
+    except SpecError as err:
+        ui.notify(tr("pm.open_failed", error=err_text(err)), type="negative", multi_line=True)
+        return
+    ui.navigate.to(href(out["id"], "model"))
+
+
+def trash_view() -> None:
+    """The deleted projects with when, each with Restore; Empty trash asks first."""
+    entries = api.trash()
+    with marked(ui.expansion(tr("pm.trash", n=len(entries)), icon="delete").classes("w-full"), "trash"):
+        if not entries:
+            ui.label(tr("pm.trash_empty")).classes("opacity-70")
+            return
+        with ui.list().props("separator").classes("w-full"):
+            for e in entries:
+                when = datetime.fromtimestamp(e["deleted"]).strftime("%Y-%m-%d %H:%M")
+                with marked(ui.item(), f"trashed-{e['project_id']}"):
+                    with ui.item_section():
+                        ui.item_label(e["name"])
+                        ui.item_label(tr("pm.deleted_at", when=when)).props("caption")
+                    with ui.item_section().props("side"):
+                        restore = ui.button(tr("pm.restore"), icon="restore_from_trash",
+                                            on_click=lambda key=e["id"]: _restore(key)).props("flat dense")
+                        marked(restore, f"restore-{e['project_id']}")
+        empty = ui.button(tr("pm.empty"), icon="delete_forever", on_click=lambda: _confirm_empty(len(entries)))
+        marked(empty.props("flat color=negative"), "empty-trash")
+
+
+def _restore(key: str) -> None:
+    try:
+        out = api.restore_project(key)
+    except Exception as err:  # noqa: BLE001
+        return _failed(err)
+    ui.notify(tr("pm.restored", name=out["name"]), type="positive")
+    ui.navigate.to("/")
+
+
+def _confirm_empty(n: int) -> None:
+    with ui.dialog() as dialog, ui.card():
+        ui.label(tr("pm.empty_confirm", n=n))
+        with ui.row().classes("justify-end w-full"):
+            ui.button(tr("pm.cancel"), on_click=dialog.close).props("flat")
+
+            def empty() -> None:
+                count = api.empty_trash()
+                dialog.close()
+                ui.notify(tr("pm.emptied", n=count))
+                ui.navigate.to("/")
+            marked(ui.button(tr("pm.empty_yes"), on_click=empty).props("color=negative"), "empty-yes")
+    dialog.open()
