@@ -1,7 +1,9 @@
 """A ZIP bundle of every format that fits the model, with a README.md that shows how to use each file.
 
 A format the model cannot take (e.g. TF.js for a GRU) is left out and the README says why;
-every file inside was verified against PyTorch when it was written.
+every file inside was verified against PyTorch when it was written. The ONNX, int8, TorchScript
+and .pt2 files of a project take raw inputs (standalone.py); the weights, the script and TF.js
+keep the network's own input, scaled as weights/preprocessing.json says.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from typing import Any
 from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, join_reasons
+from .describe import describe, snippet
+from .standalone import is_standalone
 
 PARTS = [  # (format, path inside the zip)
     ("onnx", "model.onnx"), ("onnx_int8", "model.int8.onnx"), ("torchscript", "model.pt"), ("pt2", "model.pt2"),
@@ -22,8 +26,20 @@ PARTS = [  # (format, path inside the zip)
 ]
 
 
-def _usage(fmt: str, shape: str, name: str) -> str:
-    """The README section of one format."""
+TITLES = {"onnx": "### model.onnx — ONNX (any runtime: onnxruntime, OpenCV, ONNX.js, C#, Java)",
+          "onnx_int8": "### model.int8.onnx — ONNX quantized to int8 (smaller, faster on CPUs)",
+          "torchscript": "### model.pt — TorchScript (Python or C++ LibTorch, no LayerLab needed)",
+          "pt2": "### model.pt2 — torch.export program (ExecuTorch, AOTInductor)"}
+
+
+def _usage(fmt: str, shape: str, name: str, src: Exported | None = None) -> str:
+    """The README section of one format; a self-contained file's shows its project's first validation sample."""
+    if src is not None and is_standalone(src) and fmt in TITLES:
+        inner = dict(PARTS)[fmt]
+        code = snippet(src, fmt, inner)
+        note = ("\nUsed like model.onnx; outputs differ slightly (see the accuracy change below)."
+                if fmt == "onnx_int8" else "")
+        return f"{TITLES[fmt]}\n```python\n{code}\n```{note}"
     return {
         "onnx": f"""### model.onnx — ONNX (any runtime: onnxruntime, OpenCV, ONNX.js, C#, Java)
 ```python
@@ -101,9 +117,17 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     """README.md of the bundle: what the model is, then how to use each file."""
     m = src.meta
     classes = m.get("classes")
-    lines = [f"# {m.get('name', 'model')} — exported from LayerLab", "",
-             f"Input: a batch of shape (N, {shape}) float32 (channels first for images), scaled as "
-             "weights/preprocessing.json says.",
+    inputs = (["Input of model.onnx, model.int8.onnx, model.pt and model.pt2: what you have, unscaled — "
+               + "; ".join(f"`{i['name']}` {i['dtype']} {tuple(i['shape'])}" for i in describe(src, "onnx")["inputs"])
+               + ". The scaling, missing-value fills and text encoding the run learned are inside; the metadata "
+               "(ONNX `metadata_props`, the torch files' extra file `layerlab.json`) lists the classes, the input "
+               "columns and the preprocessing (for pictures: size, fit and channels to resize to first).",
+               f"Input of the weights, train.py and tfjs: the network's own input (N, {shape}) float32 "
+               "(channels first, except TF.js), scaled as weights/preprocessing.json says."]
+              if is_standalone(src) else
+              [f"Input: a batch of shape (N, {shape}) float32 (channels first for images), scaled as "
+               "weights/preprocessing.json says."])
+    lines = [f"# {m.get('name', 'model')} — exported from LayerLab", "", *inputs,
              "Output: " + ("probabilities of the classes " + ", ".join(map(str, classes)) if classes
                            else "the predicted values") + ".",
              f"Weights: {'run ' + str(m.get('run_id')) if m.get('trained') else 'untrained (no run yet)'}.", "",
@@ -120,7 +144,7 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     lines.append("")
     for fmt, _ in PARTS:
         if fmt in reports:
-            lines += [_usage(fmt, shape, m.get("name", "model")), ""]
+            lines += [_usage(fmt, shape, m.get("name", "model"), src), ""]
             if fmt == "tfjs":
                 lines[-1:] = [_reimport(Path(reports[fmt]["path"])), ""]
     if skipped:

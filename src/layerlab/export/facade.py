@@ -101,7 +101,8 @@ class ExportFacade:
                 "input_shape": list(info.input_shape),
                 "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
                 "preprocessing": pre_dict, "doc": doc, "run_id": loaded.run_id if loaded is not None else None,
-                "trained": loaded is not None, "vocab_size": getattr(info, "vocab_size", None)}
+                "trained": loaded is not None, "vocab_size": getattr(info, "vocab_size", None),
+                "feature_names": getattr(info, "feature_names", None)}
         return Exported(network, example.contiguous(), meta, val, train_x)
 
     def export_formats(self) -> list[dict[str, Any]]:
@@ -114,6 +115,14 @@ class ExportFacade:
         return [{"format": f, "label": LABELS[f], "suffix": SUFFIX[f],
                  "blocked": join_reasons(blockers(kinds, "onnx" if f == "zip" else f, layers)) or None}
                 for f in FORMATS]
+
+    def export_usage(self, files: dict[str, str], run_id: str | None = None) -> dict[str, str]:
+        """For each format -> file name: Python that loads the file, feeds the project's first validation
+        sample and prints its label ('' where a format has no such snippet, or the model has no project
+        preprocessing: then the file takes the network's own input)."""
+        from .describe import snippet
+        src = self.export_source(run_id)
+        return {fmt: snippet(src, check_format(fmt), name) for fmt, name in files.items()}
 
     def export(self, fmt: str, out: str | Path, run_id: str | None = None) -> dict[str, Any]:
         """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""

@@ -5,7 +5,13 @@ We trace rather than script: LayerLab's modules use Python features (optional ar
 exactly the inference path. The batch axis stays dynamic (shapes are read at run time),
 which the verification checks with a second batch size.
 
-    torch.jit.load("model.pt")(torch.randn(1, 1, 8, 8))
+A project's model is wrapped with its run's preprocessing and the final probabilities
+(`standalone.Standalone`): it takes raw inputs (pictures NCHW with pixels 0-255, a table's
+columns in its own units with text as category positions) and returns what `Project.predict`
+returns. The metadata travels as the extra file layerlab.json:
+
+    extra = {"layerlab.json": ""}
+    model = torch.jit.load("model.pt", _extra_files=extra)   # json.loads(extra["layerlab.json"])
 """
 from __future__ import annotations
 
@@ -18,31 +24,36 @@ import torch
 
 from ..i18n import msg
 from ..store import atomic
-from .common import Exported, ExportFailed, check_close, torch_outputs
+from .common import Exported, ExportFailed
+from .standalone import example_input, is_standalone, metadata_json, module, verify
+
+META_FILE = "layerlab.json"
 
 
 def torchscript_bytes(src: Exported) -> bytes:
-    """The traced network serialised by torch.jit.save."""
-    src.network.eval()
+    """The traced network (with its preprocessing and probabilities for a project) serialised by torch.jit.save,
+    with the metadata as the extra file layerlab.json."""
+    net = module(src)
+    extra = {META_FILE: metadata_json(src)} if is_standalone(src) else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # jit deprecation notices
         with torch.no_grad():
-            traced = torch.jit.trace(src.network, (src.example,), check_trace=False)
+            traced = torch.jit.trace(net, (example_input(src),), check_trace=False)
         buf = io.BytesIO()
-        torch.jit.save(traced, buf)
+        torch.jit.save(traced, buf, _extra_files=extra)
     return buf.getvalue()
 
 
-def load_torchscript(path: str | Path | bytes) -> torch.jit.ScriptModule:
-    """Load a TorchScript file (or bytes) on the CPU."""
+def load_torchscript(path: str | Path | bytes, extra: dict[str, str] | None = None) -> torch.jit.ScriptModule:
+    """Load a TorchScript file (or bytes) on the CPU; extra ({name: ""}) receives the named extra files."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         f = io.BytesIO(path) if isinstance(path, bytes) else str(path)
-        return torch.jit.load(f, map_location="cpu")
+        return torch.jit.load(f, map_location="cpu", _extra_files=extra if extra is not None else {})
 
 
 def export_torchscript(src: Exported, out: str | Path) -> dict[str, Any]:
-    """Write a traced TorchScript file and verify that it loads and gives the same outputs."""
+    """Write a traced TorchScript file and verify that it loads and gives LayerLab's outputs."""
     out = Path(out)
     try:
         data = torchscript_bytes(src)
@@ -51,10 +62,11 @@ def export_torchscript(src: Exported, out: str | Path) -> dict[str, Any]:
                            f"{type(e).__name__}: {str(e)[:300]}",
                            msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(src.kinds())))) from e
     loaded = load_torchscript(data)
-    diff = 0.0
-    for x in (src.example, src.example[:1]):
+
+    def run(x: torch.Tensor):
         with torch.no_grad():
-            got = loaded(x).float().numpy()
-        diff = max(diff, check_close(torch_outputs(src, x), got, msg("the TorchScript file"), src.kinds()))
+            return loaded(x).float().numpy()
+    diff = verify(src, run, msg("the TorchScript file"))
     atomic.write_bytes(out, data)
-    return {"format": "torchscript", "path": str(out), "size": len(data), "max_diff": diff}
+    return {"format": "torchscript", "path": str(out), "size": len(data), "max_diff": diff,
+            "self_contained": is_standalone(src)}

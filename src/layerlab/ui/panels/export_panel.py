@@ -84,13 +84,21 @@ def _zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
+def file_names(stem: str) -> dict[str, str]:
+    """The name each format's download gets."""
+    return {"onnx": f"{stem}.onnx", "onnx_int8": f"{stem}.int8.onnx", "torchscript": f"{stem}.pt",
+            "pt2": f"{stem}.pt2", "safetensors": f"{stem}_weights", "script": f"{stem}.py",
+            "tfjs": f"{stem}_tfjs", "zip": f"{stem}.zip"}
+
+
+SAMPLE_SNIPPETS = ("onnx", "onnx_int8", "torchscript", "pt2")   # these feed a real sample of the project
+
+
 def export_download(project: Any, fmt: str, run_id: str | None) -> tuple[dict[str, Any], bytes, str]:
     """Export into <project>/exports/ and return (report, bytes to download, file name); runs off the UI thread."""
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
     folder = Path(project.dir) / "exports"
-    names = {"onnx": f"{stem}.onnx", "onnx_int8": f"{stem}.int8.onnx", "torchscript": f"{stem}.pt",
-             "pt2": f"{stem}.pt2", "safetensors": f"{stem}_weights", "script": f"{stem}.py",
-             "tfjs": f"{stem}_tfjs", "zip": f"{stem}.zip"}
+    names = file_names(stem)
     out = folder / names[fmt]
     report = project.export(fmt, out, run_id=run_id)
     if out.is_dir():
@@ -126,7 +134,8 @@ def render(project_id: str, session: Any) -> None:
     if runs:
         options = {None: t("exp.latest"), **{r["run_id"]: r["run_id"] for r in runs if r.get("run_id")}}
         ui.select(options, value=None, label=t("exp.run"),
-                  on_change=lambda e: choice.update(run=e.value)).classes("w-72").mark("export-run")
+                  on_change=lambda e: (choice.update(run=e.value), ui.timer(0.05, fill_snippets, once=True))) \
+            .classes("w-72").mark("export-run")
     else:
         ui.label(t("exp.untrained")).classes("text-warning").mark("export-untrained")
     try:
@@ -137,14 +146,29 @@ def render(project_id: str, session: Any) -> None:
     except SpecError:
         shape = shape_tf = "..."
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
+    codes: dict[str, Any] = {}
     with ui.grid().classes("w-full gap-4 grid-cols-1 md:grid-cols-2"):
         for f in project.export_formats():
-            _card(project, f, choice, stem, shape, shape_tf)
+            codes[f["format"]] = _card(project, f, choice, stem, shape, shape_tf)
+
+    async def fill_snippets() -> None:
+        """The ONNX and torch snippets feed the project's first validation sample (computed off the UI thread)."""
+        names = file_names(stem)
+        try:
+            usage = await run.io_bound(project.export_usage, {f: names[f] for f in SAMPLE_SNIPPETS}, choice["run"])
+        except Exception:  # noqa: BLE001 - without data the generic snippet stays; the export itself still works
+            log.info("no sample snippets for %s", project.name, exc_info=True)
+            return
+        for fmt, code in usage.items():
+            if code and fmt in codes:
+                codes[fmt].set_content(code)
+
+    ui.timer(0.05, fill_snippets, once=True)
 
 
-def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, shape: str, shape_tf: str) -> None:
+def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, shape: str, shape_tf: str) -> Any:
     fmt = f["format"]
-    with ui.card().classes("ll-card w-full").mark(f"export-{fmt}"):
+    with ui.card().classes("ll-card w-full").props(f'data-testid="export-{fmt}"').mark(f"export-{fmt}"):
         ui.label(err_text(LABELS[fmt])).classes("text-lg font-bold")
         ui.label(t(f"exp.d.{fmt}"))
         if f["blocked"]:  # said before the user tries, with the reason
@@ -167,8 +191,10 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
             status.set_text(_summary(fmt, report, lang_now))
             ui.download(data, name)
 
-        ui.button(t("exp.button"), on_click=go).props("color=primary" + (" disable" if f["blocked"] else "")) \
+        ui.button(t("exp.button"), on_click=go) \
+            .props(f'color=primary data-testid="export-button-{fmt}"' + (" disable" if f["blocked"] else "")) \
             .mark(f"export-button-{fmt}")
         with ui.expansion(t("exp.how")).classes("w-full"):
             language, code = SNIPPETS[fmt]
-            ui.code(code.format(stem=stem, shape=shape, shape_tf=shape_tf), language=language).classes("w-full")
+            return ui.code(code.format(stem=stem, shape=shape, shape_tf=shape_tf), language=language) \
+                .classes("w-full").props(f'data-testid="export-how-{fmt}"').mark(f"export-how-{fmt}")
