@@ -146,6 +146,18 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
         atomic.write_json(path, self.doc)
         return path
 
+    # -- downloads (api_tables.py) ---------------------------------------------------------
+    def history_csv(self, run_id: str | None = None) -> str:
+        """A run's per-epoch history (default: the latest run) as CSV text."""
+        from .api_tables import history_csv
+        return history_csv(self, run_id)
+
+    def predictions_csv(self, inputs: Any = None, run_id: str | None = None, split: str = "validation") -> str:
+        """Predictions as CSV text: of inputs (what predict takes), or of a split of the project's data
+        (default: validation) beside the true values and, for a table, its own columns."""
+        from .api_tables import predictions_csv
+        return predictions_csv(self, inputs, run_id, split)
+
     def to_json(self) -> str:
         return json.dumps(self.doc, indent=2)
 

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .. import api
 from ..engine import events as ev
+from . import csv_out
 from .common import app, console, emit_json, err_console, friendly
 
 _SKIP = ("epoch", "lr", "samples_per_s", "elapsed_s", "epoch_s")
@@ -116,9 +117,14 @@ def _report(run) -> None:
 @app.command()
 @friendly
 def runs(project: Path = typer.Argument(..., help="Project folder."),
-         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List a project's training runs, newest first."""
+         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+         history: str = typer.Option(None, "--history", help="Show this run's per-epoch history ('latest')."),
+         as_csv: bool = typer.Option(False, "--csv", help="With --history: print it as CSV."),
+         out: Path = typer.Option(None, "--out", help="With --history: write the CSV to this file.")) -> None:
+    """List a project's training runs, newest first (or one run's history, also as CSV)."""
     p = api.load(project)
+    if history:
+        return csv_out.history(p, history, as_csv, out)
     rows = p.runs()
     if as_json:
         return emit_json(rows)
@@ -140,12 +146,15 @@ def predict(project: Path = typer.Argument(..., help="Project folder."),
             inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, or a JSON file/array."),
             top: int = typer.Option(3, "--top", "-k", min=1, help="How many classes to show per input."),
             run_id: str = typer.Option(None, "--run", help="Use this run (default: the latest)."),
+            out_csv: Path = typer.Option(None, "--out", help="Also write the predictions as CSV to this file."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Predict with the latest trained run: top classes with probabilities, or the regression value."""
     p = api.load(project)
     loaded = p.load_run(run_id)
     items = _read_inputs(inputs)
     out = p.predict(items, run_id=loaded.run_id, raw=True)
+    if out_csv is not None:
+        csv_out.predictions(p, items, loaded.run_id, out_csv)
     labels = inputs if len(inputs) == len(out) else [f"{inputs[0] if len(inputs) == 1 else 'input'}[{i}]"
                                                       for i in range(len(out))]
     results = []

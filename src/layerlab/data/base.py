@@ -58,6 +58,7 @@ class RawData:
     # `prepare` refills them from the training split only (the fill is a fitted statistic)
     missing: dict[int, tuple[int, np.ndarray]] | None = None
     missing_rule: str = ""
+    rows: np.ndarray | None = None   # a table's row of each sample (rows without a target are left out)
 
 
 class DataSource:

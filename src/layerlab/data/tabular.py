@@ -147,7 +147,7 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     info = DataInfo("tabular", (x.shape[1],), task, classes, 1, len(x), names,
                     extra={"columns": schema, "target": target, "report": report,
                            "target_names": [target] if task == "regression" else None})
-    return RawData(x, y, info, missing or None, p["missing"])
+    return RawData(x, y, info, missing or None, p["missing"], df.index.to_numpy())
 
 
 @functools.lru_cache(maxsize=4)
@@ -215,6 +215,15 @@ class Csv(DataSource):
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
         return self._raw(p, root).info
+
+    def rows(self, p: dict[str, Any], root: Path | None) -> pd.DataFrame:
+        """The table's rows as read, one per sample in sample order (for downloads beside predictions)."""
+        raw = self._raw(p, root)
+        path = None if p["text"] else find_file(need_root(root, "data.params.path"), p["path"], TABLE_EXTS,
+                                                  "data.params.path", msg("CSV file"))
+        df = read_table(path, p["text"] or None, "data.params.path", p["header"], p["delimiter"])
+        df.columns = [str(c) for c in df.columns]
+        return df.iloc[raw.rows]
 
     def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
         return self._raw(p, root)

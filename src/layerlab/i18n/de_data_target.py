@@ -1,4 +1,4 @@
-"""German for choosing a table's target column (data/target_guess.py, data/wizard.py)."""
+"""German for choosing a table's target column (data/target_guess.py, data/wizard.py) and CSV downloads."""
 from . import add
 
 add("de", {
@@ -17,4 +17,10 @@ add("de", {
     "say which column to predict with {how}, naming one of the columns above":
         "gib mit {how} an, welche Spalte vorhergesagt werden soll (eine der genannten Spalten)",
     "predict {name!r}": "{name!r} vorhersagen",
+    # api_tables.py
+    "is not a split of the data": "ist kein Teil der Daten",
+    "use validation, test or train": "verwende validation, test oder train",
+    "has no samples in this project": "hat in diesem Projekt keine Beispiele",
+    "choose another split, or set data.validation_split / data.test_split above 0":
+        "wähle einen anderen Teil oder setze data.validation_split / data.test_split über 0",
 })

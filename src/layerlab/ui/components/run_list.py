@@ -15,6 +15,7 @@ from nicegui import ui
 from ...store.runs import open_run
 from ..i18n import add, t
 from .charts import Curves
+from .csv_downloads import run_buttons
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 20
@@ -84,6 +85,8 @@ class EarlierRuns:
                     ui.label(_metric_text(r.get("final") or {})).classes("text-sm tabular-nums")
                     if rid == self.current:
                         ui.label(t("runs.current", self.lang)).classes("text-xs italic opacity-70")
+                    if status in ("finished", "stopped"):   # runs with weights: history and predictions as CSV
+                        run_buttons(self.session, rid, self.lang)
 
     def _toggle(self, run_id: str, on: bool) -> None:
         if on:

@@ -1,7 +1,9 @@
 """Predictions for a whole uploaded table (CSV) on the Test page: one row per sample with the
-predicted class and its probability (or the predicted values for regression)."""
+predicted class and its probability (or the predicted values for regression), and a download of
+all rows with their predictions as CSV."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -9,6 +11,7 @@ from nicegui import events, run, ui
 
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
+from .csv_downloads import send_csv
 
 MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
 
@@ -67,6 +70,12 @@ class TablePredictions:
         columns = [{"name": k, "label": t(f"tp.{k}", self.lang), "field": k, "align": "left"}
                    for k in ("row", "predicted", "confidence") if classes or k != "confidence"]
         self.box.clear()
+        name = Path(e.file.name).stem or "table"
         with self.box:
             ui.table(columns=columns, rows=rows, row_key="row", pagination=10).props("dense flat") \
                 .classes("w-full").mark("test-csv-table")
+            # every row (not only the shown ones) beside its prediction and the class probabilities
+            ui.button(t("csv.predictions", self.lang), icon="download",
+                      on_click=lambda: send_csv(lambda: self.project.predictions_csv([data], loaded.run_id),
+                                                f"{name}-predictions.csv", self.lang)) \
+                .props("outline no-caps").mark("test-csv-download")
