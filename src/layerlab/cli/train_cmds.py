@@ -2,8 +2,10 @@
 
     layerlab train my-digits --epochs 5          progress bar, then a table of the final metrics
     layerlab train my-digits --json              one JSON object per epoch, then {"run_id", "final", ...}
-    layerlab runs my-digits                      the project's runs, newest first
-    layerlab predict my-digits seven.png --top 3 the most likely classes with probabilities
+    layerlab runs my-digits                      the project's runs, newest first (a run whose process
+                                                 is gone reads 'interrupted'), with the epoch predictions use
+    layerlab predict my-digits seven.png --top 3 the most likely classes with probabilities (the best
+                                                 epoch's weights; --weights last for the last epoch's)
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def train(project: Path = typer.Argument(..., help="Project folder."),
                            "samples_per_s": round(e.samples_per_s, 1), "eta_s": round(e.eta_s, 2)})
         run = _start(p, epochs, on_event, continue_run)
         _wait(run)
-        out = {"run_id": run.run_id, "status": run.status, "final": run.final}
+        out = {"run_id": run.run_id, "status": run.status, "final": run.final, **_kept(p, run.run_id)}
         if run.failure is not None:
             out["error"] = run.failure.to_dict()
         emit_json(out)
@@ -77,7 +79,15 @@ def train(project: Path = typer.Argument(..., help="Project folder."),
     with progress:
         run = _start(p, epochs, on_progress, continue_run)
         _wait(run)
-    _report(run)
+    _report(run, _kept(p, run.run_id))
+
+
+def _kept(p, run_id: str) -> dict:
+    """epochs_done, best_epoch and which weights predictions use ("best: epoch 14 of 50")."""
+    row = next((r for r in p.runs() if r["run_id"] == run_id), None) or {}
+    note = row.get("weights_note")
+    return {"epochs_done": row.get("epochs_done"), "best_epoch": row.get("best_epoch"),
+            "weights": str(note) if note else None}
 
 
 def _start(p, epochs, on_event, continue_from):
@@ -97,7 +107,7 @@ def _wait(run) -> None:
         run.wait()
 
 
-def _report(run) -> None:
+def _report(run, kept: dict) -> None:
     if run.status == "failed" and run.failure is not None:
         f = run.failure
         err_console.print(f"[red]Training failed:[/red] {f.message}", markup=True, highlight=False)
@@ -111,6 +121,9 @@ def _report(run) -> None:
             t.add_row(k, _fmt(v))
     console.print(t)
     done = run.history[-1]["epoch"] if run.history else 0
+    if kept.get("weights"):
+        console.print(f"Predict, inspect and export use {kept['weights']} (the metrics above; "
+                      "`--weights last` for the last epoch's).", markup=False)
     console.print(f"{done} epochs. Saved in runs/{run.run_id}/. Predict with: layerlab predict PROJECT INPUT…")
 
 
@@ -131,12 +144,13 @@ def runs(project: Path = typer.Argument(..., help="Project folder."),
     if not rows:
         console.print("No runs yet. Train with: layerlab train " + str(project))
         return
-    t = Table("run id", "status", "started", "duration", "epochs", "result", "spec", title=f"Runs of {p.name}")
+    t = Table("run id", "status", "started", "duration", "epochs", "predicts with", "result", "spec",
+              title=f"Runs of {p.name}")
     for r in rows:
         started = datetime.fromtimestamp(r["started"]).strftime("%Y-%m-%d %H:%M") if r["started"] else ""
         dur = f"{r['duration_s']:.1f} s" if r["duration_s"] is not None else ""
-        t.add_row(r["run_id"], r["status"], started, dur, str(r["epochs_done"] or 0), _headline(r["final"] or {}),
-                  r["spec_hash"] or "")
+        t.add_row(r["run_id"], r["status"], started, dur, str(r["epochs_done"] or 0), str(r.get("weights_note") or ""),
+                  _headline(r["final"] or {}), r["spec_hash"] or "")
     console.print(t)
 
 
@@ -146,13 +160,15 @@ def predict(project: Path = typer.Argument(..., help="Project folder."),
             inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, or a JSON file/array."),
             top: int = typer.Option(3, "--top", "-k", min=1, help="How many classes to show per input."),
             run_id: str = typer.Option(None, "--run", help="Use this run (default: the latest)."),
+            weights: str = typer.Option(None, "--weights",
+                                        help="best (the best validation epoch's, the default) or last."),
             out_csv: Path = typer.Option(None, "--out", help="Also write the predictions as CSV to this file."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Predict with the latest trained run: top classes with probabilities, or the regression value."""
     p = api.load(project)
-    loaded = p.load_run(run_id)
+    loaded = p.load_run(run_id, weights)
     items = _read_inputs(inputs)
-    out = p.predict(items, run_id=loaded.run_id, raw=True)
+    out = p.predict(items, run_id=loaded.run_id, raw=True, weights=loaded.weights)
     if out_csv is not None:
         csv_out.predictions(p, items, loaded.run_id, out_csv)
     labels = inputs if len(inputs) == len(out) else [f"{inputs[0] if len(inputs) == 1 else 'input'}[{i}]"
@@ -168,13 +184,15 @@ def predict(project: Path = typer.Argument(..., help="Project folder."),
         for label, values in zip(labels, out):
             results.append({"input": label, "value": [float(v) for v in np.atleast_1d(values)]})
     if as_json:
-        return emit_json({"run_id": loaded.run_id, "task": loaded.info.task, "predictions": results})
+        return emit_json({"run_id": loaded.run_id, "weights": loaded.weights, "epoch": loaded.epoch,
+                          "weights_note": str(loaded.note), "task": loaded.info.task, "predictions": results})
     for r in results:
         if "top" in r:
             shown = ", ".join(f"{c['class']} {c['probability']:.1%}" for c in r["top"])
         else:
             shown = ", ".join(f"{v:.6g}" for v in r["value"])
         console.print(f"{r['input']}: {shown}", markup=False)
+    console.print(f"(run {loaded.run_id}, {loaded.note})", markup=False, highlight=False)
 
 
 def _read_inputs(inputs: list[str]) -> list:

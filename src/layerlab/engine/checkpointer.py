@@ -5,7 +5,9 @@ write starts when `every_s` passed since the last one (and always on flush). Wri
 happens on a short-lived thread so fsync waits overlap the next epoch; the resulting
 CheckpointSaved events are handed back through `drain()` so that listeners still get
 every event from the training thread, in order. A failed write (a full disk) is raised
-from `drain()` and fails the run in plain words.
+from `drain()` and fails the run in plain words. Each write is one group
+(RunFolder.write_checkpoint): a process killed mid-write leaves the previous checkpoint whole,
+and meta.json's epochs_done and best_epoch follow only once the group is on disk.
 """
 from __future__ import annotations
 
@@ -72,16 +74,20 @@ class Checkpointer:
     def _write(self, snap: dict[str, Any] | None, best: tuple[dict[str, Any], int] | None) -> None:
         f, done = self.folder, []
         try:
-            if snap is not None:
-                path = f.save_weights(snap["weights"], "last")
-                f.save_training_state(snap["tensors"], snap["state"])
-                f.write_history(snap["history"])
-                done.append(ev.CheckpointSaved(run_id=f.run_id, epoch=snap["epoch"], kind="last", path=str(path)))
-            if best is not None:
-                bpath = f.save_weights(best[0], "best")
+            if snap is not None:  # one group: last weights, optimizer, best, history, then state.json
+                f.write_checkpoint(snap["epoch"], snap["weights"], snap["tensors"], snap["state"], snap["history"],
+                                   best)
+                done.append(ev.CheckpointSaved(run_id=f.run_id, epoch=snap["epoch"], kind="last",
+                                               path=str(f.path / "weights.safetensors")))
+                if best is not None:
+                    done.append(ev.CheckpointSaved(run_id=f.run_id, epoch=best[1], kind="best",
+                                                   path=str(f.path / "best.safetensors")))
+                es = snap["state"].get("early_stopping") or {}
+                # meta.json only (the registry follows status changes): what the checkpoint now holds
+                f.update_meta(epochs_done=snap["epoch"], best_epoch=es.get("best_epoch"))
+            elif best is not None:
+                bpath = f.save_weights(best[0], "best", best[1])
                 done.append(ev.CheckpointSaved(run_id=f.run_id, epoch=best[1], kind="best", path=str(bpath)))
-            if snap is not None:
-                f.update_meta(epochs_done=snap["epoch"])  # meta.json only: the registry follows status changes
             f.sync()
         except BaseException as e:  # noqa: BLE001 - handed to the training thread
             with self._lock:

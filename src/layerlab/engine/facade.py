@@ -5,10 +5,13 @@
 >>> run = p.train(epochs=3)                     # blocks; background=True returns at once
 >>> run.status, len(run.history), sorted(run.final)[:2]
 ('finished', 3, ['accuracy', 'epoch'])
->>> p.predict([[0.0, 1.0]]).shape               # class probabilities from the latest run
+>>> p.predict([[0.0, 1.0]]).shape               # class probabilities from the latest run's best epoch
 (1, 2)
->>> p.load_run().network.training               # the trained network, in eval mode
-False
+>>> loaded = p.load_run()                       # the trained network (eval mode), best epoch by default
+>>> loaded.network.training, loaded.weights, str(loaded.note).startswith("best: epoch")
+(False, 'best', True)
+>>> p.load_run(weights="last").note.to("de")    # the last epoch's instead
+'letzte: Epoche 3'
 """
 from __future__ import annotations
 
@@ -31,6 +34,8 @@ class LoadedRun:
     doc: dict[str, Any]
     history: list[dict[str, Any]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    weights: str = "best"       # 'best' (the best validation epoch's) or 'last' (the last epoch's)
+    epoch: int | None = None    # the epoch these weights come from
 
     @property
     def classes(self) -> list[str] | None:
@@ -38,7 +43,22 @@ class LoadedRun:
 
     @property
     def final(self) -> dict[str, Any]:
+        """The metrics of these weights' epoch."""
+        row = next((h for h in self.history if h.get("epoch") == self.epoch), None)
+        if row is not None:
+            return {k: v for k, v in row.items() if k not in ("lr", "samples_per_s", "elapsed_s", "epoch_s")}
         return self.meta.get("final") or {}
+
+    @property
+    def note(self):
+        """Which epoch the weights are from, for people: "best: epoch 14 of 50" or "last: epoch 50"."""
+        from ..store.runs import weights_note
+        meta = dict(self.meta)
+        if self.weights == "best":
+            meta["best_epoch"] = self.epoch
+        else:
+            meta["epochs_done"] = self.epoch or meta.get("epochs_done")
+        return weights_note(meta, self.weights)
 
 
 def _info_from_dict(d: dict[str, Any]):
@@ -85,35 +105,50 @@ class EngineFacade:
         return run if background else _wait(run)
 
     def runs(self) -> list[dict[str, Any]]:
-        """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them)."""
+        """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them).
+
+        A run whose process is gone reads 'interrupted' (checked here, not left to a studio); each
+        row says which epoch predictions use: `best_epoch`, `epochs_done` and `weights_note`
+        ("best: epoch 14 of 50").
+        """
         from ..store import registry
+        from ..store.runs import recover_project
         self._require_folder()
+        recover_project(self.dir)
         registry.sync_project(self.dir)
         return registry.list_runs(self.dir)
 
-    def load_run(self, run_id: str | None = None) -> LoadedRun:
-        """A saved run (default: the latest with weights) with its network in eval mode on CPU."""
+    def load_run(self, run_id: str | None = None, weights: str | None = None) -> LoadedRun:
+        """A saved run (default: the latest with weights) with its network in eval mode on CPU.
+
+        weights: 'best' (the best validation epoch's, the default) or 'last' (the last epoch's,
+        which "continue" goes on from); `.weights`, `.epoch` and `.note` say which was loaded.
+        """
         from ..store.runs import open_run
         from .build import build_network
         self._require_folder()
         folder = open_run(self.dir, run_id)
+        which = folder.pick_weights(weights)
+        file = folder.path / ("best.safetensors" if which == "best" else "weights.safetensors")
         cache = getattr(self, "_loaded_run", None)
-        stamp = (folder.run_id, (folder.path / "weights.safetensors").stat().st_mtime_ns)
+        stamp = (folder.run_id, which, file.stat().st_mtime_ns)
         if cache is not None and cache[0] == stamp:
             return cache[1]
         doc = folder.doc()
         info = _info_from_dict(folder.read("data.json"))
         spec = type(self)(doc, self.dir).spec
         net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
-        net.load_state_dict(folder.weights("cpu"))
+        net.load_state_dict(folder.weights("cpu", which))
         net.eval()
         loaded = LoadedRun(folder.run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info,
-                           doc, folder.history(), folder.meta())
+                           doc, folder.history(), folder.meta(), which, folder.weights_epoch(which))
         self._loaded_run = (stamp, loaded)
         return loaded
 
-    def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None) -> np.ndarray:
-        """Class probabilities (N, classes) or regression values (N, outputs) from the latest run.
+    def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None,
+                weights: str | None = None) -> np.ndarray:
+        """Class probabilities (N, classes) or regression values (N, outputs) from the latest run
+        (its best epoch's weights; weights="last" for the last epoch's).
 
         x is what you have, in your data's units: rows of feature values, arrays of images,
         file paths, PIL images or dicts of feature values; the run's preprocessing (the
@@ -121,7 +156,7 @@ class EngineFacade:
         taken as model input that is already preprocessed (e.g. `project.dataset().val.x`).
         raw=True/False forces either reading.
         """
-        loaded = self.load_run(run_id)
+        loaded = self.load_run(run_id, weights)
         if raw is None:
             raw = not isinstance(x, torch.Tensor)
         xt = _load_raw(x, loaded, None) if raw else _as_model_input(x, loaded)

@@ -132,6 +132,8 @@ class Trainer:
             self.start_epoch, sched_state, es, _ = self._restore(self.parent)
         self.end_epoch = end_epoch or self.start_epoch + (self.extra_epochs or tr.epochs)
         self.schedule = Schedule(tr.schedule, tr.learning_rate, self.start_epoch, self.end_epoch, sched_state)
+        if not getattr(self, "resume", False):  # where this run's own epochs begin (RunFolder.recover)
+            self.meta(start_epoch=self.start_epoch)
         self.monitor = (tr.early_stopping.monitor if tr.early_stopping else "val_loss")
         if self.ds.val is None or len(self.ds.val) == 0:
             self.monitor = self.monitor.removeprefix("val_")
@@ -329,10 +331,12 @@ class Trainer:
             self.emit(e)
 
     # -- endings ---------------------------------------------------------------------------
-    def _final(self) -> dict[str, float]:
+    def _final(self, last: bool = False) -> dict[str, float]:
+        """The metrics of the weights the run delivers by default: the best epoch's (best.safetensors),
+        unless early stopping says restore_best false; last=True: the last epoch's."""
         es = self.tr.early_stopping
         best = getattr(self, "best_epoch", None)  # unset when the setup itself failed
-        if es is not None and es.restore_best and best is not None:
+        if not last and best is not None and (es is None or es.restore_best):
             row = next((h for h in self.history if h["epoch"] == best), None)
         else:
             row = self.history[-1] if self.history else None
@@ -341,16 +345,13 @@ class Trainer:
 
     def _end(self, status: str, **meta: Any) -> None:
         ended = time.time()
+        kept = {"best_epoch": getattr(self, "best_epoch", None), "last": self._final(last=True)} \
+            if getattr(self, "tr", None) is not None else {}
         self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3),
-                  threads=getattr(self, "threads", None), **meta)
+                  threads=getattr(self, "threads", None), **{**kept, **meta})
 
     def _finished(self, early: bool) -> Outcome:
-        self._flush()
-        es = self.tr.early_stopping
-        if es is not None and es.restore_best and self.best_state is not None and \
-                self.best_epoch != self.history[-1]["epoch"]:
-            self.net.load_state_dict(self.best_state)
-            self.folder.restore_best()
+        self._flush()  # weights.safetensors: the last epoch (continue goes on from it); best.safetensors: the best
         final = self._final()
         epochs_done = self.history[-1]["epoch"] if self.history else self.start_epoch
         self._end("finished", final=final, epochs_done=epochs_done, best_epoch=self.best_epoch)

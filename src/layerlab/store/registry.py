@@ -8,8 +8,10 @@ or losing the database loses nothing, and a project copied from another machine 
 its runs.
 
 Statuses: running, finished, stopped, failed, interrupted. A run left 'running' by a
-process that no longer exists (a crash, a killed server) is marked 'interrupted' by
-`mark_interrupted()`, which the runner calls when it starts.
+process that no longer exists (a crash, `kill -9`, a killed server; checked by pid and the
+process's start time, see runs.process_alive) reads 'interrupted' wherever runs are listed:
+`list_runs()` checks the running rows it returns, and `mark_interrupted()` (called when a
+runner starts) checks them all; both fix the run folder too (RunFolder.recover).
 
 >>> import os, tempfile; os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
 >>> record({"run_id": "r1", "project": "xor", "project_dir": "/p", "status": "finished", "started": 1.0})
@@ -31,12 +33,13 @@ from .workspace import home
 DB_NAME = "runs.sqlite3"
 STATUSES = ("running", "finished", "stopped", "failed", "interrupted")
 _COLUMNS = ("run_id", "project", "project_dir", "started", "ended", "status", "duration_s", "epochs_done",
-            "final", "spec_hash", "pid", "host", "continued_from", "message")
+            "final", "spec_hash", "pid", "host", "continued_from", "message", "best_epoch", "pid_started")
 _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, project TEXT, project_dir TEXT, started REAL, ended REAL, status TEXT,
     duration_s REAL, epochs_done INTEGER, final TEXT, spec_hash TEXT, pid INTEGER, host TEXT,
-    continued_from TEXT, message TEXT);
+    continued_from TEXT, message TEXT, best_epoch INTEGER, pid_started REAL);
 CREATE INDEX IF NOT EXISTS runs_by_project ON runs(project_dir, started);"""
+_ADDED = {"best_epoch": "INTEGER", "pid_started": "REAL"}  # columns newer than the first database
 
 
 def db_path() -> Path:
@@ -56,6 +59,10 @@ def _connect() -> sqlite3.Connection:
         # across application crashes, and the run folders can rebuild the rows after a power loss.
         con.execute("PRAGMA journal_mode=WAL")
         con.executescript(_SCHEMA)
+        have = {r[1] for r in con.execute("PRAGMA table_info(runs)")}
+        for col, typ in _ADDED.items():
+            if col not in have:
+                con.execute(f"ALTER TABLE runs ADD COLUMN {col} {typ}")
         _ready.add(str(path))
     con.execute("PRAGMA synchronous=NORMAL")
     return con
@@ -73,20 +80,56 @@ def record(meta: dict[str, Any]) -> None:
 
 
 def _row(r: sqlite3.Row) -> dict[str, Any]:
+    from .runs import weights_note
     d = dict(r)
     d["final"] = json.loads(d["final"]) if d["final"] else {}
+    d["weights_note"] = weights_note(d) if d.get("epochs_done") else None  # "best: epoch 14 of 50"
     return d
 
 
 def list_runs(project_dir: str | Path | None = None) -> list[dict[str, Any]]:
-    """Runs of one project (or all), newest first."""
+    """Runs of one project (or all), newest first; a 'running' row whose process is gone is marked
+    'interrupted' first (here and in its folder)."""
     with closing(_connect()) as con:
         if project_dir is None:
             rows = con.execute("SELECT * FROM runs ORDER BY started DESC, run_id DESC").fetchall()
         else:
             rows = con.execute("SELECT * FROM runs WHERE project_dir = ? ORDER BY started DESC, run_id DESC",
                                (str(Path(project_dir).resolve()),)).fetchall()
-    return [_row(r) for r in rows]
+    out = [_row(r) for r in rows]
+    for i, d in enumerate(out):
+        if d["status"] == "running" and not _alive(d["pid"], d["host"], d.get("pid_started")) \
+                and not _ours(d["pid"], d["host"]):
+            fixed = _recover_row(d)
+            if fixed is not None:
+                out[i] = fixed
+    return out
+
+
+def _ours(pid: int | None, host: str | None) -> bool:
+    """A run of this very process: only its runner knows whether it still runs (mark_interrupted)."""
+    return pid == os.getpid() and host == socket.gethostname()
+
+
+def _recover_row(row: dict[str, Any], force: bool = False) -> dict[str, Any] | None:
+    """Mark a dead run interrupted in its folder (honest epochs) and here; the new row, or None when
+    its folder names a live process after all (the row was stale)."""
+    from .runs import RunFolder, runs_dir
+    meta = None
+    if row.get("project_dir"):
+        folder = RunFolder(runs_dir(row["project_dir"]) / row["run_id"])
+        if (folder.path / "meta.json").exists():
+            try:
+                meta = folder.recover(force=force)
+                if meta is None:
+                    meta = folder.meta()
+                    if meta.get("status") == "running":
+                        return None
+            except OSError:
+                meta = None
+    record({**row, **(meta or {}), "status": (meta or {}).get("status", "interrupted"),
+            "project_dir": row.get("project_dir")})
+    return get(row["run_id"])
 
 
 def get(run_id: str) -> dict[str, Any] | None:
@@ -96,39 +139,27 @@ def get(run_id: str) -> dict[str, Any] | None:
     return _row(r) if r else None
 
 
-def _alive(pid: int | None, host: str | None) -> bool:
-    if host and host != socket.gethostname():
-        return True  # another machine's run (a shared folder): not ours to judge
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _alive(pid: int | None, host: str | None, started: float | None = None) -> bool:
+    from .runs import process_alive
+    return process_alive(pid, host, started)
 
 
 def mark_interrupted(live_run_ids: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Mark 'running' rows whose process is gone as 'interrupted' (also in their meta.json)."""
-    from .runs import RunFolder, runs_dir
+    """Mark 'running' rows whose process is gone as 'interrupted' (also in their run folder, with the
+    epochs its checkpoint holds); this process's own runs count as gone unless in live_run_ids."""
+    with closing(_connect()) as con:
+        rows = [_row(r) for r in con.execute("SELECT * FROM runs WHERE status = 'running'").fetchall()]
     done = []
-    with closing(_connect()) as con, con:
-        rows = con.execute("SELECT run_id, pid, host, project_dir FROM runs WHERE status = 'running'").fetchall()
-        for r in rows:
-            mine = r["pid"] == os.getpid() and r["host"] == socket.gethostname()
-            if (mine and r["run_id"] not in live_run_ids) or (not mine and not _alive(r["pid"], r["host"])):
-                con.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = ?", (r["run_id"],))
-                done.append((r["run_id"], r["project_dir"]))
-    for rid, pdir in done:
-        folder = RunFolder(runs_dir(pdir) / rid) if pdir else None
-        if folder is not None and (folder.path / "meta.json").exists():
-            try:
-                folder.update_meta(status="interrupted")
-            except OSError:
-                pass
-    return [rid for rid, _ in done]
+    for r in rows:
+        mine = _ours(r["pid"], r["host"])
+        if (mine and r["run_id"] not in live_run_ids) or (not mine and not _alive(r["pid"], r["host"],
+                                                                                   r.get("pid_started"))):
+            if _recover_row(r, force=mine) is not None:
+                done.append(r["run_id"])
+    return done
+
+
+_SYNCED = ("status", "epochs_done", "best_epoch", "ended")
 
 
 def sync_project(project_dir: str | Path) -> int:
@@ -139,7 +170,7 @@ def sync_project(project_dir: str | Path) -> int:
         meta = RunFolder(runs_dir(project_dir) / rid).meta()
         if meta.get("run_id") == rid:
             existing = get(rid)
-            if existing is None or existing["status"] != meta.get("status") and meta.get("status") != "running":
+            if existing is None or any(existing.get(k) != meta.get(k) for k in _SYNCED):
                 record({**meta, "project_dir": str(project_dir)})
                 n += 1
     return n
