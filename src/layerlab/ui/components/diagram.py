@@ -2,7 +2,9 @@
 
 Vectors are drawn as columns of neurons with their connections (at most MAX_NEURONS drawn
 per column, the rest shown as "⋮"); images and feature maps as stacks of blocks, one per
-channel up to MAX_MAPS; sequences as a strip. Layers with an error are drawn in red.
+channel up to MAX_MAPS; sequences as a strip. Layers with an error are drawn in red. A model
+longer than MAX_COLUMNS layers is drawn as its first and last layers around a gap that says
+how many are left out, so the SVG stays small (the Model page computes it off the event loop).
 
 >>> svg = network_svg((4,), [{"type": "dense", "out_shape": (3,), "family": "core", "error": False}])
 >>> svg.count("<circle") == 4 + 3
@@ -15,6 +17,7 @@ from typing import Any, Sequence
 
 MAX_NEURONS = 8
 MAX_MAPS = 6
+MAX_COLUMNS = 48
 COL_W, HEIGHT, TOP = 96, 250, 28
 FAMILY = {"convolution": "#3b82f6", "pooling": "#06b6d4", "core": "#22c55e", "reshape": "#a3a3a3",
           "regularization": "#f59e0b", "normalization": "#a855f7", "recurrent": "#ec4899", "structure": "#64748b",
@@ -51,7 +54,11 @@ class _Col:
         self.x, self.shape, self.colour, self.label, self.kind = x, shape, colour, label, kind
         self.points: list[tuple[float, float]] = []
         self.parts: list[str] = []
-        if shape is None:
+        if kind == "gap":  # layers left out of the drawing: no anchor points, so no connections
+            self.parts.append(f'<text x="{x:.1f}" y="{TOP + 100}" text-anchor="middle" font-size="22" '
+                              f'fill="currentColor">⋯</text>')
+            shape = ()
+        elif shape is None:
             self._unknown()
         elif len(shape) == 1:
             self._neurons(shape[0])
@@ -61,8 +68,9 @@ class _Col:
             self._strip(shape)
         self.parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 14}" text-anchor="middle" font-size="11" '
                           f'fill="currentColor">{_esc(label)}</text>')
-        self.parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 1}" text-anchor="middle" font-size="10" '
-                          f'fill="currentColor" opacity="0.75">{_esc(shape_text(shape))}</text>')
+        if kind != "gap":
+            self.parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 1}" text-anchor="middle" font-size="10" '
+                              f'fill="currentColor" opacity="0.75">{_esc(shape_text(shape))}</text>')
 
     def _neurons(self, n: int) -> None:
         for y in _neuron_ys(n):
@@ -129,8 +137,15 @@ def _connect(a: _Col, b: _Col, one_to_one: bool) -> str:
 
 
 def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]], title: str = "network",
-                input_label: str = "input") -> str:
-    """The SVG of the network; layers: dicts with type, out_shape, family, error (bool)."""
+                input_label: str = "input", more_label: str = "{n} more layers") -> str:
+    """The SVG of the network; layers: dicts with type, out_shape, family, error (bool).
+
+    More than MAX_COLUMNS layers: the first and last ones around a gap column ("N more layers",
+    or a gap dict's own "type" text)."""
+    if len(layers) > MAX_COLUMNS:
+        head, tail = MAX_COLUMNS // 2, MAX_COLUMNS // 2 - 1
+        hidden = len(layers) - head - tail
+        layers = [*layers[:head], {"type": more_label.format(n=f"{hidden:,}"), "family": "gap"}, *layers[-tail:]]
     n = len(layers) + 1
     width = max(COL_W * n, 200)
     cols = [_Col(COL_W / 2, input_shape, FAMILY["input"], input_label, "input")]
@@ -138,6 +153,8 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
     for i, layer in enumerate(layers):
         colour = ERROR if layer.get("error") else FAMILY.get(layer.get("family", ""), "#64748b")
         col = _Col(COL_W * (i + 1.5), layer.get("out_shape"), colour, layer.get("type", "?"), layer.get("family", ""))
+        if layer.get("family") == "gap":
+            col = _Col(COL_W * (i + 1.5), None, colour, layer.get("type", ""), "gap")
         lines.append(_connect(cols[-1], col, layer.get("family") in ELEMENTWISE or layer.get("type") in ("activation",)))
         cols.append(col)
     body = "".join(lines) + "".join("".join(c.parts) for c in cols)
@@ -150,6 +167,11 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
 def from_analysis(analysis: Any, families: dict[str, str], title: str = "network",
                   bad: set[int] | frozenset[int] = frozenset(), input_label: str = "input") -> str:
     """The diagram of an api Analysis (rows with type, out_shape, error); `bad` marks more layers red."""
-    layers = [{"type": r.type, "out_shape": r.out_shape, "family": families.get(r.type, ""),
-               "error": r.error is not None or r.index in bad} for r in analysis.rows]
-    return network_svg(analysis.input_shape, layers, title, input_label)
+    return network_svg(analysis.input_shape, diagram_layers(analysis, families, bad), title, input_label)
+
+
+def diagram_layers(analysis: Any, families: dict[str, str], bad: set[int] | frozenset[int] = frozenset()
+                   ) -> list[dict[str, Any]]:
+    """Plain dicts for network_svg (cheap to hand to a worker thread or process)."""
+    return [{"type": r.type, "out_shape": r.out_shape, "family": families.get(r.type, ""),
+             "error": r.error is not None or r.index in bad} for r in analysis.rows]

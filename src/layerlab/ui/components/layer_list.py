@@ -29,6 +29,8 @@ add({
     "model.hidden": "{n} expert parameters hidden (switch on expert mode to see them)",
     "model.no_layers": "The model has no layers yet: add one from the palette.", "model.where": "Where",
     "model.received": "Received", "model.how": "How to fix", "model.help": "What does it do?",
+    "model.show_more": "Show {n} more layers ({rest} not shown)",
+    "model.hidden_errors": "{n} of the layers not shown have a problem (listed above)",
     "family.core": "Core", "family.convolution": "Convolution", "family.pooling": "Pooling",
     "family.normalization": "Normalization", "family.regularization": "Regularization",
     "family.recurrent": "Recurrent", "family.reshape": "Reshape", "family.structure": "Structure",
@@ -41,6 +43,8 @@ add({
     "model.no_layers": "Das Modell hat noch keine Schichten: füge eine aus der Palette hinzu.",
     "model.where": "Wo", "model.received": "Erhalten", "model.how": "So behebst du es",
     "model.help": "Was macht sie?",
+    "model.show_more": "{n} weitere Schichten zeigen ({rest} nicht gezeigt)",
+    "model.hidden_errors": "{n} der nicht gezeigten Schichten haben ein Problem (oben aufgeführt)",
     "family.core": "Grundlagen", "family.convolution": "Faltung", "family.pooling": "Pooling",
     "family.normalization": "Normalisierung", "family.regularization": "Regularisierung",
     "family.recurrent": "Rekurrent", "family.reshape": "Umformen", "family.structure": "Struktur",
@@ -103,16 +107,31 @@ def insert_note(view: Any) -> None:
         ui.button(tr("model.add_cancel"), on_click=lambda: view.set_insert(None)).props("flat dense no-caps size=sm")
 
 
+# Cards are built on the server's event loop: a page shows at most this many at first and each
+# "show more" adds as many again, so a 10,000-layer spec costs no more than a small one to open.
+CARDS_PER_STEP = 40
+
+
 def layer_cards(view: Any) -> None:
-    """Every layer as a card, with insertion points between them."""
+    """The first view.shown layers as cards, with insertion points between them, then "show more"."""
     layers = view.session.layers
     view.cards.clear()
     if not layers:
         ui.label(tr("model.no_layers")).classes("opacity-75").mark("no-layers")
-    for i, layer in enumerate(layers):
+    shown = min(len(layers), view.shown)
+    for i in range(shown):
+        layer = layers[i]
         _insert_point(view, i)
         _card(view, i, layer if isinstance(layer, dict) else {"type": "?"})
-    if layers:
+    if shown < len(layers):
+        rest = len(layers) - shown
+        ui.button(tr("model.show_more", n=min(rest, CARDS_PER_STEP), rest=f"{rest:,}"), icon="expand_more",
+                  on_click=view.show_more).props("outline no-caps").classes("self-center").mark("show-more")
+        hidden_bad = {layer_index(e.path) for e in view.session.errors()} - {None} - set(range(shown))
+        if hidden_bad:
+            ui.label(tr("model.hidden_errors", n=len(hidden_bad))).classes("text-xs text-red-700 self-center") \
+                .mark("hidden-errors")
+    elif layers:
         _insert_point(view, len(layers))
 
 

@@ -1,16 +1,20 @@
 """Model page: palette, layer cards with generated forms, live shapes, errors with one-click
-fixes, undo/redo (buttons and Ctrl+Z / Ctrl+Y), the network diagram and the math view."""
+fixes, undo/redo (buttons and Ctrl+Z / Ctrl+Y), the network diagram and the math view.
+
+Nothing heavy runs on the event loop: at most layer_list.CARDS_PER_STEP cards (and their math)
+are built at first, the rest behind "show more", and the diagram of a larger model is one SVG
+string drawn in a worker thread (run.io_bound) while the page is already usable."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from nicegui import ui
+from nicegui import background_tasks, run, ui
 
 from ...layers import load_all
 from ...spec.errors import Fix, SpecError
 from .. import edits
 from ..components import layer_list
-from ..components.diagram import from_analysis, shape_text
+from ..components.diagram import diagram_layers, network_svg, shape_text
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
@@ -23,13 +27,19 @@ add({
     "model.invalid": "{n} problem(s) to fix", "model.diagram": "Network", "model.math": "Math",
     "model.not_saved": "Not saved: the project was changed elsewhere. Reload it first.",
     "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo", "model.input_layer": "input",
+    "model.more_layers": "{n} more layers", "model.drawing": "Drawing the network…",
+    "model.cost": "training: about {memory} memory, {flops} FLOPs per step",
 }, {
     "model.undo": "Rückgängig", "model.redo": "Wiederholen", "model.total": "{n} Parameter insgesamt",
     "model.output": "Ausgabe {shape}", "model.input": "Eingabe {shape}", "model.valid": "Das Modell ist gültig",
     "model.invalid": "{n} Problem(e) zu beheben", "model.diagram": "Netzwerk", "model.math": "Mathematik",
     "model.not_saved": "Nicht gespeichert: Das Projekt wurde anderswo geändert. Lade es zuerst neu.",
     "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen", "model.input_layer": "Eingabe",
+    "model.more_layers": "{n} weitere Schichten", "model.drawing": "Das Netzwerk wird gezeichnet…",
+    "model.cost": "Training: etwa {memory} Speicher, {flops} FLOPs pro Schritt",
 })
+
+INLINE_DIAGRAM = 40  # layers: a diagram this small is drawn at once, a larger one off the loop
 
 
 class ModelView:
@@ -45,6 +55,8 @@ class ModelView:
         self.expected: list[dict[str, Any]] | None = None  # the layers after this tab's own form edit
         self.cards: dict[int, ui.card] = {}
         self.diagram: ui.html | None = None
+        self.shown = layer_list.CARDS_PER_STEP  # cards built so far; "show more" adds a step
+        self._drawing = 0  # the latest diagram request; older results are dropped
 
     # -- reading the analysis -------------------------------------------------------------
     def row(self, i: int):
@@ -55,7 +67,13 @@ class ModelView:
         return [e for e in self.session.errors() if layer_list.layer_index(e.path) == i]
 
     def other_errors(self) -> list[SpecError]:
-        return [e for e in self.session.errors() if layer_list.layer_index(e.path) is None]
+        """Errors outside the layer cards: the model as a whole, settings, and layers not shown yet."""
+        out = []
+        for e in self.session.errors():
+            i = layer_list.layer_index(e.path)
+            if i is None or i >= self.shown:
+                out.append(e)
+        return out
 
     # -- actions ---------------------------------------------------------------------------
     def _do(self, change: Callable[[dict], Any]) -> None:
@@ -91,6 +109,12 @@ class ModelView:
         self.insert_at = at
         self.insert_note.refresh()
         self.cards_view.refresh()
+
+    def show_more(self) -> None:
+        self.shown += layer_list.CARDS_PER_STEP
+        self.cards_view.refresh()
+        self.global_errors.refresh()
+        self.math.refresh()
 
     def start_drag(self, i: int) -> None:
         self.dragging = i
@@ -133,6 +157,10 @@ class ModelView:
                     .mark("total-output")
                 ui.label(tr("model.total", n=f"{a.total_params:,}")).classes("font-semibold") \
                     .props('data-testid="total-params"').mark("total-params")
+                cost = {i["name"]: i["used_text"] for i in (a.budget or {}).get("items", [])}
+                if "memory_bytes" in cost:
+                    ui.label(tr("model.cost", memory=cost["memory_bytes"], flops=cost["flops_per_step"])) \
+                        .classes("text-xs opacity-75").mark("model-cost")
             if n_err:
                 ui.badge(tr("model.invalid", n=n_err), color="negative").props('data-testid="model-invalid"') \
                     .mark("model-invalid")
@@ -149,13 +177,32 @@ class ModelView:
     @ui.refreshable_method
     def math(self) -> None:
         rows = self.session.analysis.rows if self.session.analysis else []
-        math_view(rows, self.kinds, self.lang)
+        math_view(rows[:self.shown], self.kinds, self.lang)
+
+    def _diagram_args(self) -> tuple[Any, ...] | None:
+        """Plain data for network_svg (no session objects cross into the worker)."""
+        a = self.session.analysis
+        if a is None:
+            return None
+        bad = {layer_list.layer_index(e.path) for e in self.session.errors()} - {None}
+        return (a.input_shape, diagram_layers(a, self.families, bad), tr("model.diagram"),
+                tr("model.input_layer"), tr("model.more_layers", n="{n}"))
 
     def diagram_svg(self) -> str:
-        a = self.session.analysis
-        bad = {layer_list.layer_index(e.path) for e in self.session.errors()} - {None}
-        return from_analysis(a, self.families, tr("model.diagram"), bad, tr("model.input_layer")) \
-            if a is not None else ""
+        args = self._diagram_args()
+        return network_svg(*args) if args is not None else ""
+
+    async def redraw(self) -> None:
+        """Draw the diagram: at once when small, else in a worker thread, keeping only the latest result."""
+        args = self._diagram_args()
+        self._drawing += 1
+        ticket = self._drawing
+        if args is None or len(args[1]) <= INLINE_DIAGRAM:
+            svg = network_svg(*args) if args is not None else ""
+        else:
+            svg = await run.io_bound(network_svg, *args)  # None when the app is shutting down
+        if svg is not None and ticket == self._drawing and self.diagram is not None and not self.diagram.is_deleted:
+            self.diagram.set_content(svg)
 
     def changed(self) -> None:
         """After any change of the session: light update after this tab's own form edit, else rebuild."""
@@ -170,8 +217,11 @@ class ModelView:
         self.toolbar_status.refresh()
         self.global_errors.refresh()
         self.math.refresh()
-        if self.diagram is not None:
+        if self.diagram is not None and len(self.session.layers) <= INLINE_DIAGRAM:
+            self._drawing += 1  # a slower drawing still on its way is out of date
             self.diagram.set_content(self.diagram_svg())
+        elif self.diagram is not None:
+            background_tasks.create(self.redraw(), name="model-diagram")
 
     # -- layout ----------------------------------------------------------------------------
     def build(self) -> None:
@@ -193,7 +243,11 @@ class ModelView:
                 with ui.card().classes("ll-card w-full"):
                     ui.label(tr("model.diagram")).classes("text-lg font-semibold")
                     with ui.element("div").classes("w-full overflow-x-auto"):
-                        self.diagram = ui.html(self.diagram_svg(), sanitize=False).mark("diagram")
+                        small = len(self.session.layers) <= INLINE_DIAGRAM
+                        self.diagram = ui.html(self.diagram_svg() if small else tr("model.drawing"),
+                                               sanitize=False).mark("diagram")
+                        if not small:
+                            ui.timer(0.05, self.redraw, once=True)
                 with ui.card().classes("ll-card w-full"):
                     ui.label(tr("model.math")).classes("text-lg font-semibold")
                     with ui.column().classes("w-full gap-2").mark("math"):
