@@ -78,6 +78,8 @@ def describe(src: Exported, fmt: str = "onnx") -> dict[str, Any]:
     out: dict[str, Any] = {"format": FORMAT, "producer": "LayerLab", "name": m.get("name"), "task": task,
                            "run_id": m.get("run_id"), "trained": bool(m.get("trained")), "classes": classes,
                            "inputs": inputs(src, fmt)}
+    if m.get("trained") and m.get("weights"):
+        out["weights"] = {"which": m.get("weights"), "epoch": m.get("epoch"), "note": m.get("weights_note")}
     if pre is None:
         out["output"] = {"name": "output", "meaning": "the network's outputs"}
         out["preprocessing"] = {"inside": [], "note": "a bare network: inputs are what the network takes"}

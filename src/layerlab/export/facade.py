@@ -102,7 +102,10 @@ class ExportFacade:
                 "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
                 "preprocessing": pre_dict, "doc": doc, "run_id": loaded.run_id if loaded is not None else None,
                 "trained": loaded is not None, "vocab_size": getattr(info, "vocab_size", None),
-                "feature_names": getattr(info, "feature_names", None)}
+                "feature_names": getattr(info, "feature_names", None),
+                # which epoch's weights (the run's best by default, as Project.predict uses)
+                "weights": getattr(loaded, "weights", None), "epoch": getattr(loaded, "epoch", None),
+                "weights_note": str(getattr(loaded, "note", "") or "") if loaded is not None else ""}
         return Exported(network, example.contiguous(), meta, val, train_x)
 
     def export_formats(self) -> list[dict[str, Any]]:
@@ -167,6 +170,7 @@ def export_to(src: Exported, fmt: str, out: Path, project: Any = None) -> dict[s
         report = export_zip(src, out, project)
     report["run_id"] = src.meta.get("run_id")
     report["trained"] = src.meta.get("trained", False)
+    report["weights_note"] = src.meta.get("weights_note") or ""
     return report
 
 

@@ -13,6 +13,14 @@
 
 The ONNX file puts a front in front of this that takes text columns as strings (onnx_front).
 A bare network without a project (no preprocessing in its metadata) is exported as it is.
+
+>>> from layerlab.engine.build import build_network
+>>> pre = {"kind": "tabular", "task": "classification", "mean": [10.0], "scale": [2.0],
+...        "columns": [{"name": "size", "kind": "numeric", "fill": 10.0}]}
+>>> m = Standalone(build_network([{"type": "dense", "units": 3}], (1,)), pre, "classification")
+>>> out = m(torch.tensor([[float("nan")], [10.0], [14.0]]))     # (N, raw columns) -> (N, classes)
+>>> out.sum(1).round(decimals=4).tolist(), bool(torch.equal(out[0], out[1]))   # a missing cell takes its fill
+([1.0, 1.0, 1.0], True)
 """
 from __future__ import annotations
 
