@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from .. import api
-from ..i18n import msg
+from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
 from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
@@ -327,4 +327,7 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
     if own and paths.parse(path):
         raise own[0]
     p.doc = doc
+    notes = p.follow_data() if paths.parse(path)[:1] in (["data"], ["task"]) else []  # the output follows the data
     _save_and_report(p, f"Set {path} to {json.dumps(_value(value))}")
+    for note in notes:
+        console.print(f"Note: {note.to(current_lang.get())}")

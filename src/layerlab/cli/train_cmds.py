@@ -40,7 +40,7 @@ def _headline(final: dict) -> str:
 @app.command()
 @friendly
 def train(project: Path = typer.Argument(..., help="Project folder."),
-          epochs: int = typer.Option(None, "--epochs", "-e", min=1, help="Epochs for this run (default: the spec's)."),
+          epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs for this run (default: the spec's)."),
           as_json: bool = typer.Option(False, "--json", help="One JSON object per epoch, then the result."),
           continue_run: str = typer.Option(None, "--continue", help="Go on from this run id ('latest' for the newest).")
           ) -> None:

@@ -77,6 +77,17 @@ def _preprocessor_from_dict(d: dict[str, Any] | None):
     return Preprocessor.from_dict(d) if d else None
 
 
+def _check_epochs(epochs: Any) -> None:
+    """An epochs override is held to the spec's rule (1 or more): 0 or -3 must not train silently."""
+    if epochs is None:
+        return
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        from ..i18n import msg
+        from ..spec.errors import SpecError
+        raise SpecError("epochs", msg("must be at least {low}", low=1), epochs,
+                        msg("use a whole number of {low} or more, e.g. {example}", low=1, example=20))
+
+
 class EngineFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
 
@@ -88,6 +99,7 @@ class EngineFacade:
         dataset (advanced) trains on a given layerlab.data.dataset.Dataset instead of project.dataset().
         """
         from .runner import default_runner
+        _check_epochs(epochs)
         self._require_folder()
         self._refuse_over_budget()
         run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset)
@@ -99,6 +111,7 @@ class EngineFacade:
         """A new run that goes on from a saved run (default: the latest) for more epochs (default: its spec's)."""
         from ..store.runs import open_run
         from .runner import default_runner
+        _check_epochs(epochs)
         self._require_folder()
         rid = run_id or open_run(self.dir).run_id
         run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset)

@@ -62,6 +62,8 @@ class ProjectOut(BaseModel):
     id: str
     revision: str
     doc: dict[str, Any]
+    notes: list[str] = Field(default_factory=list, description="What LayerLab changed by itself, e.g. that the "
+                             "output layer now has one unit per class after the data changed")
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -129,12 +131,18 @@ def get_project(pid: str) -> dict[str, Any]:
 def update_project(pid: str, body: ProjectUpdate) -> dict[str, Any]:
     folder = folder_of(pid)
     doc = checked_doc(body.doc)
+    notes = []
+    stored = project_out(pid)["doc"]
+    if any(doc.get(k) != stored.get(k) for k in ("data", "task")):  # the output layer follows new data
+        changed = facade.Project(doc, folder)
+        notes = changed.follow_data()
+        doc = changed.doc
     try:
         ws.save_doc(folder, doc, body.revision)
     except ws.StaleWriteError as e:
         e.reload_url = f"/api/projects/{pid}"  # type: ignore[attr-defined]
         raise
-    return project_out(pid)
+    return {**project_out(pid), "notes": [n.to(current_lang.get()) for n in notes]}
 
 
 @router.delete("/projects/{pid}", status_code=204,
@@ -186,14 +194,25 @@ async def upload(pid: str, request: Request,
     project = folder_of(pid)
     limits = uploads.UploadLimits.from_env()
     data = await read_body(request, limits.max_file_bytes)
-    if name.lower().endswith(".zip"):
-        from starlette.concurrency import run_in_threadpool
-        result = await run_in_threadpool(uploads.extract_images, project, data, name, limits)
-        return result.to_dict(current_lang.get())
     from starlette.concurrency import run_in_threadpool
-    path = await run_in_threadpool(uploads.save_file, project, name, data, folder, limits)
-    rel = path.relative_to(project.resolve()).as_posix()
-    return {"folder": rel.rsplit("/", 1)[0], "saved": [rel], "skipped": [], "count": 1}
+    if name.lower().endswith(".zip"):
+        result = await run_in_threadpool(uploads.extract_images, project, data, name, limits)
+        out = result.to_dict(current_lang.get())
+    else:
+        path = await run_in_threadpool(uploads.save_file, project, name, data, folder, limits)
+        rel = path.relative_to(project.resolve()).as_posix()
+        out = {"folder": rel.rsplit("/", 1)[0], "saved": [rel], "skipped": [], "count": 1}
+    return {**out, "notes": await run_in_threadpool(follow_data, project, current_lang.get())}
+
+
+def follow_data(folder: Any, lang: str) -> list[str]:
+    """After new data files the output layer follows the data (saved); the notes say what changed."""
+    revision = ws.revision(folder)
+    project = facade.load(folder)
+    notes = project.follow_data()
+    if notes:
+        ws.save_doc(folder, project.doc, revision)  # refused (409) if the file changed meanwhile
+    return [n.to(lang) for n in notes]
 
 
 async def read_body(request: Request, limit: int) -> bytes:
