@@ -39,6 +39,7 @@ add({
     "train.blocked": "Train is off until the settings are fixed: {what}", "train.apply_fix": "Fix: {fix}",
     "train.empty_classes": "Add pictures to {classes} on the Data page before training.",
     "train.data_page": "Open the data",
+    "train.kept": "Predictions, Inspect and Export use these weights: {which}.",
 }, {
     "train.title": "Training", "train.settings": "Einstellungen", "train.start": "Trainieren",
     "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
@@ -52,6 +53,7 @@ add({
     "train.blocked": "Trainieren ist aus, bis die Einstellungen stimmen: {what}", "train.apply_fix": "Beheben: {fix}",
     "train.empty_classes": "Füge {classes} auf der Datenseite Bilder hinzu, bevor du trainierst.",
     "train.data_page": "Daten öffnen",
+    "train.kept": "Vorhersagen, Untersuchen und Export nutzen diese Gewichte: {which}.",
 })
 
 
@@ -105,6 +107,9 @@ class TrainView:
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
         ui.label(tr("train.title")).classes("text-2xl font-bold")
+        about = _description(self.session.doc, self.lang)
+        if about:  # an example says here why it trains as it does (grokking: why so long)
+            ui.label(about).classes("text-sm opacity-80").mark("train-description")
         PredictingLine(self.session, self.lang)
         with ui.card().classes("w-full ll-card gap-2"):
             with ui.row().classes("w-full items-center gap-2 flex-wrap"):
@@ -122,6 +127,7 @@ class TrainView:
             self.checks = ui.column().classes("w-full gap-2").mark("train-checks")
             self.status = ui.label(tr("train.idle")).classes("text-base").props('aria-live="polite"') \
                 .mark("train-status")
+            self.kept = ui.label("").classes("text-sm").mark("train-kept")  # best: epoch 14 of 50
             with ui.row().classes("gap-4 text-sm opacity-80"):
                 self.speed = ui.label("").mark("train-speed")
                 self.eta = ui.label("").mark("train-eta")
@@ -160,6 +166,17 @@ class TrainView:
             self.charts.curves = load_curves(self.session.folder, latest)
             self.charts.dirty = True
             self.eval_wanted = latest
+            self._show_kept(latest)
+
+    def _show_kept(self, run_id: str | None) -> None:
+        """Which epoch's weights the rest of the studio uses ("best: epoch 14 of 50")."""
+        try:
+            row = next((r for r in self.session.project.runs() if r["run_id"] == run_id), None)
+        except Exception as e:  # noqa: BLE001 - a line of information must never break the page
+            log.info("no run record for %s: %s", run_id, e)
+            row = None
+        note = row.get("weights_note") if row else None
+        self.kept.set_text(tr("train.kept", which=err_text(note, self.lang)) if note else "")
 
     def _attach(self, r: Any) -> None:
         if self.feed is not None:
@@ -256,10 +273,12 @@ class TrainView:
                 self.progress.set_value(1.0)
             self.eta.set_text("")
             self.runs.refresh()
+            self._show_kept(e.run_id)
         elif isinstance(e, ev.RunFailed):
             self.state = "failed"
             self._show_problem(" ".join(x for x in (e.text("message"), e.text("hint")) if x), e.path)
             self.runs.refresh()
+            self._show_kept(e.run_id)
         self._show_state()
 
     def _eta(self, e: ev.BatchEnded) -> float | None:
@@ -352,6 +371,15 @@ class TrainView:
 
     def _overlays_changed(self, overlays: dict[str, Curves]) -> None:
         self.charts.set_overlays(overlays)
+
+
+def _description(doc: dict[str, Any], lang: str) -> str:
+    """The project's description; an example's in German from its catalogue when the page is German."""
+    text = str(doc.get("description") or "")
+    if lang == "de" and text:
+        from ...api import examples
+        text = next((e["description_de"] for e in examples() if e["description"] == text), text)
+    return text
 
 
 @ui.page("/p/{project_id}/train")
