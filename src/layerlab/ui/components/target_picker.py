@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-from nicegui import background_tasks, ui
+from nicegui import ui
 
 from ..i18n import add, err_text, t
 
@@ -112,7 +112,7 @@ class TargetPicker:
                 ui.button(self.done_label, icon=self.done_icon, on_click=self._done) \
                     .props("color=primary").mark("target-confirm")
 
-    def _done(self) -> None:
+    async def _done(self) -> None:
         others = {n: r for n, r in self.roles.items() if n != self.target}
         if "feature" not in others.values():
             self.message.set_text(self.tr("tgt.need_feature"))
@@ -120,5 +120,5 @@ class TargetPicker:
         # ignored columns, and id-like ones the user kept as inputs (the table reader drops those by itself)
         kept = {n: r for n, r in others.items() if r == "ignored" or r != self._default(n)}
         result = self.on_done(self.target, kept)
-        if asyncio.iscoroutine(result):   # e.g. making a project in a thread
-            background_tasks.create(result, name="target-picker-done")
+        if asyncio.iscoroutine(result):   # e.g. making a project in a thread; awaited in this click's slot
+            await result
