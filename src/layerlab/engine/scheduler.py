@@ -318,8 +318,8 @@ class Scheduler:
         """End a run that no worker will end: write its meta.json, tell its listeners."""
         from ..store.runs import RunFolder, runs_dir
         folder = RunFolder(runs_dir(run.project.dir) / run.run_id)
+        # what is on disk is what the run keeps (checkpoints are written at most once a second)
         history = folder.history() if (folder.path / "meta.json").exists() else []
-        history = history or list(run.history if run._segments else [])
         epochs = history[-1]["epoch"] if history else 0
         skip = ("lr", "samples_per_s", "elapsed_s", "epoch_s")
         final = {k: v for k, v in (history[-1] if history else {}).items() if k not in skip}
