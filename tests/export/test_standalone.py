@@ -235,3 +235,19 @@ def test_snippet_feeds_a_real_sample_and_prints_its_label(digits, tmp_path):
 def _props(path: Path) -> dict[str, str]:
     import onnx
     return {p.key: p.value for p in onnx.load(str(path)).metadata_props}
+
+
+def test_snippet_of_a_bigger_picture_embeds_it_as_png(tmp_path, monkeypatch):
+    doc = layerlab.example("shapes")
+    doc["data"]["params"] = {"n_samples": 60, "size": 24}    # 3x24x24: too many values to list in code
+    p = layerlab.new(tmp_path / "shapes", doc=doc)
+    p.export("onnx", tmp_path / "shapes.onnx")
+    code = p.export_usage({"onnx": "shapes.onnx"})["onnx"]
+    assert "base64.b64decode(" in code and 'Image.open("picture.png")' not in code
+    import contextlib
+    import io
+    printed = io.StringIO()
+    monkeypatch.chdir(tmp_path)   # the snippet opens "shapes.onnx" where it runs
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "snippet", "exec"), {})
+    assert printed.getvalue().split()[0] == code.rsplit("LayerLab says: ", 1)[1].strip()

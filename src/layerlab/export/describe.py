@@ -155,6 +155,19 @@ def _picture(a: np.ndarray) -> str:
     return "[" + (",\n" + " " * 14).join(channels) + "]"
 
 
+def _png_base64(picture: np.ndarray, limit: int = 24_000) -> str:
+    """A (C, H, W) picture with pixels 0-255 as base64 PNG text ('' when longer than limit)."""
+    import base64
+    import io
+    from PIL import Image
+    a = np.clip(np.round(np.asarray(picture, np.float64)), 0, 255).astype(np.uint8)
+    img = Image.fromarray(a[0] if a.shape[0] == 1 else a.transpose(1, 2, 0))
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    text = base64.b64encode(buf.getvalue()).decode("ascii")
+    return text if len(text) <= limit else ""
+
+
 def _row(src: Exported, raw: np.ndarray) -> str:
     """The sample as a Python dict literal of column -> value (text as strings, None when missing)."""
     pre = preprocessing(src)
@@ -211,8 +224,15 @@ def snippet(src: Exported, fmt: str, file_name: str) -> str:
             lines.append(f"x = np.array({_picture(raw[0])}, np.float32)[None]")
     elif pixels(src):
         c, h, w = src.input_shape
-        lines += ["from PIL import Image   # resize as meta['preprocessing']['outside'] says",
-                  f'img = Image.open("picture.png").convert("{"L" if c == 1 else "RGB"}").resize(({w}, {h}))',
+        png = _png_base64(raw[0])
+        lines += ["import base64, io",
+                  "from PIL import Image   # your own picture: Image.open(path), resized as "
+                  "meta['preprocessing']['outside'] says"]
+        if png:
+            lines.append(f'img = Image.open(io.BytesIO(base64.b64decode("{png}")))   # the first validation picture')
+        else:
+            lines.append('img = Image.open("picture.png")')
+        lines += [f'img = img.convert("{"L" if c == 1 else "RGB"}").resize(({w}, {h}))',
                   "x = np.asarray(img, np.float32)" + ("[None, None]" if c == 1 else ".transpose(2, 0, 1)[None]")]
     else:
         dtype = "np.int64" if pre["kind"] == "tokens" else "np.float32"
