@@ -117,6 +117,15 @@ class EngineFacade:
         run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset)
         return run if background else _wait(run)
 
+    def warm_training(self) -> None:
+        """Get Train ready ahead of time: a warm worker process, and the prepared dataset in the
+        on-disk cache that the worker reads (the Train page calls this while the user reads it)."""
+        from . import datacache
+        from .runner import default_runner
+        self._require_folder()
+        default_runner()
+        datacache.warm(self)
+
     def runs(self) -> list[dict[str, Any]]:
         """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them).
 

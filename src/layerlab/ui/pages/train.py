@@ -31,6 +31,7 @@ add({
     "train.title": "Train", "train.settings": "Settings", "train.start": "Train", "train.pause": "Pause",
     "train.resume": "Continue", "train.stop": "Stop", "train.more": "Train {n} more epochs",
     "train.idle": "Not trained yet. Press Train.", "train.queued": "Waiting for another run to finish…",
+    "train.queued_next": "Queued: yours is next.", "train.queued_n": "Queued, {n} ahead of you.",
     "train.running": "Training: epoch {epoch} of {epochs}", "train.paused": "Paused at epoch {epoch}, batch {batch}",
     "train.finished": "Finished after {epochs} epochs.", "train.stopped": "Stopped after {epochs} epochs. "
     "Continue to train on from there.", "train.failed": "Training stopped with a problem.",
@@ -45,6 +46,8 @@ add({
     "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
     "train.more": "{n} weitere Epochen trainieren", "train.idle": "Noch nicht trainiert. Drücke Trainieren.",
     "train.queued": "Wartet, bis ein anderer Lauf fertig ist…",
+    "train.queued_next": "In der Warteschlange: deiner ist als Nächstes dran.",
+    "train.queued_n": "In der Warteschlange, {n} vor dir.",
     "train.running": "Training: Epoche {epoch} von {epochs}", "train.paused": "Pausiert in Epoche {epoch}, Batch {batch}",
     "train.finished": "Fertig nach {epochs} Epochen.", "train.stopped": "Gestoppt nach {epochs} Epochen. "
     "Fortsetzen trainiert von dort weiter.", "train.failed": "Das Training wurde wegen eines Problems beendet.",
@@ -70,9 +73,10 @@ def _same_folder(a: Any, b: Path) -> bool:
 
 
 def _warm_dataset(project: Any) -> None:
-    """Prepare the dataset while the user reads the page: pressing Train then starts at once."""
+    """Prepare the dataset (into the cache the training process reads) while the user reads the page:
+    pressing Train then starts at once."""
     try:
-        project.dataset()
+        project.warm_training()
     except Exception as e:  # noqa: BLE001 - the run reports data problems itself, in words
         log.info("dataset not prepared in advance: %s", e)
 
@@ -235,6 +239,8 @@ class TrainView:
         if self.feed is not None:
             for e in self.feed.drain():
                 self._apply(e)
+        if self.state == "queued":  # the place in the queue changes without events
+            self._show_state()
         self.charts.redraw()
         if self.eval_wanted and not self.eval_busy:
             rid, self.eval_wanted = self.eval_wanted, None
@@ -266,6 +272,8 @@ class TrainView:
             self.state, self.epoch, self.batch = "paused", e.epoch, e.batch
         elif isinstance(e, ev.RunResumed):
             self.state = "running"
+        elif isinstance(e, ev.RunYielded):  # another user's turn; it goes on by itself later
+            self.state = "queued"
         elif isinstance(e, (ev.RunFinished, ev.RunStopped)):
             self.state = "finished" if isinstance(e, ev.RunFinished) else "stopped"
             self.epoch = e.epochs_done
@@ -312,6 +320,9 @@ class TrainView:
                  "paused": tr("train.paused", epoch=self.epoch, batch=self.batch),
                  "finished": tr("train.finished", epochs=self.epoch), "stopped": tr("train.stopped", epochs=self.epoch),
                  "failed": tr("train.failed")}
+        ahead = self.run.position if s == "queued" and self.run is not None else None
+        if ahead is not None:
+            texts["queued"] = tr("train.queued_n", n=ahead) if ahead else tr("train.queued_next")
         if s == "idle" and self.runs.latest_id():
             texts["idle"] = tr("train.last", run=self.runs.latest_id())
         self.status.set_text(texts.get(s, s))
