@@ -251,3 +251,27 @@ def test_snippet_of_a_bigger_picture_embeds_it_as_png(tmp_path, monkeypatch):
     with contextlib.redirect_stdout(printed):
         exec(compile(code, "snippet", "exec"), {})
     assert printed.getvalue().split()[0] == code.rsplit("LayerLab says: ", 1)[1].strip()
+
+
+def test_integer_coded_text_and_a_regression_target_are_verified_on_raw_rows(tmp_path):
+    """Every export compares the file, fed raw rows (plus a missing and an unseen row), with LayerLab's reading."""
+    from layerlab.export.onnx_front import feeds
+    from layerlab.export.onnx_export import run_feeds
+    from layerlab.export.standalone import raw_inputs, reference
+    rows = penguin_rows(60, seed=1)
+    with open(tmp_path / "t.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    p = layerlab.new(tmp_path / "mass", data=tmp_path / "t.csv", target="body_mass_g")
+    p.doc["data"]["params"]["categorical"] = "codes"
+    p.doc["data"]["preprocessing"] = {"standardize_target": True}
+    p.save()
+    r = p.export("onnx", tmp_path / "m.onnx")
+    assert r["inputs"] == ["numbers", "texts"] and r["max_diff"] <= 1e-4
+    src = p.export_source()
+    raw = raw_inputs(src)
+    assert np.isnan(raw[-2]).all() and (raw[-1][[0, 2, 3]] == -1).all()   # the missing row and the unseen row
+    got, want = run_feeds(tmp_path / "m.onnx", feeds(src, raw)), reference(src, raw)
+    assert got.shape == (len(raw), 1) and np.abs(got - want).max() <= 1e-3 and np.abs(want).max() > 100  # grams
+    assert p.export("torchscript", tmp_path / "m.pt")["max_diff"] <= 1e-4
