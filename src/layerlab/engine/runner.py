@@ -68,6 +68,7 @@ class Run:
         self._given_data = False
         self.history: list[dict[str, Any]] = []
         self.final: dict[str, float] = {}
+        self.best_epoch: int | None = None  # the epoch whose weights predictions use (best so far)
         self.failure: ev.RunFailed | None = None
         self.events: list[ev.Event] = []          # every event except BatchEnded
         self.last_batch: ev.BatchEnded | None = None
@@ -115,6 +116,8 @@ class Run:
             elif isinstance(e, ev.EpochEnded):
                 self.history.append({"epoch": e.epoch, **e.metrics, "lr": e.learning_rate,
                                      "samples_per_s": e.samples_per_s, "elapsed_s": round(e.elapsed_s, 4)})
+                if e.best:
+                    self.best_epoch = e.epoch
             elif isinstance(e, (ev.RunFinished, ev.RunStopped)):
                 self.final = dict(e.final)
             elif isinstance(e, ev.RunFailed):
@@ -178,7 +181,16 @@ class Run:
         return {"run_id": self.run_id, "project": self.project_name, "status": self.status,
                 "epochs_done": self.history[-1]["epoch"] if self.history else 0, "final": self.final,
                 "failure": self.failure.to_dict() if self.failure else None,
-                "continued_from": self.continue_from, "owner": self.owner, "position": self.position}
+                "continued_from": self.continue_from, "owner": self.owner, "position": self.position,
+                **self._kept()}
+
+    def _kept(self) -> dict[str, Any]:
+        """best_epoch and weights_note ("best: epoch 14 of 50", a Text) of the weights predictions use."""
+        from ..store.runs import weights_note
+        done = self.history[-1]["epoch"] if self.history else 0
+        best = self.best_epoch or (self.final.get("epoch") if self.final else None)
+        return {"best_epoch": best,
+                "weights_note": weights_note({"epochs_done": done, "best_epoch": best}) if done else None}
 
     def __repr__(self) -> str:
         return f"<layerlab Run {self.run_id} {self.status}>"

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
 from ..engine.events import saved_text
-from ..i18n import current_lang, msg
+from ..i18n import current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..spec.errors import SpecError
 
@@ -45,6 +45,8 @@ class PredictIn(BaseModel):
                               description="Samples as numbers, each shaped like one input of the model "
                                           "(nested lists), in the data's own units: the run's preprocessing is applied.")
     run_id: str | None = Field(None, pattern=RUN_ID, description="Which run's weights (default: the newest).")
+    weights: Literal["best", "last"] | None = Field(
+        None, description="The best validation epoch's weights (the default) or the last epoch's.")
 
     @field_validator("inputs")
     @classmethod
@@ -120,12 +122,21 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
         failure = {"message": message or msg("the run failed").to()}
     return {"run_id": run_id, "project": meta.get("project"), "status": status,
             "epochs_done": meta.get("epochs_done") or 0, "final": meta.get("final") or {},
-            "failure": failure, "continued_from": meta.get("continued_from"), "history": rf.history()}
+            "failure": failure, "continued_from": meta.get("continued_from"), "history": rf.history(),
+            "best_epoch": meta.get("best_epoch"), "weights_note": _note(meta)}
+
+
+def _note(meta: dict[str, Any]) -> str | None:
+    """ "best: epoch 14 of 50" in the request's language (None before the first saved epoch)."""
+    from ..store.runs import weights_note
+    return weights_note(meta).to(current_lang.get()) if meta.get("epochs_done") else None
 
 
 def live_view(live: Any) -> dict[str, Any]:
     """A live run's to_dict(), its failure's message and hint in the request's language."""
     d = live.to_dict()
+    if d.get("weights_note") is not None:
+        d["weights_note"] = localize(d["weights_note"], current_lang.get())
     failure = getattr(live, "failure", None)
     if failure is not None and isinstance(d.get("failure"), dict):
         for part in ("message", "hint"):
@@ -138,14 +149,16 @@ def list_runs(pid: str) -> list[dict[str, Any]]:
     from ..store import registry
     folder = _folder(pid)
     registry.sync_project(folder)
-    rows = {r["run_id"]: {k: r.get(k) for k in ("run_id", "status", "started", "ended", "epochs_done",
-                                                  "final", "message", "continued_from")}
+    rows = {r["run_id"]: {**{k: r.get(k) for k in ("run_id", "status", "started", "ended", "epochs_done",
+                                                     "final", "message", "continued_from", "best_epoch")},
+                          "weights_note": _note(r)}
             for r in registry.list_runs(folder)}
     for live in _runner().runs():
         if _same(live.project.dir, folder):
-            d = live.to_dict()
+            d = live_view(live)
             rows.setdefault(live.run_id, {"run_id": live.run_id})
-            rows[live.run_id].update(status=d["status"], epochs_done=d["epochs_done"], final=d["final"])
+            rows[live.run_id].update(status=d["status"], epochs_done=d["epochs_done"], final=d["final"],
+                                     best_epoch=d.get("best_epoch"), weights_note=d.get("weights_note"))
     return sorted(rows.values(), key=lambda r: r["run_id"], reverse=True)
 
 
@@ -184,9 +197,9 @@ def stop_run(pid: str, run_id: str = PathParam(..., max_length=40)) -> dict[str,
 def predict(pid: str, body: PredictIn) -> dict[str, Any]:
     folder = _folder(pid)
     project = facade.load(folder)
-    loaded = project.load_run(body.run_id)
+    loaded = project.load_run(body.run_id, body.weights)
     try:
-        out = project.predict(body.inputs, run_id=loaded.run_id)
+        out = project.predict(body.inputs, run_id=loaded.run_id, weights=loaded.weights)
     except SpecError:
         raise
     except (ValueError, TypeError, RuntimeError, IndexError) as e:  # shapes torch or numpy could not use
@@ -194,4 +207,5 @@ def predict(pid: str, body: PredictIn) -> dict[str, Any]:
                         msg("send a list of samples, each shaped {shape}", shape=list(loaded.info.input_shape))
                         ) from None
     return {"run_id": loaded.run_id, "outputs": out.tolist(), "classes": loaded.classes,
-            "task": loaded.info.task}
+            "task": loaded.info.task, "weights": loaded.weights, "epoch": loaded.epoch,
+            "weights_note": loaded.note.to(current_lang.get())}

@@ -170,7 +170,8 @@ def sync_project(project_dir: str | Path) -> int:
         meta = RunFolder(runs_dir(project_dir) / rid).meta()
         if meta.get("run_id") == rid:
             existing = get(rid)
-            if existing is None or any(existing.get(k) != meta.get(k) for k in _SYNCED):
+            moved = existing is not None and existing.get("project_dir") != str(Path(project_dir).resolve())
+            if existing is None or moved or any(existing.get(k) != meta.get(k) for k in _SYNCED):
                 record({**meta, "project_dir": str(project_dir)})
                 n += 1
     return n
