@@ -43,4 +43,9 @@ add("de", {
         "prüfe, ob die Datei da ist und ob du sie lesen darfst",
     "or remove the project: move the folder {folder} out of the workspace":
         "oder entferne das Projekt: verschiebe den Ordner {folder} aus dem Arbeitsbereich",
+    # server/security.py: the last-resort error page
+    "LayerLab: server error": "LayerLab: Fehler im Server",
+    "Back to the start page": "Zurück zur Startseite",
+    # server/error_pages.py
+    "there is no page at this address": "unter dieser Adresse gibt es keine Seite",
 })

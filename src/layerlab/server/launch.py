@@ -114,7 +114,9 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     app.storage = Storage()  # rebuilt so its persistent dicts use the path above, not ./.nicegui
 
     from ..ui.app import STATIC, setup
+    from . import error_pages
     setup()
+    error_pages.install(app)  # a 404 page with our words only, no exception class
     token = make_token()
     secured = _install_security(app, token, host, port, no_auth)
     url = studio_url(host, port, token)

@@ -26,14 +26,16 @@ import hmac
 import html
 import ipaddress
 import json
+import logging
 import os
+import re
 import secrets
 import socket
 import sys
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable, Iterable
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
@@ -44,6 +46,7 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+log = logging.getLogger("layerlab.server")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -182,7 +185,27 @@ class SecurityMiddleware:
         if is_ws:
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, self._with_headers(send, headers))
+        await self._serve(scope, receive, send, headers)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """The app's answer with the security headers. An error the app did not answer itself gets a
+        plain 500 here, with the headers and without the exception's text: Starlette's and NiceGUI's
+        last-resort handlers sit outside this middleware and show the exception."""
+        started = False
+        wrapped = self._with_headers(send, headers)
+
+        async def tracking(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await wrapped(message)
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            if started:  # too late for another answer; the server's log records it
+                raise
+            log.exception("error on %s %s", scope.get("method"), scope.get("path"))
+            await self._deny(scope, send, 500, "server_error", msg("the server could not complete this request"),
+                             msg("try again; if it keeps failing, see the server log"), headers)
 
     # -- checks ------------------------------------------------------------------------------
     def _origin_ok(self, headers: dict[str, str]) -> bool:
@@ -238,7 +261,7 @@ class SecurityMiddleware:
         A meta refresh rather than a 302: the reload is then a same-site navigation, so the
         SameSite=Strict cookie is sent even when the first link was clicked on another site."""
         rest = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"])
-        target = (scope.get("root_path", "") + scope.get("path", "/")) + (f"?{rest}" if rest else "")
+        target = same_origin_path(scope.get("root_path", "") + scope.get("path", "/")) + (f"?{rest}" if rest else "")
         cookie = (f"{self.config.cookie_name}={self.config.cookie_value()}; Path=/; HttpOnly; SameSite=Strict"
                   + ("; Secure" if scope.get("scheme") in ("https", "wss") else ""))
         esc = html.escape(target, quote=True)
@@ -261,8 +284,8 @@ class SecurityMiddleware:
         from .routing import accept_language
         lang = accept_language(headers.get("accept-language"))
         message, hint = localize(message, lang), localize(hint, lang)
-        if _is_navigation(headers) and status == 401:
-            body = _login_page(message, hint, lang).encode()
+        if _is_navigation(headers) and status in (401, 500):
+            body = (_login_page(message, hint, lang) if status == 401 else _error_page(message, hint, lang)).encode()
             ctype = b"text/html; charset=utf-8"
         else:
             body = json.dumps({"error": {"path": "", "message": message, "received": None, "hint": hint,
@@ -273,6 +296,22 @@ class SecurityMiddleware:
                     "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode()),
                                 (b"cache-control", b"no-store")] + extra + security_headers(headers.get("host", ""))})
         await send({"type": "http.response.body", "body": body})
+
+
+def same_origin_path(path: str) -> str:
+    """A path that can only lead to this origin, for the reload after sign-in.
+
+    '//evil.example/x' or '/\\evil.example' would be read by a browser as another host, and browsers
+    drop tabs and newlines inside URLs ('/\t/evil'); so: no control characters or spaces, one
+    leading '/', and everything else percent-encoded except the usual path characters.
+
+    >>> same_origin_path("//evil.example/x"), same_origin_path("/\\evil"), same_origin_path("/\t//evil")
+    ('/evil.example/x', '/evil', '/evil')
+    >>> same_origin_path("https:evil"), same_origin_path("/p/my-xor/model")
+    ('/https:evil', '/p/my-xor/model')
+    """
+    path = re.sub(r"[\x00-\x20\x7f]", "", path)
+    return quote("/" + path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
 
 
 def _is_navigation(headers: dict[str, str]) -> bool:
@@ -289,6 +328,15 @@ def _login_page(message: str, hint: str, lang: str = "en") -> str:
             f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
             '<form method="get"><label>Token <input name="token" type="password" autocomplete="off" autofocus>'
             f'</label> <button type="submit">{html.escape(button)}</button></form></body></html>')
+
+
+def _error_page(message: str, hint: str, lang: str = "en") -> str:
+    title, home = msg("LayerLab: server error").to(lang), msg("Back to the start page").to(lang)
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
+            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
+            f'<p><a href="/">{html.escape(home)}</a></p></body></html>')
 
 
 def content_security_policy(host: str) -> str:

@@ -28,6 +28,7 @@ import shutil
 import stat
 import struct
 import tempfile
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -42,6 +43,7 @@ from ..data.imagefiles import check_zip_pixels
 from ..i18n import localize, msg
 from ..spec.errors import SpecError
 from ..store import atomic
+from .quota import check_quota
 
 MB = 1024 * 1024
 MAX_DEPTH = 12
@@ -52,6 +54,7 @@ TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
 # found NotImplementedError for odd version fields, zlib.error for broken streams, and more.
 DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, zlib.error, lzma.LZMAError, OSError,
            EOFError, RuntimeError, ValueError, struct.error, KeyError, IndexError, UnicodeDecodeError, OverflowError)
+_naming = threading.Lock()  # choosing a free name and taking it is one step
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -205,6 +208,18 @@ def _count_files(folder: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(folder)) if folder.exists() else 0
 
 
+def free_name(folder: Path, name: str) -> Path:
+    """folder/name, or name-2, name-3, ... when taken: an upload never replaces another file.
+
+    Two names can sanitise alike (猫.png and 犬.png both become file.png); call under `_naming`."""
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, f".{suffix}") if dot else (name, "")
+    candidate, n = name, 2
+    while (folder / candidate).exists():
+        candidate, n = f"{stem}-{n}{suffix}", n + 1
+    return safe_path(folder, candidate)
+
+
 # -- single files --------------------------------------------------------------------------------
 def save_file(project_dir: Path, filename: str, data: bytes, folder: str = "uploads",
               limits: UploadLimits | None = None) -> Path:
@@ -227,8 +242,11 @@ def save_file(project_dir: Path, filename: str, data: bytes, folder: str = "uplo
     if _count_files(data_dir) >= limits.max_project_files:
         raise UploadError(msg("the project holds too many files"), limits.max_project_files,
                           msg("delete some data files first"), 413)
-    target = safe_path(data_dir, sanitize_name(folder, "uploads"), name)
-    atomic.write_bytes(target, data)
+    check_quota(data_dir, 1, len(data))
+    folder_path = safe_path(data_dir, sanitize_name(folder, "uploads"))
+    with _naming:
+        target = free_name(folder_path, name)
+        atomic.write_bytes(target, data)
     return target
 
 
@@ -292,7 +310,7 @@ def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images
     limits = limits or UploadLimits.from_env()
     data_dir = safe_path(Path(project_dir), "data")
     data_dir.mkdir(parents=True, exist_ok=True)
-    final = _unique(data_dir, sanitize_name(Path(name).stem or name, "images"))
+    final = free_name(data_dir, sanitize_name(Path(name).stem or name, "images"))
     room = limits.max_project_files - _count_files(data_dir)
     result = unpack_images(archive, final, limits, strip_single_top=False, max_new_files=room)
     folder = final.relative_to(Path(project_dir).resolve()).as_posix()
@@ -320,7 +338,7 @@ def unpack_images(archive: bytes | Path, dest: Path, limits: UploadLimits | None
     try:
         with zf:
             return _extract(zf, dest, limits, packed, strip_single_top, max_new_files)
-    except UploadError:
+    except SpecError:  # our own refusals (limits, budgets, the quota) are not a damaged archive
         raise
     except DAMAGED as e:
         raise UploadError(msg("the archive is damaged or uses an unsupported format"), type(e).__name__,
@@ -334,6 +352,7 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int,
         check_zip_pixels(zf, files, "upload")
     except SpecError as e:
         raise UploadError(e.message, e.received, e.hint, 413) from None
+    check_quota(dest.parent, len(files), sum(i.file_size for i in files))
     if max_new_files is not None and len(files) > max_new_files:
         raise UploadError(msg("the project would hold too many files"), limits.max_project_files,
                           msg("delete some data files first"), 413)
@@ -386,10 +405,3 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: UploadLimits, packed: int,
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return result
-
-
-def _unique(parent: Path, name: str) -> Path:
-    candidate, n = parent / name, 2
-    while candidate.exists():
-        candidate, n = parent / f"{name}-{n}", n + 1
-    return safe_path(parent, candidate.name)
