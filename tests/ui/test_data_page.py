@@ -126,9 +126,9 @@ async def test_csv_with_column_roles_becomes_the_data(user: User, project_id) ->
     await user.should_see(marker="role-0")
     user.find(marker="role-0").elements.pop().set_value("ignored")
     user.find(marker="target-confirm").click()
+    await user.should_see("predicting: label (2 classes)", retries=100)
     await _settled(user)
-    await user.should_see("40 samples")
-    await user.should_see("predicting: label (2 classes)")
+    await user.should_see("40 samples", retries=100)
     data = api.load(workspace.project_dir(pid)).doc["data"]
     assert data["source"] == "csv" and data["params"]["target"] == "label"
     assert data["params"]["roles"] == {"id": "ignored"}

@@ -24,17 +24,13 @@ from ..i18n import add, err_text, t
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
-ROLES = ("feature", "target", "ignored")
 
 add({
     "di.title": "Use your own data", "di.images": "Use my own pictures",
     "di.images_hint": "Collect pictures class by class: upload, take them with the camera or draw them.",
     "di.csv": "Upload a CSV table", "di.zip": "Upload a ZIP of pictures (one folder per class)",
-    "di.roles": "What is each column?", "di.role.feature": "feature", "di.role.target": "target",
-    "di.role.ignored": "ignored", "di.use_table": "Use this table", "di.need_target": "Pick exactly one target column.",
-    "di.need_feature": "Pick at least one feature column.", "di.failed": "{error}",
+    "di.use_table": "Use this table", "di.need_target": "Pick exactly one target column.", "di.failed": "{error}",
     "di.zip_done": "Added {n} pictures from the ZIP.", "di.zip_skipped": "{n} files were skipped (not pictures).",
-    "di.rows": "{rows} rows, {cols} columns",
     "di.ask_title": "Use your own pictures?",
     "di.ask_text": "Your pictures replace this project's data ({source}). Make a copy to keep this project as it "
                    "is, or replace the data here.",
@@ -44,11 +40,9 @@ add({
     "di.title": "Eigene Daten verwenden", "di.images": "Meine eigenen Bilder verwenden",
     "di.images_hint": "Sammle Bilder Klasse für Klasse: hochladen, mit der Kamera aufnehmen oder zeichnen.",
     "di.csv": "CSV-Tabelle hochladen", "di.zip": "ZIP mit Bildern hochladen (ein Ordner je Klasse)",
-    "di.roles": "Was ist jede Spalte?", "di.role.feature": "Merkmal", "di.role.target": "Ziel",
-    "di.role.ignored": "ignoriert", "di.use_table": "Diese Tabelle verwenden",
-    "di.need_target": "Wähle genau eine Zielspalte.", "di.need_feature": "Wähle mindestens eine Merkmalsspalte.",
+    "di.use_table": "Diese Tabelle verwenden", "di.need_target": "Wähle genau eine Zielspalte.",
     "di.failed": "{error}", "di.zip_done": "{n} Bilder aus dem ZIP hinzugefügt.",
-    "di.zip_skipped": "{n} Dateien wurden übersprungen (keine Bilder).", "di.rows": "{rows} Zeilen, {cols} Spalten",
+    "di.zip_skipped": "{n} Dateien wurden übersprungen (keine Bilder).",
     "di.ask_title": "Eigene Bilder verwenden?",
     "di.ask_text": "Deine Bilder ersetzen die Daten dieses Projekts ({source}). Mach eine Kopie, um dieses Projekt "
                    "so zu behalten, oder ersetze die Daten hier.",

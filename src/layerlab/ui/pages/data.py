@@ -27,7 +27,7 @@ class DataView:
         self.session = session
         language = self.lang = lang()
         ui.label(tr("data.title")).classes("text-2xl font-bold")
-        PredictingLine(session, language)
+        PredictingLine(session, language, self.source_changed)
         self.overview = DataOverview(session, language)
         source = (session.doc.get("data") or {}).get("source")
         self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
