@@ -13,9 +13,14 @@ is neither renamed nor deleted (409). A project file is checked like any upload 
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,14 +86,16 @@ def duplicate_project(pid: str, body: MaybeName | None = None) -> dict[str, Any]
             responses={200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}})
 def download_project(pid: str, run_id: str | None = Query(None, max_length=40, description="Which run's weights "
                                                           "(default: the one predictions use).")) -> Response:
-    import tempfile
-    from pathlib import Path
     folder = _folder(pid)
-    with tempfile.TemporaryDirectory() as tmp:
-        packed = facade.pack_project(folder, Path(tmp) / f"{pid}.layerlab", run_id)
-        data = packed.path.read_bytes()
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{pid}.layerlab"'})
+    tmp = Path(tempfile.mkdtemp(prefix="layerlab-pack-"))
+    try:
+        packed = facade.pack_project(folder, tmp / f"{pid}.layerlab", run_id)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    # streamed from disk (a project with its pictures can be large), removed once sent
+    return FileResponse(packed.path, media_type="application/zip", filename=f"{pid}.layerlab",
+                        background=BackgroundTask(shutil.rmtree, tmp, True))
 
 
 @router.post("/projects/unpack", status_code=201, max_body_size=UploadLimits.from_env().max_file_bytes + 1024 * 1024,

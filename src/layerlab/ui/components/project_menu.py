@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -106,13 +107,16 @@ async def _duplicate(pid: str) -> None:
 
 
 async def _download(pid: str) -> None:
+    # served from a file, not through the page's socket: a project with its pictures can be large
+    tmp = Path(tempfile.mkdtemp(prefix="layerlab-pack-"))
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            packed = await asyncio.to_thread(api.pack_project, pid, Path(tmp) / f"{pid}.layerlab")
-            data = packed.path.read_bytes()
+        packed = await asyncio.to_thread(api.pack_project, pid, tmp / f"{pid}.layerlab")
     except Exception as err:  # noqa: BLE001
+        shutil.rmtree(tmp, ignore_errors=True)
         return _failed(err)
-    ui.download(data, f"{pid}.layerlab", "application/zip")
+    ui.download.file(packed.path, f"{pid}.layerlab", "application/zip")
+    ui.context.client.on_delete(lambda: shutil.rmtree(tmp, ignore_errors=True))
+    asyncio.get_running_loop().call_later(3600, shutil.rmtree, tmp, True)  # a tab left open an hour
 
 
 def _delete(pid: str, name: str) -> None:
