@@ -65,6 +65,7 @@ def test_webcam_burst_fills_a_class(camera_browser, studio, shots):
         pid = _new_project(page, "digits")
         page.goto(f"{studio['url']}/p/{pid}/data")
         page.get_by_role("button", name=re.compile("Use my own pictures")).click()
+        page.get_by_role("button", name=re.compile("Replace the data here")).click()  # asked first
         page.get_by_label("New class").fill("cup")
         page.get_by_label("New class").press("Enter")
         page.get_by_text("0 pictures", exact=True).wait_for()

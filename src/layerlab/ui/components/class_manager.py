@@ -68,7 +68,7 @@ class ClassManager:
             self.note_label = ui.label("").classes("text-sm text-primary").props('aria-live="polite"') \
                 .mark("output-note")
             self.note_label.set_visibility(False)
-            with ui.tabs().classes("w-full") as tabs:
+            with ui.tabs().classes("w-full").props("mobile-arrows outside-arrows") as tabs:  # a phone scrolls them
                 t_up = ui.tab("upload", self.tr("cm.upload"), icon="upload").mark("tab-class-upload")
                 t_cam = ui.tab("camera", self.tr("cm.camera"), icon="photo_camera").mark("tab-class-camera")
                 t_draw = ui.tab("draw", self.tr("cm.draw"), icon="draw").mark("tab-class-draw")

@@ -26,6 +26,7 @@ class DataView:
     def __init__(self, session: Any) -> None:
         self.session = session
         language = self.lang = lang()
+        self.client = ui.context.client
         ui.label(tr("data.title")).classes("text-2xl font-bold")
         PredictingLine(session, language, self.source_changed)
         self.overview = DataOverview(session, language)
@@ -48,14 +49,15 @@ class DataView:
     def changed(self) -> None:
         """Samples or settings changed: the output layer follows the data (a note says so), every page
         re-validates at once, the overview is re-read and the augmentation preview redrawn."""
-        for note in self.session.data_changed():
-            text = note.to(self.lang) if hasattr(note, "to") else str(note)
-            if self.classes is not None:
-                self.classes.note(text)
-            ui.notify(text[:1].upper() + text[1:], type="info", position="bottom")
-        ui.timer(0.01, self.overview.load, once=True)
-        if getattr(self, "augment", None) is not None:
-            ui.timer(0.05, self.augment.refresh, once=True)
+        with self.client:  # the button that started this may be gone (the class list is redrawn)
+            for note in self.session.data_changed():
+                text = note.to(self.lang) if hasattr(note, "to") else str(note)
+                if self.classes is not None:
+                    self.classes.note(text)
+                ui.notify(text[:1].upper() + text[1:], type="info", position="bottom")
+            ui.timer(0.01, self.overview.load, once=True)
+            if getattr(self, "augment", None) is not None:
+                ui.timer(0.05, self.augment.refresh, once=True)
 
     def source_changed(self) -> None:
         """The data source changed (own pictures, a table): rebuild the page for it."""
