@@ -52,3 +52,24 @@ async def test_emptying_the_trash_asks_first(user: User) -> None:
     user.find(marker="empty-yes").click()
     await user.should_see("Trash (0)", retries=R)
     assert api.trash() == []
+
+
+async def test_open_project_file_opens_a_good_file_and_refuses_a_hostile_one(user: User, tmp_path) -> None:
+    import io
+    import zipfile
+
+    from nicegui.elements.upload_files import SmallFileUpload
+    source = workspace.create("shared", example="xor")
+    good = api.pack_project(source.dir, tmp_path / "shared.layerlab").path.read_bytes()
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("project.json", "{}")
+        zf.writestr("data/model.pkl", b"\x80\x04K\x01.")
+    await user.open("/")
+    upload = user.find(marker="open-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("evil.layerlab", "application/zip", evil.getvalue())])
+    await user.should_see("pickle", retries=R)
+    assert [p["id"] for p in workspace.list_projects()] == ["shared"]
+    await upload.handle_uploads([SmallFileUpload("shared.layerlab", "application/zip", good)])
+    await user.should_see(marker="project-name", retries=R)
+    assert sorted(p["id"] for p in workspace.list_projects()) == ["shared", "shared-2"]
