@@ -22,6 +22,7 @@ from .engine.facade import EngineFacade
 from .export.facade import ExportFacade
 from .i18n import msg
 from .inspect.facade import InspectFacade
+from .spec import budgets
 from .spec.check import Analysis, Target, analyze
 from .spec.errors import Fix, SpecError
 from .spec.fixes import apply_fix
@@ -54,9 +55,9 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
     def name(self) -> str:
         return str(self.doc.get("name", "untitled"))
 
-    def data_info(self) -> DataInfo:
+    def data_info(self, spec: Spec | None = None) -> DataInfo:
         """What the data looks like (shape, task, classes), from the data source."""
-        spec = self.spec
+        spec = spec or self.spec
         src = get_source(spec.data.source)
         params = src.resolve(spec.data.params)
         try:
@@ -67,9 +68,9 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
                 raise
             return declared  # an imported model waiting for its data: its shapes are known
 
-    def target(self) -> Target:
-        spec = self.spec
-        info = self.data_info()
+    def target(self, spec: Spec | None = None) -> Target:
+        spec = spec or self.spec  # parsed once per analysis: a long spec costs one parse, not three
+        info = self.data_info(spec)
         if info.task != spec.task:
             raise SpecError("task", msg("the data source {source!r} is for {task}", source=spec.data.source,
                                         task=info.task), spec.task,
@@ -81,7 +82,7 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
     def analyze(self) -> Analysis:
         """Shapes and errors of every layer; never raises for spec mistakes in the model."""
         spec = self.spec
-        return analyze(spec, self.target())
+        return analyze(spec, self.target(spec))
 
     def summary(self) -> Analysis:
         """Like analyze, but raises the first error (for callers that need a valid model)."""
@@ -163,6 +164,15 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
 
     def __repr__(self) -> str:
         return f"<layerlab.Project {self.name!r} at {self.dir}>"
+
+
+def check_size(doc: Any) -> None:
+    """Refuse a document whose model has more layers or deeper nesting than the budgets allow,
+    before it is parsed (a 10,000-layer document costs a walk over its list, nothing more)."""
+    model = doc.get("model") if isinstance(doc, dict) else None
+    refused = budgets.check_structure(model.get("layers") if isinstance(model, dict) else [])
+    if refused:
+        raise refused[0]
 
 
 def load(path: str | Path) -> Project:

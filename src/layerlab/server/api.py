@@ -91,7 +91,9 @@ def project_out(pid: str) -> dict[str, Any]:
 
 
 def checked_doc(doc: Any) -> dict[str, Any]:
-    """A document that parses as a project (shape errors in the model are allowed: they are shown)."""
+    """A document that parses as a project (shape errors in the model are allowed: they are shown)
+    and whose model is within the layer-count and nesting budgets (checked first: it is cheap)."""
+    facade.check_size(doc)
     parse_project(doc)
     size = len(facade.Project(doc).to_json())
     if size > MAX_JSON_BYTES:
@@ -155,10 +157,12 @@ def delete_project(pid: str) -> Response:
 
 @router.get("/projects/{pid}/validate", summary="Every mistake in the project, with fixes")
 def validate_project(pid: str) -> dict[str, Any]:
-    project = facade.load(folder_of(pid))
-    errors = project.errors()
-    return {"valid": not errors, "errors": [e.to_dict(current_lang.get()) for e in errors],
-            "budget": project.budget()}
+    try:  # one analysis gives both the errors and the budgets
+        analysis = facade.load(folder_of(pid)).analyze()
+        errors, budget = analysis.errors, analysis.budget
+    except SpecError as e:
+        errors, budget = [e], None
+    return {"valid": not errors, "errors": [e.to_dict(current_lang.get()) for e in errors], "budget": budget}
 
 
 @router.get("/projects/{pid}/summary", summary="Layer by layer: output shapes and parameters")
