@@ -252,7 +252,7 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     `roles` may mark other columns "ignored".
     """
     if data is not None:
-        from .data.wizard import project_from_data
+        from .api_own_data import project_from_data
         return project_from_data(folder, data, target=target, overwrite=overwrite, roles=roles, how=how)
     folder = Path(folder)
     if (folder / PROJECT_FILE).exists() and not overwrite:

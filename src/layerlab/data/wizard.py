@@ -1,22 +1,23 @@
 """Start a project from the user's own data: a CSV/TSV file, an image folder, a ZIP of one,
-or NumPy arrays. The data is copied into DIR/data/, the source and task are picked from what
-is found, and a sensible default model is written (a small CNN for images, an MLP for
-tables). Everything is assembled in a temporary folder and moved into place at the end, so
-bad data leaves nothing half-written.
+or NumPy arrays. The data is copied into a staging folder's data/, the source and task are picked
+from what is found (a table's target is the user's choice), and a sensible default model is
+written (a small CNN for images, an MLP for tables). `layerlab.new(folder, data=...)`
+(api_own_data.py) checks the staged project and moves it into place, so bad data leaves nothing
+half-written.
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (d / "t.csv").write_text("a,b,label\\n" + "".join(f"{i},{i % 3},{'xy'[i % 2]}\\n" for i in range(20)))
->>> p = project_from_data(d / "proj", d / "t.csv", target="label")
->>> p.spec.task, p.doc["data"]["params"]["target"], p.analyze().ok
-('classification', 'label', True)
+>>> (d / "staging").mkdir()
+>>> doc = build_doc("proj", stage_data(d / "t.csv", d / "staging", "label"), d / "staging")
+>>> doc["task"], doc["data"]["params"]["target"], doc["model"]["layers"][-1]["units"]
+('classification', 'label', 2)
 """
 from __future__ import annotations
 
 import os
 import re
 import shutil
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -91,9 +92,9 @@ def _table_params(data: Path, target: str | None, roles: dict[str, str] | None, 
     return params
 
 
-def _stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, str] | None = None,
+def stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, str] | None = None,
                 how: str = "target={name!r}") -> dict[str, Any]:
-    """Copy the data into staging/data and return the project's data section."""
+    """Copy the data into staging/data and return the project's data section (a table needs its target)."""
     from .archive import extract_zip
     dest = staging / "data"
     dest.mkdir(parents=True)
@@ -149,44 +150,7 @@ def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[st
             "model": {"layers": layers}, "training": training}
 
 
-def project_from_data(folder: str | Path, data_path: str | Path, target: str | None = None,
-                      overwrite: bool = False, roles: dict[str, str] | None = None,
-                      how: str = "target={name!r}"):
-    """Create a ready-to-train project in folder from the user's data; returns the api.Project.
-
-    A table needs `target`, the column to predict (the user's choice: without it a TargetNeeded
-    error lists the columns and suggests one, saying how in the caller's words, `how`);
-    `roles` may mark other columns "ignored" or "feature".
-    """
-    from .. import api
-    folder, data = Path(folder), Path(data_path)
-    if not data.exists():
-        raise SpecError(WHERE, msg("does not exist"), str(data_path),
-                        msg("give the path of a CSV file, an image folder or a ZIP"))
-    if (folder / api.PROJECT_FILE).exists() and not overwrite:
-        raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),
-                        msg("choose another folder, or pass --force to overwrite it"))
-    parent = folder.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
-    try:
-        section = _stage_data(data, staging, target, roles, how)
-        doc = build_doc(folder.name, section, staging)
-        probe_project = api.Project(doc, staging)
-        probe_project.dataset()          # refuse data that cannot be split and preprocessed now
-        errors = probe_project.errors()
-        if errors:
-            raise errors[0]
-        api.Project(doc, staging).save()
-        _move_into(staging, folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    from .facade import clear_cache
-    clear_cache()                        # entries were keyed by the staging folder
-    return api.load(folder)
-
-
-def _move_into(staging: Path, folder: Path) -> None:
+def move_into(staging: Path, folder: Path) -> None:
     """Move the staged project into folder (replacing only what the new project brings)."""
     if not folder.exists():
         os.replace(staging, folder)
