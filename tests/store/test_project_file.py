@@ -86,6 +86,24 @@ def test_an_untrained_project_packs_spec_and_data_only(tmp_path):
     assert api.unpack_project(f.path, name="Opened")["id"] == "opened"
 
 
+def test_a_run_training_now_is_not_packed_and_a_copied_one_is_never_live(tmp_path):
+    p = workspace.create("busy", example="xor")
+    rid = "20260101-120000-000-abcd"
+    run = p.dir / "runs" / rid
+    run.mkdir(parents=True)
+    (run / "meta.json").write_text(json.dumps({"run_id": rid, "status": "running", "host": "other-machine"}))
+    (run / "weights.safetensors").write_bytes(b"")
+    assert api.pack_project(p.dir, tmp_path / "a.layerlab").run_id is None  # no finished run: spec and data
+    with pytest.raises(SpecError) as e:
+        api.pack_project(p.dir, tmp_path / "b.layerlab", run_id=rid)
+    assert "training right now" in e.value.message
+    copy = api.duplicate_project("busy")  # skips the live run; a hand-made copy of one would read interrupted
+    assert not (workspace.home() / copy["id"] / "runs" / rid).exists()
+    from layerlab.store.manage import renew_run_ids
+    new = renew_run_ids(p.dir)[rid]
+    assert json.loads((p.dir / "runs" / new / "meta.json").read_text())["status"] == "interrupted"
+
+
 def test_pack_refuses_another_suffix(tmp_path):
     p = workspace.create("plain", example="xor")
     with pytest.raises(SpecError) as e:

@@ -25,6 +25,7 @@ add("de", {
     "is not a valid project document": "ist kein gültiges Projektdokument",
     "fix project.json first (`layerlab validate`)": "korrigiere zuerst project.json (`layerlab validate`)",
     "LayerLab does not read this kind of file": "LayerLab liest diese Art von Datei nicht",
+    "wait until it has finished, or pack another run": "warte, bis er fertig ist, oder packe einen anderen Lauf",
     # store/unpack.py
     "make the file again with `layerlab pack` or the studio's Download project":
         "erstelle die Datei neu mit `layerlab pack` oder „Projekt herunterladen“ im Studio",

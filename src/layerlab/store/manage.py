@@ -117,6 +117,8 @@ def renew_run_ids(project_dir: Path) -> dict[str, str]:
         if not meta:
             continue
         meta["run_id"] = new
+        if meta.get("status") in ("running", "queued", "paused"):
+            meta["status"] = "interrupted"  # a copy is never the live run (a file packed mid-training)
         meta["project_dir"] = str(Path(project_dir))
         if meta.get("continued_from") in mapping:
             meta["continued_from"] = mapping[meta["continued_from"]]

@@ -6,7 +6,7 @@ Inside (format 1):
                         project's name, the packed run, and every other entry's size and SHA-256
     project.json        the spec
     data/...            the data the project owns (its own tables, pictures, arrays)
-    runs/<run_id>/...   ONE run: the one predictions use by default (the newest with weights),
+    runs/<run_id>/...   ONE run: the newest with weights that is not training now (what predict uses),
                         with its weights (best and last epoch), spec, preprocessing, data
                         description, history and meta; not its optimizer state, not other runs
 
@@ -36,7 +36,7 @@ from typing import Any
 from ..i18n import Text, msg
 from ..spec.errors import SpecError
 from . import workspace
-from .runs import open_run
+from .runs import RunFolder, open_run, run_ids, runs_dir
 
 FORMAT = "layerlab-project"
 FORMAT_VERSION = 1
@@ -48,6 +48,7 @@ TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 ARRAY_SUFFIXES = {".npy", ".npz"}
 DATA_SUFFIXES = IMAGE_SUFFIXES | TABLE_SUFFIXES | ARRAY_SUFFIXES | {".zip", ".json"}
 RUN_SUFFIXES = {".json", ".safetensors"}
+LIVE = ("running", "queued", "paused")
 RUN_LEFT_OUT = {"optimizer.safetensors", "state.json"}  # only "continue training" needs them
 
 
@@ -96,13 +97,17 @@ def _data_files(folder: Path, skipped: list[dict[str, Any]]) -> list[tuple[str, 
 
 
 def _run_files(folder: Path, run_id: str | None) -> tuple[str | None, list[tuple[str, Path]]]:
-    """The run to pack (the one predictions use by default unless run_id names one) and its files."""
-    try:
+    """The run to pack (the newest finished one with weights unless run_id names one) and its files."""
+    if run_id is not None:
         run = open_run(folder, run_id)
-    except SpecError:
-        if run_id is not None:
-            raise
-        return None, []  # never trained: the file holds spec and data only
+        if run.meta().get("status") in LIVE:
+            raise SpecError("run", msg("is training right now"), run_id,
+                            msg("wait until it has finished, or pack another run"))
+    else:  # the newest run with weights that is not training now (its files would change mid-way)
+        run = next((f for f in (RunFolder(runs_dir(folder) / rid) for rid in reversed(run_ids(folder)))
+                    if f.has_weights() and f.meta().get("status") not in LIVE), None)
+        if run is None:
+            return None, []  # never trained: the file holds spec and data only
     files = [(f"runs/{run.run_id}/{p.name}", p) for p in sorted(run.path.iterdir())
              if p.is_file() and not p.name.startswith(".") and p.suffix in RUN_SUFFIXES and p.name not in RUN_LEFT_OUT]
     return run.run_id, files
