@@ -187,6 +187,17 @@ def test_fake_weights_and_fake_pictures_are_refused():
     rid = "20260101-120000-000-abcd"
     _refused(_craft({"project.json": _doc(), f"runs/{rid}/weights.safetensors": b"not tensors"}), "damaged")
     _refused(_craft({"project.json": _doc(), "data/cat/1.png": b"not a picture"}), "not a readable image")
+    _refused(_craft({"project.json": _doc(), "data/cat/1.tif": b"II*\x00broken"}), "not a readable image")
+
+
+def test_tiff_pictures_travel_too(tmp_path):
+    from PIL import Image
+    p = workspace.create("tiffs", example="xor")
+    (p.dir / "data" / "cat").mkdir(parents=True)
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(p.dir / "data" / "cat" / "1.tif")
+    out = api.unpack_project(api.pack_project(p.dir, tmp_path / "t.layerlab").path)
+    with Image.open(workspace.home() / out["id"] / "data" / "cat" / "1.tif") as im:
+        assert im.getpixel((0, 0)) == (200, 10, 10)
 
 
 def test_a_changed_or_incomplete_file_is_refused():

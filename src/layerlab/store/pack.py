@@ -44,9 +44,10 @@ SUFFIX = ".layerlab"
 MANIFEST = "manifest.json"
 # What a packed project's data/ may hold, by suffix; unpack checks each kind's content.
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+TIFF_SUFFIXES = {".tif", ".tiff"}  # image folders read them; uploads do not take them
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 ARRAY_SUFFIXES = {".npy", ".npz"}
-DATA_SUFFIXES = IMAGE_SUFFIXES | TABLE_SUFFIXES | ARRAY_SUFFIXES | {".zip", ".json"}
+DATA_SUFFIXES = IMAGE_SUFFIXES | TIFF_SUFFIXES | TABLE_SUFFIXES | ARRAY_SUFFIXES | {".zip", ".json"}
 RUN_SUFFIXES = {".json", ".safetensors"}
 LIVE = ("running", "queued", "paused")
 RUN_LEFT_OUT = {"optimizer.safetensors", "state.json"}  # only "continue training" needs them

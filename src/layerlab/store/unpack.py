@@ -36,7 +36,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from . import atomic, manage, registry, workspace
 from .pack import (ARRAY_SUFFIXES, FORMAT, FORMAT_VERSION, IMAGE_SUFFIXES, MANIFEST, RUN_SUFFIXES, TABLE_SUFFIXES,
-                   layerlab_version)
+                   TIFF_SUFFIXES, layerlab_version)
 
 RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$")
 PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill", ".sav"}
@@ -222,6 +222,8 @@ def _check_content(kind: str, rel: str, data: bytes, limits: Any) -> None:
             st_load(data)
         elif kind == "data" and suffix in IMAGE_SUFFIXES:
             u.verify_image(data, limits)
+        elif kind == "data" and suffix in TIFF_SUFFIXES:
+            _check_tiff(data, limits)
         elif kind == "data" and suffix in TABLE_SUFFIXES:
             u.verify_table(data)
         elif kind == "data" and suffix in ARRAY_SUFFIXES:
@@ -236,6 +238,21 @@ def _check_content(kind: str, rel: str, data: bytes, limits: Any) -> None:
                             e.status) from None
     except (ValueError, RuntimeError, zipfile.BadZipFile, UnicodeDecodeError, SafetensorError) as e:
         raise _refuse(msg("an entry of the project file is damaged"), f"{rel}: {type(e).__name__}") from None
+
+
+def _check_tiff(data: bytes, limits: Any) -> None:
+    """A TIFF picture that Pillow decodes within the pixel limit (the uploads' check takes no TIFF)."""
+    from PIL import Image
+    try:
+        with Image.open(io.BytesIO(data), formats=["TIFF"]) as im:
+            if im.size[0] * im.size[1] > limits.max_image_pixels:
+                raise _refuse(msg("the image is too large"), f"{im.size[0]}x{im.size[1]}",
+                              msg("use images under {pixels:,} pixels", pixels=limits.max_image_pixels), 413)
+            im.load()
+    except _uploads().UploadError:
+        raise
+    except Exception as e:  # Pillow raises many types for broken data; all mean "not a picture"
+        raise _refuse(msg("the file is not a readable image"), type(e).__name__) from None
 
 
 def _check_arrays(data: bytes, suffix: str) -> None:
