@@ -118,7 +118,8 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     m = src.meta
     classes = m.get("classes")
     inputs = (["Input of model.onnx, model.int8.onnx, model.pt and model.pt2: what you have, unscaled — "
-               + "; ".join(f"`{i['name']}` {i['dtype']} {tuple(i['shape'])}" for i in describe(src, "onnx")["inputs"])
+               + "; ".join(f"`{i['name']}` {i['dtype']} ({', '.join(map(str, i['shape']))})"
+                          for i in describe(src, "onnx")["inputs"])
                + ". The scaling, missing-value fills and text encoding the run learned are inside; the metadata "
                "(ONNX `metadata_props`, the torch files' extra file `layerlab.json`) lists the classes, the input "
                "columns and the preprocessing (for pictures: size, fit and channels to resize to first).",
@@ -130,9 +131,11 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     lines = [f"# {m.get('name', 'model')} — exported from LayerLab", "", *inputs,
              "Output: " + ("probabilities of the classes " + ", ".join(map(str, classes)) if classes
                            else "the predicted values") + ".",
-             f"Weights: {'run ' + str(m.get('run_id')) if m.get('trained') else 'untrained (no run yet)'}.", "",
-             "Every file was checked against PyTorch on the same inputs when it was written "
-             "(largest differences below).", "", "| file | size | largest difference |", "|---|---|---|"]
+             f"Weights: {'run ' + str(m.get('run_id')) if m.get('trained') else 'untrained (no run yet)'}"
+             + (f" ({m['weights_note']})." if m.get("trained") and m.get("weights_note") else "."), "",
+             "Every file was checked when it was written (largest differences below): "
+             + ("the ONNX and torch files against LayerLab's own predictions on the same raw inputs, the others "
+                "against PyTorch." if is_standalone(src) else "against PyTorch on the same inputs."), "", "| file | size | largest difference |", "|---|---|---|"]
     for fmt, inner in PARTS:
         if fmt in reports:
             r = reports[fmt]

@@ -118,7 +118,7 @@ def describe(src: Exported, fmt: str = "onnx") -> dict[str, Any]:
 
 def usage_text(d: dict[str, Any]) -> str:
     """One paragraph: what to feed and what comes out."""
-    ins = "; ".join(f"{i['name']}: {i['dtype']} {tuple(i['shape'])}" for i in d["inputs"])
+    ins = "; ".join(f"{i['name']}: {i['dtype']} ({', '.join(map(str, i['shape']))})" for i in d["inputs"])
     return (f"Feed raw inputs ({ins}); the file applies the preprocessing its run learned and returns "
             f"{d['output']['meaning']}. See the 'inputs' and 'preprocessing' entries.")
 
