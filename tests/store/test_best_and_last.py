@@ -88,3 +88,13 @@ def test_continue_goes_on_from_the_last_epoch_not_the_best(stopped_early, tmp_pa
     straight = layerlab.new(tmp_path / "straight", doc=doc).train()
     assert [h["loss"] for h in straight.history[:last]] == pytest.approx([h["loss"] for h in run.history])
     assert child.history[-1]["loss"] == pytest.approx(straight.history[-1]["loss"], rel=1e-5)
+
+
+def test_inspect_uses_the_best_epoch_unless_told_last(stopped_early, tmp_path):
+    p, run = stopped_early
+    best, last = run.final["epoch"], run.history[-1]["epoch"]
+    a = p.inspect("weights")
+    b = p.inspect("weights", weights="last")
+    assert a.data["weights_note"] == f"best: epoch {best} of {last}"
+    assert b.data["weights_note"] == f"last: epoch {last}"
+    assert a.data["weights"] != b.data["weights"], "the histograms are of different weights"

@@ -47,7 +47,11 @@ def _orphan(tmp_path, epochs_saved: int, history_rows: int):
 
 def test_listing_runs_marks_a_dead_run_interrupted_with_what_its_checkpoint_holds(tmp_path):
     p, f = _orphan(tmp_path, epochs_saved=3, history_rows=5)
+    stale = p.dir / ".project.json.dead.tmp"
+    stale.write_text("{")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
     row = p.runs()[0]
+    assert not stale.exists(), "an old temp file of the project's own writes is removed too"
     assert row["status"] == "interrupted" and row["epochs_done"] == 3
     meta = f.meta()
     assert meta["status"] == "interrupted" and meta["epochs_done"] == 3

@@ -43,6 +43,8 @@ def inspect(project: Path = typer.Argument(..., help="Project folder."),
             out: Path = typer.Option(Path("inspect"), "--out", help="Folder for VIEW.png and VIEW.json."),
             run: str = typer.Option(None, "--run", help="Run id (default: the latest trained run)."),
             compare_run: str = typer.Option(None, "--compare-run", help="A second run, for CKA between runs."),
+            weights: str = typer.Option(None, "--weights",
+                                        help="The run's best epoch (the default) or its last."),
             split: str = typer.Option("val", "--split", help="Samples to use: val, train or test."),
             index: int = typer.Option(0, "--index", help="Which sample of the split is the input."),
             option: list[str] = typer.Option([], "--option", "-o", help="A view option as key=value (repeatable)."),
@@ -70,11 +72,13 @@ def inspect(project: Path = typer.Argument(..., help="Project folder."),
     written: dict[str, list[str]] = {}
     for name in names:
         opts = options if view != "all" else {k: v for k, v in options.items() if k in views[name]["options"]}
-        result = p.inspect(name, input=input, run=run, split=split, index=index, compare_run=compare_run, **opts)
+        result = p.inspect(name, input=input, run=run, split=split, index=index, compare_run=compare_run,
+                           weights=weights, **opts)
         paths = result.save(out)
         written[name] = [str(x) for x in paths]
         if not as_json:
-            state = f"run {result.data['run']}" if result.data.get("trained") else "untrained network (no run yet)"
+            state = f"run {result.data['run']}, {result.data['weights_note']}" if result.data.get("trained") \
+                else "untrained network (no run yet)"
             console.print(f"[bold]{name}[/bold] ({state}): " + ", ".join(written[name]), markup=True)
     if as_json:
         emit_json({"written": written})

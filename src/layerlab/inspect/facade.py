@@ -36,26 +36,28 @@ class InspectFacade:
                 for v in VIEWS.values()]
 
     def inspect(self, view: str, input: Any = None, run: str | None = None, *, split: str = "val",
-                index: int = 0, compare_run: str | None = None, **options: Any) -> ViewResult:
+                index: int = 0, compare_run: str | None = None, weights: str | None = None,
+                **options: Any) -> ViewResult:
         """Compute one view (see inspect_views) for a run (default: the latest; untrained if none).
 
         input: a file path or raw item as the user knows it (preprocessed like the data), or a
-        preprocessed tensor; default: sample `index` of `split`.
+        preprocessed tensor; default: sample `index` of `split`. weights: the run's 'best' epoch
+        (the default) or its 'last'; result.data["weights_note"] says which ("best: epoch 14 of 50").
         """
         from .views import get_view, run_view
         get_view(view)  # a wrong name fails before any data is loaded
-        ctx = self.inspect_context(input, run, split=split, index=index, compare_run=compare_run)
+        ctx = self.inspect_context(input, run, split=split, index=index, compare_run=compare_run, weights=weights)
         result = run_view(view, ctx, **options)
         result.data = {"run": ctx.meta.get("run"), "trained": ctx.meta.get("trained"), "split": ctx.meta.get("split"),
-                       **result.data}
+                       "weights_note": ctx.meta.get("weights_note"), **result.data}
         return result
 
     def inspect_context(self, input: Any = None, run: str | None = None, *, split: str = "val",
-                        index: int = 0, compare_run: str | None = None) -> Context:
+                        index: int = 0, compare_run: str | None = None, weights: str | None = None) -> Context:
         """The network, samples and labels that views are computed on."""
         if split not in SPLITS:
             raise SpecError("split", msg("is not a data split"), split, msg("use val, train or test"))
-        net, pre, run_id, folder = self._inspect_network(run)
+        net, pre, run_id, folder, note = self._inspect_network(run, weights)
         ds = self.dataset()
         part = getattr(ds, split, None)
         if part is None or len(part) == 0:
@@ -72,7 +74,8 @@ class InspectFacade:
         display = getattr(pre, "inverse_x", None)
         return Context(net, part.x, part.y, ds.info.classes, self.analyze().rows, input=x_in, index=index,
                        display=display, history=history, other=other, kind=ds.info.kind,
-                       meta={"run": run_id, "trained": run_id is not None, "split": split})
+                       meta={"run": run_id, "trained": run_id is not None, "split": split,
+                             "weights_note": str(note) if note is not None else None})
 
     def inspect_samples_png(self, indices: list[int], run: str | None = None, split: str = "val") -> bytes:
         """A picture of some samples of a split with label and prediction (a confusion cell's samples)."""
@@ -90,14 +93,14 @@ class InspectFacade:
         return EpochRecorder(part.x, part.y)
 
     # -- helpers ---------------------------------------------------------------------------
-    def _inspect_network(self, run: str | None):
-        """(network, preprocessor, run id, run folder) of a run, or of the untrained spec when none exists."""
+    def _inspect_network(self, run: str | None, weights: str | None = None):
+        """(network, preprocessor, run id, run folder, which weights) of a run, or of the untrained spec."""
         load_run = getattr(self, "load_run", None)
         if load_run is not None and getattr(self, "dir", None) is not None:
             try:
-                loaded = load_run(run)
+                loaded = load_run(run, weights)
                 folder = Path(self.dir) / "runs" / loaded.run_id
-                return loaded.network, loaded.preprocessor, loaded.run_id, folder
+                return loaded.network, loaded.preprocessor, loaded.run_id, folder, loaded.note
             except SpecError:
                 if run is not None:
                     raise
@@ -105,7 +108,7 @@ class InspectFacade:
             raise SpecError("run", msg("runs need a saved project"), run, msg("save the project to a folder and train it"))
         net = self.build()
         net.eval()
-        return net, None, None, None
+        return net, None, None, None, None
 
     def _inspect_input(self, item: Any, info: Any, pre: Any) -> torch.Tensor:
         """One preprocessed input (*input_shape) from a tensor, a file or a raw item."""

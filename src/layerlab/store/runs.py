@@ -295,8 +295,13 @@ def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+STALE_TMP_S = 300.0  # a project-level temp file this old belongs to a write that was cut short
+
+
 def recover_project(project_dir: str | Path) -> list[str]:
-    """recover() every run of a project whose process is gone; returns their ids."""
+    """recover() every run of a project whose process is gone, and remove old temp files of the
+    project's own writes (project.json; young ones may belong to a live writer); returns the run ids."""
+    atomic.clean_tmp(project_dir, older_than_s=STALE_TMP_S)
     out = []
     for rid in run_ids(project_dir):
         try:
