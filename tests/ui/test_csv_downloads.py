@@ -26,8 +26,8 @@ def trained_penguins(tmp_path):
     return p, run.run_id, csv
 
 
-async def test_train_page_downloads_history_and_validation_predictions(user: User, trained_penguins) -> None:
-    p, rid, _ = trained_penguins
+async def test_train_and_test_pages_download_csv(user: User, trained_penguins) -> None:
+    p, rid, csv = trained_penguins
     await user.open("/p/penguins/train")
     await user.should_see("predicting: species (3 classes)")
     await user.should_see(marker=f"history-csv-{rid}", retries=50)
@@ -42,9 +42,7 @@ async def test_train_page_downloads_history_and_validation_predictions(user: Use
     assert set(val["predicted"]) <= {"Adelie", "Chinstrap", "Gentoo"}
     assert val[["p(Adelie)", "p(Chinstrap)", "p(Gentoo)"]].sum(axis=1).round(4).eq(1).all()
 
-
-async def test_test_page_downloads_the_predictions_of_an_uploaded_table(user: User, trained_penguins) -> None:
-    _, _, csv = trained_penguins
+    # the Test page: an uploaded table's rows beside their predictions (one trained run serves both pages)
     rows = "".join(csv.read_text().splitlines(keepends=True)[:6]).encode()
     await user.open("/p/penguins/test")
     upload = user.find(marker="test-csv").elements.pop()

@@ -22,7 +22,7 @@ def history(p, run: str, as_csv: bool, out: Path | None) -> None:
         print(text, end="")
         return
     df = pd.read_csv(io.StringIO(text))
-    t = Table(*map(str, df.columns), title=f"History of run {run}")
+    t = Table(*map(str, df.columns), title=f"History of run {p.load_run(None if run == 'latest' else run).run_id}")
     for row in df.itertuples(index=False):
         t.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
     console.print(t)
