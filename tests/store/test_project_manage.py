@@ -140,3 +140,14 @@ def test_a_folder_trashed_by_hand_or_by_an_older_version_is_listed():
     [entry] = api.trash()
     assert entry["name"] == "Digits demo" and entry["id"] == f"{pid}-20260101-120000-1"
     assert api.restore_project(entry["id"])["name"] == "Digits demo"
+
+
+def test_a_damaged_project_says_so_on_rename_and_copy_but_can_be_deleted():
+    pid = _project("broken")
+    (workspace.home() / pid / "project.json").write_text('{"name": "broken",')
+    for action in (lambda: api.rename_project(pid, "x"), lambda: api.duplicate_project(pid)):
+        with pytest.raises(SpecError) as e:
+            action()
+        assert "not valid JSON" in e.value.message and e.value.hint
+    assert api.delete_project(pid)["project_id"] == pid
+    assert api.restore_project(pid)["id"] == pid

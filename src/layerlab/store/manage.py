@@ -14,7 +14,6 @@ names one run in the whole workspace (the run registry is keyed by it).
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -52,10 +51,9 @@ def check_name(name: Any, where: str = "name") -> str:
 
 
 def _doc(folder: Path) -> dict[str, Any]:
-    doc = json.loads((folder / workspace.PROJECT_FILE).read_text(encoding="utf-8"))
-    if not isinstance(doc, dict):
-        raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__, msg('start with {{"name": ...}}'))
-    return doc
+    """The project's document; a damaged file is a SpecError saying how to repair it (delete still works)."""
+    from ..spec.loader import read_document
+    return read_document(folder / workspace.PROJECT_FILE)
 
 
 def rename(pid: str, name: str) -> dict[str, Any]:
