@@ -86,6 +86,18 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         page.wait_for_function("document.querySelector('video') && document.querySelector('video').videoWidth > 0")
         page.get_by_role("button", name=re.compile("Capture 8")).click()
         page.get_by_text("Added 8 pictures to cup.").wait_for(timeout=30000)
+        hold = page.get_by_role("button", name=re.compile("Hold to record"))
+        hold.hover()
+        page.mouse.down()                      # Teachable Machine's way: pictures while the button is held
+        page.get_by_text(re.compile(r"Recording: \d+ pictures for cup")).wait_for()
+        page.wait_for_timeout(700)
+        page.mouse.up()
+        done = page.get_by_text(re.compile(r"^Added \d+ pictures to cup\.$"))
+        done.wait_for()
+        held = int(re.search(r"\d+", done.inner_text()).group())
+        assert held >= 2
+        page.get_by_text(f"{8 + held} pictures", exact=True).wait_for()
+        _shots(page, shots, "02-camera")
         page.get_by_role("button", name=re.compile("Stop camera")).click()
 
         # drawings and uploads into "pen"
@@ -100,7 +112,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         uploader = page.locator(".q-uploader").filter(has_text="Drop pictures here").locator("input[type=file]")
         uploader.set_input_files([{"name": f"pen{i}.png", "mimeType": "image/png",
                                    "buffer": _png((200 + 5 * i, 20, 20))} for i in range(6)])
-        page.get_by_text("8 pictures", exact=True).nth(1).wait_for(timeout=30000)
+        page.get_by_text("8 pictures", exact=True).first.wait_for(timeout=30000)
 
         # a third class: the output layer follows with a note; deleting it (still empty) follows back
         page.get_by_label("New class").fill("spare")
@@ -108,7 +120,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         page.get_by_text("Output layer now has 3 units, one per class.").wait_for()
         page.get_by_role("button", name="Delete class spare").click()
         page.get_by_text("Output layer now has 2 units, one per class.").wait_for()
-        _shots(page, shots, "02-classes")
+        _shots(page, shots, "03-classes")
 
         # Train: a bad setting turns it off and says why; then it trains without touching the model
         page.goto(f"{studio['url']}/p/{pid}/train")
@@ -118,7 +130,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         epochs.press("Tab")
         page.get_by_text(re.compile("Train is off until the settings are fixed: Epochs")).wait_for()
         assert start.is_disabled()
-        _shots(page, shots, "03-bad-setting")
+        _shots(page, shots, "04-bad-setting")
         epochs.fill("12")
         epochs.press("Tab")
         page.wait_for_function("![...document.querySelectorAll('button')].some(b => b.disabled "
@@ -128,7 +140,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         start.click()
         page.get_by_text(re.compile(r"Finished after 12 epochs")).wait_for(timeout=180000)
         assert start.is_enabled()
-        _shots(page, shots, "04-trained")
+        _shots(page, shots, "05-trained")
 
         # Test: a red picture is a pen
         page.goto(f"{studio['url']}/p/{pid}/test")
@@ -138,7 +150,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         page.get_by_role("meter").first.wait_for(timeout=30000)
         assert page.get_by_role("meter").count() == 2
         page.get_by_text(re.compile(r"^Prediction: pen \(")).wait_for()
-        _shots(page, shots, "05-predicted")
+        _shots(page, shots, "06-predicted")
     except Exception:
         page.screenshot(path="/tmp/t2_fail.png", full_page=True)
         raise

@@ -21,6 +21,7 @@ from .webcam import Frame, Webcam
 
 log = logging.getLogger(__name__)
 MAX_UPLOAD = 10 * 1024 * 1024
+HOLD_EVERY_S, HOLD_MAX = 0.1, 300  # hold-to-record: ten pictures a second, at most 30 s
 
 add({
     "cm.title": "Your classes", "cm.none": "No classes yet: add one, e.g. 'cat'.", "cm.new": "New class",
@@ -33,6 +34,9 @@ add({
     "cm.pick_class": "Choose or add a class first.", "cm.failed": "{error}",
     "cm.delete": "Delete class {cls}", "cm.deleted": "Deleted {cls}.",
     "cm.confirm": "Delete the class {cls} and its {n} pictures? This cannot be undone.", "cm.cancel": "Cancel",
+    "cm.hold": "Hold to record", "cm.range": "use a number from {low} to {high}",
+    "cm.hold_hint": "Pictures are taken while you hold this button down (mouse, finger or Space).",
+    "cm.recording": "Recording: {n} pictures for {cls}…",
 }, {
     "cm.title": "Deine Klassen", "cm.none": "Noch keine Klassen: füge eine hinzu, z. B. „Katze“.",
     "cm.new": "Neue Klasse", "cm.add": "Klasse hinzufügen", "cm.target": "Bilder hinzufügen zu",
@@ -44,7 +48,10 @@ add({
     "cm.pick_class": "Wähle zuerst eine Klasse oder füge eine hinzu.", "cm.failed": "{error}",
     "cm.delete": "Klasse {cls} löschen", "cm.deleted": "{cls} gelöscht.",
     "cm.confirm": "Die Klasse {cls} mit ihren {n} Bildern löschen? Das lässt sich nicht rückgängig machen.",
-    "cm.cancel": "Abbrechen",
+    "cm.cancel": "Abbrechen", "cm.hold": "Gedrückt halten zum Aufnehmen",
+    "cm.range": "verwende eine Zahl von {low} bis {high}",
+    "cm.hold_hint": "Solange du diese Taste gedrückt hältst (Maus, Finger oder Leertaste), werden Bilder aufgenommen.",
+    "cm.recording": "Nehme auf: {n} Bilder für {cls}…",
 })
 
 
@@ -55,6 +62,7 @@ class ClassManager:
         self.dir, self.lang, self.on_change = Path(project_dir), lang, on_change
         self.target: str | None = None
         self.burst_added = 0
+        self.holding = False
         with ui.card().classes("w-full ll-card gap-2") as self.card:
             ui.label(self.tr("cm.title")).classes("text-lg font-medium")
             self.list_box = ui.column().classes("w-full gap-1").mark("class-list")
@@ -180,9 +188,11 @@ class ClassManager:
         self.webcam = Webcam(label=self.tr("cm.camera"), on_frame=self._frame, on_failed=self._fail, lang=self.lang) \
             .mark("class-webcam")
         with ui.row().classes("items-end gap-2 flex-wrap"):
-            self.burst_n = ui.number(self.tr("cm.burst_n"), value=10, min=1, max=200, step=1, format="%d") \
-                .props("outlined dense").classes("w-24").mark("burst-n")
-            self.burst_t = ui.number(self.tr("cm.burst_t"), value=0.5, min=0.05, max=60, step=0.1) \
+            # no min/max on the inputs (the browser would clamp without a word): the field says what is wrong
+            self.burst_n = ui.number(self.tr("cm.burst_n"), value=10, step=1, format="%d",
+                                     validation=self._burst_n_problem).props("outlined dense").classes("w-24") \
+                .mark("burst-n")
+            self.burst_t = ui.number(self.tr("cm.burst_t"), value=0.5, step=0.1, validation=self._burst_t_problem) \
                 .props("outlined dense").classes("w-24").mark("burst-t")
         with ui.row().classes("gap-2 flex-wrap"):
             start = ui.button(self.tr("cm.start_camera"), icon="videocam", on_click=self.webcam.start) \
@@ -191,19 +201,56 @@ class ClassManager:
                 .props("outline").mark("class-camera-stop")
             self.burst_btn = ui.button(self.tr("cm.burst", n=10), icon="burst_mode", on_click=self._burst) \
                 .mark("burst")
+            # Teachable Machine's way: pictures are taken while the button is held down (mouse, finger or Space)
+            hold = ui.button(self.tr("cm.hold"), icon="fiber_manual_record").props("outline").mark("hold-record") \
+                .tooltip(self.tr("cm.hold_hint"))
+            for down in ("mousedown", "touchstart", "keydown.space"):
+                hold.on(down, self._hold_start, [])
+            for up in ("mouseup", "mouseleave", "touchend", "touchcancel", "keyup.space", "blur"):
+                hold.on(up, self._hold_stop, [])
         stop.set_visibility(False)
         self.webcam.on_state(lambda on: (start.set_visibility(not on), stop.set_visibility(on)))
-        self.webcam.on_burst_done(lambda _tag: self._changed())
-        self.burst_n.on_value_change(lambda e: self.burst_btn.set_text(self.tr("cm.burst", n=int(e.value or 1))))
+        self.webcam.on_burst_done(self._burst_done)
+        self.burst_n.on_value_change(lambda e: None if self._burst_n_problem(e.value) else
+                                     self.burst_btn.set_text(self.tr("cm.burst", n=int(e.value))))
+
+    def _burst_n_problem(self, v: Any) -> str | None:
+        ok = v is not None and float(v).is_integer() and 1 <= v <= 200
+        return None if ok else self.tr("cm.range", low=1, high=200)
+
+    def _burst_t_problem(self, v: Any) -> str | None:
+        return None if v is not None and 0.05 <= v <= 60 else self.tr("cm.range", low=0.05, high=60)
 
     def _burst(self) -> None:
         if not self.target:
             self._fail(self.tr("cm.pick_class"))
             return
-        n = max(1, min(200, int(self.burst_n.value or 1)))
-        every = max(0.05, float(self.burst_t.value or 0.5))
+        problem = self._burst_n_problem(self.burst_n.value) or self._burst_t_problem(self.burst_t.value)
+        if problem:  # never clamped silently: nothing is taken until the field is fixed
+            self._fail(problem)
+            return
+        n, every = int(self.burst_n.value), float(self.burst_t.value)
         self.burst_added = 0
         self.webcam.burst(n, every, tag=self.target)
+
+    def _hold_start(self) -> None:
+        if self.holding:
+            return  # a held key repeats its keydown
+        if not self.target:
+            self._fail(self.tr("cm.pick_class"))
+            return
+        self.holding, self.burst_added = True, 0
+        self.webcam.burst(HOLD_MAX, HOLD_EVERY_S, tag=self.target)
+
+    def _hold_stop(self) -> None:
+        if self.holding:
+            self.webcam.cancel()  # the browser answers with burst_done, after the frames it sent
+
+    def _burst_done(self, tag: str) -> None:
+        if self.holding:
+            self.holding = False
+            self._say(self.tr("cm.captured", n=self.burst_added, cls=tag or self.target))
+        self._changed()
 
     def _frame(self, f: Frame) -> None:
         cls = f.tag or self.target  # the class chosen when the burst began
@@ -215,8 +262,11 @@ class ClassManager:
             self._fail(err_text(e, self.lang))
             return
         self.burst_added += 1
-        self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total
-                  else self.tr("cm.captured", n=f.total, cls=cls))
+        if self.holding:
+            self._say(self.tr("cm.recording", n=self.burst_added, cls=cls))
+        else:
+            self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total
+                      else self.tr("cm.captured", n=f.total, cls=cls))
         if f.index % 5 == 0 or f.index == f.total:  # counts move during a long burst, without a redraw per frame
             self.refresh()
 

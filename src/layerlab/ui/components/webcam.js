@@ -66,6 +66,7 @@ export default {
     burst(count, interval_ms, tag) {
       if (this.timer) clearInterval(this.timer);
       let index = 0;
+      this.burstTag = tag || "";
       const shoot = () => {
         const url = this.grab();
         if (!url) {
@@ -85,7 +86,11 @@ export default {
       if (count > 1) this.timer = setInterval(shoot, Math.max(50, interval_ms));
     },
     cancel() {
-      if (this.timer) clearInterval(this.timer);
+      // a burst cut short (e.g. hold-to-record released) ends like one that ran out: burst_done
+      if (this.timer) {
+        clearInterval(this.timer);
+        this.$emit("burst_done", { total: 0, tag: this.burstTag || "" });
+      }
       this.timer = null;
     },
   },
