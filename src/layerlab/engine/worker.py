@@ -54,17 +54,18 @@ def _file_of(cls: type) -> str | None:
     return getattr(sys.modules.get(cls.__module__), "__file__", None)
 
 
-def plugin_modules() -> list[tuple[str, str | None]]:
-    """(module, file) of every data source and layer kind registered from outside layerlab."""
+def plugin_modules() -> list[tuple[str, str | None, str, str, str]]:
+    """(module, file, registry, name, class) of every data source and layer kind registered from outside
+    layerlab, so a worker can import the module and register the same things under the same names."""
     from ..data.base import REGISTRY as SOURCES
     from ..layers.base import REGISTRY as LAYERS
-    found: set[tuple[str, str | None]] = set()
-    for reg in (SOURCES, LAYERS):
-        for thing in list(reg.entries.values()):
+    found = []
+    for label, reg in (("sources", SOURCES), ("layers", LAYERS)):
+        for name, thing in list(reg.entries.items()):
             cls = thing if isinstance(thing, type) else type(thing)
             if cls.__module__ != "layerlab" and not cls.__module__.startswith("layerlab."):
-                found.add((cls.__module__, _file_of(cls)))
-    return sorted(found, key=lambda t: (t[0], t[1] or ""))
+                found.append((cls.__module__, _file_of(cls), label, name, cls.__qualname__))
+    return sorted(found, key=lambda t: (t[0], t[1] or "", t[3]))
 
 
 def job_for(run: Any, data_path: str | None, given_data: bool, resume: bool) -> dict[str, Any]:
@@ -79,28 +80,39 @@ def job_for(run: Any, data_path: str | None, given_data: bool, resume: bool) -> 
 
 
 # -- the worker's side ---------------------------------------------------------------------------
-_imported: set[str] = set()
+_imported: dict[str, Any] = {}
 
 
-def _import_plugins(plugins: list[tuple[str, str | None]]) -> None:
-    """Import the modules that registered sources or layer kinds in the caller: from their file when
-    known (once per file), else by name."""
-    for name, file in plugins:
-        if (file or name) in _imported:
-            continue
-        _imported.add(file or name)
+def _import_plugins(plugins: list[tuple[str, str | None, str, str, str]]) -> None:
+    """Import the modules that registered sources or layer kinds in the caller (from their file when
+    known, once per file, else by name), then register what the import alone did not (a source added
+    by a function call, like bench/bench_source.py's)."""
+    from ..data.base import REGISTRY as SOURCES
+    from ..layers.base import REGISTRY as LAYERS
+    registries = {"sources": SOURCES, "layers": LAYERS}
+    for name, file, label, entry, qualname in plugins:
+        key = file or name
         try:
-            if not file:
-                importlib.import_module(name)
-                continue
-            alias = name if name not in sys.modules else f"_layerlab_plugin_{len(_imported)}_{name}"
-            spec = importlib.util.spec_from_file_location(alias, file)
-            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            sys.modules[alias] = mod
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
+            if key not in _imported:
+                _imported[key] = None
+                if not file:
+                    _imported[key] = importlib.import_module(name)
+                else:
+                    alias = name if name not in sys.modules else f"_layerlab_plugin_{len(_imported)}_{name}"
+                    spec = importlib.util.spec_from_file_location(alias, file)
+                    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+                    sys.modules[alias] = mod
+                    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+                    _imported[key] = mod
+            reg = registries[label]
+            reg.load()
+            if entry not in reg.entries and _imported[key] is not None:
+                cls: Any = _imported[key]
+                for part in qualname.split("."):
+                    cls = getattr(cls, part)
+                reg.entries.setdefault(entry, cls())
         except Exception:  # noqa: BLE001 - a run that needs it fails with "unknown source" in plain words
-            log.warning("could not import %s (%s), which registered a data source or layer kind", name, file,
-                        exc_info=True)
+            log.warning("could not import %s (%s), which registered %s", name, file, entry, exc_info=True)
 
 
 def _apply_env(env: dict[str, str]) -> None:
