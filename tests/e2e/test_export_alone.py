@@ -23,8 +23,8 @@ def _shot(page, shots, name: str) -> None:
 
 def test_downloaded_onnx_answers_raw_digits_like_the_project(page, browser, studio, shots, tmp_path):
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.get_by_role("button", name="Open digits").click()
-    page.wait_for_url(re.compile(r"/p/digits[\w-]*/model$"))
+    page.get_by_role("button", name="Open digits").click(timeout=60_000)    # a busy machine is slow to navigate
+    page.wait_for_url(re.compile(r"/p/digits[\w-]*/model$"), timeout=60_000)
     pid = re.search(r"/p/([^/]+)/model$", page.url).group(1)
     page.get_by_role("link", name="Train").first.click()
     page.wait_for_url(re.compile(r"/train$"))

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .common import Exported
-from .standalone import module, preprocessing, raw_inputs, text_columns
+from .standalone import UNKNOWN_TEXT, module, preprocessing, raw_inputs, text_columns
 
 COLUMNS, NUMBERS, TEXTS = "columns", "numbers", "texts"
 ML_OPSET = 2   # ai.onnx.ml LabelEncoder with string keys and float values
@@ -57,7 +57,7 @@ def feeds(src: Exported, raw: np.ndarray) -> dict[str, np.ndarray]:
     words = np.empty((len(raw), len(texts)), dtype=object)
     for k, j in enumerate(texts):
         cats = pre["columns"][j]["categories"]
-        words[:, k] = ["" if np.isnan(v) else (cats[int(v)] if v >= 0 else "\u00bfunknown?") for v in raw[:, j]]
+        words[:, k] = ["" if np.isnan(v) else (cats[int(v)] if v >= 0 else UNKNOWN_TEXT) for v in raw[:, j]]
     out[TEXTS] = words
     return out
 

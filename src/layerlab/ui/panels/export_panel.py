@@ -35,6 +35,8 @@ add({
     "exp.d.script": "One readable Python file: model, data, training and prediction.",
     "exp.d.tfjs": "TensorFlow.js: runs in a web page, like asanAI's models.",
     "exp.d.zip": "Everything above in one ZIP, with a README.",
+    "exp.alone": "Works alone: takes your raw inputs and answers as LayerLab does; class names and preprocessing "
+    "are inside the file.",
 }, {
     "exp.title": "Export", "exp.intro": "Nimm dein Modell in andere Werkzeuge mit. Jede Datei wird vor dem "
     "Herunterladen mit PyTorch verglichen.", "exp.run": "Gewichte aus Lauf", "exp.latest": "dem letzten Lauf",
@@ -51,6 +53,8 @@ add({
     "exp.d.script": "Eine lesbare Python-Datei: Modell, Daten, Training und Vorhersage.",
     "exp.d.tfjs": "TensorFlow.js: läuft in einer Webseite, wie die Modelle von asanAI.",
     "exp.d.zip": "Alles oben in einer ZIP-Datei, mit README.",
+    "exp.alone": "Funktioniert allein: nimmt deine Rohdaten und antwortet wie LayerLab; Klassennamen und "
+    "Vorverarbeitung stecken in der Datei.",
 })
 
 SNIPPETS = {
@@ -171,6 +175,8 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
     with ui.card().classes("ll-card w-full").props(f'data-testid="export-{fmt}"').mark(f"export-{fmt}"):
         ui.label(err_text(LABELS[fmt])).classes("text-lg font-bold")
         ui.label(t(f"exp.d.{fmt}"))
+        if fmt in SAMPLE_SNIPPETS:
+            ui.label(t("exp.alone")).classes("text-sm opacity-80").mark(f"export-alone-{fmt}")
         if f["blocked"]:  # said before the user tries, with the reason
             ui.label(t("exp.blocked", why=err_text(f["blocked"]))).classes("text-negative").mark(f"export-blocked-{fmt}")
         status = ui.label("").mark(f"export-status-{fmt}")
