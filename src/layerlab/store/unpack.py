@@ -66,6 +66,17 @@ def limits_for_disk():
 def unpack(archive: bytes | str | Path, name: str | None = None, limits: Any = None) -> dict[str, Any]:
     """Open a project file into the workspace under a fresh id; its id, name, run and format version."""
     u = _uploads()
+    try:
+        return _unpack(archive, name, limits)
+    except u.UploadError as e:  # the four parts name the project file, not "upload"
+        e.path = "file"
+        if e.received is None and isinstance(archive, (str, Path)):
+            e.received = Path(archive).name
+        raise
+
+
+def _unpack(archive: bytes | str | Path, name: str | None, limits: Any) -> dict[str, Any]:
+    u = _uploads()
     limits = limits or u.UploadLimits.from_env()
     src = Path(archive) if isinstance(archive, (str, Path)) else archive
     if isinstance(src, Path) and not src.is_file():
