@@ -118,13 +118,12 @@ class TrainingForm:
                              catalog.SCHEDULES, label_key="tf.schedule")
                 self._number("training.gradient_clip", spec.gradient_clip, step=0.5, fmt="%.3g", nullable=True)
                 self._number("training.seed", spec.seed, step=1, integer=True)
-        if expert:
-            with ui.row().classes("items-center gap-4"):
-                es = spec.early_stopping
-                ui.switch(self.tr("tf.early_stopping"), value=es is not None,
-                          on_change=lambda e: self._save("training.early_stopping",
-                                                         {"patience": 5} if e.value else None)) \
-                    .mark("tf-early_stopping")
+        with ui.row().classes("items-center gap-4"):  # on by default: beginners see it too, to turn it off
+            es = spec.early_stopping
+            ui.switch(self.tr("tf.early_stopping"), value=es is not None,
+                      on_change=lambda e: self._save("training.early_stopping",
+                                                     {"patience": 5} if e.value else None)) \
+                .mark("tf-early_stopping")
 
     # -- fields -------------------------------------------------------------------------
     def _label(self, path: str, label_key: str | None) -> str:
