@@ -85,7 +85,9 @@ def _rename_dialog(pid: str, name: str) -> None:
             try:
                 out = api.rename_project(pid, field.value or "")
             except SpecError as err:
-                field.props(f'error error-message="{err_text(err)}"')
+                field.props["error"] = True  # set as values: the message may hold quotes
+                field.props["error-message"] = err_text(err)
+                field.update()
                 return
             dialog.close()
             ui.notify(tr("pm.renamed", name=out["name"]), type="positive")
