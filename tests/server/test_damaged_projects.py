@@ -64,8 +64,11 @@ def test_the_api_lists_damaged_projects_beside_the_good_ones(client, workspace_w
     assert "is a folder, not a file" in rows["folder-as-file"]["damaged"]["message"]
     # opening one says the same; removing it works like any project (to the trash)
     assert client.get("/api/projects/bad-nan").status_code == 422
-    assert client.delete("/api/projects/bad-nan").status_code == 204
-    assert "bad-nan" not in {p["id"] for p in client.get("/api/projects").json()}
+    for pid in ("bad-nan", "bad-deep", "bad-utf16"):
+        assert client.delete(f"/api/projects/{pid}").status_code == 204, pid
+    assert not {"bad-nan", "bad-deep", "bad-utf16"} & {p["id"] for p in client.get("/api/projects").json()}
+    trash = client.get("/api/trash")
+    assert trash.status_code == 200 and {e["project_id"] for e in trash.json()} == {"bad-nan", "bad-deep", "bad-utf16"}
 
 
 def test_the_damage_is_described_in_german_for_a_german_request(client, workspace_with_damage):

@@ -16,5 +16,9 @@ async def test_home_shows_a_damaged_project_and_the_others_still_open(user: User
     await user.should_see("broken: damaged, cannot be opened")
     await user.should_see("training.epochs: is not a finite number")
     await user.should_see("move the folder")
+    user.find(marker="trash-damaged-broken").click()  # the way out offered beside the damage
+    await user.should_see("broken is in the trash now")
+    assert not broken.exists() and [p["id"] for p in workspace.list_projects()] == ["my-spiral"]
+    await user.open("/")
     user.find(marker="recent-my-spiral").click()
     await user.should_see(marker="project-name")

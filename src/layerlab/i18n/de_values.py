@@ -41,8 +41,9 @@ add("de", {
     "{file} cannot be read ({reason})": "{file} lässt sich nicht lesen ({reason})",
     "check that the file exists and that you may read it":
         "prüfe, ob die Datei da ist und ob du sie lesen darfst",
-    "or remove the project: move the folder {folder} out of the workspace":
-        "oder entferne das Projekt: verschiebe den Ordner {folder} aus dem Arbeitsbereich",
+    "or remove the project: move it to the trash, or move the folder {folder} out of the workspace":
+        "oder entferne das Projekt: lege es in den Papierkorb, oder verschiebe den Ordner {folder} aus dem "
+        "Arbeitsbereich",
     # server/security.py: the last-resort error page
     "LayerLab: server error": "LayerLab: Fehler im Server",
     "Back to the start page": "Zurück zur Startseite",

@@ -71,7 +71,7 @@ def delete(pid: str) -> dict[str, Any]:
 def _doc(folder: Path) -> dict[str, Any]:
     try:
         doc = json.loads((folder / workspace.PROJECT_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a damaged file (100,000 brackets deep) is still trashed
         return {}
     return doc if isinstance(doc, dict) else {}
 

@@ -109,8 +109,8 @@ def damage(e: SpecError, folder: Path) -> dict[str, Any]:
     """What is wrong with a damaged project and how to repair or remove it (in the current language)."""
     lang = current_lang.get()
     return dict(e.to_dict(lang), text=e.localized(lang), file=str(folder / PROJECT_FILE),
-                remove=msg("or remove the project: move the folder {folder} out of the workspace", folder=str(folder)
-                           ).to(lang))
+                remove=msg("or remove the project: move it to the trash, or move the folder {folder} out of the "
+                           "workspace", folder=str(folder)).to(lang))
 
 
 def unique_id(name: str) -> str:
