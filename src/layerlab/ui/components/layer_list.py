@@ -109,7 +109,7 @@ def insert_note(view: Any) -> None:
 
 # Cards are built on the server's event loop: a page shows at most this many at first and each
 # "show more" adds as many again, so a 10,000-layer spec costs no more than a small one to open.
-CARDS_PER_STEP = 40
+CARDS_PER_STEP = 20
 
 
 def layer_cards(view: Any) -> None:
@@ -118,21 +118,36 @@ def layer_cards(view: Any) -> None:
     view.cards.clear()
     if not layers:
         ui.label(tr("model.no_layers")).classes("opacity-75").mark("no-layers")
+    more_cards(view, 0)
+
+
+def more_cards(view: Any, start: int) -> None:
+    """Cards start..view.shown-1 appended to the current container, then "show more" or the last insert point."""
+    layers = view.session.layers
     shown = min(len(layers), view.shown)
-    for i in range(shown):
+    for i in range(start, shown):
         layer = layers[i]
         _insert_point(view, i)
         _card(view, i, layer if isinstance(layer, dict) else {"type": "?"})
+    view.more = None
+    if shown < len(layers):
+        view.more = ui.column().classes("w-full items-center gap-1")
+        with view.more:
+            _more_button(view, shown)
+    elif layers:
+        _insert_point(view, len(layers))
+
+
+def _more_button(view: Any, shown: int) -> None:
+    layers = view.session.layers
     if shown < len(layers):
         rest = len(layers) - shown
         ui.button(tr("model.show_more", n=min(rest, CARDS_PER_STEP), rest=f"{rest:,}"), icon="expand_more",
-                  on_click=view.show_more).props("outline no-caps").classes("self-center").mark("show-more")
+                  on_click=view.show_more).props("outline no-caps").mark("show-more")
         hidden_bad = {layer_index(e.path) for e in view.session.errors()} - {None} - set(range(shown))
         if hidden_bad:
-            ui.label(tr("model.hidden_errors", n=len(hidden_bad))).classes("text-xs text-red-700 self-center") \
+            ui.label(tr("model.hidden_errors", n=len(hidden_bad))).classes("text-xs text-red-700") \
                 .mark("hidden-errors")
-    elif layers:
-        _insert_point(view, len(layers))
 
 
 def _insert_point(view: Any, i: int) -> None:

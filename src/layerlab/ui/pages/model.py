@@ -1,8 +1,9 @@
 """Model page: palette, layer cards with generated forms, live shapes, errors with one-click
 fixes, undo/redo (buttons and Ctrl+Z / Ctrl+Y), the network diagram and the math view.
 
-Nothing heavy runs on the event loop: at most layer_list.CARDS_PER_STEP cards (and their math)
-are built at first, the rest behind "show more", and the diagram of a larger model is one SVG
+Nothing heavy runs on the event loop: at most layer_list.CARDS_PER_STEP cards (and the math of
+as many layers) are built at first, "show more" appends as many again without rebuilding the
+shown ones, and the diagram of a larger model is one SVG
 string drawn in a worker thread (run.io_bound) while the page is already usable."""
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ class ModelView:
         self.cards: dict[int, ui.card] = {}
         self.diagram: ui.html | None = None
         self.shown = layer_list.CARDS_PER_STEP  # cards built so far; "show more" adds a step
+        self.cards_box: ui.column | None = None  # the column holding the cards
+        self.more: ui.column | None = None  # "show more" and its note, when layers are not shown
         self._drawing = 0  # the latest diagram request; older results are dropped
 
     # -- reading the analysis -------------------------------------------------------------
@@ -111,10 +114,16 @@ class ModelView:
         self.cards_view.refresh()
 
     def show_more(self) -> None:
+        """Append the next cards below the shown ones (the shown ones are not rebuilt)."""
+        start, more = self.shown, self.more
         self.shown += layer_list.CARDS_PER_STEP
-        self.cards_view.refresh()
+        if more is None or self.cards_box is None:
+            self.cards_view.refresh()
+        else:
+            more.delete()
+            with self.cards_box:
+                layer_list.more_cards(self, start)
         self.global_errors.refresh()
-        self.math.refresh()
 
     def start_drag(self, i: int) -> None:
         self.dragging = i
@@ -143,7 +152,7 @@ class ModelView:
 
     @ui.refreshable_method
     def cards_view(self) -> None:
-        with ui.column().classes("w-full gap-1").mark("layers"):
+        with ui.column().classes("w-full gap-1").mark("layers") as self.cards_box:
             layer_list.layer_cards(self)
 
     @ui.refreshable_method
@@ -177,7 +186,7 @@ class ModelView:
     @ui.refreshable_method
     def math(self) -> None:
         rows = self.session.analysis.rows if self.session.analysis else []
-        math_view(rows[:self.shown], self.kinds, self.lang)
+        math_view(rows[:layer_list.CARDS_PER_STEP], self.kinds, self.lang)  # bounded, like the first cards
 
     def _diagram_args(self) -> tuple[Any, ...] | None:
         """Plain data for network_svg (no session objects cross into the worker)."""
