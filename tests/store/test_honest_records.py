@@ -145,3 +145,18 @@ def test_kill_9_of_a_cli_run_reads_interrupted_with_the_right_epochs(tmp_path):
     assert not list(folder.glob(".*.tmp"))
     plain = CliRunner().invoke(app, ["runs", str(p.dir)], env={"COLUMNS": "200"}, catch_exceptions=False)
     assert "interrupted" in plain.output
+
+
+def test_a_registry_from_before_best_epoch_was_kept_gains_the_columns(tmp_path):
+    import sqlite3
+    path = registry.db_path()
+    with sqlite3.connect(path) as con:  # the first schema: no best_epoch, no pid_started
+        con.execute("""CREATE TABLE runs (run_id TEXT PRIMARY KEY, project TEXT, project_dir TEXT, started REAL,
+            ended REAL, status TEXT, duration_s REAL, epochs_done INTEGER, final TEXT, spec_hash TEXT, pid INTEGER,
+            host TEXT, continued_from TEXT, message TEXT)""")
+        con.execute("INSERT INTO runs (run_id, project_dir, status, epochs_done) VALUES ('old', '/p', 'finished', 4)")
+    registry._ready.discard(str(path))
+    registry.record({"run_id": "new", "project_dir": "/p", "status": "finished", "epochs_done": 9, "best_epoch": 6})
+    rows = {r["run_id"]: r for r in registry.list_runs("/p")}
+    assert rows["old"]["best_epoch"] is None and str(rows["old"]["weights_note"]) == "last: epoch 4"
+    assert str(rows["new"]["weights_note"]) == "best: epoch 6 of 9"
