@@ -157,6 +157,9 @@ def test_table_onnx_takes_strings_and_missing_cells(penguins, tmp_path):
     assert json.loads(props["classes"]) == ["Adelie", "Chinstrap", "Gentoo"]
     names = [c["name"] for i in json.loads(props["inputs"]) for c in i["columns"]]
     assert sorted(names) == ["bill_length_mm", "body_mass_g", "island", "sex"]
+    weights = json.loads(props["layerlab"])["weights"]           # the epoch Project.predict uses
+    assert weights["which"] == "best" and weights["epoch"] == p.load_run().epoch
+    assert p.export("onnx", tmp_path / "last.onnx", weights="last")["weights_note"].startswith("last: epoch")
 
 
 def test_torchscript_alone_answers_raw_digits_and_table_rows(digits, penguins, tmp_path):

@@ -65,12 +65,15 @@ def blockers(kinds: list[str], fmt: str, layers: list[dict[str, Any]] | None = N
 class ExportFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
 
-    def export_source(self, run_id: str | None = None, untrained_ok: bool = True) -> Exported:
+    def export_source(self, run_id: str | None = None, untrained_ok: bool = True,
+                      weights: str | None = None) -> Exported:
         """The network to export (a saved run, default the latest; else the untrained model) with samples."""
         from .common import random_input
         loaded = None
         try:
-            loaded = self.load_run(run_id) if self.dir is not None else None  # type: ignore[attr-defined]
+            # the run's best epoch by default, as Project.predict; weights="last" for the last epoch's
+            loaded = (self.load_run(run_id, weights=weights)  # type: ignore[attr-defined]
+                      if self.dir is not None else None)
         except SpecError:
             if run_id is not None or not untrained_ok:
                 raise
@@ -127,10 +130,14 @@ class ExportFacade:
         src = self.export_source(run_id)
         return {fmt: snippet(src, check_format(fmt), name) for fmt, name in files.items()}
 
-    def export(self, fmt: str, out: str | Path, run_id: str | None = None) -> dict[str, Any]:
-        """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""
+    def export(self, fmt: str, out: str | Path, run_id: str | None = None,
+               weights: str | None = None) -> dict[str, Any]:
+        """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report.
+
+        weights: the run's 'best' epoch's (the default, as Project.predict) or 'last'.
+        """
         check_format(fmt)
-        src = self.export_source(run_id)
+        src = self.export_source(run_id, weights=weights)
         problems = blockers(src.kinds(), "onnx" if fmt == "zip" else fmt, src.meta.get("layers"))
         if problems and fmt != "zip":
             raise ExportFailed("model.layers", msg("this model cannot be exported as {fmt}", fmt=LABELS[fmt]),
