@@ -160,10 +160,14 @@ async def test_zip_of_class_folders_becomes_own_pictures(user: User, project_id)
     await user.open(f"/p/{pid}/data")
     upload = user.find(marker="zip-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload("pets.zip", "application/zip", buf.getvalue())])
-    await user.should_see(marker="count-blue", retries=100)  # the page was rebuilt for own pictures
+    await user.should_see(marker="own-pictures-dialog")  # the pictures would replace the digits: asked first
     folder = workspace.project_dir(pid)
+    assert samples.class_counts(folder) == {} and api.load(folder).doc["data"]["source"] == "digits"
+    user.find(marker="own-pictures-replace").click()
+    await user.should_see(marker="count-blue", retries=100)  # the page was rebuilt for own pictures
     assert samples.class_counts(folder) == {"blue": 3, "red": 3}
     assert api.load(folder).doc["data"]["source"] == "images"
+    assert api.load(folder).errors() == []  # the output layer followed: 2 units, one per class
     assert not (folder / "data" / "upload").exists()
     await _settled(user)
 

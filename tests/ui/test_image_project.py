@@ -106,3 +106,23 @@ async def test_units_are_never_clamped_and_train_offers_the_fix(user: User, proj
     user.find(marker="train-fix-0").click()                  # the one-click fix, right on Train
     await user.should_not_see(marker="train-error-0")
     assert api.load(workspace.project_dir(pid)).doc["model"]["layers"][1]["units"] == 2
+
+
+async def test_a_zip_of_pictures_on_an_example_can_go_into_a_copy(user: User, project_id) -> None:
+    import zipfile
+    from nicegui.elements.upload_files import SmallFileUpload as Upload
+    pid = project_id("digits")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for cls, colour in (("red", "red"), ("blue", "blue"), ("green", "green")):
+            zf.writestr(f"{cls}/1.png", _png(colour))
+    await user.open(f"/p/{pid}/data")
+    await _one(user, "zip-upload").handle_uploads([Upload("set.zip", "application/zip", buf.getvalue())])
+    await user.should_see(marker="own-pictures-dialog")
+    user.find(marker="own-pictures-copy").click()
+    await user.should_see(marker="count-green", retries=100)
+    original = workspace.project_dir(pid)
+    assert api.load(original).doc["data"]["source"] == "digits" and samples.class_counts(original) == {}
+    copy = workspace.project_dir(next(p["id"] for p in workspace.list_projects() if p["id"] != pid))
+    assert samples.class_counts(copy) == {"blue": 1, "green": 1, "red": 1}
+    assert api.load(copy).doc["model"]["layers"][-1]["units"] == 3 and api.load(copy).errors() == []

@@ -12,7 +12,7 @@ import logging
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from nicegui import events, run, ui
 
@@ -24,6 +24,7 @@ from ..i18n import add, err_text, t
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
+Fill = Callable[[Path], Awaitable[bool]]  # brings pictures into a project folder; False when refused
 
 add({
     "di.title": "Use your own data", "di.images": "Use my own pictures",
@@ -124,43 +125,66 @@ class DataImport:
         self.message.classes(remove="text-negative")
 
     # -- own pictures ---------------------------------------------------------------------------
-    def use_images(self) -> None:
-        """Ask first: own pictures replace the project's data. A copy keeps this project as it is."""
+    def use_images(self, fill: Fill | None = None) -> None:
+        """Ask first: own pictures replace the project's data. A copy keeps this project as it is.
+
+        fill(folder) brings pictures into the chosen project (a ZIP just uploaded) before it is shown."""
         with ui.dialog() as dialog, ui.card().classes("gap-3").mark("own-pictures-dialog"):
             ui.label(self.tr("di.ask_title")).classes("text-lg font-medium")
             ui.label(self.tr("di.ask_text", source=(self.session.doc.get("data") or {}).get("source", "?")))
             with ui.row().classes("w-full justify-end gap-2 flex-wrap"):
                 ui.button(self.tr("di.cancel"), on_click=dialog.close).props("flat").mark("own-pictures-cancel")
-                ui.button(self.tr("di.replace"), icon="swap_horiz", on_click=lambda: (dialog.close(), self._switch())) \
+                ui.button(self.tr("di.replace"), icon="swap_horiz", on_click=lambda: self._switch(fill, dialog)) \
                     .props("outline color=negative").mark("own-pictures-replace")
-                ui.button(self.tr("di.copy"), icon="content_copy", on_click=lambda: (dialog.close(), self._copy())) \
+                ui.button(self.tr("di.copy"), icon="content_copy", on_click=lambda: self._copy(fill, dialog)) \
                     .mark("own-pictures-copy")
         dialog.on("hide", dialog.delete)
         dialog.open()
 
-    def _copy(self) -> None:
-        """A new project with this one's model and settings, and the user's own (still empty) picture folder."""
+    async def _copy(self, fill: Fill | None = None, dialog: ui.dialog | None = None) -> None:
+        """A new project with this one's model and settings, and the user's own picture folder."""
         from ...store import workspace
+        if dialog is not None:
+            dialog.close()
         doc = _images_doc(self.session.doc)
         project = workspace.create(self.tr("di.copy_name", name=self.session.name), doc=doc)
         samples.images_dir(project.dir).mkdir(parents=True, exist_ok=True)
+        if fill is not None:
+            if not await fill(project.dir):
+                return
+            project.follow_data()  # the output layer follows the classes the ZIP brought
+            project.save()
         ui.navigate.to(f"/p/{project.dir.name}/data")
 
-    def _switch(self) -> None:
+    async def _switch(self, fill: Fill | None = None, dialog: ui.dialog | None = None) -> None:
         """Switch this project to its own picture folder (data/images), keeping the split settings."""
+        if dialog is not None:
+            dialog.close()
         samples.images_dir(self.session.folder).mkdir(parents=True, exist_ok=True)
+        if fill is not None and not await fill(self.session.folder):
+            return
         self.session.edit(_images_doc)
+        self.session.data_changed()  # the output layer follows the classes a ZIP brought
         self.on_change()
 
     async def _zip(self, e: events.UploadEventArguments) -> None:
         data = await e.file.read()
-        folder = self.session.folder
+
+        async def fill(folder: Path) -> bool:
+            return await self._unzip(folder, data)
+        if (self.session.doc.get("data") or {}).get("source") != "images":
+            self.use_images(fill)  # the pictures would replace this project's data: ask first
+        elif await fill(self.session.folder):
+            self.on_change()
+
+    async def _unzip(self, folder: Path, data: bytes) -> bool:
+        """Put a ZIP's class folders into folder's data/images; False (and the reason shown) when refused."""
         try:
             result = await run.io_bound(extract_images, folder, data, "upload")
             moved = await run.io_bound(merge_class_folders, folder, folder / result.folder)
         except SpecError as exc:
             self._fail(exc)
-            return
+            return False
         finally:
             up = folder / "data" / "upload"
             if up.exists():
@@ -171,10 +195,7 @@ class DataImport:
         if result.skipped:
             text += " " + self.tr("di.zip_skipped", n=len(result.skipped))
         self._say(text)
-        if (self.session.doc.get("data") or {}).get("source") != "images":
-            self._switch()  # the user chose to upload pictures into this project
-        else:
-            self.on_change()
+        return True
 
     # -- a table --------------------------------------------------------------------------------
     async def _csv(self, e: events.UploadEventArguments) -> None:
