@@ -13,6 +13,7 @@ TF.js runs once per model after the pairs.
     python bench/throughput.py                 # full sizes, 5 pairs (a few minutes)
     python bench/throughput.py --pairs 7       # more pairs: steadier medians on a busy machine
     python bench/throughput.py --causes        # also: which part of the gap each cause explains
+    python bench/throughput.py --no-tfjs       # LayerLab vs plain PyTorch only
     python bench/throughput.py --quick         # tiny sizes, 1 pair (the test suite's smoke run)
 
 `--causes` repeats the pairs for the MLP and the small CNN with the engine changed one way
@@ -178,14 +179,15 @@ SIZES = {  # samples per epoch: TF.js-cpu trains convolutions at tens of samples
 }
 
 
-def main(quick: bool = False, count: int = 5, with_causes: bool = False) -> dict:
+def main(quick: bool = False, count: int = 5, with_causes: bool = False, tfjs: bool = True) -> dict:
     sizes = SIZES["quick" if quick else "full"]
     count = 1 if quick else max(1, count)
     results = {}
     for name, (n_torch, n_tf_cpu, n_tf_wasm) in sizes.items():
         r = pairs(name, n_torch, count)
-        r["tfjs_cpu"] = tfjs_side(name, "cpu", n_tf_cpu, 1 if quick else 3)
-        r["tfjs_wasm"] = tfjs_side(name, "wasm", n_tf_wasm, 1 if quick else 3)
+        skipped = {"error": "skipped (--no-tfjs)"}
+        r["tfjs_cpu"] = tfjs_side(name, "cpu", n_tf_cpu, 1 if quick else 3) if tfjs else skipped
+        r["tfjs_wasm"] = tfjs_side(name, "wasm", n_tf_wasm, 1 if quick else 3) if tfjs else skipped
         ll = r["layerlab"]
         r["ratios"] = {}
         for side in ("tfjs_cpu", "tfjs_wasm"):
@@ -217,5 +219,6 @@ if __name__ == "__main__":
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pairs", type=int, default=5, help="alternating plain/LayerLab pairs (median of them)")
     ap.add_argument("--causes", action="store_true", help="also measure the engine one change at a time")
+    ap.add_argument("--no-tfjs", action="store_true", help="leave out TF.js (LayerLab vs plain PyTorch only)")
     a = ap.parse_args()
-    main(a.quick, a.pairs, a.causes)
+    main(a.quick, a.pairs, a.causes, not a.no_tfjs)

@@ -171,12 +171,16 @@ class Scheduler:
             self.idle.remove(worker)
             self.waiting.remove(run)
             self._start(run, worker)
-        fresh_waiting = sum(not r._waiting_resume for r in self.waiting)
-        free = self.max_running - len(self.running)
-        want = min(fresh_waiting, max(free, 0)) + self.spare
-        for _ in range(want - len(self.idle) - len(self.starting)):
+        # workers: one per slot plus `spare` warm ones (and those of paused runs); kept, not
+        # restarted after each run, so a run never waits for torch to import
+        resuming = sum(r._waiting_resume for r in self.waiting)
+        busy = len(self.running) + len(self.paused) + resuming
+        cap = self.max_running + self.spare + len(self.paused) + resuming
+        free = max(self.max_running - len(self.running), 0)
+        want = min(len(self.waiting) - resuming, free) + self.spare
+        while len(self.idle) + len(self.starting) < want and busy + len(self.idle) + len(self.starting) < cap:
             self._spawn()
-        while len(self.idle) > self.spare and not self.waiting:
+        while self.idle and not self.waiting and busy + len(self.idle) + len(self.starting) > cap:
             threading.Thread(target=self.idle.pop(0).close, daemon=True).start()
         self._check_slices()
 
