@@ -27,6 +27,7 @@ add("de", {
         "schreibe eine gewöhnliche Zahl wie 0.5, oder entferne die Einstellung, um ihren Standardwert zu nutzen",
     "{source} nests more than {limit} levels deep": "{source} ist tiefer als {limit} Ebenen verschachtelt",
     "{depth} levels": "{depth} Ebenen",
+    "hundreds of levels": "Hunderte Ebenen",
     "a project needs about 10 levels; nest residual blocks less deeply":
         "ein Projekt braucht etwa 10 Ebenen; verschachtele Residual-Blöcke weniger tief",
     "the JSON": "das JSON",

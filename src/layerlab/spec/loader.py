@@ -22,10 +22,8 @@ Syntax errors stay `json.JSONDecodeError` (callers point at the line); everythin
 """
 from __future__ import annotations
 
-import itertools
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +33,6 @@ from .paths import join
 
 MAX_DEPTH = 100  # a project with residual blocks nested 8 deep uses about 20 levels
 MAX_INT = 2 ** 63 - 1  # what torch and every exporter can hold
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_BRACKET = re.compile(r"[\[\]{}]")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class _Bad:
@@ -67,14 +62,31 @@ def _hooks(found: list[_Bad]) -> dict[str, Any]:
     return {"parse_float": number, "parse_int": integer, "parse_constant": lambda text: bad(text, "nan")}
 
 
-def depth_of_text(text: str) -> int:
-    """How deeply the JSON text nests (brackets inside strings do not count); linear, no recursion.
+def survey(doc: Any) -> tuple[int, bool]:
+    """(how deeply doc nests, whether every number is finite and fits int64); stops past MAX_DEPTH.
 
-    >>> depth_of_text('{"a": [1, {"b": "[[["}]}')
-    3
+    Level by level over the containers: one pass over the values, no recursion.
+
+    >>> survey({"a": [1, {"b": "[[["}]}), survey(5), survey([1.5, [float("inf")]])
+    ((3, True), (0, True), (2, False))
     """
-    steps = map(_STEP.__getitem__, _BRACKET.findall(_STRING.sub("", text)))
-    return max(itertools.accumulate(steps, initial=0))
+    depth, fine, level = 0, _fine(doc), [doc] if isinstance(doc, (dict, list)) else []
+    while level and depth <= MAX_DEPTH:
+        depth += 1
+        below: list[Any] = []
+        for node in level:
+            for v in node.values() if isinstance(node, dict) else node:
+                if isinstance(v, (dict, list)):
+                    below.append(v)
+                elif fine and not _fine(v):
+                    fine = False
+        level = below
+    return depth, fine
+
+
+def _fine(v: Any) -> bool:
+    kind = type(v)
+    return (kind is not float or math.isfinite(v)) and (kind is not int or -MAX_INT - 1 <= v <= MAX_INT)
 
 
 def _utf16(data: bytes) -> bool:
@@ -109,13 +121,25 @@ def loads(data: str | bytes, source: str | None = None, prefix: str = "") -> Any
 
     prefix is put before the spec path of a refused value (e.g. 'doc' for a request body)."""
     text = decode(bytes(data), source) if isinstance(data, (bytes, bytearray)) else data
-    # A text that opens few brackets cannot nest deeply: count (fast, in C) before scanning
-    if text.count("[") + text.count("{") > MAX_DEPTH and (depth := depth_of_text(text)) > MAX_DEPTH:
-        raise _too_deep(depth, source)
     found: list[_Bad] = []
-    doc = json.loads(text, **_hooks(found))
-    if found:
-        check_values(doc, prefix)  # finds the first refused number's path
+    hooks = _hooks(found)
+    try:  # C parses the numbers; only NaN/Infinity literals come through a hook
+        doc = json.loads(text, parse_constant=hooks["parse_constant"])
+        depth, fine = survey(doc)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:  # Python's parser recurses per level and stops near 1,000
+        raise _too_deep(None, source) from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        depth, fine = 0, False
+    if depth > MAX_DEPTH:
+        raise _too_deep(depth, source)
+    if found or not fine:  # parse again with every number checked, to name the first bad one as written
+        try:
+            checked = json.loads(text, **hooks)
+        except RecursionError:
+            raise _too_deep(None, source) from None
+        check_values(checked, prefix)
     return doc
 
 
@@ -180,10 +204,10 @@ def _refusal(path: str, literal: str, kind: str) -> SpecError:
                      msg("write an ordinary number such as 0.5, or remove the setting to use its default"))
 
 
-def _too_deep(depth: int, source: str | None = None) -> SpecError:
+def _too_deep(depth: int | None, source: str | None = None) -> SpecError:
     return SpecError("", msg("{source} nests more than {limit} levels deep", source=source or msg("the JSON"),
                              limit=MAX_DEPTH),
-                     msg("{depth} levels", depth=depth),
+                     msg("{depth} levels", depth=depth) if depth else msg("hundreds of levels"),
                      msg("a project needs about 10 levels; nest residual blocks less deeply"))
 
 
