@@ -45,6 +45,7 @@ def _cli(*args: str, home) -> str:
 def page(browser, studio):
     """A 1280 x 800 page on the studio's home; fails the test if a request left localhost."""
     ctx, pg, seen = open_page(browser, studio, width=1280, height=800)
+    pg.set_default_timeout(45000)  # each action reloads Home (and its example pictures) on a shared, busy machine
     yield pg
     close(ctx, pg)
     assert not seen.outside(), f"requests left localhost: {seen.outside()}"
