@@ -126,3 +126,16 @@ async def test_a_zip_of_pictures_on_an_example_can_go_into_a_copy(user: User, pr
     copy = workspace.project_dir(next(p["id"] for p in workspace.list_projects() if p["id"] != pid))
     assert samples.class_counts(copy) == {"blue": 1, "green": 1, "red": 1}
     assert api.load(copy).doc["model"]["layers"][-1]["units"] == 3 and api.load(copy).errors() == []
+
+
+def test_a_session_notices_pictures_added_elsewhere() -> None:
+    from layerlab.ui.state import get_session
+    folder = workspace.home() / "pets"
+    api.new_image_project(folder, ["cat", "dog"], name="pets")
+    session = get_session("pets")
+    assert session.errors() == []
+    samples.add_sample(folder, "bird", _png("green"))  # e.g. through the HTTP API or by hand
+    again = get_session("pets")
+    assert again is session and session.errors() == []  # analysed again at once: no stale error
+    assert session.doc["model"]["layers"][-1]["units"] == 3 == api.load(folder).doc["model"]["layers"][-1]["units"]
+    assert session.undo() and session.doc["model"]["layers"][-1]["units"] == 2  # the follow-up is an edit
