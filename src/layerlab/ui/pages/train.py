@@ -65,6 +65,11 @@ def _duration(s: float) -> str:
     return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
 
 
+def _attr(text: str) -> str:
+    """Text for a quoted HTML attribute."""
+    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+
 def _same_folder(a: Any, b: Path) -> bool:
     try:
         return Path(a).resolve() == b.resolve()
@@ -312,7 +317,7 @@ class TrainView:
         why = self.form.blocked() if hasattr(self, "form") else None
         for b in (self.start_btn, self.more_btn):  # a value that is not saved must not train silently
             b.set_enabled(why is None)
-            (b.props(f'title="{tr("train.blocked", what=why)}"') if why else b.props(remove="title"))
+            (b.props(f'title="{_attr(tr("train.blocked", what=why))}"') if why else b.props(remove="title"))
         self.blocked.set_text(tr("train.blocked", what=why) if why else "")
         self.more_btn.set_text(tr("train.more", n=self._epochs()))
         texts = {"idle": tr("train.idle"), "queued": tr("train.queued"),
