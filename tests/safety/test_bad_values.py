@@ -178,3 +178,12 @@ def test_cli_reads_a_bad_project_file_without_a_traceback(tmp_path, content, wor
     for command in ("summary", "validate"):
         r, err = _cli(command, folder)
         assert r.exit_code == 2 and words in err and "Fix:" in err, err
+
+
+def test_cli_reads_a_binary_file_given_as_a_table_without_a_traceback(tmp_path):
+    import random
+    rng = random.Random(3)
+    table = tmp_path / "garbage.csv"
+    table.write_bytes(bytes(rng.randrange(256) for _ in range(3000)))  # the csv module's own error
+    r, err = _cli("new", tmp_path / "p", "--data", table)
+    assert r.exit_code == 2 and "could not be read (CSV)" in err and "Fix:" in err, err

@@ -1,6 +1,7 @@
 """What every command shares: the Typer app, the console, and errors printed without a traceback."""
 from __future__ import annotations
 
+import csv
 import functools
 import json
 import sys
@@ -43,8 +44,9 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             _report(SpecError(str(e.filename or ""), msg("cannot use this file: {reason}",
                                                          reason=e.strerror or type(e).__name__),
                               hint=msg("check the path and the file's permissions")), kwargs)
-        except (UnicodeError, RecursionError, json.JSONDecodeError) as e:  # a file no reader above caught
-            _report(SpecError("", msg("a file could not be read ({kind})", kind=type(e).__name__), str(e)[:120],
+        except (UnicodeError, RecursionError, json.JSONDecodeError, csv.Error) as e:  # a file no reader caught
+            kind = "CSV" if isinstance(e, csv.Error) else type(e).__name__
+            _report(SpecError("", msg("a file could not be read ({kind})", kind=kind), str(e)[:120],
                               msg("save the file again as UTF-8 text in the expected format")), kwargs)
     return wrapper
 
