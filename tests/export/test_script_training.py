@@ -167,7 +167,7 @@ def test_each_schedule_gives_the_engines_rate_at_every_position(tmp_path, kind):
 
 
 def test_the_script_holds_only_what_the_project_uses(tmp_path):
-    p = project(tmp_path, "iris", epochs=2)
+    p = project(tmp_path, "iris", epochs=2, early_stopping=None)  # early stopping is on by default now
     p.export("script", tmp_path / "plain.py")
     text = (tmp_path / "plain.py").read_text()
     for unused in ("learning_rate(", "Plateau", "EarlyStopping", "clip_grad_norm_", "weight=", "CLASS_WEIGHTS",
