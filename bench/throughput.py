@@ -179,8 +179,9 @@ SIZES = {  # samples per epoch: TF.js-cpu trains convolutions at tens of samples
 }
 
 
-def main(quick: bool = False, count: int = 5, with_causes: bool = False, tfjs: bool = True) -> dict:
-    sizes = SIZES["quick" if quick else "full"]
+def main(quick: bool = False, count: int = 5, with_causes: bool = False, tfjs: bool = True,
+         scale: float = 1.0) -> dict:
+    sizes = {k: tuple(max(BATCH, int(n * scale)) for n in v) for k, v in SIZES["quick" if quick else "full"].items()}
     count = 1 if quick else max(1, count)
     results = {}
     for name, (n_torch, n_tf_cpu, n_tf_wasm) in sizes.items():
@@ -199,7 +200,8 @@ def main(quick: bool = False, count: int = 5, with_causes: bool = False, tfjs: b
         results[name] = r
         print(name, json.dumps({k: v for k, v in r.items() if k != "pairs"}, default=lambda v: round(v, 2)),
               flush=True)
-    out = {"batch": BATCH, "pairs": count, "quick": quick, "load_average": _load(), "models": results}
+    out = {"batch": BATCH, "pairs": count, "quick": quick, "scale": scale, "torch_threads": torch.get_num_threads(),
+           "load_average": _load(), "models": results}
     if with_causes:
         out["causes"] = causes({k: v[0] for k, v in sizes.items()}, count)
     out["load_average_after"] = _load()
@@ -220,5 +222,6 @@ if __name__ == "__main__":
     ap.add_argument("--pairs", type=int, default=5, help="alternating plain/LayerLab pairs (median of them)")
     ap.add_argument("--causes", action="store_true", help="also measure the engine one change at a time")
     ap.add_argument("--no-tfjs", action="store_true", help="leave out TF.js (LayerLab vs plain PyTorch only)")
+    ap.add_argument("--scale", type=float, default=1.0, help="samples per epoch x this (e.g. 0.25 on a busy machine)")
     a = ap.parse_args()
-    main(a.quick, a.pairs, a.causes, not a.no_tfjs)
+    main(a.quick, a.pairs, a.causes, not a.no_tfjs, a.scale)

@@ -225,7 +225,11 @@ class Scheduler:
                 path = str(datacache.cache_root() / datacache.key_of(run.project))
             except Exception:  # noqa: BLE001 - the worker prepares the data itself and explains a failure
                 path = None
-        if not worker.send("job", job_for(run, path, run._given_data, resume)):
+        job = job_for(run, path, run._given_data, resume)
+        if self.max_running > 1:  # runs side by side share the cores instead of each taking all
+            from .setup import physical_cores
+            job["env"].setdefault("LAYERLAB_THREADS_CAP", str(max(1, physical_cores() // self.max_running)))
+        if not worker.send("job", job):
             return  # the worker just died: _on_exit fails the run
         if run.control.paused:
             worker.send("control", "pause")

@@ -80,8 +80,9 @@ def threads_for(flops_per_step: float) -> int:
     if env:
         return max(1, int(env))
     cores = physical_cores()
-    if os.environ.get("OMP_NUM_THREADS"):
-        cores = min(cores, max(1, int(os.environ["OMP_NUM_THREADS"])))
+    for cap in ("OMP_NUM_THREADS", "LAYERLAB_THREADS_CAP"):  # the scheduler's share of the cores per run
+        if os.environ.get(cap):
+            cores = min(cores, max(1, int(os.environ[cap])))
     return 1 if flops_per_step < PARALLEL_MIN_FLOPS else cores
 
 
