@@ -93,8 +93,8 @@ def test_continue_goes_on_from_the_last_epoch_not_the_best(stopped_early, tmp_pa
 def test_inspect_uses_the_best_epoch_unless_told_last(stopped_early, tmp_path):
     p, run = stopped_early
     best, last = run.final["epoch"], run.history[-1]["epoch"]
-    a = p.inspect("weights")
-    b = p.inspect("weights", weights="last")
+    a = p.inspect("weights", run=run.run_id)  # the run itself: another test may have continued it since
+    b = p.inspect("weights", run=run.run_id, weights="last")
     assert a.data["weights_note"] == f"best: epoch {best} of {last}"
     assert b.data["weights_note"] == f"last: epoch {last}"
     assert a.data["weights"] != b.data["weights"], "the histograms are of different weights"
