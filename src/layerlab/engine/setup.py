@@ -13,9 +13,10 @@ from ..spec.errors import SpecError
 # Below this many floating-point operations per training step, extra threads cost more in
 # hand-offs than they save: measured on 2 busy cores, the xor example took 31-39 s with 2
 # threads and 1.4 s with 1. Above it (bigger convolutions, large batches) threads pay off.
-# A plain loop on the main thread of 2 quiet cores crosses over near 2e7 (a 784-128-10 MLP),
-# but the engine trains on a worker thread beside others (checkpoint writer, UI), where a
-# second OpenMP thread measured anywhere from 0.4x to 1.2x: 5e7 keeps the safe side.
+# A plain loop on the main thread of 2 quiet cores crosses over near 2e7 (a 784-128-10 MLP).
+# Runs now train on the main thread of their own worker process, but on a shared machine a
+# second OpenMP thread still collapses whenever the other core is busy (up to 10x slower,
+# bench/RESULTS.md, issue 15), so 5e7 keeps the safe side.
 PARALLEL_MIN_FLOPS = 5e7
 
 
