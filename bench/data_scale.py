@@ -153,7 +153,8 @@ def part_csv(path: str, reader: str) -> dict:
         if reader == "pandas":
             rows = len(pd.read_csv(path))
         else:
-            ds = prepare({"source": "csv", "params": {"path": Path(path).name}, "validation_split": 0.2},
+            ds = prepare({"source": "csv", "params": {"path": Path(path).name, "target": "label"},
+                          "validation_split": 0.2},
                          root=Path(path).parent)
             rows = len(ds.train) + len(ds.val)
         t = time.perf_counter() - t0
