@@ -79,7 +79,7 @@ def test_sigkill_during_training_and_during_saves_loses_nothing(tmp_path, monkey
         with s.client() as c:
             p = c.post("/api/projects", json={"name": "durable", "example": "xor"}).json()
             doc = dict(p["doc"], description="edit 1")
-            doc["training"] = dict(doc["training"], epochs=100000)  # longer than the test: it must be killed
+            doc["training"] = dict(doc["training"], epochs=100000, early_stopping=None)  # longer than the test
             r = c.put("/api/projects/durable", json={"doc": doc, "revision": p["revision"]})
             assert r.status_code == 200
             acknowledged, rev = r.json()["doc"], r.json()["revision"]
