@@ -87,14 +87,14 @@ def _pool(dims: int, mode: str) -> type[_Pool]:
               "keeps the strongest responses, so small shifts matter less.")
         de = ("Behält den größten Wert jedes Fensters: Mit pool_size 2 halbiert es die Größe und behält die "
               "stärksten Antworten, sodass kleine Verschiebungen weniger zählen.")
-        summary, summary_de = (f"Keeps the largest value of each window of a {what}.",
+        summary, summary_de = (f"Keeps the largest value of each window of the {what}.",
                                "Behält den größten Wert jedes Fensters.")
         latex = r"y = \max_{\text{window}} x"
     else:
         en = (f"Replaces each window of the {what} by the average of its values: it shrinks the size and "
               "smooths the feature maps.")
         de = "Ersetzt jedes Fenster durch den Mittelwert seiner Werte: Es verkleinert und glättet die Feature-Maps."
-        summary, summary_de = (f"Averages each window of a {what}.", "Mittelt jedes Fenster.")
+        summary, summary_de = (f"Averages each window of the {what}.", "Mittelt jedes Fenster.")
         latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
     attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
                  summary_de=summary_de, explain=en, explain_de=de, latex=latex)

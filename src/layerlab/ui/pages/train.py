@@ -30,7 +30,7 @@ TICK_S = 0.25  # UI refresh rate for run events: fast enough for a live chart, c
 add({
     "train.title": "Train", "train.settings": "Settings", "train.start": "Train", "train.pause": "Pause",
     "train.resume": "Continue", "train.stop": "Stop", "train.more": "Train {n} more epochs",
-    "train.idle": "Not trained yet. Press Train.", "train.queued": "Waiting for another run to finish…",
+    "train.idle": "Not trained yet. Press Train.", "train.queued": "Starting the training…",
     "train.queued_next": "Queued: yours is next.", "train.queued_n": "Queued, {n} ahead of you.",
     "train.running": "Training: epoch {epoch} of {epochs}", "train.paused": "Paused at epoch {epoch}, batch {batch}",
     "train.finished": "Finished after {epochs} epochs.", "train.stopped": "Stopped after {epochs} epochs. "
@@ -45,7 +45,7 @@ add({
     "train.title": "Training", "train.settings": "Einstellungen", "train.start": "Trainieren",
     "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
     "train.more": "{n} weitere Epochen trainieren", "train.idle": "Noch nicht trainiert. Drücke Trainieren.",
-    "train.queued": "Wartet, bis ein anderer Lauf fertig ist…",
+    "train.queued": "Das Training startet…",
     "train.queued_next": "In der Warteschlange: deiner ist als Nächstes dran.",
     "train.queued_n": "In der Warteschlange, {n} vor dir.",
     "train.running": "Training: Epoche {epoch} von {epochs}", "train.paused": "Pausiert in Epoche {epoch}, Batch {batch}",
