@@ -33,6 +33,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def studio(tmp_path_factory):
     """Base URL (without token) of a running studio; its log is printed when a test fails."""
+    yield from run_studio(tmp_path_factory)
+
+
+def run_studio(tmp_path_factory):
+    """Start a studio on a fresh workspace, yield its address, stop it (a module may want its own)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     home = tmp_path_factory.mktemp("e2e") / "home"

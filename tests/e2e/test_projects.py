@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from layerlab import api
-from tests.e2e.conftest import close, open_page
+from tests.e2e.conftest import close, open_page, run_studio
 
 pytestmark = pytest.mark.e2e
 X = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.3, 0.8]]
@@ -39,6 +39,12 @@ def _cli(*args: str, home) -> str:
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     return r.stdout
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    """A studio of its own: the journey opens the xor example, which the shared one may hold already."""
+    yield from run_studio(tmp_path_factory)
 
 
 @pytest.fixture

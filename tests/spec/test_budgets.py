@@ -1,6 +1,7 @@
 """Budgets on every cost of a model, checked from shape inference before anything is built."""
 from __future__ import annotations
 
+import importlib
 import time
 
 import pytest
@@ -48,11 +49,13 @@ def test_depth_14_nested_residuals_summarise_in_well_under_a_second():
 def test_ten_thousand_layers_are_refused_before_any_shape_is_inferred(monkeypatch):
     calls = []
     project(nested(1)).analyze()  # imports every layer kind once
-    monkeypatch.setattr("layerlab.spec.check.infer_stack", lambda *a, **k: calls.append(1))
+    # the module object itself: a test before may have re-imported packages, so no dotted-path lookup
+    monkeypatch.setattr(importlib.import_module("layerlab.spec.check"), "infer_stack",
+                        lambda *a, **k: calls.append(1))
     p = project([{"type": "dense", "units": 4}] * 10_000)
     t = time.perf_counter()
     a = p.analyze()
-    assert time.perf_counter() - t < 1.0
+    assert time.perf_counter() - t < 3.0  # one walk of the document (it took minutes of shape inference)
     assert not calls
     err = a.errors[0]
     assert err.path == "model.layers" and "10,000 layers" in err.message
