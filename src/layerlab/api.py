@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import tabular  # noqa: F401  (registers the table reader that spec upgrades use)
-from .data.base import DataInfo, get_source
+from .data.base import DataInfo, get_source, kind_of_model_input
 from .data.facade import DataFacade
 from .engine.facade import EngineFacade
 from .export.facade import ExportFacade
@@ -276,8 +276,7 @@ def _declared_info(spec: Spec) -> DataInfo | None:
     if d.source != "npy" or d.params.get("path") or not d.input_shape:
         return None
     first = spec.model.layers[0] if spec.model.layers else {}
-    kind = ("tokens" if first.get("type") == "embedding" else
-            {3: "image", 2: "sequence"}.get(len(d.input_shape), "tabular"))
+    kind = kind_of_model_input(d.input_shape, spec.model.layers)
     vocab = first.get("input_dim") if kind == "tokens" else None
     if spec.task == "classification":
         return DataInfo(kind, tuple(d.input_shape), spec.task, list(d.classes or []), vocab_size=vocab)

@@ -47,6 +47,17 @@ class DataInfo:
                 "feature_names": self.feature_names, "vocab_size": self.vocab_size, **self.extra}
 
 
+def kind_of_model_input(input_shape: tuple[int, ...] | list[int], layers: list[dict[str, Any]]) -> str:
+    """The kind of data a model without a data file takes, read from its input shape and first layer.
+
+    >>> kind_of_model_input((6, 3), [{"type": "lstm"}]), kind_of_model_input((5,), [{"type": "embedding"}])
+    ('sequence', 'tokens')
+    """
+    if layers and layers[0].get("type") == "embedding":
+        return "tokens"
+    return {3: "image", 2: "sequence"}.get(len(input_shape), "tabular")
+
+
 @dataclass
 class RawData:
     """All samples of a source, before splitting and preprocessing."""

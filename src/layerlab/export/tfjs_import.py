@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..data.base import DataInfo, kind_of_model_input
 from ..i18n import msg
 from ..layers.stack import infer_stack
 from ..spec.errors import SpecError
@@ -254,8 +255,7 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
     task = "classification" if net.output_activation in ("softmax", "sigmoid", "log_softmax") else "regression"
     src_path = Path(path).resolve()
     name = name or (src_path.parent.name if src_path.is_file() else src_path.name)
-    kind = ("tokens" if info["layers"] and info["layers"][0]["type"] == "embedding" else
-            {3: "image", 2: "sequence"}.get(len(shape), "tabular"))
+    kind = kind_of_model_input(shape, info["layers"])
     # the weights arrive without data: the project waits for the user's samples as data/*.npz
     doc = {"version": 3, "name": name or "imported", "task": task,
            "description": f"Imported from the TensorFlow.js model {Path(path).name}. "
@@ -263,7 +263,6 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
            "data": {"source": "npy", "input_shape": list(shape),
                     **({"classes": classes} if task == "classification" else {"outputs": n_out})},
            "model": {"layers": info["layers"]}, "training": {}}
-    from ..data.base import DataInfo
     from ..data.preprocess import Preprocessor
     from ..store.runs import new_run_id, spec_hash, versions
     run_id = new_run_id()
