@@ -144,12 +144,11 @@ def verify_onnx(src: Exported, data: bytes | str | Path) -> float:
         from .onnx_front import feeds
         from .standalone import raw_inputs, reference
         raw = raw_inputs(src)
-        batches = [(raw, msg("the ONNX file")), (raw[:1], msg("the ONNX file (batch of 1)"))]
         expect, run = (lambda r: reference(src, r)), (lambda r: run_feeds(data, feeds(src, r)))
     else:
         raw = src.example
-        batches = [(raw, msg("the ONNX file")), (raw[:1], msg("the ONNX file (batch of 1)"))]
         expect, run = (lambda r: torch_outputs(src, r)), (lambda r: run_onnx(data, r.numpy()))
+    batches = [(raw, msg("the ONNX file")), (raw[:1], msg("the ONNX file (batch of 1)"))]
     diff = 0.0
     for x, what in batches:
         expected = expect(x)

@@ -320,23 +320,24 @@ def _is_navigation(headers: dict[str, str]) -> bool:
     return "text/html" in headers.get("accept", "")
 
 
-def _login_page(message: str, hint: str, lang: str = "en") -> str:
-    title, button = msg("LayerLab: token needed").to(lang), msg("Open").to(lang)
+def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
+    """The small self-contained page the middleware answers with (no NiceGUI, no scripts)."""
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
-            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
-            '<form method="get"><label>Token <input name="token" type="password" autocomplete="off" autofocus>'
-            f'</label> <button type="submit">{html.escape(button)}</button></form></body></html>')
+            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>{body_end}</body></html>')
+
+
+def _login_page(message: str, hint: str, lang: str = "en") -> str:
+    title, button = msg("LayerLab: token needed").to(lang), msg("Open").to(lang)
+    return _page(title, message, hint, '<form method="get"><label>Token <input name="token" type="password" '
+                 f'autocomplete="off" autofocus></label> <button type="submit">{html.escape(button)}</button></form>',
+                 lang)
 
 
 def _error_page(message: str, hint: str, lang: str = "en") -> str:
     title, home = msg("LayerLab: server error").to(lang), msg("Back to the start page").to(lang)
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
-            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>'
-            f'<p><a href="/">{html.escape(home)}</a></p></body></html>')
+    return _page(title, message, hint, f'<p><a href="/">{html.escape(home)}</a></p>', lang)
 
 
 def content_security_policy(host: str) -> str:
