@@ -7,6 +7,7 @@ between tests; calling it twice in one process is therefore safe.
 from __future__ import annotations
 
 import importlib
+import mimetypes
 import pkgutil
 import sys
 from pathlib import Path
@@ -15,6 +16,10 @@ from nicegui import app
 
 STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/layerlab-static"
+# The in-browser runtime (static/ort) is an ES module plus WebAssembly: with nosniff the browser
+# refuses them under any other type, and some systems' mime tables lack these two.
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("application/wasm", ".wasm")
 
 
 def page_modules() -> list[str]:
