@@ -97,7 +97,7 @@ def pack_project(ref: str | Path, out: str | Path | None = None, run_id: str | N
 def unpack_project(file: str | Path | bytes, name: str | None = None, limits: Any = None) -> dict[str, Any]:
     """Open a .layerlab file into the workspace under a fresh id; {"id", "name", "run_id", "format_version", "folder"}.
 
-    limits: upload limits (server.uploads.UploadLimits); default: the server's for bytes, the
+    limits: upload limits (data.safefiles.UploadLimits); default: the server's for bytes, the
     data wizard's larger ones for a file on disk."""
     if limits is None and not isinstance(file, bytes):
         limits = limits_for_disk()

@@ -13,7 +13,7 @@ from PIL import Image
 
 from layerlab.data import encode as enc
 from layerlab.data.imagefiles import open_image
-from layerlab.server import uploads
+from layerlab.data import safefiles as uploads
 from layerlab.spec.errors import SpecError
 
 

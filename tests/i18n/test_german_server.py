@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from layerlab.cli import app
-from layerlab.server import uploads
+from layerlab.data import safefiles as uploads
 from layerlab.server.routing import accept_language
 from layerlab.spec.errors import SpecError
 from layerlab.store import runs, workspace as ws

@@ -166,7 +166,7 @@ def hostile_zips(draw) -> bytes:
 
 def check_upload(project: Path, name: str, data: bytes, kind: str) -> str:
     """'stored' or 'refused'; raises on any exception other than UploadError or a write outside the project."""
-    from layerlab.server import uploads
+    from layerlab.data import safefiles as uploads
     limits = uploads.UploadLimits(max_unpacked_bytes=2_000_000)
     before = set(_files(project.parent))
     try:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from layerlab.server import uploads
-from layerlab.server.uploads import UploadError, UploadLimits
+from layerlab.data import safefiles as uploads
+from layerlab.data.safefiles import UploadError, UploadLimits
 
 
 def png(size=(8, 8), color=(255, 0, 0)) -> bytes:

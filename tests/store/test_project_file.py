@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from layerlab import api
-from layerlab.server.uploads import UploadError, UploadLimits
+from layerlab.data.safefiles import UploadError, UploadLimits
 from layerlab.spec.errors import SpecError
 from layerlab.store import workspace
 from layerlab.store.pack import FORMAT, FORMAT_VERSION

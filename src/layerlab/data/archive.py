@@ -1,6 +1,6 @@
 """Safe extraction of a ZIP of images: no entry may escape the folder, no links, no zip bombs.
 
-One implementation serves the whole app: `layerlab.server.uploads.unpack_images` (fuzzed
+One implementation serves the whole app: `layerlab.data.safefiles.unpack_images` (fuzzed
 with hostile archives in tests/safety). This module keeps the data package's interface and
 its larger limits for archives that are already on the user's own disk.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spec.errors import SpecError
+from .safefiles import UploadError, UploadLimits, unpack_images
 
 MAX_TOTAL_BYTES = 2 * 1024 ** 3   # uncompressed
 MAX_RATIO = 200                   # uncompressed / compressed for any large entry
@@ -17,7 +18,6 @@ MAX_ENTRIES = 500_000
 
 def extract_zip(path: Path, dest: Path, where: str = "data") -> Path:
     """Extract the images of path into dest safely (an existing dest is replaced once complete); returns dest."""
-    from ..server.uploads import UploadError, UploadLimits, unpack_images
     limits = UploadLimits(max_file_bytes=MAX_TOTAL_BYTES, max_files=MAX_ENTRIES, max_project_files=MAX_ENTRIES,
                           max_unpacked_bytes=MAX_TOTAL_BYTES, max_ratio=MAX_RATIO)
     try:

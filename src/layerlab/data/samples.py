@@ -21,6 +21,7 @@ from typing import Any
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
+from ..store.quota import check_quota
 from .imagefiles import IMAGE_EXTS, convert, is_ignorable, open_image
 
 IMAGES = Path("data") / "images"
@@ -67,6 +68,7 @@ def add_sample(project_dir: str | Path, class_name: str, image: Any) -> Path:
         img.thumbnail((MAX_SIDE, MAX_SIDE))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
+    check_quota(d, 1, buf.tell(), "sample")  # webcam and drawn pictures count toward the workspace's disk quota
     path = d / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.png"
     atomic.write_bytes(path, buf.getvalue())
     _invalidate()

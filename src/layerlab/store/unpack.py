@@ -1,6 +1,6 @@
 """Open a .layerlab project file (store/pack.py) into the workspace, as carefully as any upload.
 
-The archive passes the upload checks first (server/uploads.py: zip-slip, links, encryption,
+The archive passes the upload checks first (data/safefiles.py: zip-slip, links, encryption,
 entry count, declared and actual sizes, compression ratio), then every entry is checked for
 what it claims to be: pictures decode, tables are text, arrays load without pickle, weights
 are safetensors, JSON parses, and each entry's SHA-256 matches the manifest. A pickle anything
@@ -41,13 +41,14 @@ from .pack import (ARRAY_SUFFIXES, FORMAT, FORMAT_VERSION, IMAGE_SUFFIXES, MANIF
 RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$")
 PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill", ".sav"}
 MAX_JSON_BYTES = 64 * 1024 * 1024
-# The archive checks live with the uploads (one hardened routine for every ZIP LayerLab opens);
-# imported when a file is opened, as data/archive.py does, so the store does not load the server.
+# The archive checks live with the safe-file handling (data/safefiles.py: one hardened routine
+# for every ZIP LayerLab opens); imported when a file is opened, so importing the store does not
+# load the data package (which imports the store).
 
 
 def _uploads():
-    from ..server import uploads
-    return uploads
+    from ..data import safefiles
+    return safefiles
 
 
 def _refuse(message: str, received: Any = None, hint: str = "", status: int = 400):

@@ -17,7 +17,7 @@ from typing import Any, Awaitable, Callable
 from nicegui import events, run, ui
 
 from ...data import samples
-from ...server.uploads import extract_images, save_file
+from ...data.safefiles import extract_images, save_file
 from ...spec.errors import SpecError
 from ...api import describe_table
 from ..i18n import add, err_text, t
