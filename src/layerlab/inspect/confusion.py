@@ -62,17 +62,33 @@ def losses(net: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 2
 
 
 def hardest(net: nn.Module, x: torch.Tensor, y: torch.Tensor, k: int = 12) -> list[dict[str, Any]]:
-    """The k samples with the highest loss, worst first: index, loss, label and prediction."""
+    """The k hardest samples: the misclassified ones first (highest loss first), then the
+    correct ones the network was least sure of. Each: index, loss, and for classification
+    label, predicted, confidence (the predicted class's probability) and why it is here
+    ("wrong" or "unsure"); for regression the highest losses, marked "far".
+    """
     loss = losses(net, x, y)                                    # (N,)
     with eval_mode(net), torch.no_grad():
         z = net.logits(x) if hasattr(net, "logits") else net(x)
-    order = torch.argsort(loss, descending=True, stable=True)[:k]
+    if y.dtype != torch.int64 or z.dim() != 2:
+        order = torch.argsort(loss, descending=True, stable=True)[:k]
+        return [{"index": i, "loss": float(loss[i]), "why": "far"} for i in order.tolist()]
+    if z.shape[1] == 1:                                         # one yes/no score
+        p1 = torch.sigmoid(z[:, 0])
+        pred = (p1 > 0.5).long()
+        conf = torch.where(pred == 1, p1, 1 - p1)
+    else:
+        probs = torch.softmax(z, dim=1)
+        conf, pred = probs.max(dim=1)
+    wrong = pred != y
+    wrong_idx = torch.nonzero(wrong).flatten()
+    wrong_idx = wrong_idx[torch.argsort(loss[wrong_idx], descending=True, stable=True)]
+    right_idx = torch.nonzero(~wrong).flatten()
+    right_idx = right_idx[torch.argsort(conf[right_idx], stable=True)]
     out = []
-    for i in order.tolist():
-        row = {"index": i, "loss": float(loss[i])}
-        if y.dtype == torch.int64 and z.dim() == 2 and z.shape[1] > 1:
-            row.update(label=int(y[i]), predicted=int(z[i].argmax()))
-        out.append(row)
+    for i in torch.cat([wrong_idx, right_idx])[:k].tolist():
+        out.append({"index": i, "loss": float(loss[i]), "label": int(y[i]), "predicted": int(pred[i]),
+                    "confidence": round(float(conf[i]), 4), "why": "wrong" if bool(wrong[i]) else "unsure"})
     return out
 
 

@@ -26,7 +26,7 @@ from torch import nn
 
 from ..i18n import msg
 from ..spec.errors import SpecError
-from .trace import activations, eval_mode, input_shape_of, layer_index, trace
+from .trace import activations, eval_mode, input_shape_of, layer_index, trace, types_of
 
 
 def unit_scores(acts: torch.Tensor, unit: int, reduce: str = "mean") -> torch.Tensor:
@@ -64,6 +64,42 @@ def top_samples(net: nn.Module, x: torch.Tensor, layer=-1, unit: int = 0, k: int
         scores = unit_scores(activations(net, x, i, logits=True), unit, reduce)  # (N,)
     order = torch.argsort(scores, descending=True, stable=True)[:k]
     return TopSamples(i, unit, order.tolist(), scores[order].tolist(), scores)
+
+
+# layers whose units are features the network learned (not copies, masks or the output)
+FEATURE_LAYERS = ("dense", "conv1d", "conv2d", "conv3d", "separable_conv2d", "depthwise_conv2d", "conv2d_transpose",
+                  "lstm", "gru", "simple_rnn", "embedding")
+
+
+def default_layer(net: nn.Module) -> int:
+    """The layer a learner looks at first: the last conv layer of a conv net, else the last
+    hidden layer that learns features (dense, recurrent), else the output layer.
+
+    >>> from layerlab.engine.build import build_network
+    >>> net = build_network([{"type": "dense", "units": 8}, {"type": "dropout", "rate": 0.2},
+    ...                      {"type": "dense", "units": 2, "activation": "softmax"}], (3,), seed=0)
+    >>> default_layer(net)
+    0
+    """
+    types = types_of(net)
+    hidden = list(range(len(types) - 1))
+    convs = [i for i in hidden if "conv" in types[i]]
+    if convs:
+        return convs[-1]
+    learned = [i for i in hidden if types[i] in FEATURE_LAYERS]
+    return learned[-1] if learned else len(types) - 1
+
+
+def alive_unit(net: nn.Module, x: torch.Tensor, layer: int, reduce: str = "mean") -> int:
+    """The unit of a layer that varies most over the samples x (a dead ReLU unit never does)."""
+    with eval_mode(net):
+        acts = activations(net, x, layer, logits=True)          # (N, units, ...)
+    if acts.dim() < 2 or acts.shape[0] == 0:
+        return 0
+    per_unit = acts.reshape(acts.shape[0], acts.shape[1], -1)
+    scores = per_unit.mean(dim=2) if reduce == "mean" else per_unit.amax(dim=2)  # (N, units)
+    spread = scores.std(dim=0) if scores.shape[0] > 1 else scores.abs()[0]
+    return int(torch.nan_to_num(spread, nan=0.0).argmax())
 
 
 def _blur(x: torch.Tensor, sigma: float) -> torch.Tensor:

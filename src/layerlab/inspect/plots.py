@@ -153,11 +153,14 @@ def scatter(ax: Axes, xy: Any, colors: Sequence[int], title: str = "", names: Se
         ax.legend(handles, [localize(s) for s in list(names)[:10]], fontsize=6, loc="best")
 
 
-def lines(ax: Axes, rows: Any, title: str = "", xlabel: str = "", ylabel: str = "") -> None:
-    """Each row of rows (K, T) as a line over T steps."""
+def lines(ax: Axes, rows: Any, title: str = "", xlabel: str = "", ylabel: str = "", xs: Any = None) -> None:
+    """Each row of rows (K, T) as a line over T steps (or over xs); the steps are whole numbers,
+    so the x axis only ticks whole numbers."""
+    from matplotlib.ticker import MaxNLocator
     a = np_(rows)
     for r in np.atleast_2d(a):
-        ax.plot(np.arange(1, len(r) + 1), r, linewidth=1)
+        ax.plot(np.arange(1, len(r) + 1) if xs is None else list(xs)[:len(r)], r, linewidth=1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(localize(title), fontsize=9)
     ax.set_xlabel(localize(xlabel), fontsize=8)
     ax.set_ylabel(localize(ylabel), fontsize=8)

@@ -25,14 +25,32 @@ def _need_classes(ctx: Context, view: str) -> None:
                         msg("regression") if ctx.y is not None else msg("no labels"), msg("use a classification project"))
 
 
+def _no_grad_cam(ctx: Context):
+    """Why Grad-CAM cannot explain this network (a msg), or None when it can."""
+    if not ctx.is_image:
+        return msg("Grad-CAM works on pictures, and this project's inputs are not pictures")
+    types = types_of(ctx.net)
+    shapes = getattr(ctx.net, "shapes", None)
+    convs = [i for i, t in enumerate(types) if "conv" in t]
+    if not convs or (shapes is not None and len(shapes[convs[0]]) != 3):
+        return msg("Grad-CAM needs a convolution layer before the flatten layer, and this network has none")
+    return None
+
+
 def saliency_view(ctx: Context, method: str = "all", target: int | None = None, samples: int = 25,
                   noise: float = 0.15) -> ViewResult:
     """Which input values the prediction depends on: vanilla gradients, SmoothGrad, Grad-CAM."""
     x = ctx.sample[None]                                        # (1, *input_shape)
-    has_conv = any(t.startswith("conv") for t in types_of(ctx.net)) and ctx.is_image
+    notes = []
+    cam_reason = _no_grad_cam(ctx)
     if method == "all":
-        methods = ["vanilla", "smoothgrad"] + (["grad_cam"] if has_conv else [])
+        methods = ["vanilla", "smoothgrad"] + ([] if cam_reason else ["grad_cam"])
+        if cam_reason:
+            notes.append(cam_reason)
     elif method in METHODS:
+        if method == "grad_cam" and cam_reason:
+            raise SpecError("method", cam_reason, method,
+                            msg("use vanilla gradients or SmoothGrad (method 'vanilla' or 'smoothgrad') instead"))
         methods = [method]
     else:
         raise SpecError("method", msg("is not a saliency method"), method, msg("use all, {listing}", listing=", ".join(METHODS)))
@@ -43,8 +61,13 @@ def saliency_view(ctx: Context, method: str = "all", target: int | None = None, 
     for m in methods:
         opts = {"samples": samples, "noise": noise} if m == "smoothgrad" else {}
         maps[m] = saliency(ctx.net, x, m, tgt, **opts)[0]       # (H, W) or (*input_shape)
+    if "grad_cam" in maps and float(maps["grad_cam"].max() - maps["grad_cam"].min()) < 1e-9:
+        notes.append(msg("Grad-CAM is empty here: no position of the last feature maps speaks for {name} "
+                         "(all their contributions are zero or negative). Try another sample or train longer.",
+                         name=ctx.class_name(tgt)))
     data = {"sample_index": ctx.sample_index, "label": ctx.sample_label, "target": tgt,
-            "probabilities": probs.tolist(), "maps": {k: v.tolist() for k, v in maps.items()}}
+            "probabilities": probs.tolist(), "maps": {k: v.tolist() for k, v in maps.items()},
+            "notes": notes}
 
     def draw():
         fig = plots.new_figure(1, len(maps) + 1, cell=2.6)
@@ -119,13 +142,19 @@ def errors_view(ctx: Context, k: int = 12) -> ViewResult:
     hard = hardest(ctx.net, x, y, k)
     forgotten = None
     curves = []
+    history = []
     if ctx.history is not None and any("correct" in e for e in ctx.history.epochs):
         forgotten = ctx.history.forgetting()
         table = ctx.history.losses()                            # (E, N)
+        epochs = [int(e["epoch"]) for e in ctx.history.epochs if "loss" in e]
         for i in forgotten["forgotten"][:8]:
-            curves.append({"index": i, "loss": table[:, i].tolist()})
+            curves.append({"index": i, "epochs": epochs, "loss": table[:, i].tolist()})
+        for e in ctx.history.epochs:
+            if "loss" in e and "correct" in e and e["loss"]:
+                history.append({"epoch": int(e["epoch"]), "loss": float(np.mean(e["loss"])),
+                                "accuracy": float(np.mean(e["correct"]))})
     data = {"confusion": cm.to_dict(), "hardest": hard, "forgetting": forgotten, "loss_curves": curves,
-            "mean_loss": float(losses(ctx.net, x, y).mean()) if len(x) else None}
+            "history": history, "mean_loss": float(losses(ctx.net, x, y).mean()) if len(x) else None}
 
     def draw():
         cols = max(4, min(6, len(hard)))
@@ -141,13 +170,14 @@ def errors_view(ctx: Context, k: int = 12) -> ViewResult:
         side = fig.add_subplot(gs[0, cols // 2 + 1:])
         if curves:
             plots.lines(side, [c["loss"] for c in curves], msg("forgotten examples: loss per epoch"), msg("epoch"),
-                        msg("loss"))
+                        msg("loss"), xs=curves[0]["epochs"])
         else:
             side.set_axis_off()
             side.set_title(localize(msg("per-example loss per epoch: recorded while training")), fontsize=7)
         for j, h in enumerate(hard):
             ax = a[cols + j]
             title = f"#{h['index']} {ctx.class_name(h.get('label'))}->{ctx.class_name(h.get('predicted'))}"
+            title += " ✗" if h.get("why") == "wrong" else (" ?" if h.get("why") == "unsure" else "")
             if ctx.is_image:
                 plots.image(ax, ctx.shown(x[h["index"]]), title)
             else:
@@ -189,9 +219,13 @@ def surface_view(ctx: Context, resolution: int = 100) -> ViewResult:
     return ViewResult("surface", data, draw_pca)
 
 
-def embeddings_view(ctx: Context, layer=-2) -> ViewResult:
-    """A 2-D PCA of one layer's activations, coloured by class."""
+def embeddings_view(ctx: Context, layer=None) -> ViewResult:
+    """A 2-D PCA of one layer's activations, coloured by class (default: the last conv or
+    hidden layer, maxact.default_layer)."""
     x, y = ctx.subset()
+    if layer is None:
+        from .maxact import default_layer
+        layer = default_layer(ctx.net)
     p = embedding(ctx.net, x, layer, y)
     from .trace import layer_index
     i = layer_index(ctx.net, layer)
@@ -200,7 +234,7 @@ def embeddings_view(ctx: Context, layer=-2) -> ViewResult:
     def draw():
         fig = plots.new_figure(1, 1, cell=4.5)
         colours = p.labels if p.labels is not None else p.predicted
-        plots.scatter(fig.axes[0], p.coords, colours, msg("layer {i} ({type}), PCA", i=i, type=data["type"]),
+        plots.scatter(fig.axes[0], p.coords, colours, msg("layer {i} ({type}), PCA", i=i + 1, type=data["type"]),
                       ctx.classes)
         return fig
     return ViewResult("embeddings", data, draw)

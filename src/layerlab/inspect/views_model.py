@@ -13,10 +13,20 @@ from . import plots
 from .cka import cka_between, cka_matrix
 from .context import Context, ViewResult
 from .flow import data_flow
-from .maxact import synthesize, top_samples
-from .mathview import layer_math
-from .trace import types_of
+from .maxact import alive_unit, default_layer, synthesize, top_samples
+from .mathview import layer_math, sample_math
+from .trace import layer_index, types_of
 from .weights import conv_kernels, dead_relu, gradient_histograms, weight_histograms
+
+
+def layer_key(key: str) -> str:
+    """A histogram key '0/dense/weight' as people number layers: '1 dense weight'.
+
+    >>> layer_key("0/dense/weight")
+    '1 dense weight'
+    """
+    i, _, rest = key.partition("/")
+    return f"{int(i) + 1} {rest.replace('/', ' ')}" if i.isdigit() else key
 
 
 def _sample_panel(ax, ctx: Context, x: torch.Tensor, title: str) -> None:
@@ -41,7 +51,7 @@ def flow_view(ctx: Context, max_channels: int = 16) -> ViewResult:
         ax = subs[0].subplots()
         _sample_panel(ax, ctx, ctx.sample, msg("input"))
         for sub, o in zip(subs[1:], outs):
-            title = f"{o.index}: {o.type} {tuple(o.shape)}"
+            title = f"{o.index + 1}: {o.type} {tuple(o.shape)}"
             if o.kind == "vector":
                 ax = sub.subplots()
                 plots.bars(ax, o.values, title, labels=ctx.classes if o.index == len(outs) - 1 else None)
@@ -81,10 +91,10 @@ def weights_view(ctx: Context, bins: int = 30, grad_samples: int = 256) -> ViewR
         fig = plots.new_figure(rows, cols, cell=2.6)
         axes = fig.axes
         for c, k in enumerate(keys):
-            plots.histogram(axes[c], whist[k].counts, whist[k].edges, msg("weights {name}", name=k))
+            plots.histogram(axes[c], whist[k].counts, whist[k].edges, msg("weights {name}", name=layer_key(k)))
             g = ghist.get(k)
             if g is not None:
-                plots.histogram(axes[cols + c], g.counts, g.edges, msg("gradients {name}", name=k), color="#ff7f0e")
+                plots.histogram(axes[cols + c], g.counts, g.edges, msg("gradients {name}", name=layer_key(k)), color="#ff7f0e")
             else:
                 axes[cols + c].set_axis_off()
         r = 2
@@ -99,24 +109,30 @@ def weights_view(ctx: Context, bins: int = 30, grad_samples: int = 256) -> ViewR
                     grid[rr * (w.shape[1] + 1): rr * (w.shape[1] + 1) + w.shape[1],
                          cc * (w.shape[-1] + 1): cc * (w.shape[-1] + 1) + w.shape[-1]] = w[j].reshape(w.shape[1], -1)
                 lim = float(w.abs().max()) or 1.0
-                plots.image(axes[r * cols + c], grid, msg("kernels of layer {i}", i=i), cmap=plots.CMAP_DIVERGING,
+                plots.image(axes[r * cols + c], grid, msg("kernels of layer {i}", i=i + 1), cmap=plots.CMAP_DIVERGING,
                             vmin=-lim, vmax=lim)
             for c in range(len(kernels), cols):
                 axes[r * cols + c].set_axis_off()
             r += 1
         if dead:
             plots.bars(axes[r * cols], [d.fraction for d in dead], msg("dead ReLU fraction"),
-                       labels=[f"{d.index}:{d.type}" for d in dead])
+                       labels=[f"{d.index + 1}:{d.type}" for d in dead])
             for c in range(1, cols):
                 axes[r * cols + c].set_axis_off()
         return fig
     return ViewResult("weights", data, draw)
 
 
-def max_activation_view(ctx: Context, layer=-2, unit: int = 0, k: int = 9, steps: int = 128,
+def max_activation_view(ctx: Context, layer=None, unit: int | None = None, k: int = 9, steps: int = 128,
                         l2: float = 1e-3, blur: float = 0.5, jitter: int = 1, reduce: str = "mean") -> ViewResult:
-    """The samples that excite one unit most, and an input synthesised for it."""
+    """The samples that excite one unit most, and an input synthesised for it.
+
+    Without a layer: the last conv layer or the last hidden layer (maxact.default_layer);
+    without a unit: the one that varies most over the samples, so never a dead one."""
     x, _ = ctx.subset()
+    layer = default_layer(ctx.net) if layer is None else layer
+    if unit is None:
+        unit = alive_unit(ctx.net, x, layer_index(ctx.net, layer), reduce)
     top = top_samples(ctx.net, x, layer, unit, k, reduce)
     # token ids are whole numbers: there is no input to climb towards, only samples to rank
     syn = (synthesize(ctx.net, top.layer, unit, steps=steps, l2=l2, blur=blur, jitter=jitter, reduce=reduce)
@@ -140,7 +156,7 @@ def max_activation_view(ctx: Context, layer=-2, unit: int = 0, k: int = 9, steps
             axes[len(top.indices) + 1].set_axis_off()
         for ax in axes[len(top.indices) + 2:]:
             ax.set_axis_off()
-        plots.suptitle(fig, msg("layer {layer}, unit {unit}", layer=top.layer, unit=unit), fontsize=9)
+        plots.suptitle(fig, msg("layer {layer}, unit {unit}", layer=top.layer + 1, unit=unit + 1), fontsize=9)
         return fig
     return ViewResult("max_activation", data, draw)
 
@@ -149,7 +165,7 @@ def cka_view(ctx: Context) -> ViewResult:
     """Linear CKA between every pair of layers, and per layer against a second run when given."""
     x, _ = ctx.subset()
     m = cka_matrix(ctx.net, x)
-    names = [f"{i}:{t}" for i, t in enumerate(types_of(ctx.net))]
+    names = [f"{i + 1}:{t}" for i, t in enumerate(types_of(ctx.net))]
     between = cka_between(ctx.net, ctx.other, x) if ctx.other is not None else None
     data = {"layers": names, "matrix": m.tolist(), "between_runs": between}
 
@@ -163,21 +179,30 @@ def cka_view(ctx: Context) -> ViewResult:
     return ViewResult("cka", data, draw)
 
 
-def math_view(ctx: Context, max_weights: int = 16, digits: int = 4) -> ViewResult:
-    """Each layer's formula in LaTeX, with its numbers for small layers."""
+def math_view(ctx: Context, max_weights: int = 16, digits: int = 3) -> ViewResult:
+    """Each layer's formula in LaTeX, the chosen sample's numbers flowing through it (its input,
+    its output and one output worked out from its weights), and all weights of small layers."""
     if ctx.rows is None:
         from ..spec.errors import SpecError
         raise SpecError("model", msg("the math view needs the project's layer list"), None,
                         msg("open it through a project"))
     rows = layer_math(ctx.rows, ctx.net, max_weights, digits)
-    data = {"layers": rows}
+    try:
+        flow = sample_math(ctx.rows, ctx.net, ctx.sample, digits)
+    except Exception:  # noqa: BLE001 - token inputs or an unusual layer: the formulas still show
+        flow = []
+    for row, f in zip(rows, flow):
+        row.update({k: f[k] for k in ("input", "output", "worked", "unit", "in_shape", "out_shape")})
+    data = {"layers": rows, "sample_index": ctx.sample_index, "label": ctx.sample_label}
 
     def draw():
-        fig = plots.new_figure(1, 1, cell=7.0, squeeze_height=0.12 * (len(rows) * 2 + 2), layout=None)
+        fig = plots.new_figure(1, 1, cell=7.0, squeeze_height=0.12 * (len(rows) * 3 + 2), layout=None)
         lines = []
         for r in rows:
-            lines.append(f"{r['index']}: {r['type']}    {r['latex']}")
-            if r["numeric"]:
+            lines.append(f"{r['index'] + 1}: {r['type']}    {r['latex']}")
+            if r.get("worked"):
+                lines.append(f"      {r['worked']}")
+            elif r["numeric"]:
                 lines.append(f"      = {r['numeric']}")
         plots.text(fig.axes[0], lines, msg("formulas (LaTeX)"))
         return fig
