@@ -10,7 +10,7 @@ Order within one run::
     RunStarted → (BatchEnded* → EpochEnded → CheckpointSaved{1,2})* →
         RunFinished | RunStopped | RunFailed
 
-RunPaused / RunResumed may appear between batches; RunYielded ... RunResumed(batch=0) between
+RunPaused / RunResumed may appear between batches (a Step is RunResumed, one BatchEnded, RunPaused); RunYielded ... RunResumed(batch=0) between
 epochs, when the scheduler gave the run's place to another user for a while. BatchEnded is rate-limited to at most
 `BATCH_EVENTS_PER_S` per second over the whole run (short epochs may have none; their
 EpochEnded follows anyway), so a consumer can redraw on every event.
@@ -32,6 +32,7 @@ from typing import Any
 from ..i18n import Text
 
 BATCH_EVENTS_PER_S = 10
+LIVE_WEIGHTS_MAX_PARAMS = 100_000  # larger networks share no weights while watched (too much to send)
 
 
 def _now() -> float:
@@ -77,6 +78,23 @@ class BatchEnded(Event):
     batches: int                # batches per epoch
     loss: float
     samples_per_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class LiveWeights(Event):
+    """The network's weights right after a batch, shared only while someone watches batch by batch
+    (slow motion or Step) and only for small networks (at most LIVE_WEIGHTS_MAX_PARAMS), so a page can
+    redraw the decision boundary as it forms. weights: parameter name -> float32 numpy array."""
+
+    epoch: int
+    batch: int
+    batches: int
+    weights: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d["weights"] = {k: v.tolist() for k, v in self.weights.items()}
+        return d
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -191,7 +209,7 @@ def saved_text(texts: dict[str, Any] | None, part: str, fallback: Any, lang: str
 
 TERMINAL = (RunFinished, RunStopped, RunFailed)
 EVENTS: dict[str, type[Event]] = {c.__name__: c for c in (
-    RunStarted, BatchEnded, EpochEnded, CheckpointSaved, RunPaused, RunResumed, RunYielded, RunFinished,
+    RunStarted, BatchEnded, LiveWeights, EpochEnded, CheckpointSaved, RunPaused, RunResumed, RunYielded, RunFinished,
     RunStopped, RunFailed)}
 
 

@@ -248,13 +248,27 @@ class Trainer:
             acc.update(out.detach(), y, value)
             seen += int(y.shape[0])
             now = time.perf_counter()
-            if now - self._last_batch_event >= min_gap:  # across epochs: short epochs must not flood a UI
+            stepped = ctrl.stepping  # a Step's batch is always reported, whatever the rate limit
+            if stepped or now - self._last_batch_event >= min_gap:  # short epochs must not flood a UI
                 self._last_batch_event = now
                 self.emit(ev.BatchEnded(run_id=self.run_id, epoch=epoch, batch=b, batches=nb, loss=value,
                                         samples_per_s=seen / max(now - t0, 1e-9)))
+                if ctrl.watched:
+                    self._share_weights(epoch, b, nb)
+            if ctrl.watched:
+                ctrl.after_batch()  # slow motion waits here; a Step pauses before the next batch
         sps = seen / max(time.perf_counter() - t0, 1e-9)
         self._where = {"epoch": epoch}  # failures after the batches (evaluation) name the epoch only
         return acc.compute(), sps
+
+    def _share_weights(self, epoch: int, batch: int, batches: int) -> None:
+        """Send the weights after this batch (slow motion, Step) so a page can redraw what the network does."""
+        if not hasattr(self, "_n_params"):
+            self._n_params = sum(p.numel() for p in self.net.parameters())
+        if self._n_params > ev.LIVE_WEIGHTS_MAX_PARAMS:
+            return
+        weights = {k: v.detach().cpu().numpy().copy() for k, v in self.net.state_dict().items()}
+        self.emit(ev.LiveWeights(run_id=self.run_id, epoch=epoch, batch=batch, batches=batches, weights=weights))
 
     def _paused(self, paused: bool, epoch: int, batch: int) -> None:
         if paused:

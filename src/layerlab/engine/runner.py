@@ -15,6 +15,8 @@ API::
                           # replay=True first delivers the events so far (except BatchEnded)
     run.pause(); run.resume(); run.stop()   # between batches; stop() also cancels a queued run, and a
                                             # worker that has not stopped 1 s later is killed
+    run.step()            # one batch, then paused again (BatchEnded and LiveWeights follow)
+    run.set_pace(0.05)    # slow motion: wait after every batch, share the weights (LiveWeights); 0 = off
     run.wait(timeout=None)                  # -> the run, once it ended (TimeoutError after timeout)
     run.history           # per-epoch dicts: epoch, loss, accuracy, val_loss, val_accuracy, lr, ...
     run.final             # the kept epoch's metrics (the best one when early stopping restored it)
@@ -64,6 +66,7 @@ class Run:
         self._segment_start = 0.0
         self._yield_asked = False
         self._waiting_resume = False   # paused, continued, waiting for a free slot
+        self._go_on = "resume"         # what it does once that slot is free: resume, or step (one batch)
         self._data_path: str | None = None
         self._given_data = False
         self.history: list[dict[str, Any]] = []
@@ -103,6 +106,8 @@ class Run:
         with self._lock:
             if isinstance(e, ev.BatchEnded):
                 self.last_batch = e
+            elif isinstance(e, ev.LiveWeights):  # large and only for who watches now: not kept
+                pass
             else:
                 self.events.append(e)
             if isinstance(e, ev.RunStarted):
@@ -156,6 +161,20 @@ class Run:
             self._scheduler.resume(self)
         else:
             self.control.resume()
+
+    def step(self) -> None:
+        """Train one batch, then pause again (its slot is held for that batch only)."""
+        if self._scheduler is not None and not self.done:
+            self._scheduler.step(self)
+        else:
+            self.control.step()
+
+    def set_pace(self, seconds: float) -> None:
+        """Slow motion: wait this long after every batch and share the weights (0: full speed)."""
+        if self._scheduler is not None and not self.done:
+            self._scheduler.pace(self, seconds)
+        else:
+            self.control.set_pace(seconds)
 
     @property
     def position(self) -> int | None:

@@ -13,7 +13,9 @@ finishes an epoch:
   weights, optimizer, schedule, early-stopping patience and random state, goes to the back
   of the queue, and later goes on in the same run folder under the same id toward the
   same last epoch (its history is the same as without the pause; tests prove it).
-- A paused run holds no slot (its process waits); Continue takes a free slot or queues.
+- A paused run holds no slot (its process waits); Continue takes a free slot or queues. Step
+  (one batch, then paused again) takes a free slot or queues the same way, and gives it back
+  when the batch is done, so a pupil stepping through a run never keeps others waiting.
 - Stop ends a run at its next batch; a worker that has not stopped `stop_grace_s` (1 s)
   later is killed, and the run is recorded as stopped with its last saved epoch.
 - A worker process that dies (a crash, out of memory, kill -9) fails its run in plain
@@ -113,23 +115,48 @@ class Scheduler:
     def pause(self, run: Any) -> None:
         with self._lock:
             run.control.pause()
+            if run in self.waiting and run._waiting_resume:  # paused again before a slot was free
+                self.waiting.remove(run)
+                run._waiting_resume = False
+                self.paused[run.run_id] = run
+                run.status = "paused"
+                return
             if run._worker is not None and run._worker.run is run:
                 run._worker.send("control", "pause")
 
     def resume(self, run: Any) -> None:
+        self._continue(run, "resume")
+
+    def step(self, run: Any) -> None:
+        """One batch, then paused again; the slot is taken for that batch only (RunPaused gives it back)."""
+        self._continue(run, "step")
+
+    def pace(self, run: Any, seconds: float) -> None:
+        """Slow motion: the run waits this long after every batch (0: full speed)."""
         with self._lock:
-            run.control.resume()
-            if run.run_id in self.paused:
+            run.control.set_pace(seconds)
+            if run._worker is not None and run._worker.run is run:
+                run._worker.send("control", "pace", run.control.pace)
+
+    def _continue(self, run: Any, how: str) -> None:
+        with self._lock:
+            if how == "step":
+                run.control.step()
+            else:
+                run.control.resume()
+            if run in self.waiting and run._waiting_resume:  # already waiting for a slot: now for this
+                run._go_on = how
+            elif run.run_id in self.paused:
                 del self.paused[run.run_id]
                 if len(self.running) < self.max_running:
                     self.running[run.run_id] = run
-                    run._worker.send("control", "resume")
+                    run._worker.send("control", how)
                 else:  # a paused run holds no slot: it waits for one like everybody else
-                    run._waiting_resume = True
+                    run._waiting_resume, run._go_on = True, how
                     run.status = "queued"
                     self._enqueue(run)
             elif run._worker is not None and run._worker.run is run:
-                run._worker.send("control", "resume")
+                run._worker.send("control", how)
 
     def close(self) -> None:
         """Stop every run and end every worker (tests; the end of a process does this anyway)."""
@@ -163,7 +190,7 @@ class Scheduler:
                 self.waiting.remove(run)
                 run._waiting_resume = False
                 self.running[run.run_id] = run
-                run._worker.send("control", "resume")
+                run._worker.send("control", run._go_on)
                 continue
             worker = next((w for w in self.idle if w.alive), None)
             if worker is None:
@@ -231,8 +258,12 @@ class Scheduler:
             job["env"].setdefault("LAYERLAB_THREADS_CAP", str(max(1, physical_cores() // self.max_running)))
         if not worker.send("job", job):
             return  # the worker just died: _on_exit fails the run
+        if run.control.pace:
+            worker.send("control", "pace", run.control.pace)
         if run.control.paused:
             worker.send("control", "pause")
+        elif run.control.stepping:  # Step pressed before the run began: one batch, then paused
+            worker.send("control", "step")
 
     # -- from workers (their reader threads) ----------------------------------------------------------
     def _on_message(self, worker: Worker, m: tuple) -> None:

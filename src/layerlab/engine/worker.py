@@ -6,7 +6,8 @@ the layer kinds and the data sources, pays torch's one-off costs (`setup.warm_up
 "ready" and waits for a job. It talks to the server over one socket pair with
 `multiprocessing.connection` messages (tuples, pickled between these two processes only):
 
-    server -> worker   ("job", job)  ("control", "stop" | "pause" | "resume" | "yield")  ("exit",)
+    server -> worker   ("job", job)  ("control", "stop" | "pause" | "resume" | "yield" | "step")
+                       ("control", "pace", seconds)  ("exit",)
     worker -> server   ("ready", pid)  ("event", Event)  ("meta", meta.json dict)
                        ("done", status, history, final)       status: finished|stopped|failed|yielded
 
@@ -190,7 +191,8 @@ def serve(conn: Connection, own_process: bool) -> None:
                 inbox.put((m[1], current["control"]))
             elif m[0] == "control" and current.get("control") is not None:
                 ctrl = current["control"]
-                {"stop": ctrl.stop, "pause": ctrl.pause, "resume": ctrl.resume, "yield": ctrl.request_yield}[m[1]]()
+                {"stop": ctrl.stop, "pause": ctrl.pause, "resume": ctrl.resume, "yield": ctrl.request_yield,
+                 "step": ctrl.step, "pace": ctrl.set_pace}[m[1]](*m[2:])
             elif m[0] == "exit":
                 inbox.put(None)
                 return
