@@ -21,6 +21,27 @@ class NonFiniteLoss(Exception):
         self.epoch, self.batch, self.value, self.lr = epoch, batch, value, lr
 
 
+class LabelOutOfRange(Exception):
+    """A class label outside 0..n_classes-1, found before training (a GPU would only assert)."""
+
+    def __init__(self, value: int, n_classes: int, split: str):
+        super().__init__(f"Target {value} is out of bounds for {n_classes} classes ({split} split)")
+        self.value, self.n_classes, self.split = value, n_classes, split
+
+
+def check_labels(y: Any, n_classes: int, split: str) -> None:
+    """Refuse integer labels outside the classes before a batch reaches the loss.
+
+    On the CPU the loss raises IndexError, but on CUDA the same mistake is a device-side assert
+    that breaks the process's GPU context for every later run, so it is checked here, once.
+    """
+    if not isinstance(y, torch.Tensor) or y.dtype.is_floating_point or y.numel() == 0 or y.dim() != 1:
+        return
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or high >= n_classes:
+        raise LabelOutOfRange(low if low < 0 else high, n_classes, split)
+
+
 def _short_detail(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
 
@@ -94,7 +115,10 @@ def explain(exc: BaseException, *, epoch: int | None = None, batch: int | None =
         return {**base, "kind": "out_of_memory", "path": "training.batch_size",
                 "message": msg("Ran out of memory{where}.", where=where), "hint": hint}
     text = str(exc)
-    if "Target" in text and "out of bounds" in text or "index out of range" in text.lower() and n_classes:
+    if isinstance(exc, LabelOutOfRange):
+        n_classes = exc.n_classes
+    if isinstance(exc, LabelOutOfRange) or "Target" in text and "out of bounds" in text \
+            or "index out of range" in text.lower() and n_classes:
         return {**base, "kind": "data", "path": "data",
                 "message": msg("A label in the data is not one of the {n_classes} classes{where}.",
                                n_classes=n_classes, where=where),

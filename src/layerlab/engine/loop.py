@@ -27,7 +27,7 @@ from ..spec.errors import SpecError
 from . import events as ev
 from .checkpointer import Checkpointer
 from .control import Control, Stopped, Yielded
-from .diagnose import NonFiniteLoss, explain
+from .diagnose import NonFiniteLoss, check_labels, explain
 from .losses import make_loss
 from .metrics import MetricAccumulator, lower_is_better
 from .optimizers import make_optimizer
@@ -118,6 +118,10 @@ class Trainer:
             self.threads = set_threads(threads_for(flops))
         n_classes = len(ds.info.classes or []) if self.classify else 0
         self.n_classes = n_classes
+        if self.classify:
+            for split_name, split in (("train", ds.train), ("validation", ds.val), ("test", ds.test)):
+                if split is not None:
+                    check_labels(getattr(split, "y", None), n_classes, split_name)
         weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device) if self.classify else None
         if tr.class_weights is not None and not self.classify:
             raise SpecError("training.class_weights", msg("only applies to classification"), tr.class_weights,
@@ -164,6 +168,8 @@ class Trainer:
             self.gen.set_state(tensors["rng.shuffle"])
         if "rng.torch" in tensors:
             torch.set_rng_state(tensors["rng.torch"])
+        if "rng.cuda" in tensors and self.device.type == "cuda":  # dropout on the GPU draws from its own generator
+            torch.cuda.set_rng_state(tensors["rng.cuda"], self.device)
         self.history = [h for h in source.history() if h["epoch"] <= int(state["epoch"])]
         self.folder.write_history(self.history)
         return int(state["epoch"]), state.get("schedule"), state.get("early_stopping", {}), state.get("end_epoch")
@@ -320,7 +326,8 @@ class Trainer:
             "epoch": epoch,
             "weights": {k: v.detach().clone() for k, v in self.net.state_dict().items()},
             "tensors": {**{k: v.detach().clone() for k, v in tensors.items()},
-                        "rng.shuffle": self.gen.get_state(), "rng.torch": torch.get_rng_state()},
+                        "rng.shuffle": self.gen.get_state(), "rng.torch": torch.get_rng_state(),
+                        **({"rng.cuda": torch.cuda.get_rng_state(self.device)} if self.device.type == "cuda" else {})},
             "state": {"epoch": epoch, "end_epoch": self.end_epoch, "optimizer": opt_meta,
                       "schedule": self.schedule.state(),
                       "early_stopping": {"best_value": self.best_value, "best_epoch": self.best_epoch,

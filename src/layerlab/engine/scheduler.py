@@ -276,6 +276,9 @@ class Scheduler:
                 self.idle.append(worker)
                 self._pump()
             return
+        if kind == "retire":  # its GPU context broke: it exits after this run's result
+            worker.retiring = True
+            return
         run = worker.run
         if kind == "meta":
             self._record(m[1])
@@ -296,7 +299,7 @@ class Scheduler:
                 self.running.pop(run.run_id, None)
                 self.paused.pop(run.run_id, None)
                 worker.run, run._worker = None, None
-                if worker.alive and worker not in self.idle:
+                if worker.alive and worker not in self.idle and not getattr(worker, "retiring", False):
                     self.idle.append(worker)
                 if kind == "done" and m[1] == "yielded" and not run.control.stop_requested:
                     run.status = "queued"

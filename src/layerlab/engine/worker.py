@@ -10,6 +10,8 @@ the layer kinds and the data sources, pays torch's one-off costs (`setup.warm_up
                        ("control", "pace", seconds)  ("exit",)
     worker -> server   ("ready", pid)  ("event", Event)  ("meta", meta.json dict)
                        ("done", status, history, final)       status: finished|stopped|failed|yielded
+                       ("retire",)  before "done" when a CUDA error broke the process's GPU context:
+                                    the worker exits after the result and a fresh one replaces it
 
 A job is plain data (see `job_for`): the project's document and folder (the worker rebuilds
 the Project from them, nothing is pickled from the caller), where its prepared dataset lies
@@ -212,7 +214,24 @@ def serve(conn: Connection, own_process: bool) -> None:
             log.exception("run %s could not start", job.get("run_id"))
             result = ("crashed", f"{type(exc).__name__}: {exc}")
         current["control"] = None
+        broken = own_process and _accelerator_broken()
+        if broken:  # a CUDA error poisons this process's GPU context: every later run here would fail
+            send("retire")
         send(*result)
+        if broken:
+            break
+
+
+def _accelerator_broken() -> bool:
+    """Whether this process's CUDA context is unusable (after a device-side assert, say)."""
+    import torch
+    if not torch.cuda.is_initialized():
+        return False
+    try:
+        torch.cuda.synchronize()
+    except Exception:  # noqa: BLE001 - any error here means the context is gone
+        return True
+    return False
 
 
 def _warm() -> None:
