@@ -18,10 +18,11 @@ from .common import FORMATS, Exported, ExportFailed, join_reasons
 LABELS = {  # the words among them are Texts (layerlab.i18n): the studio shows them in German too
     "onnx": "ONNX (.onnx)", "onnx_int8": msg("ONNX int8, quantized (.onnx)"), "torchscript": "TorchScript (.pt)",
     "pt2": "torch.export (.pt2)", "safetensors": msg("Weights (.safetensors + JSON)"),
-    "script": msg("PyTorch script (.py)"), "tfjs": "TensorFlow.js (model.json + .bin)", "zip": msg("Everything (.zip)"),
+    "script": msg("PyTorch script (.py)"), "tfjs": "TensorFlow.js (model.json + .bin)",
+    "webpage": msg("Web page (.html, runs offline)"), "zip": msg("Everything (.zip)"),
 }
 SUFFIX = {"onnx": ".onnx", "onnx_int8": ".int8.onnx", "torchscript": ".pt", "pt2": ".pt2", "safetensors": "",
-          "script": ".py", "tfjs": "", "zip": ".zip"}
+          "script": ".py", "tfjs": "", "webpage": ".html", "zip": ".zip"}
 
 
 def check_format(fmt: str) -> str:
@@ -47,7 +48,7 @@ def blockers(kinds: list[str], fmt: str, layers: list[dict[str, Any]] | None = N
     out = []
     for k in dict.fromkeys(kinds):
         kind = registry.get(k)
-        if fmt in ("onnx", "onnx_int8") and kind is not None and not kind.exportable:
+        if fmt in ("onnx", "onnx_int8", "webpage") and kind is not None and not kind.exportable:
             out.append(msg("{kind}: {reason}", kind=k, reason=kind.export_note or msg("cannot be exported to ONNX")))
         if fmt == "tfjs" and k not in supported():
             out.append(msg("{kind}: {reason}", kind=k, reason=REFUSED[k]) if k in REFUSED else
@@ -172,6 +173,9 @@ def export_to(src: Exported, fmt: str, out: Path, project: Any = None) -> dict[s
     elif fmt == "tfjs":
         from .tfjs import export_tfjs
         report = export_tfjs(src, out)
+    elif fmt == "webpage":
+        from .webpage import export_webpage
+        report = export_webpage(src, out)
     else:
         from .bundle import export_zip
         report = export_zip(src, out, project)

@@ -34,7 +34,12 @@ add({
     "exp.d.safetensors": "The weights, with the spec, labels and preprocessing as JSON.",
     "exp.d.script": "One readable Python file: model, data, training and prediction.",
     "exp.d.tfjs": "TensorFlow.js: runs in a web page, like asanAI's models.",
+    "exp.d.webpage": "One HTML file with your model and a live demo (camera, drawing or form): opens from disk "
+    "on any device, works offline. Send it home or to a friend.",
     "exp.d.zip": "Everything above in one ZIP, with a README.",
+    "exp.u.webpage": "Open {stem}.html in a browser (double-click it): no internet, no server, no install.\n"
+    "When it opens it checks itself on a sample of your project.\n"
+    "Programs, in the page's console: await layerlab.ready; await layerlab.run(values)",
     "exp.alone": "Works alone: takes your raw inputs and answers as LayerLab does; class names and preprocessing "
     "are inside the file.",
 }, {
@@ -52,7 +57,12 @@ add({
     "exp.d.safetensors": "Die Gewichte, dazu Spezifikation, Klassen und Vorverarbeitung als JSON.",
     "exp.d.script": "Eine lesbare Python-Datei: Modell, Daten, Training und Vorhersage.",
     "exp.d.tfjs": "TensorFlow.js: läuft in einer Webseite, wie die Modelle von asanAI.",
+    "exp.d.webpage": "Eine HTML-Datei mit deinem Modell und einer Live-Demo (Kamera, Zeichnen oder Formular): "
+    "öffnet sich von der Festplatte auf jedem Gerät, läuft offline. Schick sie nach Hause oder an Freunde.",
     "exp.d.zip": "Alles oben in einer ZIP-Datei, mit README.",
+    "exp.u.webpage": "Öffne {stem}.html in einem Browser (Doppelklick): kein Internet, kein Server, nichts zu "
+    "installieren.\nBeim Öffnen prüft sie sich selbst an einem Beispiel aus deinem Projekt.\n"
+    "Programme, in der Konsole der Seite: await layerlab.ready; await layerlab.run(werte)",
     "exp.alone": "Funktioniert allein: nimmt deine Rohdaten und antwortet wie LayerLab; Klassennamen und "
     "Vorverarbeitung stecken in der Datei.",
 })
@@ -71,6 +81,7 @@ SNIPPETS = {
     "script": ("bash", "python {stem}.py                # train\npython {stem}.py --predict FILE  # predict"),
     "tfjs": ("javascript", "const model = await tf.loadLayersModel('{stem}_tfjs/model.json');\n"
              "const probs = model.predict(tf.tensor(input, [1, {shape_tf}]));"),
+    "webpage": ("text", ""),   # prose, in the page's language: exp.u.webpage
     "zip": ("bash", "unzip {stem}.zip   # then read README.md: one section per file"),
 }
 
@@ -92,7 +103,7 @@ def file_names(stem: str) -> dict[str, str]:
     """The name each format's download gets."""
     return {"onnx": f"{stem}.onnx", "onnx_int8": f"{stem}.int8.onnx", "torchscript": f"{stem}.pt",
             "pt2": f"{stem}.pt2", "safetensors": f"{stem}_weights", "script": f"{stem}.py",
-            "tfjs": f"{stem}_tfjs", "zip": f"{stem}.zip"}
+            "tfjs": f"{stem}_tfjs", "webpage": f"{stem}.html", "zip": f"{stem}.zip"}
 
 
 SAMPLE_SNIPPETS = ("onnx", "onnx_int8", "torchscript", "pt2")   # these feed a real sample of the project
@@ -202,5 +213,7 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
             .mark(f"export-button-{fmt}")
         with ui.expansion(t("exp.how")).classes("w-full"):
             language, code = SNIPPETS[fmt]
-            return ui.code(code.format(stem=stem, shape=shape, shape_tf=shape_tf), language=language) \
+            text = t("exp.u.webpage", stem=stem) if fmt == "webpage" else \
+                code.format(stem=stem, shape=shape, shape_tf=shape_tf)
+            return ui.code(text, language=language) \
                 .classes("w-full").props(f'data-testid="export-how-{fmt}"').mark(f"export-how-{fmt}")
