@@ -92,9 +92,20 @@ def href(project_id: str, page: str) -> str:
     return f"/p/{project_id}/{page}"
 
 
+def _lang_from_url() -> None:
+    """?lang=de (or ?lang=en) in the address chooses the language, as the menu does, for this and later pages."""
+    try:
+        wanted = ui.context.client.request.query_params.get("lang")
+    except (AttributeError, RuntimeError):  # no request behind this page (tests, startup)
+        return
+    if wanted in ("en", "de") and _prefs().get("lang") != wanted:
+        _prefs()["lang"] = wanted
+
+
 @contextlib.contextmanager
 def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
     """Build header and navigation, then yield the project's Session (None on the home page)."""
+    _lang_from_url()
     current_lang.set(lang())
     ui.add_css(CSS)
     ui.dark_mode(bool(_prefs().get("dark", False)))

@@ -15,6 +15,7 @@ from nicegui import run, ui
 from ...data.augment import AUGMENTATIONS, preview_dataset
 from ..i18n import add, err_text, t
 from . import layer_form
+from .param_labels import label as param_label
 
 log = logging.getLogger(__name__)
 PREVIEW_N = 8
@@ -49,7 +50,7 @@ class AugmentPanel:
             with ui.row().classes("gap-x-4 gap-y-0 flex-wrap"):
                 for name in self.names:
                     a = AUGMENTATIONS[name]
-                    ui.switch(name.replace("_", " "), value=bool(current.get(name)),
+                    ui.switch(param_label(name, lang), value=bool(current.get(name)),
                               on_change=lambda e, name=name: self.toggle(name, e.value)) \
                         .tooltip(a.summary_de if lang == "de" else a.summary).mark(f"aug-{name}")
             self.settings = ui.column().classes("w-full gap-2").mark("aug-settings")
@@ -80,7 +81,7 @@ class AugmentPanel:
                 if not given:
                     continue
                 with ui.column().classes("w-full gap-0"):
-                    ui.label(name.replace("_", " ")).classes("text-sm font-medium")
+                    ui.label(param_label(name, self.lang)).classes("text-sm font-medium")
                     layer_form.render([p.to_dict() for p in AUGMENTATIONS[name].params],
                                       given if isinstance(given, dict) else {}, {},
                                       lambda key, value, name=name: self.set_param(name, key, value),

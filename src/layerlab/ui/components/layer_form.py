@@ -21,6 +21,9 @@ from typing import Any, Callable
 
 from nicegui import ui
 
+from ...i18n.numbers import number
+from .param_labels import label as param_label
+
 NONE_LABEL = {"en": "(none)", "de": "(keine)"}
 SetParam = Callable[[str, Any], Any]
 
@@ -54,9 +57,9 @@ def help_text(p: dict[str, Any], lang: str) -> str:
     text = p.get("description_de") if lang == "de" else p.get("description")
     rng = []
     if p.get("min") is not None:
-        rng.append(f"≥ {_num(p['min'])}")
+        rng.append(f"≥ {number(p['min'], lang)}")
     if p.get("max") is not None:
-        rng.append(f"≤ {_num(p['max'])}")
+        rng.append(f"≤ {number(p['max'], lang)}")
     return f"{text} ({', '.join(rng)})" if rng else str(text or "")
 
 
@@ -77,7 +80,7 @@ def render(params: list[dict[str, Any]], layer: dict[str, Any], resolved: dict[s
 
 def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: str) -> None:
     name, kind = p["name"], p["kind"]
-    label = name.replace("_", " ")
+    label = param_label(name, lang)
     hint = help_text(p, lang)
     if kind in ("int", "float"):
         # no min/max on the input: the browser would clamp -5 to 1 without a word; the value is kept
@@ -116,7 +119,7 @@ def range_problem(value: Any, p: dict[str, Any], lang: str) -> str | None:
     >>> range_problem(-5, {"kind": "int", "min": 1, "max": 65536}, "en")
     'must be at least 1'
     >>> range_problem(1e9, {"kind": "int", "min": 1, "max": 65536}, "de")
-    'darf höchstens 65536 sein'
+    'darf höchstens 65.536 sein'
     >>> range_problem(2.5, {"kind": "int"}, "en"), range_problem(None, {"kind": "int"}, "en")
     ('must be a whole number', None)
     """
@@ -126,9 +129,9 @@ def range_problem(value: Any, p: dict[str, Any], lang: str) -> str | None:
     if p["kind"] == "int" and not float(value).is_integer():
         return "muss eine ganze Zahl sein" if de else "must be a whole number"
     if p.get("min") is not None and value < p["min"]:
-        return f"muss mindestens {_num(p['min'])} sein" if de else f"must be at least {_num(p['min'])}"
+        return f"muss mindestens {number(p['min'], lang)} sein" if de else f"must be at least {number(p['min'], lang)}"
     if p.get("max") is not None and value > p["max"]:
-        return f"darf höchstens {_num(p['max'])} sein" if de else f"must be at most {_num(p['max'])}"
+        return f"darf höchstens {number(p['max'], lang)} sein" if de else f"must be at most {number(p['max'], lang)}"
     return None
 
 

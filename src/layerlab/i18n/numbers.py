@@ -1,0 +1,67 @@
+"""Numbers as people of a language write them: one helper for every number the studio shows.
+
+English groups thousands with "," and writes the decimal point as "."; German the other way
+round ("1.234,5"). Whole numbers keep every digit; other numbers get `digits` decimals, or by
+default as many as keep about `significant` significant digits (trailing zeros dropped).
+
+>>> number(7120, "en"), number(7120, "de")
+('7,120', '7.120')
+>>> number(1234.5, "de"), number(1234.5, "en")
+('1.234,5', '1,234.5')
+>>> number(0.00123, "de"), number(39.1, "de"), number(-2.0, "de")
+('0,00123', '39,1', '-2')
+>>> number(0.9731, "de", digits=2), percent(0.9731, "de"), percent(0.5, "en", digits=0)
+('0,97', '97,3 %', '50 %')
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import current_lang
+
+SEPARATORS = {"en": (",", "."), "de": (".", ",")}  # (thousands, decimal point)
+
+
+def _lang(lang: str | None) -> str:
+    lang = lang or current_lang.get()
+    return lang if lang in SEPARATORS else "en"
+
+
+def _swap(text: str, lang: str) -> str:
+    thousands, point = SEPARATORS[lang]
+    if (thousands, point) == (",", "."):
+        return text
+    return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
+
+
+def number(value: Any, lang: str | None = None, digits: int | None = None, significant: int = 5) -> str:
+    """value in lang's notation; text that is no number comes back as it is (str)."""
+    lang = _lang(lang)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+        return str(value)
+    if isinstance(value, int):
+        return _swap(f"{value:,}", lang)
+    v = float(value)
+    if not math.isfinite(v):
+        return "∞" if v > 0 else "-∞" if v < 0 else "NaN"
+    if digits is None:
+        if v.is_integer() and abs(v) < 1e15:
+            return _swap(f"{int(v):,}", lang)
+        magnitude = math.floor(math.log10(abs(v))) if v else 0
+        if magnitude >= 15 or magnitude < -6:
+            text = f"{v:.{significant - 1}e}"
+            return text.replace(".", SEPARATORS[lang][1])
+        decimals = max(0, significant - 1 - magnitude)
+        text = f"{v:,.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+        return _swap(text, lang)
+    return _swap(f"{v:,.{digits}f}", lang)
+
+
+def percent(fraction: Any, lang: str | None = None, digits: int = 1) -> str:
+    """A fraction (0.973) as a percentage ('97.3 %' / '97,3 %')."""
+    return f"{number(100 * float(fraction), lang, digits=digits)} %"
