@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from nicegui import background_tasks, run, ui
+import json
+
+from nicegui import app, background_tasks, run, ui
 
 from ...layers import load_all
 from ...spec.errors import Fix, SpecError
 from .. import edits
 from ..components import layer_list
-from ..components.diagram import diagram_layers, network_svg, shape_text
+from ..components.diagram import STYLES, diagram_layers, diagram_weights, network_svg, shape_text, standalone_svg
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
@@ -30,6 +32,12 @@ add({
     "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo", "model.input_layer": "input",
     "model.more_layers": "{n} more layers", "model.drawing": "Drawing the network…",
     "model.cost": "training: about {memory} memory, {flops} FLOPs per step",
+    "model.style.fcnn": "Neurons", "model.style.lenet": "Feature maps", "model.style": "Drawing style",
+    "model.style_help": "Neurons: every unit and its connections. Feature maps: each layer as a block "
+                        "(LeNet style), maps stacked.",
+    "model.download_svg": "SVG", "model.download_png": "PNG", "model.download": "Download the diagram as {fmt}",
+    "model.legend_weights": "Coloured by the weights of the last training:",
+    "model.legend_colours": "blue = positive, orange = negative; stronger = larger.",
 }, {
     "model.undo": "Rückgängig", "model.redo": "Wiederholen", "model.total": "{n} Parameter insgesamt",
     "model.output": "Ausgabe {shape}", "model.input": "Eingabe {shape}", "model.valid": "Das Modell ist gültig",
@@ -38,6 +46,12 @@ add({
     "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen", "model.input_layer": "Eingabe",
     "model.more_layers": "{n} weitere Schichten", "model.drawing": "Das Netzwerk wird gezeichnet…",
     "model.cost": "Training: etwa {memory} Speicher, {flops} FLOPs pro Schritt",
+    "model.style.fcnn": "Neuronen", "model.style.lenet": "Merkmalskarten", "model.style": "Zeichenstil",
+    "model.style_help": "Neuronen: jede Einheit mit ihren Verbindungen. Merkmalskarten: jede Schicht als Block "
+                        "(LeNet-Stil), Karten gestapelt.",
+    "model.download_svg": "SVG", "model.download_png": "PNG", "model.download": "Diagramm als {fmt} herunterladen",
+    "model.legend_weights": "Gefärbt nach den Gewichten des letzten Trainings:",
+    "model.legend_colours": "blau = positiv, orange = negativ; kräftiger = größer.",
 })
 
 INLINE_DIAGRAM = 40  # layers: a diagram this small is drawn at once, a larger one off the loop
@@ -60,6 +74,9 @@ class ModelView:
         self.cards_box: ui.column | None = None  # the column holding the cards
         self.more: ui.column | None = None  # "show more" and its note, when layers are not shown
         self._drawing = 0  # the latest diagram request; older results are dropped
+        style = app.storage.user.get("diagram_style") if _has_storage() else None
+        self.style = style if style in STYLES else "fcnn"
+        self.trained: tuple[list[dict[str, Any]], dict[int, dict[str, Any]]] | None = None  # (layers, weights)
 
     # -- reading the analysis -------------------------------------------------------------
     def row(self, i: int):
@@ -194,12 +211,44 @@ class ModelView:
         if a is None:
             return None
         bad = {layer_list.layer_index(e.path) for e in self.session.errors()} - {None}
+        weights, legend = None, ()
+        if self.trained is not None and self.trained[0] == self.session.layers and not bad:
+            weights, legend = self.trained[1], (tr("model.legend_weights"), tr("model.legend_colours"))
         return (a.input_shape, diagram_layers(a, self.families, bad), tr("model.diagram"),
-                tr("model.input_layer"), tr("model.more_layers", n="{n}"))
+                tr("model.input_layer"), tr("model.more_layers", n="{n}"), self.style, weights, legend)
 
     def diagram_svg(self) -> str:
         args = self._diagram_args()
         return network_svg(*args) if args is not None else ""
+
+    def set_style(self, style: str) -> None:
+        """Switch the drawing style (kept per browser) and redraw."""
+        self.style = style if style in STYLES else "fcnn"
+        if _has_storage():
+            app.storage.user["diagram_style"] = self.style
+        background_tasks.create(self.redraw(), name="model-diagram")
+
+    async def load_weights(self) -> None:
+        """After training: the latest run's weights colour the diagram while the model is the trained one."""
+        try:
+            self.trained = await run.io_bound(trained_weights, self.session.project)
+        except Exception:  # noqa: BLE001 - no run, or weights of an older format: the plain drawing stays
+            self.trained = None
+        if self.trained is not None and self.trained[0] == self.session.layers:
+            await self.redraw()
+
+    async def download(self, fmt: str) -> None:
+        """The diagram as a file: SVG as drawn, PNG rasterised by the browser from the same SVG."""
+        args = self._diagram_args()
+        if args is None:
+            return
+        svg = standalone_svg(await run.io_bound(network_svg, *args) if len(args[1]) > INLINE_DIAGRAM
+                             else network_svg(*args))
+        name = f"{self.session.name or 'network'}-{self.style}".replace(" ", "_")
+        if fmt == "svg":
+            ui.download.content(svg, f"{name}.svg", "image/svg+xml")
+        else:
+            ui.run_javascript(PNG_JS % (json.dumps(svg), json.dumps(f"{name}.png")))
 
     async def redraw(self) -> None:
         """Draw the diagram: at once when small, else in a worker thread, keeping only the latest result."""
@@ -249,14 +298,29 @@ class ModelView:
                 layer_list.palette(self)
             self.cards_view()
             with ui.column().classes("w-full gap-3 md:col-span-2 xl:col-span-1"):
-                with ui.card().classes("ll-card w-full"):
-                    ui.label(tr("model.diagram")).classes("text-lg font-semibold")
-                    with ui.element("div").classes("w-full overflow-x-auto"):
+                with ui.card().classes("ll-card w-full min-w-0").mark("diagram-card"):
+                    with ui.row().classes("w-full items-center justify-between gap-2"):
+                        ui.label(tr("model.diagram")).classes("text-lg font-semibold")
+                        with ui.row().classes("items-center gap-1"):
+                            ui.button(tr("model.download_svg"), icon="download",
+                                      on_click=lambda: self.download("svg")).props(
+                                f'flat dense no-caps aria-label="{tr("model.download", fmt="SVG")}"') \
+                                .classes("min-h-[44px] min-w-[44px]").mark("diagram-svg")
+                            ui.button(tr("model.download_png"), icon="image",
+                                      on_click=lambda: self.download("png")).props(
+                                f'flat dense no-caps aria-label="{tr("model.download", fmt="PNG")}"') \
+                                .classes("min-h-[44px] min-w-[44px]").mark("diagram-png")
+                    ui.toggle({s: tr(f"model.style.{s}") for s in STYLES}, value=self.style,
+                              on_change=lambda e: self.set_style(e.value)).props(
+                        f'no-caps spread aria-label="{tr("model.style")}"').classes("w-full") \
+                        .tooltip(tr("model.style_help")).mark("diagram-style")
+                    with ui.element("div").classes("w-full overflow-x-auto").mark("diagram-box"):
                         small = len(self.session.layers) <= INLINE_DIAGRAM
                         self.diagram = ui.html(self.diagram_svg() if small else tr("model.drawing"),
-                                               sanitize=False).mark("diagram")
+                                               sanitize=False).classes("w-full").mark("diagram")
                         if not small:
                             ui.timer(0.05, self.redraw, once=True)
+                    ui.timer(0.1, self.load_weights, once=True)
                 with ui.card().classes("ll-card w-full"):
                     ui.label(tr("model.math")).classes("text-lg font-semibold")
                     with ui.column().classes("w-full gap-2").mark("math"):
@@ -271,6 +335,38 @@ class ModelView:
             self.redo()
         elif key == "z":
             self.undo()
+
+
+PNG_JS = """(() => {
+  const svg = %s, name = %s, img = new Image(), scale = 2;
+  img.onload = () => {
+    const c = document.createElement('canvas');
+    c.width = img.naturalWidth * scale; c.height = img.naturalHeight * scale;
+    const g = c.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0, c.width, c.height);
+    c.toBlob(b => { const a = document.createElement('a'); a.href = URL.createObjectURL(b); a.download = name;
+                    document.body.appendChild(a); a.click(); a.remove(); setTimeout(() => URL.revokeObjectURL(a.href), 5000); },
+             'image/png');
+  };
+  img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
+})()"""
+
+
+def _has_storage() -> bool:
+    try:
+        app.storage.user  # noqa: B018 - raises outside a page or without a storage secret
+        return True
+    except (RuntimeError, AssertionError):
+        return False
+
+
+def trained_weights(project: Any) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]] | None:
+    """(the trained layers, what colours their diagram) of the latest run with weights; runs in a thread."""
+    loaded = project.load_run()
+    layers = (loaded.doc.get("model") or {}).get("layers") or []
+    net = loaded.network
+    plain = [{"out_shape": tuple(s) if s is not None else None} for s in getattr(net, "shapes", [])]
+    return layers, diagram_weights(net, getattr(net, "input_shape", None), plain)
 
 
 @ui.page("/p/{project_id}/model")
