@@ -15,6 +15,7 @@ from ..components.canvas import DrawCanvas
 from ..components.feature_form import FeatureForm, feature_fields
 from ..components.pictures import PictureError, decode_image, fit_ink, to_data_url
 from ..components.prob_bars import ProbBars
+from ..components.refusals import explain
 from ..components.table_predictions import TablePredictions
 from ..components.webcam import Frame, Webcam
 from ..frame import frame, href, lang, tr
@@ -31,6 +32,7 @@ add({
     "test.using": "Using the weights of run {run}, {epoch}.", "test.start_camera": "Start camera",
     "test.stop_camera": "Stop camera", "test.snap": "Predict this frame", "test.live": "Predict continuously",
     "test.clear": "Clear", "test.draw_hint": "Draw with the mouse, a finger or a pen. Delete clears.",
+    "test.draw_hint_touch": "Draw with your finger or a pen.",
     "test.failed": "Could not predict: {error}", "test.bad_file": "{error}",
 }, {
     "test.title": "Testen", "test.upload": "Hochladen", "test.camera": "Kamera", "test.draw": "Zeichnen",
@@ -40,8 +42,20 @@ add({
     "test.start_camera": "Kamera starten", "test.stop_camera": "Kamera stoppen", "test.snap": "Dieses Bild vorhersagen",
     "test.live": "Laufend vorhersagen", "test.clear": "Löschen",
     "test.draw_hint": "Zeichne mit der Maus, dem Finger oder einem Stift. Entf löscht.",
+    "test.draw_hint_touch": "Zeichne mit dem Finger oder einem Stift.",
     "test.failed": "Vorhersage nicht möglich: {error}", "test.bad_file": "{error}",
 })
+# a phone shows the drawing and the whole answer in one screen: a smaller canvas, compact bars
+PHONE_CSS = """
+@media (max-width: 767.98px) {
+  .ll-test-draw { --ll-canvas-max: min(280px, 25vh); }
+  .ll-test .q-tab-panel { padding: 4px 0; }
+  .ll-test .q-tab { padding: 0 6px; }
+  .ll-test .q-card.ll-card { padding: 8px 12px !important; }
+  .ll-test [role="meter"] { font-size: 13px; line-height: 17px; }
+  .ll-test [role="meter"] + [role="meter"] { margin-top: -3px; }
+}
+"""
 
 
 class TestView:
@@ -55,14 +69,17 @@ class TestView:
         self.pending: list[Any] | None = None
         self.live = False
         self.loaded = self._load()
-        ui.label(tr("test.title")).classes("text-2xl font-bold")
-        self.status = ui.label("").classes("text-sm opacity-80").mark("test-status")
-        self.error = ui.label("").classes("text-negative").props('role="alert"').mark("test-error")
-        if self.loaded is None:
-            self.status.set_text(tr("test.no_run"))
-            ui.link(tr("test.go_train"), href(session.id, "train")).mark("test-go-train")
+        ui.add_css(PHONE_CSS)
+        with ui.column().classes("w-full gap-0"):  # one block: an empty error line takes no room on a phone
+            # a phone names the page in its bottom tab bar: the heading stays for screen readers only
+            ui.label(tr("test.title")).classes("text-2xl font-bold max-md:sr-only").props('role="heading" aria-level="1"')
+            self.status = ui.label("").classes("text-sm opacity-80 max-md:text-xs").mark("test-status")
+            self.error = ui.label("").classes("text-negative").props('role="alert"').mark("test-error")
+            if self.loaded is None:
+                self.status.set_text(tr("test.no_run"))
+                ui.link(tr("test.go_train"), href(session.id, "train")).mark("test-go-train")
         self._show_using()
-        with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
+        with ui.element("div").classes("ll-test w-full grid gap-4 max-md:gap-2 grid-cols-1 md:grid-cols-2"):
             with ui.card().classes("w-full ll-card"):
                 self._inputs()
             with ui.card().classes("w-full ll-card").mark("test-result"):
@@ -106,7 +123,7 @@ class TestView:
         info = self.info
         kind = info.kind if info is not None else "tabular"
         if kind == "image":
-            with ui.tabs().classes("w-full") as tabs:
+            with ui.tabs().classes("w-full").props("inline-label no-caps") as tabs:
                 t_draw = ui.tab("draw", tr("test.draw"), icon="draw").mark("tab-draw")
                 t_upload = ui.tab("upload", tr("test.upload"), icon="upload").mark("tab-upload")
                 t_camera = ui.tab("camera", tr("test.camera"), icon="photo_camera").mark("tab-camera")
@@ -131,20 +148,26 @@ class TestView:
                 ui.timer(0.05, lambda: self._predict_values(dict(form.values)), once=True)
 
     def _draw_panel(self) -> None:
-        ui.label(tr("test.draw_hint")).classes("text-sm opacity-70")
+        with ui.row().classes("w-full items-center justify-between no-wrap gap-2"):
+            with ui.element("div").classes("text-sm opacity-80"):  # no "Delete clears" where there is no keyboard
+                ui.label(tr("test.draw_hint")).classes("ll-fine-only").mark("draw-hint")
+                ui.label(tr("test.draw_hint_touch")).classes("ll-touch-only").mark("draw-hint-touch")
+            ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline no-wrap") \
+                .classes("shrink-0").mark("draw-clear")
         # white ink on black: how the image datasets show digits (ink is the high value); for tiny
         # inputs (8×8 digits) a thick brush keeps strokes as bold as the dataset's after shrinking
         side = int(self.info.input_shape[-1]) if self.info is not None else 28
         self.small = side <= 16
         self.canvas = DrawCanvas(ink="#ffffff", paper="#000000", brush=0.14 if self.small else 0.08,
                                  label=tr("test.draw"), lang=self.lang,
-                                 on_drawn=self._predict_drawing, on_error=self._fail).mark("draw-canvas")
+                                 on_drawn=self._predict_drawing, on_error=self._fail) \
+            .classes("ll-test-draw").mark("draw-canvas")
         self.canvas.on_cleared(lambda: self.bars.clear())  # Delete on the focused canvas clears the answer too
-        ui.button(tr("test.clear"), icon="backspace", on_click=self._clear).props("outline").mark("draw-clear")
 
     def _upload_panel(self) -> None:
-        ui.upload(label=tr("test.upload_hint"), auto_upload=True, max_file_size=MAX_UPLOAD,
-                  on_upload=self._uploaded).props('accept="image/*"').classes("w-full").mark("test-upload")
+        explain(ui.upload(label=tr("test.upload_hint"), auto_upload=True, max_file_size=MAX_UPLOAD,
+                          on_upload=self._uploaded).props('accept="image/*"').classes("w-full").mark("test-upload"),
+                self.lang)
         self.uploaded = ui.image().classes("w-40 h-40 rounded").props('fit="contain" no-spinner')
         self.uploaded.set_visibility(False)
 
@@ -238,6 +261,9 @@ class TestView:
         return [[float(v) for v in row] for row in probs]
 
     def _fail(self, text: str) -> None:
+        """A new error replaces the previous answer: bars beside an error would read as its result."""
+        if getattr(self, "bars", None) is not None:
+            self.bars.clear()
         self.error.set_text(t("test.failed", self.lang, error=text))
 
 

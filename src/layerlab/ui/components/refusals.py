@@ -1,0 +1,68 @@
+"""An upload box that says why it refused a file, instead of dropping it without a word.
+
+Quasar's uploader checks a chosen or dropped file against the box's `accept` list, its size
+limit and its number of files before anything is sent; a refused file just vanished. `explain`
+listens to that refusal and shows, for each file, what was refused, where, why and what to do.
+
+>>> refusal_text({"why": "accept", "name": "notes.txt", "size": 12}, "Add pictures", "image/*", 0, "en")
+'notes.txt was not added to “Add pictures”: only pictures (PNG, JPEG, GIF, WebP, …) can be used here. Choose a picture file instead.'
+>>> refusal_text({"why": "max-file-size", "name": "big.zip", "size": 30e6}, "ZIP", ".zip", 20e6, "de")
+'big.zip wurde nicht zu „ZIP“ hinzugefügt: Die Datei ist 30 MB groß, erlaubt sind höchstens 20 MB. Wähle eine kleinere Datei.'
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from ..i18n import add, t
+
+add({"refuse.accept_images": "{name} was not added to “{box}”: only pictures (PNG, JPEG, GIF, WebP, …) can be used "
+                             "here. Choose a picture file instead.",
+     "refuse.accept": "{name} was not added to “{box}”: only files ending in {kinds} can be used here. "
+                      "Choose such a file instead.",
+     "refuse.size": "{name} was not added to “{box}”: the file is {size} MB, at most {limit} MB are allowed. "
+                    "Choose a smaller file.",
+     "refuse.count": "{name} was not added to “{box}”: this box takes fewer files at once. "
+                     "Choose fewer files."},
+    {"refuse.accept_images": "{name} wurde nicht zu „{box}“ hinzugefügt: Hier passen nur Bilder (PNG, JPEG, GIF, "
+                             "WebP, …). Wähle stattdessen eine Bilddatei.",
+     "refuse.accept": "{name} wurde nicht zu „{box}“ hinzugefügt: Hier passen nur Dateien mit der Endung {kinds}. "
+                      "Wähle stattdessen eine solche Datei.",
+     "refuse.size": "{name} wurde nicht zu „{box}“ hinzugefügt: Die Datei ist {size} MB groß, erlaubt sind "
+                    "höchstens {limit} MB. Wähle eine kleinere Datei.",
+     "refuse.count": "{name} wurde nicht zu „{box}“ hinzugefügt: Dieses Feld nimmt weniger Dateien auf einmal. "
+                     "Wähle weniger Dateien."})
+
+# Quasar emits [{failedPropValidation, file}]; only plain facts about each file come back
+_JS = "(entries) => emit((entries || []).map(e => ({why: e.failedPropValidation, name: e.file.name, size: e.file.size})))"
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.0f}" if n >= 1e7 else f"{n / 1e6:.1f}".rstrip("0").rstrip(".")
+
+
+def refusal_text(entry: dict[str, Any], box: str, accept: str, limit: float, lang: str | None) -> str:
+    """The sentence for one refused file (entry: why, name, size)."""
+    name, why = str(entry.get("name") or "?"), entry.get("why")
+    if why == "accept":
+        if accept.strip() == "image/*":
+            return t("refuse.accept_images", lang, name=name, box=box)
+        return t("refuse.accept", lang, name=name, box=box, kinds=", ".join(k.strip() for k in accept.split(",")))
+    if why in ("max-file-size", "max-total-size"):
+        return t("refuse.size", lang, name=name, box=box, size=_mb(float(entry.get("size") or 0)), limit=_mb(limit))
+    return t("refuse.count", lang, name=name, box=box)
+
+
+def explain(upload: ui.upload, lang: str | None) -> ui.upload:
+    """Make `upload` tell the user about every file it refuses (a notice per file); returns it."""
+    def refused(e: Any) -> None:
+        box = str(upload.props.get("label") or "")
+        accept = str(upload.props.get("accept") or "")
+        limit = float(upload.props.get("max-file-size") or upload.props.get("max-total-size") or 0)
+        for entry in e.args if isinstance(e.args, list) else []:
+            if isinstance(entry, dict):
+                ui.notify(refusal_text(entry, box, accept, limit, lang), type="negative", multi_line=True,
+                          position="center", timeout=8000)
+    upload.on("rejected", refused, js_handler=_JS)
+    return upload
