@@ -7,8 +7,11 @@
 
 Preferences (language, dark mode, expert mode) live per browser in app.storage.user. A
 change of language or mode reloads the page, so every string and form is rebuilt from them.
-At phone width the tabs collapse into a menu; every control is reachable by keyboard and
-shows a visible focus ring.
+Below 1024 px (phones, tablets) the page tabs move into a bottom tab bar that is always in
+reach (Data, Model, Train, Test, Inspect; Export stays in the menu), and every control grows to
+a touch target of at least 44 x 44 px (WCAG 2.5.5); so does a coarse pointer at any width. Every
+control is reachable by keyboard and shows a visible focus ring. The colours meet WCAG AA
+contrast (Quasar's default blue on white reads 3:1, this one 6.7:1).
 """
 from __future__ import annotations
 
@@ -23,11 +26,17 @@ from .i18n import add, current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
 TABS = ("model", "data", "train", "test", "inspect", "export")
+BOTTOM_TABS = (("data", "dataset"), ("model", "account_tree"), ("train", "model_training"),
+               ("test", "draw"), ("inspect", "insights"))
+# Quasar's brand colours, darkened where white text on them (or they as text on white) missed AA 4.5:1
+COLORS = {"primary": "#1d4ed8", "secondary": "#0f766e", "positive": "#15803d", "info": "#0369a1",
+          "warning": "#b45309", "negative": "#b91c1c"}
 
 add({
     "app.title": "LayerLab", "nav.home": "Projects", "nav.model": "Model", "nav.data": "Data",
     "nav.train": "Train", "nav.test": "Test", "nav.inspect": "Inspect", "nav.export": "Export",
-    "nav.menu": "Menu", "pref.language": "Language", "pref.dark": "Dark mode", "pref.expert": "Expert mode",
+    "nav.menu": "Menu", "nav.pages": "Pages of this project", "nav.main": "Main navigation",
+    "pref.language": "Language", "pref.dark": "Dark mode", "pref.expert": "Expert mode",
     "pref.expert_hint": "Expert mode shows every parameter; beginner mode only the essential ones.",
     "frame.skip": "Skip to main content",
     "frame.stale": "This project was changed elsewhere (another tab, window or the command line). "
@@ -37,7 +46,8 @@ add({
 }, {
     "app.title": "LayerLab", "nav.home": "Projekte", "nav.model": "Modell", "nav.data": "Daten",
     "nav.train": "Training", "nav.test": "Testen", "nav.inspect": "Untersuchen", "nav.export": "Export",
-    "nav.menu": "Menü", "pref.language": "Sprache", "pref.dark": "Dunkler Modus", "pref.expert": "Expertenmodus",
+    "nav.menu": "Menü", "nav.pages": "Seiten dieses Projekts", "nav.main": "Hauptnavigation",
+    "pref.language": "Sprache", "pref.dark": "Dunkler Modus", "pref.expert": "Expertenmodus",
     "pref.expert_hint": "Der Expertenmodus zeigt jeden Parameter, der Einsteigermodus nur die wichtigsten.",
     "frame.skip": "Zum Hauptinhalt springen",
     "frame.stale": "Dieses Projekt wurde anderswo geändert (in einem anderen Tab, Fenster oder auf der "
@@ -55,7 +65,38 @@ CSS = """
 .ll-error { border-left: 4px solid #dc2626; }
 .ll-dragging { opacity: .55; outline: 2px dashed #2563eb; }
 body.body--dark .ll-card { background: #1e293b; }
+body.body--dark .text-primary { color: #93c5fd !important; }
+.q-uploader__subtitle { display: none; }  /* "0.0B / 0.00%": bytes mean nothing to a pupil */
+.q-uploader__input { display: none; }  /* the + button opens the picker; an input inside it nests two controls */
+.ll-bottom a { flex: 1 1 0; min-height: 56px; color: white; text-decoration: none; font-size: 11px;
+  line-height: 1.1; display: flex; flex-direction: column; align-items: center; justify-content: center;
+  gap: 2px; padding: 4px 2px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.ll-bottom a.ll-active { font-weight: 700; box-shadow: inset 0 3px 0 #fbbf24; background: rgba(0, 0, 0, .18); }
+.ll-bottom { padding-bottom: env(safe-area-inset-bottom); }
+@media (max-width: 1023.98px), (pointer: coarse) {  /* a finger needs 44 x 44 px (WCAG 2.5.5) */
+  .q-btn, .ll-main .q-btn { min-height: 44px !important; min-width: 44px !important; }
+  .q-tab, .q-item, .q-toggle, .q-checkbox, .q-radio, .q-chip--clickable { min-height: 44px !important; }
+  .q-field__control, .q-field__marginal, .q-field--dense .q-field__control,
+  .q-field--dense .q-field__marginal { min-height: 44px !important; }
+  .q-field--dense .q-field__native { min-height: 44px; }
+  .q-toggle, .q-checkbox, .q-radio { min-width: 44px; }
+  .q-expansion-item .q-item { min-height: 44px !important; }
+}
+@media (hover: hover) and (pointer: fine) { .ll-touch-only { display: none !important; } }
+@media (pointer: coarse), (hover: none) { .ll-fine-only { display: none !important; } }
 """
+# the + button of an upload box gets the box's title as its name (Quasar gives it none)
+UPLOAD_NAMES = """<script>
+(() => {
+  const name = () => document.querySelectorAll('.q-uploader').forEach(u => {
+    const btn = u.querySelector('.q-uploader__header .q-btn');
+    const title = u.querySelector('.q-uploader__title');
+    if (btn && title && btn.getAttribute('aria-label') !== title.textContent) btn.setAttribute('aria-label', title.textContent);
+  });
+  new MutationObserver(name).observe(document.documentElement, {childList: true, subtree: true});
+  document.addEventListener('DOMContentLoaded', name);
+})();
+</script>"""
 
 
 def _prefs() -> dict:
@@ -108,6 +149,8 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
     _lang_from_url()
     current_lang.set(lang())
     ui.add_css(CSS)
+    ui.add_body_html(UPLOAD_NAMES)
+    ui.colors(**COLORS)
     ui.dark_mode(bool(_prefs().get("dark", False)))
     ui.query("html").props(f'lang="{lang()}"')
     session = None
@@ -120,7 +163,9 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
         except SpecError as e:
             error = err_text(e, lang())
     _header(session, project_id, active)
-    main = ui.column().classes("ll-main p-2 sm:p-4 gap-4").props('role="main" tabindex="-1"')
+    if session is not None:
+        _bottom_tabs(project_id, active)
+    main = ui.column().classes("ll-main p-2 sm:p-4 gap-2 sm:gap-4").props('role="main" tabindex="-1"')
     ui.skip_link(tr("frame.skip"), target=main)
     with main:
         if error is not None:
@@ -135,11 +180,13 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
 
 def _header(session: Session | None, project_id: str | None, active: str) -> None:
     with ui.header().classes("items-center gap-2 px-2 py-1 flex-nowrap"):
-        ui.link(tr("app.title"), "/").classes("text-lg font-bold text-white no-underline shrink-0") \
+        ui.link(tr("app.title"), "/").classes("text-lg font-bold text-white no-underline shrink-0 "
+                                              "min-h-[44px] inline-flex items-center") \
             .mark("nav-home").props('aria-label="LayerLab home"')
         if session is not None:
             ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
-            with ui.row().classes("gap-0 max-md:hidden flex-nowrap overflow-x-auto min-w-0 shrink").props('role="navigation"'):
+            with ui.row().classes("gap-0 max-lg:hidden flex-nowrap overflow-x-auto min-w-0 shrink") \
+                    .props(f'role="navigation" aria-label="{tr("nav.main")}"'):
                 for tab in TABS:
                     classes = "ll-tab text-white no-underline px-3 py-2" + (" ll-active" if tab == active else "")
                     link = ui.link(tr(f"nav.{tab}"), href(project_id, tab)).classes(classes).mark(f"nav-{tab}")
@@ -147,6 +194,20 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
                         link.props('aria-current="page"')
         ui.space()
         _prefs_controls(session, project_id)
+
+
+def _bottom_tabs(project_id: str, active: str) -> None:
+    """The project's pages as a tab bar at the bottom of a phone or tablet, where a thumb reaches."""
+    with ui.footer().classes("ll-bottom lg:hidden p-0 bg-primary").props('elevated'):
+        with ui.element("nav").classes("flex flex-nowrap w-full").props(f'aria-label="{tr("nav.pages")}"') \
+                .mark("bottom-tabs"):
+            for tab, icon in BOTTOM_TABS:
+                with ui.link(target=href(project_id, tab)).classes("ll-active" if tab == active else "") \
+                        .mark(f"bottom-{tab}") as link:
+                    ui.icon(icon, size="22px").props('aria-hidden="true"')
+                    ui.label(tr(f"nav.{tab}")).classes("max-w-full truncate")
+                if tab == active:
+                    link.props('aria-current="page"')
 
 
 def _prefs_controls(session: Session | None, project_id: str | None) -> None:
@@ -162,8 +223,8 @@ def _prefs_controls(session: Session | None, project_id: str | None) -> None:
             if session is not None:
                 for tab in TABS:
                     ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
-                        .classes("md:hidden").mark(f"menu-{tab}")
-                ui.separator().classes("md:hidden")
+                        .classes("lg:hidden" if tab != "export" else "").mark(f"menu-{tab}")
+                ui.separator()
             ui.menu_item(tr("nav.home"), lambda: ui.navigate.to("/")).mark("menu-home")
             with ui.column().classes("p-2 gap-1"):
                 _language_select(suffix="-menu", dark=False)
