@@ -51,7 +51,7 @@ async def test_digits_shows_ten_class_counts_and_an_image_grid(user: User, proje
     assert len(counts) == 10
     for i, (cls, n) in enumerate(counts.items()):
         assert _texts(user, f"data-count-{i}") == [cls, str(n)]
-    await user.should_see("1797 samples")
+    await user.should_see("1,797 samples")  # numbers as people of the language write them
     await _settled(user)
 
 

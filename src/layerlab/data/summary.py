@@ -62,16 +62,101 @@ def raw_view(ds: Dataset, split: str = "train", limit: int = 256, offset: int = 
     return np.asarray(pre.inverse_x(x)), np.asarray(pre.inverse_y(y))
 
 
-def samples(ds: Dataset, n: int = 16, split: str = "train", offset: int = 0) -> list[dict[str, Any]]:
-    """Samples for a grid: {'index', 'label', 'image_png' | 'values'}."""
+def mixed_indices(labels: Any, n: int) -> list[int]:
+    """Up to n positions that take turns between the classes (the first of each class, then the
+    second of each, ...), so a grid of a class-sorted split shows every class, not only the first.
+
+    >>> mixed_indices([0, 0, 0, 0, 1, 1, 2], 5)
+    [0, 4, 6, 1, 5]
+    >>> mixed_indices([], 3), mixed_indices([1, 1], 5)
+    ([], [0, 1])
+    """
+    if n <= 0 or not len(labels):
+        return []
+    labels = np.asarray(labels).reshape(len(labels), -1)[:, 0]
+    per_class = [np.flatnonzero(labels == c).tolist() for c in np.unique(labels)]
+    out: list[int] = []
+    for rank in range(max((len(p) for p in per_class), default=0)):
+        for members in per_class:
+            if rank < len(members):
+                out.append(members[rank])
+                if len(out) == n:
+                    return out
+    return out
+
+
+def wrong_first(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Samples with a prediction, the wrong ones first (least confident first), then the right ones.
+
+    >>> [s["i"] for s in wrong_first([{"i": 0, "ok": True}, {"i": 1, "ok": False, "confidence": 0.6},
+    ...                               {"i": 2, "ok": False, "confidence": 0.9}])]
+    [2, 1, 0]
+    """
+    return sorted(items, key=lambda s: (s.get("ok") is not False, -(s.get("confidence") or 0.0)
+                                        if s.get("ok") is False else 0.0))
+
+
+def row_text(values: dict[str, Any] | list[Any], lang: str | None = None, limit: int | None = None) -> str:
+    """A table row as people read it: "bill_length_mm 39.1, island Torgersen, ..." in the data's
+    own units; one-hot columns ("island=Torgersen") are folded back into their column's value.
+
+    >>> row_text({"island=Biscoe": 0.0, "island=Torgersen": 1.0, "bill_length_mm": 38.599998474}, "de")
+    'island Torgersen, bill_length_mm 38,6'
+    >>> row_text([1.5, 2000.0], "en"), row_text({"a": 1.0, "b": 2.0, "c": 3.0}, "en", limit=2)
+    ('x1 1.5, x2 2,000', 'a 1, b 2, …')
+    """
+    from ..i18n.numbers import number
+    items = values.items() if isinstance(values, dict) else ((f"x{i + 1}", v) for i, v in enumerate(values))
+    parts: list[str] = []
+    groups: dict[str, int] = {}
+    for name, value in items:
+        column, sep, category = str(name).partition("=")
+        if sep:
+            if column not in groups:
+                groups[column] = len(parts)
+                parts.append(f"{column} ?")
+            if isinstance(value, (int, float)) and value >= 0.5:
+                parts[groups[column]] = f"{column} {category}"
+        else:
+            parts.append(f"{column} {number(value, lang) if isinstance(value, (int, float)) else value}")
+    if limit is not None and len(parts) > limit:
+        parts = [*parts[:limit], "…"]
+    return ", ".join(parts)
+
+
+def _labels(part: Any, limit: int = 20000) -> np.ndarray | None:
+    """The class labels of a split without decoding its inputs, or None (streaming, regression)."""
+    y = getattr(part, "y", None)
+    if y is None:
+        return None
+    return np.asarray(y[:limit]).reshape(min(len(y), limit), -1)[:, 0]
+
+
+def samples(ds: Dataset, n: int = 16, split: str = "train", offset: int = 0,
+            indices: Any = None, mixed: bool = True) -> list[dict[str, Any]]:
+    """Samples for a grid: {'index', 'position', 'label', 'image_png' | 'values'}.
+
+    For classification the grid mixes the classes (mixed_indices) unless `indices` (positions in
+    the split) or an offset say which; otherwise the first n from offset. 'position' is the
+    sample's place in the split, 'index' its row in the whole data set."""
     from .preview import image_png
-    x, y = raw_view(ds, split, n, offset)
     part = _split(ds, split)
-    positions = getattr(part, "indices", None)
     info = ds.info
+    if indices is None and mixed and offset == 0 and info.task == "classification":
+        labels = _labels(part)
+        if labels is not None:
+            indices = mixed_indices(labels, n)
+    if indices is None:
+        idx = np.arange(offset, min(len(part), offset + n))
+    else:
+        idx = np.asarray(list(indices), dtype=np.int64)
+    x, y = _take(part, idx)
+    x, y = np.asarray(ds.preprocessor.inverse_x(x)), np.asarray(ds.preprocessor.inverse_y(y))
+    positions = getattr(part, "indices", None)
     out = []
     for i in range(len(x)):
-        item: dict[str, Any] = {"index": int(positions[offset + i]) if positions is not None else offset + i}
+        at = int(idx[i])
+        item: dict[str, Any] = {"index": int(positions[at]) if positions is not None else at, "position": at}
         if info.task == "classification":
             item["label"] = (info.classes or [])[int(y[i])]
         else:

@@ -40,7 +40,7 @@ def number(value: Any, lang: str | None = None, digits: int | None = None, signi
     lang = _lang(lang)
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
         return str(value)
-    if isinstance(value, int):
+    if isinstance(value, int) and digits is None:
         return _swap(f"{value:,}", lang)
     v = float(value)
     if not math.isfinite(v):
@@ -50,8 +50,9 @@ def number(value: Any, lang: str | None = None, digits: int | None = None, signi
             return _swap(f"{int(v):,}", lang)
         magnitude = math.floor(math.log10(abs(v))) if v else 0
         if magnitude >= 15 or magnitude < -6:
-            text = f"{v:.{significant - 1}e}"
-            return text.replace(".", SEPARATORS[lang][1])
+            mantissa, exponent = f"{v:.{significant - 1}e}".split("e")
+            mantissa = mantissa.rstrip("0").rstrip(".") if "." in mantissa else mantissa
+            return f"{mantissa}e{exponent}".replace(".", SEPARATORS[lang][1])
         decimals = max(0, significant - 1 - magnitude)
         text = f"{v:,.{decimals}f}"
         if "." in text:

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from nicegui import run, ui
 
-from ...data.summary import raw_view, samples
+from ...data.summary import raw_view, row_text, samples
+from ...i18n.numbers import number
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .boundary import colour
@@ -42,6 +43,9 @@ add({
     "dv.unseen": "Nur außerhalb der Trainingszeilen, deshalb behandelt das Netz sie als unbekannt (lauter Nullen): "
                  "{values}",
 })
+
+add({"dv.row": "values", "dv.per_page": "Rows per page:", "dv.of": "of"},
+    {"dv.row": "Werte", "dv.per_page": "Zeilen pro Seite:", "dv.of": "von"})
 
 
 def read_data(project: Any) -> dict[str, Any]:
@@ -150,10 +154,11 @@ class DataOverview:
         self.box.clear()
         with self.box:
             ui.label(self.tr("dv.source", source=s.get("source"))).classes("text-sm opacity-70")
-            ui.label(f"{self.tr('dv.samples', n=s['n_samples'])}: {kind}").mark("data-samples")
+            ui.label(f"{self.tr('dv.samples', n=number(s['n_samples'], self.lang))}: {kind}").mark("data-samples")
             sp = s.get("splits") or {}
-            ui.label(self.tr("dv.splits", train=sp.get("train", 0), validation=sp.get("validation", 0),
-                             test=sp.get("test", 0))).classes("text-sm opacity-80")
+            ui.label(self.tr("dv.splits", train=number(sp.get("train", 0), self.lang),
+                             validation=number(sp.get("validation", 0), self.lang),
+                             test=number(sp.get("test", 0), self.lang))).classes("text-sm opacity-80")
             counts = s.get("class_counts")
             if counts:
                 ui.label(self.tr("dv.counts")).classes("text-sm font-medium mt-2")
@@ -165,7 +170,7 @@ class DataOverview:
                             with ui.element("div").classes("grow h-3 rounded bg-grey-3 overflow-hidden"):
                                 ui.element("div").classes("h-full").style(
                                     f"width: {100 * n / top:.1f}%; background: rgb{colour(i)}")
-                            ui.label(str(n)).classes("w-12 shrink-0 tabular-nums")
+                            ui.label(number(n, self.lang)).classes("w-12 shrink-0 tabular-nums")
             elif d["task"] == "regression":
                 ui.label(self.tr("dv.regression", n=s.get("outputs", 1))).classes("text-sm")
             unseen = s.get("unseen_categories") or {}
@@ -192,16 +197,17 @@ class DataOverview:
                 rows = d.get("rows") or []
                 if not rows:
                     return
-                first = rows[0]
-                names = list(first["values"]) if isinstance(first.get("values"), dict) else \
-                    [f"x{i + 1}" for i in range(len(first.get("values") or []))]
-                columns = [{"name": "label", "label": self.tr("dv.label"), "field": "label", "align": "left"}] + \
-                    [{"name": f"c{i}", "label": n, "field": f"c{i}"} for i, n in enumerate(names)]
+                # one line per row as people read it ("bill_length_mm 39.1, island Torgersen, ..."),
+                # not a column per encoded value ("island=Biscoe 0, island=Dream 0, island=Torgersen 1")
+                columns = [{"name": "label", "label": self.tr("dv.label"), "field": "label", "align": "left"},
+                           {"name": "row", "label": self.tr("dv.row"), "field": "row", "align": "left",
+                            "classes": "whitespace-normal", "headerClasses": "whitespace-normal"}]
                 table_rows = []
-                for r in rows:
-                    vals = list(r["values"].values()) if isinstance(r.get("values"), dict) else list(r.get("values") or [])
-                    lab = r["label"] if not isinstance(r["label"], list) else ", ".join(f"{v:.4g}" for v in r["label"])
-                    table_rows.append({"label": lab, **{f"c{i}": (f"{v:.4g}" if isinstance(v, float) else v)
-                                                       for i, v in enumerate(vals)}})
-                ui.table(columns=columns, rows=table_rows, pagination=10).props("dense flat") \
-                    .classes("w-full overflow-x-auto").mark("data-table")
+                for k, r in enumerate(rows):
+                    lab = r["label"] if not isinstance(r["label"], list) else \
+                        ", ".join(number(v, self.lang) for v in r["label"])
+                    table_rows.append({"key": k, "label": lab, "row": row_text(r.get("values") or [], self.lang)})
+                ui.table(columns=columns, rows=table_rows, row_key="key", pagination=10).props(
+                    f'dense flat wrap-cells rows-per-page-label="{self.tr("dv.per_page")}" '
+                    f':pagination-label="(a, b, n) => a + \'–\' + b + \' {self.tr("dv.of")} \' + n"') \
+                    .classes("w-full").mark("data-table")

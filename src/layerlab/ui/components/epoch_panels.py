@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from ...data.summary import row_text
+from ...i18n.numbers import number, percent
 from ..i18n import add, t
 from .evaluation import Evaluation
 
@@ -21,12 +23,15 @@ add({"ep.samples": "Validation samples", "ep.confusion": "Confusion matrix", "ep
      "ep.boundary_help": "Farbe: die Klasse, die das Netz an jedem Punkt vorhersagt (blasser = unsicherer). "
                          "Punkte: die Trainingsbeispiele."})
 
+add({"ep.is": "is {label}", "ep.wrong_first": "Wrong ones first."},
+    {"ep.is": "ist {label}", "ep.wrong_first": "Falsche zuerst."})
+
 RIGHT, WRONG = "#15803d", "#b91c1c"
 
 
-def _fmt(v) -> str:
+def _fmt(v, lang: str | None = None) -> str:
     if isinstance(v, list):
-        return ", ".join(f"{x:.3g}" for x in v)
+        return ", ".join(number(x, lang, significant=3) for x in v)
     return str(v)
 
 
@@ -43,24 +48,29 @@ class SampleGrid:
     def show(self, ev: Evaluation) -> None:
         """Redraw the grid from one epoch's evaluation."""
         if ev.accuracy is not None:
-            self.summary.set_text(t("ep.accuracy", self.lang, pct=f"{100 * ev.accuracy:.1f} %"))
+            wrong = t("ep.wrong_first", self.lang) if any(s.get("ok") is False for s in ev.samples) else ""
+            self.summary.set_text(f'{t("ep.accuracy", self.lang, pct=percent(ev.accuracy, self.lang))} {wrong}'.strip())
         self.box.clear()
         with self.box:
             for s in ev.samples:
                 ok = s.get("ok")
                 colour = RIGHT if ok else WRONG if ok is False else "#64748b"
                 text = (t("ep.right", self.lang, label=s["label"]) if ok else
-                        t("ep.wrong", self.lang, pred=_fmt(s["predicted"]), label=_fmt(s["label"])))
+                        t("ep.wrong", self.lang, pred=_fmt(s["predicted"], self.lang),
+                          label=_fmt(s["label"], self.lang)))
                 with ui.column().classes("items-center gap-0 p-1 rounded").style(
                         f"border: 2px solid {colour}").props(f'aria-label="{text}"'):
                     if "image_url" in s:
                         ui.image(s["image_url"]).classes("w-12 h-12").style("image-rendering: pixelated") \
                             .props('fit="contain" no-spinner no-transition')
-                    elif isinstance(s.get("values"), dict):
-                        ui.label(", ".join(f"{v:.3g}" for v in list(s["values"].values())[:3])) \
-                            .classes("text-[10px] opacity-70 text-center break-all")
-                    ui.label(_fmt(s["predicted"])).classes("text-sm font-bold").style(f"color: {colour}") \
-                        .mark("val-prediction-ok" if ok else "val-prediction-wrong")
+                    elif s.get("values") is not None:
+                        ui.label(row_text(s["values"], self.lang, limit=3)).classes(
+                            "text-xs opacity-80 text-center break-words").mark("val-values")
+                    ui.label(_fmt(s["predicted"], self.lang)).classes("text-sm font-bold text-center") \
+                        .style(f"color: {colour}").mark("val-prediction-ok" if ok else "val-prediction-wrong")
+                    if ok is not True:  # wrong, or a number: what it really is, under what was predicted
+                        ui.label(t("ep.is", self.lang, label=_fmt(s["label"], self.lang))) \
+                            .classes("text-xs text-center").mark("val-true")
 
 
 class ConfusionTable:

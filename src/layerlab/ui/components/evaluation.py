@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ...data.summary import raw_view, samples
+from ...data.summary import mixed_indices, raw_view, samples
 from ...engine.facade import predict_loaded
 from . import boundary
 from .pictures import to_data_url
@@ -61,7 +61,6 @@ def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evalua
     else:
         y_all = part.y
     probs = predict_loaded(loaded, x_all)
-    shown = samples(ds, n_samples, split_name)
     if info.task == "classification":
         pred = probs.argmax(axis=1)
         true = np.asarray(y_all).reshape(-1)
@@ -69,12 +68,15 @@ def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evalua
         k = len(info.classes or [])
         if 0 < k <= MAX_CONFUSION_CLASSES:
             out.confusion = confusion_matrix(true, pred, k)
-        for i, s in enumerate(shown):
+        shown = samples(ds, n_samples, split_name, indices=pick_samples(true, pred, n_samples))
+        for s in shown:
+            i = s["position"]
             p = int(pred[i])
             s.update(predicted=info.classes[p], confidence=float(probs[i, p]), ok=info.classes[p] == s["label"])
     else:
-        for i, s in enumerate(shown):
-            s.update(predicted=[float(v) for v in np.reshape(probs[i], -1)], ok=None)
+        shown = samples(ds, n_samples, split_name, indices=range(min(n_samples, len(probs))))
+        for s in shown:
+            s.update(predicted=[float(v) for v in np.reshape(probs[s["position"]], -1)], ok=None)
     for s in shown:
         if "image_png" in s:
             s["image_url"] = "data:image/png;base64," + base64.b64encode(s.pop("image_png")).decode("ascii")
@@ -82,6 +84,20 @@ def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evalua
     if info.kind == "points" and tuple(info.input_shape) == (2,):
         out.boundary_url = boundary_picture(project, loaded)
     return out
+
+
+def pick_samples(true: np.ndarray, pred: np.ndarray, n: int) -> list[int]:
+    """Positions to show after an epoch: the wrong ones first (taking turns between their true
+    classes), then right ones of every class, n in all.
+
+    >>> pick_samples(np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 1, 1, 2, 0]), 4)
+    [1, 5, 0, 2]
+    """
+    wrong = np.flatnonzero(true != pred)
+    chosen = [int(wrong[i]) for i in mixed_indices(true[wrong], n)]
+    right = np.flatnonzero(true == pred)
+    chosen += [int(right[i]) for i in mixed_indices(true[right], n - len(chosen))] if len(chosen) < n else []
+    return chosen
 
 
 def boundary_picture(project: Any, loaded: Any, size: int = 280) -> str:
