@@ -64,7 +64,7 @@ def _blobs(stamp: tuple[int, ...]) -> dict[str, str]:   # compressing the .wasm 
             raise SpecError("export", msg("the browser runtime (onnxruntime-web) is missing from this installation"),
                             str(path), msg("reinstall LayerLab, or export ONNX and use it with onnxruntime")) from None
         if key == "wasm":
-            data = gzip.compress(data, compresslevel=9, mtime=0)
+            data = gzip.compress(data, compresslevel=6, mtime=0)   # 9 saves 0.5 % and takes 40 % longer
         out[key] = base64.b64encode(data).decode("ascii")
     return out
 

@@ -10,7 +10,7 @@
     en: {
       loading: "Loading the model…", ready: "Runs on this device, offline", failed: "The model cannot run in this browser: {why}",
       old: "this browser is too old (it lacks DecompressionStream); use a current Chrome, Edge, Firefox or Safari",
-      draw: "Draw", camera: "Camera", picture: "Picture…", clear: "Clear", sees: "What the model sees",
+      draw: "Draw", camera: "Camera", picture: "Picture…", clear: "Clear", sees: "What the model sees", stop: "Stop camera",
       nocam: "No camera: {why}", fps: "{n} predictions per second", answer: "Answer: {label}",
       sample: "A sample from the project: LayerLab said {label}; this page agrees (largest difference {diff}).",
       disagree: "A sample from the project: this page differs from LayerLab by {diff}.",
@@ -21,7 +21,7 @@
     de: {
       loading: "Das Modell wird geladen…", ready: "Läuft auf diesem Gerät, offline", failed: "Das Modell läuft in diesem Browser nicht: {why}",
       old: "dieser Browser ist zu alt (ihm fehlt DecompressionStream); nimm einen aktuellen Chrome, Edge, Firefox oder Safari",
-      draw: "Zeichnen", camera: "Kamera", picture: "Bild…", clear: "Löschen", sees: "Was das Modell sieht",
+      draw: "Zeichnen", camera: "Kamera", picture: "Bild…", clear: "Löschen", sees: "Was das Modell sieht", stop: "Kamera aus",
       nocam: "Keine Kamera: {why}", fps: "{n} Vorhersagen pro Sekunde", answer: "Antwort: {label}",
       sample: "Ein Beispiel aus dem Projekt: LayerLab sagte {label}; diese Seite sagt dasselbe (größte Abweichung {diff}).",
       disagree: "Ein Beispiel aus dem Projekt: diese Seite weicht um {diff} von LayerLab ab.",
@@ -31,7 +31,8 @@
     },
   };
   const t = (key, vars) => (TEXT[DE ? "de" : "en"][key] || key).replace(/\{(\w+)\}/g, (_, k) => String(vars && k in vars ? vars[k] : ""));
-  const fmt = (v, digits) => Number(v).toLocaleString(DE ? "de-DE" : "en-US", { maximumFractionDigits: digits });
+  const fmt = (v, digits, min = 0) => Number(v).toLocaleString(DE ? "de-DE" : "en-US", { maximumFractionDigits: digits, minimumFractionDigits: min });
+  const tiny = (d) => (d === 0 ? "0" : d.toExponential(1));
   const el = (tag, attrs, ...kids) => {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -89,7 +90,7 @@
 
   // -- the page ---------------------------------------------------------------------------------------
   const status = $("status"), result = $("result"), box = $("inputs");
-  let model = null, busy = false, pending = null;
+  let model = null, busy = false, pending = null, live = false;   // live: the camera runs
   const times = [];
   const api = { meta: META, last: null, count: 0 };
   window.layerlab = api;
@@ -128,12 +129,12 @@
       for (const i of order) {
         const fill = el("div", { class: "fill" }); fill.style.width = `${(100 * out[i]).toFixed(1)}%`;
         result.append(el("div", { class: "bar" + (i === top ? " top" : ""), "data-class": classes[i] },
-          el("span", { text: classes[i] }), el("div", { class: "track" }, fill), el("span", { class: "pct", text: `${fmt(100 * out[i], 1)} %` })));
+          el("span", { text: classes[i] }), el("div", { class: "track" }, fill), el("span", { class: "pct", text: `${fmt(100 * out[i], 1, 1)} %` })));
       }
     } else {
       result.append(el("p", { id: "answer", text: `${t("values")}: ${Array.from(out).map((v) => fmt(v, 4)).join(", ")}` }));
     }
-    if (times.length > 1) result.append(el("p", { class: "small", id: "fps", text: t("fps", { n: times.length }) }));
+    if (live && times.length > 1) result.append(el("p", { class: "small", id: "fps", text: t("fps", { n: times.length }) }));
   }
 
   function picturePanel() {
@@ -164,7 +165,12 @@
       seenG.putImageData(seenPx, 0, 0);
       predict(x);
     };
-    const stopCamera = () => { if (stream) stream.getTracks().forEach((tr) => tr.stop()); stream = null; video.hidden = true; pad.hidden = false; };
+    let camButton = null;
+    const stopCamera = () => {
+      if (stream) stream.getTracks().forEach((tr) => tr.stop());
+      stream = null; live = false; video.hidden = true; pad.hidden = false;
+      if (camButton) { camButton.textContent = t("camera"); camButton.setAttribute("aria-pressed", "false"); }
+    };
     const pos = (e) => { const r = pad.getBoundingClientRect(); return [(e.clientX - r.left) * 280 / r.width, (e.clientY - r.top) * 280 / r.height]; };
     pad.addEventListener("pointerdown", (e) => { drawing = true; last = pos(e); pad.setPointerCapture(e.pointerId); stroke(e); });
     pad.addEventListener("pointermove", (e) => { if (drawing) stroke(e); });
@@ -178,12 +184,14 @@
     }
     const buttons = el("div", { class: "tabs" },
       el("button", { type: "button", text: t("clear"), onclick: () => { stopCamera(); paper(); from(pad, 280, 280); } }),
-      el("button", { type: "button", id: "camera", text: t("camera"), onclick: async () => {
+      camButton = el("button", { type: "button", id: "camera", "aria-pressed": "false", text: t("camera"), onclick: async () => {
         if (stream) { stopCamera(); return; }
         try {
           stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
         } catch (e) { status.textContent = t("nocam", { why: e.message || e.name }); return; }
-        video.srcObject = stream; video.hidden = false; pad.hidden = true; await video.play();
+        video.srcObject = stream; video.hidden = false; pad.hidden = true; live = true;
+        camButton.textContent = t("stop"); camButton.setAttribute("aria-pressed", "true");
+        await video.play();
         const loop = () => {
           if (!stream) return;
           if (!busy && video.videoWidth) from(video);
@@ -277,8 +285,8 @@
       if (ex.expected) {   // the page checks itself on a sample whose answer LayerLab wrote in
         const got = await api.run(isPicture ? ex.pixels : ex.values);
         const diff = Math.max(...ex.expected.map((v, i) => Math.abs(v - got[i])));
-        $("check").textContent = diff <= 1e-4 ? t("sample", { label: ex.label, diff: diff.toExponential(1) })
-          : t("disagree", { diff: diff.toExponential(1) });
+        $("check").textContent = diff <= 1e-4 ? t("sample", { label: ex.label, diff: tiny(diff) })
+          : t("disagree", { diff: tiny(diff) });
         api.sampleDiff = diff;
       }
       await (isPicture ? showSample(ex.png) : showSample(ex.values));
