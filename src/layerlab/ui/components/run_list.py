@@ -16,6 +16,7 @@ from ...store.runs import open_run
 from ..i18n import add, t
 from .charts import Curves
 from .csv_downloads import run_buttons
+from .run_names import RunNames
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 20
@@ -67,6 +68,8 @@ class EarlierRuns:
         except Exception as e:  # noqa: BLE001 - an unreadable registry must not break the page
             log.warning("could not list runs of %s: %s", self.session.id, e)
             self.rows = []
+        from ..frame import expert
+        names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids in expert mode
         self.box.clear()
         with self.box:
             if not self.rows:
@@ -77,7 +80,7 @@ class EarlierRuns:
                     ui.switch(t("runs.overlay", self.lang), value=rid in self.selected,
                               on_change=lambda e, rid=rid: self._toggle(rid, e.value)) \
                         .props("dense").mark(f"compare-{rid}")
-                    ui.label(rid).classes("font-mono text-xs")
+                    ui.label(names.name(rid)).classes("font-medium").props(f'data-testid="run-name-{rid}"')
                     status = r.get("status") or ""
                     ui.badge(t(f"runs.status.{status}", self.lang) if status else "?",
                              color={"finished": "positive", "failed": "negative"}.get(status, "grey"))

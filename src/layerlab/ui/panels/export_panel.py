@@ -147,7 +147,10 @@ def render(project_id: str, session: Any) -> None:
         runs = []
     choice = {"run": None}
     if runs:
-        options = {None: t("exp.latest"), **{r["run_id"]: r["run_id"] for r in runs if r.get("run_id")}}
+        from ..components.run_names import RunNames
+        from ..frame import expert
+        names = RunNames(runs, None, expert())   # "Run 3 · 97 % · 2 min ago"; ids in expert mode
+        options = {None: t("exp.latest"), **{r["run_id"]: names.name(r["run_id"]) for r in runs if r.get("run_id")}}
         ui.select(options, value=None, label=t("exp.run"),
                   on_change=lambda e: (choice.update(run=e.value), ui.timer(0.05, fill_snippets, once=True))) \
             .classes("w-72").mark("export-run")

@@ -79,7 +79,10 @@ class InspectPanel:
         ui.label(t("insp.intro"))
         runs = self._run_ids()
         with ui.row().classes("items-end gap-4 flex-wrap"):
-            opts = {None: t("insp.latest"), **{r: r for r in reversed(runs)}}
+            from ..components.run_names import project_run_names
+            from ..frame import expert
+            names = project_run_names(self.session.project, lang(), expert(), ids=runs)  # ids in expert mode only
+            opts = {None: t("insp.latest"), **{r: names.name(r) for r in reversed(runs)}}
             ui.select(opts, value=None, label=t("insp.run"), on_change=lambda e: self._set(run_id=e.value)) \
                 .classes("w-64").mark("inspect-run")
             ui.select({s: t(f"insp.{s}") for s in ("val", "train", "test")}, value="val", label=t("insp.split"),
@@ -87,7 +90,8 @@ class InspectPanel:
             ui.number(t("insp.index"), value=0, min=0, step=1, format="%d",
                       on_change=lambda e: self._set(index=int(e.value or 0))).classes("w-36").mark("inspect-index")
             if len(runs) > 1:
-                ui.select({None: t("insp.none"), **{r: r for r in reversed(runs)}}, value=None, label=t("insp.compare"),
+                ui.select({None: t("insp.none"), **{r: names.name(r) for r in reversed(runs)}}, value=None,
+                          label=t("insp.compare"),
                           on_change=lambda e: self._set(compare=e.value)).classes("w-64").mark("inspect-compare")
             ui.button(t("insp.refresh"), icon="refresh", on_click=self.refresh).props("flat").mark("inspect-refresh")
         if not runs:
