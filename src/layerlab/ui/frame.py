@@ -66,6 +66,8 @@ CSS = """
 .ll-dragging { opacity: .55; outline: 2px dashed #2563eb; }
 body.body--dark .ll-card { background: #1e293b; }
 body.body--dark .text-primary { color: #93c5fd !important; }
+a.nicegui-link:not([class*="text-white"]) { color: #1d4ed8; }  /* NiceGUI's #3b82f6 reads 3.7:1 on white */
+body.body--dark a.nicegui-link:not([class*="text-white"]) { color: #93c5fd; }
 .q-uploader__subtitle { display: none; }  /* "0.0B / 0.00%": bytes mean nothing to a pupil */
 .q-uploader__input { display: none; }  /* the + button opens the picker; an input inside it nests two controls */
 .ll-bottom a { flex: 1 1 0; min-height: 56px; color: white; text-decoration: none; font-size: 11px;
@@ -85,16 +87,29 @@ body.body--dark .text-primary { color: #93c5fd !important; }
 @media (hover: hover) and (pointer: fine) { .ll-touch-only { display: none !important; } }
 @media (pointer: coarse), (hover: none) { .ll-fine-only { display: none !important; } }
 """
-# the + button of an upload box gets the box's title as its name (Quasar gives it none)
-UPLOAD_NAMES = """<script>
+# Two gaps that Quasar and wide content leave, closed as the page changes: the + button of an upload
+# box gets the box's title as its name (Quasar gives it none); a box that scrolls sideways (a wide
+# formula, diagram or table) and holds nothing focusable becomes focusable, so arrow keys scroll it.
+A11Y_SCRIPT = """<script>
 (() => {
-  const name = () => document.querySelectorAll('.q-uploader').forEach(u => {
-    const btn = u.querySelector('.q-uploader__header .q-btn');
-    const title = u.querySelector('.q-uploader__title');
-    if (btn && title && btn.getAttribute('aria-label') !== title.textContent) btn.setAttribute('aria-label', title.textContent);
-  });
-  new MutationObserver(name).observe(document.documentElement, {childList: true, subtree: true});
-  document.addEventListener('DOMContentLoaded', name);
+  let queued = false;
+  const fix = () => {
+    queued = false;
+    document.querySelectorAll('.q-uploader').forEach(u => {
+      const btn = u.querySelector('.q-uploader__header .q-btn');
+      const title = u.querySelector('.q-uploader__title');
+      if (btn && title && btn.getAttribute('aria-label') !== title.textContent) btn.setAttribute('aria-label', title.textContent);
+    });
+    document.querySelectorAll('.ll-main .overflow-x-auto, .ll-main .ll-tex-block').forEach(el => {
+      if (el.hasAttribute('tabindex') || el.scrollWidth <= el.clientWidth + 1) return;
+      if (el.querySelector('a[href], button, input, select, textarea, [tabindex]')) return;
+      el.setAttribute('tabindex', '0');
+    });
+  };
+  const soon = () => { if (!queued) { queued = true; setTimeout(fix, 200); } };
+  new MutationObserver(soon).observe(document.documentElement, {childList: true, subtree: true});
+  window.addEventListener('resize', soon);
+  document.addEventListener('DOMContentLoaded', soon);
 })();
 </script>"""
 
@@ -149,7 +164,7 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
     _lang_from_url()
     current_lang.set(lang())
     ui.add_css(CSS)
-    ui.add_body_html(UPLOAD_NAMES)
+    ui.add_body_html(A11Y_SCRIPT)
     ui.colors(**COLORS)
     ui.dark_mode(bool(_prefs().get("dark", False)))
     ui.query("html").props(f'lang="{lang()}"')

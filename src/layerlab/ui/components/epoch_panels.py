@@ -62,7 +62,7 @@ class SampleGrid:
                         f"border: 2px solid {colour}").props(f'aria-label="{text}"'):
                     if "image_url" in s:
                         ui.image(s["image_url"]).classes("w-12 h-12").style("image-rendering: pixelated") \
-                            .props('fit="contain" no-spinner no-transition')
+                            .props(f'fit="contain" no-spinner no-transition alt="{text}"')
                     elif s.get("values") is not None:
                         ui.label(row_text(s["values"], self.lang, limit=3)).classes(
                             "text-xs opacity-80 text-center break-words").mark("val-values")
@@ -71,6 +71,24 @@ class SampleGrid:
                     if ok is not True:  # wrong, or a number: what it really is, under what was predicted
                         ui.label(t("ep.is", self.lang, label=_fmt(s["label"], self.lang))) \
                             .classes("text-xs text-center").mark("val-true")
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    lin = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def cell_ink(rgb: str, alpha: float) -> str:
+    """White or black text, whichever reads better (WCAG contrast) on rgb at alpha over white.
+
+    >>> cell_ink("21,128,61", 1.0), cell_ink("21,128,61", 0.6), cell_ink("185,28,28", 0.9), cell_ink("185,28,28", 0.1)
+    ('white', 'black', 'white', 'inherit')
+    """
+    if alpha < 0.3:
+        return "inherit"  # nearly the page's own background: the page's text colour (also in dark mode)
+    bg = tuple(alpha * float(c) + (1 - alpha) * 255 for c in rgb.split(","))
+    lum = _luminance(bg)  # type: ignore[arg-type]
+    return "white" if (1.05 / (lum + 0.05)) >= ((lum + 0.05) / 0.05) else "black"
 
 
 class ConfusionTable:
@@ -111,7 +129,7 @@ class ConfusionTable:
                             alpha = 0.12 + 0.88 * v / top if v else 0.0
                             rgb = "21,128,61" if i == j else "185,28,28"
                             with ui.element("td").classes("p-1 text-center tabular-nums min-w-[2rem]").style(
-                                    f"background: rgba({rgb},{alpha:.2f}); color: {'white' if alpha > 0.5 else 'inherit'}"):
+                                    f"background: rgba({rgb},{alpha:.2f}); color: {cell_ink(rgb, alpha)}"):
                                 ui.label(str(v))
 
 
