@@ -30,13 +30,18 @@ async def test_inspect_page_shows_views_math_and_confusion_cells(user: User) -> 
     layerlab.load(folder).train(epochs=2)
     await user.open(f"/p/{folder.name}/inspect")
     await user.should_see(marker="inspect-tabs")
-    await user.should_see(marker="inspect-image-flow", retries=100)
+    await user.should_see(marker="inspect-image-flow", retries=300)
     user.find(marker="tab-math").click()
-    await user.should_see(marker="math-1", retries=100)
+    await user.should_see(marker="math-1", retries=300)
+    await user.should_see(marker="math-worked-1")            # one sample's numbers through the first dense layer
     user.find(marker="tab-errors").click()
-    await user.should_see(marker="confusion-grid", retries=100)
-    user.find(marker="cell-0-0").click()
-    await user.should_see(marker="cell-title", retries=100)
+    await user.should_see(marker="confusion-chart", retries=300)
+    await user.should_see(marker="history-chart")            # loss and accuracy per epoch, recorded while training
+    chart = user.find(marker="confusion-chart")
+    cell = next(iter(chart.elements)).props["options"]["series"][0]["data"][0]
+    chart.trigger("componentClick", {"componentType": "series", "seriesType": "heatmap", "seriesIndex": 0,
+                                     "seriesName": "", "name": "", "dataIndex": 0, "data": cell, "value": cell["value"]})
+    await user.should_see(marker="cell-title", retries=300)
 
 
 async def test_untrained_project_says_so_and_bad_views_explain(user: User) -> None:
@@ -44,4 +49,4 @@ async def test_untrained_project_says_so_and_bad_views_explain(user: User) -> No
     await user.open(f"/p/{folder.name}/inspect")
     await user.should_see(marker="inspect-untrained")
     user.find(marker="tab-saliency").click()
-    await user.should_see(marker="inspect-image-saliency", retries=100)
+    await user.should_see(marker="inspect-image-saliency", retries=300)

@@ -49,7 +49,7 @@ class InspectFacade:
         ctx = self.inspect_context(input, run, split=split, index=index, compare_run=compare_run, weights=weights)
         result = run_view(view, ctx, **options)
         result.data = {"run": ctx.meta.get("run"), "trained": ctx.meta.get("trained"), "split": ctx.meta.get("split"),
-                       "weights_note": ctx.meta.get("weights_note"), **result.data}
+                       "weights_note": ctx.meta.get("weights_note"), "classes": ctx.classes, **result.data}
         return result
 
     def inspect_context(self, input: Any = None, run: str | None = None, *, split: str = "val",

@@ -47,7 +47,7 @@ def use_katex() -> None:
 # The few words the layers' formulas write inside \text{...}, in German (longest first).
 TEX_WORDS_DE = (("window at", "Fenster bei"), ("all values", "alle Werte"), ("the last axis", "die letzte Achse"),
                 ("positions", "Positionen"), ("window", "Fenster"), ("over", "über"), ("if", "falls"),
-                ("else", "sonst"))
+                ("else", "sonst"), ("more", "weitere"))
 _TEXT = re.compile(r"\\text\{([^{}]*)\}")
 
 

@@ -1,11 +1,14 @@
 """The studio's Inspect page: the ten views of layerlab.inspect for a project's runs.
 
-A tab per view, a form of the view's options (generated from its signature, with an
-epsilon slider for adversarial examples), the picture the view draws, and extras where
-a picture is not enough: formulas typeset by KaTeX in the math view and a confusion
-matrix whose cells open the samples they count. Views are computed in a worker thread;
-while a run of this project trains in this server, views that are cheap enough redraw
-after each saved epoch (the same CheckpointSaved events the Train page listens to).
+A tab per view, a form of the view's options (generated from its signature, each with a
+plain label and a one-line help from inspect_options), and the result made for learners:
+the math view typeset by KaTeX with one sample's numbers flowing through every layer;
+the confusion matrix, embeddings, decision surface, histories, weight histograms and the
+hardest examples as interactive ECharts (tooltips; a click opens the samples behind a
+cell, point or bar); the other views as pictures; every view's picture as a PNG download;
+and, where a view cannot say something, a sentence saying why. Views are computed in a
+worker thread; while a run of this project trains in this server, views that are cheap
+enough redraw after each saved epoch (the same CheckpointSaved events the Train page uses).
 """
 from __future__ import annotations
 
@@ -19,8 +22,11 @@ from nicegui import background_tasks, run, ui
 from ...engine import events as ev
 from ...inspect.views import VIEWS
 from ...spec.errors import SpecError
+from ...inspect.views_model import layer_key
+from ..components import inspect_charts as charts
 from ..frame import lang
 from ..i18n import add, err_text, t
+from . import inspect_options as texts
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +40,23 @@ add({
     "insp.live": "Updates after each saved epoch while the run trains.", "insp.cell": "Click a cell to see its samples.",
     "insp.cell_title": "true {true}, predicted {pred}: {n} samples", "insp.empty_cell": "No samples in this cell.",
     "insp.numbers": "with its numbers", "insp.refresh": "Recompute",
+    "insp.auto": "automatic", "insp.download": "Download picture (PNG)", "insp.sample_flow": "Sample {i} flowing through",
+    "insp.in": "what goes in", "insp.out": "what comes out", "insp.worked": "one output worked out from its weights",
+    "insp.all_weights": "all its weights", "insp.layer": "Layer {i}: {type}", "insp.point": "Click a point to see its sample.",
+    "insp.bar": "Click a bar to see the sample.", "insp.predicted": "predicted", "insp.true": "true",
+    "insp.confusion": "Confusion matrix ({acc} right)", "insp.epoch": "epoch", "insp.loss": "loss",
+    "insp.accuracy": "accuracy", "insp.history": "Loss and accuracy per epoch on these samples",
+    "insp.forgotten": "Learned, then forgotten: loss per epoch", "insp.no_history": "The per-epoch history is recorded "
+    "while a run trains: train the project to see how loss and accuracy developed.",
+    "insp.hardest": "Hardest examples (loss)", "insp.wrong": "wrong", "insp.unsure": "right, but unsure",
+    "insp.hardest_tip": "#{i}: true {true}, predicted {pred} ({conf} sure), {why}",
+    "insp.point_tip": "#{i}: true {true}, predicted {pred}", "insp.point_tip_nolabel": "#{i}: predicted {pred}",
+    "insp.embed_title": "Layer {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Inputs in 2-D (PCA), marked by prediction",
+    "insp.surface_title": "Decision surface: the colour is the predicted class", "insp.weights_title": "Weights of layer {name}",
+    "insp.grads_title": "Gradients of layer {name}", "insp.count": "count", "insp.value": "value",
+    "insp.dead_title": "Dead ReLU units per epoch (share)", "insp.sample_title": "Sample #{i}",
+    "insp.hardest_pictures": "The hardest examples (✗ wrong, ? right but unsure)",
+    "insp.kernels": "Convolution kernels and histograms as a picture",
 }, {
     "insp.title": "Untersuchen", "insp.intro": "Schau in das Netz hinein: was jede Schicht tut, worauf es achtet, "
     "wo es sich irrt.", "insp.run": "Lauf", "insp.latest": "der letzte Lauf", "insp.split": "Beispiele",
@@ -45,16 +68,41 @@ add({
     "insp.cell": "Klicke auf eine Zelle, um ihre Beispiele zu sehen.",
     "insp.cell_title": "wahr {true}, vorhergesagt {pred}: {n} Beispiele", "insp.empty_cell": "Keine Beispiele in dieser Zelle.",
     "insp.numbers": "mit ihren Zahlen", "insp.refresh": "Neu berechnen",
+    "insp.auto": "automatisch", "insp.download": "Bild herunterladen (PNG)", "insp.sample_flow": "Beispiel {i} fließt hindurch",
+    "insp.in": "was hineingeht", "insp.out": "was herauskommt", "insp.worked": "eine Ausgabe aus ihren Gewichten ausgerechnet",
+    "insp.all_weights": "alle ihre Gewichte", "insp.layer": "Schicht {i}: {type}",
+    "insp.point": "Klicke auf einen Punkt, um sein Beispiel zu sehen.", "insp.bar": "Klicke auf einen Balken, um das Beispiel zu sehen.",
+    "insp.predicted": "vorhergesagt", "insp.true": "wahr", "insp.confusion": "Konfusionsmatrix ({acc} richtig)",
+    "insp.epoch": "Epoche", "insp.loss": "Verlust", "insp.accuracy": "Genauigkeit",
+    "insp.history": "Verlust und Genauigkeit pro Epoche auf diesen Beispielen",
+    "insp.forgotten": "Gelernt, dann vergessen: Verlust pro Epoche", "insp.no_history": "Der Verlauf pro Epoche wird "
+    "beim Training aufgezeichnet: trainiere das Projekt, um zu sehen, wie sich Verlust und Genauigkeit entwickelt haben.",
+    "insp.hardest": "Schwerste Beispiele (Verlust)", "insp.wrong": "falsch", "insp.unsure": "richtig, aber unsicher",
+    "insp.hardest_tip": "#{i}: wahr {true}, vorhergesagt {pred} ({conf} sicher), {why}",
+    "insp.point_tip": "#{i}: wahr {true}, vorhergesagt {pred}", "insp.point_tip_nolabel": "#{i}: vorhergesagt {pred}",
+    "insp.embed_title": "Schicht {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Eingaben in 2-D (PCA), nach Vorhersage markiert",
+    "insp.surface_title": "Entscheidungsfläche: die Farbe ist die vorhergesagte Klasse",
+    "insp.weights_title": "Gewichte der Schicht {name}", "insp.grads_title": "Gradienten der Schicht {name}",
+    "insp.count": "Anzahl", "insp.value": "Wert", "insp.dead_title": "Tote ReLU-Einheiten pro Epoche (Anteil)",
+    "insp.sample_title": "Beispiel #{i}", "insp.hardest_pictures": "Die schwersten Beispiele (✗ falsch, ? richtig, aber unsicher)",
+    "insp.kernels": "Faltungskerne und Histogramme als Bild",
 })
 
 CHOICES = {("saliency", "method"): ["all", "vanilla", "smoothgrad", "grad_cam"],
            ("adversarial", "method"): ["fgsm", "pgd"], ("max_activation", "reduce"): ["mean", "max"]}
 LAYER_OPTIONS = {("max_activation", "layer"), ("embeddings", "layer")}
+ONE_BASED = {("max_activation", "unit")}                      # shown from 1, as on the Model page
+CHART_VIEWS = {"errors", "surface", "embeddings", "weights", "math"}  # drawn in the page; PNG as download
+CHART_HEIGHT = "h-80"
 
 
 def png_url(data: bytes) -> str:
     """A PNG as a data URL for ui.image."""
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _pct(v: float) -> str:
+    return f"{v * 100:.0f} %"
 
 
 class InspectPanel:
@@ -71,10 +119,13 @@ class InspectPanel:
         self.feed: Any = None
         self.live_id: str | None = None
         self.last: Any = None
+        self.png: bytes | None = None
         self._build()
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
+        from ..components.mathview import use_katex
+        use_katex()  # in the page's head now: a script added after the page loaded would never run
         ui.label(t("insp.title")).classes("text-2xl")
         ui.label(t("insp.intro"))
         runs = self._run_ids()
@@ -102,7 +153,7 @@ class InspectPanel:
             for name, v in VIEWS.items():
                 ui.tab(name, v.title_de if de else v.title).mark(f"tab-{name}")
         self.summary = ui.label("").classes("text-sm opacity-80")
-        self.form = ui.row().classes("items-end gap-4 flex-wrap")
+        self.form = ui.row().classes("items-start gap-4 flex-wrap")
         self.status = ui.label("").classes("text-sm opacity-70").mark("inspect-status")
         self.out = ui.column().classes("w-full gap-2").mark("inspect-output")
         self._switch(self.view)
@@ -132,37 +183,52 @@ class InspectPanel:
         self.refresh_soon()
 
     def _option(self, view: str, key: str, default: Any) -> None:
-        """One input for a view option, its kind taken from the default value."""
+        """One input for a view option: a plain label, a one-line help under it, its kind taken
+        from the default value."""
         store = self.options[view]
         value = store.get(key, default)
+        name, hint = texts.label(view, key), texts.help_text(view, key)
 
         def set_value(v: Any) -> None:
             store[key] = v
             self.refresh_soon()
+
+        def helped(el: Any, width: str) -> Any:
+            el.classes(width).mark(f"opt-{key}")
+            if hint:
+                el.props["hint"] = hint
+                el.props["aria-description"] = hint
+            return el
         if (view, key) in CHOICES:
-            ui.select(CHOICES[(view, key)], value=value, label=key, on_change=lambda e: set_value(e.value)) \
-                .classes("w-40").mark(f"opt-{key}")
+            helped(ui.select({c: texts.choice(c) for c in CHOICES[(view, key)]}, value=value, label=name,
+                             on_change=lambda e: set_value(e.value)), "w-56")
         elif (view, key) in LAYER_OPTIONS and self.session.analysis is not None:
             rows = self.session.analysis.rows
-            names = {r.index: f"{r.index}: {r.type}" for r in rows}
+            names = {None: t("insp.auto"), **{r.index: f"{r.index + 1}: {r.type}" for r in rows}}
             current = value % len(rows) if rows and isinstance(value, int) else value
-            ui.select(names, value=current, label=key, on_change=lambda e: set_value(e.value)) \
-                .classes("w-48").mark(f"opt-{key}")
+            helped(ui.select(names, value=current, label=name, on_change=lambda e: set_value(e.value)), "w-64")
+        elif (view, key) in ONE_BASED:
+            helped(ui.number(name, value=None if value is None else value + 1, min=1, step=1, format="%d",
+                             placeholder=t("insp.auto"),
+                             on_change=lambda e: set_value(None if e.value in (None, "") else int(e.value) - 1)),
+                   "w-64")
         elif key == "epsilon":
             with ui.column().classes("gap-0 w-64"):
-                ui.label(key).classes("text-xs opacity-70")
+                ui.label(name).classes("text-xs opacity-70")
                 ui.slider(min=0.0, max=1.0, step=0.01, value=value, on_change=lambda e: set_value(float(e.value))) \
-                    .props("label-always").mark("opt-epsilon")
+                    .props("label-always").mark("opt-epsilon").props["aria-label"] = name
+                ui.label(hint).classes("text-xs opacity-70")
         elif isinstance(default, bool):
-            ui.checkbox(key, value=value, on_change=lambda e: set_value(bool(e.value))).mark(f"opt-{key}")
+            with ui.column().classes("gap-0"):
+                ui.checkbox(name, value=value, on_change=lambda e: set_value(bool(e.value))).mark(f"opt-{key}")
+                ui.label(hint).classes("text-xs opacity-70")
         elif isinstance(default, (int, float)):
             is_int = isinstance(default, int)
-            ui.number(key, value=value, step=1 if is_int else None, format="%d" if is_int else None,
-                      on_change=lambda e: set_value((int if is_int else float)(e.value or 0))) \
-                .classes("w-32").mark(f"opt-{key}")
+            helped(ui.number(name, value=value, step=1 if is_int else None, format="%d" if is_int else None,
+                             on_change=lambda e: set_value((int if is_int else float)(e.value or 0))), "w-56")
         else:
-            ui.input(key, value="" if value is None else json.dumps(value),
-                     on_change=lambda e: set_value(_parse(e.value))).classes("w-40").mark(f"opt-{key}")
+            helped(ui.input(name, value="" if value is None else json.dumps(value), placeholder=t("insp.auto"),
+                            on_change=lambda e: set_value(_parse(e.value))), "w-56")
 
     # -- computing --------------------------------------------------------------------------
     def refresh_soon(self) -> None:
@@ -178,7 +244,10 @@ class InspectPanel:
         view, opts = self.view, dict(self.options[self.view])
         try:
             result = await run.io_bound(self._compute, view, opts)
-            png = await run.io_bound(result.png, lang())
+            # views drawn in the page draw their PNG only when it is downloaded (the errors picture takes seconds)
+            in_page = view in CHART_VIEWS and not (view == "weights" and result.data.get("kernels"))
+            png = None if in_page else await run.io_bound(result.png, lang())
+            extra = await run.io_bound(self._extra, result)
         except SpecError as e:
             self._show_error(e)
         except Exception as e:  # noqa: BLE001 - a failing view must not take the page down
@@ -186,7 +255,7 @@ class InspectPanel:
             self._show_error(SpecError("", str(e)))
         else:
             if view == self.view:
-                self._show(result, png)
+                self._show(result, png, extra)
         finally:
             self.busy = False
         if self.wanted:
@@ -197,6 +266,13 @@ class InspectPanel:
         return self.session.project.inspect(view, run=self.run_id, split=self.split, index=self.index,
                                             compare_run=self.compare if view == "cka" else None, **opts)
 
+    def _extra(self, result: Any) -> bytes | None:
+        """A second picture some views need in the page: the hardest examples themselves."""
+        if result.view == "errors" and result.data.get("hardest"):
+            return self.session.project.inspect_samples_png([h["index"] for h in result.data["hardest"]],
+                                                            self.run_id, self.split)
+        return None
+
     def _show_error(self, e: SpecError) -> None:
         self.status.set_text("")
         self.out.clear()
@@ -206,46 +282,169 @@ class InspectPanel:
             if e.hint:
                 ui.label(t("insp.fix", hint=err_text(e.hint)))
 
-    def _show(self, result: Any, png: bytes) -> None:
-        self.last = result
+    def _show(self, result: Any, png: bytes | None, extra: bytes | None = None) -> None:
+        self.last, self.png = result, png
         d = result.data
         self.status.set_text(t("insp.shown", run=d["run"]) if d.get("trained") else t("insp.untrained"))
         self.out.clear()
         with self.out:
-            if result.view == "math":
-                self._math(d["layers"])
-            ui.image(png_url(png)).classes("w-full max-w-5xl").props("fit=contain no-transition") \
-                .mark(f"inspect-image-{result.view}")
-            if result.view == "errors":
-                self._confusion(d["confusion"])
+            for note in d.get("notes") or []:
+                with ui.row().classes("items-center gap-2 no-wrap").mark("inspect-note"):
+                    ui.icon("info", color="primary")
+                    ui.label(err_text(note)).classes("text-sm")
+            draw = getattr(self, f"_{result.view}", None)
+            if result.view in CHART_VIEWS and draw is not None:
+                draw(d, extra)
+            else:
+                ui.image(png_url(png)).classes("w-full max-w-5xl").props("fit=contain no-transition") \
+                    .mark(f"inspect-image-{result.view}")
+            ui.button(t("insp.download"), icon="download", on_click=lambda: self._download(result)) \
+                .props("flat no-caps").mark("inspect-download")
 
-    def _math(self, layers: list[dict[str, Any]]) -> None:
-        from ..components.mathview import Tex, use_katex
-        use_katex()
-        for row in layers:
-            with ui.card().classes("ll-card w-full").mark(f"math-{row['index']}"):
-                ui.label(f"{row['index']}: {row['type']}").classes("text-sm font-medium")
-                Tex(row["latex"])
+    async def _download(self, result: Any) -> None:
+        """The view's picture as a PNG file (drawn now when the page showed charts instead)."""
+        png = self.png if self.last is result and self.png is not None else await run.io_bound(result.png, lang())
+        if self.last is result:
+            self.png = png
+        ui.download.content(png, f"{result.view}.png", "image/png")
+
+    # -- the views drawn in the page -------------------------------------------------------------
+    def _chart(self, options: dict[str, Any], marker: str, on_pick: Any = None) -> Any:
+        chart = ui.echart(options, on_point_click=on_pick).classes(f"w-full max-w-3xl {CHART_HEIGHT}").mark(marker)
+        return chart
+
+    def _names(self, d: dict[str, Any]) -> list[str] | None:
+        return d.get("classes")
+
+    def _cls(self, d: dict[str, Any], k: Any) -> str:
+        names = self._names(d)
+        if k is None:
+            return "?"
+        return str(names[int(k)]) if names and 0 <= int(k) < len(names) else str(k)
+
+    def _math(self, d: dict[str, Any], _extra: Any = None) -> None:
+        from ..components.mathview import Tex, tex_in
+        de = lang()
+        if d.get("sample_index") is not None:
+            ui.label(t("insp.sample_flow", i=d["sample_index"])).classes("text-sm font-medium")
+        for row in d["layers"]:
+            with ui.card().classes("ll-card w-full gap-1").mark(f"math-{row['index'] + 1}"):
+                ui.label(t("insp.layer", i=row["index"] + 1, type=row["type"])).classes("text-sm font-semibold")
+                Tex(tex_in(row["latex"], de)).classes("w-full")
+                if row.get("input"):
+                    with ui.row().classes("w-full items-center gap-2 no-wrap"):
+                        ui.label(t("insp.in")).classes("text-xs opacity-70 w-24 shrink-0")
+                        Tex(row["input"]).classes("min-w-0 grow")
+                if row.get("worked"):
+                    ui.label(t("insp.worked")).classes("text-xs opacity-70")
+                    Tex(tex_in(row["worked"], de)).classes("w-full").mark(f"math-worked-{row['index'] + 1}")
+                if row.get("output"):
+                    with ui.row().classes("w-full items-center gap-2 no-wrap"):
+                        ui.label(t("insp.out")).classes("text-xs opacity-70 w-24 shrink-0")
+                        Tex(row["output"]).classes("min-w-0 grow")
                 if row.get("numeric"):
-                    ui.label(t("insp.numbers")).classes("text-xs opacity-70")
-                    Tex(row["numeric"])
+                    ui.label(t("insp.all_weights")).classes("text-xs opacity-70")
+                    Tex(row["numeric"]).classes("w-full")
 
-    def _confusion(self, cm: dict[str, Any]) -> None:
+    def _errors(self, d: dict[str, Any], hardest_png: bytes | None) -> None:
+        cm = d["confusion"]
         ui.label(t("insp.cell")).classes("text-sm")
-        classes = cm["classes"]
-        grid = ui.grid(columns=len(classes) + 1).classes("gap-1").mark("confusion-grid")
-        samples = ui.column().classes("w-full")
-        with grid:
-            ui.label("")
-            for c in classes:
-                ui.label(c).classes("text-xs text-center")
-            for r, name in enumerate(classes):
-                ui.label(name).classes("text-xs")
-                for c in range(len(classes)):
-                    n = cm["counts"][r][c]
-                    ui.button(str(n), on_click=lambda _, r=r, c=c: self._open_cell(cm, r, c, samples)) \
-                        .props("flat dense" + ("" if n else " disable")) \
-                        .classes("bg-green-1" if r == c else ("bg-red-1" if n else "")).mark(f"cell-{r}-{c}")
+        opts = charts.confusion_options(cm, t("insp.predicted"), t("insp.true"),
+                                        t("insp.confusion", acc=_pct(cm["accuracy"])))
+        box: dict[str, Any] = {}
+        self._chart(opts, "confusion-chart",
+                    lambda e: self._open_cell(cm, *e.data["cell"], box["detail"]) if isinstance(e.data, dict) else None)
+        box["detail"] = ui.column().classes("w-full")
+        hist = d.get("history") or []
+        if hist:
+            series = {t("insp.loss"): [[h["epoch"], h["loss"]] for h in hist],
+                      t("insp.accuracy"): [[h["epoch"], h["accuracy"]] for h in hist]}
+            self._chart(charts.epoch_lines_options(series, t("insp.history"), t("insp.epoch"), t("insp.loss"),
+                                                   percent=[t("insp.accuracy")]), "history-chart")
+        else:
+            ui.label(t("insp.no_history")).classes("text-sm opacity-80").mark("inspect-no-history")
+        curves = d.get("loss_curves") or []
+        if curves:
+            series = {f"#{c['index']}": [[e, v] for e, v in zip(c["epochs"], c["loss"])] for c in curves}
+            self._pickable(charts.epoch_lines_options(series, t("insp.forgotten"), t("insp.epoch"), t("insp.loss")),
+                           "forgotten-chart", lambda e: [int(e.series_name.lstrip("#"))])
+        hard = d.get("hardest") or []
+        if hard:
+            tips = [t("insp.hardest_tip", i=h["index"], true=self._cls(d, h.get("label")),
+                      pred=self._cls(d, h.get("predicted")), conf=_pct(h.get("confidence", 0.0)),
+                      why=t("insp.wrong") if h.get("why") == "wrong" else t("insp.unsure")) for h in hard]
+            ui.label(t("insp.bar")).classes("text-sm")
+            self._pickable(charts.hardest_options(hard, tips, t("insp.hardest"), t("insp.loss"), t("insp.wrong"),
+                                                  t("insp.unsure")), "hardest-chart")
+        if hardest_png:
+            ui.label(t("insp.hardest_pictures")).classes("text-sm font-medium")
+            ui.image(png_url(hardest_png)).classes("w-full max-w-4xl").props("fit=contain no-transition") \
+                .mark("hardest-samples")
+
+    def _point_tips(self, d: dict[str, Any], labels: Any, predicted: Any, n: int) -> list[str]:
+        out = []
+        for i in range(n):
+            pred = self._cls(d, predicted[i]) if predicted else "?"
+            if labels:
+                out.append(t("insp.point_tip", i=i, true=self._cls(d, labels[i]), pred=pred))
+            else:
+                out.append(t("insp.point_tip_nolabel", i=i, pred=pred))
+        return out
+
+    def _pickable(self, options: dict[str, Any], marker: str, samples_of: Any = None) -> None:
+        """A chart whose points open their samples in a box right under it (samples_of(event)
+        -> indices; default: the clicked item's `sample`)."""
+        box: dict[str, Any] = {}
+
+        def pick(e: Any) -> Any:
+            indices = samples_of(e) if samples_of is not None else (
+                [e.data["sample"]] if isinstance(e.data, dict) and e.data.get("sample") is not None else None)
+            return self._open_samples(indices, box["detail"]) if indices else None
+        self._chart(options, marker, pick)
+        box["detail"] = ui.column().classes("w-full")
+
+    def _surface(self, d: dict[str, Any], _extra: Any = None) -> None:
+        ui.label(t("insp.point")).classes("text-sm")
+        if d.get("mode") == "surface":
+            tips = self._point_tips(d, d.get("point_labels"), d.get("point_predicted"), len(d["points"]))
+            opts = charts.surface_options(d, self._names(d), tips, t("insp.surface_title"))
+        else:
+            tips = self._point_tips(d, d.get("labels"), d.get("predicted"), len(d["coords"]))
+            opts = charts.scatter_options(d["coords"], d["predicted"], self._names(d), tips, t("insp.pca_title"),
+                                          "PC1", "PC2")
+        self._pickable(opts, "surface-chart")
+
+    def _embeddings(self, d: dict[str, Any], _extra: Any = None) -> None:
+        ui.label(t("insp.point")).classes("text-sm")
+        tips = self._point_tips(d, d.get("labels"), d.get("predicted"), len(d["coords"]))
+        colours = d.get("labels") if d.get("labels") is not None else d.get("predicted")
+        self._pickable(charts.scatter_options(d["coords"], colours, self._names(d), tips,
+                                              t("insp.embed_title", i=d["layer"] + 1, type=d["type"]), "PC1", "PC2"),
+                       "embeddings-chart")
+
+    def _weights(self, d: dict[str, Any], _extra: Any = None) -> None:
+        with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-2"):
+            for key, h in d.get("weights", {}).items():
+                self._chart(charts.histogram_options(h, t("insp.weights_title", name=layer_key(key)),
+                                                     xname=t("insp.value"), yname=t("insp.count")),
+                            f"weights-chart-{key.replace('/', '-')}")
+            for key, h in d.get("gradients", {}).items():
+                if key.endswith("weight"):
+                    self._chart(charts.histogram_options(h, t("insp.grads_title", name=layer_key(key)), "#fc8452",
+                                                         xname=t("insp.value"), yname=t("insp.count")),
+                                f"grads-chart-{key.replace('/', '-')}")
+        epochs = d.get("epochs") or []
+        if epochs and any(e.get("dead") for e in epochs):
+            series: dict[str, list[list[float]]] = {}
+            for e in epochs:
+                for dd in e.get("dead", []):
+                    series.setdefault(t("insp.layer", i=dd["index"] + 1, type=""), []).append([e["epoch"], dd["fraction"]])
+            self._chart(charts.epoch_lines_options(series, t("insp.dead_title"), t("insp.epoch"),
+                                                   percent=list(series)), "dead-chart")
+        if d.get("kernels"):
+            ui.label(t("insp.kernels")).classes("text-sm font-medium")
+            ui.image(png_url(self.png or b"")).classes("w-full max-w-5xl").props("fit=contain no-transition") \
+                .mark("inspect-image-weights")
 
     async def _open_cell(self, cm: dict[str, Any], r: int, c: int, box: Any) -> None:
         """Show the samples one confusion cell counts."""
@@ -253,12 +452,24 @@ class InspectPanel:
         box.clear()
         with box:
             ui.label(t("insp.cell_title", true=cm["classes"][r], pred=cm["classes"][c], n=len(indices))) \
-                .mark("cell-title")
+                .classes("text-sm font-medium").mark("cell-title")
         if not indices:
+            with box:
+                ui.label(t("insp.empty_cell")).classes("text-sm")
             return
         png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
         with box:
             ui.image(png_url(png)).classes("w-full max-w-4xl").props("fit=contain").mark("cell-samples")
+
+    async def _open_samples(self, indices: list[int], box: Any) -> None:
+        """Show the samples behind a point or bar."""
+        box.clear()
+        with box:
+            ui.label(t("insp.sample_title", i=", #".join(str(i) for i in indices))).classes("text-sm font-medium") \
+                .mark("point-title")
+        png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
+        with box:
+            ui.image(png_url(png)).classes("w-full max-w-xs").props("fit=contain").mark("point-samples")
 
     # -- live updates -----------------------------------------------------------------------
     def _tick(self) -> None:
