@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from .. import api
+from ..i18n import msg
 from ..engine import events as ev
 from . import csv_out
 from .common import app, console, emit_json, err_console, friendly
@@ -42,17 +43,33 @@ def _headline(final: dict) -> str:
 def train(project: Path = typer.Argument(..., help="Project folder."),
           epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs for this run (default: the spec's)."),
           as_json: bool = typer.Option(False, "--json", help="One JSON object per epoch, then the result."),
-          continue_run: str = typer.Option(None, "--continue", help="Go on from this run id ('latest' for the newest).")
+          continue_run: str = typer.Option(None, "--continue", help="Go on from this run id ('latest' for the newest)."),
+          workers: int = typer.Option(None, "--workers", help="Data-parallel training on N Ray Train workers "
+                                      "(needs the scale extra)."),
+          address: str = typer.Option(None, "--address", help="A running Ray cluster (default: RAY_ADDRESS, or "
+                                      "a private one on this machine)."),
+          storage_path: str = typer.Option(None, "--storage-path", help="Ray's storage path (shared NFS or S3) "
+                                           "for runs on several machines."),
+          resources: str = typer.Option(None, "--resources-per-worker", help="Ray resources per worker, e.g. "
+                                        "cpu=1,gpu=0.")
           ) -> None:
     """Train a project and save the run under PROJECT/runs/<run_id>/."""
     p = api.load(project)
     p.validate()
+    if workers is not None or address or storage_path or resources:
+        if continue_run:
+            raise api.SpecError("--continue", msg("cannot be combined with --workers"), continue_run,
+                                msg("continue the run on this machine (without --workers), or start a new one"))
+        spread = dict(workers=2 if workers is None else workers, address=address, storage_path=storage_path,
+                      resources_per_worker=_resources(resources))
+    else:
+        spread = None
     if as_json:
         def on_event(e: ev.Event) -> None:
             if isinstance(e, ev.EpochEnded):
                 emit_json({"epoch": e.epoch, "epochs": e.epochs, **e.metrics, "lr": e.learning_rate,
                            "samples_per_s": round(e.samples_per_s, 1), "eta_s": round(e.eta_s, 2)})
-        run = _start(p, epochs, on_event, continue_run)
+        run = _start(p, epochs, on_event, continue_run, spread)
         _wait(run)
         out = {"run_id": run.run_id, "status": run.status, "final": run.final, **_kept(p, run.run_id)}
         if run.failure is not None:
@@ -77,7 +94,7 @@ def train(project: Path = typer.Argument(..., help="Project folder."),
             progress.update(task, advance=1, description=f"epoch {e.epoch}/{e.epochs}",
                             info=f"{shown}  ({e.samples_per_s:,.0f} samples/s)")
     with progress:
-        run = _start(p, epochs, on_progress, continue_run)
+        run = _start(p, epochs, on_progress, continue_run, spread)
         _wait(run)
     _report(run, _kept(p, run.run_id))
 
@@ -90,7 +107,24 @@ def _kept(p, run_id: str) -> dict:
             "weights": str(note) if note else None}
 
 
-def _start(p, epochs, on_event, continue_from):
+def _resources(text: str | None) -> dict[str, float] | None:
+    """cpu=1,gpu=0.5 -> {"cpu": 1.0, "gpu": 0.5}."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        try:
+            out[name.strip().lower()] = float(value)
+        except ValueError:
+            raise api.SpecError("--resources-per-worker", msg("cannot read {part!r}", part=part.strip()), text,
+                                msg("write it as cpu=1,gpu=0")) from None
+    return out
+
+
+def _start(p, epochs, on_event, continue_from, spread=None):
+    if spread is not None:
+        return p.train_distributed(epochs=epochs, on_event=on_event, background=True, **spread)
     if continue_from:
         return p.continue_run(None if continue_from == "latest" else continue_from, epochs=epochs,
                               on_event=on_event, background=True)

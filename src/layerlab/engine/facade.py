@@ -126,6 +126,22 @@ class EngineFacade:
         default_runner()
         datacache.warm(self)
 
+    def train_distributed(self, workers: int = 2, epochs: int | None = None, address: str | None = None,
+                          storage_path: str | None = None, resources_per_worker: dict[str, float] | None = None,
+                          on_event: Callable[[Any], None] | None = None, background: bool = False):
+        """Data-parallel training on Ray Train (DistributedDataParallel over `workers` processes).
+
+        On this machine by default, or on a running cluster (`address`, or RAY_ADDRESS); the
+        spec's batch size is the global batch; the run lands in runs/ like any other. Needs the
+        scale extra (`pip install -e ".[scale]"`); see docs/RAY.md.
+        """
+        from .distributed import train_distributed
+        _check_epochs(epochs)
+        self._require_folder()
+        self._refuse_over_budget()
+        return train_distributed(self, workers=workers, epochs=epochs, address=address, storage_path=storage_path,
+                                 resources_per_worker=resources_per_worker, on_event=on_event, background=background)
+
     def runs(self) -> list[dict[str, Any]]:
         """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them).
 

@@ -227,7 +227,7 @@ class Trainer:
         seen, lr, per_batch = 0, 0.0, self.schedule.per_batch
         ctrl, where, on_cpu = self.control, self._where, dev.type == "cpu"
         where["epoch"] = epoch
-        for b, (x, y) in enumerate(self.ds.train.batches(tr.batch_size, shuffle=True, generator=self.gen), 1):
+        for b, (x, y) in enumerate(self._train_batches(), 1):
             if ctrl.wants_attention:
                 ctrl.checkpoint(lambda paused: self._paused(paused, epoch, b))
             where["batch"], where["x"] = b, x
@@ -239,7 +239,7 @@ class Trainer:
                 lr = self.schedule.lr(epoch - 1 + (b - 1) / nb)
                 for g in opt.param_groups:
                     g["lr"] = lr
-            out = net.logits(x) if self.classify else net(x)
+            out = self._train_forward(x)
             loss = self.loss_fn(out, y)
             if self.has_penalty:
                 loss = loss + net.penalty().to(loss.device)
@@ -266,6 +266,14 @@ class Trainer:
         sps = seen / max(time.perf_counter() - t0, 1e-9)
         self._where = {"epoch": epoch}  # failures after the batches (evaluation) name the epoch only
         return acc.compute(), sps
+
+    def _train_batches(self) -> Any:
+        """This epoch's training batches (the data-parallel trainer takes its share of each)."""
+        return self.ds.train.batches(self.tr.batch_size, shuffle=True, generator=self.gen)
+
+    def _train_forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The forward pass that trains: logits for classification (data-parallel: through DDP)."""
+        return self.net.logits(x) if self.classify else self.net(x)
 
     def _share_weights(self, epoch: int, batch: int, batches: int) -> None:
         """Send the weights after this batch (slow motion, Step) so a page can redraw what the network does."""

@@ -1,0 +1,102 @@
+"""Data-parallel training on Ray Train (issue 19.1): one local Ray cluster shared by this module.
+
+Two workers on this 2-core machine cannot be faster than one; the point is that the same
+spec trains through DistributedDataParallel, lands in runs/ like any run, matches a single
+worker's accuracy, stops when asked and refuses bad requests before anything starts.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import sys
+
+import pytest
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.train")
+
+import layerlab.api as L  # noqa: E402
+from layerlab.engine import events as ev  # noqa: E402
+from layerlab.spec.errors import SpecError  # noqa: E402
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    ray.shutdown()
+
+
+def test_two_workers_train_digits_as_well_as_one(tmp_path):
+    p = L.new(tmp_path / "digits", example="digits")
+    one = p.train(epochs=3)
+    seen = []
+    two = p.train_distributed(workers=2, epochs=3, on_event=lambda e: seen.append(e.name))
+    assert two.status == "finished", two.failure
+    assert [h["epoch"] for h in two.history] == [1, 2, 3]
+    assert abs(two.final["val_accuracy"] - one.final["val_accuracy"]) <= 0.02, (two.final, one.final)
+    assert seen[0] == "RunStarted" and seen.count("EpochEnded") == 3 and seen[-1] == "RunFinished"
+    row = next(r for r in p.runs() if r["run_id"] == two.run_id)
+    assert row["status"] == "finished" and row["epochs_done"] == 3
+    loaded = p.load_run(two.run_id)
+    assert loaded.epoch in (1, 2, 3)
+    x = p.dataset().val.x[:5]
+    probs = p.predict(x.numpy(), run_id=two.run_id, raw=False)
+    assert probs.shape == (5, 10)
+
+
+def test_cli_trains_with_workers_and_prints_json(tmp_path):
+    from typer.testing import CliRunner
+    from layerlab.cli import app
+    L.new(tmp_path / "xor", example="xor")
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "xor"), "--workers", "2", "--epochs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.output.strip().splitlines()[-1])
+    assert last["status"] == "finished" and last["epochs_done"] == 2
+
+
+def test_stop_ends_every_worker_at_the_same_epoch(tmp_path):
+    p = L.new(tmp_path / "spiral", example="spiral")
+    handle = {}
+
+    def on_event(e):
+        if isinstance(e, ev.EpochEnded) and e.epoch == 2:
+            handle["run"].stop()
+    run = p.train_distributed(workers=2, epochs=500, background=True, on_event=on_event)
+    handle["run"] = run
+    run.wait(180)
+    assert run.status == "stopped"
+    assert 2 <= len(run.history) < 50
+
+
+@pytest.mark.parametrize("kwargs, path, words", [
+    ({"workers": 0}, "workers", "at least 1"),
+    ({"workers": 64}, "workers", "64 workers need 64 CPUs"),
+    ({"workers": 2, "address": "ray://10.0.0.5:10001"}, "address", "10.0.0.5:6379"),
+    ({"workers": 2, "resources_per_worker": {"tpu": 1}}, "resources_per_worker", "not tpu"),
+])
+def test_bad_requests_are_refused_before_anything_starts(tmp_path, kwargs, path, words):
+    p = L.new(tmp_path / "xor", example="xor")
+    with pytest.raises(SpecError) as err:
+        p.train_distributed(**kwargs)
+    e = err.value
+    assert e.path == path and words in (str(e.message) + " " + str(e.hint)), e
+    assert not (tmp_path / "xor" / "runs").exists() or not any((tmp_path / "xor" / "runs").iterdir())
+
+
+def test_an_address_where_nothing_answers_is_refused_in_seconds(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    p = L.new(tmp_path / "xor", example="xor")
+    with pytest.raises(SpecError) as err:
+        p.train_distributed(workers=2, address=f"127.0.0.1:{port}")
+    assert "no Ray cluster answered" in str(err.value.message) and "ray start --head" in str(err.value.hint)
+
+
+def test_without_ray_the_error_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)
+    p = L.new(tmp_path / "xor", example="xor")
+    with pytest.raises(SpecError) as err:
+        p.train_distributed(workers=2)
+    assert '.[scale]' in str(err.value.hint)
