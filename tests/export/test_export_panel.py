@@ -25,7 +25,7 @@ async def user(caplog: pytest.LogCaptureFixture) -> User:
 async def test_export_page_lists_formats_and_downloads_onnx(user: User) -> None:
     pid = workspace.create("xor", example="xor").dir.name
     await user.open(f"/p/{pid}/export")
-    for fmt in ("onnx", "onnx_int8", "torchscript", "pt2", "safetensors", "script", "tfjs", "zip"):
+    for fmt in ("onnx", "onnx_int8", "torchscript", "pt2", "safetensors", "script", "tfjs", "webpage", "zip"):
         await user.should_see(marker=f"export-{fmt}")
     await user.should_see(marker="export-untrained")
     user.find(marker="export-button-onnx").click()

@@ -102,12 +102,16 @@ def example(src: Exported) -> dict[str, Any] | None:
     if not is_standalone(src):
         if x.numel() > 64:
             return None
-        values = x.reshape(-1).tolist()
+        if x.is_floating_point():
+            x = x.round(decimals=4)      # shown in the page's form: short numbers, the answer computed on them
+        values = [round(v, 4) if isinstance(v, float) else v for v in x.reshape(-1).tolist()]
         expected = torch_outputs(src, x)[0]
         out: dict[str, Any] = {"values": values}
     else:
         raw = raw_inputs(src, x, odd_rows=False)
         pre = preprocessing(src)
+        if raw.dtype.kind == "f" and not pixels(src):
+            raw = np.round(raw, 4)       # shown in the page's form: short numbers, the answer computed on them
         if pixels(src):
             raw = np.clip(np.round(raw), 0, 255).astype(np.float32)   # the picture as a PNG holds it
             png = _png_base64(raw[0], limit=200_000)
@@ -116,9 +120,10 @@ def example(src: Exported) -> dict[str, Any] | None:
             out = {"png": png, "pixels": raw.reshape(-1).astype(int).tolist()}
         elif pre.get("columns"):
             row = as_rows(pre, raw)[0]
-            out = {"values": {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}}
+            out = {"values": {k: (None if v != v else round(v, 4)) if isinstance(v, float) else v
+                              for k, v in row.items()}}
         elif raw.size <= 64:
-            out = {"values": [None if v != v else (int(v) if pre["kind"] == "tokens" else float(v))
+            out = {"values": [None if v != v else (int(v) if pre["kind"] == "tokens" else round(float(v), 4))
                               for v in raw.reshape(-1).tolist()]}
         else:
             return None
