@@ -23,7 +23,7 @@ SCRIPTS = [
     ("flops.py", ["--quick"], "matmul peak and the fraction wide-dense training reaches"),
     ("latency.py", ["--quick"], "shape inference, studio start, first event, single predict"),
     ("data_scale.py", ["--quick"], "50,000-image streaming RSS and 1,000,000-row CSV load"),
-    ("load_test.py", ["--users", "3", "--epochs", "1"], "20 simulated users on the HTTP API"),
+    ("load_test.py", ["--quick"], "20 clients on the HTTP API and pages, one of them hostile"),
     ("fuzz_specs.py", ["--examples", "20", "--seed", "0"], "fuzzing specs and uploads"),
 ]
 

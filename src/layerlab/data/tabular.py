@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ from ..spec.params import Param, closest
 from ..spec.upgrade import register_table_columns
 from .base import DataInfo, DataSource, RawData, register
 from .csvread import TABLE_EXTS, read_table
-from .encode import FITTED_RULES, MISSING_RULES, encode, feature_names, fit_schema, missing_cells, numeric_view
+from .encode import (FITTED_RULES, MISSING_RULES, encode, feature_names, fit_schema, missing_cells, numeric_view,
+                     text_columns)
 from .files import find_file, need_root, stamp
 from .target_guess import target_needed
 
@@ -104,8 +106,14 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     feats = [c for c in cols if c != target and c not in ignored]
     report: dict[str, Any] = {"target": target}
     # text columns with a distinct value in (almost) every row are names or ids, not features
-    auto_ignored = [c for c in feats if numeric_view(df[c]) is None and roles.get(c) != "feature"
-                    and df[c].nunique() > max(p["max_categories"], 0)]
+    text = text_columns(df[feats])  # all at once: 10,000 text columns must not cost calls each
+
+    def distinct_text(c: str) -> int:  # distinct values of a text column; 0 for a numeric one
+        if c in text:
+            return len(text[c][0])
+        return int(df[c].nunique()) if numeric_view(df[c]) is None else 0
+
+    auto_ignored = [c for c in feats if roles.get(c) != "feature" and distinct_text(c) > max(p["max_categories"], 0)]
     if auto_ignored:
         feats = [c for c in feats if c not in auto_ignored]
         report["ignored_columns"] = {c: msg("more than {n} different text values", n=p["max_categories"])
@@ -124,7 +132,9 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
         raise SpecError("data.params.missing", msg("leaves no rows: every row misses a value"), p["missing"],
                         msg("choose mean, median, most_frequent or zero to fill missing values instead of drop"))
     task = _target_task(df[target], p["task"], target)
-    schema = fit_schema(df[feats], p["categorical"], p["missing"])
+    if len(df) < rows_before:  # rows were dropped: the values and fills are those of the rows kept
+        text = None
+    schema = fit_schema(df[feats], p["categorical"], p["missing"], text)
     x = encode(df[feats], schema)
     names = feature_names(schema)
     # cells whose fill `prepare` fits on the training rows (text columns: always the most frequent value)
@@ -148,6 +158,38 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
                     extra={"columns": schema, "target": target, "report": report,
                            "target_names": [target] if task == "regression" else None})
     return RawData(x, y, info, missing or None, p["missing"], df.index.to_numpy())
+
+
+_refusals: dict[tuple, SpecError] = {}  # a table's refusal (e.g. the features budget), as its RawData is kept
+_refusals_lock = threading.Lock()
+MAX_REFUSALS = 8
+
+
+def _clone(e: SpecError) -> SpecError:
+    """A fresh exception with e's parts (raising one object again and again would chain its tracebacks)."""
+    new = e.__class__.__new__(e.__class__)
+    new.__dict__.update(e.__dict__)
+    new.args = e.args
+    return new
+
+
+def _table(path: str | None, key: tuple, text: str | None, params_json: str) -> RawData:
+    """_cached(...), remembering a refusal too: asking again for a table of 10,000 text columns (each
+    summary, each Train) must not read and profile it again while the server's others wait."""
+    from ..spec.budgets import limits
+    k = (path, key, text, params_json, limits())  # a raised limit (limits.toml) asks again
+    with _refusals_lock:
+        known = _refusals.get(k)
+    if known is not None:
+        raise _clone(known)
+    try:
+        return _cached(path, key, text, params_json)
+    except SpecError as e:
+        with _refusals_lock:
+            if len(_refusals) >= MAX_REFUSALS:
+                _refusals.pop(next(iter(_refusals)))
+            _refusals[k] = _clone(e)
+        raise
 
 
 @functools.lru_cache(maxsize=4)
@@ -208,10 +250,10 @@ class Csv(DataSource):
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
         params_json = json.dumps(p, sort_keys=True)
         if p["text"]:
-            return _cached(None, (), p["text"], params_json)
+            return _table(None, (), p["text"], params_json)
         root = need_root(root, "data.params.path")
         path = find_file(root, p["path"], TABLE_EXTS, "data.params.path", msg("CSV file"))
-        return _cached(str(path), stamp(path), None, params_json)
+        return _table(str(path), stamp(path), None, params_json)
 
     def info(self, p: dict[str, Any], root: Path | None) -> DataInfo:
         return self._raw(p, root).info

@@ -92,29 +92,33 @@ class EngineFacade:
     """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
 
     def train(self, epochs: int | None = None, on_event: Callable[[Any], None] | None = None,
-              background: bool = False, dataset: Any = None):
+              background: bool = False, dataset: Any = None, owner: str = "local"):
         """Train in the runner's worker; returns the Run (finished unless background=True).
 
         epochs overrides training.epochs for this run; on_event(event) receives every event;
         dataset (advanced) trains on a given layerlab.data.dataset.Dataset instead of project.dataset().
+        owner: who the run is for (the studio passes `layerlab.api_owners.owner_of(request)`); the
+        scheduler runs one per owner while other owners wait.
         """
         from .runner import default_runner
         _check_epochs(epochs)
         self._require_folder()
         self._refuse_over_budget()
-        run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset)
+        run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset, owner=owner)
         return run if background else _wait(run)
 
     def continue_run(self, run_id: str | None = None, epochs: int | None = None,
                      on_event: Callable[[Any], None] | None = None, background: bool = False,
-                     dataset: Any = None):
-        """A new run that goes on from a saved run (default: the latest) for more epochs (default: its spec's)."""
+                     dataset: Any = None, owner: str = "local"):
+        """A new run that goes on from a saved run (default: the latest) for more epochs (default: its spec's);
+        owner as for train()."""
         from ..store.runs import open_run
         from .runner import default_runner
         _check_epochs(epochs)
         self._require_folder()
         rid = run_id or open_run(self.dir).run_id
-        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset)
+        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset,
+                                      owner=owner)
         return run if background else _wait(run)
 
     def warm_training(self) -> None:

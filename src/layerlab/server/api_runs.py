@@ -1,7 +1,9 @@
 """The training part of the HTTP API: start, stop and watch runs, and predict with a trained one.
 
-Runs go through the engine's process-wide runner (`engine.runner.default_runner`): one
-worker trains them in order, so a class of twenty queues instead of thrashing the CPU. A
+Runs go through the engine's process-wide runner (`engine.runner.default_runner`) and its one
+scheduler: N runs at once in worker processes, one per owner while others wait, so a class of
+twenty queues instead of thrashing the CPU. Each run is for the requesting user's owner id
+(`layerlab.api_owners.owner_of(request)`, which a class server maps to a pupil). A
 failing run (an exception, NaN, out of memory, bad data) ends as RunFailed with a message
 in plain words and never reaches the request that started it; the server goes on.
 """
@@ -11,10 +13,11 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path as PathParam
+from fastapi import APIRouter, Path as PathParam, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
+from ..api_owners import owner_of
 from ..engine.events import saved_text
 from ..i18n import current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
@@ -163,7 +166,7 @@ def list_runs(pid: str) -> list[dict[str, Any]]:
 
 
 @router.post("/projects/{pid}/runs", status_code=202, summary="Start training (queued; returns at once)")
-def start_run(pid: str, body: RunStart | None = None) -> dict[str, Any]:
+def start_run(pid: str, request: Request, body: RunStart | None = None) -> dict[str, Any]:
     body = body or RunStart()
     folder = _folder(pid)
     project = facade.load(folder)
@@ -173,7 +176,7 @@ def start_run(pid: str, body: RunStart | None = None) -> dict[str, Any]:
     from ..engine.runner import ACTIVE
     if sum(r.status in ACTIVE for r in _runner().runs()) >= MAX_ACTIVE_TOTAL:
         raise TooMany("", msg("the server is busy with other runs"), hint=msg("try again in a minute"))
-    run = _runner().submit(project, epochs=body.epochs, continue_from=body.continue_from)
+    run = _runner().submit(project, epochs=body.epochs, continue_from=body.continue_from, owner=owner_of(request))
     return live_view(run)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from nicegui import background_tasks, run, ui
 
+from ...api_owners import owner_of
 from ...engine import events as ev
 from ...engine.runner import ACTIVE, default_runner
 from ...spec.errors import SpecError
@@ -77,6 +78,14 @@ def _same_folder(a: Any, b: Path) -> bool:
         return False
 
 
+def _page_request() -> Any:
+    """The request that opened this page (None when NiceGUI has none, e.g. in some tests)."""
+    try:
+        return ui.context.client.request
+    except (RuntimeError, AttributeError):
+        return None
+
+
 def _warm_dataset(project: Any) -> None:
     """Prepare the dataset (into the cache the training process reads) while the user reads the page:
     pressing Train then starts at once."""
@@ -92,6 +101,7 @@ class TrainView:
     def __init__(self, session: Any) -> None:
         self.session = session
         self.lang = lang()
+        self.owner = owner_of(_page_request())  # runs started here are this browser's (a pupil's, on a class server)
         self.run: Any = None
         self.feed: RunFeed | None = None
         self.state = "idle"
@@ -205,12 +215,12 @@ class TrainView:
     # -- buttons ----------------------------------------------------------------------------
     def start(self) -> None:
         """Start a new run from the current settings."""
-        self._submit(lambda p: p.train(background=True))
+        self._submit(lambda p: p.train(background=True, owner=self.owner))
 
     def train_more(self) -> None:
         """A new run that goes on from the last run's weights for the set number of epochs."""
         rid = self.run.run_id if self.run is not None else self.runs.latest_id()
-        self._submit(lambda p: p.continue_run(rid, epochs=self._epochs(), background=True))
+        self._submit(lambda p: p.continue_run(rid, epochs=self._epochs(), background=True, owner=self.owner))
 
     def _submit(self, how) -> None:
         self.problem.clear()
