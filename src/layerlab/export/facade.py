@@ -131,6 +131,12 @@ class ExportFacade:
         src = self.export_source(run_id)
         return {fmt: snippet(src, check_format(fmt), name) for fmt, name in files.items()}
 
+    def browser_model(self, run_id: str | None = None, weights: str | None = None) -> Any:
+        """The run's self-contained ONNX file for the browser (export.ondevice.BrowserModel: data,
+        run_id, weights, epoch, etag), cached per run and weights file."""
+        from .ondevice import browser_model
+        return browser_model(self, run_id, weights)
+
     def export(self, fmt: str, out: str | Path, run_id: str | None = None,
                weights: str | None = None) -> dict[str, Any]:
         """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report.

@@ -32,6 +32,7 @@ from ..spec.models import parse_project
 from ..store import workspace as ws
 from . import api_projects as projects_api
 from . import api_runs as runs_api
+from . import api_ondevice as ondevice_api
 from . import uploads
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 
@@ -236,6 +237,7 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 router.include_router(runs_api.router)
 router.include_router(projects_api.router)
+router.include_router(ondevice_api.router)
 
 
 _schema_cache: dict[str, Any] = {}
