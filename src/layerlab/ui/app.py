@@ -30,6 +30,8 @@ def page_modules() -> list[str]:
 
 def setup() -> None:
     """Serve the bundled assets and register every page (idempotent)."""
+    from .runtime_files import serve
+    serve(STATIC_URL)   # the runtime's 15 MB WebAssembly, compressed once rather than per request
     app.add_static_files(STATIC_URL, STATIC)
     for name in page_modules():
         if name in sys.modules:

@@ -45,10 +45,16 @@ export default {
       this.$emit("stopped", {});
     },
     grab() {
+      const canvas = this.frameCanvas();
+      return canvas ? canvas.toDataURL("image/png") : null;
+    },
+    // The current frame drawn on the hidden canvas (centred square, mirrored as shown), or null:
+    // the on-device model (ondevice.js) reads its pixels here, the same pixels grab() sends.
+    frameCanvas() {
       const v = this.$refs.video;
-      if (!this.stream || !v.videoWidth) return null;
+      if (!this.stream || !v || !v.videoWidth) return null;
       const side = Math.min(v.videoWidth, v.videoHeight);
-      const c = this.$refs.canvas.getContext("2d");
+      const c = this.$refs.canvas.getContext("2d", { willReadFrequently: true });   // read back every frame
       c.save();
       if (this.mirror) {
         c.translate(this.size, 0);
@@ -56,7 +62,10 @@ export default {
       }
       c.drawImage(v, (v.videoWidth - side) / 2, (v.videoHeight - side) / 2, side, side, 0, 0, this.size, this.size);
       c.restore();
-      return this.$refs.canvas.toDataURL("image/png");
+      return this.$refs.canvas;
+    },
+    running() {
+      return !!this.stream;
     },
     capture(tag) {
       const url = this.grab();

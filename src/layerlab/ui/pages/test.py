@@ -13,6 +13,7 @@ from nicegui import events, run, ui
 from ...spec.errors import SpecError
 from ..components.canvas import DrawCanvas
 from ..components.feature_form import FeatureForm, feature_fields
+from ..components.ondevice import OnDevice, device_picture
 from ..components.pictures import PictureError, decode_image, fit_ink, to_data_url
 from ..components.prob_bars import ProbBars
 from ..components.refusals import explain
@@ -83,8 +84,25 @@ class TestView:
             with ui.card().classes("w-full ll-card"):
                 self._inputs()
             with ui.card().classes("w-full ll-card").mark("test-result"):
+                self.device = self._device()
                 self.bars = ProbBars(self.lang)
         ui.timer(LIVE_EVERY_S, self._live_tick)
+
+    def _device(self) -> OnDevice | None:
+        """A picture project's trained model runs in the browser (the server stays the fallback)."""
+        if self.loaded is None or self.info is None or self.info.kind != "image":
+            return None
+        return OnDevice(self.session.id, self.project, self.lang, webcam=getattr(self, "webcam", None),
+                        canvas=getattr(self, "canvas", None), ink=0.04 if getattr(self, "small", False) else 0.15,
+                        on_mode=self._device_mode).mark("test-ondevice")
+
+    def _device_mode(self, on_device: bool) -> None:
+        self.bars.box.set_visibility(not on_device)   # the device draws its own answer at frame rate
+        if on_device and getattr(self, "live_switch", None) is not None:
+            self.live_switch.set_value(True)           # Teachable Machine's live preview: on by default
+
+    def _on_device(self) -> bool:
+        return self.device is not None and self.device.active
 
     # -- weights ----------------------------------------------------------------------------
     def _load(self) -> Any:
@@ -186,8 +204,8 @@ class TestView:
             start = ui.button(tr("test.start_camera"), icon="videocam", on_click=self.webcam.start).mark("camera-start")
             stop = ui.button(tr("test.stop_camera"), icon="videocam_off", on_click=self._stop_camera) \
                 .props("outline").mark("camera-stop")
-            ui.button(tr("test.snap"), icon="photo_camera", on_click=lambda: self.webcam.capture()).mark("camera-snap")
-        ui.switch(tr("test.live"), on_change=lambda e: setattr(self, "live", e.value)).mark("camera-live")
+            ui.button(tr("test.snap"), icon="photo_camera", on_click=self._snap).mark("camera-snap")
+        self.live_switch = ui.switch(tr("test.live"), on_change=self._set_live).mark("camera-live")
         stop.set_visibility(False)
         self.webcam.on_state(lambda on: (start.set_visibility(not on), stop.set_visibility(on)))
 
@@ -195,8 +213,20 @@ class TestView:
         self.live = False
         self.webcam.stop()
 
+    def _snap(self) -> None:
+        if self._on_device():
+            self.device.snap()
+        else:
+            self.webcam.capture()
+
+    def _set_live(self, e: Any) -> None:
+        self.live = bool(e.value)
+        if self.device is not None:
+            self.device.set_live(self.live)
+
     def _live_tick(self) -> None:
-        if self.live and not self.busy and getattr(self, "webcam", None) is not None and self.webcam.running:
+        if self.live and not self.busy and getattr(self, "webcam", None) is not None and self.webcam.running \
+                and not self._on_device():   # on the device, the browser predicts every frame itself
             self.webcam.capture("live")
 
     def _clear(self) -> None:
@@ -211,12 +241,19 @@ class TestView:
             return
         self.uploaded.set_source(to_data_url(image.convert("RGB")))
         self.uploaded.set_visibility(True)
+        if self._on_device():
+            self.device.predict_url(device_picture(image))
+            return
         await self._predict_image(image)
 
     async def _frame(self, f: Frame) -> None:
         await self._predict_image(f.image)
+        if f.tag == "live" and self.device is not None:
+            self.device.served()   # the rate of server predictions, shown where the device's would be
 
     async def _predict_drawing(self, image: Any) -> None:
+        if self._on_device():
+            return   # the browser predicted the stroke itself (ondevice.js)
         # framed like the dataset's samples: 8×8 digits fill their frame, larger sets keep a margin
         await self._predict([fit_ink(image, 0.04 if self.small else 0.15)])
 
