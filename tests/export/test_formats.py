@@ -66,7 +66,7 @@ def test_zip_bundle_holds_every_format_and_a_readme(iris, tmp_path):
     r = iris.export("zip", tmp_path / "all.zip")
     z = zipfile.ZipFile(tmp_path / "all.zip")
     names = set(z.namelist())
-    for must in ("README.md", "model.onnx", "model.int8.onnx", "model.pt", "model.pt2", "train.py",
+    for must in ("README.md", "model.onnx", "model.int8.onnx", "model.pt", "model.pt2", "train.py", "webpage.html",
                  "weights/weights.safetensors", "weights/project.json", "tfjs/model.json"):
         assert must in names, must
     readme = z.read("README.md").decode()

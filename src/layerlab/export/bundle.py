@@ -22,7 +22,7 @@ from .standalone import is_standalone
 
 PARTS = [  # (format, path inside the zip)
     ("onnx", "model.onnx"), ("onnx_int8", "model.int8.onnx"), ("torchscript", "model.pt"), ("pt2", "model.pt2"),
-    ("safetensors", "weights"), ("script", "train.py"), ("tfjs", "tfjs"),
+    ("safetensors", "weights"), ("script", "train.py"), ("tfjs", "tfjs"), ("webpage", "webpage.html"),
 ]
 
 
@@ -81,6 +81,10 @@ const model = await tf.loadLayersModel('tfjs/model.json');
 const probs = model.predict(tf.tensor(pixels, [1, H, W, C]));   // images channels-last
 ```
 Serve the folder over HTTP (e.g. `python -m http.server`).""",
+        "webpage": """### webpage.html — the model with a live demo in one web page (works offline)
+Open it in a browser (double-click): camera, drawing or a form, depending on the model; no internet,
+no server, no install (onnxruntime-web and model.onnx are inside). It checks itself on a sample of the
+project when it opens. Programs: `await layerlab.ready; await layerlab.run(values)` in its console.""",
     }[fmt]
 
 
