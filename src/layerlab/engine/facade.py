@@ -146,6 +146,27 @@ class EngineFacade:
         return train_distributed(self, workers=workers, epochs=epochs, address=address, storage_path=storage_path,
                                  resources_per_worker=resources_per_worker, on_event=on_event, background=background)
 
+    def live_network(self, run_id: str, weights: dict[str, Any]) -> LoadedRun:
+        """A run that is still training, with the weights a LiveWeights event shared (slow motion, Step):
+        its network (eval mode, CPU) and preprocessing, to draw what it does right now. The network is
+        built once per run; call it from one thread at a time per project object."""
+        from ..store.runs import open_run
+        from .build import build_network
+        self._require_folder()
+        cache = getattr(self, "_live_network", None)
+        if cache is None or cache.run_id != run_id:
+            folder = open_run(self.dir, run_id, need_weights=False)
+            doc = folder.doc()
+            info = _info_from_dict(folder.read("data.json"))
+            spec = type(self)(doc, self.dir).spec
+            net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
+            net.eval()
+            cache = LoadedRun(run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info, doc,
+                              weights="live")
+            self._live_network = cache
+        cache.network.load_state_dict({k: torch.as_tensor(np.asarray(v)) for k, v in weights.items()})
+        return cache
+
     def runs(self) -> list[dict[str, Any]]:
         """This project's runs from the registry, newest first (rebuilt from runs/ if the registry lacks them).
 

@@ -147,6 +147,10 @@ class BoundaryImage:
 
     def show(self, ev: Evaluation) -> None:
         if ev.boundary_url:
-            self.image.set_source(ev.boundary_url)
-            self.image.set_visibility(True)
-            self.waiting.set_visibility(False)
+            self.show_url(ev.boundary_url)
+
+    def show_url(self, url: str) -> None:
+        """Show one picture (after an epoch, or live after a batch in slow motion or a Step)."""
+        self.image.set_source(url)
+        self.image.set_visibility(True)
+        self.waiting.set_visibility(False)

@@ -8,6 +8,7 @@ that is still going is evaluated with the weights of its last finished epoch.
 from __future__ import annotations
 
 import base64
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,6 @@ import torch
 from ...data.summary import mixed_indices, raw_view, samples
 from ...engine.facade import predict_loaded
 from . import boundary
-from .pictures import to_data_url
 
 GRID_SAMPLES = 16
 MAX_CONFUSION_CLASSES = 20  # beyond this a matrix is unreadable on a page
@@ -47,8 +47,9 @@ def confusion_matrix(true: np.ndarray, pred: np.ndarray, k: int) -> list[list[in
     return m.tolist()
 
 
-def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evaluation:
-    """Evaluate the run's latest weights on the project's validation split (or training split)."""
+def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES, boundary: bool = True) -> Evaluation:
+    """Evaluate the run's latest weights on the project's validation split (or training split);
+    boundary=False leaves the decision-boundary picture out (slow motion draws newer ones)."""
     loaded = project.load_run(run_id)
     ds = project.dataset()
     info = ds.info
@@ -81,9 +82,16 @@ def evaluate(project: Any, run_id: str, n_samples: int = GRID_SAMPLES) -> Evalua
         if "image_png" in s:
             s["image_url"] = "data:image/png;base64," + base64.b64encode(s.pop("image_png")).decode("ascii")
     out.samples = shown
-    if info.kind == "points" and tuple(info.input_shape) == (2,):
+    if boundary and info.kind == "points" and tuple(info.input_shape) == (2,):
         out.boundary_url = boundary_picture(project, loaded)
     return out
+
+
+def training_points(project: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """Up to 2,000 training points as the user sees them (unscaled) and their class numbers."""
+    ds = project.dataset()
+    x, y = raw_view(ds, "train", 2000)
+    return x, (y.reshape(-1).astype(int) if ds.info.task == "classification" else None)
 
 
 def pick_samples(true: np.ndarray, pred: np.ndarray, n: int) -> list[int]:
@@ -100,15 +108,16 @@ def pick_samples(true: np.ndarray, pred: np.ndarray, n: int) -> list[int]:
     return chosen
 
 
-def boundary_picture(project: Any, loaded: Any, size: int = 280) -> str:
+def boundary_picture(project: Any, loaded: Any, size: int = 280,
+                     points: tuple[np.ndarray, np.ndarray | None] | None = None) -> str:
     """The decision-boundary heat map of the loaded weights over the training points (a data URL)."""
-    ds = project.dataset()
-    x, y = raw_view(ds, "train", 2000)
-    labels = y.reshape(-1).astype(int) if ds.info.task == "classification" else None
+    x, labels = points if points is not None else training_points(project)
     pre = loaded.preprocessor
 
     def predict(points: np.ndarray) -> np.ndarray:
         scaled = pre.transform_x(points) if hasattr(pre, "transform_x") else points
         return predict_loaded(loaded, torch.as_tensor(np.asarray(scaled, np.float32)))
 
-    return to_data_url(boundary.heatmap(predict, x, labels, size=size))
+    buf = io.BytesIO()  # quick compression: slow motion redraws this several times a second
+    boundary.heatmap(predict, x, labels, size=size).save(buf, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

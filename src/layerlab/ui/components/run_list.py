@@ -24,11 +24,14 @@ MAX_LISTED = 20
 add({"runs.title": "Earlier runs", "runs.none": "No runs yet.", "runs.overlay": "Compare",
      "runs.epochs": "{n} epochs", "runs.status.running": "running", "runs.status.finished": "finished",
      "runs.status.stopped": "stopped", "runs.status.failed": "failed", "runs.status.interrupted": "interrupted",
-     "runs.current": "current"},
+     "runs.current": "current", "runs.status.queued": "queued", "runs.status.paused": "paused",
+     "runs.epoch_of": "epoch {n} of {of}"},
     {"runs.title": "Frühere Läufe", "runs.none": "Noch keine Läufe.", "runs.overlay": "Vergleichen",
      "runs.epochs": "{n} Epochen", "runs.status.running": "läuft", "runs.status.finished": "fertig",
      "runs.status.stopped": "gestoppt", "runs.status.failed": "fehlgeschlagen",
-     "runs.status.interrupted": "unterbrochen", "runs.current": "aktuell"})
+     "runs.status.interrupted": "unterbrochen", "runs.current": "aktuell", "runs.status.queued": "wartet",
+     "runs.status.paused": "pausiert", "runs.epoch_of": "Epoche {n} von {of}"})
+STATUS_COLOURS = {"finished": "positive", "failed": "negative"}
 
 
 def load_curves(project_dir: Path, run_id: str) -> Curves:
@@ -53,6 +56,8 @@ class EarlierRuns:
         self.current: str | None = None
         self.selected: dict[str, Curves] = {}
         self.rows: list[dict[str, Any]] = []
+        self._live: dict[str, tuple[Any, Any]] = {}  # run id -> (status badge, epochs label) of listed rows
+        self._shown: tuple | None = None
         with ui.card().classes("w-full ll-card gap-1"):
             ui.label(t("runs.title", lang)).classes("text-lg font-medium")
             self.box = ui.column().classes("w-full gap-0").mark("runs-list")
@@ -71,6 +76,7 @@ class EarlierRuns:
         from ..frame import expert
         names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids in expert mode
         self.box.clear()
+        self._live, self._shown = {}, None
         with self.box:
             if not self.rows:
                 ui.label(t("runs.none", self.lang)).classes("opacity-70")
@@ -82,14 +88,28 @@ class EarlierRuns:
                         .props("dense").mark(f"compare-{rid}")
                     ui.label(names.name(rid)).classes("font-medium").props(f'data-testid="run-name-{rid}"')
                     status = r.get("status") or ""
-                    ui.badge(t(f"runs.status.{status}", self.lang) if status else "?",
-                             color={"finished": "positive", "failed": "negative"}.get(status, "grey"))
-                    ui.label(t("runs.epochs", self.lang, n=r.get("epochs_done") or 0)).classes("text-sm opacity-80")
+                    badge = ui.badge(t(f"runs.status.{status}", self.lang) if status else "?",
+                                     color=STATUS_COLOURS.get(status, "grey")).props(f'data-testid="run-status-{rid}"')
+                    epochs = ui.label(t("runs.epochs", self.lang, n=r.get("epochs_done") or 0)) \
+                        .classes("text-sm opacity-80").props(f'data-testid="run-epochs-{rid}"')
+                    self._live[rid] = (badge, epochs)
                     ui.label(_metric_text(r.get("final") or {})).classes("text-sm tabular-nums")
                     if rid == self.current:
                         ui.label(t("runs.current", self.lang)).classes("text-xs italic opacity-70")
                     if status in ("finished", "stopped"):   # runs with weights: history and predictions as CSV
                         run_buttons(self.session, rid, self.lang)
+
+    def show_live(self, run_id: str, status: str, epoch: int, of: int | None) -> None:
+        """The run this page follows, as its events say now (the registry learns epochs only at the end):
+        while it trains "epoch 3 of 10" as the page's counter says, after it the epochs done."""
+        row = self._live.get(run_id)
+        if row is None or self._shown == (run_id, status, epoch, of):
+            return
+        self._shown = (run_id, status, epoch, of)
+        badge, epochs = row
+        badge.set_text(t(f"runs.status.{status}", self.lang))
+        badge.props(f"color={STATUS_COLOURS.get(status, 'grey')}")
+        epochs.set_text(t("runs.epoch_of", self.lang, n=epoch, of=of) if of else t("runs.epochs", self.lang, n=epoch))
 
     def _toggle(self, run_id: str, on: bool) -> None:
         if on:

@@ -1,6 +1,11 @@
-"""Train: settings, Start/Pause/Continue/Stop, live curves, per-epoch validation views and
-earlier runs. Training runs in the engine's worker; events reach this page through a
-RunFeed queue that a timer drains four times a second (see components/run_feed.py).
+"""Train: Start/Pause/Continue/Step/Stop and slow motion, the live charts (and the decision boundary
+for 2-D points) first, the settings folded below them once a run starts, per-epoch validation views
+and earlier runs. Training runs in the engine's worker; events reach this page through a RunFeed
+queue that a timer drains four times a second (see components/run_feed.py), and every status
+number shown comes from one RunProgress (components/run_progress.py).
+
+The parts: TrainControls (buttons, slow motion), TrainChecks (errors and hints), RunProgress (status),
+TrainingCharts, LiveBoundary, the epoch panels and EarlierRuns.
 """
 from __future__ import annotations
 
@@ -13,62 +18,31 @@ from nicegui import background_tasks, run, ui
 
 from ...api_owners import owner_of
 from ...engine import events as ev
-from ...engine.runner import ACTIVE, default_runner
+from ...engine.runner import default_runner
 from ...spec.errors import SpecError
 from ..components.charts import Curves, TrainingCharts
 from ..components.epoch_panels import BoundaryImage, ConfusionTable, SampleGrid
 from ..components.evaluation import evaluate
+from ..components.live_boundary import LiveBoundary
 from ..components.predicting import PredictingLine
 from ..components.run_feed import RunFeed
-from ..components.training_form import TrainingForm
-from ..frame import expert, frame, href, lang, tr
-from ..i18n import add, err_text
 from ..components.run_list import EarlierRuns, load_curves
+from ..components.run_progress import RunProgress
+from ..components.train_checks import TrainChecks
+from ..components.train_controls import TrainControls
+from ..components.train_status import StatusPanel
+from ..components.training_form import TrainingForm
+from ..frame import expert, frame, lang, tr
+from ..i18n import add, err_text
 
 log = logging.getLogger(__name__)
 TICK_S = 0.25  # UI refresh rate for run events: fast enough for a live chart, cheap for the browser
+LIVE_QUIET_S = 2.0  # after a live picture, an epoch's evaluation leaves the boundary alone this long
 
-add({
-    "train.title": "Train", "train.settings": "Settings", "train.start": "Train", "train.pause": "Pause",
-    "train.resume": "Continue", "train.stop": "Stop", "train.more": "Train {n} more epochs",
-    "train.idle": "Not trained yet. Press Train.", "train.queued": "Starting the training…",
-    "train.queued_next": "Queued: yours is next.", "train.queued_n": "Queued, {n} ahead of you.",
-    "train.running": "Training: epoch {epoch} of {epochs}", "train.paused": "Paused at epoch {epoch}, batch {batch}",
-    "train.finished": "Finished after {epochs} epochs.", "train.stopped": "Stopped after {epochs} epochs. "
-    "Continue to train on from there.", "train.failed": "Training stopped with a problem.",
-    "train.speed": "{sps} samples/s", "train.eta": "about {eta} left", "train.fix_model": "Open the model",
-    "train.cannot_start": "Training cannot start: {error}", "train.last": "Last run: {run}",
-    "train.blocked": "Train is off until the settings are fixed: {what}", "train.apply_fix": "Fix: {fix}",
-    "train.empty_classes": "Add pictures to {classes} on the Data page before training.",
-    "train.data_page": "Open the data",
-    "train.kept": "Predictions, Inspect and Export use these weights: {which}.",
-}, {
-    "train.title": "Training", "train.settings": "Einstellungen", "train.start": "Trainieren",
-    "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
-    "train.more": "{n} weitere Epochen trainieren", "train.idle": "Noch nicht trainiert. Drücke Trainieren.",
-    "train.queued": "Das Training startet…",
-    "train.queued_next": "In der Warteschlange: deiner ist als Nächstes dran.",
-    "train.queued_n": "In der Warteschlange, {n} vor dir.",
-    "train.running": "Training: Epoche {epoch} von {epochs}", "train.paused": "Pausiert in Epoche {epoch}, Batch {batch}",
-    "train.finished": "Fertig nach {epochs} Epochen.", "train.stopped": "Gestoppt nach {epochs} Epochen. "
-    "Fortsetzen trainiert von dort weiter.", "train.failed": "Das Training wurde wegen eines Problems beendet.",
-    "train.speed": "{sps} Beispiele/s", "train.eta": "noch etwa {eta}", "train.fix_model": "Modell öffnen",
-    "train.cannot_start": "Das Training kann nicht starten: {error}", "train.last": "Letzter Lauf: {run}",
-    "train.blocked": "Trainieren ist aus, bis die Einstellungen stimmen: {what}", "train.apply_fix": "Beheben: {fix}",
-    "train.empty_classes": "Füge {classes} auf der Datenseite Bilder hinzu, bevor du trainierst.",
-    "train.data_page": "Daten öffnen",
-    "train.kept": "Vorhersagen, Untersuchen und Export nutzen diese Gewichte: {which}.",
-})
-
-
-def _duration(s: float) -> str:
-    s = max(0, int(round(s)))
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-def _attr(text: str) -> str:
-    """Text for a quoted HTML attribute."""
-    return text.replace("&", "&amp;").replace('"', "&quot;")
+add({"train.title": "Train", "train.settings": "Settings",
+     "train.cannot_start": "Training cannot start: {error}"},
+    {"train.title": "Training", "train.settings": "Einstellungen",
+     "train.cannot_start": "Das Training kann nicht starten: {error}"})
 
 
 def _same_folder(a: Any, b: Path) -> bool:
@@ -96,7 +70,7 @@ def _warm_dataset(project: Any) -> None:
 
 
 class TrainView:
-    """The page's state: the attached run, its feed, charts and panels."""
+    """The page's state: the attached run, its feed and progress, and the parts that show them."""
 
     def __init__(self, session: Any) -> None:
         self.session = session
@@ -104,12 +78,10 @@ class TrainView:
         self.owner = owner_of(_page_request())  # runs started here are this browser's (a pupil's, on a class server)
         self.run: Any = None
         self.feed: RunFeed | None = None
-        self.state = "idle"
-        self.epoch = self.batch = 0
-        self.end_epoch = 0
-        self.n_train = 0
+        self.progress = RunProgress()
         self.eval_wanted: str | None = None
         self.eval_busy = False
+        self.live_at = 0.0  # when the last LiveWeights arrived
         info = None
         try:
             info = session.project.data_info()
@@ -120,10 +92,11 @@ class TrainView:
         self._attach_latest()
         if self.run is None or self.run.done:
             background_tasks.create(run.io_bound(_warm_dataset, session.project), name="train-warm")
+        self._show()
         ui.timer(TICK_S, self.tick)
         ui.context.client.on_delete(self.close)
 
-    # -- layout ---------------------------------------------------------------------------
+    # -- layout: what moves first, the settings below ---------------------------------------------
     def _build(self) -> None:
         ui.label(tr("train.title")).classes("text-2xl font-bold")
         about = _description(self.session.doc, self.lang)
@@ -131,41 +104,35 @@ class TrainView:
             ui.label(about).classes("text-sm opacity-80").mark("train-description")
         PredictingLine(self.session, self.lang)
         with ui.card().classes("w-full ll-card gap-2"):
-            with ui.row().classes("w-full items-center gap-2 flex-wrap"):
-                self.start_btn = ui.button(tr("train.start"), icon="play_arrow", on_click=self.start) \
-                    .props("color=primary").mark("train-start")
-                self.pause_btn = ui.button(tr("train.pause"), icon="pause", on_click=self.pause).mark("train-pause")
-                self.resume_btn = ui.button(tr("train.resume"), icon="play_arrow", on_click=self.resume) \
-                    .mark("train-resume")
-                self.stop_btn = ui.button(tr("train.stop"), icon="stop", on_click=self.stop) \
-                    .props("color=negative").mark("train-stop")
-                self.more_btn = ui.button("", icon="fast_forward", on_click=self.train_more) \
-                    .props("outline").mark("train-more")
-            self.blocked = ui.label("").classes("text-sm text-negative").props('aria-live="polite"') \
-                .mark("train-blocked")
-            self.checks = ui.column().classes("w-full gap-2").mark("train-checks")
-            self.status = ui.label(tr("train.idle")).classes("text-base").props('aria-live="polite"') \
-                .mark("train-status")
-            self.kept = ui.label("").classes("text-sm").mark("train-kept")  # best: epoch 14 of 50
-            with ui.row().classes("gap-4 text-sm opacity-80"):
-                self.speed = ui.label("").mark("train-speed")
-                self.eta = ui.label("").mark("train-eta")
-            self.progress = ui.linear_progress(value=0, show_value=False).props("rounded size=8px")
-            self.problem = ui.column().classes("w-full")
-        with ui.expansion(tr("train.settings"), icon="tune", value=True).classes("w-full ll-card"):
+            self.controls = TrainControls(self.lang, {"start": self.start, "pause": self.pause, "resume": self.resume,
+                                                      "step": self.step, "stop": self.stop, "more": self.train_more},
+                                          self.slow_changed)
+            self.checks = TrainChecks(self.session, self.lang)
+            self.status = StatusPanel(self.lang)
+        self.live = ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3") \
+            .props('data-testid="train-live"').mark("train-live")
+        with self.live:
+            with ui.column().classes("w-full lg:col-span-2" if self._is_2d() else "w-full lg:col-span-3"):
+                self.charts = TrainingCharts(self.lang)
+            self.boundary = None
+            if self._is_2d():
+                with ui.column().classes("order-first lg:order-none"):  # on a phone the boundary moves first
+                    self.boundary = BoundaryImage(self.lang)
+        self.live_boundary = LiveBoundary(self.boundary) if self.boundary is not None else None
+        if self.live_boundary is not None:
+            self.live_boundary.prepare(self.session.project)
+        self.settings = ui.expansion(tr("train.settings"), icon="tune", value=True).classes("w-full ll-card") \
+            .props('data-testid="train-settings"').mark("train-settings")
+        with self.settings:
             task = self.info.task if self.info else self.session.doc.get("task", "classification")
-            self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show_state)
-        self.charts = TrainingCharts(self.lang)
+            self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show)
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
                 self.grid = SampleGrid(self.lang)
             with ui.column().classes("gap-4"):
-                self.boundary = BoundaryImage(self.lang) if self._is_2d() else None
                 self.confusion = ConfusionTable(self.lang) if self._is_classification() else None
         self.runs = EarlierRuns(self.session, self.lang, self._overlays_changed)
-        self._show_state()
-        self._show_checks()
-        self.session.subscribe(self._show_checks, ui.context.client)  # a data or model change: no stale error
+        self.session.subscribe(self._project_changed, ui.context.client)  # no stale error after a change
 
     def _is_2d(self) -> bool:
         return bool(self.info and self.info.kind == "points" and tuple(self.info.input_shape) == (2,))
@@ -173,12 +140,18 @@ class TrainView:
     def _is_classification(self) -> bool:
         return bool(self.info and self.info.task == "classification")
 
+    def _project_changed(self) -> None:
+        self.checks.project_changed()
+        self._show()
+
     # -- attaching to runs ------------------------------------------------------------------
     def _attach_latest(self) -> None:
         """Show the newest run of this project: live if it runs in this server, else from disk."""
         mine = [r for r in default_runner().runs() if _same_folder(r.project.dir, self.session.folder)]
         if mine:
             self._attach(mine[-1])
+            if self.progress.active:  # a run going on: its charts first, the settings folded
+                self.settings.set_value(False)
             return
         latest = self.runs.latest_id()
         if latest:
@@ -195,15 +168,19 @@ class TrainView:
             log.info("no run record for %s: %s", run_id, e)
             row = None
         note = row.get("weights_note") if row else None
-        self.kept.set_text(tr("train.kept", which=err_text(note, self.lang)) if note else "")
+        self.status.show_kept(err_text(note, self.lang) if note else None)
 
     def _attach(self, r: Any) -> None:
         if self.feed is not None:
             self.feed.close()
         self.run = r
-        self.state = r.status
+        self.progress = RunProgress(state="queued" if r.status in ("queued", "running", "paused") else r.status)
         self.charts.reset()
         self.feed = RunFeed(r)
+        for e in self.feed.drain():  # the events so far (replayed), then where its batches are now
+            self._apply(e)
+        if r.last_batch is not None:
+            self._apply(r.last_batch)
         self.runs.current = r.run_id
 
     def close(self) -> None:
@@ -222,16 +199,29 @@ class TrainView:
         rid = self.run.run_id if self.run is not None else self.runs.latest_id()
         self._submit(lambda p: p.continue_run(rid, epochs=self._epochs(), background=True, owner=self.owner))
 
-    def _submit(self, how) -> None:
-        self.problem.clear()
+    def step(self) -> None:
+        """One batch, then paused (a new run when none is going on)."""
+        if self.run is not None and not self.run.done:
+            self.run.step()
+            return
+        self._submit(lambda p: p.train(background=True, owner=self.owner), then=lambda r: r.step())
+
+    def _submit(self, how, then=None) -> None:
+        self.checks.clear_problem()
         try:
             r = how(self.session.project)
         except (SpecError, ValueError, FileNotFoundError) as e:
-            self._show_problem(tr("train.cannot_start", error=err_text(e)), getattr(e, "path", None))
+            self.checks.show_problem(tr("train.cannot_start", error=err_text(e)), getattr(e, "path", None))
             return
+        if self.controls.pace:
+            r.set_pace(self.controls.pace)
+        if then is not None:
+            then(r)
         self._attach(r)
-        self.state = "queued"
-        self._show_state()
+        self.settings.set_value(False)  # the charts move now: fold the settings and bring the charts into view
+        ui.run_javascript('document.querySelector(\'[data-testid="train-status"]\')'  # status, bar and charts
+                          '?.scrollIntoView({behavior: "smooth", block: "start"})')
+        self._show()
 
     def pause(self) -> None:
         if self.run is not None:
@@ -245,143 +235,74 @@ class TrainView:
         if self.run is not None:
             self.run.stop()
 
+    def slow_changed(self, on: bool) -> None:
+        if self.run is not None and not self.run.done:
+            self.run.set_pace(self.controls.pace)
+
     def _epochs(self) -> int:
         return int((self.session.doc.get("training") or {}).get("epochs", 20))
 
     # -- events -----------------------------------------------------------------------------
     def tick(self) -> None:
-        """Apply queued run events to the page (called by the timer)."""
+        """Apply queued run events, then show the one progress everywhere at once (called by the timer)."""
+        changed = False
         if self.feed is not None:
             for e in self.feed.drain():
                 self._apply(e)
-        if self.state == "queued":  # the place in the queue changes without events
-            self._show_state()
+                changed = True
+        if changed or self.progress.state == "queued":  # the place in the queue changes without events
+            self._show()
         self.charts.redraw()
+        if self.live_boundary is not None:
+            self.live_boundary.tick()
         if self.eval_wanted and not self.eval_busy:
             rid, self.eval_wanted = self.eval_wanted, None
             self.eval_busy = True
             background_tasks.create(self._evaluate(rid), name="train-evaluate")
 
     def _apply(self, e: ev.Event) -> None:
+        self.progress.apply(e)
         if isinstance(e, ev.RunStarted):
-            self.state, self.end_epoch, self.n_train = "running", e.epochs, e.n_train
-            self.epoch = e.start_epoch
             if e.continued_from:  # continuing: keep the earlier epochs on the chart
                 self.charts.curves = load_curves(self.session.folder, e.continued_from)
             self.runs.refresh()  # the new run is listed while it trains
         elif isinstance(e, ev.BatchEnded):
-            self.epoch, self.batch = e.epoch, e.batch
             self.charts.curves.add_batch(e.epoch, e.batch, e.batches, e.loss)
             self.charts.dirty = True
-            self._show_speed(e.samples_per_s, self._eta(e))
-            self.progress.set_value(((e.epoch - 1) + e.batch / max(e.batches, 1)) / max(self.end_epoch, 1))
+        elif isinstance(e, ev.LiveWeights):
+            if self.live_boundary is not None and self.run is not None:
+                self.live_boundary.offer(self.run.project, e)
+                self.live_at = time.monotonic()
         elif isinstance(e, ev.EpochEnded):
-            self.epoch, self.end_epoch = e.epoch, e.epochs
             self.charts.curves.add_epoch(e.epoch, e.metrics)
             self.charts.dirty = True
-            self._show_speed(e.samples_per_s, e.eta_s)
-            self.progress.set_value(e.epoch / max(e.epochs, 1))
         elif isinstance(e, ev.CheckpointSaved) and e.kind == "last":
             self.eval_wanted = e.run_id
-        elif isinstance(e, ev.RunPaused):
-            self.state, self.epoch, self.batch = "paused", e.epoch, e.batch
-        elif isinstance(e, ev.RunResumed):
-            self.state = "running"
-        elif isinstance(e, ev.RunYielded):  # another user's turn; it goes on by itself later
-            self.state = "queued"
-        elif isinstance(e, (ev.RunFinished, ev.RunStopped)):
-            self.state = "finished" if isinstance(e, ev.RunFinished) else "stopped"
-            self.epoch = e.epochs_done
-            if isinstance(e, ev.RunFinished):  # early stopping ends before the last planned epoch
-                self.progress.set_value(1.0)
-            self.eta.set_text("")
+        elif isinstance(e, (ev.RunFinished, ev.RunStopped, ev.RunFailed)):
+            if isinstance(e, ev.RunFailed):
+                self.checks.show_problem(" ".join(x for x in (e.text("message"), e.text("hint")) if x), e.path)
+            self.eval_wanted = e.run_id
+            self.live_at = 0.0
             self.runs.refresh()
             self._show_kept(e.run_id)
-        elif isinstance(e, ev.RunFailed):
-            self.state = "failed"
-            self._show_problem(" ".join(x for x in (e.text("message"), e.text("hint")) if x), e.path)
-            self.runs.refresh()
-            self._show_kept(e.run_id)
-        self._show_state()
 
-    def _eta(self, e: ev.BatchEnded) -> float | None:
-        if not e.samples_per_s or not self.n_train:
-            return None
-        left = (self.end_epoch - e.epoch) * self.n_train + (1 - e.batch / max(e.batches, 1)) * self.n_train
-        return left / e.samples_per_s
-
-    def _show_speed(self, sps: float, eta: float | None) -> None:
-        self.speed.set_text(tr("train.speed", sps=f"{sps:,.0f}"))
-        self.eta.set_text(tr("train.eta", eta=_duration(eta)) if eta is not None and self.state == "running" else "")
-
-    def _show_state(self) -> None:
-        s = self.state
-        active = s in ACTIVE
-        self.start_btn.set_visibility(not active)
-        self.pause_btn.set_visibility(s == "running")
-        self.resume_btn.set_visibility(s == "paused")
-        self.stop_btn.set_visibility(active)
-        can_more = not active and (self.run is not None and self.run.status in ("finished", "stopped")
-                                   or self.run is None and self.runs.latest_id() is not None)
-        self.more_btn.set_visibility(can_more)
-        why = self.form.blocked() if hasattr(self, "form") else None
-        for b in (self.start_btn, self.more_btn):  # a value that is not saved must not train silently
-            b.set_enabled(why is None)
-            (b.props(f'title="{_attr(tr("train.blocked", what=why))}"') if why else b.props(remove="title"))
-        self.blocked.set_text(tr("train.blocked", what=why) if why else "")
-        self.more_btn.set_text(tr("train.more", n=self._epochs()))
-        texts = {"idle": tr("train.idle"), "queued": tr("train.queued"),
-                 "running": tr("train.running", epoch=max(self.epoch, 1), epochs=self.end_epoch or "…"),
-                 "paused": tr("train.paused", epoch=self.epoch, batch=self.batch),
-                 "finished": tr("train.finished", epochs=self.epoch), "stopped": tr("train.stopped", epochs=self.epoch),
-                 "failed": tr("train.failed")}
-        ahead = self.run.position if s == "queued" and self.run is not None else None
-        if ahead is not None:
-            texts["queued"] = tr("train.queued_n", n=ahead) if ahead else tr("train.queued_next")
-        if s == "idle" and self.runs.latest_id():
-            texts["idle"] = tr("train.last", run=self.runs.latest_id())
-        self.status.set_text(texts.get(s, s))
-
-    def _show_checks(self) -> None:
-        """The project's current errors, each with its one-click fix, and a gentle hint for empty classes."""
-        self.checks.clear()
-        errors = self.session.errors()
-        with self.checks:
-            for i, e in enumerate(errors):
-                with ui.card().classes("w-full ll-error gap-1").props('role="alert"').mark(f"train-error-{i}"):
-                    ui.label(err_text(e)).classes("text-negative")
-                    with ui.row().classes("gap-2 flex-wrap"):
-                        for fix in e.fixes[:1]:
-                            ui.button(tr("train.apply_fix", fix=err_text(fix.description)), icon="auto_fix_high",
-                                      on_click=lambda f=fix: self.session.apply(f)).props("outline") \
-                                .mark(f"train-fix-{i}")
-                        if str(e.path or "").startswith("model"):
-                            ui.link(tr("train.fix_model"), href(self.session.id, "model"))
-            empty = self._empty_classes() if not errors else []
-            if empty:
-                with ui.row().classes("items-center gap-2").mark("train-hint"):
-                    ui.icon("info", color="primary")
-                    ui.label(tr("train.empty_classes", classes=", ".join(empty))).classes("text-sm")
-                    ui.link(tr("train.data_page"), href(self.session.id, "data")).classes("text-sm")
-
-    def _empty_classes(self) -> list[str]:
-        try:
-            return list(self.session.project.data_info().extra.get("empty_classes") or [])
-        except Exception:  # noqa: BLE001 - the errors above say what is wrong with the data
-            return []
-
-    def _show_problem(self, text: str, path: str | None) -> None:
-        self.problem.clear()
-        with self.problem:
-            with ui.card().classes("w-full ll-error").props('role="alert"').mark("train-problem"):
-                ui.label(text).classes("text-negative")
-                if path and str(path).startswith("model"):
-                    ui.link(tr("train.fix_model"), href(self.session.id, "model"))
+    def _show(self) -> None:
+        """Bar, counter, ETA, speed, buttons and the current run's row: all from self.progress, together."""
+        p = self.progress
+        position = self.run.position if p.state == "queued" and self.run is not None else None
+        self.status.show(p, position, self.runs.latest_id())
+        if self.run is not None:
+            epoch = p.where()[0] if p.state == "paused" else p.epoch if p.active else p.done  # as the status says
+            self.runs.show_live(self.run.run_id, p.state, epoch, p.end_epoch if p.active else None)
+        can_more = not p.active and (self.run is not None and p.state in ("finished", "stopped")
+                                     or self.run is None and self.runs.latest_id() is not None)
+        self.controls.show(p.state, can_more, self._epochs(), self.form.blocked() if hasattr(self, "form") else None)
 
     async def _evaluate(self, run_id: str) -> None:
         project = self.run.project if self.run is not None and self.run.run_id == run_id else self.session.project
         try:
-            result = await run.io_bound(evaluate, project, run_id)
+            live = time.monotonic() - self.live_at < LIVE_QUIET_S  # slow motion draws newer boundaries itself
+            result = await run.io_bound(evaluate, project, run_id, boundary=not live)
         except Exception as e:  # noqa: BLE001 - a view that cannot be computed must not end the page
             log.info("evaluation of %s failed: %s", run_id, e)
             result = None
@@ -392,7 +313,7 @@ class TrainView:
         self.grid.show(result)
         if self.confusion is not None:
             self.confusion.show(result)
-        if self.boundary is not None:
+        if self.boundary is not None and time.monotonic() - self.live_at > LIVE_QUIET_S:
             self.boundary.show(result)
 
     def _overlays_changed(self, overlays: dict[str, Curves]) -> None:
