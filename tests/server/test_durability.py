@@ -11,10 +11,13 @@ import time
 import pytest
 from studio_proc import Studio
 
+from typer.testing import CliRunner
+
 from layerlab import api
+from layerlab.cli import app as cli_app
 from layerlab.spec.models import parse_project
 from layerlab.store import registry
-from layerlab.store.runs import open_run
+from layerlab.store.runs import open_run, process_alive
 
 pytestmark = pytest.mark.slow
 
@@ -91,6 +94,12 @@ def test_sigkill_during_training_and_during_saves_loses_nothing(tmp_path, monkey
         time.sleep(random.uniform(0.0, 1.2))  # somewhere in an epoch, or in a checkpoint write
     finally:
         s.kill()
+
+    # 0. Before any studio starts again, the CLI reads the run as interrupted: it checks the process.
+    worker = json.loads((run_dir / "meta.json").read_text()).get("pid")
+    wait_for(lambda: not process_alive(worker), timeout=15)  # the worker ends when its server is gone
+    listed = CliRunner().invoke(cli_app, ["runs", str(home / "durable"), "--json"], catch_exceptions=False)
+    assert {r["run_id"]: r["status"] for r in json.loads(listed.output)}[rid] == "interrupted", listed.output
 
     # 1. Killed while training: the edit, the project file, the checkpoint and the registry.
     s = Studio(home, token="second-start")
