@@ -70,10 +70,10 @@ a.nicegui-link:not([class*="text-white"]) { color: #1d4ed8; }  /* NiceGUI's #3b8
 body.body--dark a.nicegui-link:not([class*="text-white"]) { color: #93c5fd; }
 .q-uploader__subtitle { display: none; }  /* "0.0B / 0.00%": bytes mean nothing to a pupil */
 .q-uploader__input { display: none; }  /* the + button opens the picker; an input inside it nests two controls */
-.ll-bottom a { flex: 1 1 0; min-height: 56px; color: white; text-decoration: none; font-size: 11px;
+.ll-bottom a.nicegui-link { flex: 1 1 0; min-height: 56px; color: white !important; text-decoration: none; font-size: 11px;
   line-height: 1.1; display: flex; flex-direction: column; align-items: center; justify-content: center;
   gap: 2px; padding: 4px 2px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-.ll-bottom a.ll-active { font-weight: 700; box-shadow: inset 0 3px 0 #fbbf24; background: rgba(0, 0, 0, .18); }
+.ll-bottom a.nicegui-link.ll-active { font-weight: 700; box-shadow: inset 0 3px 0 #fbbf24; background: rgba(0, 0, 0, .18); }
 .ll-bottom { padding-bottom: env(safe-area-inset-bottom); }
 @media (max-width: 1023.98px), (pointer: coarse) {  /* a finger needs 44 x 44 px (WCAG 2.5.5) */
   .q-btn, .ll-main .q-btn { min-height: 44px !important; min-width: 44px !important; }
@@ -84,6 +84,7 @@ body.body--dark a.nicegui-link:not([class*="text-white"]) { color: #93c5fd; }
   .q-toggle, .q-checkbox, .q-radio { min-width: 44px; }
   .q-expansion-item .q-item { min-height: 44px !important; }
 }
+@media (max-width: 767.98px) { .q-tab { padding: 0 8px; } }  /* three tabs fit side by side on a phone */
 @media (hover: hover) and (pointer: fine) { .ll-touch-only { display: none !important; } }
 @media (pointer: coarse), (hover: none) { .ll-fine-only { display: none !important; } }
 """

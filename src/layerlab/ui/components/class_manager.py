@@ -17,6 +17,7 @@ from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .canvas import DrawCanvas
 from .pictures import PictureError, decode_image
+from .refusals import explain
 from .webcam import Frame, Webcam
 
 log = logging.getLogger(__name__)
@@ -76,15 +77,16 @@ class ClassManager:
             self.note_label = ui.label("").classes("text-sm text-primary").props('aria-live="polite"') \
                 .mark("output-note")
             self.note_label.set_visibility(False)
-            with ui.tabs().classes("w-full").props("mobile-arrows outside-arrows") as tabs:  # a phone scrolls them
+            # no capitals and narrow padding: Upload pictures, Camera and Draw fit side by side at 375 px
+            with ui.tabs().classes("w-full").props("mobile-arrows outside-arrows no-caps") as tabs:
                 t_up = ui.tab("upload", self.tr("cm.upload"), icon="upload").mark("tab-class-upload")
                 t_cam = ui.tab("camera", self.tr("cm.camera"), icon="photo_camera").mark("tab-class-camera")
                 t_draw = ui.tab("draw", self.tr("cm.draw"), icon="draw").mark("tab-class-draw")
             with ui.tab_panels(tabs, value=t_up).classes("w-full"):
                 with ui.tab_panel(t_up):
-                    ui.upload(label=self.tr("cm.upload_hint"), multiple=True, auto_upload=True,
-                              max_file_size=MAX_UPLOAD, on_upload=self._uploaded) \
-                        .props('accept="image/*"').classes("w-full").mark("class-upload")
+                    explain(ui.upload(label=self.tr("cm.upload_hint"), multiple=True, auto_upload=True,
+                                      max_file_size=MAX_UPLOAD, on_upload=self._uploaded)
+                            .props('accept="image/*"').classes("w-full").mark("class-upload"), lang)
                 with ui.tab_panel(t_cam).classes("items-center"):
                     self._camera()
                 with ui.tab_panel(t_draw).classes("items-center"):

@@ -21,6 +21,7 @@ from ...data.safefiles import extract_images, save_file
 from ...spec.errors import SpecError
 from ...api import describe_table
 from ..i18n import add, err_text, t
+from .refusals import explain
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
@@ -107,10 +108,12 @@ class DataImport:
                     ui.button(self.tr("di.images"), icon="add_a_photo", on_click=self.use_images).mark("use-images")
                     ui.label(self.tr("di.images_hint")).classes("text-sm opacity-70")
             with ui.element("div").classes("w-full grid gap-2 grid-cols-1 md:grid-cols-2"):
-                ui.upload(label=self.tr("di.csv"), auto_upload=True, max_file_size=50 * 1024 * 1024,
-                          on_upload=self._csv).props('accept=".csv,.tsv,.txt"').classes("w-full").mark("csv-upload")
-                ui.upload(label=self.tr("di.zip"), auto_upload=True, max_file_size=200 * 1024 * 1024,
-                          on_upload=self._zip).props('accept=".zip"').classes("w-full").mark("zip-upload")
+                explain(ui.upload(label=self.tr("di.csv"), auto_upload=True, max_file_size=50 * 1024 * 1024,
+                                  on_upload=self._csv).props('accept=".csv,.tsv,.txt"').classes("w-full")
+                        .mark("csv-upload"), self.lang)
+                explain(ui.upload(label=self.tr("di.zip"), auto_upload=True, max_file_size=200 * 1024 * 1024,
+                                  on_upload=self._zip).props('accept=".zip"').classes("w-full").mark("zip-upload"),
+                        self.lang)
             self.roles_box = ui.column().classes("w-full gap-2").mark("column-roles")
 
     def tr(self, key: str, **fmt: Any) -> str:

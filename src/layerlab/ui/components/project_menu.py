@@ -20,6 +20,7 @@ from ... import api
 from ...spec.errors import SpecError
 from ..frame import href, tr
 from ..i18n import add, err_text
+from .refusals import explain
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ def open_file_card() -> None:
         ui.label(tr("pm.open_hint")).classes("text-sm opacity-80")
         upload = ui.upload(label=tr("pm.open_choose"), on_upload=_on_open, auto_upload=True, max_files=1)
         marked(upload.props('accept=".layerlab" flat bordered color=primary').classes("w-full max-w-md"), "open-upload")
+        explain(upload, None)
 
 
 async def _on_open(e: events.UploadEventArguments) -> None:

@@ -12,6 +12,7 @@ from nicegui import events, run, ui
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .csv_downloads import send_csv
+from .refusals import explain
 
 MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
 
@@ -45,8 +46,9 @@ class TablePredictions:
 
     def __init__(self, project: Any, lang: str, get_loaded) -> None:
         self.project, self.lang, self.get_loaded = project, lang, get_loaded
-        ui.upload(label=t("tp.upload", lang), auto_upload=True, max_file_size=20 * 1024 * 1024,
-                  on_upload=self._uploaded).props('accept=".csv,.tsv,.txt"').classes("w-full").mark("test-csv")
+        explain(ui.upload(label=t("tp.upload", lang), auto_upload=True, max_file_size=20 * 1024 * 1024,
+                          on_upload=self._uploaded).props('accept=".csv,.tsv,.txt"').classes("w-full").mark("test-csv"),
+                lang)
         self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("test-csv-message")
         self.box = ui.column().classes("w-full")
 

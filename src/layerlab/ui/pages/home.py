@@ -1,10 +1,18 @@
-"""Home: the example gallery, "start from my own data", and recent projects with their runs."""
+"""Home: the user's projects with their runs (first, once there are any), the example gallery,
+"start from my own data", importing a model and the trash.
+
+Projects that share a name are told apart by their folder; every project shows when it last
+changed. An action on a project (rename, duplicate, delete, restore) reloads Home where the user
+was, not at the top.
+"""
 from __future__ import annotations
 
 import asyncio
 import importlib.util
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
 from nicegui import events, ui
 
@@ -14,6 +22,7 @@ from ...store import workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
 from ..components.damaged_project import damaged_item
+from ..components.refusals import explain
 from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
@@ -28,6 +37,7 @@ add({
     "home.own_missing": "Reading your own files is not part of this build yet. Start an empty image project "
                         "and add your data on its Data page.",
     "home.empty_project": "New project, add data next", "home.recent": "Your projects",
+    "home.changed": "changed {when}", "home.folder": "folder {id}",
     "home.no_projects": "No projects yet: open an example above.", "home.runs": "training runs: {n}",
     "home.created": "Created {name}", "home.choose": "Choose a CSV or ZIP file", "home.upload_failed": "Could not use this file: {error}",
     "task.classification": "classification", "task.regression": "regression",
@@ -46,6 +56,7 @@ add({
     "home.own_missing": "Eigene Dateien einlesen ist in dieser Version noch nicht enthalten. Beginne ein leeres "
                         "Bildprojekt und füge deine Daten auf seiner Datenseite hinzu.",
     "home.empty_project": "Neues Projekt, dann Daten hinzufügen", "home.recent": "Deine Projekte",
+    "home.changed": "geändert {when}", "home.folder": "Ordner {id}",
     "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "Trainingsläufe: {n}",
     "home.created": "{name} erstellt", "home.choose": "CSV- oder ZIP-Datei wählen", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
     "task.classification": "Klassifikation", "task.regression": "Regression",
@@ -59,6 +70,19 @@ add({
 })
 
 EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
+# Home comes back where the user was after an action reloads it (within a few seconds, same tab)
+KEEP_SCROLL = """<script>
+addEventListener('pagehide', () => sessionStorage.setItem('ll-home-scroll', JSON.stringify({y: scrollY, t: Date.now()})));
+(() => {
+  let saved = null;
+  try { saved = JSON.parse(sessionStorage.getItem('ll-home-scroll') || 'null'); } catch (e) {}
+  sessionStorage.removeItem('ll-home-scroll');
+  if (!saved || Date.now() - saved.t > 15000 || !saved.y) return;
+  const go = () => { if (Math.abs(scrollY - saved.y) > 2) window.scrollTo(0, saved.y); };
+  addEventListener('load', go);
+  [100, 400, 1000].forEach(ms => setTimeout(go, ms));  // again as pictures and lists arrive
+})();
+</script>"""
 
 
 def _has_wizard() -> bool:
@@ -83,9 +107,13 @@ def _lang_is_de() -> bool:
 @ui.page("/")
 async def home_page() -> None:
     thumbs: dict[str, ui.html] = {}
+    projects = workspace.list_projects()
     with frame(None, "home"):
-        ui.label(tr("home.title")).classes("text-2xl font-bold")
-        ui.label(tr("home.examples")).classes("text-lg")
+        ui.add_body_html(KEEP_SCROLL)
+        ui.label(tr("home.title")).classes("text-2xl font-bold").props('role="heading" aria-level="1"')
+        if projects:  # a returning pupil's work comes first; the examples follow
+            _recent(projects)
+        ui.label(tr("home.examples")).classes("text-lg").props('role="heading" aria-level="2"')
         with ui.element("div").classes("grid gap-4 w-full grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4"):
             for ex in api.examples():
                 thumbs[ex["name"]] = _example_card(ex)
@@ -93,7 +121,8 @@ async def home_page() -> None:
         _own_data()
         _import_model()
         open_file_card()
-        _recent()
+        if not projects:
+            _recent(projects)
         trash_view()
     await ui.context.client.connected()
     for name, element in thumbs.items():  # data pictures after the page is shown: the first ones load data
@@ -120,8 +149,9 @@ def _own_data() -> None:
         ui.label(tr("home.own")).classes("text-lg font-semibold")
         if _has_wizard():
             ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
-            ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True) \
-                .props('accept=".csv,.tsv,.txt,.zip" flat bordered color=primary').classes("w-full max-w-md").mark("own-upload")
+            explain(ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True)
+                    .props('accept=".csv,.tsv,.txt,.zip" flat bordered color=primary').classes("w-full max-w-md")
+                    .mark("own-upload"), None)
         else:
             ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
             ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
@@ -131,9 +161,9 @@ def _import_model() -> None:
     with ui.card().classes("ll-card w-full").mark("import-model"):
         ui.label(tr("home.import")).classes("text-lg font-semibold")
         ui.label(tr("home.import_hint")).classes("text-sm opacity-80")
-        ui.upload(label=tr("home.import_choose"), on_multi_upload=_on_import, multiple=True, auto_upload=True) \
-            .props('accept=".json,.bin,.zip" flat bordered color=primary').classes("w-full max-w-md") \
-            .mark("import-upload")
+        explain(ui.upload(label=tr("home.import_choose"), on_multi_upload=_on_import, multiple=True, auto_upload=True)
+                .props('accept=".json,.bin,.zip" flat bordered color=primary').classes("w-full max-w-md")
+                .mark("import-upload"), None)
 
 
 async def _on_import(e: events.MultiUploadEventArguments) -> None:
@@ -178,28 +208,48 @@ def _run_line(run: dict) -> str:
               epochs=run.get("epochs_done") or 0) + (f" · {metric}" if metric else "")
 
 
-def _recent() -> None:
-    ui.label(tr("home.recent")).classes("text-lg mt-4")
-    projects = workspace.list_projects()
+def _when(stamp: Any) -> str:
+    """A change time people read: '4 Dec 2026, 17:40' or '4.12.2026, 17:40'."""
+    if not stamp:
+        return ""
+    try:
+        t = time.localtime(float(stamp))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return ""
+    if _lang_is_de():
+        return f"{t.tm_mday}.{t.tm_mon}.{t.tm_year}, {t.tm_hour:02d}:{t.tm_min:02d}"
+    return f"{t.tm_mday} {time.strftime('%b %Y, %H:%M', t)}"
+
+
+def _recent(projects: list[dict]) -> None:
+    ui.label(tr("home.recent")).classes("text-lg").props('role="heading" aria-level="2"')
     if not projects:
         ui.label(tr("home.no_projects")).classes("opacity-70").mark("no-projects")
         return
+    shown = projects[:30]
+    names = [p["name"] for p in shown]
     with ui.list().props("bordered separator").classes("w-full rounded").mark("recent"):
-        for p in projects[:30]:
+        for p in shown:
             if p.get("damaged"):  # listed with what is wrong and how to repair it; the others work as always
                 damaged_item(p)
                 continue
             with ui.item(on_click=lambda pid=p["id"]: ui.navigate.to(href(pid, "model"))) \
                     .mark(f"recent-{p['id']}").props("clickable tabindex=0"):
                 with ui.item_section():
-                    ui.item_label(p["name"])
+                    title = p["name"]
+                    if names.count(p["name"]) > 1 and p["id"] != p["name"]:  # two "digits": which is which
+                        title += f' ({tr("home.folder", id=p["id"])})'
+                    ui.item_label(title).props(f'data-testid="project-title-{p["id"]}"')
                     task = p.get("task") or ""
                     task = tr(f"task.{task}") if task in ("classification", "regression") else task
-                    ui.item_label(f"{task} · {p['source']}").props("caption")
-                runs = _runs(p["id"])
-                with ui.item_section().props("side").classes("max-w-[55%]"):  # wraps on a phone, never overlaps
-                    ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
-                    if runs:
-                        ui.link(_run_line(runs[0]), href(p["id"], "train")).classes("text-xs text-right break-words")
+                    when = _when(p.get("modified"))
+                    caption = " · ".join(x for x in (task, p["source"], tr("home.changed", when=when) if when else "") if x)
+                    ui.item_label(caption).props("caption")
+                    runs = _runs(p["id"])  # under the name, not beside it: a phone has no room for two columns
+                    with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):
+                        ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
+                        if runs:
+                            ui.link(_run_line(runs[0]), href(p["id"], "train")) \
+                                .classes("text-sm break-words min-h-[44px] inline-flex items-center")
                 with ui.item_section().props("side"):
                     project_menu(p)
