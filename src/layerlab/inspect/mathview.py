@@ -123,7 +123,8 @@ def _activated(activation: str | None, unit: str, inner: str, z: float, y: float
     if activation == "softmax":
         return (rf"z_{unit[2:]} = {inner} = {num(z, digits)},\quad {unit} = \mathrm{{softmax}}(z)_{unit[2:]}"
                 rf" = {num(y, digits)}")
-    return rf"{unit} = \mathrm{{{activation}}}\left({inner}\right) = \mathrm{{{activation}}}\left({num(z, digits)}\right) = {num(y, digits)}"
+    # plain brackets, not \left( \right): KaTeX can break a long sum at + and = only outside such a pair
+    return rf"{unit} = \mathrm{{{activation}}}({inner}) = \mathrm{{{activation}}}({num(z, digits)}) = {num(y, digits)}"
 
 
 def _weighted_sum(weights: list[float], inputs: list[float], bias: float | None, shown: int, digits: int) -> str:
@@ -203,7 +204,7 @@ def sample_math(rows: list[Row], net: nn.Module, x: torch.Tensor, digits: int = 
     >>> with torch.no_grad(): _ = net.layers[0].core.weight.copy_(torch.tensor([[0.5, -2.0]]))
     >>> with torch.no_grad(): _ = net.layers[0].core.bias.fill_(1.0)
     >>> sample_math(infer_stack(layers, (2,)), net, torch.tensor([4.0, 0.5]))[0]["worked"]
-    'y_{1} = \\\\mathrm{relu}\\\\left(0.5 \\\\cdot 4 + (-2) \\\\cdot 0.5 + 1\\\\right) = \\\\mathrm{relu}\\\\left(2\\\\right) = 2'
+    'y_{1} = \\\\mathrm{relu}(0.5 \\\\cdot 4 + (-2) \\\\cdot 0.5 + 1) = \\\\mathrm{relu}(2) = 2'
     """
     modules = layers_of(net)
     with eval_mode(net), torch.no_grad():

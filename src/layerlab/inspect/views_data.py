@@ -251,6 +251,8 @@ def samples_png(ctx: Context, indices: list[int], title: str = "", max_samples: 
     for ax, i, p in zip(fig.axes, idx, pred):
         label = ctx.class_name(int(ctx.y[i])) if ctx.classification else "?"
         name = f"#{i} {label}->{ctx.class_name(p)}"
+        if ctx.classification and int(ctx.y[i]) != p:
+            name += " ✗"                                        # marked wrong, as in the hardest examples
         if ctx.is_image:
             plots.image(ax, ctx.shown(ctx.x[i]), name)
         else:

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from .charts import COLOURS, GRID_LINE
+from .charts import GRID_LINE
+
+# ten clearly different colours (matplotlib's tab10), so that ten digit classes never share one
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf"]
 
 RIGHT, WRONG, EMPTY = "#91cc75", "#ee6666", "rgba(128, 128, 128, 0.08)"
 TIP = {"trigger": "item", ":formatter": "p => (p.data && p.data.tip) || p.name"}
@@ -143,7 +147,7 @@ def epoch_lines_options(series: dict[str, list[list[float]]], title: str, epoch:
                               **({"sample": (tips or {}).get(name)} if tips and name in tips else {})}
                              for p in points],
                     "itemStyle": {"color": COLOURS[k % len(COLOURS)]}})
-    y_axes = [{"type": "value", "name": yname, "scale": True, "splitLine": GRID_LINE, "axisLabel": TEXT}]
+    y_axes = [{"type": "value", "scale": True, "splitLine": GRID_LINE, "axisLabel": TEXT}]  # the title names it
     if percent:
         y_axes.append({"type": "value", "min": 0, "max": 100, "axisLabel": {**TEXT, "formatter": "{value} %"},
                        "splitLine": {"show": False}})
@@ -159,22 +163,19 @@ def epoch_lines_options(series: dict[str, list[list[float]]], title: str, epoch:
 
 def hardest_options(hard: list[dict[str, Any]], names: Sequence[str], title: str, loss: str,
                     wrong: str, unsure: str) -> dict[str, Any]:
-    """The hardest examples as bars of their loss, red when wrong and orange when right but
-    unsure; each item's `sample` is the sample's index."""
-    data = []
-    for h, name in zip(hard, names):
-        bad = h.get("why") != "unsure"
-        data.append({"value": round(h["loss"], 4), "sample": h["index"], "tip": name,
-                     "itemStyle": {"color": WRONG if bad else "#fac858"}})
+    """The hardest examples as bars of their loss: a red series for the wrong ones and an
+    orange one for those right but unsure (the legend names both); each item's `sample` is
+    the sample's index."""
+    series = []
+    for name, colour, want in ((wrong, WRONG, True), (unsure, "#fac858", False)):
+        data = [{"value": round(h["loss"], 4), "sample": h["index"], "tip": tip}
+                if (h.get("why") != "unsure") == want else "-" for h, tip in zip(hard, names)]
+        series.append({"type": "bar", "name": name, "stack": "hard", "data": data, "itemStyle": {"color": colour}})
     return {
-        "title": _title(title), "tooltip": TIP, "grid": _grid(bottom=56, left=48),
-        "legend": {"show": False},
+        "title": _title(title), "tooltip": TIP, "grid": _grid(bottom=84, left=48),
+        "legend": {"bottom": 0, "textStyle": TEXT},
         "xAxis": {"type": "category", "data": [f"#{h['index']}" for h in hard],
                   "axisLabel": {**TEXT, "rotate": 45 if len(hard) > 6 else 0, "interval": 0}},
-        "yAxis": {"type": "value", "name": loss, "splitLine": GRID_LINE, "axisLabel": TEXT},
-        "series": [{"type": "bar", "data": data}],
-        "graphic": [{"type": "text", "right": 16, "top": 20,
-                     "style": {"text": f"■ {wrong}   ", "fill": WRONG, "fontSize": 12}},
-                    {"type": "text", "right": 16, "top": 4,
-                     "style": {"text": f"■ {unsure}", "fill": "#c9a000", "fontSize": 12}}],
+        "yAxis": {"type": "value", "name": "", "splitLine": GRID_LINE, "axisLabel": TEXT},
+        "series": series,
     }

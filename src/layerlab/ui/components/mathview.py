@@ -41,7 +41,8 @@ def use_katex() -> None:
     ui.add_head_html(f'<link rel="stylesheet" href="{STATIC_URL}/katex/katex.min.css">'
                      f'<script src="{STATIC_URL}/katex/katex.min.js"></script>'
                      '<style>.ll-tex-block{display:block;overflow-x:auto;overflow-y:hidden;max-width:100%}'
-                     '.ll-tex .katex-display{margin:.25em 0}</style>')
+                     '.ll-tex .katex-display{margin:.25em 0}'
+                     '.ll-tex-wrap{display:block;line-height:2.2;white-space:normal}</style>')
 
 
 # The few words the layers' formulas write inside \text{...}, in German (longest first).

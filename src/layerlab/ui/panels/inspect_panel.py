@@ -52,8 +52,10 @@ add({
     "insp.hardest_tip": "#{i}: true {true}, predicted {pred} ({conf} sure), {why}",
     "insp.point_tip": "#{i}: true {true}, predicted {pred}", "insp.point_tip_nolabel": "#{i}: predicted {pred}",
     "insp.embed_title": "Layer {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Inputs in 2-D (PCA), marked by prediction",
-    "insp.surface_title": "Decision surface: the colour is the predicted class", "insp.weights_title": "Weights of layer {name}",
-    "insp.grads_title": "Gradients of layer {name}", "insp.count": "count", "insp.value": "value",
+    "insp.surface_title": "Decision surface: the colour is the predicted class",
+    "insp.weights_title": "Layer {i} ({type}): {what}", "insp.grads_title": "Layer {i} ({type}): gradients of the {what}",
+    "insp.param_weight": "weights", "insp.param_bias": "biases",
+    "insp.more_layers": "Histograms of the first {n} of {total} layers with weights; the PNG download has them all.", "insp.count": "count", "insp.value": "value",
     "insp.dead_title": "Dead ReLU units per epoch (share)", "insp.sample_title": "Sample #{i}",
     "insp.hardest_pictures": "The hardest examples (✗ wrong, ? right but unsure)",
     "insp.kernels": "Convolution kernels and histograms as a picture",
@@ -82,7 +84,9 @@ add({
     "insp.point_tip": "#{i}: wahr {true}, vorhergesagt {pred}", "insp.point_tip_nolabel": "#{i}: vorhergesagt {pred}",
     "insp.embed_title": "Schicht {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Eingaben in 2-D (PCA), nach Vorhersage markiert",
     "insp.surface_title": "Entscheidungsfläche: die Farbe ist die vorhergesagte Klasse",
-    "insp.weights_title": "Gewichte der Schicht {name}", "insp.grads_title": "Gradienten der Schicht {name}",
+    "insp.weights_title": "Schicht {i} ({type}): {what}", "insp.grads_title": "Schicht {i} ({type}): Gradienten der {what}",
+    "insp.param_weight": "Gewichte", "insp.param_bias": "Bias-Werte",
+    "insp.more_layers": "Histogramme der ersten {n} von {total} Schichten mit Gewichten; der PNG-Download hat alle.",
     "insp.count": "Anzahl", "insp.value": "Wert", "insp.dead_title": "Tote ReLU-Einheiten pro Epoche (Anteil)",
     "insp.sample_title": "Beispiel #{i}", "insp.hardest_pictures": "Die schwersten Beispiele (✗ falsch, ? richtig, aber unsicher)",
     "insp.kernels": "Faltungskerne und Histogramme als Bild",
@@ -94,6 +98,7 @@ LAYER_OPTIONS = {("max_activation", "layer"), ("embeddings", "layer")}
 ONE_BASED = {("max_activation", "unit")}                      # shown from 1, as on the Model page
 CHART_VIEWS = {"errors", "surface", "embeddings", "weights", "math"}  # drawn in the page; PNG as download
 CHART_HEIGHT = "h-80"
+MAX_HISTOGRAMS = 8
 
 
 def png_url(data: bytes) -> str:
@@ -193,24 +198,26 @@ class InspectPanel:
             store[key] = v
             self.refresh_soon()
 
-        def helped(el: Any, width: str) -> Any:
-            el.classes(width).mark(f"opt-{key}")
-            if hint:
-                el.props["hint"] = hint
-                el.props["aria-description"] = hint
+        def helped(make: Any, width: str) -> Any:
+            # the help as its own line under the field: Quasar's hint overlaps what follows when it wraps
+            with ui.column().classes(f"{width} gap-0"):
+                el = make().classes("w-full").mark(f"opt-{key}")
+                if hint:
+                    el.props["aria-description"] = hint
+                    ui.label(hint).classes("text-xs opacity-70 leading-tight")
             return el
         if (view, key) in CHOICES:
-            helped(ui.select({c: texts.choice(c) for c in CHOICES[(view, key)]}, value=value, label=name,
-                             on_change=lambda e: set_value(e.value)), "w-56")
+            helped(lambda: ui.select({c: texts.choice(c) for c in CHOICES[(view, key)]}, value=value, label=name,
+                                     on_change=lambda e: set_value(e.value)), "w-56")
         elif (view, key) in LAYER_OPTIONS and self.session.analysis is not None:
             rows = self.session.analysis.rows
             names = {None: t("insp.auto"), **{r.index: f"{r.index + 1}: {r.type}" for r in rows}}
             current = value % len(rows) if rows and isinstance(value, int) else value
-            helped(ui.select(names, value=current, label=name, on_change=lambda e: set_value(e.value)), "w-64")
+            helped(lambda: ui.select(names, value=current, label=name, on_change=lambda e: set_value(e.value)), "w-64")
         elif (view, key) in ONE_BASED:
-            helped(ui.number(name, value=None if value is None else value + 1, min=1, step=1, format="%d",
-                             placeholder=t("insp.auto"),
-                             on_change=lambda e: set_value(None if e.value in (None, "") else int(e.value) - 1)),
+            helped(lambda: ui.number(name, value=None if value is None else value + 1, min=1, step=1, format="%d",
+                                     placeholder=t("insp.auto"),
+                                     on_change=lambda e: set_value(None if e.value in (None, "") else int(e.value) - 1)),
                    "w-64")
         elif key == "epsilon":
             with ui.column().classes("gap-0 w-64"):
@@ -224,11 +231,11 @@ class InspectPanel:
                 ui.label(hint).classes("text-xs opacity-70")
         elif isinstance(default, (int, float)):
             is_int = isinstance(default, int)
-            helped(ui.number(name, value=value, step=1 if is_int else None, format="%d" if is_int else None,
-                             on_change=lambda e: set_value((int if is_int else float)(e.value or 0))), "w-56")
+            helped(lambda: ui.number(name, value=value, step=1 if is_int else None, format="%d" if is_int else None,
+                                     on_change=lambda e: set_value((int if is_int else float)(e.value or 0))), "w-56")
         else:
-            helped(ui.input(name, value="" if value is None else json.dumps(value), placeholder=t("insp.auto"),
-                            on_change=lambda e: set_value(_parse(e.value))), "w-56")
+            helped(lambda: ui.input(name, value="" if value is None else json.dumps(value), placeholder=t("insp.auto"),
+                                    on_change=lambda e: set_value(_parse(e.value))), "w-56")
 
     # -- computing --------------------------------------------------------------------------
     def refresh_soon(self) -> None:
@@ -311,6 +318,7 @@ class InspectPanel:
     # -- the views drawn in the page -------------------------------------------------------------
     def _chart(self, options: dict[str, Any], marker: str, on_pick: Any = None) -> Any:
         chart = ui.echart(options, on_point_click=on_pick).classes(f"w-full max-w-3xl {CHART_HEIGHT}").mark(marker)
+        chart.props(f"data-chart={marker}")
         return chart
 
     def _names(self, d: dict[str, Any]) -> list[str] | None:
@@ -332,16 +340,18 @@ class InspectPanel:
                 ui.label(t("insp.layer", i=row["index"] + 1, type=row["type"])).classes("text-sm font-semibold")
                 Tex(tex_in(row["latex"], de)).classes("w-full")
                 if row.get("input"):
-                    with ui.row().classes("w-full items-center gap-2 no-wrap"):
-                        ui.label(t("insp.in")).classes("text-xs opacity-70 w-24 shrink-0")
-                        Tex(row["input"]).classes("min-w-0 grow")
+                    with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
+                        ui.label(t("insp.in")).classes("text-xs opacity-70")
+                        Tex(row["input"], display=False).classes("ll-tex-wrap")
                 if row.get("worked"):
                     ui.label(t("insp.worked")).classes("text-xs opacity-70")
-                    Tex(tex_in(row["worked"], de)).classes("w-full").mark(f"math-worked-{row['index'] + 1}")
+                    # inline, so that a long sum wraps at its + and = on a phone instead of running off
+                    Tex(tex_in(row["worked"], de), display=False).classes("w-full ll-tex-wrap") \
+                        .mark(f"math-worked-{row['index'] + 1}")
                 if row.get("output"):
-                    with ui.row().classes("w-full items-center gap-2 no-wrap"):
-                        ui.label(t("insp.out")).classes("text-xs opacity-70 w-24 shrink-0")
-                        Tex(row["output"]).classes("min-w-0 grow")
+                    with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
+                        ui.label(t("insp.out")).classes("text-xs opacity-70")
+                        Tex(row["output"], display=False).classes("ll-tex-wrap")
                 if row.get("numeric"):
                     ui.label(t("insp.all_weights")).classes("text-xs opacity-70")
                     Tex(row["numeric"]).classes("w-full")
@@ -422,23 +432,39 @@ class InspectPanel:
                                               t("insp.embed_title", i=d["layer"] + 1, type=d["type"]), "PC1", "PC2"),
                        "embeddings-chart")
 
+    def _param_title(self, key: str, which: str) -> str:
+        """'0/dense/weight' as 'Layer 1 (dense): weights' (or 'gradients of the weights')."""
+        i, _, rest = key.partition("/")
+        kind, _, name = rest.partition("/")
+        what = t(f"insp.param_{name}") if name in ("weight", "bias") else name
+        if not i.isdigit():
+            return layer_key(key)
+        return t(f"insp.{which}_title", i=int(i) + 1, type=kind, what=what)
+
     def _weights(self, d: dict[str, Any], _extra: Any = None) -> None:
+        every = d.get("weights", {})
+        weights = {k: h for k, h in every.items() if k.rsplit("/", 1)[-1].startswith("weight")} or every
+        shown = list(weights)[:MAX_HISTOGRAMS]                 # a 500-layer model must not get 1,000 charts
+        if len(weights) > len(shown):
+            ui.label(t("insp.more_layers", n=len(shown), total=len(weights))).classes("text-sm opacity-80")
         with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-2"):
-            for key, h in d.get("weights", {}).items():
-                self._chart(charts.histogram_options(h, t("insp.weights_title", name=layer_key(key)),
+            for key in shown:
+                self._chart(charts.histogram_options(weights[key], self._param_title(key, "weights"),
                                                      xname=t("insp.value"), yname=t("insp.count")),
                             f"weights-chart-{key.replace('/', '-')}")
-            for key, h in d.get("gradients", {}).items():
-                if key.endswith("weight"):
-                    self._chart(charts.histogram_options(h, t("insp.grads_title", name=layer_key(key)), "#fc8452",
+                g = d.get("gradients", {}).get(key)
+                if g is not None:
+                    self._chart(charts.histogram_options(g, self._param_title(key, "grads"), "#fc8452",
                                                          xname=t("insp.value"), yname=t("insp.count")),
                                 f"grads-chart-{key.replace('/', '-')}")
         epochs = d.get("epochs") or []
+        types = {dd["index"]: dd.get("type", "") for dd in d.get("dead", [])}
         if epochs and any(e.get("dead") for e in epochs):
             series: dict[str, list[list[float]]] = {}
             for e in epochs:
                 for dd in e.get("dead", []):
-                    series.setdefault(t("insp.layer", i=dd["index"] + 1, type=""), []).append([e["epoch"], dd["fraction"]])
+                    name = f"{dd['index'] + 1}: {types.get(dd['index'], '')}".rstrip(": ")
+                    series.setdefault(name, []).append([e["epoch"], dd["fraction"]])
             self._chart(charts.epoch_lines_options(series, t("insp.dead_title"), t("insp.epoch"),
                                                    percent=list(series)), "dead-chart")
         if d.get("kernels"):
@@ -459,7 +485,7 @@ class InspectPanel:
             return
         png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
         with box:
-            ui.image(png_url(png)).classes("w-full max-w-4xl").props("fit=contain").mark("cell-samples")
+            ui.image(png_url(png)).classes("w-full max-w-4xl ll-cell-samples").props("fit=contain").mark("cell-samples")
 
     async def _open_samples(self, indices: list[int], box: Any) -> None:
         """Show the samples behind a point or bar."""
@@ -469,7 +495,7 @@ class InspectPanel:
                 .mark("point-title")
         png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
         with box:
-            ui.image(png_url(png)).classes("w-full max-w-xs").props("fit=contain").mark("point-samples")
+            ui.image(png_url(png)).classes("w-full max-w-xs ll-point-samples").props("fit=contain").mark("point-samples")
 
     # -- live updates -----------------------------------------------------------------------
     def _tick(self) -> None:
