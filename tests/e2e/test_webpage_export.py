@@ -50,13 +50,15 @@ def chromium():
 
 
 def _open(chromium, path: Path, width: int, height: int, locale: str = "en-US"):
-    """The file in a fresh context that refuses every network request; returns (context, page, urls)."""
+    """The file in a fresh context that refuses every network request; returns (context, page, urls): the
+    URLs it asked for and any console error (a CSP violation among them)."""
     ctx = chromium.new_context(viewport={"width": width, "height": height}, locale=locale, has_touch=width < 500)
     urls: list[str] = []
     ctx.route("http*://**/*", lambda route: (urls.append(route.request.url), route.abort()))
     page = ctx.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: urls.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("request", lambda r: urls.append(r.url))
     page.goto(path.as_uri())
     page.evaluate("window.layerlab.ready")
@@ -76,6 +78,15 @@ def server_predict(project, items) -> np.ndarray:
     info = DataInfo(m["preprocessing"]["kind"], tuple(src.input_shape), m["task"], m["classes"], int(m["outputs"]),
                     None, m.get("feature_names"), m.get("vocab_size"))
     return predict_loaded(LoadedRun("", src.network, pre, info, {}), load_inputs(items, info, pre))
+
+
+def _until(page, expr: str, arg=None, timeout: float = 15.0) -> None:
+    """Poll expr with page.evaluate (wait_for_function evaluates strings, which the page's CSP forbids)."""
+    import time
+    end = time.monotonic() + timeout
+    while not page.evaluate(expr, arg):
+        assert time.monotonic() < end, f"timed out waiting for {expr}"
+        page.wait_for_timeout(50)
 
 
 def _picture() -> tuple[Image.Image, str]:
@@ -99,7 +110,7 @@ def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, ch
         assert page.evaluate("window.layerlab.sampleDiff") <= TOLERANCE     # its own check on a project sample
         assert "agrees" in page.locator("#check").inner_text()
         page.evaluate("(u) => window.layerlab.showPicture(u)", url)
-        page.wait_for_function("(n) => window.layerlab.count > n", arg=1)
+        _until(page, "(n) => window.layerlab.count > n", 1)
         got = np.asarray(page.evaluate("window.layerlab.last"))
         assert np.abs(got - want).max() <= TOLERANCE, (got, want)
         best = pages["shapes"].export_source().meta["classes"][int(want.argmax())]
@@ -108,7 +119,7 @@ def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, ch
         page.screenshot(path=str(SHOTS / f"webpage_shapes_{width}.png"), full_page=True)
         if width > 1000:   # the camera (Chromium's fake one) predicts on the device, frame after frame
             page.click("#camera")
-            page.wait_for_function("window.layerlab.count > 20", timeout=20000)
+            _until(page, "() => window.layerlab.count > 20", timeout=30)
             assert "predictions per second" in page.locator("#fps").inner_text()
             page.click("#camera")   # stop: no more work
             n = page.evaluate("window.layerlab.count")
@@ -126,7 +137,7 @@ def test_table_page_form_answers_as_the_server_in_german(pages, chromium):
     before = page.evaluate("window.layerlab.count")
     for name, value in row.items():
         page.fill(f'input[data-column="{name}"]', value)
-    page.wait_for_function("(n) => window.layerlab.count > n", arg=before)
+    _until(page, "(n) => window.layerlab.count > n", before)
     page.wait_for_timeout(200)   # the last keystroke's prediction
     got = np.asarray(page.evaluate("window.layerlab.last"))
     want = server_predict(pages["penguins"], [{"island": "Dream", "bill_length_mm": 47.5, "body_mass_g": None,
