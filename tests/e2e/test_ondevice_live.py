@@ -189,6 +189,16 @@ def test_live_prediction_on_the_device_goes_on_offline(camera_browser, trained, 
         assert page.locator("[data-ll=headline]").inner_text().startswith("Prediction: ")
         page.screenshot(path=str(shots / "ondevice_draw_1280.png"), full_page=True)
 
+        page.get_by_role("tab", name=re.compile("Upload")).click()   # an upload (tall, transparent) too
+        from PIL import Image
+        picture = io.BytesIO()
+        Image.new("RGBA", (30, 70), (255, 255, 255, 0)).save(picture, format="PNG")
+        n = page.evaluate("window.layerlabOnDevice.predictions")
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "tall.png", "mimeType": "image/png", "buffer": picture.getvalue()}])
+        page.wait_for_function(f"window.layerlabOnDevice.predictions > {n}")
+        assert traffic.requests == requests
+
         page.set_viewport_size({"width": 375, "height": 812})     # offline: the studio goes away
         _start_camera(page)
         page.wait_for_function("window.layerlabOnDevice.loop !== null")
@@ -199,6 +209,7 @@ def test_live_prediction_on_the_device_goes_on_offline(camera_browser, trained, 
         page.wait_for_timeout(2000)
         assert page.evaluate("window.layerlabOnDevice.predictions") - n >= 20   # the demo goes on
         assert page.evaluate("window.layerlabOnDevice.mode") == "device"
-        page.screenshot(path=str(shots / "ondevice_offline_375.png"), full_page=True)
+        page.evaluate("document.querySelector('.ll-ondevice').scrollIntoView({block: 'start'})")
+        page.screenshot(path=str(shots / "ondevice_offline_375.png"))
     finally:
         ctx.close()

@@ -74,3 +74,30 @@ def test_a_layer_without_onnx_export_is_refused_in_one_line(client, xor, monkeyp
     assert r.status_code == 422
     err = r.json()["error"]
     assert err["message"] == "dieses Modell kann nicht im Browser laufen" and "dense" in str(err["received"])
+
+
+def test_the_page_sees_a_new_version_when_the_weights_are_rewritten(trained, tmp_path):
+    """The Test page hands the browser a new version (it refetches) when the weights file changes:
+    a new run, or a better epoch during training; none before the first run."""
+    import os
+    from layerlab.ui.components.ondevice import weights_version
+    project, run = trained
+    assert weights_version(layerlab.new(tmp_path / "fresh", example="xor")) is None
+    rid, which, version = weights_version(project)
+    assert (rid, which) == (run.run_id, "best") and weights_version(project)[2] == version
+    best = project.dir / "runs" / rid / "best.safetensors"
+    st = best.stat()
+    os.utime(best, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))   # the worker saved a better epoch
+    assert weights_version(project)[2] != version
+
+
+def test_an_upload_reaches_the_browser_upright_with_its_transparency():
+    import base64
+    import io
+    from PIL import Image
+    from layerlab.ui.components.ondevice import device_picture
+
+    def back(img):
+        return Image.open(io.BytesIO(base64.b64decode(device_picture(img).split(",", 1)[1])))
+    assert (back(Image.new("LA", (3, 5), (10, 0))).mode, back(Image.new("LA", (3, 5))).size) == ("RGBA", (3, 5))
+    assert back(Image.new("I;16", (4, 2), 300)).mode == "RGB"

@@ -345,7 +345,9 @@ def content_security_policy(host: str) -> str:
 
     NiceGUI needs inline scripts (its page bootstrap) and eval (Vue compiles component
     templates in the browser), and Tailwind/Quasar inject inline styles; data: and blob:
-    images carry plots, drawn digits and webcam frames. Nothing may come from elsewhere."""
+    images carry plots, drawn digits and webcam frames. Nothing may come from elsewhere.
+    The Test page's on-device model (onnxruntime-web, ui/static/ort) compiles WebAssembly: that
+    needs 'wasm-unsafe-eval', which 'unsafe-eval' includes; drop the latter only with the former."""
     h = host.strip() or "localhost"
     ws = f"ws://{h} wss://{h}"
     return ("default-src 'self'; "

@@ -205,7 +205,7 @@ export default {
       if (order.length > 12) order = order.sort((a, b) => values[b] - values[a]).slice(0, 12);
       this.rows = order.map((i) => ({ i, name: String(classes[i] ?? i), p: values[i], best: i === best }));
       this.headline = classes.length ? fill(this.texts.prediction, { label: classes[best], pct: this.percent(values[best]) }) : "";
-      const said = classes.length ? fill(this.texts.prediction, { label: classes[best], pct: "" }).trim() : "";
+      const said = classes.length ? fill(this.texts.spoken, { label: classes[best] }) : "";
       if (said !== this.spokenLabel) {   // screen readers hear the class when it changes, not 30 times a second
         this.spokenLabel = said;
         this.spoken = said;
@@ -333,6 +333,8 @@ export default {
         this.offline = true;
         this.back = false;
         sock.io.reconnection(false);     // a reconnect could reload the page and end the demo
+        const popup = document.getElementById("popup");   // NiceGUI's "trying to reconnect": it is not
+        if (popup) popup.ariaHidden = "true";              // trying, and it would cover the answer
         this.poll = setInterval(async () => {
           try {
             const r = await fetch(window.location.href, { method: "HEAD", cache: "no-store" });

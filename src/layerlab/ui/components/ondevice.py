@@ -40,6 +40,7 @@ add({
     "ondevice.back": "The studio can be reached again.",
     "ondevice.reconnect": "Reconnect",
     "ondevice.stale": "The studio cannot be reached: using the copy of the model saved on this device.",
+    "ondevice.spoken": "Prediction: {label}",
 }, {
     "ondevice.device": "Die Vorhersage läuft auf diesem Gerät",
     "ondevice.server": "Die Vorhersage läuft auf dem Server",
@@ -50,6 +51,7 @@ add({
     "ondevice.back": "Das Studio ist wieder erreichbar.",
     "ondevice.reconnect": "Neu verbinden",
     "ondevice.stale": "Das Studio ist nicht erreichbar: es wird die auf diesem Gerät gespeicherte Kopie des Modells benutzt.",
+    "ondevice.spoken": "Vorhersage: {label}",
 })
 
 
@@ -80,7 +82,7 @@ class OnDevice(ui.element, component="ondevice.js"):
         self.active = False     # the browser predicts (True) or the server does (False)
         self.reason = ""
         self._mode_handlers = [on_mode] if on_mode else []
-        keys = ("device", "server", "loading", "rate", "fallback", "offline", "back", "reconnect", "stale")
+        keys = ("device", "server", "loading", "rate", "fallback", "offline", "back", "reconnect", "stale", "spoken")
         texts = {k: t(f"ondevice.{k}", lang) for k in keys}
         texts["prediction"] = t("bars.prediction", lang)
         self._props.update(storeKey=f"layerlab:{project_id}", moduleUrl=f"{STATIC_URL}/ondevice/model.js",
