@@ -122,11 +122,13 @@ def parse_project(doc: Any, folder: Any = None) -> Project:
     column an old table project predicted implicitly.
     """
     from .loader import check_values
+    from .search import with_defaults
     from .upgrade import upgrade
     if not isinstance(doc, dict):
         raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__,
                         msg('start from {{"name": ..., "data": {{...}}, "model": {{...}}}}'))
     check_values(doc)  # NaN, infinities, huge numbers and absurd nesting, wherever they hide
+    doc = with_defaults(doc)  # search ranges: their defaults, or an error pointing to `layerlab search`
     doc = upgrade(doc, folder)
     _check_layer_types(doc)
     try:
