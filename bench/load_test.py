@@ -189,8 +189,8 @@ class Hostile(threading.Thread):
         from layerlab import api
         self.xor = api.example("xor")
         # 300 rows x 10,000 text columns of 40 values: 400,000 features (11 MB, as issue 15 found);
-        # quick: 30 x 2,000 of 12 values, 24,000 features, still over the class's 20,000
-        self.csv_shape = (30, 2_000, 12) if quick else (300, 10_000, 40)
+        # quick: 30 x 700 of 30 values, 21,000 features, still over the class's 20,000
+        self.csv_shape = (30, 700, 30) if quick else (300, 10_000, 40)
         self.csv = wide_csv(*self.csv_shape)
         self.zip = blank_png_zip(12 if quick else 100)  # 12 x 39.7 MP = 476 MP, over the class's 400
         self.long: tuple[str, str] | None = None

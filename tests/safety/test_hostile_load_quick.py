@@ -1,7 +1,7 @@
 """The quick variant of bench/load_test.py in the suite: a real studio on 127.0.0.1, three ordinary
 clients (list, open pages, edit, train, predict) and one hostile client sending every input of
 issue 15 (10,000 layers, NaN, 1e400, Infinity, residuals 20 deep, JSON 300 levels, 4.3e9
-parameters, a CSV of 2,000 text columns (24,000 features; the full run sends 10,000), a ZIP
+parameters, a CSV of 700 text columns (21,000 features; the full run sends 10,000), a ZIP
 of blank 39.7 MP PNGs) while its 10,000-epoch
 run trains. One training slot: the others' short runs can only finish if the long run gives way
 to other owners (each client is its own owner, by its session cookie: `api_owners.owner_of`).
