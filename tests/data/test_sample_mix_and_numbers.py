@@ -118,7 +118,17 @@ def test_diagram_styles_sizes_and_weight_colours(tmp_path):
     assert trained == p.doc["model"]["layers"] and set(weights) == {0, 1}    # the two dense layers
     coloured = diagram.network_svg(a.input_shape, layers, weights=weights, legend=("weights",))
     assert diagram.POSITIVE in coloured or diagram.NEGATIVE in coloured
+    legend = ("Gefärbt nach den Gewichten des letzten Trainings:",
+              "blau = positiv, orange = negativ; kräftiger = größer.")
+    drawn = diagram.network_svg(a.input_shape, layers, weights=weights, legend=legend)
+    for tag, text in re.findall(r'(<text [^>]*>)([^<]*)</text>', drawn):
+        # a generous 0.62 em per character (bold): every label starts and ends inside the picture
+        x, width = float(re.search(r' x="([\d.]+)"', tag).group(1)), 0.62 * 12 * len(text)
+        left = x - width if 'text-anchor="end"' in tag else x - width / 2 if "middle" in tag else x
+        assert 0 <= left and left + width <= diagram.DRAW_W, (tag, text)
     w = next(v["w"] for v in weights.values() if "w" in v)
     assert max(abs(x) for row in w for x in row) == pytest.approx(1.0)   # relative to the largest weight
     svg = diagram.standalone_svg(coloured)
     assert svg.startswith("<?xml") and 'fill="#fff"' in svg
+    from xml.dom.minidom import parseString
+    assert parseString(svg.encode()).documentElement.tagName == "svg"      # a well-formed file of its own

@@ -33,17 +33,21 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from typing import Any, Sequence
+
+from ...i18n.numbers import number
 
 MAX_NEURONS = 10
 MAX_MAPS = 6
 MAX_CELLS = 16
 MAX_COLUMNS = 48
 STYLES = ("fcnn", "lenet")
-DRAW_W = 340          # width of the drawing in SVG units (= CSS px at scale 1)
+DRAW_W = 320          # width of the drawing in SVG units (= CSS px at scale 1)
 FONT = 12             # label size in SVG units
 MIN_SCALE = 11 / 12   # the page never shows the drawing smaller than this: labels stay >= 11 px
 PAD = 12
+LEGEND_CHARS = 40     # a legend line this long fits the width at FONT size
 LABEL_H = 18          # the label line above each row's drawing
 GAP = 34              # room for the connections between two rows
 FAMILY = {"convolution": "#3b82f6", "pooling": "#06b6d4", "core": "#22c55e", "reshape": "#a3a3a3",
@@ -247,7 +251,7 @@ def _connect(a: _Row, b: _Row, one_to_one: bool, weights: dict[str, Any] | None)
 
 def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]], title: str = "network",
                 input_label: str = "input", more_label: str = "{n} more layers", style: str = "fcnn",
-                weights: dict[int, dict[str, Any]] | None = None, legend: Sequence[str] = ()) -> str:
+                weights: dict[int, dict[str, Any]] | None = None, legend: Sequence[str] = (), lang: str = "en") -> str:
     """The SVG of the network; layers: dicts with type, out_shape, family, error (bool).
 
     style: "fcnn" or "lenet"; weights: {layer index: {"neurons" | "cells" | "maps": [0..1 per
@@ -259,7 +263,7 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
     if len(layers) > MAX_COLUMNS:
         head, tail = MAX_COLUMNS // 2, MAX_COLUMNS // 2 - 1
         hidden = len(layers) - head - tail
-        numbered = [*numbered[:head], (-1, {"type": more_label.format(n=f"{hidden:,}"), "family": "gap"}),
+        numbered = [*numbered[:head], (-1, {"type": more_label.format(n=number(hidden, lang)), "family": "gap"}),
                     *numbered[-tail:]]
     y = float(PAD)
     rows = [_Row(y, "", input_shape, FAMILY["input"], input_label, "input", style, None)]
@@ -277,7 +281,7 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
         lines.append(_connect(rows[-1], row, one_to_one, w))
         rows.append(row)
     height = y + rows[-1].height + PAD
-    for text in legend:
+    for text in (part for line in legend for part in textwrap.wrap(str(line), LEGEND_CHARS)):
         lines.append(f'<text x="{PAD}" y="{height + FONT:.1f}" font-size="{FONT}" fill="currentColor" '
                      f'class="ll-dlabel">{_esc(text)}</text>')
         height += FONT + 6
@@ -294,8 +298,8 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
 
 def standalone_svg(svg: str) -> str:
     """The diagram as a file of its own: dark lines on a white background at its natural size."""
-    start = svg.index("<title>")
     svg = svg.replace('style="display:block;', 'style="color:#111827;background:#fff;display:block;', 1)
+    start = svg.index("<title>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg[:start]
             + '<rect width="100%" height="100%" fill="#fff"/>' + svg[start:])
 

@@ -18,6 +18,7 @@ from ...spec.errors import Fix, SpecError
 from .. import edits
 from ..components import layer_list
 from ..components.diagram import STYLES, diagram_layers, diagram_weights, network_svg, shape_text, standalone_svg
+from ...i18n.numbers import number
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
@@ -181,7 +182,7 @@ class ModelView:
                 ui.label(tr("model.input", shape=shape_text(a.input_shape))).classes("font-mono text-sm")
                 ui.label(tr("model.output", shape=shape_text(a.output_shape))).classes("font-mono text-sm") \
                     .mark("total-output")
-                ui.label(tr("model.total", n=f"{a.total_params:,}")).classes("font-semibold") \
+                ui.label(tr("model.total", n=number(a.total_params, self.lang))).classes("font-semibold") \
                     .props('data-testid="total-params"').mark("total-params")
                 cost = {i["name"]: i["used_text"] for i in (a.budget or {}).get("items", [])}
                 if "memory_bytes" in cost:
@@ -215,7 +216,7 @@ class ModelView:
         if self.trained is not None and self.trained[0] == self.session.layers and not bad:
             weights, legend = self.trained[1], (tr("model.legend_weights"), tr("model.legend_colours"))
         return (a.input_shape, diagram_layers(a, self.families, bad), tr("model.diagram"),
-                tr("model.input_layer"), tr("model.more_layers", n="{n}"), self.style, weights, legend)
+                tr("model.input_layer"), tr("model.more_layers", n="{n}"), self.style, weights, legend, self.lang)
 
     def diagram_svg(self) -> str:
         args = self._diagram_args()
@@ -298,26 +299,30 @@ class ModelView:
                 layer_list.palette(self)
             self.cards_view()
             with ui.column().classes("w-full gap-3 md:col-span-2 xl:col-span-1"):
-                with ui.card().classes("ll-card w-full min-w-0").mark("diagram-card"):
+                with ui.card().classes("ll-card w-full min-w-0 p-2 sm:p-4").props('data-testid="diagram-card"') \
+                        .mark("diagram-card"):
                     with ui.row().classes("w-full items-center justify-between gap-2"):
                         ui.label(tr("model.diagram")).classes("text-lg font-semibold")
                         with ui.row().classes("items-center gap-1"):
                             ui.button(tr("model.download_svg"), icon="download",
                                       on_click=lambda: self.download("svg")).props(
-                                f'flat dense no-caps aria-label="{tr("model.download", fmt="SVG")}"') \
+                                f'flat dense no-caps data-testid="diagram-svg" aria-label="{tr("model.download", fmt="SVG")}"') \
                                 .classes("min-h-[44px] min-w-[44px]").mark("diagram-svg")
                             ui.button(tr("model.download_png"), icon="image",
                                       on_click=lambda: self.download("png")).props(
-                                f'flat dense no-caps aria-label="{tr("model.download", fmt="PNG")}"') \
+                                f'flat dense no-caps data-testid="diagram-png" aria-label="{tr("model.download", fmt="PNG")}"') \
                                 .classes("min-h-[44px] min-w-[44px]").mark("diagram-png")
                     ui.toggle({s: tr(f"model.style.{s}") for s in STYLES}, value=self.style,
                               on_change=lambda e: self.set_style(e.value)).props(
-                        f'no-caps spread aria-label="{tr("model.style")}"').classes("w-full") \
-                        .tooltip(tr("model.style_help")).mark("diagram-style")
-                    with ui.element("div").classes("w-full overflow-x-auto").mark("diagram-box"):
+                        f'no-caps spread data-testid="diagram-style" aria-label="{tr("model.style")}"').classes("w-full") \
+                        .mark("diagram-style")
+                    ui.label(tr("model.style_help")).classes("text-xs opacity-75")  # said, not a tooltip: phones
+                    with ui.element("div").classes("w-full overflow-x-auto").props('data-testid="diagram-box"') \
+                            .mark("diagram-box"):
                         small = len(self.session.layers) <= INLINE_DIAGRAM
                         self.diagram = ui.html(self.diagram_svg() if small else tr("model.drawing"),
-                                               sanitize=False).classes("w-full").mark("diagram")
+                                               sanitize=False).classes("w-full").props('data-testid="diagram"') \
+                            .mark("diagram")
                         if not small:
                             ui.timer(0.05, self.redraw, once=True)
                     ui.timer(0.1, self.load_weights, once=True)
