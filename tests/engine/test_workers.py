@@ -93,6 +93,11 @@ def test_kill_9_of_a_worker_mid_run_fails_that_run_only(tmp_path, runner):
     hist = p.dir / "runs" / run.run_id / "history.json"
     on_disk = json.loads(hist.read_text()) if hist.exists() else []  # checkpoints are written at most 1/s
     assert saved["epochs_done"] == (on_disk[-1]["epoch"] if on_disk else 0)
+    from typer.testing import CliRunner
+    from layerlab.cli import app
+    listed = CliRunner().invoke(app, ["runs", str(p.dir), "--json"], catch_exceptions=False)
+    assert {r["run_id"]: r["status"] for r in json.loads(listed.output)}[run.run_id] == "failed"  # the CLI too
+    assert p.runs()[0]["status"] == "failed"
     after = runner.submit(project(tmp_path, "after"))
     assert after.wait(60).status == "finished"  # a fresh worker took the dead one's place
     assert meta(project_dir(tmp_path, "after"), after)["pid"] != pid
