@@ -38,21 +38,22 @@ def pages(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def browser():
+    """conftest's browser with Chromium's fake camera, allowed without asking (one Playwright per module)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,   # a fake camera, allowed without asking
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                               args=[*ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
         yield b
         b.close()
 
 
-def _open(chromium, path: Path, width: int, height: int, locale: str = "en-US"):
+def _open(browser, path: Path, width: int, height: int, locale: str = "en-US"):
     """The file in a fresh context that refuses every network request; returns (context, page, urls): the
     URLs it asked for and any console error (a CSP violation among them)."""
-    ctx = chromium.new_context(viewport={"width": width, "height": height}, locale=locale, has_touch=width < 500)
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale=locale, has_touch=width < 500)
     urls: list[str] = []
     ctx.route("http*://**/*", lambda route: (urls.append(route.request.url), route.abort()))
     page = ctx.new_page()
@@ -98,7 +99,7 @@ def _picture() -> tuple[Image.Image, str]:
     return img, "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, chromium):
+def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, browser):
     r = pages["reports"]["shapes"]
     assert r["format"] == "webpage" and r["max_diff"] <= TOLERANCE and r["runtime"].startswith("onnxruntime-web")
     assert 1_000_000 < r["size"] < 12_000_000   # runtime (wasm gzip, base64) + model in one file
@@ -106,7 +107,7 @@ def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, ch
     img, url = _picture()
     want = server_predict(pages["shapes"], [img])[0]
     for width, height in ((375, 812), (1280, 800)):
-        ctx, page, urls = _open(chromium, path, width, height)
+        ctx, page, urls = _open(browser, path, width, height)
         assert page.evaluate("window.layerlab.sampleDiff") <= TOLERANCE     # its own check on a project sample
         assert "agrees" in page.locator("#check").inner_text()
         page.evaluate("(u) => window.layerlab.showPicture(u)", url)
@@ -119,7 +120,7 @@ def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, ch
         page.screenshot(path=str(SHOTS / f"webpage_shapes_{width}.png"), full_page=True)
         if width > 1000:   # the camera (Chromium's fake one) predicts on the device, frame after frame
             page.click("#camera")
-            _until(page, "() => window.layerlab.count > 20", timeout=30)
+            _until(page, "() => window.layerlab.count > 12", timeout=30)
             assert "predictions per second" in page.locator("#fps").inner_text()
             page.click("#camera")   # stop: no more work
             n = page.evaluate("window.layerlab.count")
@@ -129,9 +130,9 @@ def test_picture_page_runs_offline_from_disk_and_answers_as_the_server(pages, ch
         assert all(u.startswith(("file:", "blob:", "data:")) for u in urls), urls
 
 
-def test_table_page_form_answers_as_the_server_in_german(pages, chromium):
+def test_table_page_form_answers_as_the_server_in_german(pages, browser):
     path = Path(pages["reports"]["penguins"]["path"])
-    ctx, page, urls = _open(chromium, path, 375, 812, locale="de-DE")
+    ctx, page, urls = _open(browser, path, 375, 812, locale="de-DE")
     assert page.locator("#status").inner_text() == "Läuft auf diesem Gerät, offline"
     row = {"island": "Dream", "bill_length_mm": "47.5", "body_mass_g": "", "sex": "Atlantis"}   # a missing, an unseen
     before = page.evaluate("window.layerlab.count")
@@ -149,3 +150,31 @@ def test_table_page_form_answers_as_the_server_in_german(pages, chromium):
     assert all(u.startswith(("file:", "blob:", "data:")) for u in urls), urls
     meta = json.loads(path.read_text().split('id="ll-meta">', 1)[1].split("</script>", 1)[0])
     assert [i["name"] for i in meta["inputs"]] == ["numbers", "texts"]
+
+
+def test_studio_export_page_downloads_a_web_page_that_runs_from_disk(page, studio, browser, tmp_path):
+    """The pupil's way: Export -> Web page in the studio, the download opened from disk with no server."""
+    import re
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.get_by_role("button", name="Open xor").click(timeout=60_000)
+    page.wait_for_url(re.compile(r"/p/xor[\w-]*/model$"), timeout=60_000)
+    pid = re.search(r"/p/([^/]+)/model$", page.url).group(1)
+    page.goto(f"{studio['url']}/p/{pid}/export")
+    card = page.get_by_test_id("export-webpage")
+    card.get_by_text("works offline").wait_for()
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_test_id("export-button-webpage").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    card.get_by_text("largest difference").wait_for(timeout=60_000)
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "webpage_export_card_375.png"))
+    assert path.suffix == ".html"
+    folder = next(p.parent for p in Path(studio["home"]).rglob("project.json") if p.parent.name == pid)
+    want = server_predict(layerlab.load(folder), [[0.25, -0.75]])[0]
+    ctx, offline, urls = _open(browser, path, 375, 812)
+    assert offline.evaluate("window.layerlab.sampleDiff") <= TOLERANCE
+    got = np.asarray(offline.evaluate("window.layerlab.run([0.25, -0.75])"))
+    ctx.close()
+    assert np.abs(got - want).max() <= TOLERANCE, (got, want)
+    assert all(u.startswith(("file:", "blob:", "data:")) for u in urls), urls
