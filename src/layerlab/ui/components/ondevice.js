@@ -180,13 +180,20 @@ export default {
       } catch (e) {
         return this.fallback(e && e.detail ? e.detail : String(e && e.message ? e.message : e));
       }
-      if (this.model) this.model.release();
+      const old = this.model;
       this.model = model;
+      if (old) setTimeout(() => old.release(), 2000);   // a frame may still be running on it
       this.loaded = { version: stale ? stored.version : version };
       this.note = stale ? this.texts.stale : "";
       this.mode = "device";
       this.reason = "";
       this.$emit("ready", { version: this.loaded.version, stale });
+      // the server answered a drawing made while the model loaded: answer it here now, as the
+      // server's bars give way to these
+      const drawing = this.element(this.canvas);
+      if (drawing && drawing.dirty && drawing.$refs && drawing.$refs.canvas) {
+        this.predictSource(drawing.$refs.canvas, { ink: this.ink }).catch(() => {});
+      }
       if (this.camera() && this.camera().running() && this.live) this.startLoop();
     },
     fallback(reason) {
