@@ -25,6 +25,27 @@ add({"charts.loss": "Loss", "charts.metrics": "Metrics", "charts.epoch": "epoch"
     {"charts.loss": "Verlust", "charts.metrics": "Metriken", "charts.epoch": "Epoche",
      "charts.batch": "(Batch)", "charts.run": "Lauf {run}"})
 
+# metric names as the German page says them (English keeps the names the history and CSV use)
+METRICS_DE = {"loss": "Verlust", "accuracy": "Genauigkeit", "mae": "mittlerer Fehler (MAE)",
+              "mse": "quadratischer Fehler (MSE)", "rmse": "Wurzel des quadr. Fehlers (RMSE)", "top5": "Top-5-Genauigkeit",
+              "top_5_accuracy": "Top-5-Genauigkeit", "r2": "Bestimmtheitsmaß R²", "lr": "Lernrate",
+              "learning_rate": "Lernrate", "f1": "F1-Maß", "precision": "Präzision", "recall": "Trefferquote"}
+add({"charts.value": "value", "charts.validation": "{name} (validation)"},
+    {"charts.value": "Wert", "charts.validation": "{name} (Validierung)"})
+
+
+def metric_label(name: str, lang: str | None = None) -> str:
+    """A metric's name for the legend: 'val_accuracy' stays in English, is 'Genauigkeit (Validierung)' in German.
+
+    >>> metric_label("val_accuracy", "de"), metric_label("val_accuracy", "en"), metric_label("loss", "de")
+    ('Genauigkeit (Validierung)', 'val_accuracy', 'Verlust')
+    """
+    if (lang or "en") != "de":
+        return name
+    base = name[4:] if name.startswith("val_") else name
+    label = METRICS_DE.get(base, base)
+    return t("charts.validation", "de", name=label) if name.startswith("val_") else label
+
 MAX_BATCH_POINTS = 400  # beyond this every other point is dropped: the chart stays fast
 GRID_LINE = {"lineStyle": {"color": "rgba(128, 128, 128, 0.25)"}}  # readable on light and dark pages
 COLOURS = ["#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4"]
@@ -85,7 +106,7 @@ def _num(v: Any) -> float | None:
     return round(f, 6) if f == f and abs(f) != float("inf") else None
 
 
-def _base(title: str, lang: str | None) -> dict[str, Any]:
+def _base(title: str, lang: str | None, y_name: str = "") -> dict[str, Any]:
     return {
         "animation": False,
         "backgroundColor": "transparent",
@@ -96,7 +117,8 @@ def _base(title: str, lang: str | None) -> dict[str, Any]:
         "grid": {"left": 48, "right": 12, "top": 40, "bottom": 30},
         "xAxis": {"type": "value", "name": t("charts.epoch", lang), "nameLocation": "middle", "nameGap": 22,
                   "min": 0, "minInterval": 1, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
-        "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE},
+        "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE,
+                  "name": y_name, "nameLocation": "middle", "nameGap": 36, "nameTextStyle": {"color": "#888"}},
         "series": [],
     }
 
@@ -115,31 +137,31 @@ def _line(name: str, data: list, *, colour: str | None = None, dashed: bool = Fa
 
 def loss_options(current: Curves, overlays: dict[str, Curves] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Options of the loss chart: batch loss, epoch loss and validation loss, earlier runs dashed."""
-    opts = _base(t("charts.loss", lang), lang)
+    opts = _base(t("charts.loss", lang), lang, metric_label("loss", lang))
     series = opts["series"]
     if current.batch_points:
-        series.append(_line(f"loss {t('charts.batch', lang)}", current.batch_points, colour="#9fb4e8", thin=True))
+        series.append(_line(f"{metric_label('loss', lang)} {t('charts.batch', lang)}", current.batch_points, colour="#9fb4e8", thin=True))
     for name, colour in (("loss", COLOURS[0]), ("val_loss", COLOURS[1])):
         if name in current.epoch_series:
-            series.append(_line(name, current.epoch_series[name], colour=colour))
+            series.append(_line(metric_label(name, lang), current.epoch_series[name], colour=colour))
     for run, curves in (overlays or {}).items():
         for name in ("loss", "val_loss"):
             if name in curves.epoch_series:
-                series.append(_line(f"{t('charts.run', lang, run=run)} {name}", curves.epoch_series[name],
-                                    dashed=True, faded=True))
+                series.append(_line(f"{t('charts.run', lang, run=run)} {metric_label(name, lang)}",
+                                    curves.epoch_series[name], dashed=True, faded=True))
     return opts
 
 
 def metric_options(current: Curves, overlays: dict[str, Curves] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Options of the metrics chart (accuracy, val_accuracy, ...), earlier runs dashed."""
-    opts = _base(t("charts.metrics", lang), lang)
+    opts = _base(t("charts.metrics", lang), lang, t("charts.value", lang))
     for name in current.metric_names:
-        opts["series"].append(_line(name, current.epoch_series[name]))
+        opts["series"].append(_line(metric_label(name, lang), current.epoch_series[name]))
     for run, curves in (overlays or {}).items():
         for name in curves.metric_names:
             if name.startswith("val_") or f"val_{name}" not in curves.epoch_series:
-                opts["series"].append(_line(f"{t('charts.run', lang, run=run)} {name}", curves.epoch_series[name],
-                                            dashed=True, faded=True))
+                opts["series"].append(_line(f"{t('charts.run', lang, run=run)} {metric_label(name, lang)}",
+                                            curves.epoch_series[name], dashed=True, faded=True))
     return opts
 
 

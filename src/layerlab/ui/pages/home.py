@@ -95,6 +95,18 @@ def open_example(name: str) -> None:
     ui.navigate.to(href(project.dir.name, "model"))
 
 
+EXAMPLE_TITLES_DE = {"circle": "Kreis", "digits": "Ziffern", "iris": "Schwertlilien (Iris)",
+                     "modular_arithmetic": "Modulo-Rechnen", "shapes": "Formen", "sine": "Sinuskurve",
+                     "spiral": "Spirale", "wine": "Wein", "xor": "XOR"}
+
+
+def example_title(name: str) -> str:
+    """An example's title in the page's language ('modular_arithmetic' -> 'Modular Arithmetic' / 'Modulo-Rechnen')."""
+    if _lang_is_de() and name in EXAMPLE_TITLES_DE:
+        return EXAMPLE_TITLES_DE[name]
+    return "XOR" if name == "xor" else name.replace("_", " ").title()
+
+
 def _description(ex: dict) -> str:
     return ex.get("description_de") if ex.get("description_de") and _lang_is_de() else ex.get("description", "")
 
@@ -135,7 +147,7 @@ def _example_card(ex: dict) -> ui.html:
     name = ex["name"]
     with ui.card().classes("ll-card w-full").mark(f"example-{name}"):
         thumb = ui.html(example_strip(name), sanitize=False).classes("w-full").props('aria-hidden="true"')
-        ui.label(name.replace("_", " ").title()).classes("text-lg font-semibold")
+        ui.label(example_title(name)).classes("text-lg font-semibold")
         ui.label(_description(ex)).classes("text-sm opacity-80")
         with ui.row().classes("items-center justify-between w-full"):
             ui.badge(tr(f"task.{ex['task']}") if ex.get("task") else "").props("outline")
