@@ -35,6 +35,7 @@ import copy
 import io
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true",
                     help="3 + 1 clients, 1 epoch, one run at a time, smaller hostile files")
     ap.add_argument("--no-hostile", dest="hostile", action="store_false", help="ordinary clients only")
+    ap.add_argument("--keep", action="store_true", help="keep the studio's workspace (printed) for a look")
     ap.add_argument("--out", type=Path, default=None, help="result JSON (default bench/out/load_test[_quick].json)")
     args = ap.parse_args(argv)
     if args.quick:
@@ -322,7 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     pupils = users - 1 if args.hostile else users
 
     from studio_proc import Studio  # noqa: E402  (tests/server: starts `layerlab studio` on 127.0.0.1)
-    home = Path(tempfile.mkdtemp(prefix="layerlab-load-")) / "home"
+    scratch = Path(tempfile.mkdtemp(prefix="layerlab-load-"))
+    home = scratch / "home"
     tally = Tally()
     done, finished_at = threading.Event(), []
     hostile = None
@@ -353,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         tally.failures += [f"{name}: still busy at the timeout" for name in alive]
     finally:
         studio.stop()
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)  # the workspace holds the hostile files (11 MB CSV, ...)
 
     times = [x for v in tally.times.values() for x in v]
     print(f"LayerLab load test: {pupils} ordinary clients" + (" + 1 hostile" if args.hostile else "")
@@ -382,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
               f"after the last ordinary run finished ({hostile.rounds} hostile rounds)")
     owners = set(tally.owners.values())
     print(f"runs were started by {len(tally.owners)} clients as {len(owners)} owners: {sorted(owners)[:3]}...")
+    if args.keep:
+        print(f"workspace kept: {home}")
     print(f"wall time {wall:.1f} s; 5xx answers: {len(tally.server_errors)}; failed ordinary requests: "
           f"{len(tally.failures)}" + (f"; hostile requests accepted: {len(hostile.unexpected)}" if hostile else ""))
     for f in (tally.server_errors + tally.failures + (hostile.unexpected if hostile else []))[:20]:
