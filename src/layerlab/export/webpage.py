@@ -70,8 +70,8 @@ def _blobs(stamp: tuple[int, ...]) -> dict[str, str]:   # compressing the .wasm 
 
 
 def _script_json(value: Any) -> str:
-    """JSON safe inside a <script> element (no '</' can close it)."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+    """JSON safe inside a <script> element: no '<' at all, so nothing can close or re-open it."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def page_html(onnx: bytes, described: dict[str, Any], title: str) -> str:
