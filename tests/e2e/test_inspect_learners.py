@@ -1,7 +1,8 @@
-"""Inspect for learners in a real Chromium, at 1280x800 and at 375x812 (touch): the math view
-is typeset by KaTeX (no raw LaTeX on the page) with one sample's numbers; the confusion
-matrix is an ECharts chart whose cell, clicked, shows its samples; options have plain labels
-and help; German with ?lang=de. Screenshots: tests/e2e/screenshots/inspect-learn-*.png."""
+"""Inspect for learners in a real Chromium, at 1280x800 in English and at 375x812 (touch) in
+German (?lang=de): the math view is typeset by KaTeX (no raw LaTeX on the page) with one
+sample's numbers; the confusion matrix is an ECharts chart whose cell, clicked, shows its
+samples; options have plain labels and help; at 1280 an embedding point opens its sample.
+Screenshots: tests/e2e/screenshots/inspect-learn-*.png."""
 from __future__ import annotations
 
 import re
@@ -71,47 +72,40 @@ def trained(studio):
     return PROJECT
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (375, 812)], ids=["1280", "375"])
-def test_inspect_math_is_typeset_and_charts_open_their_samples(browser, studio, shots, trained, size):
-    w, h = size
+WORDS = {"en": {"math": "Math", "worked": "one output worked out from its weights", "layer1": "Layer 1: conv2d",
+                "errors": "Errors", "cell": r"true 0, predicted 0: \d+ samples", "k": "Hardest examples shown",
+                "k_help": "How many wrong, then least sure samples are listed."},
+         "de": {"math": "Mathematik", "worked": "eine Ausgabe aus ihren Gewichten ausgerechnet",
+                "layer1": "Schicht 1: conv2d", "errors": "Fehler", "cell": r"wahr 0, vorhergesagt 0: \d+ Beispiele",
+                "k": "Gezeigte schwerste Beispiele", "k_help": "Wie viele falsche, dann unsicherste Beispiele gezeigt werden."}}
+
+
+@pytest.mark.parametrize("size,lang", [((1280, 800), "en"), ((375, 812), "de")], ids=["1280-en", "375-de"])
+def test_inspect_math_is_typeset_and_charts_open_their_samples(browser, studio, shots, trained, size, lang):
+    (w, h), words = size, WORDS[lang]
     ctx, page, seen = open_page(browser, studio, width=w, height=h, touch=w < 500)
     try:
-        page.goto(f"{studio['url']}/p/{trained}/inspect", timeout=60_000)
-        _tab(page, "Math")
+        page.goto(f"{studio['url']}/p/{trained}/inspect?lang={lang}", timeout=60_000)
+        _tab(page, words["math"])
         page.locator(".katex").first.wait_for(timeout=60_000)
-        page.get_by_text("one output worked out from its weights").first.wait_for()
+        page.get_by_text(words["worked"]).first.wait_for()
         assert page.locator(".katex").count() >= 8 * 3, "each layer: its formula, what goes in and what comes out"
         raw = RAW_TEX.findall(_visible_text(page))
         assert not raw, f"raw LaTeX on the Inspect page: {raw[:5]}"
-        assert page.get_by_text("Layer 1: conv2d").count() == 1, "layers are numbered from 1, as on the cards"
-        _shot(page, shots, f"math-{w}")
+        assert page.get_by_text(words["layer1"]).count() == 1, "layers are numbered from 1, as on the cards"
+        _shot(page, shots, f"math-{w}-{lang}")
         assert page.evaluate("document.documentElement.scrollWidth") <= w, "the math view is wider than the screen"
 
-        _tab(page, "Errors")
+        _tab(page, words["errors"])
+        page.get_by_text(words["k"]).first.wait_for()            # a plain label and its help, in the page's language
+        page.get_by_text(words["k_help"]).wait_for()
         _click_item(page, "confusion-chart")                     # the top-left cell: true 0, predicted 0
-        page.get_by_text(re.compile(r"true 0, predicted 0: \d+ samples")).wait_for(timeout=30_000)
+        page.get_by_text(re.compile(words["cell"])).wait_for(timeout=30_000)
         page.locator(".ll-cell-samples img").wait_for(timeout=30_000)
         assert page.locator("[data-chart=history-chart] canvas").count() == 1, "loss and accuracy per epoch"
-        _shot(page, shots, f"errors-{w}")
+        _shot(page, shots, f"errors-{w}-{lang}")
         if w >= 500:
             _desktop_only_views(page, shots, w)
-    finally:
-        close(ctx, page)
-    assert not seen.outside(), seen.outside()
-
-
-def test_inspect_in_german(browser, studio, shots, trained):
-    ctx, page, seen = open_page(browser, studio, width=1280, height=800)
-    try:
-        page.goto(f"{studio['url']}/p/{trained}/inspect?lang=de", timeout=60_000)
-        _tab(page, "Mathematik")
-        page.get_by_text("eine Ausgabe aus ihren Gewichten ausgerechnet").first.wait_for(timeout=60_000)
-        assert not RAW_TEX.findall(_visible_text(page))
-        _tab(page, "Gewichte")
-        page.get_by_text("Balken pro Histogramm").first.wait_for(timeout=30_000)
-        page.get_by_text("In wie viele Balken die Gewichte nach Größe eingeteilt werden.").wait_for()
-        page.locator("[data-chart^=weights-chart] canvas").first.wait_for(timeout=60_000)
-        _shot(page, shots, "weights-de-1280")
     finally:
         close(ctx, page)
     assert not seen.outside(), seen.outside()

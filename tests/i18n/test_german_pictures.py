@@ -53,13 +53,13 @@ def test_errors_picture_labels_its_axes_in_german(image_ctx):
 def test_weights_and_max_activation_pictures_in_german(image_ctx):
     w = run_view("weights", image_ctx)
     de = _joined(w.figure_texts("de"))
-    assert "Gewichte " in de and "Filterkerne von Schicht 0" in de and "Anteil toter ReLU-Einheiten" in de
+    assert "Gewichte " in de and "Filterkerne von Schicht 1" in de and "Anteil toter ReLU-Einheiten" in de
     assert "weights " not in de and "kernels" not in de and "dead ReLU" not in de
-    m = run_view("max_activation", image_ctx, steps=3, k=4)
+    m = run_view("max_activation", image_ctx, layer=1, unit=0, steps=3, k=4)
     de = _joined(m.figure_texts("de"))
-    assert "Schicht 2, Einheit 0" in de and "Aktivierung beim Aufstieg" in de and "Schritt" in de and "erzeugt" in de
+    assert "Schicht 2, Einheit 1" in de and "Aktivierung beim Aufstieg" in de and "Schritt" in de and "erzeugt" in de
     assert "unit" not in de and "climbing" not in de
-    assert "layer 2, unit 0" in _joined(m.figure_texts("en"))
+    assert "layer 2, unit 1" in _joined(m.figure_texts("en"))
 
 
 def test_a_project_through_the_public_api_draws_german_and_leaves_the_language_as_it_was(tmp_path):

@@ -77,8 +77,8 @@ for _view in [
          "Linear CKA between every pair of layers, and between the same layer in two runs.",
          "Lineares CKA zwischen allen Schichtpaaren und zwischen derselben Schicht in zwei Läufen.", cka_view),
     View("math", "Math", "Mathematik",
-         "Each layer's formula, with its actual numbers for small layers.",
-         "Die Formel jeder Schicht, bei kleinen Schichten mit ihren echten Zahlen.", math_view),
+         "Each layer's formula, and the actual numbers of one sample flowing through it.",
+         "Die Formel jeder Schicht und die echten Zahlen eines Beispiels, das durch sie fließt.", math_view),
 ]:
     REGISTRY.add(_view.name, _view)
 VIEWS = REGISTRY.entries  # in the order the studio shows them

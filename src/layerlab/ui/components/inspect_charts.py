@@ -31,7 +31,9 @@ def _grid(bottom: int = 48, left: int = 56) -> dict[str, Any]:
 
 
 def _title(text: str) -> dict[str, Any]:
-    return {"text": text, "left": "center", "textStyle": {"fontSize": 14, "fontWeight": "normal"}}
+    # a long title breaks into lines rather than running off a phone's narrow chart
+    return {"text": text, "left": "center", "textStyle": {"fontSize": 14, "fontWeight": "normal", "width": 320,
+                                                          "overflow": "break"}}
 
 
 def confusion_options(cm: dict[str, Any], predicted: str, true: str, title: str = "",
@@ -88,31 +90,48 @@ def scatter_options(coords: Sequence[Sequence[float]], colours: Sequence[int] | 
     }
 
 
-# one rectangle per grid cell of the decision surface, its colour the predicted class and its
-# strength the confidence (value: x0, y0, x1, y1, class, confidence)
+# one rectangle per grid cell of the decision surface (value: x0, y0, x1, y1, shade), filled with
+# the predicted class's colour mixed with white: paler where the network is less sure. Opaque
+# shades, so that neighbouring cells can overlap by a pixel without seams.
+LEVELS = 5
 _RECT = ("(params, api) => { const a = api.coord([api.value(0), api.value(1)]);"
          " const b = api.coord([api.value(2), api.value(3)]); const C = %s;"
-         " return {type: 'rect', shape: {x: a[0], y: b[1], width: b[0] - a[0] + 0.5, height: a[1] - b[1] + 0.5},"
-         " style: {fill: C[api.value(4) %% C.length], opacity: 0.12 + 0.4 * Math.max(0, api.value(5) - 0.5) * 2}}; }")
+         " return {type: 'rect', shape: {x: a[0], y: b[1], width: b[0] - a[0] + 1, height: a[1] - b[1] + 1},"
+         " style: {fill: C[api.value(4)]}}; }")
+
+
+def _mix(colour: str, share: float) -> str:
+    """colour mixed with white: share 0 is white, 1 the colour itself."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 + (c - 255) * share):02x}" for c in rgb)
+
+
+def shades() -> list[str]:
+    """LEVELS shades per class colour, palest first: index class * LEVELS + level."""
+    return [_mix(c, 0.12 + 0.4 * level / (LEVELS - 1)) for c in COLOURS for level in range(LEVELS)]
 
 
 def surface_options(d: dict[str, Any], classes: Sequence[str] | None, tips: Sequence[str], title: str = "",
                     step: int = 2) -> dict[str, Any]:
-    """The predicted class over the input plane (every `step`-th grid cell, faint where the
+    """The predicted class over the input plane (every `step`-th grid cell, paler where the
     network is unsure) and the samples on top, coloured by their label."""
     xs, ys, pred, conf = d["xs"], d["ys"], d["predicted"], d["confidence"]
     cells = []
     for r in range(0, len(ys) - step, step):
         for c in range(0, len(xs) - step, step):
-            cells.append([xs[c], ys[r], xs[c + step], ys[r + step], int(pred[r][c]), float(conf[r][c])])
+            sure = max(0.0, min(1.0, (float(conf[r][c]) - 0.5) * 2))   # 0.5 (a coin toss) .. 1
+            level = min(LEVELS - 1, int(sure * LEVELS))
+            cells.append([xs[c], ys[r], xs[c + step], ys[r + step], (int(pred[r][c]) % len(COLOURS)) * LEVELS + level])
     colours = d.get("point_labels") or d.get("point_predicted")
     opts = scatter_options(d["points"], colours, classes, tips, title, "x1", "x2")
-    opts["xAxis"].update(min=xs[0], max=xs[-1], scale=False)
-    opts["yAxis"].update(min=ys[0], max=ys[-1], scale=False)
+    for axis, values in (("xAxis", xs), ("yAxis", ys)):
+        opts[axis].update(min=values[0], max=values[-1], scale=False)
+        opts[axis]["axisLabel"] = {**TEXT, ":formatter": "v => Number(v.toPrecision(3))"}
+    opts["legend"]["data"] = [s["name"] for s in opts["series"]]  # the classes, not the surface behind them
     for s in opts["series"]:
         s["itemStyle"]["borderColor"] = "#fff"
         s["itemStyle"]["borderWidth"] = 0.5
-    opts["series"].insert(0, {"type": "custom", "name": "surface", ":renderItem": _RECT % list(COLOURS),
+    opts["series"].insert(0, {"type": "custom", "name": "surface", ":renderItem": _RECT % shades(),
                               "data": cells, "silent": True, "z": 1, "encode": {"x": [0, 2], "y": [1, 3]},
                               "tooltip": {"show": False}})
     return opts

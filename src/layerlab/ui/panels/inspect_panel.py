@@ -45,7 +45,7 @@ add({
     "insp.all_weights": "all its weights", "insp.layer": "Layer {i}: {type}", "insp.point": "Click a point to see its sample.",
     "insp.bar": "Click a bar to see the sample.", "insp.predicted": "predicted", "insp.true": "true",
     "insp.confusion": "Confusion matrix ({acc} right)", "insp.epoch": "epoch", "insp.loss": "loss",
-    "insp.accuracy": "accuracy", "insp.history": "Loss and accuracy per epoch on these samples",
+    "insp.accuracy": "accuracy", "insp.history": "Loss and accuracy per epoch",
     "insp.forgotten": "Learned, then forgotten: loss per epoch", "insp.no_history": "The per-epoch history is recorded "
     "while a run trains: train the project to see how loss and accuracy developed.",
     "insp.hardest": "Hardest examples (loss)", "insp.wrong": "wrong", "insp.unsure": "right, but unsure",
@@ -76,7 +76,7 @@ add({
     "insp.point": "Klicke auf einen Punkt, um sein Beispiel zu sehen.", "insp.bar": "Klicke auf einen Balken, um das Beispiel zu sehen.",
     "insp.predicted": "vorhergesagt", "insp.true": "wahr", "insp.confusion": "Konfusionsmatrix ({acc} richtig)",
     "insp.epoch": "Epoche", "insp.loss": "Verlust", "insp.accuracy": "Genauigkeit",
-    "insp.history": "Verlust und Genauigkeit pro Epoche auf diesen Beispielen",
+    "insp.history": "Verlust und Genauigkeit pro Epoche",
     "insp.forgotten": "Gelernt, dann vergessen: Verlust pro Epoche", "insp.no_history": "Der Verlauf pro Epoche wird "
     "beim Training aufgezeichnet: trainiere das Projekt, um zu sehen, wie sich Verlust und Genauigkeit entwickelt haben.",
     "insp.hardest": "Schwerste Beispiele (Verlust)", "insp.wrong": "falsch", "insp.unsure": "richtig, aber unsicher",
@@ -342,7 +342,7 @@ class InspectPanel:
                 if row.get("input"):
                     with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
                         ui.label(t("insp.in")).classes("text-xs opacity-70")
-                        Tex(row["input"], display=False).classes("ll-tex-wrap")
+                        Tex("{" + row["input"] + "}", display=False).classes("ll-tex-wrap")  # one unbreakable piece
                 if row.get("worked"):
                     ui.label(t("insp.worked")).classes("text-xs opacity-70")
                     # inline, so that a long sum wraps at its + and = on a phone instead of running off
@@ -351,7 +351,7 @@ class InspectPanel:
                 if row.get("output"):
                     with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
                         ui.label(t("insp.out")).classes("text-xs opacity-70")
-                        Tex(row["output"], display=False).classes("ll-tex-wrap")
+                        Tex("{" + row["output"] + "}", display=False).classes("ll-tex-wrap")  # one unbreakable piece
                 if row.get("numeric"):
                     ui.label(t("insp.all_weights")).classes("text-xs opacity-70")
                     Tex(row["numeric"]).classes("w-full")
