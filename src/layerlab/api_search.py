@@ -22,7 +22,8 @@ Trial = _engine.Trial
 def search(project: Any, trials: int = 20, parallel: int = 1, seed: int = 0, epochs: int | None = None,
            on_trial: Callable[[Any], None] | None = None, background: bool = False,
            owner: str = "local") -> Any:
-    """Search the project's ranges; returns the Search (its `.result`; finished unless background)."""
+    """Search the project's ranges in LayerLab's worker processes; returns the Search (its `.result`;
+    finished unless background)."""
     project._require_folder()
     return _engine.search(project, trials=trials, parallel=parallel, seed=seed, epochs=epochs,
                           on_trial=on_trial, background=background, owner=owner)
@@ -71,3 +72,12 @@ def undo_values(project: Any, previous: dict[str, Any]) -> None:
 def rerun_best(project: Any, seeds: int = 3, search_id: str | None = None, epochs: int | None = None) -> dict:
     """Train the best trial's values with `seeds` seeds: scores, mean and sd on the test split."""
     return _engine.rerun_best(project, _engine.load_search(project.dir, search_id), seeds=seeds, epochs=epochs)
+
+
+def search_on_ray(project: Any, trials: int = 20, parallel: int = 1, seed: int = 0, epochs: int | None = None,
+                  address: str | None = None, on_trial: Callable[[Any], None] | None = None) -> Any:
+    """The same study on Ray Tune (OptunaSearch with TPE, ASHA), on this machine's Ray or a cluster
+    (`address`, or RAY_ADDRESS); returns the SearchResult when it has ended."""
+    project._require_folder()
+    return _engine.search_on_ray(project, trials=trials, parallel=parallel, seed=seed, epochs=epochs,
+                                 address=address, on_trial=on_trial)

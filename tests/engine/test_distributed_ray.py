@@ -100,3 +100,20 @@ def test_without_ray_the_error_says_how_to_install_it(tmp_path, monkeypatch):
     with pytest.raises(SpecError) as err:
         p.train_distributed(workers=2)
     assert '.[scale]' in str(err.value.hint)
+
+
+def test_a_four_trial_search_on_ray_tune_tags_its_runs(tmp_path):
+    from layerlab import api_search
+    doc = L.example("xor")
+    doc["model"]["layers"][0]["units"] = {"search": {"choice": [2, 8, 16]}}
+    doc["training"]["learning_rate"] = {"search": {"loguniform": [1e-3, 1e-1]}}
+    p = L.new(tmp_path / "xor", doc=doc)
+    result = api_search.search_on_ray(p, trials=4, parallel=2, epochs=4)
+    assert result.status == "finished" and len(result.trials) == 4
+    best = result.best
+    assert best is not None and best.state == "finished" and best.epochs == 4
+    rows = {r["run_id"]: r for r in p.runs()}
+    for t in result.trials:
+        assert t.run_id in rows
+        assert rows[t.run_id]["status"] == ("finished" if t.state == "finished" else "stopped"), (t, rows[t.run_id])
+    assert api_search.searches(p)[0]["search_id"] == result.search_id

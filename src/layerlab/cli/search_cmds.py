@@ -2,6 +2,7 @@
 
     layerlab search my-digits --trials 20 --parallel 2     a table of trials as they end, then the best
     layerlab search my-digits --json                       one JSON object per trial, then the search
+    layerlab search my-digits --ray [--address host:6379]  the same study on Ray Tune (TPE + ASHA)
     layerlab search my-digits --use-best                   the last search's best values become the
                                                            ranges' defaults (train uses them)
     layerlab search my-digits --rerun-best 3               the best values with 3 seeds: mean ± sd on
@@ -32,6 +33,9 @@ def search(project: Path = typer.Argument(..., help="Project folder (with search
            epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs per trial (default: the spec's)."),
            seed: int = typer.Option(0, "--seed", help="Seed of the sampler."),
            as_json: bool = typer.Option(False, "--json", help="One JSON object per trial, then the result."),
+           on_ray: bool = typer.Option(False, "--ray", help="Run the trials on Ray Tune (this machine's Ray, "
+                                       "or the cluster at --address / RAY_ADDRESS)."),
+           address: str = typer.Option(None, "--address", help="A running Ray cluster (implies --ray)."),
            use_best: bool = typer.Option(False, "--use-best", help="Write the last search's best values into "
                                          "the project (as the ranges' defaults) instead of searching."),
            rerun_best: int = typer.Option(None, "--rerun-best", help="Train the last search's best values with "
@@ -67,16 +71,20 @@ def search(project: Path = typer.Argument(..., help="Project folder (with search
             shown = ", ".join(f"{k.rsplit('.', 1)[-1]}={_fmt(v)}" for k, v in t.params.items())
             value = _fmt(t.value) if t.value is not None else "-"
             console.print(f"trial {t.number:>3}  {t.state:<9} {value:>9}  {shown}", markup=False)
-    s = api_search.search(p, trials=trials, parallel=parallel, seed=seed, epochs=epochs, on_trial=on_trial,
-                          background=True)
-    try:
-        while not s.done:
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        err_console.print("Stopping every trial…")
-        s.stop()
-        s.wait()
-    result = s.result.to_dict()
+    if on_ray or address:  # Tune handles Ctrl-C itself: it stops the trials and returns what ended
+        result = api_search.search_on_ray(p, trials=trials, parallel=parallel, seed=seed, epochs=epochs,
+                                          address=address, on_trial=on_trial).to_dict()
+    else:
+        s = api_search.search(p, trials=trials, parallel=parallel, seed=seed, epochs=epochs, on_trial=on_trial,
+                              background=True)
+        try:
+            while not s.done:
+                time.sleep(0.1)
+        except KeyboardInterrupt:
+            err_console.print("Stopping every trial…")
+            s.stop()
+            s.wait()
+        result = s.result.to_dict()
     if as_json:
         emit_json(result)
         return

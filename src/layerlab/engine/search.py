@@ -345,3 +345,121 @@ def _score(p: Any, run_id: str) -> tuple[float, str]:
     if p.spec.task == "classification":
         return float((np.asarray(out).argmax(axis=1) == y).mean()), name
     return float(np.mean((np.asarray(out).reshape(y.shape) - y) ** 2)), name
+
+
+# -- the same study on Ray Tune (a cluster, or this machine's Ray) -------------------------------------
+class _TuneSpace:
+    """Optuna's define-by-run space for Tune's OptunaSearch (a class, so Tune can pickle it); choices by index."""
+
+    def __init__(self, found: list[Range]):
+        self.found = found
+
+    def __call__(self, trial: Any) -> None:
+        for r in self.found:
+            if r.kind in ("choice", "optional"):
+                trial.suggest_categorical(r.path, list(range(len(r.values))))
+            elif r.kind == "int":
+                trial.suggest_int(r.path, r.values[0], r.values[1])
+            else:
+                trial.suggest_float(r.path, r.values[0], r.values[1], log=r.kind == "loguniform")
+
+
+def _tune_trial(config: dict[str, Any], *, doc: dict[str, Any], folder: str, project_class: str,
+                ranges_: list[dict[str, Any]], metric: str, epochs: int | None) -> None:
+    """One Ray Tune trial: the ordinary trainer in this trial's process, reporting every epoch to Tune."""
+    from ray import tune
+    from ..store.runs import RunFolder
+    from ..spec.search import OPTIONAL
+    from .loop import Trainer
+    from .worker import _project
+    values = {}
+    for r in ranges_:
+        v = config[r["path"]]
+        values[r["path"]] = r["values"][v] if r["kind"] in ("choice", OPTIONAL) else v
+    project = _project({"project_class": project_class, "doc": resolve(doc, values), "dir": folder})
+    run_folder = RunFolder.create(project.dir)
+
+    last: dict[str, Any] = {}
+
+    def emit(e: ev.Event) -> None:
+        if isinstance(e, ev.EpochEnded) and metric in e.metrics:
+            last.update({metric: float(e.metrics[metric]), "epoch": e.epoch, "run_id": run_folder.run_id})
+            if e.epoch < e.epochs:  # the last epoch is reported after the run has written its end:
+                tune.report(dict(last))  # ASHA ends a trial that reaches max_t at once
+    Trainer(project, run_folder, epochs=epochs, emit=emit).run()
+    if last:
+        tune.report(dict(last))
+
+
+def search_on_ray(project: Any, trials: int = 20, parallel: int = 1, seed: int = 0, epochs: int | None = None,
+                  address: str | None = None, on_trial: Callable[[Trial], None] | None = None) -> SearchResult:
+    """The same search through Ray Tune: Optuna's TPE as Tune's searcher, ASHA as its scheduler."""
+    import optuna
+    from ..store import registry
+    from ..store.runs import RunFolder, new_run_id, runs_dir
+    from .distributed import _connect, require_ray
+    _check_counts(trials, parallel)
+    found = check(project)
+    ray = require_ray()
+    _connect(ray, address, 1, 1.0, 0.0)
+    from ray import tune
+    from ray.tune.schedulers import ASHAScheduler
+    from ray.tune.search.optuna import OptunaSearch
+    spec = _parse_for(project)(resolve(project.doc, {}))
+    metric, direction = objective_of(spec)
+    mode = "min" if direction == "minimize" else "max"
+    max_t = epochs or int(spec.training.epochs)
+
+    space = _TuneSpace(found)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    cls = type(project)
+    ranges_ = [{"path": r.path, "kind": r.kind, "values": r.values} for r in found]
+    trainable = tune.with_parameters(_tune_trial, doc=project.doc, folder=str(project.dir),
+                                     project_class=f"{cls.__module__}:{cls.__qualname__}", ranges_=ranges_,
+                                     metric=metric, epochs=epochs)
+    result = SearchResult("search-" + new_run_id(), metric, direction, ranges_)
+    tuner = tune.Tuner(
+        tune.with_resources(trainable, {"cpu": 1}),
+        tune_config=tune.TuneConfig(
+            search_alg=OptunaSearch(space, metric=metric, mode=mode, sampler=optuna.samplers.TPESampler(seed=seed)),
+            scheduler=ASHAScheduler(time_attr="epoch", max_t=max_t, grace_period=1, reduction_factor=3),
+            metric=metric, mode=mode, num_samples=trials, max_concurrent_trials=parallel),
+        run_config=tune.RunConfig(name=result.search_id, storage_path=str(Path(project.dir) / ".ray"),
+                                  verbose=0))
+    grid = tuner.fit()
+    lower = direction == "minimize"
+    for number, res in enumerate(grid):
+        values = {}
+        for r in found:
+            v = res.config.get(r.path)
+            values[r.path] = r.values[v] if r.kind in ("choice", "optional") and v is not None else v
+        frame = res.metrics_dataframe
+        series = list(frame[metric]) if frame is not None and metric in frame else []
+        record = Trial(number, values, run_id=(res.metrics or {}).get("run_id"), epochs=len(series))
+        record.value = (min(series) if lower else max(series)) if series else None
+        if res.error is not None:
+            record.state, record.message = "failed", str(res.error).splitlines()[0][:300]
+        elif record.epochs < max_t:
+            record.state = "pruned"
+            record.message = str(msg("stopped by the search at epoch {epoch}: behind the other trials",
+                                     epoch=record.epochs))
+        else:
+            record.state = "finished"
+        if record.run_id:
+            folder = RunFolder(runs_dir(project.dir) / record.run_id)
+            changes: dict[str, Any] = {"search": {"id": result.search_id, "trial": number, "params": values,
+                                                  "state": record.state}}
+            if record.state == "pruned":  # Tune ended its process: say why instead of "interrupted"
+                changes.update(status="stopped", message=record.message)
+            try:
+                registry.record(folder.update_meta(**changes))
+            except OSError:
+                log.warning("could not tag run %s with its search", record.run_id, exc_info=True)
+        result.trials.append(record)
+        if on_trial is not None:
+            on_trial(record)
+    result.status = "finished"
+    folder = Path(project.dir) / SEARCHES_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / f"{result.search_id}.json").write_text(json.dumps(result.to_dict(), indent=1, default=str))
+    return result
