@@ -149,6 +149,22 @@ class StreamingSplit:
         self._sampler.order, self._sampler.batch_size = order, batch_size
         yield from self._get_loader()
 
+    def shard_batches(self, batch_size: int, rank: int, world: int,
+                      generator: torch.Generator | None = None) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Data-parallel training: of each shuffled global batch (batch_size, a multiple of world),
+        rows rank, rank+world, ... decoded by this worker alone; a last batch too small for every
+        worker is cut to a multiple of world alike on each."""
+        n = len(self)
+        order = torch.randperm(n, generator=generator).numpy()
+        share = []
+        for i in range(0, n, batch_size):
+            batch = order[i:i + batch_size]
+            batch = batch[:len(batch) - len(batch) % world]
+            share.append(batch[rank::world])
+        self._sampler.order = np.concatenate(share) if share else np.arange(0)
+        self._sampler.batch_size = batch_size // world
+        yield from self._get_loader()
+
     def take(self, idx: Any) -> tuple[torch.Tensor, torch.Tensor]:
         """Samples at positions idx, decoded in this process (for previews and inspection)."""
         items = [self.data[int(i)] for i in np.asarray(idx).reshape(-1)]

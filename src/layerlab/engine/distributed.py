@@ -143,8 +143,12 @@ class DataParallelTrainer(Trainer):
         self.order_gen = torch.Generator().manual_seed(self.tr.seed)
 
     def _train_batches(self) -> Any:
-        r, n = self.rank, self.world
-        for x, y in self.ds.train.batches(self.tr.batch_size, shuffle=True, generator=self.order_gen):
+        r, n, size = self.rank, self.world, self.tr.batch_size
+        split = self.ds.train
+        if hasattr(split, "shard_batches") and size % n == 0:  # a streamed folder: decode only this share
+            yield from split.shard_batches(size, r, n, generator=self.order_gen)
+            return
+        for x, y in split.batches(size, shuffle=True, generator=self.order_gen):
             if x.shape[0] < n:  # too few rows for every worker: every worker skips it alike
                 continue
             yield x[r::n], y[r::n]
