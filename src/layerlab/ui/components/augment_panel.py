@@ -14,6 +14,7 @@ from nicegui import run, ui
 
 from ...data.augment import AUGMENTATIONS, preview_dataset
 from ..i18n import add, err_text, t
+from ...i18n.numbers import number
 from . import layer_form
 from .param_labels import label as param_label
 
@@ -128,4 +129,5 @@ class AugmentPanel:
                         .classes("w-16 h-16 rounded").style("image-rendering: pixelated") \
                         .props("no-spinner no-transition")
                 else:
-                    ui.label(", ".join(f"{v:.3g}" for v in item[:4])).classes("text-xs font-mono")
+                    ui.label("; ".join(number(float(v), self.lang, significant=3) for v in item[:4])) \
+                        .classes("text-xs font-mono")

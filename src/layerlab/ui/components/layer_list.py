@@ -12,6 +12,7 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...i18n import Text
+from ...i18n.numbers import number
 from ...layers import FAMILIES
 from ...spec.errors import Fix, SpecError
 from .. import edits
@@ -142,7 +143,7 @@ def _more_button(view: Any, shown: int) -> None:
     layers = view.session.layers
     if shown < len(layers):
         rest = len(layers) - shown
-        ui.button(tr("model.show_more", n=min(rest, CARDS_PER_STEP), rest=f"{rest:,}"), icon="expand_more",
+        ui.button(tr("model.show_more", n=min(rest, CARDS_PER_STEP), rest=number(rest, view.lang)), icon="expand_more",
                   on_click=view.show_more).props("outline no-caps").mark("show-more")
         hidden_bad = {layer_index(e.path) for e in view.session.errors()} - {None} - set(range(shown))
         if hidden_bad:
@@ -233,7 +234,7 @@ def layer_status(view: Any, i: int) -> None:
     with ui.row().classes("items-center gap-3 text-sm"):
         ui.label("→ " + shape_text(row.out_shape if row else None)).classes("font-mono") \
             .props(f'data-testid="shape-{i}"').mark(f"shape-{i}")
-        ui.label(tr("model.params", n=f"{row.params if row else 0:,}")).classes("opacity-80").mark(f"params-{i}")
+        ui.label(tr("model.params", n=number(row.params if row else 0, view.lang))).classes("opacity-80").mark(f"params-{i}")
     for k, err in enumerate(view.layer_errors(i)):
         error_box(err, f"error-{i}-{k}", view.fix)
 

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from nicegui import ui
 
+from ...i18n.numbers import number
 from ..i18n import add, t
 
 add({"bars.prediction": "Prediction: {label} ({pct})", "bars.value": "Predicted value",
@@ -30,10 +31,10 @@ def top_rows(classes: Sequence[str], probs: Sequence[float], limit: int = MAX_RO
     return sorted(rows, key=lambda r: -r[2])[:limit]
 
 
-def percent(p: float) -> str:
-    """A probability as a percentage people read easily ('93.1 %', '<0.1 %')."""
+def percent(p: float, lang: str | None = None) -> str:
+    """A probability as a percentage people read easily ('93.1 %', '<0.1 %'; German '93,1 %')."""
     pct = 100.0 * p
-    return "<0.1 %" if 0 < pct < 0.05 else f"{pct:.1f} %"
+    return f"<{number(0.1, lang, digits=1)} %" if 0 < pct < 0.05 else f"{number(pct, lang, digits=1)} %"
 
 
 class ProbBars:
@@ -54,7 +55,7 @@ class ProbBars:
             self.clear()
             return
         best = max(range(len(probs)), key=probs.__getitem__)
-        self.headline.set_text(t("bars.prediction", self.lang, label=classes[best], pct=percent(probs[best])))
+        self.headline.set_text(t("bars.prediction", self.lang, label=classes[best], pct=percent(probs[best], self.lang)))
         self.rows.clear()
         with self.rows:
             for i, name, p in top_rows(classes, probs):
@@ -65,7 +66,7 @@ class ProbBars:
                     ui.label(name).classes("w-20 shrink-0 truncate text-right").tooltip(name)
                     with ui.element("div").classes("grow h-4 rounded bg-grey-3 overflow-hidden"):
                         ui.element("div").classes(f"h-full {colour}").style(f"width: {100 * p:.1f}%")
-                    ui.label(percent(p)).classes("w-16 shrink-0 text-right tabular-nums")
+                    ui.label(percent(p, self.lang)).classes("w-16 shrink-0 text-right tabular-nums")
             hidden = len(probs) - MAX_ROWS
             if hidden > 0:
                 ui.label(t("bars.more", self.lang, n=hidden)).classes("text-xs opacity-70")
@@ -79,7 +80,7 @@ class ProbBars:
             for name, v in zip(names, values):
                 with ui.row().classes("items-baseline gap-2"):
                     ui.label(str(name)).classes("opacity-70")
-                    ui.label(f"{float(v):.4g}").classes("text-2xl font-medium tabular-nums")
+                    ui.label(number(float(v), self.lang, significant=4)).classes("text-2xl font-medium tabular-nums")
 
     def clear(self) -> None:
         """Back to 'no prediction yet'."""

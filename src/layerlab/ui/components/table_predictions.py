@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from nicegui import events, run, ui
 
+from ...i18n.numbers import number
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .csv_downloads import send_csv
@@ -24,7 +25,7 @@ add({"tp.upload": "Upload a CSV with the same columns as the training table",
      "tp.count": "{n} Zeilen vorhergesagt", "tp.failed": "Diese Tabelle kann nicht vorhergesagt werden: {error}"})
 
 
-def table_rows(probs: np.ndarray, classes: list[str] | None) -> list[dict[str, Any]]:
+def table_rows(probs: np.ndarray, classes: list[str] | None, lang: str | None = None) -> list[dict[str, Any]]:
     """Rows for the result table.
 
     >>> table_rows(np.array([[0.2, 0.8]]), ["a", "b"])
@@ -34,9 +35,9 @@ def table_rows(probs: np.ndarray, classes: list[str] | None) -> list[dict[str, A
     for i, p in enumerate(np.asarray(probs)[:MAX_ROWS]):
         if classes:
             k = int(np.argmax(p))
-            out.append({"row": i + 1, "predicted": classes[k], "confidence": f"{100 * float(p[k]):.1f} %"})
+            out.append({"row": i + 1, "predicted": classes[k], "confidence": f"{number(100 * float(p[k]), lang, digits=1)} %"})
         else:
-            out.append({"row": i + 1, "predicted": ", ".join(f"{float(v):.4g}" for v in np.reshape(p, -1)),
+            out.append({"row": i + 1, "predicted": ", ".join(number(float(v), lang, significant=4) for v in np.reshape(p, -1)),
                         "confidence": ""})
     return out
 
@@ -66,7 +67,7 @@ class TablePredictions:
         if probs is None:
             return
         classes = loaded.info.classes if loaded.info.task == "classification" else None
-        rows = table_rows(probs, classes)
+        rows = table_rows(probs, classes, self.lang)
         self.message.classes(remove="text-negative")
         self.message.set_text(t("tp.count", self.lang, n=len(probs)))
         columns = [{"name": k, "label": t(f"tp.{k}", self.lang), "field": k, "align": "left"}
