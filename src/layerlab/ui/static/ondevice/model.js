@@ -13,7 +13,11 @@
 // composited on white, RGB -> L with Pillow's integer weights, then Pillow's two-pass bilinear
 // resampling with its fixed-point coefficients (squash, pad with the border's median colour, or
 // centre crop). A drawing is first cropped to its ink as layerlab.ui.components.pictures.fit_ink
-// does. So the browser's tensor is the server's tensor for the same source pixels.
+// does. So the browser's tensor is the server's tensor for the same source pixels: checked bit
+// for bit on camera frames and drawings (square sources) in tests/e2e/test_ondevice_live.py.
+// Known gap: Pillow 13 resamples some non-square pictures whose height shrinks much more than
+// their width vertically first (python-pillow PR 9549); for those this module, which always
+// goes horizontally first, can differ by one grey level in some pixels of an upload.
 //
 // Everything here is plain ES2020 with no dependency but the vendored runtime; the runtime is
 // loaded from `ortBase` (default: the studio's /layerlab-static/ort/), so a stand-alone web page
