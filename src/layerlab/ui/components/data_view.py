@@ -44,8 +44,15 @@ add({
                  "{values}",
 })
 
-add({"dv.row": "values", "dv.per_page": "Rows per page:", "dv.of": "of"},
-    {"dv.row": "Werte", "dv.per_page": "Zeilen pro Seite:", "dv.of": "von"})
+add({"dv.row": "values", "dv.per_page": "Rows per page:", "dv.of": "of", "dv.no_rows": "No rows"},
+    {"dv.row": "Werte", "dv.per_page": "Zeilen pro Seite:", "dv.of": "von", "dv.no_rows": "Keine Zeilen"})
+
+
+def pager_props(lang: str) -> str:
+    """Quasar table props that say the pager's words in lang ('Zeilen pro Seite:', '1–10 von 50')."""
+    return (f'rows-per-page-label="{t("dv.per_page", lang)}" '
+            f':pagination-label="(a, b, n) => a + \'–\' + b + \' {t("dv.of", lang)} \' + n" '
+            f'no-data-label="{t("dv.no_rows", lang)}"')
 
 
 def read_data(project: Any) -> dict[str, Any]:
@@ -208,6 +215,4 @@ class DataOverview:
                         ", ".join(number(v, self.lang) for v in r["label"])
                     table_rows.append({"key": k, "label": lab, "row": row_text(r.get("values") or [], self.lang)})
                 ui.table(columns=columns, rows=table_rows, row_key="key", pagination=10).props(
-                    f'dense flat wrap-cells rows-per-page-label="{self.tr("dv.per_page")}" '
-                    f':pagination-label="(a, b, n) => a + \'–\' + b + \' {self.tr("dv.of")} \' + n"') \
-                    .classes("w-full").mark("data-table")
+                    f"dense flat wrap-cells {pager_props(self.lang)}").classes("w-full").mark("data-table")

@@ -13,6 +13,7 @@ from ...i18n.numbers import number
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .csv_downloads import send_csv
+from .data_view import pager_props
 from .refusals import explain
 
 MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
@@ -75,7 +76,8 @@ class TablePredictions:
         self.box.clear()
         name = Path(e.file.name).stem or "table"
         with self.box:
-            ui.table(columns=columns, rows=rows, row_key="row", pagination=10).props("dense flat") \
+            ui.table(columns=columns, rows=rows, row_key="row", pagination=10) \
+                .props(f"dense flat {pager_props(self.lang)}") \
                 .classes("w-full").mark("test-csv-table")
             # every row (not only the shown ones) beside its prediction and the class probabilities
             ui.button(t("csv.predictions", self.lang), icon="download",
