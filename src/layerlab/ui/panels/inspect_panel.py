@@ -48,6 +48,7 @@ add({
     "insp.accuracy": "accuracy", "insp.history": "Loss and accuracy per epoch",
     "insp.forgotten": "Learned, then forgotten: loss per epoch", "insp.no_history": "The per-epoch history is recorded "
     "while a run trains: train the project to see how loss and accuracy developed.",
+    "insp.none_forgotten": "No example was learned and then forgotten again in the recorded epochs.",
     "insp.hardest": "Hardest examples (loss)", "insp.wrong": "wrong", "insp.unsure": "right, but unsure",
     "insp.hardest_tip": "#{i}: true {true}, predicted {pred} ({conf} sure), {why}",
     "insp.point_tip": "#{i}: true {true}, predicted {pred}", "insp.point_tip_nolabel": "#{i}: predicted {pred}",
@@ -57,7 +58,7 @@ add({
     "insp.param_weight": "weights", "insp.param_bias": "biases",
     "insp.more_layers": "Histograms of the first {n} of {total} layers with weights; the PNG download has them all.", "insp.count": "count", "insp.value": "value",
     "insp.dead_title": "Dead ReLU units per epoch (share)", "insp.sample_title": "Sample #{i}",
-    "insp.hardest_pictures": "The hardest examples (✗ wrong, ? right but unsure)",
+    "insp.hardest_pictures": "The hardest examples (✗ = wrong; the others are right, but unsure)",
     "insp.kernels": "Convolution kernels and histograms as a picture",
 }, {
     "insp.title": "Untersuchen", "insp.intro": "Schau in das Netz hinein: was jede Schicht tut, worauf es achtet, "
@@ -79,6 +80,7 @@ add({
     "insp.history": "Verlust und Genauigkeit pro Epoche",
     "insp.forgotten": "Gelernt, dann vergessen: Verlust pro Epoche", "insp.no_history": "Der Verlauf pro Epoche wird "
     "beim Training aufgezeichnet: trainiere das Projekt, um zu sehen, wie sich Verlust und Genauigkeit entwickelt haben.",
+    "insp.none_forgotten": "In den aufgezeichneten Epochen wurde kein Beispiel gelernt und wieder vergessen.",
     "insp.hardest": "Schwerste Beispiele (Verlust)", "insp.wrong": "falsch", "insp.unsure": "richtig, aber unsicher",
     "insp.hardest_tip": "#{i}: wahr {true}, vorhergesagt {pred} ({conf} sicher), {why}",
     "insp.point_tip": "#{i}: wahr {true}, vorhergesagt {pred}", "insp.point_tip_nolabel": "#{i}: vorhergesagt {pred}",
@@ -88,7 +90,7 @@ add({
     "insp.param_weight": "Gewichte", "insp.param_bias": "Bias-Werte",
     "insp.more_layers": "Histogramme der ersten {n} von {total} Schichten mit Gewichten; der PNG-Download hat alle.",
     "insp.count": "Anzahl", "insp.value": "Wert", "insp.dead_title": "Tote ReLU-Einheiten pro Epoche (Anteil)",
-    "insp.sample_title": "Beispiel #{i}", "insp.hardest_pictures": "Die schwersten Beispiele (✗ falsch, ? richtig, aber unsicher)",
+    "insp.sample_title": "Beispiel #{i}", "insp.hardest_pictures": "Die schwersten Beispiele (✗ = falsch; die anderen sind richtig, aber unsicher)",
     "insp.kernels": "Faltungskerne und Histogramme als Bild",
 })
 
@@ -374,6 +376,8 @@ class InspectPanel:
         else:
             ui.label(t("insp.no_history")).classes("text-sm opacity-80").mark("inspect-no-history")
         curves = d.get("loss_curves") or []
+        if hist and not curves:
+            ui.label(t("insp.none_forgotten")).classes("text-sm opacity-80").mark("inspect-none-forgotten")
         if curves:
             series = {f"#{c['index']}": [[e, v] for e, v in zip(c["epochs"], c["loss"])] for c in curves}
             self._pickable(charts.epoch_lines_options(series, t("insp.forgotten"), t("insp.epoch"), t("insp.loss")),
