@@ -22,7 +22,12 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...i18n.numbers import number
+from ..i18n import add, t
 from .param_labels import label as param_label
+
+add({"form.range": "{label}: searched ({values}), default {default}", "form.range_drop": "Keep only the default"},
+    {"form.range": "{label}: wird gesucht ({values}), Standard {default}",
+     "form.range_drop": "Nur den Standardwert behalten"})
 
 NONE_LABEL = {"en": "(none)", "de": "(keine)"}
 SetParam = Callable[[str, Any], Any]
@@ -81,6 +86,9 @@ def render(params: list[dict[str, Any]], layer: dict[str, Any], resolved: dict[s
 def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: str) -> None:
     name, kind = p["name"], p["kind"]
     label = param_label(name, lang)
+    if isinstance(value, dict) and set(value) == {"search"} and isinstance(value["search"], dict):
+        _range_field(name, label, value["search"], on_set, lang, marker)
+        return
     hint = help_text(p, lang)
     if kind in ("int", "float"):
         # no min/max on the input: the browser would clamp -5 to 1 without a word; the value is kept
@@ -111,6 +119,17 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     el.props(f'aria-description="{_attr(hint)}"')
     if kind != "bool":
         el.props(f'hint="{_attr(_short(hint))}" hide-bottom-space')
+
+
+def _range_field(name: str, label: str, body: dict[str, Any], on_set: SetParam, lang: str, marker: str) -> None:
+    """A setting that holds a search range (the Search page): said in words, with a way back to one value."""
+    values = ", ".join(str(v) for k, v in body.items() if k != "default")
+    default = body.get("default", "–")
+    with ui.row().classes("items-center gap-1 w-full").mark("layer-range"):
+        ui.label(t("form.range", lang, label=label, values=values, default=default)).classes("text-sm").mark(marker)
+        if "default" in body:
+            ui.button(icon="filter_1", on_click=lambda: on_set(name, body["default"])) \
+                .props(f'flat round dense aria-label="{t("form.range_drop", lang)}"').tooltip(t("form.range_drop", lang))
 
 
 def range_problem(value: Any, p: dict[str, Any], lang: str) -> str | None:

@@ -1,0 +1,337 @@
+"""Search page (issue 19.2): declare ranges on settings, run a search, watch its trials, use the best.
+
+Ranges live in the project document itself, at the setting they search (`spec/search.py`);
+the page adds them with the setting's current value as the default, so every other page and
+`train` keep working while a range is declared. A search runs in LayerLab's worker processes
+(`layerlab.api_search.search`, the scheduler's budgets and fairness apply) and keeps running
+when the page is left; coming back shows it. "Use the best" writes the best trial's values as
+the ranges' defaults through the session, so Undo takes it back.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from nicegui import ui
+
+from ... import api_search
+from ...api_owners import owner_of
+from ...spec.errors import SpecError
+from ...spec.search import ranges, use_values
+from ..frame import frame, lang, tr
+from ..i18n import add, err_text
+
+log = logging.getLogger(__name__)
+
+# project id -> its running or last Search (a search outlives the page that started it)
+SEARCHES: dict[str, Any] = {}
+NUMERIC = ("units", "filters", "rate", "learning_rate", "batch_size", "weight_decay", "kernel_size")
+
+add({
+    "search.title": "Search",
+    "search.intro": "Let LayerLab try settings for you: give a setting a range, start a search, and each trial "
+                    "trains the model with other values. Weak trials are stopped early; the best is kept.",
+    "search.ranges": "Ranges", "search.none": "No ranges yet. Add one below.",
+    "search.add": "Add a range", "search.setting": "Setting", "search.kind": "Kind",
+    "search.values": "Values (comma-separated; low, high for a range)", "search.add_btn": "Add range",
+    "search.remove": "Remove range", "search.optional": "layer {n} in or out",
+    "search.kind.choice": "one of these values", "search.kind.uniform": "any number between",
+    "search.kind.loguniform": "between, on a log scale (learning rates)", "search.kind.int": "whole numbers between",
+    "search.trials": "Trials", "search.parallel": "At once", "search.epochs": "Epochs per trial",
+    "search.start": "Start search", "search.stop": "Stop search", "search.running": "Searching: {done} of {n} trials",
+    "search.finished": "Search finished: {n} trials", "search.stopped": "Search stopped after {n} trials",
+    "search.best": "Best: {metric} {value} (trial {number})", "search.use_best": "Use the best",
+    "search.used": "The best values are now the ranges' defaults; training uses them.", "search.undo": "Undo",
+    "search.col.trial": "Trial", "search.col.state": "State", "search.col.value": "Result",
+    "search.col.epochs": "Epochs", "search.plot_x": "Plot against",
+    "search.state.finished": "finished", "search.state.pruned": "stopped early", "search.state.failed": "failed",
+    "search.state.running": "running", "search.state.stopped": "stopped",
+    "search.bad_values": "Could not read the values: write numbers separated by commas.",
+    "search.default": "default {value}",
+}, {
+    "search.title": "Suche",
+    "search.intro": "Lass LayerLab Einstellungen für dich ausprobieren: Gib einer Einstellung einen Bereich, "
+                    "starte eine Suche, und jeder Versuch trainiert das Modell mit anderen Werten. Schwache "
+                    "Versuche werden früh beendet; der beste bleibt.",
+    "search.ranges": "Bereiche", "search.none": "Noch keine Bereiche. Füge unten einen hinzu.",
+    "search.add": "Bereich hinzufügen", "search.setting": "Einstellung", "search.kind": "Art",
+    "search.values": "Werte (durch Kommas getrennt; unten, oben für einen Bereich)", "search.add_btn": "Bereich hinzufügen",
+    "search.remove": "Bereich entfernen", "search.optional": "Schicht {n} dabei oder nicht",
+    "search.kind.choice": "einer dieser Werte", "search.kind.uniform": "eine Zahl zwischen",
+    "search.kind.loguniform": "zwischen, logarithmisch (Lernraten)", "search.kind.int": "ganze Zahlen zwischen",
+    "search.trials": "Versuche", "search.parallel": "Gleichzeitig", "search.epochs": "Epochen je Versuch",
+    "search.start": "Suche starten", "search.stop": "Suche beenden", "search.running": "Suche läuft: {done} von {n} Versuchen",
+    "search.finished": "Suche fertig: {n} Versuche", "search.stopped": "Suche nach {n} Versuchen beendet",
+    "search.best": "Bester: {metric} {value} (Versuch {number})", "search.use_best": "Besten übernehmen",
+    "search.used": "Die besten Werte sind jetzt die Standardwerte der Bereiche; das Training nutzt sie.",
+    "search.undo": "Rückgängig",
+    "search.col.trial": "Versuch", "search.col.state": "Stand", "search.col.value": "Ergebnis",
+    "search.col.epochs": "Epochen", "search.plot_x": "Auftragen gegen",
+    "search.state.finished": "fertig", "search.state.pruned": "früh beendet", "search.state.failed": "gescheitert",
+    "search.state.running": "läuft", "search.state.stopped": "beendet",
+    "search.bad_values": "Die Werte ließen sich nicht lesen: Schreibe Zahlen, getrennt durch Kommas.",
+    "search.default": "Standard {value}",
+})
+
+
+def _setting_label(path: str, doc: dict[str, Any]) -> str:
+    """'Layer 2 (dense): units' or 'learning_rate' for a spec path."""
+    from ...spec.paths import parse
+    parts = parse(path)
+    if parts[:2] == ["model", "layers"] and len(parts) >= 3:
+        layers = doc.get("model", {}).get("layers", [])
+        i = parts[2]
+        kind = layers[i].get("type", "?") if isinstance(i, int) and i < len(layers) else "?"
+        rest = ".".join(str(p) for p in parts[3:])
+        return f"{tr('search.optional', n=i + 1)} ({kind})" if not rest else f"{i + 1} ({kind}): {rest}"
+    return str(parts[-1])
+
+
+def candidates(doc: dict[str, Any]) -> dict[str, str]:
+    """Settings a pupil may give a range: numbers of the top-level layers and training, and each hidden layer
+    as optional; {path: label}."""
+    out: dict[str, str] = {}
+    for key in ("learning_rate", "batch_size", "weight_decay"):
+        value = (doc.get("training") or {}).get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[f"training.{key}"] = key
+    layers = (doc.get("model") or {}).get("layers") or []
+    for i, layer in enumerate(layers):
+        for key, value in layer.items():
+            if key in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
+                out[f"model.layers[{i}].{key}"] = f"{i + 1} ({layer.get('type')}): {key}"
+        if 0 < i < len(layers) - 1 and "search" not in layer:
+            out[f"model.layers[{i}]"] = tr("search.optional", n=i + 1) + f" ({layer.get('type')})"
+    return out
+
+
+def _read_values(text: str, kind: str) -> list[Any]:
+    out = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        number = float(part)
+        out.append(int(number) if number.is_integer() and kind in ("choice", "int") else number)
+    return out
+
+
+def add_range(doc: dict[str, Any], path: str, kind: str, values: list[Any]) -> dict[str, Any]:
+    """doc with a range at path whose default is the setting's current value (so train keeps working)."""
+    from ...spec.paths import parse
+    parts = parse(path)
+    node: Any = doc
+    for p in parts[:-1]:
+        node = node[p]
+    key = parts[-1]
+    if path.endswith("]"):  # a whole layer: optional, in by default
+        node[key]["search"] = {"optional": True, "default": True}
+        return doc
+    current = node[key]
+    body: dict[str, Any] = {kind: values if kind == "choice" else values[:2]}
+    if kind == "choice" and current not in values:
+        body["choice"] = [current, *values]
+    if kind != "choice" and not (values[0] <= current <= values[1]):
+        body[kind] = [min(values[0], current), max(values[1], current)]
+    body["default"] = current
+    node[key] = {"search": body}
+    return doc
+
+
+def remove_range(doc: dict[str, Any], path: str) -> dict[str, Any]:
+    from ...spec.paths import parse
+    found = {r.path: r for r in ranges(doc)}
+    r = found[path]
+    parts = parse(path)
+    node: Any = doc
+    for p in parts[:-1]:
+        node = node[p]
+    if r.kind == "optional":
+        node[parts[-1]].pop("search", None)
+    else:
+        node[parts[-1]] = r.first()
+    return doc
+
+
+class SearchView:
+    def __init__(self, session: Any, project_id: str):
+        self.session, self.pid = session, project_id
+        try:
+            self.owner = owner_of(ui.context.client.request)
+        except (RuntimeError, AttributeError):
+            self.owner = "local"
+        ui.label(tr("search.title")).classes("text-xl font-bold")
+        ui.label(tr("search.intro")).classes("text-sm max-w-3xl")
+        self.ranges_box = ui.column().classes("w-full gap-1").mark("search-ranges")
+        self._adder()
+        with ui.row().classes("items-end gap-3 flex-wrap"):
+            self.trials = ui.number(tr("search.trials"), value=10, min=1, max=200, format="%d").mark("search-trials")
+            self.parallel = ui.number(tr("search.parallel"), value=1, min=1, max=8, format="%d").mark("search-parallel")
+            self.epochs = ui.number(tr("search.epochs"), value=None, min=1, format="%d").mark("search-epochs")
+            self.start_btn = ui.button(tr("search.start"), on_click=self.start).mark("search-start")
+            self.stop_btn = ui.button(tr("search.stop"), on_click=self.stop).props("outline").mark("search-stop")
+        self.status = ui.label("").classes("font-medium").mark("search-status").props('aria-live="polite"')
+        self.problem = ui.label("").classes("text-negative").mark("search-problem")
+        columns = [{"name": n, "label": tr(f"search.col.{n}"), "field": n, "align": "left"}
+                   for n in ("trial", "state", "value", "epochs")]
+        self.table = ui.table(columns=columns, rows=[], row_key="trial").classes("w-full").mark("search-table")
+        with ui.row().classes("items-center gap-2"):
+            self.plot_x = ui.select({}, label=tr("search.plot_x"), on_change=lambda e: self._draw()) \
+                .classes("min-w-[220px]").mark("search-plot-x")
+            self.use_btn = ui.button(tr("search.use_best"), on_click=self.use_best).mark("search-use-best")
+        self.chart = ui.echart({"xAxis": {"type": "value"}, "yAxis": {"type": "value"}, "series": []}) \
+            .classes("w-full h-72").mark("search-chart")
+        self._seen = -1
+        self.show_ranges()
+        self.session.subscribe(self.show_ranges, ui.context.client)
+        ui.timer(0.5, self._poll)
+
+    # -- ranges ----------------------------------------------------------------------------
+    def _adder(self) -> None:
+        with ui.expansion(tr("search.add")).classes("w-full").mark("search-add"):
+            with ui.row().classes("items-end gap-2 flex-wrap"):
+                self.setting = ui.select({}, label=tr("search.setting")).classes("min-w-[240px]").mark("search-setting")
+                kinds = {k: tr(f"search.kind.{k}") for k in ("choice", "loguniform", "uniform", "int")}
+                self.kind = ui.select(kinds, value="choice", label=tr("search.kind")).classes("min-w-[200px]") \
+                    .mark("search-kind")
+                self.values = ui.input(tr("search.values")).classes("min-w-[240px]").mark("search-values")
+                ui.button(tr("search.add_btn"), on_click=self.add).mark("search-add-btn")
+
+    def show_ranges(self) -> None:
+        doc = self.session.doc
+        self.ranges_box.clear()
+        found = []
+        try:
+            found = ranges(doc)
+        except SpecError as e:
+            with self.ranges_box:
+                ui.label(err_text(e, lang())).classes("text-negative")
+        with self.ranges_box:
+            ui.label(tr("search.ranges")).classes("font-semibold")
+            if not found:
+                ui.label(tr("search.none")).classes("text-sm")
+            for r in found:
+                with ui.row().classes("items-center gap-2"):
+                    what = ", ".join(str(v) for v in r.values) if r.kind != "optional" else "✓ / ✗"
+                    default = tr("search.default", value=r.default) if r.has_default else ""
+                    ui.label(f"{_setting_label(r.path, doc)}: {tr('search.kind.' + r.kind) if r.kind != 'optional' else ''}"
+                             f" {what} {('· ' + default) if default else ''}").mark("search-range")
+                    ui.button(icon="delete", on_click=lambda _, p=r.path: self._remove(p)) \
+                        .props(f'flat round aria-label="{tr("search.remove")}"').tooltip(tr("search.remove"))
+        self.setting.options = candidates(doc)
+        self.setting.update()
+        self.plot_x.options = {r.path: _setting_label(r.path, doc) for r in found}
+        if self.plot_x.value not in self.plot_x.options:
+            self.plot_x.value = next(iter(self.plot_x.options), None)
+        self.plot_x.update()
+
+    def add(self) -> None:
+        path, kind = self.setting.value, self.kind.value
+        if not path:
+            return
+        try:
+            values = _read_values(self.values.value or "", kind) if not path.endswith("]") else []
+        except ValueError:
+            self.problem.text = tr("search.bad_values")
+            return
+        if not path.endswith("]") and (not values or kind != "choice" and len(values) < 2):
+            self.problem.text = tr("search.bad_values")
+            return
+        self.problem.text = ""
+        self.session.edit(lambda d: add_range(d, path, kind, values))
+        try:
+            api_search.check(self.session.project)
+        except SpecError as e:
+            self.problem.text = err_text(e, lang())
+
+    def _remove(self, path: str) -> None:
+        self.session.edit(lambda d: remove_range(d, path))
+
+    # -- the search ------------------------------------------------------------------------
+    def start(self) -> None:
+        running = SEARCHES.get(self.pid)
+        if running is not None and not running.done:
+            return
+        self.problem.text = ""
+        try:
+            s = api_search.search(self.session.project, trials=int(self.trials.value or 10),
+                                  parallel=int(self.parallel.value or 1),
+                                  epochs=int(self.epochs.value) if self.epochs.value else None,
+                                  background=True, owner=self.owner)
+        except SpecError as e:
+            self.problem.text = err_text(e, lang())
+            return
+        SEARCHES[self.pid] = s
+        self._seen = -1
+
+    def stop(self) -> None:
+        s = SEARCHES.get(self.pid)
+        if s is not None:
+            s.stop()
+
+    def use_best(self) -> None:
+        s = SEARCHES.get(self.pid)
+        best = s.result.best if s is not None else None
+        if best is None:
+            return
+        if self.session.edit(lambda d: use_values(d, best.params)):
+            with ui.notification(tr("search.used"), timeout=8, close_button=True) as n:
+                ui.button(tr("search.undo"), on_click=lambda: (self.session.undo(), n.dismiss())) \
+                    .props("flat").mark("search-undo")
+
+    def _poll(self) -> None:
+        s = SEARCHES.get(self.pid)
+        running = s is not None and not s.done
+        self.start_btn.set_enabled(not running)
+        self.stop_btn.set_visibility(running)
+        if s is None:
+            self.use_btn.set_visibility(False)
+            return
+        trials = list(s.result.trials)
+        key = (len(trials), sum(t.state != "running" for t in trials), s.done)
+        if key == self._seen:
+            return
+        self._seen = key
+        n_done = sum(t.state != "running" for t in trials)
+        if running:
+            self.status.text = tr("search.running", done=n_done, n=s.n_trials)
+        else:
+            self.status.text = tr("search.finished" if s.result.status == "finished" else "search.stopped",
+                                  n=len(trials))
+        best = s.result.best
+        if best is not None:
+            self.status.text += " · " + tr("search.best", metric=s.result.metric, value=f"{best.value:.4g}",
+                                           number=best.number + 1)
+        self.use_btn.set_visibility(best is not None and not running)
+        self.table.rows = [{"trial": t.number + 1, "state": tr(f"search.state.{t.state}"),
+                            "value": f"{t.value:.4g}" if t.value is not None else "–", "epochs": t.epochs}
+                           for t in sorted(trials, key=lambda t: t.number)]
+        self.table.update()
+        self._draw()
+
+    def _draw(self) -> None:
+        s = SEARCHES.get(self.pid)
+        x = self.plot_x.value
+        if s is None or not x:
+            return
+        series = []
+        for state in ("finished", "pruned", "failed"):
+            pts = [[t.params.get(x) if not isinstance(t.params.get(x), bool) else int(t.params[x]), t.value]
+                   for t in s.result.trials if t.state == state and t.value is not None]
+            series.append({"name": tr(f"search.state.{state}"), "type": "scatter", "data": pts, "symbolSize": 12})
+        log_x = any(r["path"] == x and r["kind"] == "loguniform" for r in s.result.ranges)
+        self.chart.options.update({"legend": {}, "tooltip": {"trigger": "item"},
+                                   "xAxis": {"type": "log" if log_x else "value", "name": self.plot_x.options.get(x, x),
+                                             "scale": True},
+                                   "yAxis": {"type": "value", "name": s.result.metric, "scale": True},
+                                   "series": series})
+        self.chart.update()
+
+
+@ui.page("/p/{project_id}/search")
+def search_page(project_id: str) -> None:
+    """The Search page of one project."""
+    with frame(project_id, "train") as session:
+        if session is None:
+            return
+        SearchView(session, project_id)
