@@ -39,3 +39,11 @@ def test_a_missing_runtime_says_what_where_why_and_how_to_fix(tmp_path, monkeypa
         webpage._runtime_blobs()
     assert "onnxruntime-web" in str(e.value) and e.value.hint and str(tmp_path) in str(e.value.received)
     assert e.value.message.to("de").startswith("die Browser-Laufzeit")
+
+
+def test_the_inlined_runtime_unpacks_to_the_vendored_wasm():
+    import base64
+    import gzip
+    wasm = (webpage.RUNTIME / webpage.RUNTIME_FILES["wasm"]).read_bytes()
+    packed = base64.b64decode(webpage._runtime_blobs()["wasm"])   # from the user's cache after the first time
+    assert len(packed) < len(wasm) / 3 and gzip.decompress(packed) == wasm

@@ -64,9 +64,30 @@ def _blobs(stamp: tuple[int, ...]) -> dict[str, str]:   # compressing the .wasm 
             raise SpecError("export", msg("the browser runtime (onnxruntime-web) is missing from this installation"),
                             str(path), msg("reinstall LayerLab, or export ONNX and use it with onnxruntime")) from None
         if key == "wasm":
-            data = gzip.compress(data, compresslevel=6, mtime=0)   # 9 saves 0.5 % and takes 40 % longer
+            data = _gzipped(data)
         out[key] = base64.b64encode(data).decode("ascii")
     return out
+
+
+def _gzipped(data: bytes) -> bytes:
+    """gzip of the runtime's .wasm (about a quarter of its size), kept in the user's cache folder by its
+    SHA-256: compressing 15 MB takes seconds, once per runtime version instead of once per process."""
+    import hashlib
+    import os
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "layerlab"
+    path = cache / f"ort-wasm-{hashlib.sha256(data).hexdigest()[:16]}.wasm.gz"
+    try:
+        kept = path.read_bytes()
+        if kept[:2] == b"\x1f\x8b" and int.from_bytes(kept[-4:], "little") == len(data) % 2**32:   # gzip's size
+            return kept
+    except OSError:
+        pass
+    packed = gzip.compress(data, compresslevel=6, mtime=0)   # 9 saves 0.5 % and takes 40 % longer
+    try:
+        atomic.write_bytes(path, packed)
+    except OSError:   # a read-only home: compress each time
+        pass
+    return packed
 
 
 def _script_json(value: Any) -> str:
