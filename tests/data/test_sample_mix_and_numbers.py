@@ -55,6 +55,9 @@ def test_pick_samples_puts_every_wrong_one_before_the_right_ones():
     picked = pick_samples(true, pred, 8)
     assert picked[:3] == [3, 15, 27] and len(picked) == 8
     assert all(true[i] == pred[i] for i in picked[3:]) and set(true[picked[3:]]) == {0, 1, 2, 3}
+    mostly_wrong = np.where(np.arange(40) % 5 == 0, true, (true + 1) % 4)     # 8 right, 32 wrong
+    many = pick_samples(true, mostly_wrong, 16)
+    assert len(many) == 16 and [true[i] == mostly_wrong[i] for i in many] == [False] * 12 + [True] * 4
 
 
 def test_digits_grid_shows_every_class_not_only_zero():

@@ -49,7 +49,8 @@ class SampleGrid:
         """Redraw the grid from one epoch's evaluation."""
         if ev.accuracy is not None:
             wrong = t("ep.wrong_first", self.lang) if any(s.get("ok") is False for s in ev.samples) else ""
-            self.summary.set_text(f'{t("ep.accuracy", self.lang, pct=percent(ev.accuracy, self.lang))} {wrong}'.strip())
+            right = t("ep.accuracy", self.lang, pct=percent(ev.accuracy, self.lang))
+            self.summary.set_text(f"{right}. {wrong}" if wrong else right)
         self.box.clear()
         with self.box:
             for s in ev.samples:

@@ -96,14 +96,15 @@ def training_points(project: Any) -> tuple[np.ndarray, np.ndarray | None]:
 
 def pick_samples(true: np.ndarray, pred: np.ndarray, n: int) -> list[int]:
     """Positions to show after an epoch: the wrong ones first (taking turns between their true
-    classes), then right ones of every class, n in all.
+    classes, at most three quarters of the grid), then right ones of every class, n in all.
 
     >>> pick_samples(np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 1, 1, 2, 0]), 4)
     [1, 5, 0, 2]
     """
     wrong = np.flatnonzero(true != pred)
-    chosen = [int(wrong[i]) for i in mixed_indices(true[wrong], n)]
     right = np.flatnonzero(true == pred)
+    room = n if not len(right) else max(n - min(len(right), max(1, n // 4)), 1)   # a few right ones stay
+    chosen = [int(wrong[i]) for i in mixed_indices(true[wrong], room)]
     chosen += [int(right[i]) for i in mixed_indices(true[right], n - len(chosen))] if len(chosen) < n else []
     return chosen
 
