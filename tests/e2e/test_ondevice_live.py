@@ -139,7 +139,7 @@ def test_a_model_the_runtime_refuses_falls_back_to_the_server(camera_browser, tr
         assert note.startswith("This model cannot run in this browser (") and "\n" not in note
         assert page.locator("[data-ll=where-text]").inner_text() == "Prediction runs on the server"
         _draw(page)
-        page.get_by_text(re.compile(r"^Prediction: \S+ \(")).wait_for()   # the server's bars answer
+        page.get_by_text(re.compile(r"^Prediction: \S+ \(")).wait_for(timeout=60000)   # the server's bars answer
     finally:
         ctx.close()
 
