@@ -142,7 +142,7 @@ class BoundaryImage:
             ui.label(t("ep.boundary", lang)).classes("text-sm font-medium opacity-80")
             self.waiting = ui.label(t("ep.waiting", lang)).classes("text-xs opacity-70")
             self.image = ui.image().classes("w-[280px] max-w-full aspect-square rounded").props(
-                'no-spinner no-transition fit="contain"').mark("boundary")
+                'no-spinner no-transition fit="contain" data-testid="train-boundary"').mark("boundary")
             self.image.set_visibility(False)  # no empty square before the first epoch
             ui.label(t("ep.boundary_help", lang)).classes("text-xs opacity-70 max-w-[280px]")
 
