@@ -72,16 +72,19 @@ def weights_version(project: Any) -> tuple[str, str, str] | None:
 class OnDevice(ui.element, component="ondevice.js"):
     """The device/server line, the on-device answer, and the model's lifecycle in the browser.
 
-    on_mode(True) when the model runs on the device, on_mode(False) when the server predicts.
+    on_mode(True) when the model runs on the device, on_mode(False) when the server predicts;
+    on_version() when newer weights were saved (the browser fetches them).
     """
 
     def __init__(self, project_id: str, project: Any, lang: str, *, webcam: Any = None, canvas: Any = None,
-                 ink: float = 0.15, on_mode: Callable[[bool], Any] | None = None) -> None:
+                 ink: float = 0.15, on_mode: Callable[[bool], Any] | None = None,
+                 on_version: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.project_id, self.project, self.lang = project_id, project, lang
         self.active = False     # the browser predicts (True) or the server does (False)
         self.reason = ""
         self._mode_handlers = [on_mode] if on_mode else []
+        self._version_handlers = [on_version] if on_version else []
         keys = ("device", "server", "loading", "rate", "fallback", "offline", "back", "reconnect", "stale", "spoken")
         texts = {k: t(f"ondevice.{k}", lang) for k in keys}
         texts["prediction"] = t("bars.prediction", lang)
@@ -102,6 +105,9 @@ class OnDevice(ui.element, component="ondevice.js"):
         run_id, which, version = found
         if version == self._props.get("version"):
             return
+        if self._props.get("version"):   # newer weights than the page opened with
+            for cb in self._version_handlers:
+                handle_event(cb, None)
         query = urlencode({"run_id": run_id, "weights": which})
         self._props["url"] = f"/api/projects/{quote(self.project_id, safe='')}/ondevice.onnx?{query}"
         self._props["version"] = version

@@ -94,12 +94,19 @@ class TestView:
             return None
         return OnDevice(self.session.id, self.project, self.lang, webcam=getattr(self, "webcam", None),
                         canvas=getattr(self, "canvas", None), ink=0.04 if getattr(self, "small", False) else 0.15,
-                        on_mode=self._device_mode).mark("test-ondevice")
+                        on_mode=self._device_mode, on_version=self._weights_changed).mark("test-ondevice")
 
     def _device_mode(self, on_device: bool) -> None:
         self.bars.box.set_visibility(not on_device)   # the device draws its own answer at frame rate
         if on_device and getattr(self, "live_switch", None) is not None:
             self.live_switch.set_value(True)           # Teachable Machine's live preview: on by default
+
+    async def _weights_changed(self) -> None:
+        """Newer weights (a new run, a better epoch) went to the device: the status line names them."""
+        loaded = await run.io_bound(self._load)
+        if loaded is not None:
+            self.loaded = loaded
+            self._show_using()
 
     def _on_device(self) -> bool:
         return self.device is not None and self.device.active
