@@ -290,11 +290,16 @@ def _load_raw(x: Any, loaded: LoadedRun, arr: torch.Tensor | None) -> torch.Tens
 
 def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -> np.ndarray:
     """Probabilities or (un-scaled) regression values for a preprocessed (N, *input_shape) tensor."""
+    from .setup import channels_last_pays, to_channels_last
     net = loaded.network
+    cl = x.dim() == 4 and channels_last_pays(net, tuple(x.shape[1:]))  # as in training: 1.2-1.7x on CPU
+    if cl:
+        to_channels_last(net)  # in place, once (already laid out: nothing to do)
     outs = []
     with torch.inference_mode():
         for i in range(0, x.shape[0], batch_size):
-            z = net.logits(x[i:i + batch_size])  # (B, units)
+            xb = x[i:i + batch_size]
+            z = net.logits(xb.contiguous(memory_format=torch.channels_last) if cl else xb)  # (B, units)
             outs.append(z)
     z = torch.cat(outs) if outs else torch.zeros(0, 1)
     if loaded.info.task == "classification":

@@ -26,6 +26,11 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 
 
+def _fused() -> bool:
+    from .setup import speed_off
+    return "fused" not in speed_off()
+
+
 def _sgd(t, params):
     if t.nesterov and t.momentum <= 0:
         raise SpecError("training.nesterov", msg("needs momentum above 0"), t.momentum,
@@ -33,16 +38,16 @@ def _sgd(t, params):
                         [Fix(msg("set momentum to {value}", value=0.9),
                              [{"op": "set", "path": "training.momentum", "value": 0.9}])])
     return torch.optim.SGD(params, lr=t.learning_rate, momentum=t.momentum, nesterov=t.nesterov,
-                           weight_decay=t.weight_decay, fused=True)
+                           weight_decay=t.weight_decay, fused=_fused())
 
 
 OPTIMIZERS: dict[str, Callable[[Any, Iterable[torch.nn.Parameter]], torch.optim.Optimizer]] = {
     "sgd": _sgd,
-    "adam": lambda t, p: torch.optim.Adam(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=True),
-    "adamw": lambda t, p: torch.optim.AdamW(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=True),
+    "adam": lambda t, p: torch.optim.Adam(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=_fused()),
+    "adamw": lambda t, p: torch.optim.AdamW(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=_fused()),
     "rmsprop": lambda t, p: torch.optim.RMSprop(p, lr=t.learning_rate, momentum=t.momentum,
                                                 weight_decay=t.weight_decay),
-    "adagrad": lambda t, p: torch.optim.Adagrad(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=True),
+    "adagrad": lambda t, p: torch.optim.Adagrad(p, lr=t.learning_rate, weight_decay=t.weight_decay, fused=_fused()),
     "adadelta": lambda t, p: torch.optim.Adadelta(p, lr=t.learning_rate, weight_decay=t.weight_decay),
     "adamax": lambda t, p: torch.optim.Adamax(p, lr=t.learning_rate, weight_decay=t.weight_decay),
     "nadam": lambda t, p: torch.optim.NAdam(p, lr=t.learning_rate, weight_decay=t.weight_decay),

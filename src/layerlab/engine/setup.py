@@ -87,6 +87,29 @@ def threads_for(flops_per_step: float) -> int:
     return 1 if flops_per_step < PARALLEL_MIN_FLOPS else cores
 
 
+def speed_off() -> frozenset[str]:
+    """The speed choices turned off by LAYERLAB_SPEED_OFF (comma-separated: fused, channels_last), so
+    bench/throughput.py --causes can measure each one's effect in the real worker; empty by default."""
+    return frozenset(v.strip() for v in os.environ.get("LAYERLAB_SPEED_OFF", "").split(",") if v.strip())
+
+
+def channels_last_pays(net: torch.nn.Module, input_shape: tuple[int, ...]) -> bool:
+    """True for image input (C, H, W) into a network with 2-d convolutions: torch's CPU kernels run
+    them faster on channels-last (NHWC) batches and weights (bench/RESULTS.md, "Speed")."""
+    return (len(input_shape) == 3 and "channels_last" not in speed_off()
+            and any(isinstance(m, torch.nn.Conv2d) for m in net.modules()))
+
+
+def to_channels_last(net: torch.nn.Module, opt: torch.optim.Optimizer | None = None) -> None:
+    """Lay the network's 4-d weights out channels-last, in place (the optimizer keeps the same Parameter
+    objects), and its restored state tensors alike (a fused step wants them laid out as the weights)."""
+    net.to(memory_format=torch.channels_last)
+    for state in (opt.state.values() if opt is not None else ()):
+        for k, v in state.items():
+            if isinstance(v, torch.Tensor) and v.dim() == 4:
+                state[k] = v.contiguous(memory_format=torch.channels_last)
+
+
 def class_weight_tensor(setting: Any, info: Any, train: Any, device: torch.device) -> torch.Tensor | None:
     """One weight per class from 'balanced' (n / (classes · count)) or a {class name: weight} dict."""
     if setting is None:
