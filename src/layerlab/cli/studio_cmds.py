@@ -16,10 +16,15 @@ def studio(host: str = typer.Option("127.0.0.1", "--host", help="Address to list
                                           "or ~/.layerlab/projects)."),
            no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser tab."),
            no_auth: bool = typer.Option(False, "--no-auth", help="Serve without the access token (prints a warning; "
-                                        "only on a machine nobody else can reach).")) -> None:
+                                        "only on a machine nobody else can reach)."),
+           https: bool = typer.Option(False, "--https", help="Serve over https with a certificate from a local "
+                                      "authority made for this machine (phones need https for the camera)."),
+           cert: Path = typer.Option(None, "--cert", help="A school's certificate (PEM) instead; with --key."),
+           key: Path = typer.Option(None, "--key", help="The private key (PEM) of --cert.")) -> None:
     """Start the studio in your browser (prints the URL with its access token)."""
     from ..server import launch
     if workspace is not None and workspace.exists() and not workspace.is_dir():
         err_console.print(f"[red]Error:[/red] --workspace {workspace} is a file; give a folder", markup=True)
         raise typer.Exit(2)
-    launch.run(host=host, port=port, workspace=workspace, open_browser=not no_browser, no_auth=no_auth)
+    launch.run(host=host, port=port, workspace=workspace, open_browser=not no_browser, no_auth=no_auth,
+               https=https, cert=cert, key=key)

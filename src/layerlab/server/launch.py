@@ -18,6 +18,7 @@ import sys
 import threading
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 from ..store import atomic
 
@@ -31,12 +32,12 @@ def make_token() -> str:
     return os.environ.get("LAYERLAB_TOKEN") or secrets.token_hex(24)
 
 
-def studio_url(host: str, port: int, token: str, path: str = "/") -> str:
+def studio_url(host: str, port: int, token: str, path: str = "/", scheme: str = "http") -> str:
     """The URL a person opens, with the token (a wildcard host is shown as 127.0.0.1)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     if ":" in shown:
         shown = f"[{shown}]"
-    return f"http://{shown}:{port}{path}?token={token}"
+    return f"{scheme}://{shown}:{port}{path}?token={token}"
 
 
 def check_port(host: str, port: int) -> None:
@@ -89,18 +90,49 @@ class _AbandonedRequestFilter(logging.Filter):
         return True
 
 
-def _install_security(app, token: str, host: str, port: int, no_auth: bool) -> bool:
+def _install_security(app, token: str, host: str, port: int, no_auth: bool, public_paths: tuple = ()) -> bool:
     """Call layerlab.server.security.install when that module is part of this build."""
     if importlib.util.find_spec("layerlab.server.security") is None:
         return False
     from . import security
-    security.install(app, token=token, host=host, port=port, no_auth=no_auth)
+    security.install(app, token=token, host=host, port=port, no_auth=no_auth, public_paths=public_paths)
     return True
 
 
+def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str | Path | None) -> Any:
+    """The certificate to serve with (generated, or the school's), or None for plain http."""
+    if not (https or cert or key):
+        return None
+    from . import tls
+    if cert or key:
+        if not (cert and key):
+            from ..i18n import msg
+            from ..spec.errors import SpecError
+            raise SpecError("--cert" if key else "--key", msg("--cert and --key go together"), str(cert or key),
+                            msg("give both the certificate and its private key, or neither (then --https makes one)"))
+        return tls.given(Path(cert), Path(key))
+    extra = tuple(h for h in os.environ.get("LAYERLAB_ALLOWED_HOSTS", "").split(",") if h.strip()) + (host,)
+    return tls.ensure(state / "tls", extra)
+
+
+def _https_notes(files: Any, host: str, port: int) -> list[str]:
+    from . import tls
+    lines = [f"  https: certificate for {', '.join(files.names[:6])}{' …' if len(files.names) > 6 else ''}"]
+    if files.ca is not None:
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+        lines += [f"  certificate authority: https://{shown}:{port}{tls.CA_PATH}  (SHA-256 {files.fingerprint})",
+                  "  On a phone or tablet: download that file once and install it as a trusted certificate "
+                  "(iOS: Settings > General > About > Certificate Trust Settings; Android: Settings > Security > "
+                  "Install a certificate > CA certificate), then open the link above; the camera then works."]
+    else:
+        lines.append(f"  certificate SHA-256 {files.fingerprint}")
+    return lines
+
+
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Path | None = None,
-        open_browser: bool = True, no_auth: bool = False) -> None:
-    """Serve the studio until interrupted (blocking)."""
+        open_browser: bool = True, no_auth: bool = False, https: bool = False,
+        cert: str | Path | None = None, key: str | Path | None = None) -> None:
+    """Serve the studio until interrupted (blocking); https (or cert and key) serves it over TLS."""
     check_port(host, port)
     if workspace is not None:
         os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
@@ -118,12 +150,26 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     setup()
     error_pages.install(app)  # a 404 page with our words only, no exception class
     token = make_token()
-    secured = _install_security(app, token, host, port, no_auth)
-    url = studio_url(host, port, token)
+    files = _tls(state, host, https, cert, key)
+    public: tuple[str, ...] = ()
+    if files is not None and files.ca is not None:
+        from fastapi import Response
+        from . import tls
+        ca_pem = files.ca.read_bytes()
+        public = (tls.CA_PATH,)
+
+        @app.get(tls.CA_PATH, include_in_schema=False)
+        def certificate_authority() -> Response:
+            return Response(ca_pem, media_type="application/x-x509-ca-cert",
+                            headers={"Content-Disposition": 'attachment; filename="layerlab-ca.crt"'})
+    secured = _install_security(app, token, host, port, no_auth, public)
+    url = studio_url(host, port, token, scheme="https" if files is not None else "http")
 
     def ready() -> None:
         print(f"{READY_PREFIX}: {url}", flush=True)
         print(f"  workspace: {home}", flush=True)
+        for line in _https_notes(files, host, port) if files is not None else ():
+            print(line, flush=True)
         if not secured:
             print("  warning: layerlab.server.security is missing in this build; the token is not checked",
                   file=sys.stderr, flush=True)
@@ -156,4 +202,5 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     logging.getLogger("uvicorn.error").addFilter(_AbandonedRequestFilter())
     ui.run(host=host, port=port, title="LayerLab", reload=False, show=False, show_welcome_message=False,
            storage_secret=storage_secret(state), favicon=STATIC / "favicon.svg", language="en-US",
-           uvicorn_logging_level="warning", reconnect_timeout=10.0)
+           uvicorn_logging_level="warning", reconnect_timeout=10.0,
+           **({"ssl_certfile": str(files.cert), "ssl_keyfile": str(files.key)} if files is not None else {}))

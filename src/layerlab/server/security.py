@@ -86,6 +86,7 @@ class SecurityConfig:
     port: int = 8080
     no_auth: bool = False
     extra_hosts: tuple[str, ...] = ()
+    public_paths: frozenset[str] = frozenset()  # GET without the token: only what holds no secret (the CA)
     allowed_hosts: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -170,6 +171,9 @@ class SecurityMiddleware:
 
         query = scope.get("query_string", b"").decode("latin-1")
         via_query = False
+        if not is_ws and method == "GET" and scope.get("path") in self.config.public_paths:
+            await self._serve(scope, receive, send, headers)
+            return
         if not self.config.no_auth:
             ok, via_query = self._authenticated(headers, query)
             if not ok:
@@ -371,12 +375,12 @@ def security_headers(host: str) -> list[tuple[bytes, bytes]]:
 
 def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int = 8080, no_auth: bool = False,
             allowed_hosts: Iterable[str] = (), with_api: bool = True,
-            warn: Callable[[str], None] | None = None) -> SecurityConfig:
+            warn: Callable[[str], None] | None = None, public_paths: Iterable[str] = ()) -> SecurityConfig:
     """Protect a Starlette/FastAPI app (call before it starts serving); returns the config.
 
     Also mounts the /api routes (with_api) and marks runs a crash left behind as interrupted."""
     config = SecurityConfig(token=token or "", host=host, port=port, no_auth=no_auth,
-                            extra_hosts=tuple(allowed_hosts))
+                            extra_hosts=tuple(allowed_hosts), public_paths=frozenset(public_paths))
     if no_auth:
         (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
                           "project in the workspace. Use it only on a machine nobody else can reach.")
