@@ -56,6 +56,9 @@ FAMILY = {"convolution": "#3b82f6", "pooling": "#06b6d4", "core": "#22c55e", "re
 ERROR = "#dc2626"
 POSITIVE, NEGATIVE = "#2563eb", "#ea580c"   # weight colours (TensorFlow Playground's blue and orange)
 ELEMENTWISE = ("regularization", "normalization")
+# labels keep a halo of the card's colour, so connections passing behind them never cross the letters
+HALO = ("<style>.ll-dlabel{paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}"
+        ".body--dark .ll-dlabel{stroke:#1e293b}</style>")
 
 
 def _esc(text: Any) -> str:
@@ -293,7 +296,7 @@ def network_svg(input_shape: Sequence[int] | None, layers: list[dict[str, Any]],
             f'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" '
             f'style="display:block;margin:0 auto;width:100%;height:auto;'
             f'min-width:{math.ceil(DRAW_W * MIN_SCALE)}px;max-width:{DRAW_W * 1.3:.0f}px">'
-            f'<title>{_esc(title)}</title>{body}</svg>')
+            f'<title>{_esc(title)}</title>{HALO}{body}</svg>')
 
 
 def standalone_svg(svg: str) -> str:
