@@ -88,8 +88,8 @@ body.body--dark a.nicegui-link:not([class*="text-white"]) { color: #93c5fd; }
 @media (hover: hover) and (pointer: fine) { .ll-touch-only { display: none !important; } }
 @media (pointer: coarse), (hover: none) { .ll-fine-only { display: none !important; } }
 """
-# Two gaps that Quasar and wide content leave, closed as the page changes: the + button of an upload
-# box gets the box's title as its name (Quasar gives it none); a box that scrolls sideways (a wide
+# Gaps that Quasar and wide content leave, closed as the page changes: the + button of an upload
+# box gets the box's title as its name (Quasar gives it none), so does the loading bar; a box that scrolls sideways (a wide
 # formula, diagram or table) and holds nothing focusable becomes focusable, so arrow keys scroll it.
 A11Y_SCRIPT = """<script>
 (() => {
@@ -101,6 +101,7 @@ A11Y_SCRIPT = """<script>
       const title = u.querySelector('.q-uploader__title');
       if (btn && title && btn.getAttribute('aria-label') !== title.textContent) btn.setAttribute('aria-label', title.textContent);
     });
+    document.querySelectorAll('.q-loading-bar:not([aria-label])').forEach(b => b.setAttribute('aria-label', document.documentElement.lang === 'de' ? 'Lädt' : 'Loading'));
     document.querySelectorAll('.ll-main .overflow-x-auto, .ll-main .ll-tex-block').forEach(el => {
       if (el.hasAttribute('tabindex') || el.scrollWidth <= el.clientWidth + 1) return;
       if (el.querySelector('a[href], button, input, select, textarea, [tabindex]')) return;

@@ -246,6 +246,7 @@ class TestView:
         except PictureError as exc:
             self._fail(str(exc))
             return
+        self.error.set_text("")   # a new picture's answer replaces the previous error (also on the device)
         self.uploaded.set_source(to_data_url(image.convert("RGB")))
         self.uploaded.set_visibility(True)
         if self._on_device():
@@ -260,6 +261,7 @@ class TestView:
 
     async def _predict_drawing(self, image: Any) -> None:
         if self._on_device():
+            self.error.set_text("")   # the device's answer to this stroke replaces an earlier error
             return   # the browser predicted the stroke itself (ondevice.js)
         # framed like the dataset's samples: 8×8 digits fill their frame, larger sets keep a margin
         await self._predict([fit_ink(image, 0.04 if self.small else 0.15)])
@@ -316,6 +318,10 @@ class TestView:
         """A new error replaces the previous answer: bars beside an error would read as its result."""
         if getattr(self, "bars", None) is not None:
             self.bars.clear()
+        if getattr(self, "device", None) is not None:
+            self.device.clear()   # the answer drawn on the device too
+        if getattr(self, "uploaded", None) is not None:
+            self.uploaded.set_visibility(False)   # the picture of the previous answer
         self.error.set_text(t("test.failed", self.lang, error=text))
 
 
