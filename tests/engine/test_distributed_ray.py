@@ -117,3 +117,26 @@ def test_a_four_trial_search_on_ray_tune_tags_its_runs(tmp_path):
         assert t.run_id in rows
         assert rows[t.run_id]["status"] == ("finished" if t.state == "finished" else "stopped"), (t, rows[t.run_id])
     assert api_search.searches(p)[0]["search_id"] == result.search_id
+
+
+def test_a_lost_worker_fails_the_run_in_plain_words(tmp_path):
+    import os
+    import signal
+    import time
+    p = L.new(tmp_path / "spiral", example="spiral")
+    run = p.train_distributed(workers=2, epochs=2000, background=True)
+    meta = None
+    deadline = time.time() + 120
+    while time.time() < deadline:  # worker 0 writes its pid into the run's meta.json
+        rows = [r for r in p.runs() if r["run_id"] == run.run_id and r.get("epochs_done")]
+        if rows or any(e.name == "EpochEnded" for e in run.events):
+            meta = json.loads((tmp_path / "spiral" / "runs" / run.run_id / "meta.json").read_text())
+            break
+        time.sleep(0.2)
+    assert meta is not None and meta.get("pid"), "worker 0 never reported an epoch"
+    os.kill(int(meta["pid"]), signal.SIGKILL)
+    run.wait(180)
+    assert run.status == "failed"
+    assert "A training worker was lost" in str(run.failure.message)
+    row = next(r for r in p.runs() if r["run_id"] == run.run_id)
+    assert row["status"] == "failed"
