@@ -48,19 +48,22 @@ def _click_item(page, chart: str, series: int = 0) -> None:
 
 
 def _desktop_only_views(page, shots, w: int) -> None:
-    """Embeddings (a point opens its sample) and maximum activation (plain labels, a real run)."""
+    """Embeddings (a point opens its sample) and the weights view (plain labels, histogram charts)."""
     _tab(page, "Embeddings")
     _click_item(page, "embeddings-chart")
     page.locator(".ll-point-samples img").wait_for(timeout=30_000)
     _shot(page, shots, f"embeddings-{w}")
 
-    _tab(page, "Maximum activation")
-    page.get_by_text("Keep it faint (L2)").first.wait_for(timeout=30_000)
-    page.get_by_text("Pulls the drawn input towards grey so it does not blow up.").wait_for()
-    for raw_name in ("l2", "blur", "jitter", "k", "steps"):
+    _tab(page, "Weights")                                     # plain option labels, histograms as charts
+    page.get_by_text("Bars per histogram").first.wait_for(timeout=30_000)
+    page.get_by_text("Into how many bars the weights are sorted by size.").wait_for()
+    for raw_name in ("bins", "grad_samples"):
         assert page.get_by_text(raw_name, exact=True).count() == 0, f"raw option name {raw_name!r} shown"
-    page.get_by_text(re.compile(r"^Run \d")).wait_for(timeout=60_000)
-    _shot(page, shots, f"maxact-{w}")
+    page.locator("[data-chart^=weights-chart] canvas").first.wait_for(timeout=60_000)
+    title = page.evaluate("() => getElement(document.querySelector('[data-chart^=weights-chart]')).chart"
+                          ".getOption().title[0].text")
+    assert title == "Layer 1 (conv2d): weights", "layers counted from 1 in chart titles too (drawn on the canvas)"
+    _shot(page, shots, f"weights-{w}")
 
 
 @pytest.fixture(scope="module")
