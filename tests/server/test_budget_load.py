@@ -3,13 +3,17 @@ another client's requests stay fast meanwhile (issue 15: 10,000 layers froze the
 from __future__ import annotations
 
 import copy
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from layerlab import api
 from tests.server.studio_proc import Studio
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 def _hostile() -> dict[str, list]:
@@ -84,4 +88,47 @@ def test_hostile_specs_are_refused_while_another_client_stays_fast(studio):
     allowed = 1.0 + max(quiet.times)
     assert waits[-1] < allowed, f"waited {waits[-1]:.2f} s (median {waits[len(waits) // 2]:.2f}, quiet max " \
                                 f"{max(quiet.times):.2f})"
+    assert waits[int(0.9 * (len(waits) - 1))] < 1.0
+
+
+def _hostile_files() -> dict[str, tuple]:
+    """(method, path suffix, request kwargs) of the hostile files and raw bodies of issue 15."""
+    sys.path.insert(0, str(BENCH))
+    from load_test import blank_png_zip, raw_body
+    xor = api.example("xor")
+    json_hdr = {"content-type": "application/json"}
+    return {
+        "NaN units": ("POST", "", dict(headers=json_hdr, content=raw_body("n", xor, ("model", "layers", 0, "units"),
+                                                                             "NaN"))),
+        "1e400 units": ("POST", "", dict(headers=json_hdr, content=raw_body("h", xor, ("model", "layers", 0, "units"),
+                                                                               "1e400"))),
+        "JSON nested 300 levels": ("POST", "", dict(headers=json_hdr,
+                                                    content=b'{"name": "n", "doc": ' + b"[" * 300 + b"]" * 300 + b"}")),
+        "ZIP of blank 39.7 MP PNGs": ("POST", "/{pid}/uploads", dict(
+            params={"name": "blank.zip"}, content=blank_png_zip(100),  # 3,970 MP: over the laptop's 2,000
+            headers={"content-type": "application/octet-stream"})),
+    }
+
+
+def test_hostile_files_and_values_are_refused_while_another_client_stays_fast(studio, monkeypatch):
+    with studio.client() as c:
+        calm = c.post("/api/projects", json={"name": "calm files", "example": "xor"}).json()["id"]
+        target = c.post("/api/projects", json={"name": "target", "example": "xor"}).json()["id"]
+        c.get(f"/api/projects/{calm}/summary").raise_for_status()
+        attacks = _hostile_files()
+        with OtherClient(studio, calm) as quiet:
+            time.sleep(2.0)
+        with OtherClient(studio, calm) as other:
+            for _ in range(3):
+                for words, (method, suffix, kw) in attacks.items():
+                    t = time.perf_counter()
+                    r = c.request(method, "/api/projects" + suffix.format(pid=target), **kw)
+                    assert r.status_code in (413, 422), (words, r.status_code, r.text[:300])
+                    assert time.perf_counter() - t < 10.0, words
+            deadline = time.monotonic() + 10
+            while len(other.times) < 10 and time.monotonic() < deadline:
+                time.sleep(0.05)
+    waits = sorted(other.times)
+    assert len(waits) >= 5
+    assert waits[-1] < 1.0 + max(quiet.times), f"waited {waits[-1]:.2f} s (quiet max {max(quiet.times):.2f})"
     assert waits[int(0.9 * (len(waits) - 1))] < 1.0

@@ -66,22 +66,35 @@ def text_columns(df: pd.DataFrame, share: float = 0.9) -> dict[str, tuple[list[s
     cols = [c for c, dt in zip(df.columns, dtypes)
             if not pd.api.types.is_bool_dtype(dt) and not pd.api.types.is_numeric_dtype(dt)]
     found: dict[str, tuple[list[str], str]] = {}
+    if len(df) == 0:
+        return found
+    n_probe = min(PROBE_ROWS, len(df))
+    # numeric_view calls a column text when more than (1 - share) of its probe fails to parse; when
+    # the first `first` values all fail, that is decided (the common case) without the other rows
+    first = min(n_probe, int((1 - share) * n_probe) + 1)
     for i in range(0, len(cols), _BLOCK):
         block = cols[i:i + _BLOCK]
         arr = df[block].to_numpy(dtype=object)
         if arr.size == 0:
             continue
-        head = arr[:PROBE_ROWS]
-        present = ~pd.isna(head)
-        flat = pd.Series(head.ravel()).astype(str).str.strip()
-        parsed = pd.to_numeric(flat, errors="coerce").notna().to_numpy().reshape(head.shape) & present
+        complete = ~pd.isna(arr[:n_probe]).any(axis=0)  # else numeric_view's probe reaches further: its call
+        fails = ~_parses(arr[:first]).any(axis=0)
+        unsure = [j for j in range(len(block)) if complete[j] and not fails[j]]
+        if unsure:
+            share_ok = _parses(arr[:n_probe, unsure]).mean(axis=0)
+            fails[unsure] = share_ok < share
         for j, name in enumerate(block):
-            if not present[:, j].all() or parsed[:, j].mean() >= share:
-                continue
-            column = arr[:, j]
-            values, counts = np.unique(column[~pd.isna(column)].astype(str), return_counts=True)
-            found[name] = (values.tolist(), str(values[int(np.argmax(counts))]))
+            if complete[j] and fails[j]:
+                column = arr[:, j]
+                values, counts = np.unique(column[~pd.isna(column)].astype(str), return_counts=True)
+                found[name] = (values.tolist(), str(values[int(np.argmax(counts))]))
     return found
+
+
+def _parses(values: np.ndarray) -> np.ndarray:
+    """Which cells of a 2-D object array read as numbers, as numeric_view reads them (stripped text)."""
+    flat = pd.Series(values.ravel()).astype(str).str.strip()
+    return pd.to_numeric(flat, errors="coerce").notna().to_numpy().reshape(values.shape)
 
 
 def _fill(values: pd.Series, rule: str, numeric: bool) -> Any:

@@ -30,8 +30,8 @@ from ..spec.params import Param, closest
 from ..spec.upgrade import register_table_columns
 from .base import DataInfo, DataSource, RawData, register
 from .csvread import TABLE_EXTS, read_table
-from .encode import (FITTED_RULES, MISSING_RULES, encode, feature_names, fit_schema, missing_cells, numeric_view,
-                     text_columns)
+from .encode import (FITTED_RULES, MISSING_RULES, _check_width, encode, feature_names, fit_schema, missing_cells,
+                     numeric_view, text_columns)
 from .files import find_file, need_root, stamp
 from .target_guess import target_needed
 
@@ -121,6 +121,7 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     if not feats:
         raise SpecError("data.params.roles", msg("leaves no feature columns"), cols,
                         msg("mark at least one column other than the target as a feature"))
+    _refuse_early(df, feats, text, target, p)
     missing = {c: int(n) for c, n in df[feats + [target]].isna().sum().items() if n}
     report["missing"] = missing
     rows_before = len(df)
@@ -158,6 +159,19 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
                     extra={"columns": schema, "target": target, "report": report,
                            "target_names": [target] if task == "regression" else None})
     return RawData(x, y, info, missing or None, p["missing"], df.index.to_numpy())
+
+
+def _refuse_early(df: pd.DataFrame, feats: list[str], text: dict[str, Any], target: str, p: dict[str, Any]) -> None:
+    """The features budget from the text columns' distinct values alone, before any work on every column.
+
+    A lower bound of the encoded width (one-hot text columns, at least one feature per other
+    column), valid when no row will be dropped (a dropped row could take values away)."""
+    if p["categorical"] != "onehot" or p["missing"] == "drop" or not df[target].notna().all():
+        return
+    widths = [(len(text[c][0]), c) for c in feats if c in text]
+    if widths:
+        total = sum(w for w, _ in widths) + len(feats) - len(widths)
+        _check_width(total, max(widths), len(feats))
 
 
 _refusals: dict[tuple, SpecError] = {}  # a table's refusal (e.g. the features budget), as its RawData is kept
