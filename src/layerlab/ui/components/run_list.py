@@ -66,15 +66,32 @@ class EarlierRuns:
     def latest_id(self) -> str | None:
         return self.rows[0]["run_id"] if self.rows else None
 
+    def latest_name(self) -> str | None:
+        """The newest run as pupils read it ("Run 3 · 97 % · 2 min ago"), None without runs."""
+        rid = self.latest_id()
+        return self.names.name(rid) if rid and getattr(self, "names", None) is not None else rid
+
     def refresh(self) -> None:
         """Re-read the project's runs and redraw the list."""
+        self.rows = self._read()
+        self._draw()
+
+    async def refresh_later(self) -> None:
+        """refresh() with the reading (the run registry on disk) in a worker thread, off the page's loop."""
+        from nicegui import run
+        self.rows = await run.io_bound(self._read)
+        self._draw()
+
+    def _read(self) -> list[dict[str, Any]]:
         try:
-            self.rows = self.session.project.runs()[:MAX_LISTED]
+            return self.session.project.runs()[:MAX_LISTED]
         except Exception as e:  # noqa: BLE001 - an unreadable registry must not break the page
             log.warning("could not list runs of %s: %s", self.session.id, e)
-            self.rows = []
+            return []
+
+    def _draw(self) -> None:
         from ..frame import expert
-        names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids in expert mode
+        names = self.names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids: expert
         self.box.clear()
         self._live, self._shown = {}, None
         with self.box:
