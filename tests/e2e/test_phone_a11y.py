@@ -113,6 +113,10 @@ def test_every_page_has_the_tab_bar_44px_targets_and_no_aa_violations(browser, s
             small += [f"{name}: {s}" for s in page.evaluate(SMALL_TARGETS)]
             violations += _audit(page, f"375 {name}")
             assert page.evaluate("document.documentElement.scrollWidth") <= 375, f"{name} scrolls sideways"
+            if name in ("train", "test", "inspect", "export"):  # pupils read run names, not ids
+                assert not page.get_by_text(projects_run_id(studio, projects)).count(), name
+            if name == "train":
+                assert page.get_by_text("Last run: Run 1 · ").is_visible()
             if name == "home":
                 _projects_first(page, projects)
                 page.screenshot(path=str(shots / "phone-home.png"))
