@@ -305,7 +305,8 @@ class InspectPanel:
             if result.view in CHART_VIEWS and draw is not None:
                 draw(d, extra)
             else:
-                ui.image(png_url(png)).classes("w-full max-w-5xl").props("fit=contain no-transition") \
+                _alt(ui.image(png_url(png)), self.summary.text).classes("w-full max-w-5xl") \
+                    .props("fit=contain no-transition") \
                     .mark(f"inspect-image-{result.view}")
             ui.button(t("insp.download"), icon="download", on_click=lambda: self._download(result)) \
                 .props("flat no-caps").mark("inspect-download")
@@ -392,7 +393,8 @@ class InspectPanel:
                                                   t("insp.unsure")), "hardest-chart")
         if hardest_png:
             ui.label(t("insp.hardest_pictures")).classes("text-sm font-medium")
-            ui.image(png_url(hardest_png)).classes("w-full max-w-4xl").props("fit=contain no-transition") \
+            _alt(ui.image(png_url(hardest_png)), t("insp.hardest_pictures")).classes("w-full max-w-4xl") \
+                .props("fit=contain no-transition") \
                 .mark("hardest-samples")
 
     def _point_tips(self, d: dict[str, Any], labels: Any, predicted: Any, n: int) -> list[str]:
@@ -473,7 +475,8 @@ class InspectPanel:
                                                    percent=list(series)), "dead-chart")
         if d.get("kernels"):
             ui.label(t("insp.kernels")).classes("text-sm font-medium")
-            ui.image(png_url(self.png or b"")).classes("w-full max-w-5xl").props("fit=contain no-transition") \
+            _alt(ui.image(png_url(self.png or b"")), t("insp.kernels")).classes("w-full max-w-5xl") \
+                .props("fit=contain no-transition") \
                 .mark("inspect-image-weights")
 
     async def _open_cell(self, cm: dict[str, Any], r: int, c: int, box: Any) -> None:
@@ -489,7 +492,8 @@ class InspectPanel:
             return
         png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
         with box:
-            ui.image(png_url(png)).classes("w-full max-w-4xl ll-cell-samples").props("fit=contain").mark("cell-samples")
+            _alt(ui.image(png_url(png)), t("insp.cell_title", true=cm["classes"][r], pred=cm["classes"][c], n=len(indices))) \
+                .classes("w-full max-w-4xl ll-cell-samples").props("fit=contain").mark("cell-samples")
 
     async def _open_samples(self, indices: list[int], box: Any) -> None:
         """Show the samples behind a point or bar."""
@@ -499,7 +503,8 @@ class InspectPanel:
                 .mark("point-title")
         png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
         with box:
-            ui.image(png_url(png)).classes("w-full max-w-xs ll-point-samples").props("fit=contain").mark("point-samples")
+            _alt(ui.image(png_url(png)), t("insp.sample_title", i=", #".join(str(i) for i in indices))) \
+                .classes("w-full max-w-xs ll-point-samples").props("fit=contain").mark("point-samples")
 
     # -- live updates -----------------------------------------------------------------------
     def _tick(self) -> None:
@@ -522,6 +527,12 @@ class InspectPanel:
         if self.feed is not None:
             self.feed.close()
             self.feed = None
+
+
+def _alt(image: Any, text: str) -> Any:
+    """A picture with words for screen readers (Quasar's q-img puts `alt` on its img)."""
+    image.props["alt"] = text
+    return image
 
 
 def _same(a: Any, b: Any) -> bool:
