@@ -73,11 +73,23 @@ class EarlierRuns:
 
     def refresh(self) -> None:
         """Re-read the project's runs and redraw the list."""
+        self.rows = self._read()
+        self._draw()
+
+    async def refresh_later(self) -> None:
+        """refresh() with the reading (the run registry on disk) in a worker thread, off the page's loop."""
+        from nicegui import run
+        self.rows = await run.io_bound(self._read)
+        self._draw()
+
+    def _read(self) -> list[dict[str, Any]]:
         try:
-            self.rows = self.session.project.runs()[:MAX_LISTED]
+            return self.session.project.runs()[:MAX_LISTED]
         except Exception as e:  # noqa: BLE001 - an unreadable registry must not break the page
             log.warning("could not list runs of %s: %s", self.session.id, e)
-            self.rows = []
+            return []
+
+    def _draw(self) -> None:
         from ..frame import expert
         names = self.names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids: expert
         self.box.clear()

@@ -161,14 +161,22 @@ class TrainView:
             self._show_kept(latest)
 
     def _show_kept(self, run_id: str | None) -> None:
-        """Which epoch's weights the rest of the studio uses ("best: epoch 14 of 50")."""
-        try:
-            row = next((r for r in self.session.project.runs() if r["run_id"] == run_id), None)
-        except Exception as e:  # noqa: BLE001 - a line of information must never break the page
-            log.info("no run record for %s: %s", run_id, e)
-            row = None
+        """Which epoch's weights the rest of the studio uses ("best: epoch 14 of 50"), from the runs listed."""
+        row = next((r for r in self.runs.rows if r["run_id"] == run_id), None)
         note = row.get("weights_note") if row else None
         self.status.show_kept(err_text(note, self.lang) if note else None)
+
+    def _runs_changed(self, kept: str | None = None) -> None:
+        """A run began or ended: re-read the runs list off the page's loop, then show it and what it says."""
+        async def later() -> None:
+            try:
+                await self.runs.refresh_later()
+                if kept:
+                    self._show_kept(kept)
+                self._show()
+            except Exception as e:  # noqa: BLE001 - e.g. the tab closed meanwhile: nothing left to show
+                log.info("runs list not refreshed: %s", e)
+        background_tasks.create(later(), name="train-runs")
 
     def _attach(self, r: Any) -> None:
         if self.feed is not None:
@@ -265,7 +273,7 @@ class TrainView:
         if isinstance(e, ev.RunStarted):
             if e.continued_from:  # continuing: keep the earlier epochs on the chart
                 self.charts.curves = load_curves(self.session.folder, e.continued_from)
-            self.runs.refresh()  # the new run is listed while it trains
+            self._runs_changed()  # the new run is listed while it trains
         elif isinstance(e, ev.BatchEnded):
             self.charts.curves.add_batch(e.epoch, e.batch, e.batches, e.loss)
             self.charts.dirty = True
@@ -283,8 +291,7 @@ class TrainView:
                 self.checks.show_problem(" ".join(x for x in (e.text("message"), e.text("hint")) if x), e.path)
             self.eval_wanted = e.run_id
             self.live_at = 0.0
-            self.runs.refresh()
-            self._show_kept(e.run_id)
+            self._runs_changed(kept=e.run_id)
 
     def _show(self) -> None:
         """Bar, counter, ETA, speed, buttons and the current run's row: all from self.progress, together."""
