@@ -39,6 +39,18 @@ class DataView:
         ui.timer(0.05, self.overview.load, once=True)
         if self.augment is not None:
             ui.timer(0.1, self.augment.refresh, once=True)
+        self.seen_data, self.own_change = session.data_version, False
+        session.subscribe(self.elsewhere, self.client)  # another tab changed the data: no stale error here
+
+    def elsewhere(self) -> None:
+        """Any change of the project: when the data files changed (a class deleted in another tab), the
+        class list and the overview are read again, so an error whose cause is gone goes with it."""
+        if self.own_change or self.session.data_version == self.seen_data:
+            return
+        self.seen_data = self.session.data_version
+        if self.classes is not None:
+            self.classes.refresh()
+        ui.timer(0.01, self.overview.load, once=True)
 
     def _kind(self) -> str | None:
         try:
@@ -50,7 +62,13 @@ class DataView:
         """Samples or settings changed: the output layer follows the data (a note says so), every page
         re-validates at once, the overview is re-read and the augmentation preview redrawn."""
         with self.client:  # the button that started this may be gone (the class list is redrawn)
-            for note in self.session.data_changed():
+            self.own_change = True  # this page's own change: read once, below, not again in elsewhere()
+            try:
+                notes = self.session.data_changed()
+            finally:
+                self.own_change = False
+            self.seen_data = self.session.data_version
+            for note in notes:
                 text = note.to(self.lang) if hasattr(note, "to") else str(note)
                 if self.classes is not None:
                     self.classes.note(text)
