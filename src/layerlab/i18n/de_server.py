@@ -86,7 +86,7 @@ add("de", {
     "LayerLab: token needed": "LayerLab: Token nötig",
     "Open": "Öffnen",
 
-    # server/uploads.py
+    # data/safefiles.py and store/quota.py (the uploads, below the server)
     "the file would be written outside the project": "die Datei würde außerhalb des Projekts gespeichert",
     "use a plain file name": "verwende einen einfachen Dateinamen",
     "the target path goes through a symbolic link": "der Zielpfad führt über einen symbolischen Link",
