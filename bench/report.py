@@ -1,8 +1,14 @@
-"""Turn bench/out/*.json into bench/RESULTS.md: one table per benchmark, ratios first."""
+"""Turn bench/out/*.json into bench/RESULTS.md: one table per benchmark, ratios first.
+
+Hand-written sections survive a rewrite: everything between a `<!-- keep -->` line and the next
+`<!-- /keep -->` line of the current RESULTS.md is carried over verbatim (in its order, before
+the run log), e.g. the "Speed" section, whose table bench/speed.py regenerates in place.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +61,14 @@ def throughput_section(t: dict) -> list[str]:
     return rows + [""]
 
 
+KEEP = re.compile(r"^<!-- keep -->$.*?^<!-- /keep -->$", re.S | re.M)
+
+
+def kept_sections(text: str) -> list[str]:
+    """The hand-written blocks of a RESULTS.md (markers included), in order."""
+    return KEEP.findall(text)
+
+
 def write_results(report: dict[str, Any]) -> Path:
     m = report["machine"]
     lines = ["# Benchmark results", "",
@@ -90,8 +104,10 @@ def write_results(report: dict[str, Any]) -> Path:
         d = _load(name)
         if d:
             lines += [f"## {name}", "", "```json", json.dumps(d, indent=2)[:4000], "```", ""]
+    path = BENCH / "RESULTS.md"
+    for block in kept_sections(path.read_text(encoding="utf-8") if path.exists() else ""):
+        lines += [block, ""]
     lines += ["## Run log", "", "| script | status | seconds |", "|---|---|---:|"]
     lines += [f"| {r['script']} | {r['status']} | {r.get('seconds', '')} |" for r in report["runs"]]
-    path = BENCH / "RESULTS.md"
     path.write_text("\n".join(lines) + "\n")
     return path

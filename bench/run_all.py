@@ -25,6 +25,8 @@ SCRIPTS = [
     ("data_scale.py", ["--quick"], "50,000-image streaming RSS and 1,000,000-row CSV load"),
     ("load_test.py", ["--quick"], "20 clients on the HTTP API and pages, one of them hostile"),
     ("fuzz_specs.py", ["--examples", "20", "--seed", "0"], "fuzzing specs and uploads"),
+    # full runs only (its parts run in the quick throughput, engine_overhead and latency runs above)
+    ("speed.py", None, "LayerLab vs the plain loop in pairs, each speed choice's effect, digits, first chart point"),
 ]
 
 def run(script: str, quick_args: list[str], quick: bool) -> dict:
@@ -32,7 +34,7 @@ def run(script: str, quick_args: list[str], quick: bool) -> dict:
     if not path.exists():
         return {"script": script, "status": "missing"}
     t0 = time.perf_counter()
-    args = [sys.executable, str(path)] + (quick_args if quick else [])
+    args = [sys.executable, str(path)] + (quick_args or [] if quick else [])
     proc = subprocess.run(args, cwd=BENCH, capture_output=True, text=True, timeout=3600)
     return {"script": script, "status": "ok" if proc.returncode == 0 else f"exit {proc.returncode}",
             "seconds": round(time.perf_counter() - t0, 1), "tail": (proc.stdout + proc.stderr)[-2000:]}
@@ -40,7 +42,8 @@ def run(script: str, quick_args: list[str], quick: bool) -> dict:
 
 def main(quick: bool) -> int:
     OUT.mkdir(exist_ok=True)
-    report = {"machine": machine(), "quick": quick, "runs": [run(s, q, quick) for s, q, _ in SCRIPTS]}
+    report = {"machine": machine(), "quick": quick, "runs": [run(s, q, quick) for s, q, _ in SCRIPTS
+                                                                if not (quick and q is None)]}
     (OUT / ("run_all_quick.json" if quick else "run_all.json")).write_text(json.dumps(report, indent=2))
     if not quick:
         from report import write_results
