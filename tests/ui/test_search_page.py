@@ -50,3 +50,13 @@ async def test_search_from_the_page_and_use_the_best(user: User, project_id) -> 
     assert api.load(folder).doc["model"]["layers"][0]["units"]["search"]["default"] == 8
     await user.open(f"/p/{pid}/model")  # the Model page shows the range and does not break
     await user.should_see(marker="layer-range")
+
+
+async def test_train_page_links_to_search_and_offers_workers_in_expert_mode(user: User, project_id) -> None:
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/train")
+    await user.should_see(marker="train-search-link")
+    await user.should_not_see(marker="train-workers")
+    user.find(marker="expert-switch").click()
+    await user.open(f"/p/{pid}/train")
+    await user.should_see(marker="train-workers")

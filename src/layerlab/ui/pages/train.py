@@ -9,6 +9,7 @@ TrainingCharts, LiveBoundary, the epoch panels and EarlierRuns.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import time
 from pathlib import Path
@@ -40,9 +41,19 @@ TICK_S = 0.25  # UI refresh rate for run events: fast enough for a live chart, c
 LIVE_QUIET_S = 2.0  # after a live picture, an epoch's evaluation leaves the boundary alone this long
 
 add({"train.title": "Train", "train.settings": "Settings",
-     "train.cannot_start": "Training cannot start: {error}"},
+     "train.cannot_start": "Training cannot start: {error}",
+     "train.search_link": "Let LayerLab search good settings for you",
+     "train.workers": "Worker processes (Ray)",
+     "train.workers_help": "Data-parallel training on Ray Train: the batch is split across this many processes. "
+                           "More than 1 needs the scale extra; it pays with more cores or machines.",
+     "train.workers_missing": "Data-parallel training needs Ray: pip install -e \".[scale]\""},
     {"train.title": "Training", "train.settings": "Einstellungen",
-     "train.cannot_start": "Das Training kann nicht starten: {error}"})
+     "train.cannot_start": "Das Training kann nicht starten: {error}",
+     "train.search_link": "LayerLab gute Einstellungen für dich suchen lassen",
+     "train.workers": "Worker-Prozesse (Ray)",
+     "train.workers_help": "Datenparalleles Training mit Ray Train: Der Batch wird auf so viele Prozesse verteilt. "
+                           "Mehr als 1 braucht das Extra „scale“; es lohnt sich mit mehr Kernen oder Rechnern.",
+     "train.workers_missing": "Datenparalleles Training braucht Ray: pip install -e \".[scale]\""})
 
 
 def _same_folder(a: Any, b: Path) -> bool:
@@ -126,6 +137,16 @@ class TrainView:
         with self.settings:
             task = self.info.task if self.info else self.session.doc.get("task", "classification")
             self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show)
+            self.workers = None
+            if expert():
+                has_ray = importlib.util.find_spec("ray") is not None
+                self.workers = ui.number(tr("train.workers"), value=1, min=1, max=64, format="%d") \
+                    .props("dense").classes("max-w-[260px]").mark("train-workers") \
+                    .tooltip(tr("train.workers_help" if has_ray else "train.workers_missing"))
+                if not has_ray:
+                    self.workers.disable()
+            ui.link(tr("train.search_link"), f"/p/{self.session.id}/search").classes("text-sm") \
+                .mark("train-search-link")
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
                 self.grid = SampleGrid(self.lang)
@@ -199,7 +220,11 @@ class TrainView:
 
     # -- buttons ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Start a new run from the current settings."""
+        """Start a new run from the current settings (expert mode: on Ray workers when more than 1)."""
+        n = int(self.workers.value or 1) if self.workers is not None else 1
+        if n > 1:
+            self._submit(lambda p: p.train_distributed(workers=n, background=True))
+            return
         self._submit(lambda p: p.train(background=True, owner=self.owner))
 
     def train_more(self) -> None:
@@ -233,7 +258,10 @@ class TrainView:
 
     def pause(self) -> None:
         if self.run is not None:
-            self.run.pause()
+            try:
+                self.run.pause()
+            except SpecError as e:  # a data-parallel run cannot pause: say so, it goes on
+                self.checks.show_problem(err_text(e), getattr(e, "path", None))
 
     def resume(self) -> None:
         if self.run is not None:
