@@ -120,6 +120,7 @@ def test_every_page_has_the_tab_bar_44px_targets_and_no_aa_violations(browser, s
             if name == "home":
                 _projects_first(page, projects)
                 page.screenshot(path=str(shots / "phone-home.png"))
+                _action_keeps_the_place(page, projects)
                 page.set_viewport_size({"width": 1280, "height": 800})
                 page.wait_for_timeout(400)
                 violations += _audit(page, "1280 home")
@@ -235,3 +236,17 @@ def _projects_first(page, projects) -> None:
     twin = page.get_by_test_id(f"project-title-{projects['twin']}").inner_text()
     first = page.get_by_test_id(f"project-title-{projects['digits']}").inner_text()
     assert twin != first and projects["twin"] in twin, (first, twin)
+
+
+def _action_keeps_the_place(page, projects) -> None:
+    """Duplicating a project reloads Home where the pupil was, not at the top."""
+    page.evaluate("window.scrollTo(0, 200)")
+    page.wait_for_timeout(200)
+    twin = projects["twin"]
+    titles = page.locator('[data-testid^="project-title-"]')
+    before = titles.count()
+    page.get_by_test_id(f"menu-{twin}").click()
+    with page.expect_navigation(timeout=45000):
+        page.get_by_test_id(f"duplicate-{twin}").click()
+    titles.nth(before).wait_for(timeout=45000)  # the copy is listed
+    page.wait_for_function("Math.abs(scrollY - 200) <= 2", timeout=5000)

@@ -288,6 +288,32 @@ def _load_raw(x: Any, loaded: LoadedRun, arr: torch.Tensor | None) -> torch.Tens
                     got, msg("give preprocessed samples of that shape"))
 
 
+def logits_path(net: Any) -> torch.nn.Module:
+    """`net.logits` as one flat nn.Sequential of the layers' core operations and activations, for inference
+    (an Activated layer in eval mode is its core, then its activation): one module call per operation, as
+    in a hand-written model, instead of a wrapper per spec layer (3 % of the MLP's inference at batch 64).
+    The same module objects: weights loaded later are used. Cached on the network."""
+    from ..layers.modules import Activated
+    cached = net.__dict__.get("_logits_path")
+    if cached is not None:
+        return cached
+    layers = list(net.layers)
+    if any(isinstance(m, Activated) and type(m) is not Activated for m in layers):
+        return net.logits  # a subclass may do more than core-then-activation: the network's own path
+    mods: list[torch.nn.Module] = []
+    for i, layer in enumerate(layers):
+        if type(layer) is not Activated:
+            mods.append(layer)
+            continue
+        mods.append(layer.core)
+        skip = i == len(layers) - 1 and net.output_activation is not None  # logits: no final squashing
+        if not skip and not isinstance(layer.activation, torch.nn.Identity):
+            mods.append(layer.activation)
+    flat = torch.nn.Sequential(*mods).eval()
+    net.__dict__["_logits_path"] = flat  # not a submodule: state_dict and .to() stay the network's
+    return flat
+
+
 def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -> np.ndarray:
     """Probabilities or (un-scaled) regression values for a preprocessed (N, *input_shape) tensor."""
     from .setup import channels_last_pays, to_channels_last
@@ -295,11 +321,12 @@ def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -
     cl = x.dim() == 4 and channels_last_pays(net, tuple(x.shape[1:]))  # as in training: 1.2-1.7x on CPU
     if cl:
         to_channels_last(net)  # in place, once (already laid out: nothing to do)
+    flat = logits_path(net)
     outs = []
     with torch.inference_mode():
         for i in range(0, x.shape[0], batch_size):
             xb = x[i:i + batch_size]
-            z = net.logits(xb.contiguous(memory_format=torch.channels_last) if cl else xb)  # (B, units)
+            z = flat(xb.contiguous(memory_format=torch.channels_last) if cl else xb)  # (B, units)
             outs.append(z)
     z = torch.cat(outs) if outs else torch.zeros(0, 1)
     if loaded.info.task == "classification":

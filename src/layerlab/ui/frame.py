@@ -83,6 +83,7 @@ body.body--dark a.nicegui-link:not([class*="text-white"]) { color: #93c5fd; }
   .q-field--dense .q-field__native { min-height: 44px; }
   .q-toggle, .q-checkbox, .q-radio { min-width: 44px; }
   .q-expansion-item .q-item { min-height: 44px !important; }
+  .ll-main a.nicegui-link { display: inline-flex; align-items: center; min-height: 44px; }
 }
 @media (max-width: 767.98px) { .q-tab { padding: 0 8px; } }  /* three tabs fit side by side on a phone */
 @media (hover: hover) and (pointer: fine) { .ll-touch-only { display: none !important; } }

@@ -70,14 +70,14 @@ add({
 })
 
 EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
-# Home comes back where the user was after an action reloads it (within a few seconds, same tab)
+# Home comes back where the user was after an action reloads it (within 30 s, same tab)
 KEEP_SCROLL = """<script>
 addEventListener('pagehide', () => sessionStorage.setItem('ll-home-scroll', JSON.stringify({y: scrollY, t: Date.now()})));
 (() => {
   let saved = null;
   try { saved = JSON.parse(sessionStorage.getItem('ll-home-scroll') || 'null'); } catch (e) {}
   sessionStorage.removeItem('ll-home-scroll');
-  if (!saved || Date.now() - saved.t > 15000 || !saved.y) return;
+  if (!saved || Date.now() - saved.t > 30000 || !saved.y) return;
   const go = () => { if (Math.abs(scrollY - saved.y) > 2) window.scrollTo(0, saved.y); };
   addEventListener('load', go);
   [100, 400, 1000].forEach(ms => setTimeout(go, ms));  // again as pictures and lists arrive
