@@ -309,7 +309,7 @@ def logits_path(net: Any) -> torch.nn.Module:
         skip = i == len(layers) - 1 and net.output_activation is not None  # logits: no final squashing
         if not skip and not isinstance(layer.activation, torch.nn.Identity):
             mods.append(layer.activation)
-    flat = torch.nn.Sequential(*mods).eval()
+    flat = torch.nn.Sequential(*mods)  # modes stay the network's (a loaded run is in eval mode)
     net.__dict__["_logits_path"] = flat  # not a submodule: state_dict and .to() stay the network's
     return flat
 
