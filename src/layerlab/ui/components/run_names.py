@@ -50,6 +50,20 @@ def _number(v: float, lang: str | None) -> str:
     return text.replace(".", ",") if lang == "de" else text
 
 
+def score_text(final: dict[str, Any], lang: str | None) -> str:
+    """A run's result as pupils read it: its accuracy in percent, else its loss ('' without either).
+
+    >>> score_text({"val_accuracy": 0.8356, "val_loss": 0.56}, "en"), score_text({"loss": 0.25}, "de")
+    ('84 %', 'Verlust 0,25')
+    """
+    final = final or {}
+    acc = next((final[k] for k in ("val_accuracy", "accuracy") if isinstance(final.get(k), (int, float))), None)
+    loss = next((final[k] for k in ("val_loss", "loss") if isinstance(final.get(k), (int, float))), None)
+    if acc is not None:
+        return f"{100 * acc:.0f} %"
+    return t("rn.loss", lang, v=_number(loss, lang)) if loss is not None else ""
+
+
 class RunNames:
     """Readable names for the runs of one project (rows as Project.runs() gives them, any order)."""
 
@@ -70,13 +84,9 @@ class RunNames:
         """'Run 3 · 97 % · 2 min ago' (with the id in expert mode)."""
         parts = [t("rn.run", self.lang, n=self.number(run_id))]
         row = self.rows.get(run_id) or {}
-        final = row.get("final") or {}
-        acc = next((final[k] for k in ("val_accuracy", "accuracy") if isinstance(final.get(k), (int, float))), None)
-        loss = next((final[k] for k in ("val_loss", "loss") if isinstance(final.get(k), (int, float))), None)
-        if acc is not None:
-            parts.append(f"{100 * acc:.0f} %")
-        elif loss is not None:
-            parts.append(t("rn.loss", self.lang, v=_number(loss, self.lang)))
+        score = score_text(row.get("final") or {}, self.lang)
+        if score:
+            parts.append(score)
         when = row.get("ended") or row.get("started")
         if isinstance(when, (int, float)):
             parts.append(ago(self.now - when, self.lang))

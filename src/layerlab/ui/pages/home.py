@@ -212,8 +212,9 @@ def _runs(project_id: str) -> list[dict]:
 
 
 def _run_line(run: dict) -> str:
-    final = run.get("final") or {}
-    metric = next((f"{k} {v:.3f}" for k, v in final.items() if k.startswith("val_") and isinstance(v, (int, float))), "")
+    from ..components.run_names import score_text
+    from ..frame import lang
+    metric = score_text(run.get("final") or {}, lang())   # "84 %" or "loss 0.25", not "val_loss 0.563"
     status = str(run.get("status") or "?")
     label = tr(f"run.{status}")
     return tr("home.latest", status=status if label == f"run.{status}" else label,
