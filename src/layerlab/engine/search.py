@@ -377,6 +377,7 @@ def _tune_trial(config: dict[str, Any], *, doc: dict[str, Any], folder: str, pro
         v = config[r["path"]]
         values[r["path"]] = r["values"][v] if r["kind"] in ("choice", OPTIONAL) else v
     project = _project({"project_class": project_class, "doc": resolve(doc, values), "dir": folder})
+    project._refuse_over_budget()  # the same budgets as any run: a trial over them fails in words
     run_folder = RunFolder.create(project.dir)
 
     last: dict[str, Any] = {}
