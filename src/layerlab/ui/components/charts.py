@@ -18,6 +18,8 @@ from typing import Any
 
 from nicegui import ui
 
+from .chart_numbers import localized
+
 from ..i18n import add, t
 
 add({"charts.loss": "Loss", "charts.metrics": "Metrics", "charts.epoch": "epoch",
@@ -107,7 +109,7 @@ def _num(v: Any) -> float | None:
 
 
 def _base(title: str, lang: str | None, y_name: str = "") -> dict[str, Any]:
-    return {
+    return localized({
         "animation": False,
         "backgroundColor": "transparent",
         "color": COLOURS,
@@ -120,7 +122,7 @@ def _base(title: str, lang: str | None, y_name: str = "") -> dict[str, Any]:
         "yAxis": {"type": "value", "scale": True, "axisLabel": {"color": "#888"}, "splitLine": GRID_LINE,
                   "name": y_name, "nameLocation": "middle", "nameGap": 36, "nameTextStyle": {"color": "#888"}},
         "series": [],
-    }
+    }, lang)
 
 
 def _line(name: str, data: list, *, colour: str | None = None, dashed: bool = False, thin: bool = False,

@@ -18,6 +18,7 @@ from ...i18n.numbers import number
 from ...spec.errors import SpecError
 from ..i18n import add, err_text, t
 from .boundary import colour
+from .chart_numbers import localized
 from .charts import GRID_LINE
 
 log = logging.getLogger(__name__)
@@ -198,7 +199,8 @@ class DataOverview:
                             ui.label(str(s["label"])).classes("text-xs")
             elif "points" in d:
                 pts, labels = d["points"]
-                ui.echart(scatter_options(pts, labels, d["classes"] if d["task"] == "classification" else None)) \
+                ui.echart(localized(scatter_options(pts, labels, d["classes"] if d["task"] == "classification"
+                                                    else None), self.lang)) \
                     .classes("w-full max-w-md").style("aspect-ratio: 1; height: auto").mark("data-scatter")
             else:
                 rows = d.get("rows") or []

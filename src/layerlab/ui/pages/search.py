@@ -18,6 +18,7 @@ from ... import api_search
 from ...api_owners import owner_of
 from ...spec.errors import SpecError
 from ...spec.search import ranges, use_values
+from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr
 from ..i18n import add, err_text
 
@@ -320,11 +321,11 @@ class SearchView:
                    for t in s.result.trials if t.state == state and t.value is not None]
             series.append({"name": tr(f"search.state.{state}"), "type": "scatter", "data": pts, "symbolSize": 12})
         log_x = any(r["path"] == x and r["kind"] == "loguniform" for r in s.result.ranges)
-        self.chart.options.update({"legend": {}, "tooltip": {"trigger": "item"},
+        self.chart.options.update(localized({"legend": {}, "tooltip": {"trigger": "item"},
                                    "xAxis": {"type": "log" if log_x else "value", "name": self.plot_x.options.get(x, x),
                                              "scale": True},
                                    "yAxis": {"type": "value", "name": s.result.metric, "scale": True},
-                                   "series": series})
+                                   "series": series}, lang()))
         self.chart.update()
 
 

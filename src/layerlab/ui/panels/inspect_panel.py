@@ -24,6 +24,7 @@ from ...inspect.views import VIEWS
 from ...spec.errors import SpecError
 from ...inspect.views_model import layer_key
 from ..components import inspect_charts as charts
+from ..components.chart_numbers import localized
 from ..frame import lang
 from ..i18n import add, err_text, t
 from . import inspect_options as texts
@@ -320,7 +321,7 @@ class InspectPanel:
 
     # -- the views drawn in the page -------------------------------------------------------------
     def _chart(self, options: dict[str, Any], marker: str, on_pick: Any = None) -> Any:
-        chart = ui.echart(options, on_point_click=on_pick).classes(f"w-full max-w-3xl {CHART_HEIGHT}").mark(marker)
+        chart = ui.echart(localized(options, lang()), on_point_click=on_pick).classes(f"w-full max-w-3xl {CHART_HEIGHT}").mark(marker)
         chart.props(f"data-chart={marker}")
         return chart
 
