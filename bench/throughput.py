@@ -170,8 +170,8 @@ def pairs(name: str, n: int, count: int, runner=None, env: dict | None = None) -
             ll.infer(plain_side)  # warm-up of the predict path
             rows = []
             for _ in range(count):
-                l_train, l_infer = ll.train(), ll.infer(plain_side)
-                p_train, p_infer = plain_side.train(), plain_side.infer()
+                l_train, p_train = ll.train(), plain_side.train()
+                l_infer, p_infer = ll.infer(plain_side), plain_side.infer()  # back to back in one warm process
                 rows.append({"plain_train": p_train, "plain_infer": p_infer, "ll_train": l_train,
                              "ll_infer": l_infer})
         finally:
