@@ -61,7 +61,8 @@ def serve() -> None:
         try:
             op = cmd["op"]
             if op == "init":
-                data = torch.load(cmd["data"])
+                from safetensors.torch import load_file
+                data = load_file(cmd["data"])
                 side = PlainSide(cmd["name"], data["x"], data["y"], cmd["threads"])
                 reply = {}
             elif op == "train":

@@ -138,10 +138,11 @@ class RemotePlain:
 
     def __init__(self, name: str, x: torch.Tensor, y: torch.Tensor, threads: int | None, tmp: Path):
         from plain_process import PlainProcess
-        torch.save({"x": x, "y": y}, tmp / f"{name}-data.pt")
+        from safetensors.torch import save_file
+        save_file({"x": x.contiguous(), "y": y.contiguous()}, str(tmp / f"{name}-data.safetensors"))
         self.threads = threads or torch.get_num_threads()
         self.proc = PlainProcess()
-        self.proc.call("init", name=name, data=str(tmp / f"{name}-data.pt"), threads=self.threads)
+        self.proc.call("init", name=name, data=str(tmp / f"{name}-data.safetensors"), threads=self.threads)
 
     def train(self) -> float:
         return self.proc.call("train")["v"]

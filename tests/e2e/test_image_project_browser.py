@@ -149,7 +149,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
             [{"name": "red.png", "mimeType": "image/png", "buffer": _png((220, 30, 30))}])
         page.get_by_role("meter").first.wait_for(timeout=30000)
         assert page.get_by_role("meter").count() == 2
-        page.get_by_text(re.compile(r"^Prediction: pen \(")).wait_for()
+        page.get_by_text(re.compile(r"^Prediction: pen \(")).filter(visible=True).first.wait_for()
         _shots(page, shots, "06-predicted")
     except Exception:
         page.screenshot(path="/tmp/t2_fail.png", full_page=True)

@@ -90,8 +90,8 @@ def test_main_journey(page, studio, shots):
     page.locator("body.body--dark").wait_for()
     page.get_by_text("Schicht hinzufügen").wait_for()
 
-    # the same mistake as before, now explained and fixed in German
-    units = page.get_by_test_id("layer-8").get_by_label("units")
+    # the same mistake as before, now explained and fixed in German (the field says "Neuronen" there)
+    units = page.get_by_test_id("layer-8").get_by_label("Neuronen")
     units.fill("5")
     units.press("Tab")
     box = page.get_by_test_id("error-8-0")

@@ -124,7 +124,10 @@ def _server_tensor(png_url: str, shape) -> np.ndarray:
 
 
 def _draw(page) -> None:
-    box = page.locator("canvas[aria-label]").first.bounding_box()
+    canvas = page.locator("canvas[aria-label]").first
+    canvas.wait_for()
+    page.wait_for_timeout(600)  # the tab panel slides in; a stroke during the slide misses the canvas
+    box = canvas.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8, steps=8)
