@@ -178,6 +178,5 @@ def test_params_errors_are_german_in_german():
 
 
 def test_no_template_is_translated_twice_differently():
-    from layerlab import i18n
-    catalog("de")
-    assert not i18n.CONFLICTS
+    from layerlab.i18n import catalogs
+    assert not catalogs.conflicts("de")

@@ -3,8 +3,8 @@
 The core (spec checks, data readers, the engine, exports) raises errors long before it knows
 who will read them, so a message is a `Text`: it *is* its English string (a `str`), and it
 remembers its template and values so the studio can show it in the reader's language later.
-German templates live in this package's catalogue modules (`de_*.py`), keyed by the English
-template, as gettext does with msgids; `tests/i18n` checks that every `msg("...")` in the
+Translations live in gettext catalogues, `locale/<lang>/LC_MESSAGES/<topic>.po` (read with
+Babel, see `catalogs`), keyed by the English template as msgid; `tests/i18n` checks that every `msg("...")` in the
 source has a German entry with the same placeholders, and that no error is raised with a bare
 f-string.
 
@@ -16,16 +16,13 @@ f-string.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from contextvars import ContextVar
 from typing import Any
 
-LANGS = ("en", "de")
+from . import catalogs
+
+LANGS = catalogs.languages()  # "en", then one per folder under locale/
 current_lang: ContextVar[str] = ContextVar("layerlab_lang", default="en")
-_CATALOG: dict[str, dict[str, str]] = {"de": {}}
-_loaded = False
-CONFLICTS: list[str] = []
 
 
 class Text(str):
@@ -79,33 +76,42 @@ def translate(template: str, lang: str) -> str:
     """The catalogue's template for lang, or the English template when there is none."""
     if lang == "en":
         return template
-    _load()
-    return _CATALOG.get(lang, {}).get(template, template)
-
-
-def add(lang: str, entries: dict[str, str]) -> None:
-    """Register translations (English template -> template in lang); called by the de_* modules."""
-    table = _CATALOG.setdefault(lang, {})
-    for en, other in entries.items():
-        if table.get(en, other) != other:
-            CONFLICTS.append(en)  # two modules translate one template differently; tests/i18n fails on it
-        table[en] = other
+    found = catalogs.translation(template, lang)
+    if found is None and _load():
+        found = _LEGACY.get(lang, {}).get(template)
+    return found or template
 
 
 def catalog(lang: str) -> dict[str, str]:
-    """Every registered translation for lang (for tests and tooling)."""
+    """Every translation of lang without a msgctxt, English -> lang (for tests and tooling)."""
     _load()
-    return dict(_CATALOG.get(lang, {}))
+    table = dict(_LEGACY.get(lang, {}))
+    table.update({msgid: text for (ctxt, msgid), text in catalogs.table(lang).items() if ctxt is None})
+    return table
 
 
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith(("de_",)):
-            importlib.import_module(f"{__name__}.{info.name}")
+# Bridge for this session only (issue 16.1): a de_<topic>.py module written the old way, add("de",
+# {...}), still works until scripts/i18n_to_po.py moves it into locale/; tests/i18n fails on any left.
+_LEGACY: dict[str, dict[str, str]] = {}
+_legacy_loaded: bool | None = None
+
+
+def add(lang: str, entries: dict[str, str]) -> None:
+    """Old form of a translation table (use the .po files under locale/ instead)."""
+    _LEGACY.setdefault(lang, {}).update(entries)
+
+
+def _load() -> bool:
+    """Import any de_*.py module still here; True when there were some."""
+    global _legacy_loaded
+    if _legacy_loaded is None:
+        import importlib
+        import pkgutil
+        names = [i.name for i in pkgutil.iter_modules(__path__) if i.name.startswith("de_")]
+        _legacy_loaded = bool(names)
+        for name in names:
+            importlib.import_module(f"{__name__}.{name}")
+    return _legacy_loaded
 
 
 def _render(template: str, params: dict[str, Any], lang: str) -> str:
