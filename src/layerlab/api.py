@@ -13,17 +13,25 @@ import copy
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+import numpy as np
 
 from .data import tabular  # noqa: F401  (registers the table reader that spec upgrades use)
 from .data.base import DataInfo, get_source, kind_of_model_input
-from .data.facade import DataFacade
-from .engine.facade import EngineFacade
-from .export.facade import ExportFacade
+from .data.dataset import Dataset
+from .data.facade import Data
+from .engine.build import build_network
+from .engine.facade import LoadedRun, Runs
+from .export.common import Exported
+from .export.facade import Export
 from .i18n import msg
-from .inspect.facade import InspectFacade
+from .inspect.context import Context, ViewResult
+from .inspect.facade import Inspect
+from .inspect.history import EpochRecorder
 from .spec import budgets
 from .spec.check import Analysis, Target, analyze
+from .spec.context import ProjectContext, SpecCache
 from .spec.errors import Fix, SpecError
 from .spec.fixes import apply_fix
 from .spec.loader import check_values, read_document
@@ -35,21 +43,37 @@ from .store import atomic
 PROJECT_FILE = "project.json"
 
 
-class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
+class Project:
     """A project folder: project.json (the spec), data/ (own files) and runs/.
 
-    `doc` is the JSON document and the single source of truth; `spec` is its validated form.
+    `doc` is the JSON document and the single source of truth; `spec` is its validated form, parsed
+    once per revision of the document. The work is done by four services, each handed the current
+    `ProjectContext` (folder, document, revision, spec): `data_service` (layerlab.data.facade.Data),
+    `runs_service` (layerlab.engine.facade.Runs), `inspect_service` (layerlab.inspect.facade.Inspect)
+    and `export_service` (layerlab.export.facade.Export); the methods below delegate to them.
     """
 
     def __init__(self, doc: dict[str, Any], folder: Path | None = None):
         self.doc = doc
         self.dir = Path(folder) if folder is not None else None
+        self._parsed = SpecCache()
+        self.data_service = Data(self.context, self, self._set_doc)
+        self.runs_service = Runs(self.context, self)
+        self.inspect_service = Inspect(self.context, self)
+        self.export_service = Export(self.context, self)
+
+    def context(self) -> ProjectContext:
+        """This revision of the project (the spec parsed once per revision)."""
+        return self._parsed.context(self.doc, self.dir)
+
+    def _set_doc(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
 
     # -- the spec ------------------------------------------------------------------------
     @property
     def spec(self) -> Spec:
         """The validated spec (raises SpecError)."""
-        return parse_project(self.doc, self.dir)
+        return self.context().spec
 
     @property
     def name(self) -> str:
@@ -129,10 +153,9 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
 
     def build(self, seed: int | None = None):
         """The torch Network of this project (raises SpecError when invalid)."""
-        from .engine.build import build_network
         a = self.summary()
-        return build_network(self.spec.model.layers, a.input_shape,
-                             seed=self.spec.training.seed if seed is None else seed)
+        spec = self.spec
+        return build_network(spec.model.layers, a.input_shape, seed=spec.training.seed if seed is None else seed)
 
     # -- disk ----------------------------------------------------------------------------
     def save(self, folder: str | Path | None = None) -> Path:
@@ -146,6 +169,136 @@ class Project(DataFacade, EngineFacade, InspectFacade, ExportFacade):
         path = self.dir / PROJECT_FILE
         atomic.write_json(path, self.doc)
         return path
+
+    # -- data (layerlab.data.facade.Data) ---------------------------------------------------
+    def dataset(self) -> Dataset:
+        """Splits with fitted preprocessing; cached until the data section or the data files change."""
+        return self.data_service.dataset()
+
+    def data_summary(self) -> dict[str, Any]:
+        """Samples, input shape or features, classes and counts, split sizes (JSON-ready)."""
+        return self.data_service.data_summary()
+
+    def preview_png(self, size: int = 256) -> bytes:
+        """A picture of the data: an image grid or a scatter plot (PNG bytes)."""
+        return self.data_service.preview_png(size)
+
+    def data_samples(self, n: int = 16, split: str = "train", offset: int = 0) -> list[dict[str, Any]]:
+        """Samples as the user knows them (images as PNG bytes, rows as feature dicts) with labels."""
+        return self.data_service.data_samples(n, split, offset)
+
+    def data_version(self) -> tuple[int, int, int]:
+        """A stamp of the project's own data files (files, bytes, newest change): differs after any change."""
+        return self.data_service.data_version()
+
+    def follow_data(self) -> list[Any]:
+        """Make the output layer fit the data; the notes (Texts) say what changed (self.doc only, not saved)."""
+        return self.data_service.follow_data()
+
+    def augment_preview(self, index: int = 0, n: int = 8, seed: int = 0) -> list[Any]:
+        """n augmented versions of one training sample with the project's augmentation settings."""
+        return self.data_service.augment_preview(index, n, seed)
+
+    def _data_key(self) -> tuple:
+        """What the prepared dataset depends on (engine/datacache.py keys its files by it)."""
+        return self.data_service.data_key()
+
+    # -- runs (layerlab.engine.facade.Runs) ----------------------------------------------------
+    def train(self, epochs: int | None = None, on_event: Callable[[Any], None] | None = None,
+              background: bool = False, dataset: Any = None, owner: str = "local") -> Any:
+        """Train in the runner's worker; returns the Run (finished unless background=True). See Runs.train."""
+        return self.runs_service.train(epochs, on_event, background, dataset, owner)
+
+    def continue_run(self, run_id: str | None = None, epochs: int | None = None,
+                     on_event: Callable[[Any], None] | None = None, background: bool = False,
+                     dataset: Any = None, owner: str = "local") -> Any:
+        """A new run that goes on from a saved run (default: the latest). See Runs.continue_run."""
+        return self.runs_service.continue_run(run_id, epochs, on_event, background, dataset, owner)
+
+    def warm_training(self) -> None:
+        """Get Train ready ahead of time (a warm worker, the prepared dataset in the on-disk cache)."""
+        self.runs_service.warm_training()
+
+    def train_distributed(self, workers: int = 2, epochs: int | None = None, address: str | None = None,
+                          storage_path: str | None = None, resources_per_worker: dict[str, float] | None = None,
+                          on_event: Callable[[Any], None] | None = None, background: bool = False) -> Any:
+        """Data-parallel training on Ray Train. See Runs.train_distributed."""
+        return self.runs_service.train_distributed(workers, epochs, address, storage_path, resources_per_worker,
+                                                   on_event, background)
+
+    def live_network(self, run_id: str, weights: dict[str, Any]) -> LoadedRun:
+        """A run that is still training with the weights a LiveWeights event shared. See Runs.live_network."""
+        return self.runs_service.live_network(run_id, weights)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """This project's runs from the registry, newest first. See Runs.runs."""
+        return self.runs_service.runs()
+
+    def load_run(self, run_id: str | None = None, weights: str | None = None) -> LoadedRun:
+        """A saved run (default: the latest with weights) with its network in eval mode on CPU."""
+        return self.runs_service.load_run(run_id, weights)
+
+    def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None,
+                weights: str | None = None) -> np.ndarray:
+        """Class probabilities or regression values from the latest run's best epoch. See Runs.predict."""
+        return self.runs_service.predict(x, run_id, raw, weights)
+
+    def _refuse_over_budget(self) -> None:
+        """Raise the first budget refusal before a run is queued (engine/search.py's trials use it)."""
+        self.runs_service.refuse_over_budget()
+
+    def _require_folder(self) -> Path:
+        """The project's folder, or a ValueError saying to save the project first (api_search.py)."""
+        return self.runs_service.require_folder()
+
+    # -- inspect (layerlab.inspect.facade.Inspect) ---------------------------------------------
+    def inspect_views(self) -> list[dict[str, Any]]:
+        """Every view: name, titles and summaries (en/de), options with defaults, per_epoch."""
+        return self.inspect_service.inspect_views()
+
+    def inspect(self, view: str, input: Any = None, run: str | None = None, *, split: str = "val",
+                index: int = 0, compare_run: str | None = None, weights: str | None = None,
+                **options: Any) -> ViewResult:
+        """Compute one view for a run (default: the latest; untrained if none). See Inspect.inspect."""
+        return self.inspect_service.inspect(view, input, run, split=split, index=index, compare_run=compare_run,
+                                       weights=weights, **options)
+
+    def inspect_context(self, input: Any = None, run: str | None = None, *, split: str = "val",
+                        index: int = 0, compare_run: str | None = None, weights: str | None = None) -> Context:
+        """The network, samples and labels that views are computed on."""
+        return self.inspect_service.inspect_context(input, run, split=split, index=index, compare_run=compare_run,
+                                               weights=weights)
+
+    def inspect_samples_png(self, indices: list[int], run: str | None = None, split: str = "val") -> bytes:
+        """A picture of some samples of a split with label and prediction (a confusion cell's samples)."""
+        return self.inspect_service.inspect_samples_png(indices, run, split)
+
+    def inspect_recorder(self, split: str = "val") -> EpochRecorder:
+        """A recorder of per-epoch losses, histograms and dead units on a split."""
+        return self.inspect_service.inspect_recorder(split)
+
+    # -- export (layerlab.export.facade.Export) -------------------------------------------------
+    def export_source(self, run_id: str | None = None, untrained_ok: bool = True,
+                      weights: str | None = None) -> Exported:
+        """The network to export (a saved run, default the latest; else the untrained model) with samples."""
+        return self.export_service.export_source(run_id, untrained_ok, weights)
+
+    def export_formats(self) -> list[dict[str, Any]]:
+        """Each format with its label and, before the user tries, why it cannot be used (or None)."""
+        return self.export_service.export_formats()
+
+    def export_usage(self, files: dict[str, str], run_id: str | None = None) -> dict[str, str]:
+        """For each format -> file name: Python that loads the file and prints its label."""
+        return self.export_service.export_usage(files, run_id)
+
+    def browser_model(self, run_id: str | None = None, weights: str | None = None) -> Any:
+        """The run's self-contained ONNX file for the browser (export.ondevice.BrowserModel)."""
+        return self.export_service.browser_model(run_id, weights)
+
+    def export(self, fmt: str, out: str | Path, run_id: str | None = None,
+               weights: str | None = None) -> dict[str, Any]:
+        """Write the model in a format to out (a file, or a folder for safetensors/tfjs); returns a report."""
+        return self.export_service.export(fmt, out, run_id, weights)
 
     # -- downloads (api_tables.py) ---------------------------------------------------------
     def history_csv(self, run_id: str | None = None) -> str:

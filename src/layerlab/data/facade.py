@@ -1,4 +1,5 @@
-"""The data part of the facade: methods that `layerlab.api.Project` gains from this package.
+"""The Data service of a project: its prepared dataset, summaries and previews (`layerlab.api.Project`
+delegates to it; the project hands it a `ProjectContext` per call).
 
 >>> import layerlab, tempfile
 >>> p = layerlab.new(tempfile.mkdtemp() + "/iris", example="iris")
@@ -12,9 +13,18 @@ import json
 import os
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Protocol
 
+from ..spec.check import Target
+from ..spec.context import ProjectContext
+from ..spec.errors import SpecError
+from ..spec.follow import follow_doc
+from . import augment
+from .base import get_source
 from .dataset import Dataset
+from .prepare import prepare
+from .preview import dataset_preview
+from .summary import samples, summarize
 
 _CACHE: "OrderedDict[tuple, Dataset]" = OrderedDict()
 _CACHE_SIZE = 4  # datasets can be large; keep only the few a studio session switches between
@@ -45,27 +55,39 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-class DataFacade:
-    """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+class Targets(Protocol):
+    """What the Data service needs from the project's model: the target its data defines."""
 
-    def _data_key(self) -> tuple:
-        from .base import get_source
-        spec = self.spec
+    def target(self) -> Target: ...
+
+
+class Data:
+    """The project's data: `context()` gives the current revision, `model.target()` what the data defines."""
+
+    def __init__(self, context: Callable[[], ProjectContext], model: Targets,
+                 set_doc: Callable[[dict[str, Any]], None]):
+        self._context = context
+        self._model = model
+        self._set_doc = set_doc  # follow_data changes the project's document (not saved)
+
+    def data_key(self) -> tuple:
+        """What the prepared dataset depends on: folder, data section, task and the data files' stamp."""
+        ctx = self._context()
+        spec = ctx.spec
         src = get_source(spec.data.source)
-        stamp = () if src.builtin else files_stamp(self.dir / "data" if self.dir else None)
+        stamp = () if src.builtin else files_stamp(ctx.folder / "data" if ctx.folder else None)
         # augmentation and the cached shape fields do not change the prepared data
         section = spec.data.model_dump_json(include={"source", "params", "validation_split", "test_split",
                                                      "seed", "preprocessing"})
-        return (str(self.dir), section, spec.task, stamp)
+        return (str(ctx.folder), section, spec.task, stamp)
 
     def dataset(self) -> Dataset:
         """Splits with fitted preprocessing; cached until the data section or the data files change."""
-        from .prepare import prepare
-        key = self._data_key()
+        key = self.data_key()
         ds = _CACHE.get(key)
         if ds is None:
-            spec = self.spec
-            ds = prepare(spec.data, spec.task, self.dir)
+            ctx = self._context()
+            ds = prepare(ctx.spec.data, ctx.spec.task, ctx.folder)
             _CACHE[key] = ds
             while len(_CACHE) > _CACHE_SIZE:
                 _CACHE.popitem(last=False)
@@ -74,38 +96,35 @@ class DataFacade:
 
     def data_summary(self) -> dict[str, Any]:
         """Samples, input shape or features, classes and counts, split sizes (JSON-ready)."""
-        from .summary import summarize
         return summarize(self.dataset())
 
     def preview_png(self, size: int = 256) -> bytes:
         """A picture of the data: an image grid or a scatter plot (PNG bytes)."""
-        from .preview import dataset_preview
         return dataset_preview(self.dataset(), size)
 
     def data_samples(self, n: int = 16, split: str = "train", offset: int = 0) -> list[dict[str, Any]]:
         """Samples as the user knows them (images as PNG bytes, rows as feature dicts) with labels."""
-        from .summary import samples
         return samples(self.dataset(), n, split, offset)
 
     def data_version(self) -> tuple[int, int, int]:
         """A stamp of the project's own data files (files, bytes, newest change): differs after any change."""
-        return files_stamp(self.dir / "data" if self.dir else None)
+        folder = self._context().folder
+        return files_stamp(folder / "data" if folder else None)
 
     def follow_data(self) -> list[Any]:
         """Make the output layer fit the data (one unit per class or target value); the notes (Texts) say what changed.
 
-        Changes self.doc only (save it to keep the change); data that cannot be read yet changes nothing.
+        Changes the project's document only (save it to keep the change); data that cannot be read yet
+        changes nothing.
         """
-        from ..spec.errors import SpecError
-        from ..spec.follow import follow_doc
         try:
-            target = self.target()
+            target = self._model.target()
         except (SpecError, OSError, ValueError):
             return []
-        self.doc, fix = follow_doc(self.doc, target)
+        doc, fix = follow_doc(self._context().doc, target)
+        self._set_doc(doc)
         return [fix.description] if fix is not None else []
 
     def augment_preview(self, index: int = 0, n: int = 8, seed: int = 0) -> list[Any]:
         """n augmented versions of one training sample with the project's augmentation settings."""
-        from .augment import preview_dataset
-        return preview_dataset(self.dataset(), self.spec.data.augmentation, index, n, seed)
+        return augment.preview_dataset(self.dataset(), self._context().spec.data.augmentation, index, n, seed)

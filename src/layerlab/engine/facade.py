@@ -1,4 +1,5 @@
-"""The engine part of the facade: methods that `layerlab.api.Project` gains from this package.
+"""The Runs service of a project: training, saved runs and predictions (`layerlab.api.Project`
+delegates to it; the project hands it a `ProjectContext` per call).
 
 >>> import layerlab, tempfile
 >>> p = layerlab.new(tempfile.mkdtemp() + "/xor", example="xor")
@@ -16,12 +17,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Protocol
 
 import numpy as np
 import torch
 
+from ..data.base import DataInfo
+from ..data.inputs import load_inputs
+from ..data.preprocess import Preprocessor
 from ..i18n import msg
+from ..layers.modules import Activated
+from ..spec.check import Analysis
+from ..spec.context import ProjectContext
+from ..spec.errors import SpecError
+from ..spec.models import Project as Spec
+from ..spec.models import parse_project
+from ..store import registry
+from ..store.runs import open_run, recover_project, weights_note
+from . import datacache
+from .build import build_network
+from .runner import default_runner
+from .setup import channels_last_pays, to_channels_last
 
 @dataclass
 class LoadedRun:
@@ -52,7 +69,6 @@ class LoadedRun:
     @property
     def note(self):
         """Which epoch the weights are from, for people: "best: epoch 14 of 50" or "last: epoch 50"."""
-        from ..store.runs import weights_note
         meta = dict(self.meta)
         if self.weights == "best":
             meta["best_epoch"] = self.epoch
@@ -61,19 +77,14 @@ class LoadedRun:
         return weights_note(meta, self.weights)
 
 
-def _info_from_dict(d: dict[str, Any]):
-    from ..data.base import DataInfo
+def _info_from_dict(d: dict[str, Any]) -> DataInfo:
     known = ("kind", "input_shape", "task", "classes", "outputs", "n_samples", "feature_names", "vocab_size")
     return DataInfo(d["kind"], tuple(d["input_shape"]), d["task"], d.get("classes"), d.get("outputs", 1),
                     d.get("n_samples"), d.get("feature_names"), d.get("vocab_size"),
                     {k: v for k, v in d.items() if k not in known})
 
 
-def _preprocessor_from_dict(d: dict[str, Any] | None):
-    try:
-        from ..data.preprocess import Preprocessor
-    except ImportError:
-        return d
+def _preprocessor_from_dict(d: dict[str, Any] | None) -> Preprocessor | None:
     return Preprocessor.from_dict(d) if d else None
 
 
@@ -82,14 +93,37 @@ def _check_epochs(epochs: Any) -> None:
     if epochs is None:
         return
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        from ..i18n import msg
-        from ..spec.errors import SpecError
         raise SpecError("epochs", msg("must be at least {low}", low=1), epochs,
                         msg("use a whole number of {low} or more, e.g. {example}", low=1, example=20))
 
 
-class EngineFacade:
-    """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+class Trainable(Protocol):
+    """What a run is made of (the runner snapshots it): `layerlab.api.Project` is one."""
+
+    doc: dict[str, Any]
+    dir: Path | None
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spec(self) -> Spec: ...
+
+    def analyze(self) -> Analysis: ...
+
+    def dataset(self) -> Any: ...
+
+    def build(self, seed: int | None = None) -> Any: ...
+
+
+class Runs:
+    """The project's runs: `context()` gives the current revision, `project` is what the runner trains."""
+
+    def __init__(self, context: Callable[[], ProjectContext], project: Trainable):
+        self._context = context
+        self._project = project
+        self._live: LoadedRun | None = None                    # live_network's network, per run
+        self._loaded: tuple[tuple[Any, ...], LoadedRun] | None = None  # load_run's, per weights file
 
     def train(self, epochs: int | None = None, on_event: Callable[[Any], None] | None = None,
               background: bool = False, dataset: Any = None, owner: str = "local"):
@@ -100,11 +134,10 @@ class EngineFacade:
         owner: who the run is for (the studio passes `layerlab.api_owners.owner_of(request)`); the
         scheduler runs one per owner while other owners wait.
         """
-        from .runner import default_runner
         _check_epochs(epochs)
-        self._require_folder()
-        self._refuse_over_budget()
-        run = default_runner().submit(self, epochs=epochs, on_event=on_event, dataset=dataset, owner=owner)
+        self.require_folder()
+        self.refuse_over_budget()
+        run = default_runner().submit(self._project, epochs=epochs, on_event=on_event, dataset=dataset, owner=owner)
         return run if background else _wait(run)
 
     def continue_run(self, run_id: str | None = None, epochs: int | None = None,
@@ -112,23 +145,19 @@ class EngineFacade:
                      dataset: Any = None, owner: str = "local"):
         """A new run that goes on from a saved run (default: the latest) for more epochs (default: its spec's);
         owner as for train()."""
-        from ..store.runs import open_run
-        from .runner import default_runner
         _check_epochs(epochs)
-        self._require_folder()
-        rid = run_id or open_run(self.dir).run_id
-        run = default_runner().submit(self, epochs=epochs, on_event=on_event, continue_from=rid, dataset=dataset,
-                                      owner=owner)
+        folder = self.require_folder()
+        rid = run_id or open_run(folder).run_id
+        run = default_runner().submit(self._project, epochs=epochs, on_event=on_event, continue_from=rid,
+                                      dataset=dataset, owner=owner)
         return run if background else _wait(run)
 
     def warm_training(self) -> None:
         """Get Train ready ahead of time: a warm worker process, and the prepared dataset in the
         on-disk cache that the worker reads (the Train page calls this while the user reads it)."""
-        from . import datacache
-        from .runner import default_runner
-        self._require_folder()
+        self.require_folder()
         default_runner()
-        datacache.warm(self)
+        datacache.warm(self._project)
 
     def train_distributed(self, workers: int = 2, epochs: int | None = None, address: str | None = None,
                           storage_path: str | None = None, resources_per_worker: dict[str, float] | None = None,
@@ -139,31 +168,30 @@ class EngineFacade:
         spec's batch size is the global batch; the run lands in runs/ like any other. Needs the
         scale extra (`pip install -e ".[scale]"`); see docs/RAY.md.
         """
-        from .distributed import train_distributed
+        from .distributed import train_distributed  # defers Ray's helpers (the optional scale extra)
         _check_epochs(epochs)
-        self._require_folder()
-        self._refuse_over_budget()
-        return train_distributed(self, workers=workers, epochs=epochs, address=address, storage_path=storage_path,
-                                 resources_per_worker=resources_per_worker, on_event=on_event, background=background)
+        self.require_folder()
+        self.refuse_over_budget()
+        return train_distributed(self._project, workers=workers, epochs=epochs, address=address,
+                                 storage_path=storage_path, resources_per_worker=resources_per_worker,
+                                 on_event=on_event, background=background)
 
     def live_network(self, run_id: str, weights: dict[str, Any]) -> LoadedRun:
         """A run that is still training, with the weights a LiveWeights event shared (slow motion, Step):
         its network (eval mode, CPU) and preprocessing, to draw what it does right now. The network is
         built once per run; call it from one thread at a time per project object."""
-        from ..store.runs import open_run
-        from .build import build_network
-        self._require_folder()
-        cache = getattr(self, "_live_network", None)
+        folder_of_project = self.require_folder()
+        cache = self._live
         if cache is None or cache.run_id != run_id:
-            folder = open_run(self.dir, run_id, need_weights=False)
+            folder = open_run(folder_of_project, run_id, need_weights=False)
             doc = folder.doc()
             info = _info_from_dict(folder.read("data.json"))
-            spec = type(self)(doc, self.dir).spec
+            spec = parse_project(doc, folder_of_project)  # the run's own spec
             net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
             net.eval()
             cache = LoadedRun(run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info, doc,
                               weights="live")
-            self._live_network = cache
+            self._live = cache
         cache.network.load_state_dict({k: torch.as_tensor(np.asarray(v)) for k, v in weights.items()})
         return cache
 
@@ -174,12 +202,10 @@ class EngineFacade:
         row says which epoch predictions use: `best_epoch`, `epochs_done` and `weights_note`
         ("best: epoch 14 of 50").
         """
-        from ..store import registry
-        from ..store.runs import recover_project
-        self._require_folder()
-        recover_project(self.dir)
-        registry.sync_project(self.dir)
-        return registry.list_runs(self.dir)
+        folder = self.require_folder()
+        recover_project(folder)
+        registry.sync_project(folder)
+        return registry.list_runs(folder)
 
     def load_run(self, run_id: str | None = None, weights: str | None = None) -> LoadedRun:
         """A saved run (default: the latest with weights) with its network in eval mode on CPU.
@@ -187,25 +213,23 @@ class EngineFacade:
         weights: 'best' (the best validation epoch's, the default) or 'last' (the last epoch's,
         which "continue" goes on from); `.weights`, `.epoch` and `.note` say which was loaded.
         """
-        from ..store.runs import open_run
-        from .build import build_network
-        self._require_folder()
-        folder = open_run(self.dir, run_id)
+        project_folder = self.require_folder()
+        folder = open_run(project_folder, run_id)
         which = folder.pick_weights(weights)
         file = folder.path / ("best.safetensors" if which == "best" else "weights.safetensors")
-        cache = getattr(self, "_loaded_run", None)
+        cache = self._loaded
         stamp = (folder.run_id, which, file.stat().st_mtime_ns)
         if cache is not None and cache[0] == stamp:
             return cache[1]
         doc = folder.doc()
         info = _info_from_dict(folder.read("data.json"))
-        spec = type(self)(doc, self.dir).spec
+        spec = parse_project(doc, project_folder)  # the run's own spec
         net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
         net.load_state_dict(folder.weights("cpu", which))
         net.eval()
         loaded = LoadedRun(folder.run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info,
                            doc, folder.history(), folder.meta(), which, folder.weights_epoch(which))
-        self._loaded_run = (stamp, loaded)
+        self._loaded = (stamp, loaded)
         return loaded
 
     def predict(self, x: Any, run_id: str | None = None, raw: bool | None = None,
@@ -222,24 +246,23 @@ class EngineFacade:
         loaded = self.load_run(run_id, weights)
         if raw is None:
             raw = not isinstance(x, torch.Tensor)
-        xt = _load_raw(x, loaded, None) if raw else _as_model_input(x, loaded)
+        xt = _load_raw(x, loaded) if raw else _as_model_input(x, loaded)
         return predict_loaded(loaded, xt)
 
-    def _refuse_over_budget(self) -> None:
+    def refuse_over_budget(self) -> None:
         """Raise the first budget refusal (spec/budgets.py: size, memory, FLOPs) before a run is queued.
 
         Other spec mistakes are left to the run, which reports them as it always did."""
-        from ..spec.errors import SpecError
         try:
-            over = self.analyze().over_budget
+            over = self._project.analyze().over_budget
         except SpecError:
             return
         if over:
             raise over[0]
 
-    def _require_folder(self) -> None:
-        if getattr(self, "dir", None) is None:
-            raise ValueError(msg("save the project to a folder first (project.save(folder)): runs are kept in it"))
+    def require_folder(self) -> Path:
+        """The project's folder (runs are kept in it), or a ValueError saying to save the project first."""
+        return self._context().require_folder()
 
 
 def _wait(run):
@@ -268,24 +291,14 @@ def _as_model_input(x: Any, loaded: LoadedRun) -> torch.Tensor:
         return arr.to(dtype)
     if arr is not None and tuple(arr.shape) == shape:
         return arr.to(dtype)[None]
-    return _load_raw(x, loaded, arr)
+    return _load_raw(x, loaded)
 
 
-def _load_raw(x: Any, loaded: LoadedRun, arr: torch.Tensor | None) -> torch.Tensor:
-    from ..spec.errors import SpecError
-    try:
-        from ..data.inputs import load_inputs
-    except ImportError:
-        load_inputs = None
-    if load_inputs is not None:
-        items = x if isinstance(x, (list, tuple)) else [x]
-        out = load_inputs(items, loaded.info, loaded.preprocessor)
-        out = out if isinstance(out, torch.Tensor) else torch.as_tensor(np.asarray(out))
-        return out.to(torch.long if loaded.info.kind == "tokens" else torch.float32)
-    got = tuple(arr.shape) if arr is not None else type(x).__name__
-    raise SpecError("input", msg("does not have the shape the model takes: (N, {dims})",
-                                 dims=", ".join(map(str, loaded.info.input_shape))),
-                    got, msg("give preprocessed samples of that shape"))
+def _load_raw(x: Any, loaded: LoadedRun) -> torch.Tensor:
+    items = x if isinstance(x, (list, tuple)) else [x]
+    out = load_inputs(items, loaded.info, loaded.preprocessor)
+    out = out if isinstance(out, torch.Tensor) else torch.as_tensor(np.asarray(out))
+    return out.to(torch.long if loaded.info.kind == "tokens" else torch.float32)
 
 
 def logits_path(net: Any) -> torch.nn.Module:
@@ -293,7 +306,6 @@ def logits_path(net: Any) -> torch.nn.Module:
     (an Activated layer in eval mode is its core, then its activation): one module call per operation, as
     in a hand-written model, instead of a wrapper per spec layer (3 % of the MLP's inference at batch 64).
     The same module objects: weights loaded later are used. Cached on the network."""
-    from ..layers.modules import Activated
     cached = net.__dict__.get("_logits_path")
     if cached is not None:
         return cached
@@ -316,7 +328,6 @@ def logits_path(net: Any) -> torch.nn.Module:
 
 def predict_loaded(loaded: LoadedRun, x: torch.Tensor, batch_size: int = 1024) -> np.ndarray:
     """Probabilities or (un-scaled) regression values for a preprocessed (N, *input_shape) tensor."""
-    from .setup import channels_last_pays, to_channels_last
     net = loaded.network
     cl = x.dim() == 4 and channels_last_pays(net, tuple(x.shape[1:]))  # as in training: 1.2-1.7x on CPU
     if cl:

@@ -1,4 +1,5 @@
-"""The export part of the facade: methods that `layerlab.api.Project` gains from this package.
+"""The Export service of a project: its model as files (`layerlab.api.Project` delegates to it; the
+project hands it a `ProjectContext` per call).
 
 >>> import layerlab, tempfile, pathlib
 >>> p = layerlab.new(tempfile.mkdtemp() + "/xor", example="xor")
@@ -9,10 +10,13 @@ True
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Protocol
 
 from ..i18n import msg
+from ..spec.context import ProjectContext
 from ..spec.errors import SpecError
+from ..spec.models import Project as Spec
+from ..spec.models import parse_project
 from .common import FORMATS, Exported, ExportFailed, join_reasons
 
 LABELS = {  # the words among them are Texts (layerlab.i18n): the studio shows them in German too
@@ -63,29 +67,54 @@ def blockers(kinds: list[str], fmt: str, layers: list[dict[str, Any]] | None = N
     return out
 
 
-class ExportFacade:
-    """Mixed into layerlab.api.Project; methods here may use self.doc, self.spec, self.dir."""
+class Exportable(Protocol):
+    """What the Export service needs from the rest of the project (`layerlab.api.Project` is one)."""
+
+    dir: Path | None
+
+    @property
+    def spec(self) -> Spec: ...
+
+    def build(self, seed: int | None = None) -> Any: ...
+
+    def data_info(self, spec: Spec | None = None) -> Any: ...
+
+    def dataset(self) -> Any: ...
+
+    def load_run(self, run_id: str | None = None, weights: str | None = None) -> Any: ...
+
+    def export_source(self, run_id: str | None = None, untrained_ok: bool = True,
+                      weights: str | None = None) -> Exported: ...
+
+
+class Export:
+    """The project's exports: `context()` gives the current revision, `project` the runs, model and
+    data an export is made from (the script and the zip read the project's raw data through it)."""
+
+    def __init__(self, context: Callable[[], ProjectContext], project: Exportable):
+        self._context = context
+        self._project = project
 
     def export_source(self, run_id: str | None = None, untrained_ok: bool = True,
                       weights: str | None = None) -> Exported:
         """The network to export (a saved run, default the latest; else the untrained model) with samples."""
         from .common import random_input
+        ctx = self._context()
         loaded = None
         try:
             # the run's best epoch by default, as Project.predict; weights="last" for the last epoch's
-            loaded = (self.load_run(run_id, weights=weights)  # type: ignore[attr-defined]
-                      if self.dir is not None else None)
+            loaded = self._project.load_run(run_id, weights=weights) if ctx.folder is not None else None
         except SpecError:
             if run_id is not None or not untrained_ok:
                 raise
-        doc = loaded.doc if loaded is not None else self.doc
-        network = loaded.network if loaded is not None else self.build()  # type: ignore[attr-defined]
+        doc = loaded.doc if loaded is not None else ctx.doc
+        network = loaded.network if loaded is not None else self._project.build()
         network.eval()
-        info = loaded.info if loaded is not None else self.data_info()  # type: ignore[attr-defined]
+        info = loaded.info if loaded is not None else self._project.data_info()
         pre = loaded.preprocessor if loaded is not None else None
         val = train_x = example = None
         try:
-            ds = self.dataset()  # type: ignore[attr-defined]
+            ds = self._project.dataset()
             pre = pre if pre is not None else ds.preprocessor
             part = ds.val if ds.val is not None else ds.train
             example = part.x[:64]
@@ -99,9 +128,9 @@ class ExportFacade:
         if not example.is_floating_point():
             example = example.long()
         pre_dict = pre.to_dict() if hasattr(pre, "to_dict") else (pre or {})
-        from .. import api
-        spec = api.Project(doc, self.dir).spec  # the run's own spec: the model may have been edited since
-        meta = {"name": self.name, "layers": list(spec.model.layers),  # type: ignore[attr-defined]
+        # the run's own spec: the model may have been edited since
+        spec = parse_project(doc, ctx.folder) if loaded is not None else ctx.spec
+        meta = {"name": ctx.name, "layers": list(spec.model.layers),
                 "input_shape": list(info.input_shape),
                 "task": info.task, "classes": info.classes, "outputs": getattr(info, "outputs", 1),
                 "preprocessing": pre_dict, "doc": doc, "run_id": loaded.run_id if loaded is not None else None,
@@ -115,7 +144,7 @@ class ExportFacade:
     def export_formats(self) -> list[dict[str, Any]]:
         """Each format with its label and, before the user tries, why it cannot be used (or None)."""
         try:
-            layers = list(self.spec.model.layers)  # type: ignore[attr-defined]
+            layers = list(self._context().spec.model.layers)
         except SpecError:
             layers = []
         kinds = [str(layer.get("type")) for layer in layers]
@@ -135,7 +164,7 @@ class ExportFacade:
         """The run's self-contained ONNX file for the browser (export.ondevice.BrowserModel: data,
         run_id, weights, epoch, etag), cached per run and weights file."""
         from .ondevice import browser_model
-        return browser_model(self, run_id, weights)
+        return browser_model(self._project, run_id, weights)
 
     def export(self, fmt: str, out: str | Path, run_id: str | None = None,
                weights: str | None = None) -> dict[str, Any]:
@@ -149,7 +178,7 @@ class ExportFacade:
         if problems and fmt != "zip":
             raise ExportFailed("model.layers", msg("this model cannot be exported as {fmt}", fmt=LABELS[fmt]),
                                join_reasons(problems), msg("replace those layers, or choose another format"))
-        return export_to(src, fmt, Path(out), self)
+        return export_to(src, fmt, Path(out), self._project)
 
 
 def export_to(src: Exported, fmt: str, out: Path, project: Any = None) -> dict[str, Any]:
