@@ -188,10 +188,13 @@ export default {
       this.mode = "device";
       this.reason = "";
       this.$emit("ready", { version: this.loaded.version, stale });
-      // the server answered a drawing made while the model loaded: answer it here now, as the
-      // server's bars give way to these
+      // the server answered a picture given while the model loaded (an upload, or a drawing):
+      // answer the latest here now, as the server's bars give way to these (without this an
+      // upload's answer vanished the moment the model arrived: the bars hidden, none drawn here)
       const drawing = this.element(this.canvas);
-      if (drawing && drawing.dirty && drawing.$refs && drawing.$refs.canvas) {
+      if (this.pendingUrl) {
+        this.predictUrl(this.pendingUrl);
+      } else if (drawing && drawing.dirty && drawing.$refs && drawing.$refs.canvas) {
         this.predictSource(drawing.$refs.canvas, { ink: this.ink }).catch(() => {});
       }
       if (this.camera() && this.camera().running() && this.live) this.startLoop();
@@ -238,13 +241,20 @@ export default {
       if (live) this.count();
       return r;
     },
-    // a picture Python hands over (an upload), as a data URL
+    // a picture Python hands over (an upload), as a data URL; while the model loads it is kept
+    // (the server answers it meanwhile) and answered here once the model is ready
     predictUrl(url) {
+      if (this.mode !== "device" || !this.model) {
+        this.pendingUrl = url;
+        return;
+      }
+      this.pendingUrl = null;
       const img = new Image();
       img.onload = () => this.predictSource(img).catch((e) => this.fallback(String(e.message || e)));
       img.src = url;
     },
     clear() {
+      this.pendingUrl = null;   // an error or a cleared canvas: nothing left to answer
       this.rows = [];
       this.headline = "";
     },
@@ -315,7 +325,10 @@ export default {
         if (!el) return false;
         // after the canvas's own handler (registered first): the stroke is on the canvas now
         const drawn = () => {
-          if (this.mode !== "device") return;
+          if (this.mode !== "device") {
+            this.pendingUrl = null;   // a stroke after an upload: the drawing is the latest picture
+            return;
+          }
           setTimeout(() => this.predictSource(el, { ink: this.ink }).catch((e) => this.fallback(String(e.message || e))), 0);
         };
         el.addEventListener("pointerup", drawn);

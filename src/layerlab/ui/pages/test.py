@@ -249,8 +249,9 @@ class TestView:
         self.error.set_text("")   # a new picture's answer replaces the previous error (also on the device)
         self.uploaded.set_source(to_data_url(image.convert("RGB")))
         self.uploaded.set_visibility(True)
-        if self._on_device():
+        if self.device is not None:   # while the model loads, the device keeps it to answer when ready
             self.device.predict_url(device_picture(image))
+        if self._on_device():
             return
         await self._predict_image(image)
 
