@@ -208,9 +208,9 @@ def test_the_check_catches_tf_js_cropping_a_transposed_convolution_differently(t
     (lambda w: w.transpose(0, 1, 3, 2).copy(), "could not be converted"),        # in and out channels swapped
 ])
 def test_a_file_that_computes_something_else_is_never_written(tmp_path, monkeypatch, wrong, message):
-    from layerlab.export import tfjs_layers
-    right = tfjs_layers.conv_transpose_kernel_to_tfjs
-    monkeypatch.setattr(tfjs_layers, "conv_transpose_kernel_to_tfjs", lambda w: wrong(right(w)))
+    from layerlab.layers import tfjs_support
+    right = tfjs_support.conv_transpose_kernel_to_tfjs
+    monkeypatch.setattr(tfjs_support, "conv_transpose_kernel_to_tfjs", lambda w: wrong(right(w)))
     with pytest.raises(ExportFailed, match=message):
         export_tfjs(_source([_ct(kernel_size=4, strides=2, padding="same", filters=3)], (2, 4, 5)), tmp_path / "out")
     assert not list(tmp_path.iterdir())

@@ -263,10 +263,10 @@ def test_a_reference_to_a_missing_layer_is_a_damaged_file(tmp_path):
 ])
 def test_an_import_that_would_compute_something_else_is_refused(tmp_path, monkeypatch, case, name, wrong):
     """Every import is computed by TF.js' rules first: a wrong mapping never reaches a project."""
-    from layerlab.export import tfjs_import_layers
+    from layerlab.layers import tfjs_support
     layers, shape, _ = CASES[case]
     export_tfjs(_source(layers, shape), tmp_path / "tfjs")
-    monkeypatch.setattr(tfjs_import_layers, name, wrong(getattr(tfjs_import_layers, name)))
+    monkeypatch.setattr(tfjs_support, name, wrong(getattr(tfjs_support, name)))
     with pytest.raises(SpecError, match="does not compute what the TF.js model computes"):
         import_tfjs(tmp_path / "tfjs", tmp_path / "proj")
     assert not (tmp_path / "proj").exists()

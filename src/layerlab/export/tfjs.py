@@ -12,6 +12,8 @@ against the PyTorch network; the tests also run the files in Node with @tensorfl
 What stays refused, and why: a gru with reset_after (TF.js' GRU applies the reset gate before the
 recurrent weights only; reset_after false exports),
 bilinear upsampling (TF.js samples other source pixels), bidirectional recurrent layers.
+This file only walks: each layer kind carries its TF.js adapter (tfjs_export, tfjs_import,
+tfjs_reference, or a declared tfjs_refused) at the end of its class in layers/*.py.
 """
 from __future__ import annotations
 
@@ -22,58 +24,60 @@ import numpy as np
 import torch
 
 from ..i18n import msg
+from ..layers.base import LAYERS, LayerKind, load_all
 from ..layers.stack import Row, infer_stack
+from ..layers.tfjs_support import permute_dims, to_channels_last
 from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs, write_dir_atomically
-from .tfjs_layers import CONV, DEPTHWISE, ELEMENTWISE, GPOOL, GRU_RESET_AFTER, INPUT, POOL, RNN, Builder, convert
-from .tfjs_layout import conv_kernel_to_tfjs, permute_dims, to_channels_last, weight_files
+from .tfjs_layers import INPUT, Builder
+from .tfjs_layout import weight_files
 
-_CHANNELS_LAST = {"batch_norm", "batch_normalization", "upsampling2d", "conv2d_transpose", *DEPTHWISE}
-# kinds TF.js cannot compute as LayerLab does, with the reason (shown when an export is refused)
-REFUSED: dict[str, Any] = {}
+
+def refused() -> dict[str, Any]:
+    """Kinds TF.js cannot compute as LayerLab does, with the reason (shown when an export is refused)."""
+    return {k: kind.tfjs_refused.reason for k, kind in load_all().items() if kind.tfjs_refused is not None}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REFUSED":  # the old module constant, read by export/facade.py: now from the registry
+        return refused()
+    raise AttributeError(name)
+
+
+def has_adapter(kind: LayerKind) -> bool:
+    """Whether a layer kind carries its TF.js export (and is not refused)."""
+    return kind.tfjs_refused is None and type(kind).tfjs_export is not LayerKind.tfjs_export
 
 
 def refusal(layer: dict[str, Any]) -> Any:
     """Why TF.js cannot hold this spec layer (a Text), or None; settings-dependent, unlike REFUSED."""
-    kind = layer.get("type")
-    if kind == "gru" and layer.get("reset_after", True):
-        return GRU_RESET_AFTER
-    if kind == "residual":
-        return next((r for r in map(refusal, layer.get("layers") or []) if r is not None), None)
-    return REFUSED.get(kind)
+    kind = load_all().get(layer.get("type"))
+    return None if kind is None else kind.tfjs_refusal(layer, refusal)
 
 
 def prefers_channels_last(row: Row) -> bool | None:
     """Whether TF.js computes this layer channels-last (True), in LayerLab's layout (False), or in either (None)."""
-    kind, p, rank = row.type, row.resolved, len(row.in_shape or ())
-    if rank < 2 or kind in ELEMENTWISE:
+    kind = load_all().get(row.type)
+    if len(row.in_shape or ()) < 2:
         return None
-    if kind == "residual":  # whatever its first layer wants: the shortcut then needs no permute
-        return next((c for c in map(prefers_channels_last, row.children) if c is not None), None)
-    if kind == "layer_norm":
-        return None if p.get("over", "all") == "all" else False
-    if GPOOL.match(kind):
-        return p.get("keep", "first") == "first"
-    return bool(CONV.match(kind) or POOL.match(kind) or kind in _CHANNELS_LAST)
+    return False if kind is None else kind.tfjs_channels_last(row, prefers_channels_last)
 
 
 def supported() -> list[str]:
     """LayerLab layer kinds this exporter converts."""
-    from ..layers import load_all
-    plain = {"dense", "flatten", "reshape", "permute", "embedding", "upsampling2d", "batch_norm", "layer_norm",
-             "conv2d_transpose", "residual", *RNN, *DEPTHWISE}
-    return sorted(k for k in load_all() if k in ELEMENTWISE | plain
-                  or CONV.match(k) or POOL.match(k) or GPOOL.match(k))
+    return sorted(k for k, kind in load_all().items() if has_adapter(kind))
 
 
 class _Walker:
-    """Walks LayerLab's layers, keeping track of the layout TF.js holds the tensor in."""
+    """Walks LayerLab's layers, keeping track of the layout TF.js holds the tensor in; each kind adds its own
+    Keras layers (its tfjs_export) through this context: b, cl, flat_perm, rest, to_layout, walk."""
 
     def __init__(self, cl: bool):
         self.b = Builder()
         self.cl = cl
         self.flat_perm = None  # set by a flatten of channels-last maps: the next dense kernel reads in that order
+        self.rest: list[Row] = []  # the rows after the one being converted
         self.ok = supported()
 
     def to_layout(self, channels_last: bool, rank: int) -> None:
@@ -85,41 +89,14 @@ class _Walker:
         for i, (row, module) in enumerate(zip(rows, modules)):
             if row.type not in self.ok:
                 raise SpecError(row.path, msg("layer kind {kind!r} cannot be exported to TF.js", kind=row.type),
-                                row.type, REFUSED.get(row.type)
+                                row.type, refused().get(row.type)
                                 or msg("TF.js export supports: {listing}", listing=", ".join(self.ok)))
+            kind = LAYERS[row.type]
             want = prefers_channels_last(row)
-            if want is not None and row.type != "flatten":  # a flatten chooses its own way (see convert)
+            if want is not None and not kind.tfjs_own_layout:  # a flatten chooses its own way
                 self.to_layout(want, len(row.in_shape))
-            if row.type == "residual":
-                self.residual(row, module)
-            else:
-                convert(self, row, module, rows[i + 1:])
-
-    def residual(self, row: Row, module: torch.nn.Module) -> None:
-        """Body and shortcut as two branches from the block's input, joined by an Add, then the activation."""
-        block = module.core                                    # Activated(Residual(body, shortcut), activation)
-        rank = len(row.in_shape)
-        x, x_cl = self.b.cur, self.cl
-        self.walk(row.children, list(block.body))
-        body, body_cl = self.b.cur, self.cl
-        self.b.cur, self.cl = x, x_cl
-        sc = block.shortcut
-        if isinstance(sc, torch.nn.Linear):                    # features: a linear map on LayerLab's last axis
-            self.to_layout(False, rank)
-            self.b.add("Dense", {"units": sc.out_features, "activation": "linear", "use_bias": sc.bias is not None},
-                       {"kernel": sc.weight.detach().numpy().T,
-                        **({"bias": sc.bias.detach().numpy()} if sc.bias is not None else {})})
-        elif isinstance(sc, torch.nn.modules.conv._ConvNd):    # feature maps: a strided 1x1 convolution
-            self.to_layout(True, rank)
-            nd = rank - 1
-            self.b.add(f"Conv{nd}D", {"filters": sc.out_channels, "kernel_size": [1] * nd, "strides": list(sc.stride),
-                                      "padding": "valid", "dilation_rate": [1] * nd, "data_format": "channels_last",
-                                      "activation": "linear", "use_bias": sc.bias is not None},
-                       {"kernel": conv_kernel_to_tfjs(sc.weight.detach().numpy()),
-                        **({"bias": sc.bias.detach().numpy()} if sc.bias is not None else {})})
-        self.to_layout(body_cl, rank)
-        self.b.add("Add", {}, inputs=[body, self.b.cur])
-        self.b.activation(row.resolved.get("activation") or "linear", len(row.out_shape), self.cl, row.path)
+            self.rest = rows[i + 1:]
+            kind.tfjs_export(row, module, self)
 
 
 def _topology(b: Builder, src: Exported, input_shape: tuple[int, ...]) -> dict[str, Any]:

@@ -25,13 +25,47 @@ from ..i18n import msg
 from ..layers.stack import infer_stack
 from ..spec.errors import SpecError
 from ..store import atomic
+from ..layers.base import LayerKind, load_all
+from ..layers.tfjs_support import KerasLayer, permute_dims, to_channels_first
 from . import tfjs_import_residual as shortcut
 from .common import TOLERANCE, write_dir_atomically
 from .tfjs_import_graph import Block, chain, flat
-from .tfjs_import_layers import CL, SUPPORTED, agnostic, convert_layer, needs_move
-from .tfjs_layout import permute_dims, read_model, to_channels_first
+from .tfjs_layout import read_model
 
 __all__ = ["SUPPORTED", "convert", "import_tfjs", "network_from_tfjs"]
+INPUT_LAYER = "InputLayer"  # a model's input, read by the graph reader: no layer kind
+
+
+def importers() -> dict[str, LayerKind]:
+    """Keras class -> the layer kind that imports it (its keras_classes, declared on the kind)."""
+    return {cls: kind for kind in load_all().values() for cls in kind.keras_classes}
+
+
+def joins() -> tuple[str, ...]:
+    """Keras classes that join branches into a block (the Add of a residual block): read by the graph reader."""
+    return tuple(cls for kind in load_all().values() if kind.holds_layers for cls in kind.keras_written)
+
+
+def supported_classes() -> tuple[str, ...]:
+    """The Keras classes LayerLab imports, as the layer kinds declare them."""
+    return (INPUT_LAYER, *importers(), *joins())
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SUPPORTED":  # the old module constant, read by the tests
+        return supported_classes()
+    raise AttributeError(name)
+
+
+def _channels_last(table: dict[str, LayerKind], cls: str) -> bool:
+    kind = table.get(cls)
+    return kind is not None and kind.tfjs_keras_channels_last(cls)
+
+
+def _agnostic(table: dict[str, LayerKind], layer: dict[str, Any]) -> bool:
+    """A layer TF.js computes the same in either layout (elementwise, or a layer norm over all values)."""
+    kind = table.get(layer["class_name"])
+    return kind is not None and kind.tfjs_agnostic(layer["class_name"], layer.get("config", {}))
 
 
 class _Weights(dict):
@@ -49,11 +83,19 @@ class _Weights(dict):
 class _Walker:
     """Walks the chain of TF.js layers and blocks, keeping track of how TF.js holds LayerLab's tensor."""
 
-    def __init__(self, weights: dict[str, np.ndarray], positions: dict[str, int], cl: bool):
-        self.weights, self.positions, self.cl = weights, positions, cl
+    def __init__(self, weights: dict[str, np.ndarray], positions: dict[str, int], cl: bool,
+                 table: dict[str, LayerKind]):
+        self.weights, self.positions, self.cl, self.table = weights, positions, cl, table
         self.flat_perm: np.ndarray | None = None
         self.notes: list[str] = []
         self.tensors: dict[tuple[Any, ...], dict[str, np.ndarray]] = {}  # (index, body index, ...) -> tensors
+
+    def channels_last(self, cls: str) -> bool:
+        """Whether this Keras class computes on channels-last maps (the kind that imports it says)."""
+        return _channels_last(self.table, cls)
+
+    def agnostic(self, layer: dict[str, Any]) -> bool:
+        return _agnostic(self.table, layer)
 
     def where(self, layer: dict[str, Any]) -> str:
         name = layer.get("config", {}).get("name") or layer.get("name") or layer["class_name"]
@@ -87,48 +129,40 @@ class _Walker:
                 continue
             cls, c = item["class_name"], item.get("config", {})
             where, rank = self.where(item), len(cur)
-            if cls not in SUPPORTED or cls in ("Add", "InputLayer"):
+            kind = self.table.get(cls)
+            if kind is None:
                 raise SpecError(where, msg("is a layer LayerLab cannot import"), cls,
-                                msg("supported TF.js layers: {listing}", listing=", ".join(SUPPORTED)))
+                                msg("supported TF.js layers: {listing}", listing=", ".join(supported_classes())))
             if c.get("data_format", "channels_last") != "channels_last":
                 raise SpecError(where, msg("uses channels_first data, which TF.js itself rarely runs"),
                                 c.get("data_format"), msg("save the model with the default channels_last format"))
             rest = list(flat(items[i:]))
-            nxt = next((b["class_name"] for b in rest if not agnostic(b)), None)
-            if cls == "Permute":
-                dims = [int(d) for d in c.get("dims", [])]
-                if self.cl and rank >= 2 and dims == permute_dims(rank, to_last=False):
-                    self.cl = False  # TF.js moves channels back first: that is LayerLab's layout already
-                    continue
-                if not self.cl and rank >= 2 and dims == permute_dims(rank, to_last=True) and nxt and CL.match(nxt):
-                    self.cl = True  # channels last for the convolutions after it: LayerLab's layout stays
-                    continue
-            if needs_move(cls, c, rank, self.cl, nxt):  # lay LayerLab's tensor out as this TF.js layer reads it
+            nxt = next((b["class_name"] for b in rest if not self.agnostic(b)), None)
+            layer = KerasLayer(cls, c, {}, cur, where, rest)
+            if kind.tfjs_import_layout_only(layer, self, nxt):
+                continue
+            want = kind.tfjs_import_layout(cls, c, rank, nxt) if rank >= 2 else None
+            if want is not None and want != self.cl:  # lay LayerLab's tensor out as this TF.js layer reads it
                 cur = self.emit(out, in_shape, {"type": "permute", "dims": permute_dims(rank, to_last=self.cl)}, {},
                                 where, cls, path)
                 self.cl, rank = not self.cl, len(cur)
-            if cls == "Permute":
-                cur = self.emit(out, in_shape, {"type": "permute", "dims": [int(d) for d in c.get("dims", [])]}, {},
-                                where, cls, path)
-                continue
-            crop = None
-            if cls == "Conv2DTranspose" and i < len(items) and not isinstance(items[i], Block) \
-                    and items[i]["class_name"] == "Cropping2D":
-                crop, i = items[i].get("config", {}).get("cropping"), i + 1   # read as part of the convolution
-            spec, t = convert_layer(self, cls, c, self.weights_of(item), cur, where, rest, crop)
+            if i < len(items) and not isinstance(items[i], Block) and kind.tfjs_import_takes(cls, items[i]):
+                layer.following, i = items[i], i + 1   # read as part of this layer (a Cropping2D after its convolution)
+            layer.cur, layer.weights = cur, self.weights_of(item)
+            spec, t = kind.tfjs_import(layer, self)
             self.check_softmax(spec, cls, c, rank, where)
-            if spec["type"] == "activation" and out and out[-1]["type"] == "residual" \
-                    and out[-1]["activation"] == "linear" and i >= 2 and isinstance(items[i - 2], Block):
-                out[-1]["activation"] = spec["activation"]  # the block's activation, applied after its Add
-                continue
+            if out and i >= 2 and isinstance(items[i - 2], Block) and \
+                    load_all()[out[-1]["type"]].tfjs_import_absorbs(out[-1], spec):
+                continue  # (a residual block takes the activation after its Add in)
             cur = self.emit(out, in_shape, spec, t, where, cls, path)
         return out, cur
 
     def check_softmax(self, spec: dict[str, Any], cls: str, c: dict[str, Any], rank: int, where: str) -> None:
-        """LayerLab's softmax runs over the first axis after the batch: TF.js' axis must be that one."""
+        """LayerLab's softmax runs over the first axis after the batch: TF.js' axis must be that one (a Softmax
+        layer says it in its config; an activation string takes the last axis)."""
         if spec.get("activation") not in ("softmax", "log_softmax") or rank < 2:
             return
-        axis = int(c.get("axis", -1)) % (rank + 1) if cls == "Softmax" else rank
+        axis = int(c.get("axis", -1)) % (rank + 1)
         if axis != (rank if self.cl else 1):
             raise SpecError(where, msg("takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
                                        "over the first axis after the batch"), cls,
@@ -160,10 +194,11 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
         raise SpecError("", msg("the model does not say the shape of its input (batch_input_shape)"), shape_tf,
                         msg("give the first layer an inputShape in TF.js"))
     shape_tf = tuple(int(d) for d in shape_tf[1:])
-    first = next((layer for layer in flat(items) if not agnostic(layer)), None)
-    cl = first is not None and len(shape_tf) >= 2 and bool(CL.match(first["class_name"]))
+    table = importers()
+    first = next((layer for layer in flat(items) if not _agnostic(table, layer)), None)
+    cl = first is not None and len(shape_tf) >= 2 and _channels_last(table, first["class_name"])
     shape = to_channels_first(shape_tf) if cl else shape_tf
-    w = _Walker(weights, positions, cl)
+    w = _Walker(weights, positions, cl, table)
     out, _ = w.walk(items, tuple(shape))
     return out, shape, w.tensors, "channels_last" if cl else "as_layerlab", w.notes
 

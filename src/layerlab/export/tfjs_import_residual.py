@@ -23,8 +23,7 @@ from ..i18n import msg
 from ..layers.base import from_code
 from ..layers.residual import projection
 from ..spec.errors import SpecError
-from .tfjs_import_layers import ints
-from .tfjs_layout import permute_dims
+from ..layers.tfjs_support import ints, permute_dims
 
 
 @dataclass

@@ -1,12 +1,6 @@
-"""What TF.js export and import share: activation names, layouts, weight files.
+"""What TF.js export and import share: the weight files (model.json's manifest and .bin shards).
 
-Layouts: LayerLab (like PyTorch) keeps channels first, (C, H, W); TF.js/Keras keeps them
-last, (H, W, C). Sequences are (T, F) in both. A flatten of a channels-last block reads the
-values in another order, so the dense layer after it gets its kernel rows permuted.
-Weights: dense kernels are (in, out) in Keras and (out, in) in torch; conv kernels are
-(kh, kw, in, out) against (out, in, kh, kw), transposed ones (kh, kw, out, in) against
-(in, out, kh, kw); Keras LSTM gates (i, f, c, o) match torch's (i, f, g, o); Keras keeps
-one bias where torch has two (input and recurrent).
+Layouts and activation names, which the layer kinds' adapters use, are in layers/tfjs_support.py.
 """
 from __future__ import annotations
 
@@ -20,57 +14,7 @@ import numpy as np
 from ..i18n import msg
 from ..spec.errors import SpecError
 
-# LayerLab activation -> TF.js activation string (TF.js' own names, as its model.json stores them)
-ACT_TO_TFJS = {
-    "linear": "linear", "relu": "relu", "relu6": "relu6", "elu": "elu", "selu": "selu",
-    "sigmoid": "sigmoid", "hard_sigmoid": "hard_sigmoid", "tanh": "tanh", "softmax": "softmax",
-    "softplus": "softplus", "softsign": "softsign", "silu": "swish", "mish": "mish", "gelu": "gelu",
-    "log_softmax": "log_softmax",
-}
-# TF.js activation (snake or camel case) -> LayerLab activation
-ACT_FROM_TFJS = {v: k for k, v in ACT_TO_TFJS.items()}
-ACT_FROM_TFJS.update({"hardSigmoid": "hard_sigmoid", "logSoftmax": "log_softmax", "swish": "silu", None: "linear"})
-
 SHARD_BYTES = 4 * 1024 * 1024  # TF.js' default shard size
-
-
-def to_channels_last(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """(C, *spatial) -> (*spatial, C)."""
-    return (*shape[1:], shape[0]) if len(shape) >= 2 else tuple(shape)
-
-
-def to_channels_first(shape: tuple[int, ...]) -> tuple[int, ...]:
-    """(*spatial, C) -> (C, *spatial)."""
-    return (shape[-1], *shape[:-1]) if len(shape) >= 2 else tuple(shape)
-
-
-def flatten_order(torch_shape: tuple[int, ...]) -> np.ndarray:
-    """idx[j] = position in LayerLab's flat vector of the j-th value of TF.js' flat vector."""
-    n = math.prod(torch_shape)
-    axes = (*range(1, len(torch_shape)), 0)
-    return np.arange(n).reshape(torch_shape).transpose(axes).reshape(-1)
-
-
-def permute_dims(rank: int, to_last: bool) -> list[int]:
-    """Keras Permute dims (1-based, batch excluded) moving the channel axis last or first."""
-    return [*range(2, rank + 1), 1] if to_last else [rank, *range(1, rank)]
-
-
-def conv_kernel_to_tfjs(w: np.ndarray) -> np.ndarray:
-    """(O, I, *k) -> (*k, I, O)."""
-    nd = w.ndim - 2
-    return np.ascontiguousarray(np.transpose(w, (*range(2, 2 + nd), 1, 0)))
-
-
-def conv_transpose_kernel_to_tfjs(w: np.ndarray) -> np.ndarray:
-    """Transposed convolution (I, O, kh, kw) -> (kh, kw, O, I); TF.js stamps the kernel unflipped, as torch does."""
-    return np.ascontiguousarray(np.transpose(w, (2, 3, 1, 0)))
-
-
-def conv_kernel_from_tfjs(k: np.ndarray) -> np.ndarray:
-    """(*k, I, O) -> (O, I, *k)."""
-    nd = k.ndim - 2
-    return np.ascontiguousarray(np.transpose(k, (nd + 1, nd, *range(nd))))
 
 
 # -- weight files ------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from ..spec.errors import SpecError
 from ..spec.params import Param
 from . import modules as M
 from .base import LayerKind, Shape, register
+import torch
+from . import tfjs_support as T
 
 
 @dataclass(frozen=True)
@@ -132,3 +134,40 @@ class ActivationLayer(LayerKind):
 
     def math(self, p, in_shape=None) -> str:
         return ACTIVATIONS[p["activation"]].latex.replace("f(x)", "y")
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Activation", "ReLU", "ELU", "Softmax", "LeakyReLU", "ThresholdedReLU")
+    tfjs_elementwise = True
+
+    def tfjs_export(self, row, module, ctx):
+        ctx.b.activation(row.resolved["activation"], len(row.out_shape), ctx.cl, row.path)
+
+    def tfjs_import(self, layer, ctx):
+        cls, c, where = layer.cls, layer.config, layer.where
+        name_act = {"ReLU": "relu", "ELU": "elu", "Softmax": "softmax", "LeakyReLU": "leaky_relu",
+                    "ThresholdedReLU": "thresholded_relu"}.get(cls) or T.keras_act(c.get("activation"), where)
+        # (LayerLab's value, TF.js' default when the file leaves it out; Keras 3 calls LeakyReLU's alpha negative_slope)
+        fixed = {"LeakyReLU": ("alpha", 0.01, c.get("negative_slope", 0.3)), "ThresholdedReLU": ("theta", 1.0, 1.0),
+                 "ELU": ("alpha", 1.0, 1.0)}
+        if cls in fixed and abs(float(c.get(fixed[cls][0], fixed[cls][2])) - fixed[cls][1]) > 1e-7:
+            param, default, value = fixed[cls][0], fixed[cls][1], c.get(fixed[cls][0], fixed[cls][2])
+            raise SpecError(where, msg("{cls} with {param}={value} has no LayerLab equivalent", cls=cls, param=param,
+                                       value=value), value, msg("use {param}={value}", param=param, value=default))
+        if cls == "ReLU" and c.get("max_value") not in (None, 6):
+            raise SpecError(where, msg("ReLU with this max_value has no LayerLab equivalent"), c.get("max_value"),
+                            msg("use no max_value, or 6 (relu6)"))
+        if cls == "ReLU" and c.get("max_value") == 6:
+            name_act = "relu6"
+        return {"type": "activation", "activation": name_act}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        if cls == "Activation":
+            return T.ref_act(c)(x)
+        if cls == "Softmax":
+            return x.softmax(int(c.get("axis", -1)))
+        if cls == "LeakyReLU":
+            return torch.nn.functional.leaky_relu(x, float(c.get("alpha", 0.3)))
+        if cls == "ThresholdedReLU":
+            return torch.where(x > float(c.get("theta", 1.0)), x, torch.zeros_like(x))
+        return None  # ReLU, ELU: imported by their names, not computed by the check

@@ -121,6 +121,62 @@ class LayerKind:
         }
 
 
+    # -- TF.js (export, import, reference): the adapters the walkers in export/tfjs*.py dispatch to ------
+    # A kind either overrides tfjs_export, tfjs_import and tfjs_reference or declares tfjs_refused.
+    tfjs_refused: ClassVar[Any] = None           # a layers.tfjs_support.Refused(reason): TF.js cannot hold it
+    keras_classes: ClassVar[tuple[str, ...]] = ()  # the Keras classes this kind imports (and the reference computes)
+    keras_written: ClassVar[tuple[str, ...]] = ()  # further Keras classes its export writes (the reference computes)
+    keras_channels_last: ClassVar[bool] = False   # its Keras classes compute channels-last (convolutions, pooling)
+    tfjs_own_layout: ClassVar[bool] = False       # chooses its input layout itself (flatten): no Permute before it
+    tfjs_elementwise: ClassVar[bool] = False      # computes value by value: right in either layout
+    tfjs_takes_flat_order: ClassVar[bool] = False  # reads a flatten of channels-last maps in TF.js' order (dense)
+
+    def tfjs_refusal(self, layer: dict[str, Any], refusal: Any) -> Any:
+        """Why TF.js cannot hold this spec layer (raw dict; a Text) or None; `refusal` answers for nested layers."""
+        return self.tfjs_refused.reason if self.tfjs_refused is not None else None
+
+    def tfjs_channels_last(self, row: Any, prefers: Any) -> bool | None:
+        """Whether TF.js computes this layer channels-last (True), in LayerLab's layout (False), or in either (None);
+        `prefers` answers for nested rows."""
+        return None if self.tfjs_elementwise else self.keras_channels_last
+
+    def tfjs_export(self, row: Any, module: nn.Module, ctx: Any) -> None:
+        """Add the Keras layers for this layer (a layers.stack.Row) to ctx.b, its input laid out as ctx.cl says."""
+        raise NotImplementedError
+
+    def tfjs_import(self, layer: Any, ctx: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(LayerLab layer dict, {parameter suffix: array}) for one Keras layer (a tfjs_support.KerasLayer)."""
+        raise NotImplementedError
+
+    def tfjs_import_layout(self, cls: str, c: dict[str, Any], rank: int, nxt: str | None) -> bool | None:
+        """The layout this Keras layer reads LayerLab's tensor in: channels-last (True), LayerLab's (False), either."""
+        return None if self.tfjs_agnostic(cls, c) else self.tfjs_keras_channels_last(cls)
+
+    def tfjs_keras_channels_last(self, cls: str) -> bool:
+        """Whether this Keras class computes on channels-last maps."""
+        return self.keras_channels_last
+
+    def tfjs_agnostic(self, cls: str, c: dict[str, Any]) -> bool:
+        """Whether TF.js computes this Keras layer the same in either layout (elementwise ones)."""
+        return self.tfjs_elementwise
+
+    def tfjs_import_layout_only(self, layer: Any, ctx: Any, nxt: str | None) -> bool:
+        """True when this Keras layer only moves TF.js' layout back to what LayerLab holds (ctx.cl is updated)."""
+        return False
+
+    def tfjs_import_takes(self, cls: str, following: dict[str, Any]) -> bool:
+        """Whether this Keras layer takes the layer after it in as its own part (a Cropping2D after Conv2DTranspose)."""
+        return False
+
+    def tfjs_import_absorbs(self, mine: dict[str, Any], spec: dict[str, Any]) -> bool:
+        """Whether this imported layer (mine) takes the next one (spec) in (a residual block's activation)."""
+        return False
+
+    def tfjs_reference(self, cls: str, c: dict[str, Any], w: dict[str, Any], xs: list[Any]) -> Any:
+        """A Keras layer's output computed by TF.js' rules (torch tensors, channels-last), or None: not computed."""
+        raise NotImplementedError
+
+
 def code_namespace() -> dict[str, Any]:
     """What code() snippets may use: nn, torch and the classes of layers/modules.py."""
     import torch

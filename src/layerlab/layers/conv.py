@@ -12,6 +12,8 @@ from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LAYERS, LayerKind, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+import torch
+from . import tfjs_support as T
 
 _WHAT = {1: msg("a signal of shape (channels, length)"), 2: msg("an image of shape (channels, height, width)"),
          3: msg("a volume of shape (channels, depth, height, width)")}
@@ -186,6 +188,48 @@ class _Conv(LayerKind):
         idx = {1: "i", 2: "i,j", 3: "d,i,j"}[self.dims]
         return (rf"y_{{c,{idx}}} = f\left(b_c + \sum_{{c'}} \sum_{{\text{{window}}}} w_{{c,c',\dots}}\,"
                 rf" x_{{c',{idx}+\dots}}\right),\ c = 1..{p['filters']}")
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_channels_last = True
+
+    @property
+    def keras_classes(self):
+        return (f"Conv{self.dims}D",)
+
+    def tfjs_export(self, row, module, ctx):
+        p, nd, st = row.resolved, self.dims, T.state(module)
+        act, extra = T.split_act(p, len(row.out_shape))
+        weight, bias = T.find(st, "weight"), T.find(st, "bias")
+        ctx.b.add(f"Conv{nd}D", {"filters": int(weight.shape[0]), "kernel_size": list(weight.shape[2:]),
+                                 "strides": T.ints(p.get("strides", 1), nd), "padding": p.get("padding", "valid"),
+                                 "dilation_rate": T.ints(p.get("dilation", 1), nd), "data_format": "channels_last",
+                                 "activation": act, "use_bias": bias is not None},
+                  T.with_bias({"kernel": T.conv_kernel_to_tfjs(weight)}, bias))
+        if extra:
+            ctx.b.activation(extra, len(row.out_shape), ctx.cl, row.path)
+
+    def tfjs_import(self, layer, ctx):
+        c, w, where, nd = layer.config, layer.weights, layer.where, self.dims
+        spec = {"type": self.name, "filters": int(c["filters"]), "kernel_size": T.ints(c["kernel_size"], nd),
+                "strides": T.ints(c.get("strides", 1), nd), "padding": c.get("padding", "valid"),
+                "dilation": T.ints(c.get("dilation_rate", 1), nd), "activation": T.keras_act(c.get("activation"), where),
+                "use_bias": bool(c.get("use_bias", True))}
+        if spec["padding"] not in ("valid", "same"):
+            raise SpecError(where, msg("uses a padding LayerLab does not have"), spec["padding"],
+                            msg("use 'valid' or 'same'"))
+        return spec, {"weight": T.conv_kernel_from_tfjs(w["kernel"]), **({"bias": w["bias"]} if "bias" in w else {})}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        nd = x.dim() - 2
+        k = w["kernel"]                                              # (*k, I, O)
+        weight = k.permute(nd + 1, nd, *range(nd))                   # (O, I, *k)
+        s, d = T.ints(c.get("strides", 1), nd), T.ints(c.get("dilation_rate", 1), nd)
+        xt = T.first(x)
+        if c.get("padding", "valid") == "same":
+            xt = torch.nn.functional.pad(xt, T.same_pads(xt.shape[2:], weight.shape[2:], s, d))
+        y = getattr(torch.nn.functional, f"conv{nd}d")(xt, weight, w.get("bias"), stride=s, dilation=d)
+        return T.ref_act(c)(T.last(y))
 
 
 @register

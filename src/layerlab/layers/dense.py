@@ -10,6 +10,8 @@ from . import modules as M
 from .activations import ACTIVATIONS, activation_param
 from .base import LayerKind, from_code, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+import numpy as np
+from . import tfjs_support as T
 
 
 @register
@@ -71,3 +73,34 @@ class Dense(LayerKind):
         n = in_shape[-1] if in_shape else "n"
         return (rf"y_j = f\left(\sum_{{i=1}}^{{{n}}} w_{{ji}} x_i + b_j\right),\ j = 1..{p['units']},"
                 rf"\quad f(x) = {f}")
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Dense",)
+    tfjs_takes_flat_order = True  # after a flatten of channels-last maps its kernel rows take TF.js' order
+
+    def tfjs_export(self, row, module, ctx):
+        st = T.state(module)
+        act, extra = T.split_act(row.resolved, len(row.out_shape))
+        weight, bias = T.find(st, "weight"), T.find(st, "bias")
+        kernel = weight.T
+        if ctx.flat_perm is not None:  # the flatten before it gave TF.js' order: read the rows in that order
+            kernel, ctx.flat_perm = kernel[ctx.flat_perm], None
+        ctx.b.add("Dense", {"units": int(weight.shape[0]), "activation": act, "use_bias": bias is not None},
+                  T.with_bias({"kernel": kernel}, bias))
+        if extra:
+            ctx.b.activation(extra, len(row.out_shape), ctx.cl, row.path)
+
+    def tfjs_import(self, layer, ctx):
+        c, w = layer.config, layer.weights
+        spec = {"type": "dense", "units": int(c["units"]), "activation": T.keras_act(c.get("activation"), layer.where),
+                "use_bias": bool(c.get("use_bias", True))}
+        kernel = w["kernel"]  # (in, out)
+        wt = kernel.T.copy()
+        if ctx.flat_perm is not None:  # rows are in TF.js' flatten order: put them in LayerLab's
+            wt = np.empty_like(wt)
+            wt[:, ctx.flat_perm] = kernel.T
+            ctx.flat_perm = None
+        return spec, {"weight": wt, **({"bias": w["bias"]} if "bias" in w else {})}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return T.ref_act(c)(xs[0] @ w["kernel"] + (w["bias"] if "bias" in w else 0.0))

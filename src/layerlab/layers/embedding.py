@@ -14,6 +14,7 @@ from ..spec.errors import SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .initializers import INITIALIZERS, init_tensor
+from . import tfjs_support as T
 
 
 @register
@@ -59,6 +60,22 @@ class Embedding(LayerKind):
 
     def math(self, p, in_shape=None):
         return rf"y_t = E[x_t],\ E \in \mathbb{{R}}^{{{p['input_dim']} \times {p['output_dim']}}}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Embedding",)
+
+    def tfjs_export(self, row, module, ctx):
+        weight = T.find(T.state(module), "weight")
+        ctx.b.add("Embedding", {"input_dim": int(weight.shape[0]), "output_dim": int(weight.shape[1])},
+                  {"embeddings": weight})
+
+    def tfjs_import(self, layer, ctx):
+        c = layer.config
+        return ({"type": "embedding", "input_dim": int(c["input_dim"]), "output_dim": int(c["output_dim"])},
+                {"weight": layer.weights["embeddings"]})
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return w["embeddings"][xs[0].long()]
 
 
 __all__ = ["Embedding", "get_layer"]

@@ -14,6 +14,7 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
+from . import tfjs_support as T
 
 
 class _Global(LayerKind):
@@ -50,6 +51,44 @@ class _Global(LayerKind):
     def math(self, p, in_shape=None):
         op = r"\max" if self.mode == "max" else r"\frac{1}{N}\sum"
         return rf"y_c = {op}_{{\text{{positions }} i}} x_{{c,i}}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    @property
+    def keras_classes(self):
+        mode = "Max" if self.mode == "max" else "Average"
+        return (f"Global{mode}Pooling1D", f"Global{mode}Pooling2D")
+
+    @property
+    def keras_written(self):
+        return (f"Global{'Max' if self.mode == 'max' else 'Average'}Pooling3D",)
+
+    def tfjs_channels_last(self, row, prefers):
+        return row.resolved.get("keep", "first") == "first"
+
+    def tfjs_keras_channels_last(self, cls):
+        return not cls.endswith("1D")
+
+    def tfjs_import_layout(self, cls, c, rank, nxt):
+        return None if cls.endswith("1D") else True  # pooling over positions: right in either layout
+
+    def tfjs_export(self, row, module, ctx):
+        p, shape, rank = row.resolved, tuple(row.in_shape), len(row.in_shape)
+        mode = "Max" if self.mode == "max" else "Average"
+        if p.get("keep", "first") == "last" or rank == 2:
+            if rank != 2:
+                raise SpecError(row.path, msg("TF.js pools sequences only: keep='last' needs a (T, F) input"), shape,
+                                msg("flatten the positions into one axis with a reshape first"))
+            ctx.b.add(f"Global{mode}Pooling1D", {})  # over T of (T, F) (or L of a channels-last (L, C))
+        else:
+            ctx.b.add(f"Global{mode}Pooling{rank - 1}D", {"data_format": "channels_last"})
+
+    def tfjs_import(self, layer, ctx):
+        return {"type": self.name, "keep": "first" if ctx.cl else "last"}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        axes = list(range(1, x.dim() - 1))
+        return x.amax(dim=axes) if self.mode == "max" else x.mean(dim=axes)
 
 
 @register

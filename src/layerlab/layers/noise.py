@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
+from . import tfjs_support as T
 
 
 def _rate(default: float, en: str, de: str) -> Param:
@@ -34,6 +35,22 @@ class _Noise(LayerKind):
     def activation_of(self, p):
         return None
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    tfjs_elementwise = True
+    keras_setting = "rate"   # the one setting Keras keeps (TF.js computes noise layers as identity at inference)
+
+    def tfjs_export(self, row, module, ctx):
+        key = self.keras_setting
+        ctx.b.add(self.keras_written[0] if self.keras_written else self.keras_classes[0],
+                  {key: float(row.resolved.get(key, 0.0))})
+
+    def tfjs_import(self, layer, ctx):
+        key = self.keras_setting
+        return {"type": self.name, key: float(layer.config.get(key, 0.0))}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return xs[0]
+
 
 @register
 class Dropout(_Noise):
@@ -54,6 +71,9 @@ class Dropout(_Noise):
 
     def math(self, p, in_shape=None):
         return rf"y = \frac{{m \odot x}}{{1 - {p['rate']}}},\ m_i \sim \mathrm{{Bernoulli}}({1 - p['rate']:g})"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Dropout",)
 
 
 @register
@@ -76,6 +96,10 @@ class AlphaDropout(_Noise):
         return (rf"y = a\,(m \odot x + (1 - m)\,\alpha') + b,\ m_i \sim \mathrm{{Bernoulli}}({1 - p['rate']:g}),"
                 r"\ \alpha' = -1.7581")
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("AlphaDropout",)
+    keras_written = ("Dropout",)  # exported as a plain Dropout (both are identity at inference)
+
 
 @register
 class GaussianDropout(_Noise):
@@ -97,6 +121,9 @@ class GaussianDropout(_Noise):
         var = p["rate"] / (1 - p["rate"])
         return rf"y = x \odot \epsilon,\ \epsilon \sim \mathcal{{N}}(1, {var:.4g})"
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("GaussianDropout",)
+
 
 @register
 class GaussianNoise(_Noise):
@@ -117,6 +144,10 @@ class GaussianNoise(_Noise):
 
     def math(self, p, in_shape=None):
         return rf"y = x + \epsilon,\ \epsilon \sim \mathcal{{N}}(0, {p['stddev']}^2)"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("GaussianNoise",)
+    keras_setting = "stddev"
 
 
 __all__ = ["AlphaDropout", "Dropout", "GaussianDropout", "GaussianNoise", "get_layer"]

@@ -16,6 +16,9 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, numel, register
+import numpy as np
+import torch
+from . import tfjs_support as T
 
 _EPS = Param("epsilon", "float", 1e-3, "Small number added to the variance to avoid dividing by zero.",
              min=1e-12, max=1.0, expert=True,
@@ -83,6 +86,34 @@ class BatchNorm(_Norm):
         return (rf"y_c = \gamma_c \frac{{x_c - \mu_c}}{{\sqrt{{\sigma_c^2 + {p['epsilon']:g}}}}} + \beta_c,"
                 rf"\ c = 1..{c}")
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("BatchNormalization",)
+    keras_channels_last = True
+
+    def tfjs_export(self, row, module, ctx):
+        st = T.state(module)
+        bn = next(mod for mod in module.modules() if isinstance(mod, torch.nn.modules.batchnorm._BatchNorm))
+        ctx.b.add("BatchNormalization", {"axis": -1, "epsilon": float(bn.eps),
+                                         "momentum": 1 - float(bn.momentum or 0.1), "center": bn.affine,
+                                         "scale": bn.affine},
+                  {**({"gamma": T.find(st, "weight"), "beta": T.find(st, "bias")} if bn.affine else {}),
+                   "moving_mean": T.find(st, "running_mean"), "moving_variance": T.find(st, "running_var")})
+
+    def tfjs_import(self, layer, ctx):
+        c, w = layer.config, layer.weights
+        scale = bool(c.get("scale", True)) and bool(c.get("center", True))
+        spec = {"type": "batch_norm", "momentum": float(c.get("momentum", 0.99)),
+                "epsilon": float(c.get("epsilon", 1e-3)), "scale": scale}
+        t = {"running_mean": w["moving_mean"], "running_var": w["moving_variance"]}
+        if scale:
+            t.update(weight=w["gamma"], bias=w["beta"])
+        return spec, t
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        y = (x - w["moving_mean"]) / torch.sqrt(w["moving_variance"] + float(c.get("epsilon", 1e-3)))
+        return y * w.get("gamma", 1.0) + w.get("beta", 0.0)
+
 
 @register
 class LayerNorm(_Norm):
@@ -123,5 +154,71 @@ class LayerNorm(_Norm):
         return (rf"y = \gamma \odot \frac{{x - \mu}}{{\sqrt{{\sigma^2 + {p['epsilon']:g}}}}} + \beta,"
                 rf"\ \mu, \sigma \text{{ over {over}}}")
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("LayerNormalization",)
+
+    def tfjs_channels_last(self, row, prefers):
+        return None if row.resolved.get("over", "all") == "all" else False
+
+    def tfjs_agnostic(self, cls, c):
+        axis = c.get("axis")
+        return isinstance(axis, list) and len(axis) > 1  # over all values (or several axes)
+
+    def tfjs_import_layout(self, cls, c, rank, nxt):
+        return None if _ln_axes(c, rank) == list(range(1, rank + 1)) else False  # over all: gamma is laid out to match
+
+    def tfjs_export(self, row, module, ctx):
+        """LayerNormalization over every axis but the batch ('all') or the last one, with gamma laid out to match."""
+        p, rank = row.resolved, len(row.in_shape)
+        ln = next(mod for mod in module.modules() if isinstance(mod, torch.nn.LayerNorm))
+        over_all = p.get("over", "all") == "all" and rank >= 2
+        wts = {}
+        if ln.elementwise_affine:
+            gamma, beta = ln.weight.detach().numpy(), ln.bias.detach().numpy()
+            if over_all and ctx.cl:  # (C, *spatial) -> (*spatial, C), the order TF.js holds the values in
+                gamma, beta = np.moveaxis(gamma, 0, -1), np.moveaxis(beta, 0, -1)
+            wts = {"gamma": gamma, "beta": beta}
+        ctx.b.add("LayerNormalization", {"axis": list(range(1, rank + 1)) if over_all else -1, "epsilon": float(ln.eps),
+                                         "center": ln.elementwise_affine, "scale": ln.elementwise_affine}, wts)
+
+    def tfjs_import(self, layer, ctx):
+        """layer_norm over all values or the last axis; LayerLab has one switch (scale) for both gamma and beta;
+        gamma and beta of channels-last maps are moved to channels-first."""
+        c, w, where, rank = layer.config, layer.weights, layer.where, len(layer.cur)
+        axes = _ln_axes(c, rank)
+        over_all = axes == list(range(1, rank + 1))
+        if not over_all and axes != [rank]:
+            raise SpecError(where, msg("normalises over the axes {axes}; LayerLab's layer_norm normalises over all "
+                                       "values of a sample or over its last axis", axes=axes), c.get("axis"),
+                            msg("use axis -1, or every axis but the batch: {axes}", axes=list(range(1, rank + 1))))
+        center, scale = bool(c.get("center", True)), bool(c.get("scale", True))
+        spec = {"type": "layer_norm", "over": "all" if over_all else "last", "epsilon": float(c.get("epsilon", 1e-3)),
+                "scale": center or scale}
+        if not (center or scale):
+            return spec, {}
+        like = w["gamma"] if scale else w["beta"]
+        gamma, beta = (w["gamma"] if scale else np.ones_like(like)), (w["beta"] if center else np.zeros_like(like))
+        if over_all and ctx.cl and rank >= 2:  # TF.js holds the values channels-last: (*spatial, C) -> (C, *spatial)
+            gamma, beta = np.moveaxis(gamma, -1, 0), np.moveaxis(beta, -1, 0)
+        return spec, {"weight": np.ascontiguousarray(gamma), "bias": np.ascontiguousarray(beta)}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        axes = sorted(a % x.dim() for a in T.ints(c.get("axis", -1), 1))
+        mean = x.mean(dim=axes, keepdim=True)
+        var = ((x - mean) ** 2).mean(dim=axes, keepdim=True)
+        y = (x - mean) / torch.sqrt(var + float(c.get("epsilon", 1e-3)))
+        shape = [x.shape[a] if a in axes else 1 for a in range(x.dim())]
+        if "gamma" in w:
+            y = y * w["gamma"].reshape(shape)
+        if "beta" in w:
+            y = y + w["beta"].reshape(shape)
+        return y
+
 
 __all__ = ["BatchNorm", "LayerNorm", "get_layer"]
+
+
+def _ln_axes(c: dict, rank: int) -> list[int]:
+    """The axes a Keras LayerNormalization normalises over (1-based, the batch excluded)."""
+    return sorted({a % (rank + 1) for a in T.ints(c.get("axis", -1), 1)})

@@ -14,6 +14,7 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
+from . import tfjs_support as T
 
 
 @register
@@ -62,6 +63,28 @@ class Permute(LayerKind):
         order = ", ".join(f"i_{{{d}}}" for d in p["dims"])
         plain = ", ".join(f"i_{{{d}}}" for d in range(1, len(p["dims"]) + 1))
         return rf"y_{{{order}}} = x_{{{plain}}}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Permute",)
+
+    def tfjs_export(self, row, module, ctx):
+        ctx.b.add("Permute", {"dims": [int(d) for d in row.resolved["dims"]]})
+
+    def tfjs_import_layout_only(self, layer, ctx, nxt):
+        rank, dims = len(layer.cur), [int(d) for d in layer.config.get("dims", [])]
+        if ctx.cl and rank >= 2 and dims == T.permute_dims(rank, to_last=False):
+            ctx.cl = False  # TF.js moves channels back first: that is LayerLab's layout already
+            return True
+        if not ctx.cl and rank >= 2 and dims == T.permute_dims(rank, to_last=True) and nxt and ctx.channels_last(nxt):
+            ctx.cl = True  # channels last for the convolutions after it: LayerLab's layout stays
+            return True
+        return False
+
+    def tfjs_import(self, layer, ctx):
+        return {"type": "permute", "dims": [int(d) for d in layer.config.get("dims", [])]}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return xs[0].permute(0, *[int(d) for d in c["dims"]])
 
 
 __all__ = ["Permute", "get_layer"]

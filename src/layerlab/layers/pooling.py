@@ -17,6 +17,8 @@ from ..spec.errors import Fix
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
+import torch
+from . import tfjs_support as T
 
 _DIM_WORD = {1: "signal", 2: "image", 3: "volume"}
 
@@ -78,6 +80,41 @@ class _Pool(LayerKind):
         op = r"\max" if self.mode == "max" else r"\operatorname{mean}"
         window = r" \times ".join(map(str, k))
         return rf"y_{{c,\,i}} = {op}_{{{window} \text{{ window at }} {s[0]} i}} x_c"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_channels_last = True
+
+    @property
+    def keras_classes(self):
+        return (f"{'Max' if self.mode == 'max' else 'Average'}Pooling{self.dims}D",)
+
+    def tfjs_export(self, row, module, ctx):
+        p, nd = row.resolved, self.dims
+        size = T.ints(p.get("pool_size", 2), nd)
+        ctx.b.add(self.keras_classes[0], {"pool_size": size, "strides": T.ints(p.get("strides") or size, nd),
+                                          "padding": p.get("padding", "valid"), "data_format": "channels_last"})
+
+    def tfjs_import(self, layer, ctx):
+        c, nd = layer.config, self.dims
+        size = T.ints(c.get("pool_size", 2), nd)
+        return {"type": self.name, "pool_size": size, "strides": T.ints(c.get("strides") or size, nd),
+                "padding": c.get("padding", "valid")}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        F = torch.nn.functional
+        x, mode = xs[0], self.mode
+        nd = x.dim() - 2
+        size = T.ints(c.get("pool_size", 2), nd)
+        strides = T.ints(c.get("strides") or size, nd)
+        pool = getattr(F, f"{mode}_pool{nd}d")
+        xt = T.first(x)
+        if c.get("padding", "valid") != "same":
+            return T.last(pool(xt, size, strides))
+        pads = T.same_pads(xt.shape[2:], size, strides, [1] * nd)
+        if mode == "max":
+            return T.last(pool(F.pad(xt, pads, value=float("-inf")), size, strides))
+        ones = torch.ones((1, 1, *xt.shape[2:]), dtype=xt.dtype)
+        return T.last(pool(F.pad(xt, pads), size, strides) / pool(F.pad(ones, pads), size, strides))  # real cells only
 
 
 def _pool(dims: int, mode: str) -> type[_Pool]:

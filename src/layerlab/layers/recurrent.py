@@ -17,6 +17,9 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .initializers import INIT_PARAMS, init_module
+import numpy as np
+import torch
+from . import tfjs_support as T
 
 
 class _Recurrent(LayerKind):
@@ -87,6 +90,86 @@ class _Recurrent(LayerKind):
     def activation_of(self, p):
         return None
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    def tfjs_export(self, row, module, ctx):
+        st, kind = T.state(module), self.name
+        rnn = next(mod for mod in module.modules() if hasattr(mod, "hidden_size") and hasattr(mod, "num_layers"))
+        if rnn.bidirectional or rnn.num_layers != 1:
+            raise SpecError(row.path, msg("only single-layer, one-directional recurrent layers can be exported "
+                                          "to TF.js"), kind,
+                            msg("set bidirectional off and use one layer per spec entry"))
+        gate = getattr(rnn, "gate", "sigmoid")
+        if self.gates == 3 and getattr(rnn, "reset_after", True):
+            raise SpecError(row.path, msg("layer kind {kind!r} cannot be exported to TF.js", kind=kind), kind,
+                            GRU_RESET_AFTER)
+        kernel, rec = T.find(st, "weight_ih_l0"), T.find(st, "weight_hh_l0")          # (gates * units, features)
+        bias = (T.find(st, "bias_ih_l0") + T.find(st, "bias_hh_l0")) if rnn.bias else None
+        if self.gates == 3:  # torch's gate order r, z, n -> Keras' z, r, h; reset before: one bias per gate suffices
+            kernel, rec = _rzn_to_zrh(kernel), _rzn_to_zrh(rec)
+            bias = None if bias is None else _rzn_to_zrh(bias)
+        cfg = {"units": rnn.hidden_size, "return_sequences": bool(getattr(module, "return_sequences", False)),
+               "use_bias": rnn.bias, "activation": "tanh"}
+        if self.gates > 1:
+            cfg["recurrent_activation"] = T.ACT_TO_TFJS[gate]  # always written: TF.js' default would be hard_sigmoid
+        elif getattr(rnn, "nonlinearity", "tanh") == "relu":
+            cfg["activation"] = "relu"
+        ctx.b.add(self.keras_classes[0], cfg, T.with_bias({"kernel": kernel.T, "recurrent_kernel": rec.T}, bias))
+
+    def tfjs_import(self, layer, ctx):
+        """SimpleRNN, LSTM or GRU; TF.js' default gates (hard_sigmoid) and its GRU (reset before) included."""
+        cls, c, w, where = layer.cls, layer.config, layer.weights, layer.where
+        if c.get("go_backwards") or c.get("stateful") or c.get("return_state"):
+            raise SpecError(where, msg("go_backwards, stateful or return_state recurrent layers cannot be imported"),
+                            cls, msg("save the model without those options"))
+        a = T.keras_act(c.get("activation"), where)
+        if a != "tanh":
+            raise SpecError(where, msg("{cls} with activation {act!r} has no LayerLab equivalent (it uses tanh)",
+                                       cls=cls, act=a), a, msg("use activation 'tanh'"))
+        spec = {"type": self.name, "units": int(c["units"]), "return_sequences": bool(c.get("return_sequences", False))}
+        if self.gates > 1:
+            raw = c.get("recurrent_activation", "hard_sigmoid")   # absent: TF.js' default
+            gate = T.ACT_FROM_TFJS.get(raw, raw)
+            if gate not in GATES:
+                raise SpecError(where, msg("{cls} gates use recurrent_activation {act!r}, which LayerLab's {kind} has "
+                                           "not", cls=cls, act=raw, kind=spec["type"]), raw,
+                                msg("use one of: {listing}", listing=", ".join(GATES)))
+            spec["recurrent_activation"] = gate
+        kernel, rec = w["kernel"].T, w["recurrent_kernel"].T             # (gates * units, features), Keras' gate order
+        bias = w.get("bias")
+        zero = np.zeros(kernel.shape[0], np.float32)
+        b_ih, b_hh = (zero, zero) if bias is None else (bias, zero)
+        if self.gates == 3:
+            reset_after = bool(c.get("reset_after", False))          # TF.js' GRU resets before (it has no such key)
+            spec["reset_after"] = reset_after
+            if bias is not None and bias.ndim == 2:                   # Keras' reset_after: input and recurrent bias
+                b_ih, b_hh = bias[0], bias[1]
+            kernel, rec, b_ih, b_hh = (_zrh_to_rzn(v) for v in (kernel, rec, b_ih, b_hh))  # Keras z, r, h -> r, z, n
+        return spec, {"weight_ih_l0": kernel, "weight_hh_l0": rec, "bias_ih_l0": b_ih, "bias_hh_l0": b_hh}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        x = xs[0]
+        units = int(c["units"])
+        act = T.ref_act({"activation": c.get("activation", "tanh")})
+        gate = T.ACTIVATIONS[c.get("recurrent_activation") or "hard_sigmoid"]  # TF.js' default
+        h = torch.zeros(x.shape[0], units)
+        cell = torch.zeros_like(h)
+        steps = []
+        for t in range(x.shape[1]):
+            z = x[:, t] @ w["kernel"] + h @ w["recurrent_kernel"] + (w["bias"] if "bias" in w else 0.0)
+            if self.gates == 4:                                      # Keras' gates: input, forget, cell, output
+                i, f, g, o = z.split(units, dim=1)
+                cell = gate(f) * cell + gate(i) * act(g)
+                h = gate(o) * act(cell)
+            elif self.gates == 3:                                    # TF.js: update, reset, then the reset state
+                x_z, x_r, x_h = (x[:, t] @ w["kernel"] + (w["bias"] if "bias" in w else 0.0)).split(units, dim=1)
+                u_z, u_r, u_h = w["recurrent_kernel"].split(units, dim=1)
+                zg, r = gate(x_z + h @ u_z), gate(x_r + h @ u_r)
+                h = zg * h + (1 - zg) * act(x_h + (r * h) @ u_h)
+            else:
+                h = act(z)
+            steps.append(h)
+        return torch.stack(steps, dim=1) if c.get("return_sequences") else h
+
 
 @register
 class SimpleRNN(_Recurrent):
@@ -103,6 +186,9 @@ class SimpleRNN(_Recurrent):
 
     def math(self, p, in_shape=None):
         return rf"h_t = \tanh(W x_t + U h_{{t-1}} + b),\ h_t \in \mathbb{{R}}^{{{p['units']}}}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("SimpleRNN",)
 
 
 GATE_PARAM = Param(
@@ -134,6 +220,9 @@ class LSTM(_Recurrent):
                 r"c_t &= f_t \odot c_{t-1} + i_t \odot \tanh(W_c x_t + U_c h_{t-1} + b_c) \\ "
                 rf"h_t &= o_t \odot \tanh(c_t),\ h_t \in \mathbb{{R}}^{{{p['units']}}} \end{{aligned}}")
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("LSTM",)
+
 
 @register
 class GRU(_Recurrent):
@@ -160,5 +249,27 @@ class GRU(_Recurrent):
                 rf"h_t &= (1 - z_t) \odot n_t + z_t \odot h_{{t-1}},\ h_t \in \mathbb{{R}}^{{{p['units']}}}"
                 r" \end{aligned}")
 
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("GRU",)
+
+    def tfjs_refusal(self, layer, refusal):
+        return GRU_RESET_AFTER if layer.get("reset_after", True) else None
+
 
 __all__ = ["GRU", "LSTM", "SimpleRNN", "get_layer"]
+
+
+GATES = ("sigmoid", "hard_sigmoid", "tanh", "relu", "linear")  # the choices of lstm/gru's recurrent_activation
+GRU_RESET_AFTER = msg("TF.js 4.22 only has a GRU that applies the reset gate before the recurrent weights; this "
+                      "gru applies it after them (PyTorch's way), so the outputs would differ: set its reset_after "
+                      "to false and train again, or export to ONNX")
+
+
+def _rzn_to_zrh(v: np.ndarray) -> np.ndarray:
+    r, z, n = np.split(v, 3, axis=0)
+    return np.ascontiguousarray(np.concatenate([z, r, n], axis=0))
+
+
+def _zrh_to_rzn(v: np.ndarray) -> np.ndarray:
+    z, r, h = np.split(v, 3, axis=0)
+    return np.ascontiguousarray(np.concatenate([r, z, h], axis=0))

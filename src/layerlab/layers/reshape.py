@@ -14,6 +14,7 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, register
+from . import tfjs_support as T
 
 
 def _fmt(shape) -> str:
@@ -106,3 +107,28 @@ class Reshape(LayerKind):
 
     def activation_of(self, p):
         return None
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("Reshape",)
+
+    def tfjs_export(self, row, module, ctx):
+        ctx.b.add("Reshape", {"target_shape": list(row.out_shape)})
+
+    def tfjs_import(self, layer, ctx):
+        target, rank = tuple(int(d) for d in layer.config["target_shape"]), len(layer.cur)
+        if rank == 1 and len(target) >= 2 and target[-1] == 1:
+            # flat -> (..., 1): with one channel, channels-first holds the values in the same order
+            spec = {"type": "reshape", "target_shape": [1, *target[:-1]]}
+            nxt = next((b for b in layer.rest if not ctx.agnostic(b)), None)
+            ctx.cl = nxt is not None and ctx.channels_last(nxt["class_name"])
+            if not ctx.cl:
+                spec["target_shape"] = list(target)
+        elif ctx.cl:
+            raise SpecError(layer.where, msg("reshapes channels-last feature maps, which LayerLab cannot map"), target,
+                            msg("use a flatten instead"))
+        else:
+            spec = {"type": "reshape", "target_shape": list(target)}
+        return spec, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return xs[0].reshape(xs[0].shape[0], *[int(d) for d in c["target_shape"]])

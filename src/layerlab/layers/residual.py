@@ -24,6 +24,8 @@ from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated, Residual as ResidualModule
+import torch
+from . import tfjs_support as T
 
 
 def _fmt(s: Shape) -> str:
@@ -143,6 +145,52 @@ class ResidualBlock(LayerKind):
             if projection(in_shape, rows[-1].out_shape, "") is not None:
                 shortcut = "W_s x"
         return rf"y = f\left(F(x) + {shortcut}\right),\ F = {inner},\ f(x) = {f}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_written = ("Add",)  # body and shortcut joined (the graph reader finds the blocks)
+
+    def tfjs_refusal(self, layer, refusal):
+        return next((r for r in map(refusal, layer.get("layers") or []) if r is not None), None)
+
+    def tfjs_channels_last(self, row, prefers):
+        # whatever its first layer wants: the shortcut then needs no permute
+        return next((c for c in map(prefers, row.children) if c is not None), None)
+
+    def tfjs_export(self, row, module, ctx):
+        """Body and shortcut as two branches from the block's input, joined by an Add, then the activation."""
+        block = module.core                                    # Activated(Residual(body, shortcut), activation)
+        rank = len(row.in_shape)
+        b = ctx.b
+        x, x_cl = b.cur, ctx.cl
+        ctx.walk(row.children, list(block.body))
+        body, body_cl = b.cur, ctx.cl
+        b.cur, ctx.cl = x, x_cl
+        sc = block.shortcut
+        if isinstance(sc, torch.nn.Linear):                    # features: a linear map on LayerLab's last axis
+            ctx.to_layout(False, rank)
+            b.add("Dense", {"units": sc.out_features, "activation": "linear", "use_bias": sc.bias is not None},
+                  {"kernel": sc.weight.detach().numpy().T,
+                   **({"bias": sc.bias.detach().numpy()} if sc.bias is not None else {})})
+        elif isinstance(sc, torch.nn.modules.conv._ConvNd):    # feature maps: a strided 1x1 convolution
+            ctx.to_layout(True, rank)
+            nd = rank - 1
+            b.add(f"Conv{nd}D", {"filters": sc.out_channels, "kernel_size": [1] * nd, "strides": list(sc.stride),
+                                 "padding": "valid", "dilation_rate": [1] * nd, "data_format": "channels_last",
+                                 "activation": "linear", "use_bias": sc.bias is not None},
+                  {"kernel": T.conv_kernel_to_tfjs(sc.weight.detach().numpy()),
+                   **({"bias": sc.bias.detach().numpy()} if sc.bias is not None else {})})
+        ctx.to_layout(body_cl, rank)
+        b.add("Add", {}, inputs=[body, b.cur])
+        b.activation(row.resolved.get("activation") or "linear", len(row.out_shape), ctx.cl, row.path)
+
+    def tfjs_import_absorbs(self, mine, spec):
+        if spec["type"] == "activation" and mine["activation"] == "linear":
+            mine["activation"] = spec["activation"]  # the block's activation, applied after its Add
+            return True
+        return False
+
+    def tfjs_reference(self, cls, c, w, xs):
+        return torch.stack(xs).sum(dim=0)
 
 
 __all__ = ["ResidualBlock", "get_layer"]

@@ -9,6 +9,9 @@ from __future__ import annotations
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error
+from ..spec.errors import SpecError
+from ..i18n import msg
+from . import tfjs_support as T
 
 
 @register
@@ -56,6 +59,34 @@ class UpSampling2D(LayerKind):
         if p["interpolation"] == "bilinear":
             return rf"y = \mathrm{{bilinear}}_{{{sh} \times {sw}}}(x)"
         return rf"y_{{c,i,j}} = x_{{c,\lfloor i/{sh} \rfloor,\lfloor j/{sw} \rfloor}}"
+
+    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
+    keras_classes = ("UpSampling2D",)
+    keras_channels_last = True
+
+    def tfjs_export(self, row, module, ctx):
+        p = row.resolved
+        if p.get("interpolation", "nearest") != "nearest":
+            # TF.js 4.22 resizes with half_pixel_centers=False (source pixel = output pixel / size), PyTorch's
+            # align_corners=False samples pixel centres: the edges and every other pixel differ
+            raise SpecError(f"{row.path}.interpolation", msg("TF.js' bilinear upsampling samples pixels differently "
+                                                             "from LayerLab's"), p.get("interpolation"),
+                            msg("use interpolation 'nearest' to export to TF.js"))
+        ctx.b.add("UpSampling2D", {"size": T.ints(p.get("size", 2), 2), "interpolation": "nearest",
+                                   "data_format": "channels_last"})
+
+    def tfjs_import(self, layer, ctx):
+        c = layer.config
+        if c.get("interpolation", "nearest") != "nearest":
+            raise SpecError(layer.where, msg("bilinear upsampling in TF.js samples pixels differently from LayerLab"),
+                            c.get("interpolation"), msg("use interpolation 'nearest'"))
+        return {"type": "upsampling2d", "size": T.ints(c.get("size", 2), 2), "interpolation": "nearest"}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        if c.get("interpolation", "nearest") != "nearest":
+            return None  # not computed: TF.js samples other source pixels (the export refuses bilinear)
+        sh, sw = T.ints(c.get("size", 2), 2)
+        return xs[0].repeat_interleave(sh, dim=1).repeat_interleave(sw, dim=2)
 
 
 __all__ = ["UpSampling2D", "get_layer"]
