@@ -6,7 +6,7 @@ an English .pot template). Run it from the repository root on a checkout that st
 form (the commits of issue 16.1 show which):
 
     python scripts/i18n_to_po.py modules     # i18n/de_*.py add("de", {...})   -> de/<topic>.po
-    python scripts/i18n_to_po.py ui          # ui modules' add({en}, {de})     -> ui.pot, de/ui.po
+    python scripts/i18n_to_po.py ui [--rewrite]  # ui modules' add({en}, {de}) -> studio.pot, de/studio.po
     python scripts/i18n_to_po.py examples    # i18n/examples_de.py             -> de/examples.po
     python scripts/i18n_to_po.py attributes  # *_de attributes, description_de -> de/descriptions.po
 
@@ -45,13 +45,13 @@ def write(path: Path, entries: list[Entry], lang: str | None, domain: str) -> No
     cat = Catalog(locale=lang, domain=domain, project="LayerLab", version="1", charset="utf-8",
                   creation_date=DATE, revision_date=DATE, copyright_holder="LayerLab",
                   msgid_bugs_address="", language_team="" if lang else None, fuzzy=False)
-    for ctxt, msgid, msgstr, comments, where in entries:
+    for ctxt, msgid, msgstr, comments, where, *places in entries:
         old = cat.get(msgid, context=ctxt)
         if old is not None and old.string != (msgstr if lang else ""):
             raise SystemExit(f"{where}: {msgid!r} (context {ctxt!r}) already translated differently "
                              f"({old.string!r} vs {msgstr!r}); give one of them a msgctxt")
         cat.add(msgid, msgstr if lang else "", context=ctxt, auto_comments=comments,
-                locations=[], flags=_flags(msgid))
+                locations=[(p, None) for p in places], flags=_flags(msgid))
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as f:
         write_po(f, cat, width=100, omit_header=False, sort_output=False, include_lineno=False)
@@ -93,9 +93,125 @@ def modules() -> None:
         write(LOCALE / "de" / "LC_MESSAGES" / f"{domain}.po", entries, "de", domain)
 
 
-COMMANDS = {"modules": modules}
+def _import_names_without(node: ast.ImportFrom, drop: str) -> str | None:
+    names = [a for a in node.names if a.name != drop]
+    if not names:
+        return None
+    words = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in names)
+    return f"from {'.' * node.level}{node.module or ''} import {words}"
+
+
+def _is_ui_i18n(node: ast.AST) -> bool:
+    return isinstance(node, ast.ImportFrom) and (
+        (node.module == "i18n" and node.level >= 1) or node.module == "layerlab.ui.i18n")
+
+
+def ui_add_calls(text: str) -> list[ast.Call]:
+    """The module-level add({en}, {de}) statements of a ui module, as ast nodes (statement, call)."""
+    return [s for s in ast.parse(text).body
+            if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and getattr(s.value.func, "id", None) == "add"]
+
+
+def remove_ui_adds(text: str, keys: set[str]) -> str:
+    """text without its add({en}, {de}) statements whose keys are all in keys (comments above them go
+    too: they are translator comments now), and without `add` in the import from ui.i18n."""
+    lines = text.splitlines(keepends=True)
+    tree = ast.parse(text)
+    cut: list[tuple[int, int, str | None]] = []
+    removed = 0
+    for stmt in ui_add_calls(text):
+        call = stmt.value
+        if not all(isinstance(a, ast.Dict) and all(isinstance(k, ast.Constant) for k in a.keys) for a in call.args):
+            continue  # computed tables are moved by hand
+        if not {k.value for k in call.args[0].keys} <= keys:
+            continue  # strings not in the catalogue (yet): leave them to the add() bridge
+        start = stmt.lineno
+        while start > 1 and lines[start - 2].lstrip().startswith("#"):
+            start -= 1
+        cut.append((start, stmt.end_lineno, None))
+        removed += 1
+    still_used = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "add"
+                  and not any(c[0] <= n.lineno <= c[1] for c in cut)]
+    if removed and not still_used:
+        for node in tree.body:
+            if _is_ui_i18n(node) and any(a.name == "add" for a in node.names):
+                cut.append((node.lineno, node.end_lineno, _import_names_without(node, "add")))
+    for start, end, new in sorted(cut, reverse=True):
+        lines[start - 1:end] = [new + "\n"] if new else []
+    out = "".join(lines)
+    while "\n\n\n\n" in out:
+        out = out.replace("\n\n\n\n", "\n\n\n")
+    return out
+
+
+def _dict_comments(text: str) -> dict[str, list[str]]:
+    """Comments written above each key of the literal add() tables of a module (en and de side)."""
+    lines, out = text.splitlines(), {}
+    for stmt in ui_add_calls(text):
+        above = _comments_above(lines, stmt.lineno)
+        for arg in stmt.value.args:
+            if isinstance(arg, ast.Dict):
+                for i, k in enumerate(arg.keys):
+                    if isinstance(k, ast.Constant):
+                        c = (above if i == 0 and arg is stmt.value.args[0] else []) + _comments_above(lines, k.lineno)
+                        out.setdefault(k.value, [])
+                        out[k.value] += [x for x in c if x not in out[k.value]]
+    return out
+
+
+def ui() -> None:
+    """The studio's add({key: en}, {key: de}) tables -> locale/studio.pot (msgctxt key, msgid English)
+    and locale/de/LC_MESSAGES/studio.po; then the add() statements leave the ui modules."""
+    import importlib
+    import pkgutil
+    sys.path.insert(0, str(ROOT / "src"))
+    import layerlab.ui
+    import layerlab.ui.i18n as studio
+    calls: list[tuple[str, dict, dict]] = []
+    real = studio.add
+
+    def spy(en: dict, de: dict) -> None:
+        calls.append((sys._getframe(1).f_code.co_filename, dict(en), dict(de)))
+        real(en, de)
+
+    studio.add = spy
+    for info in pkgutil.walk_packages(layerlab.ui.__path__, "layerlab.ui."):
+        importlib.import_module(info.name)
+    en_all, de_all = studio.STRINGS["en"], studio.STRINGS["de"]
+    seen: dict[str, str] = {}
+    pot: list[Entry] = []
+    po: list[Entry] = []
+    comments: dict[str, dict[str, list[str]]] = {}
+    for filename, en, de in sorted(calls, key=lambda c: c[0]):
+        rel = str(Path(filename).relative_to(SRC.parent))
+        if rel not in comments:
+            comments[rel] = _dict_comments(Path(filename).read_text(encoding="utf-8"))
+        for key in en:
+            if key in seen:
+                if seen[key] != rel or (en[key], de[key]) != (en_all[key], de_all[key]):
+                    print(f"note: {key!r} is added twice ({seen[key]}, {rel}); the catalogue keeps the last")
+                continue
+            seen[key] = rel
+            if not en_all[key] or not de_all[key]:
+                raise SystemExit(f"{rel}: {key!r} has an empty text")
+            c = comments[rel].get(key, [])
+            pot.append((key, en_all[key], "", c, rel, rel))
+            po.append((key, en_all[key], de_all[key], c, rel, rel))
+    write(LOCALE / "studio.pot", pot, None, "studio")
+    write(LOCALE / "de" / "LC_MESSAGES" / "studio.po", po, "de", "studio")
+    if "--rewrite" in sys.argv:
+        for rel in sorted({str(Path(f).relative_to(SRC.parent)) for f, _, _ in calls}):
+            path = SRC.parent / rel
+            text = path.read_text(encoding="utf-8")
+            new = remove_ui_adds(text, set(seen))
+            if new != text:
+                path.write_text(new, encoding="utf-8")
+                print(f"rewrote {rel}")
+
+
+COMMANDS = {"modules": modules, "ui": ui}
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or sys.argv[1] not in COMMANDS:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         raise SystemExit(__doc__)
     COMMANDS[sys.argv[1]]()

@@ -22,7 +22,7 @@ from fastapi import HTTPException
 from nicegui import app, ui
 
 from ..spec.errors import SpecError
-from .i18n import add, current_lang, err_text, page_lang, t
+from .i18n import current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
 TABS = ("model", "data", "train", "test", "inspect", "export")
@@ -32,29 +32,6 @@ BOTTOM_TABS = (("data", "dataset"), ("model", "account_tree"), ("train", "model_
 COLORS = {"primary": "#1d4ed8", "secondary": "#0f766e", "positive": "#15803d", "info": "#0369a1",
           "warning": "#b45309", "negative": "#b91c1c"}
 
-add({
-    "app.title": "LayerLab", "nav.home": "Projects", "nav.model": "Model", "nav.data": "Data",
-    "nav.train": "Train", "nav.test": "Test", "nav.inspect": "Inspect", "nav.export": "Export",
-    "nav.menu": "Menu", "nav.pages": "Pages of this project", "nav.main": "Main navigation",
-    "pref.language": "Language", "pref.dark": "Dark mode", "pref.expert": "Expert mode",
-    "pref.expert_hint": "Expert mode shows every parameter; beginner mode only the essential ones.",
-    "frame.skip": "Skip to main content",
-    "frame.stale": "This project was changed elsewhere (another tab, window or the command line). "
-                   "Your last edit was not saved, so nothing was overwritten.",
-    "frame.reload": "Reload the project", "frame.missing": "There is no project {id!r} in your workspace.",
-    "frame.back_home": "Back to your projects", "frame.problem": "This project cannot be shown: {error}",
-}, {
-    "app.title": "LayerLab", "nav.home": "Projekte", "nav.model": "Modell", "nav.data": "Daten",
-    "nav.train": "Training", "nav.test": "Testen", "nav.inspect": "Untersuchen", "nav.export": "Export",
-    "nav.menu": "Menü", "nav.pages": "Seiten dieses Projekts", "nav.main": "Hauptnavigation",
-    "pref.language": "Sprache", "pref.dark": "Dunkler Modus", "pref.expert": "Expertenmodus",
-    "pref.expert_hint": "Der Expertenmodus zeigt jeden Parameter, der Einsteigermodus nur die wichtigsten.",
-    "frame.skip": "Zum Hauptinhalt springen",
-    "frame.stale": "Dieses Projekt wurde anderswo geändert (in einem anderen Tab, Fenster oder auf der "
-                   "Kommandozeile). Deine letzte Änderung wurde nicht gespeichert, nichts wurde überschrieben.",
-    "frame.reload": "Projekt neu laden", "frame.missing": "In deinem Arbeitsbereich gibt es kein Projekt {id!r}.",
-    "frame.back_home": "Zurück zu deinen Projekten", "frame.problem": "Dieses Projekt kann nicht angezeigt werden: {error}",
-})
 
 CSS = """
 :focus-visible { outline: 3px solid #f59e0b !important; outline-offset: 2px; border-radius: 4px; }

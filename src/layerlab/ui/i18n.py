@@ -1,8 +1,10 @@
-"""Every string the studio shows, in English and German. Each module adds its own strings.
+"""Every string the studio shows, by key, in every language of the catalogues.
 
->>> add({"hello": "Hello {name}"}, {"hello": "Hallo {name}"})
->>> t("hello", "de", name="Ada")
-'Hallo Ada'
+The English of a key is in `i18n/locale/studio.pot` (msgctxt: the key, msgid: the English), its
+translations in `i18n/locale/<lang>/LC_MESSAGES/studio.po`; a new string is a new entry in both.
+
+>>> t("runs.epoch_of", "de", n=3, of=10)
+'Epoche 3 von 10'
 """
 from __future__ import annotations
 
@@ -10,18 +12,35 @@ from typing import Any
 
 from nicegui import app
 
-from ..i18n import LANGS, current_lang, localize
+from ..i18n import LANGS, catalogs, current_lang, localize
 
+DOMAIN = "studio"
+# Bridge for this session only (issue 16.1): strings registered the old way, add({en}, {de}),
+# until scripts/i18n_to_po.py moves them into the catalogues; tests/i18n fails on any left.
 STRINGS: dict[str, dict[str, str]] = {"en": {}, "de": {}}
 
 
 def add(en: dict[str, str], de: dict[str, str]) -> None:
-    """Register strings; both languages must have the same keys."""
+    """Old form of a string table (write entries in studio.pot and studio.po instead)."""
     missing = set(en) ^ set(de)
     if missing:
         raise ValueError(f"strings without both languages: {sorted(missing)}")
     STRINGS["en"].update(en)
     STRINGS["de"].update(de)
+
+
+def known(key: str) -> bool:
+    """Whether the catalogues have a string for key."""
+    return key in catalogs.source(DOMAIN) or key in STRINGS["en"]
+
+
+def lookup(key: str, lang: str) -> str | None:
+    """The string for key in lang (English when lang has none), or None for an unknown key."""
+    english = catalogs.source(DOMAIN).get(key)
+    if english is None:
+        english = STRINGS["en"].get(key)
+        return STRINGS.get(lang, {}).get(key) or english
+    return catalogs.translation(english, lang, context=key) or english
 
 
 def err_text(error: Any, lang: str | None = None) -> str:
@@ -40,6 +59,5 @@ def page_lang() -> str:
 
 def t(key: str, lang: str | None = None, **fmt: object) -> str:
     """The string for key in lang (default: the page's current language)."""
-    lang = lang or page_lang()
-    text = STRINGS.get(lang, STRINGS["en"]).get(key) or STRINGS["en"].get(key) or key
+    text = lookup(key, lang or page_lang()) or key
     return text.format(**fmt) if fmt else text

@@ -13,22 +13,13 @@ from typing import Any
 from nicegui import run, ui
 
 from ...data.augment import AUGMENTATIONS, preview_dataset
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from ...i18n.numbers import number
 from . import layer_form
 from .param_labels import label as param_label
 
 log = logging.getLogger(__name__)
 PREVIEW_N = 8
-
-add({"aug.title": "Augmentation", "aug.hint": "Random changes to the training samples, so the network learns "
-     "what matters and not the exact pixels. Validation samples are never changed.",
-     "aug.another": "Another sample", "aug.none": "Switch an augmentation on to see its effect.",
-     "aug.failed": "No preview: {error}"},
-    {"aug.title": "Datenaugmentierung", "aug.hint": "Zufällige Änderungen der Trainingsbeispiele, damit das Netz "
-     "lernt, worauf es ankommt, und nicht die genauen Pixel. Validierungsbeispiele bleiben unverändert.",
-     "aug.another": "Anderes Beispiel", "aug.none": "Schalte eine Augmentierung ein, um ihre Wirkung zu sehen.",
-     "aug.failed": "Keine Vorschau: {error}"})
 
 
 def augmented(project: Any, spec: dict[str, Any], index: int) -> list[Any]:

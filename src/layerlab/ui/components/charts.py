@@ -20,20 +20,14 @@ from nicegui import ui
 
 from .chart_numbers import localized
 
-from ..i18n import add, t
+from ..i18n import t
 
-add({"charts.loss": "Loss", "charts.metrics": "Metrics", "charts.epoch": "epoch",
-     "charts.batch": "(batch)", "charts.run": "run {run}"},
-    {"charts.loss": "Verlust", "charts.metrics": "Metriken", "charts.epoch": "Epoche",
-     "charts.batch": "(Batch)", "charts.run": "Lauf {run}"})
 
 # metric names as the German page says them (English keeps the names the history and CSV use)
 METRICS_DE = {"loss": "Verlust", "accuracy": "Genauigkeit", "mae": "mittlerer Fehler (MAE)",
               "mse": "quadratischer Fehler (MSE)", "rmse": "Wurzel des quadr. Fehlers (RMSE)", "top5": "Top-5-Genauigkeit",
               "top_5_accuracy": "Top-5-Genauigkeit", "r2": "Bestimmtheitsmaß R²", "lr": "Lernrate",
               "learning_rate": "Lernrate", "f1": "F1-Maß", "precision": "Präzision", "recall": "Trefferquote"}
-add({"charts.value": "value", "charts.validation": "{name} (validation)"},
-    {"charts.value": "Wert", "charts.validation": "{name} (Validierung)"})
 
 
 def metric_label(name: str, lang: str | None = None) -> str:

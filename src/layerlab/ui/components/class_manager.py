@@ -14,7 +14,7 @@ from nicegui import events, run, ui
 
 from ...data import samples
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from .canvas import DrawCanvas
 from .pictures import PictureError, decode_image
 from .refusals import explain
@@ -23,37 +23,6 @@ from .webcam import Frame, Webcam
 log = logging.getLogger(__name__)
 MAX_UPLOAD = 10 * 1024 * 1024
 HOLD_EVERY_S, HOLD_MAX = 0.1, 300  # hold-to-record: ten pictures a second, at most 30 s
-
-add({
-    "cm.title": "Your classes", "cm.none": "No classes yet: add one, e.g. 'cat'.", "cm.new": "New class",
-    "cm.add": "Add class", "cm.target": "Add pictures to", "cm.count": "{n} pictures",
-    "cm.upload": "Upload pictures", "cm.upload_hint": "Drop pictures here or choose them",
-    "cm.camera": "Camera", "cm.draw": "Draw", "cm.burst_n": "Pictures", "cm.burst_t": "Every (s)",
-    "cm.start_camera": "Start camera", "cm.stop_camera": "Stop camera", "cm.burst": "Capture {n}",
-    "cm.capturing": "Capturing {i} of {n}…", "cm.captured": "Added {n} pictures to {cls}.",
-    "cm.save_drawing": "Add drawing", "cm.clear": "Clear", "cm.added": "Added {file} to {cls}.",
-    "cm.pick_class": "Choose or add a class first.", "cm.failed": "{error}",
-    "cm.delete": "Delete class {cls}", "cm.deleted": "Deleted {cls}.",
-    "cm.confirm": "Delete the class {cls} and its {n} pictures? This cannot be undone.", "cm.cancel": "Cancel",
-    "cm.hold": "Hold to record", "cm.range": "use a number from {low} to {high}",
-    "cm.hold_hint": "Pictures are taken while you hold this button down (mouse, finger or Space).",
-    "cm.recording": "Recording: {n} pictures for {cls}…",
-}, {
-    "cm.title": "Deine Klassen", "cm.none": "Noch keine Klassen: füge eine hinzu, z. B. „Katze“.",
-    "cm.new": "Neue Klasse", "cm.add": "Klasse hinzufügen", "cm.target": "Bilder hinzufügen zu",
-    "cm.count": "{n} Bilder", "cm.upload": "Bilder hochladen", "cm.upload_hint": "Bilder hierher ziehen oder auswählen",
-    "cm.camera": "Kamera", "cm.draw": "Zeichnen", "cm.burst_n": "Bilder", "cm.burst_t": "Alle (s)",
-    "cm.start_camera": "Kamera starten", "cm.stop_camera": "Kamera stoppen", "cm.burst": "{n} aufnehmen",
-    "cm.capturing": "Nehme {i} von {n} auf…", "cm.captured": "{n} Bilder zu {cls} hinzugefügt.",
-    "cm.save_drawing": "Zeichnung hinzufügen", "cm.clear": "Löschen", "cm.added": "{file} zu {cls} hinzugefügt.",
-    "cm.pick_class": "Wähle zuerst eine Klasse oder füge eine hinzu.", "cm.failed": "{error}",
-    "cm.delete": "Klasse {cls} löschen", "cm.deleted": "{cls} gelöscht.",
-    "cm.confirm": "Die Klasse {cls} mit ihren {n} Bildern löschen? Das lässt sich nicht rückgängig machen.",
-    "cm.cancel": "Abbrechen", "cm.hold": "Gedrückt halten zum Aufnehmen",
-    "cm.range": "verwende eine Zahl von {low} bis {high}",
-    "cm.hold_hint": "Solange du diese Taste gedrückt hältst (Maus, Finger oder Leertaste), werden Bilder aufgenommen.",
-    "cm.recording": "Nehme auf: {n} Bilder für {cls}…",
-})
 
 
 class ClassManager:

@@ -9,14 +9,9 @@ from typing import Any, Callable
 from nicegui import run, ui
 
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
-
-add({"csv.history": "History as CSV", "csv.val": "Validation predictions as CSV",
-     "csv.predictions": "Download the predictions (CSV)", "csv.failed": "No CSV: {error}"},
-    {"csv.history": "Verlauf als CSV", "csv.val": "Vorhersagen der Validierung als CSV",
-     "csv.predictions": "Vorhersagen herunterladen (CSV)", "csv.failed": "Keine CSV: {error}"})
 
 
 async def send_csv(make: Callable[[], str], filename: str, lang: str) -> None:

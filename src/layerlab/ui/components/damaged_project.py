@@ -12,14 +12,7 @@ from nicegui import ui
 
 from ... import api
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
-
-add({"damaged.title": "{name}: damaged, cannot be opened", "damaged.file": "File: {file}",
-     "damaged.trash": "Move to trash", "damaged.trashed": "{name} is in the trash now",
-     "damaged.failed": "Could not move it: {error}"},
-    {"damaged.title": "{name}: beschädigt, lässt sich nicht öffnen", "damaged.file": "Datei: {file}",
-     "damaged.trash": "In den Papierkorb", "damaged.trashed": "{name} liegt jetzt im Papierkorb",
-     "damaged.failed": "Ließ sich nicht verschieben: {error}"})
+from ..i18n import err_text, t
 
 
 def damaged_item(row: dict[str, Any]) -> None:

@@ -20,37 +20,12 @@ from ...data import samples
 from ...data.safefiles import extract_images, save_file
 from ...spec.errors import SpecError
 from ...api import describe_table
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from .refusals import explain
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
 Fill = Callable[[Path], Awaitable[bool]]  # brings pictures into a project folder; False when refused
-
-add({
-    "di.title": "Use your own data", "di.images": "Use my own pictures",
-    "di.images_hint": "Collect pictures class by class: upload, take them with the camera or draw them.",
-    "di.csv": "Upload a CSV table", "di.zip": "Upload a ZIP of pictures (one folder per class)",
-    "di.use_table": "Use this table", "di.need_target": "Pick exactly one target column.", "di.failed": "{error}",
-    "di.zip_done": "Added {n} pictures from the ZIP.", "di.zip_skipped": "{n} files were skipped (not pictures).",
-    "di.ask_title": "Use your own pictures?",
-    "di.ask_text": "Your pictures replace this project's data ({source}). Make a copy to keep this project as it "
-                   "is, or replace the data here.",
-    "di.copy": "Make a copy with my pictures", "di.replace": "Replace the data here", "di.cancel": "Cancel",
-    "di.copy_name": "{name} (my pictures)",
-}, {
-    "di.title": "Eigene Daten verwenden", "di.images": "Meine eigenen Bilder verwenden",
-    "di.images_hint": "Sammle Bilder Klasse für Klasse: hochladen, mit der Kamera aufnehmen oder zeichnen.",
-    "di.csv": "CSV-Tabelle hochladen", "di.zip": "ZIP mit Bildern hochladen (ein Ordner je Klasse)",
-    "di.use_table": "Diese Tabelle verwenden", "di.need_target": "Wähle genau eine Zielspalte.",
-    "di.failed": "{error}", "di.zip_done": "{n} Bilder aus dem ZIP hinzugefügt.",
-    "di.zip_skipped": "{n} Dateien wurden übersprungen (keine Bilder).",
-    "di.ask_title": "Eigene Bilder verwenden?",
-    "di.ask_text": "Deine Bilder ersetzen die Daten dieses Projekts ({source}). Mach eine Kopie, um dieses Projekt "
-                   "so zu behalten, oder ersetze die Daten hier.",
-    "di.copy": "Kopie mit meinen Bildern anlegen", "di.replace": "Daten hier ersetzen", "di.cancel": "Abbrechen",
-    "di.copy_name": "{name} (meine Bilder)",
-})
 
 
 def csv_data_section(rel_path: str, roles: dict[str, str], old: dict[str, Any]) -> dict[str, Any]:

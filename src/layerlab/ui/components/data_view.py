@@ -16,37 +16,13 @@ from nicegui import run, ui
 from ...data.summary import raw_view, row_text, samples
 from ...i18n.numbers import number
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from .boundary import colour
 from .chart_numbers import localized
 from .charts import GRID_LINE
 
 log = logging.getLogger(__name__)
 GRID_N, TABLE_N, SCATTER_N = 24, 50, 2000
-
-add({
-    "dv.title": "Your data", "dv.loading": "Reading the data…", "dv.samples": "{n} samples",
-    "dv.kind.image": "pictures {shape}", "dv.kind.tabular": "a table with {n} features",
-    "dv.kind.points": "2-D points", "dv.kind.sequence": "sequences {shape}", "dv.kind.tokens": "token sequences {shape}",
-    "dv.splits": "training {train}, validation {validation}, test {test}", "dv.counts": "Samples per class",
-    "dv.preview": "Preview", "dv.label": "label", "dv.problem": "The data cannot be read: {error}",
-    "dv.source": "Source: {source}", "dv.regression": "Predicts a number ({n} output(s)).",
-    "dv.need_classes": "Add at least two classes with pictures below; the preview appears here then.",
-    "dv.unseen": "Only outside the training rows, so the network treats them as unknown (all zeros): {values}",
-}, {
-    "dv.title": "Deine Daten", "dv.loading": "Lese die Daten…", "dv.samples": "{n} Beispiele",
-    "dv.kind.image": "Bilder {shape}", "dv.kind.tabular": "eine Tabelle mit {n} Merkmalen",
-    "dv.kind.points": "2-D-Punkte", "dv.kind.sequence": "Sequenzen {shape}", "dv.kind.tokens": "Token-Folgen {shape}",
-    "dv.splits": "Training {train}, Validierung {validation}, Test {test}", "dv.counts": "Beispiele je Klasse",
-    "dv.preview": "Vorschau", "dv.label": "Klasse", "dv.problem": "Die Daten können nicht gelesen werden: {error}",
-    "dv.source": "Quelle: {source}", "dv.regression": "Sagt eine Zahl vorher ({n} Ausgabe(n)).",
-    "dv.need_classes": "Füge unten mindestens zwei Klassen mit Bildern hinzu; dann erscheint hier die Vorschau.",
-    "dv.unseen": "Nur außerhalb der Trainingszeilen, deshalb behandelt das Netz sie als unbekannt (lauter Nullen): "
-                 "{values}",
-})
-
-add({"dv.row": "values", "dv.per_page": "Rows per page:", "dv.of": "of", "dv.no_rows": "No rows"},
-    {"dv.row": "Werte", "dv.per_page": "Zeilen pro Seite:", "dv.of": "von", "dv.no_rows": "Keine Zeilen"})
 
 
 def pager_props(lang: str) -> str:

@@ -7,24 +7,9 @@ from nicegui import ui
 
 from ...data.summary import row_text
 from ...i18n.numbers import number, percent
-from ..i18n import add, t
+from ..i18n import t
 from .evaluation import Evaluation
 
-add({"ep.samples": "Validation samples", "ep.confusion": "Confusion matrix", "ep.boundary": "Decision boundary",
-     "ep.true": "true", "ep.predicted": "predicted", "ep.waiting": "Shown after the first epoch.",
-     "ep.right": "right: {label}", "ep.wrong": "predicted {pred}, is {label}",
-     "ep.accuracy": "{pct} of the validation samples right",
-     "ep.boundary_help": "Colour: the class the network predicts at each point (paler = less sure). "
-                         "Dots: the training samples."},
-    {"ep.samples": "Validierungsbeispiele", "ep.confusion": "Konfusionsmatrix", "ep.boundary": "Entscheidungsgrenze",
-     "ep.true": "wahr", "ep.predicted": "vorhergesagt", "ep.waiting": "Erscheint nach der ersten Epoche.",
-     "ep.right": "richtig: {label}", "ep.wrong": "vorhergesagt {pred}, ist {label}",
-     "ep.accuracy": "{pct} der Validierungsbeispiele richtig",
-     "ep.boundary_help": "Farbe: die Klasse, die das Netz an jedem Punkt vorhersagt (blasser = unsicherer). "
-                         "Punkte: die Trainingsbeispiele."})
-
-add({"ep.is": "is {label}", "ep.wrong_first": "Wrong ones first."},
-    {"ep.is": "ist {label}", "ep.wrong_first": "Falsche zuerst."})
 
 RIGHT, WRONG = "#15803d", "#b91c1c"
 

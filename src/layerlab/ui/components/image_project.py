@@ -12,23 +12,7 @@ from ... import api
 from ...data.image_project import SIZES
 from ...spec.errors import SpecError
 from ...store import workspace
-from ..i18n import add, err_text, t
-
-add({
-    "ip.title": "New image project", "ip.hint": "Teach the computer to tell your own pictures apart: name the "
-    "classes, then add pictures to each by upload, webcam or drawing.",
-    "ip.start": "New image project", "ip.name": "Project name", "ip.default_name": "my pictures",
-    "ip.class": "Class {i}", "ip.add_class": "Another class", "ip.size": "Picture size (pixels)",
-    "ip.colour": "Colour pictures", "ip.create": "Create", "ip.cancel": "Cancel",
-    "ip.remove": "Remove class {i}",
-}, {
-    "ip.title": "Neues Bildprojekt", "ip.hint": "Bring dem Computer bei, deine eigenen Bilder zu unterscheiden: "
-    "benenne die Klassen und füge jeder Bilder hinzu, per Upload, Webcam oder Zeichnung.",
-    "ip.start": "Neues Bildprojekt", "ip.name": "Projektname", "ip.default_name": "meine Bilder",
-    "ip.class": "Klasse {i}", "ip.add_class": "Weitere Klasse", "ip.size": "Bildgröße (Pixel)",
-    "ip.colour": "Farbbilder", "ip.create": "Anlegen", "ip.cancel": "Abbrechen",
-    "ip.remove": "Klasse {i} entfernen",
-})
+from ..i18n import err_text, t
 
 
 class ImageProjectCard:

@@ -22,12 +22,9 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...i18n.numbers import number
-from ..i18n import add, t
+from ..i18n import t
 from .param_labels import label as param_label
 
-add({"form.range": "{label}: searched ({values}), default {default}", "form.range_drop": "Keep only the default"},
-    {"form.range": "{label}: wird gesucht ({values}), Standard {default}",
-     "form.range_drop": "Nur den Standardwert behalten"})
 
 NONE_LABEL = {"en": "(none)", "de": "(keine)"}
 SetParam = Callable[[str, Any], Any]

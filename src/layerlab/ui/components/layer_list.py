@@ -17,39 +17,10 @@ from ...layers import FAMILIES
 from ...spec.errors import Fix, SpecError
 from .. import edits
 from ..frame import tr
-from ..i18n import add, err_text
+from ..i18n import err_text
 from . import layer_form
 from .diagram import FAMILY, shape_text
 from .mathview import Tex, layer_tex
-
-add({
-    "model.palette": "Add a layer", "model.add_end": "New layers go to the end.",
-    "model.add_at": "New layers go before layer {n}.", "model.add_cancel": "Add at the end instead",
-    "model.insert_here": "Insert a layer here", "model.up": "Move up", "model.down": "Move down",
-    "model.delete": "Delete layer", "model.drag": "Drag to reorder", "model.params": "{n} parameters",
-    "model.hidden": "{n} expert parameters hidden (switch on expert mode to see them)",
-    "model.no_layers": "The model has no layers yet: add one from the palette.", "model.where": "Where",
-    "model.received": "Received", "model.how": "How to fix", "model.help": "What does it do?",
-    "model.show_more": "Show {n} more layers ({rest} not shown)",
-    "model.hidden_errors": "{n} of the layers not shown have a problem (listed above)",
-    "family.core": "Core", "family.convolution": "Convolution", "family.pooling": "Pooling",
-    "family.normalization": "Normalization", "family.regularization": "Regularization",
-    "family.recurrent": "Recurrent", "family.reshape": "Reshape", "family.structure": "Structure",
-}, {
-    "model.palette": "Schicht hinzufügen", "model.add_end": "Neue Schichten kommen ans Ende.",
-    "model.add_at": "Neue Schichten kommen vor Schicht {n}.", "model.add_cancel": "Stattdessen ans Ende",
-    "model.insert_here": "Hier eine Schicht einfügen", "model.up": "Nach oben", "model.down": "Nach unten",
-    "model.delete": "Schicht löschen", "model.drag": "Zum Umordnen ziehen", "model.params": "{n} Parameter",
-    "model.hidden": "{n} Expertenparameter ausgeblendet (Expertenmodus einschalten, um sie zu sehen)",
-    "model.no_layers": "Das Modell hat noch keine Schichten: füge eine aus der Palette hinzu.",
-    "model.where": "Wo", "model.received": "Erhalten", "model.how": "So behebst du es",
-    "model.help": "Was macht sie?",
-    "model.show_more": "{n} weitere Schichten zeigen ({rest} nicht gezeigt)",
-    "model.hidden_errors": "{n} der nicht gezeigten Schichten haben ein Problem (oben aufgeführt)",
-    "family.core": "Grundlagen", "family.convolution": "Faltung", "family.pooling": "Pooling",
-    "family.normalization": "Normalisierung", "family.regularization": "Regularisierung",
-    "family.recurrent": "Rekurrent", "family.reshape": "Umformen", "family.structure": "Struktur",
-})
 
 
 def layer_index(path: str) -> int | None:

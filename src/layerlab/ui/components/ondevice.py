@@ -25,34 +25,10 @@ from nicegui import run, ui
 from nicegui.events import GenericEventArguments, handle_event
 
 from ..app import STATIC_URL
-from ..i18n import add, t
+from ..i18n import t
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 3.0   # how often the page looks for newer weights (a few stats of the runs folder)
-
-add({
-    "ondevice.device": "Prediction runs on this device",
-    "ondevice.server": "Prediction runs on the server",
-    "ondevice.loading": "Loading the model onto this device…",
-    "ondevice.rate": "{n} predictions per second",
-    "ondevice.fallback": "This model cannot run in this browser ({reason}); the server predicts instead.",
-    "ondevice.offline": "No connection to the studio: the predictions go on on this device.",
-    "ondevice.back": "The studio can be reached again.",
-    "ondevice.reconnect": "Reconnect",
-    "ondevice.stale": "The studio cannot be reached: using the copy of the model saved on this device.",
-    "ondevice.spoken": "Prediction: {label}",
-}, {
-    "ondevice.device": "Die Vorhersage läuft auf diesem Gerät",
-    "ondevice.server": "Die Vorhersage läuft auf dem Server",
-    "ondevice.loading": "Das Modell wird auf dieses Gerät geladen …",
-    "ondevice.rate": "{n} Vorhersagen pro Sekunde",
-    "ondevice.fallback": "Dieses Modell kann in diesem Browser nicht laufen ({reason}); stattdessen sagt der Server vorher.",
-    "ondevice.offline": "Keine Verbindung zum Studio: die Vorhersagen laufen auf diesem Gerät weiter.",
-    "ondevice.back": "Das Studio ist wieder erreichbar.",
-    "ondevice.reconnect": "Neu verbinden",
-    "ondevice.stale": "Das Studio ist nicht erreichbar: es wird die auf diesem Gerät gespeicherte Kopie des Modells benutzt.",
-    "ondevice.spoken": "Vorhersage: {label}",
-})
 
 
 def weights_version(project: Any) -> tuple[str, str, str] | None:

@@ -19,16 +19,11 @@ from ... import api
 from ...spec.errors import SpecError
 from ...store import workspace
 from ..frame import href
-from ..i18n import add, err_text, page_lang, t
+from ..i18n import err_text, page_lang, t
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
 TABLES = (".csv", ".tsv", ".txt", ".tab")
-
-add({"ods.title": "New project from {file}", "ods.create": "Create the project", "ods.cancel": "Cancel",
-     "ods.failed": "Could not use this file: {error}"},
-    {"ods.title": "Neues Projekt aus {file}", "ods.create": "Projekt erstellen", "ods.cancel": "Abbrechen",
-     "ods.failed": "Diese Datei ist nicht verwendbar: {error}"})
 
 
 def _fail(error: Any) -> None:

@@ -15,21 +15,8 @@ import io
 
 from PIL import Image, UnidentifiedImageError
 
-from ..i18n import add, t
+from ..i18n import t
 
-add({"pic.empty": "{name} is empty: choose a PNG or JPEG picture",
-     "pic.large": "{name} is too large ({w}×{h}): use a picture under 16 megapixels",
-     "pic.unreadable": "{name} is not a picture Pillow can read ({error}): upload a PNG, JPEG, BMP, GIF or WebP file",
-     "pic.none": "the browser sent no picture: draw or capture again",
-     "pic.damaged": "the browser sent a damaged picture: draw or capture again",
-     "pic.the_file": "the file", "pic.the_capture": "the captured picture"},
-    {"pic.empty": "{name} ist leer: wähle ein PNG- oder JPEG-Bild",
-     "pic.large": "{name} ist zu groß ({w}×{h}): nimm ein Bild unter 16 Megapixeln",
-     "pic.unreadable": "{name} ist kein Bild, das Pillow lesen kann ({error}): lade eine PNG-, JPEG-, BMP-, "
-                       "GIF- oder WebP-Datei hoch",
-     "pic.none": "der Browser hat kein Bild geschickt: zeichne oder nimm erneut auf",
-     "pic.damaged": "der Browser hat ein beschädigtes Bild geschickt: zeichne oder nimm erneut auf",
-     "pic.the_file": "die Datei", "pic.the_capture": "das aufgenommene Bild"})
 
 MAX_PIXELS = 4096 * 4096  # a camera frame or photo; more is a mistake or an attack
 

@@ -13,17 +13,10 @@ from nicegui import run, ui
 
 from ...api import Project, describe_table
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from .target_picker import TargetPicker
 
 log = logging.getLogger(__name__)
-
-add({"pred.classes": "predicting: {target} ({n} classes)", "pred.number": "predicting: {target} (a number)",
-     "pred.numbers": "predicting: {target} ({n} numbers)", "pred.change": "Change", "pred.use": "Predict this column",
-     "pred.cancel": "Cancel"},
-    {"pred.classes": "Vorhersage: {target} ({n} Klassen)", "pred.number": "Vorhersage: {target} (eine Zahl)",
-     "pred.numbers": "Vorhersage: {target} ({n} Zahlen)", "pred.change": "Ändern",
-     "pred.use": "Diese Spalte vorhersagen", "pred.cancel": "Abbrechen"})
 
 
 def predicting_text(info: Any, lang: str) -> str:

@@ -13,12 +13,8 @@ from typing import Sequence
 from nicegui import ui
 
 from ...i18n.numbers import number
-from ..i18n import add, t
+from ..i18n import t
 
-add({"bars.prediction": "Prediction: {label} ({pct})", "bars.value": "Predicted value",
-     "bars.none": "No prediction yet.", "bars.more": "{n} less likely classes not shown"},
-    {"bars.prediction": "Vorhersage: {label} ({pct})", "bars.value": "Vorhergesagter Wert",
-     "bars.none": "Noch keine Vorhersage.", "bars.more": "{n} weniger wahrscheinliche Klassen ausgeblendet"})
 
 MAX_ROWS = 12
 

@@ -19,38 +19,10 @@ from nicegui import events, ui
 from ... import api
 from ...spec.errors import SpecError
 from ..frame import href, tr
-from ..i18n import add, err_text
+from ..i18n import err_text
 from .refusals import explain
 
 log = logging.getLogger(__name__)
-
-add({
-    "pm.menu": "Manage {name}", "pm.rename": "Rename", "pm.duplicate": "Duplicate", "pm.download": "Download project",
-    "pm.delete": "Move to trash", "pm.new_name": "New name", "pm.save": "Rename", "pm.cancel": "Cancel",
-    "pm.renamed": "Renamed to {name}", "pm.copied": "Copied as {name}", "pm.deleted": "{name} is in the trash: "
-    "restore it there", "pm.failed": "That did not work: {error}",
-    "pm.open": "Open project file", "pm.open_hint": "A .layerlab file from Download project or `layerlab pack`: "
-    "the project opens with its data and trained weights, under a new name if this one is taken.",
-    "pm.open_choose": "Choose a .layerlab file", "pm.open_failed": "Could not open this file: {error}",
-    "pm.trash": "Trash ({n})", "pm.trash_empty": "The trash is empty.", "pm.deleted_at": "deleted {when}",
-    "pm.restore": "Restore", "pm.restored": "Restored {name}", "pm.empty": "Empty trash",
-    "pm.empty_confirm": "Delete the {n} project(s) in the trash for good? This cannot be undone.",
-    "pm.empty_yes": "Delete for good", "pm.emptied": "Deleted {n} project(s) for good",
-}, {
-    "pm.menu": "{name} verwalten", "pm.rename": "Umbenennen", "pm.duplicate": "Duplizieren",
-    "pm.download": "Projekt herunterladen", "pm.delete": "In den Papierkorb", "pm.new_name": "Neuer Name",
-    "pm.save": "Umbenennen", "pm.cancel": "Abbrechen", "pm.renamed": "Umbenannt in {name}",
-    "pm.copied": "Kopiert als {name}", "pm.deleted": "{name} liegt im Papierkorb: dort kannst du es wiederherstellen",
-    "pm.failed": "Das hat nicht geklappt: {error}",
-    "pm.open": "Projektdatei öffnen", "pm.open_hint": "Eine .layerlab-Datei aus „Projekt herunterladen“ oder "
-    "`layerlab pack`: Das Projekt öffnet sich mit seinen Daten und trainierten Gewichten, unter einem neuen Namen, "
-    "falls dieser schon vergeben ist.",
-    "pm.open_choose": ".layerlab-Datei wählen", "pm.open_failed": "Diese Datei lässt sich nicht öffnen: {error}",
-    "pm.trash": "Papierkorb ({n})", "pm.trash_empty": "Der Papierkorb ist leer.", "pm.deleted_at": "gelöscht {when}",
-    "pm.restore": "Wiederherstellen", "pm.restored": "{name} wiederhergestellt", "pm.empty": "Papierkorb leeren",
-    "pm.empty_confirm": "Die {n} Projekt(e) im Papierkorb endgültig löschen? Das lässt sich nicht rückgängig machen.",
-    "pm.empty_yes": "Endgültig löschen", "pm.emptied": "{n} Projekt(e) endgültig gelöscht",
-})
 
 
 def _failed(err: Exception) -> None:

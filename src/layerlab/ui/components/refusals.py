@@ -15,24 +15,8 @@ from typing import Any
 
 from nicegui import ui
 
-from ..i18n import add, t
+from ..i18n import t
 
-add({"refuse.accept_images": "{name} was not added to “{box}”: only pictures (PNG, JPEG, GIF, WebP, …) can be used "
-                             "here. Choose a picture file instead.",
-     "refuse.accept": "{name} was not added to “{box}”: only files ending in {kinds} can be used here. "
-                      "Choose such a file instead.",
-     "refuse.size": "{name} was not added to “{box}”: the file is {size} MB, at most {limit} MB are allowed. "
-                    "Choose a smaller file.",
-     "refuse.count": "{name} was not added to “{box}”: this box takes fewer files at once. "
-                     "Choose fewer files."},
-    {"refuse.accept_images": "{name} wurde nicht zu „{box}“ hinzugefügt: Hier passen nur Bilder (PNG, JPEG, GIF, "
-                             "WebP, …). Wähle stattdessen eine Bilddatei.",
-     "refuse.accept": "{name} wurde nicht zu „{box}“ hinzugefügt: Hier passen nur Dateien mit der Endung {kinds}. "
-                      "Wähle stattdessen eine solche Datei.",
-     "refuse.size": "{name} wurde nicht zu „{box}“ hinzugefügt: Die Datei ist {size} MB groß, erlaubt sind "
-                    "höchstens {limit} MB. Wähle eine kleinere Datei.",
-     "refuse.count": "{name} wurde nicht zu „{box}“ hinzugefügt: Dieses Feld nimmt weniger Dateien auf einmal. "
-                     "Wähle weniger Dateien."})
 
 # Quasar emits [{failedPropValidation, file}]; only plain facts about each file come back
 _JS = "(entries) => emit((entries || []).map(e => ({why: e.failedPropValidation, name: e.file.name, size: e.file.size})))"

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...store.runs import open_run
-from ..i18n import add, t
+from ..i18n import t
 from .charts import Curves
 from .csv_downloads import run_buttons
 from .run_names import RunNames
@@ -21,16 +21,6 @@ from .run_names import RunNames
 log = logging.getLogger(__name__)
 MAX_LISTED = 20
 
-add({"runs.title": "Earlier runs", "runs.none": "No runs yet.", "runs.overlay": "Compare",
-     "runs.epochs": "{n} epochs", "runs.status.running": "running", "runs.status.finished": "finished",
-     "runs.status.stopped": "stopped", "runs.status.failed": "failed", "runs.status.interrupted": "interrupted",
-     "runs.current": "current", "runs.status.queued": "queued", "runs.status.paused": "paused",
-     "runs.epoch_of": "epoch {n} of {of}"},
-    {"runs.title": "Frühere Läufe", "runs.none": "Noch keine Läufe.", "runs.overlay": "Vergleichen",
-     "runs.epochs": "{n} Epochen", "runs.status.running": "läuft", "runs.status.finished": "fertig",
-     "runs.status.stopped": "gestoppt", "runs.status.failed": "fehlgeschlagen",
-     "runs.status.interrupted": "unterbrochen", "runs.current": "aktuell", "runs.status.queued": "wartet",
-     "runs.status.paused": "pausiert", "runs.epoch_of": "Epoche {n} von {of}"})
 STATUS_COLOURS = {"finished": "positive", "failed": "negative"}
 
 

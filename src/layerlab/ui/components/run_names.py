@@ -21,12 +21,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable
 
-from ..i18n import add, t
-
-add({"rn.run": "Run {n}", "rn.now": "just now", "rn.min": "{n} min ago", "rn.hour": "{n} h ago",
-     "rn.day": "{n} days ago", "rn.loss": "loss {v}"},
-    {"rn.run": "Lauf {n}", "rn.now": "gerade eben", "rn.min": "vor {n} Min.", "rn.hour": "vor {n} Std.",
-     "rn.day": "vor {n} Tagen", "rn.loss": "Verlust {v}"})
+from ..i18n import t
 
 
 def ago(seconds: float, lang: str | None) -> str:

@@ -12,10 +12,9 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...data import get_source
-from ..i18n import add, t
+from ..i18n import t
 from . import layer_form
 
-add({"src.title": "Settings of the data"}, {"src.title": "Einstellungen der Daten"})
 
 SHOWN = ("int", "float", "bool", "choice", "ints", "int_or_ints", "floats")
 

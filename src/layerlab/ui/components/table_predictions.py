@@ -11,19 +11,12 @@ from nicegui import events, run, ui
 
 from ...i18n.numbers import number
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from .csv_downloads import send_csv
 from .data_view import pager_props
 from .refusals import explain
 
 MAX_ROWS = 1000  # shown in pages of 10; more would only slow the browser
-
-add({"tp.upload": "Upload a CSV with the same columns as the training table",
-     "tp.row": "row", "tp.predicted": "prediction", "tp.confidence": "probability",
-     "tp.count": "{n} rows predicted", "tp.failed": "Could not predict this table: {error}"},
-    {"tp.upload": "Lade eine CSV mit denselben Spalten wie die Trainingstabelle hoch",
-     "tp.row": "Zeile", "tp.predicted": "Vorhersage", "tp.confidence": "Wahrscheinlichkeit",
-     "tp.count": "{n} Zeilen vorhergesagt", "tp.failed": "Diese Tabelle kann nicht vorhergesagt werden: {error}"})
 
 
 def table_rows(probs: np.ndarray, classes: list[str] | None, lang: str | None = None) -> list[dict[str, Any]]:

@@ -12,33 +12,10 @@ from typing import Any, Callable
 
 from nicegui import ui
 
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 
 ROLES = ("feature", "ignored")
 ID_LIKE = 50  # a text column with more distinct values is a name or id: ignored unless the user says
-
-add({
-    "tgt.question": "Which column should the network predict?",
-    "tgt.guess": "Preselected: {name}, a likely label. Change it if you want another column predicted.",
-    "tgt.no_guess": "No column looks like a label: choose the one to predict.",
-    "tgt.option": "{name} · {kind}, {values}", "tgt.next": "Next", "tgt.back": "Back",
-    "tgt.chosen": "The network will predict: {name}",
-    "tgt.roles": "The other columns are the inputs. Switch off any the network should not see (names, ids):",
-    "tgt.role.feature": "input", "tgt.role.ignored": "ignored",
-    "tgt.need_feature": "Keep at least one column as an input.",
-    "tgt.rows": "{rows} rows, {cols} columns",
-}, {
-    "tgt.question": "Welche Spalte soll das Netz vorhersagen?",
-    "tgt.guess": "Vorausgewählt: {name}, vermutlich die Klasse. Ändere sie, wenn eine andere Spalte "
-                 "vorhergesagt werden soll.",
-    "tgt.no_guess": "Keine Spalte sieht nach einer Klasse aus: wähle die vorherzusagende.",
-    "tgt.option": "{name} · {kind}, {values}", "tgt.next": "Weiter", "tgt.back": "Zurück",
-    "tgt.chosen": "Das Netz wird vorhersagen: {name}",
-    "tgt.roles": "Die übrigen Spalten sind die Eingaben. Schalte ab, was das Netz nicht sehen soll (Namen, IDs):",
-    "tgt.role.feature": "Eingabe", "tgt.role.ignored": "ignoriert",
-    "tgt.need_feature": "Behalte mindestens eine Spalte als Eingabe.",
-    "tgt.rows": "{rows} Zeilen, {cols} Spalten",
-})
 
 
 def option_text(col: dict[str, Any], lang: str) -> str:

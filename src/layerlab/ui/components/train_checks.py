@@ -10,14 +10,7 @@ from typing import Any
 from nicegui import ui
 
 from ..frame import href
-from ..i18n import add, err_text, t
-
-add({"tc.fix_model": "Open the model", "tc.apply_fix": "Fix: {fix}",
-     "tc.empty_classes": "Add pictures to {classes} on the Data page before training.",
-     "tc.data_page": "Open the data"},
-    {"tc.fix_model": "Modell öffnen", "tc.apply_fix": "Beheben: {fix}",
-     "tc.empty_classes": "Füge {classes} auf der Datenseite Bilder hinzu, bevor du trainierst.",
-     "tc.data_page": "Daten öffnen"})
+from ..i18n import err_text, t
 
 
 class TrainChecks:

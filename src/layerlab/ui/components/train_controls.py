@@ -11,22 +11,9 @@ from typing import Any, Callable
 
 from nicegui import ui
 
-from ..i18n import add, t
+from ..i18n import t
 
 SLOW_PACE_S = 0.15  # seconds after each batch in slow motion: the spiral (13 batches an epoch) forms in 15-20 s
-
-add({"train.start": "Train", "train.pause": "Pause", "train.resume": "Continue", "train.stop": "Stop",
-     "train.more": "Train {n} more epochs", "train.step": "Step",
-     "train.step_help": "Train one batch, then wait: watch every change",
-     "train.slow": "Slow motion", "train.slow_help": "Wait a moment after every batch, so you can watch the "
-     "network learn; redraws the decision boundary as it forms",
-     "train.blocked": "Train is off until the settings are fixed: {what}"},
-    {"train.start": "Trainieren", "train.pause": "Pause", "train.resume": "Fortsetzen", "train.stop": "Stopp",
-     "train.more": "{n} weitere Epochen trainieren", "train.step": "Schritt",
-     "train.step_help": "Einen Batch trainieren und dann warten: jede Änderung ansehen",
-     "train.slow": "Zeitlupe", "train.slow_help": "Nach jedem Batch kurz warten, damit du dem Netz beim Lernen "
-     "zusehen kannst; zeichnet die Entscheidungsgrenze neu, während sie entsteht",
-     "train.blocked": "Trainieren ist aus, bis die Einstellungen stimmen: {what}"})
 
 
 def _attr(text: str) -> str:

@@ -7,32 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
-from ..i18n import add, t
+from ..i18n import t
 from .run_progress import RunProgress
-
-add({
-    "train.idle": "Not trained yet. Press Train.", "train.queued": "Starting the training…",
-    "train.queued_next": "Queued: yours is next.", "train.queued_n": "Queued, {n} ahead of you.",
-    "train.running": "Training: epoch {epoch} of {epochs}", "train.paused": "Paused at epoch {epoch}, batch {batch}",
-    "train.paused_of": "Paused at epoch {epoch}, batch {batch} of {batches}",
-    "train.finished": "Finished after {epochs} epochs.", "train.stopped": "Stopped after {epochs} epochs. "
-    "Continue to train on from there.", "train.failed": "Training stopped with a problem.",
-    "train.speed": "{sps} samples/s", "train.eta": "about {eta} left", "train.last": "Last run: {run}",
-    "train.kept": "Predictions, Inspect and Export use these weights: {which}.",
-    "train.progress": "Training progress",
-}, {
-    "train.idle": "Noch nicht trainiert. Drücke Trainieren.",
-    "train.queued": "Das Training startet…",
-    "train.queued_next": "In der Warteschlange: deiner ist als Nächstes dran.",
-    "train.queued_n": "In der Warteschlange, {n} vor dir.",
-    "train.running": "Training: Epoche {epoch} von {epochs}", "train.paused": "Pausiert in Epoche {epoch}, Batch {batch}",
-    "train.paused_of": "Pausiert in Epoche {epoch}, Batch {batch} von {batches}",
-    "train.finished": "Fertig nach {epochs} Epochen.", "train.stopped": "Gestoppt nach {epochs} Epochen. "
-    "Fortsetzen trainiert von dort weiter.", "train.failed": "Das Training wurde wegen eines Problems beendet.",
-    "train.speed": "{sps} Beispiele/s", "train.eta": "noch etwa {eta}", "train.last": "Letzter Lauf: {run}",
-    "train.kept": "Vorhersagen, Untersuchen und Export nutzen diese Gewichte: {which}.",
-    "train.progress": "Trainingsfortschritt",
-})
 
 
 def duration(s: float) -> str:

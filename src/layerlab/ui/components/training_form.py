@@ -18,36 +18,8 @@ from pydantic import ValidationError
 
 from ...spec import catalog
 from ...spec.models import DataSpec, ScheduleSpec, TrainingSpec
-from ..i18n import add, t
+from ..i18n import t
 
-add({
-    "tf.optimizer": "Optimizer", "tf.learning_rate": "Learning rate", "tf.epochs": "Epochs",
-    "tf.batch_size": "Batch size", "tf.loss": "Loss", "tf.metrics": "Metrics",
-    "tf.validation_split": "Validation share", "tf.momentum": "Momentum", "tf.weight_decay": "Weight decay",
-    "tf.schedule": "Learning-rate schedule", "tf.seed": "Seed", "tf.gradient_clip": "Clip gradient norm",
-    "tf.early_stopping": "Stop early when validation loss stops improving", "tf.patience": "Patience (epochs)",
-    "tf.default": "default ({name})", "tf.err.gt": "must be greater than {v}", "tf.err.ge": "must be {v} or more",
-    "tf.err.lt": "must be less than {v}", "tf.err.le": "must be {v} or less", "tf.err.int": "must be a whole number",
-    "tf.err.other": "is not valid: {msg}", "tf.err.empty": "enter a value",
-    "tf.help.learning_rate": "How big each step is. Too big: the loss jumps; too small: learning is slow.",
-    "tf.help.epochs": "How many times the network sees every training sample.",
-    "tf.help.batch_size": "Samples per step. Bigger batches are faster per sample but take smoother steps.",
-    "tf.help.validation_split": "Share of the samples kept aside to check the network on data it never trained on.",
-}, {
-    "tf.optimizer": "Optimierer", "tf.learning_rate": "Lernrate", "tf.epochs": "Epochen",
-    "tf.batch_size": "Batchgröße", "tf.loss": "Verlustfunktion", "tf.metrics": "Metriken",
-    "tf.validation_split": "Validierungsanteil", "tf.momentum": "Momentum", "tf.weight_decay": "Gewichtsabnahme",
-    "tf.schedule": "Lernraten-Plan", "tf.seed": "Startwert (Seed)", "tf.gradient_clip": "Gradientennorm begrenzen",
-    "tf.early_stopping": "Früh stoppen, wenn der Validierungsverlust nicht mehr sinkt",
-    "tf.patience": "Geduld (Epochen)", "tf.default": "Standard ({name})", "tf.err.gt": "muss größer als {v} sein",
-    "tf.err.ge": "muss mindestens {v} sein", "tf.err.lt": "muss kleiner als {v} sein", "tf.err.le": "darf höchstens {v} sein",
-    "tf.err.int": "muss eine ganze Zahl sein", "tf.err.other": "ist ungültig: {msg}",
-    "tf.err.empty": "gib einen Wert ein",
-    "tf.help.learning_rate": "Wie groß jeder Schritt ist. Zu groß: der Verlust springt; zu klein: das Lernen ist langsam.",
-    "tf.help.epochs": "Wie oft das Netz jedes Trainingsbeispiel sieht.",
-    "tf.help.batch_size": "Beispiele pro Schritt. Größere Batches sind pro Beispiel schneller, machen aber glattere Schritte.",
-    "tf.help.validation_split": "Anteil der Beispiele, der beiseitegelegt wird, um das Netz an ungesehenen Daten zu prüfen.",
-})
 
 _MODELS = {"training": TrainingSpec, "data": DataSpec, "training.schedule": ScheduleSpec}
 

@@ -13,24 +13,9 @@ from nicegui import ui
 from nicegui.events import GenericEventArguments, handle_event
 from PIL import Image
 
-from ..i18n import add, t
+from ..i18n import t
 from .pictures import PictureError, decode_data_url
 
-add({
-    "webcam.denied": "The camera was blocked. Allow camera access in the browser's address bar, then press Start camera again.",
-    "webcam.missing": "No camera was found. Connect a camera, or upload pictures instead.",
-    "webcam.busy": "The camera is in use by another program. Close it, then press Start camera again.",
-    "webcam.insecure": "The browser allows the camera only on https or on localhost. Open the studio at http://localhost, or serve it over https.",
-    "webcam.not_ready": "The camera is not running yet: press Start camera first.",
-    "webcam.other": "The camera could not start ({detail}).",
-}, {
-    "webcam.denied": "Die Kamera wurde blockiert. Erlaube den Kamerazugriff in der Adressleiste des Browsers und drücke dann erneut „Kamera starten“.",
-    "webcam.missing": "Keine Kamera gefunden. Schließe eine Kamera an oder lade stattdessen Bilder hoch.",
-    "webcam.busy": "Die Kamera wird von einem anderen Programm benutzt. Schließe es und drücke dann erneut „Kamera starten“.",
-    "webcam.insecure": "Der Browser erlaubt die Kamera nur über https oder auf localhost. Öffne das Studio unter http://localhost oder über https.",
-    "webcam.not_ready": "Die Kamera läuft noch nicht: drücke zuerst „Kamera starten“.",
-    "webcam.other": "Die Kamera konnte nicht starten ({detail}).",
-})
 
 _FAILURES = {"NotAllowedError": "webcam.denied", "SecurityError": "webcam.denied",
              "NotFoundError": "webcam.missing", "OverconstrainedError": "webcam.missing",

@@ -15,9 +15,6 @@ from ..components.data_view import DataOverview
 from ..components.predicting import PredictingLine
 from ..components.source_settings import SourceSettings
 from ..frame import expert, frame, lang, tr
-from ..i18n import add
-
-add({"data.title": "Data"}, {"data.title": "Daten"})
 
 
 class DataView:

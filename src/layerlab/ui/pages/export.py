@@ -4,11 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..frame import frame
-from ..i18n import add
 from ..panel_host import mount
-
-add({"export.missing": "Export formats are not available in this build."},
-    {"export.missing": "Exportformate sind in dieser Version nicht verfügbar."})
 
 
 @ui.page("/p/{project_id}/export")

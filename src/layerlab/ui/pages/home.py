@@ -26,48 +26,10 @@ from ..components.refusals import explain
 from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
-from ..i18n import add, err_text
+from ..i18n import err_text
 
 log = logging.getLogger(__name__)
 
-add({
-    "home.title": "Build a neural network", "home.examples": "Start from an example",
-    "home.open": "Open", "home.own": "Start from your own data",
-    "home.own_hint": "Upload a CSV table (one column is what to predict) or a ZIP with one folder of images per class.",
-    "home.own_missing": "Reading your own files is not part of this build yet. Start an empty image project "
-                        "and add your data on its Data page.",
-    "home.empty_project": "New project, add data next", "home.recent": "Your projects",
-    "home.changed": "changed {when}", "home.folder": "folder {id}",
-    "home.no_projects": "No projects yet: open an example above.", "home.runs": "training runs: {n}",
-    "home.created": "Created {name}", "home.choose": "Choose a CSV or ZIP file", "home.upload_failed": "Could not use this file: {error}",
-    "task.classification": "classification", "task.regression": "regression",
-    "home.latest": "latest: {status} after epoch {epochs}", "run.finished": "finished", "run.running": "running",
-    "run.stopped": "stopped", "run.failed": "failed", "run.queued": "queued", "run.paused": "paused",
-    "run.interrupted": "interrupted",
-    "home.import": "Import an asanAI / TensorFlow.js model",
-    "home.import_hint": "Choose the model.json and its .bin weight files together (or one ZIP of them): "
-                        "the model becomes a project with its weights, ready to test and export.",
-    "home.import_choose": "Choose model.json + .bin files, or a ZIP", "home.import_failed": "Could not import: {error}",
-}, {
-    "home.title": "Baue ein neuronales Netz", "home.examples": "Mit einem Beispiel beginnen",
-    "home.open": "Öffnen", "home.own": "Mit eigenen Daten beginnen",
-    "home.own_hint": "Lade eine CSV-Tabelle (eine Spalte ist das, was vorhergesagt werden soll) oder ein ZIP "
-                     "mit einem Bilderordner pro Klasse hoch.",
-    "home.own_missing": "Eigene Dateien einlesen ist in dieser Version noch nicht enthalten. Beginne ein leeres "
-                        "Bildprojekt und füge deine Daten auf seiner Datenseite hinzu.",
-    "home.empty_project": "Neues Projekt, dann Daten hinzufügen", "home.recent": "Deine Projekte",
-    "home.changed": "geändert {when}", "home.folder": "Ordner {id}",
-    "home.no_projects": "Noch keine Projekte: öffne oben ein Beispiel.", "home.runs": "Trainingsläufe: {n}",
-    "home.created": "{name} erstellt", "home.choose": "CSV- oder ZIP-Datei wählen", "home.upload_failed": "Diese Datei ist nicht verwendbar: {error}",
-    "task.classification": "Klassifikation", "task.regression": "Regression",
-    "home.latest": "zuletzt: {status} nach Epoche {epochs}", "run.finished": "fertig", "run.running": "läuft",
-    "run.stopped": "gestoppt", "run.failed": "fehlgeschlagen", "run.queued": "wartet", "run.paused": "pausiert",
-    "run.interrupted": "unterbrochen",
-    "home.import": "asanAI-/TensorFlow.js-Modell importieren",
-    "home.import_hint": "Wähle model.json und die zugehörigen .bin-Gewichtsdateien zusammen (oder ein ZIP davon): "
-                        "Das Modell wird ein Projekt mit seinen Gewichten, bereit zum Testen und Exportieren.",
-    "home.import_choose": "model.json + .bin-Dateien oder ein ZIP wählen", "home.import_failed": "Import fehlgeschlagen: {error}",
-})
 
 EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
 # Home comes back where the user was after an action reloads it (within 30 s, same tab)

@@ -4,13 +4,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..frame import frame
-from ..i18n import add
 from ..panel_host import mount
-
-add({"inspect.missing": "Inspecting a trained network (activations, feature maps, saliency, confusion) "
-                        "is not available in this build."},
-    {"inspect.missing": "Das Untersuchen eines trainierten Netzes (Aktivierungen, Merkmalskarten, Saliency, "
-                        "Konfusionsmatrix) ist in dieser Version nicht verfügbar."})
 
 
 @ui.page("/p/{project_id}/inspect")

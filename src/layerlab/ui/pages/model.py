@@ -22,38 +22,8 @@ from ...i18n.numbers import number
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
-from ..i18n import add
 from ..state import Session
 
-add({
-    "model.undo": "Undo", "model.redo": "Redo", "model.total": "{n} parameters in total",
-    "model.output": "output {shape}", "model.input": "input {shape}", "model.valid": "The model is valid",
-    "model.invalid": "{n} problem(s) to fix", "model.diagram": "Network", "model.math": "Math",
-    "model.not_saved": "Not saved: the project was changed elsewhere. Reload it first.",
-    "model.shortcuts": "Ctrl+Z undo, Ctrl+Y redo", "model.input_layer": "input",
-    "model.more_layers": "{n} more layers", "model.drawing": "Drawing the network…",
-    "model.cost": "training: about {memory} memory, {flops} FLOPs per step",
-    "model.style.fcnn": "Neurons", "model.style.lenet": "Feature maps", "model.style": "Drawing style",
-    "model.style_help": "Neurons: every unit and its connections. Feature maps: each layer as a block "
-                        "(LeNet style), maps stacked.",
-    "model.download_svg": "SVG", "model.download_png": "PNG", "model.download": "Download the diagram as {fmt}",
-    "model.legend_weights": "Coloured by the weights of the last training:",
-    "model.legend_colours": "blue = positive, orange = negative; stronger = larger.",
-}, {
-    "model.undo": "Rückgängig", "model.redo": "Wiederholen", "model.total": "{n} Parameter insgesamt",
-    "model.output": "Ausgabe {shape}", "model.input": "Eingabe {shape}", "model.valid": "Das Modell ist gültig",
-    "model.invalid": "{n} Problem(e) zu beheben", "model.diagram": "Netzwerk", "model.math": "Mathematik",
-    "model.not_saved": "Nicht gespeichert: Das Projekt wurde anderswo geändert. Lade es zuerst neu.",
-    "model.shortcuts": "Strg+Z rückgängig, Strg+Y wiederholen", "model.input_layer": "Eingabe",
-    "model.more_layers": "{n} weitere Schichten", "model.drawing": "Das Netzwerk wird gezeichnet…",
-    "model.cost": "Training: etwa {memory} Speicher, {flops} FLOPs pro Schritt",
-    "model.style.fcnn": "Neuronen", "model.style.lenet": "Merkmalskarten", "model.style": "Zeichenstil",
-    "model.style_help": "Neuronen: jede Einheit mit ihren Verbindungen. Merkmalskarten: jede Schicht als Block "
-                        "(LeNet-Stil), Karten gestapelt.",
-    "model.download_svg": "SVG", "model.download_png": "PNG", "model.download": "Diagramm als {fmt} herunterladen",
-    "model.legend_weights": "Gefärbt nach den Gewichten des letzten Trainings:",
-    "model.legend_colours": "blau = positiv, orange = negativ; kräftiger = größer.",
-})
 
 INLINE_DIAGRAM = 40  # layers: a diagram this small is drawn at once, a larger one off the loop
 

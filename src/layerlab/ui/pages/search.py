@@ -20,59 +20,13 @@ from ...spec.errors import SpecError
 from ...spec.search import ranges, use_values
 from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr
-from ..i18n import add, err_text
+from ..i18n import err_text
 
 log = logging.getLogger(__name__)
 
 # project id -> its running or last Search (a search outlives the page that started it)
 SEARCHES: dict[str, Any] = {}
 NUMERIC = ("units", "filters", "rate", "learning_rate", "batch_size", "weight_decay", "kernel_size")
-
-add({
-    "search.title": "Search",
-    "search.intro": "Let LayerLab try settings for you: give a setting a range, start a search, and each trial "
-                    "trains the model with other values. Weak trials are stopped early; the best is kept.",
-    "search.ranges": "Ranges", "search.none": "No ranges yet. Add one below.",
-    "search.add": "Add a range", "search.setting": "Setting", "search.kind": "Kind",
-    "search.values": "Values (comma-separated; low, high for a range)", "search.add_btn": "Add range",
-    "search.remove": "Remove range", "search.optional": "layer {n} in or out",
-    "search.kind.choice": "one of these values", "search.kind.uniform": "any number between",
-    "search.kind.loguniform": "between, on a log scale (learning rates)", "search.kind.int": "whole numbers between",
-    "search.trials": "Trials", "search.parallel": "At once", "search.epochs": "Epochs per trial",
-    "search.start": "Start search", "search.stop": "Stop search", "search.running": "Searching: {done} of {n} trials",
-    "search.finished": "Search finished: {n} trials", "search.stopped": "Search stopped after {n} trials",
-    "search.best": "Best: {metric} {value} (trial {number})", "search.use_best": "Use the best",
-    "search.used": "The best values are now the ranges' defaults; training uses them.", "search.undo": "Undo",
-    "search.col.trial": "Trial", "search.col.state": "State", "search.col.value": "Result",
-    "search.col.epochs": "Epochs", "search.plot_x": "Plot against",
-    "search.state.finished": "finished", "search.state.pruned": "stopped early", "search.state.failed": "failed",
-    "search.state.running": "running", "search.state.stopped": "stopped",
-    "search.bad_values": "Could not read the values: write numbers separated by commas.",
-    "search.default": "default {value}",
-}, {
-    "search.title": "Suche",
-    "search.intro": "Lass LayerLab Einstellungen für dich ausprobieren: Gib einer Einstellung einen Bereich, "
-                    "starte eine Suche, und jeder Versuch trainiert das Modell mit anderen Werten. Schwache "
-                    "Versuche werden früh beendet; der beste bleibt.",
-    "search.ranges": "Bereiche", "search.none": "Noch keine Bereiche. Füge unten einen hinzu.",
-    "search.add": "Bereich hinzufügen", "search.setting": "Einstellung", "search.kind": "Art",
-    "search.values": "Werte (durch Kommas getrennt; unten, oben für einen Bereich)", "search.add_btn": "Bereich hinzufügen",
-    "search.remove": "Bereich entfernen", "search.optional": "Schicht {n} dabei oder nicht",
-    "search.kind.choice": "einer dieser Werte", "search.kind.uniform": "eine Zahl zwischen",
-    "search.kind.loguniform": "zwischen, logarithmisch (Lernraten)", "search.kind.int": "ganze Zahlen zwischen",
-    "search.trials": "Versuche", "search.parallel": "Gleichzeitig", "search.epochs": "Epochen je Versuch",
-    "search.start": "Suche starten", "search.stop": "Suche beenden", "search.running": "Suche läuft: {done} von {n} Versuchen",
-    "search.finished": "Suche fertig: {n} Versuche", "search.stopped": "Suche nach {n} Versuchen beendet",
-    "search.best": "Bester: {metric} {value} (Versuch {number})", "search.use_best": "Besten übernehmen",
-    "search.used": "Die besten Werte sind jetzt die Standardwerte der Bereiche; das Training nutzt sie.",
-    "search.undo": "Rückgängig",
-    "search.col.trial": "Versuch", "search.col.state": "Stand", "search.col.value": "Ergebnis",
-    "search.col.epochs": "Epochen", "search.plot_x": "Auftragen gegen",
-    "search.state.finished": "fertig", "search.state.pruned": "früh beendet", "search.state.failed": "gescheitert",
-    "search.state.running": "läuft", "search.state.stopped": "beendet",
-    "search.bad_values": "Die Werte ließen sich nicht lesen: Schreibe Zahlen, getrennt durch Kommas.",
-    "search.default": "Standard {value}",
-})
 
 
 def _setting_label(path: str, doc: dict[str, Any]) -> str:

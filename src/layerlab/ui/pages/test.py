@@ -20,32 +20,12 @@ from ..components.refusals import explain
 from ..components.table_predictions import TablePredictions
 from ..components.webcam import Frame, Webcam
 from ..frame import frame, href, lang, tr
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
 LIVE_EVERY_S = 0.5   # live webcam predictions per second: 2, fast enough to feel live on a laptop CPU
 MAX_UPLOAD = 10 * 1024 * 1024
 
-add({
-    "test.title": "Test", "test.upload": "Upload", "test.camera": "Camera", "test.draw": "Draw",
-    "test.features": "Values", "test.upload_hint": "Drop a picture here or choose one",
-    "test.no_run": "Train the model first: predictions need trained weights.", "test.go_train": "Go to Train",
-    "test.using": "Using the weights of {run} ({epoch}).", "test.start_camera": "Start camera",
-    "test.stop_camera": "Stop camera", "test.snap": "Predict this frame", "test.live": "Predict continuously",
-    "test.clear": "Clear", "test.draw_hint": "Draw with the mouse, a finger or a pen. Delete clears.",
-    "test.draw_hint_touch": "Draw with your finger or a pen.",
-    "test.failed": "Could not predict: {error}", "test.bad_file": "{error}",
-}, {
-    "test.title": "Testen", "test.upload": "Hochladen", "test.camera": "Kamera", "test.draw": "Zeichnen",
-    "test.features": "Werte", "test.upload_hint": "Bild hierher ziehen oder auswählen",
-    "test.no_run": "Trainiere das Modell zuerst: Vorhersagen brauchen trainierte Gewichte.",
-    "test.go_train": "Zum Training", "test.using": "Es werden die Gewichte von {run} benutzt ({epoch}).",
-    "test.start_camera": "Kamera starten", "test.stop_camera": "Kamera stoppen", "test.snap": "Dieses Bild vorhersagen",
-    "test.live": "Laufend vorhersagen", "test.clear": "Löschen",
-    "test.draw_hint": "Zeichne mit der Maus, dem Finger oder einem Stift. Entf löscht.",
-    "test.draw_hint_touch": "Zeichne mit dem Finger oder einem Stift.",
-    "test.failed": "Vorhersage nicht möglich: {error}", "test.bad_file": "{error}",
-})
 # a phone shows the drawing and the whole answer in one screen: a smaller canvas, compact bars
 PHONE_CSS = """
 @media (max-width: 767.98px) {

@@ -34,26 +34,11 @@ from ..components.train_controls import TrainControls
 from ..components.train_status import StatusPanel
 from ..components.training_form import TrainingForm
 from ..frame import expert, frame, lang, tr
-from ..i18n import add, err_text
+from ..i18n import err_text
 
 log = logging.getLogger(__name__)
 TICK_S = 0.25  # UI refresh rate for run events: fast enough for a live chart, cheap for the browser
 LIVE_QUIET_S = 2.0  # after a live picture, an epoch's evaluation leaves the boundary alone this long
-
-add({"train.title": "Train", "train.settings": "Settings",
-     "train.cannot_start": "Training cannot start: {error}",
-     "train.search_link": "Let LayerLab search good settings for you",
-     "train.workers": "Worker processes (Ray)",
-     "train.workers_help": "Data-parallel training on Ray Train: the batch is split across this many processes. "
-                           "More than 1 needs the scale extra; it pays with more cores or machines.",
-     "train.workers_missing": "Data-parallel training needs Ray: pip install -e \".[scale]\""},
-    {"train.title": "Training", "train.settings": "Einstellungen",
-     "train.cannot_start": "Das Training kann nicht starten: {error}",
-     "train.search_link": "LayerLab gute Einstellungen für dich suchen lassen",
-     "train.workers": "Worker-Prozesse (Ray)",
-     "train.workers_help": "Datenparalleles Training mit Ray Train: Der Batch wird auf so viele Prozesse verteilt. "
-                           "Mehr als 1 braucht das Extra „scale“; es lohnt sich mit mehr Kernen oder Rechnern.",
-     "train.workers_missing": "Datenparalleles Training braucht Ray: pip install -e \".[scale]\""})
 
 
 def _same_folder(a: Any, b: Path) -> bool:

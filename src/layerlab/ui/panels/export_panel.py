@@ -15,57 +15,10 @@ from nicegui import run, ui
 
 from ...export.facade import LABELS
 from ...spec.errors import SpecError
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
 
-add({
-    "exp.title": "Export", "exp.intro": "Take your model to other tools. Every file is checked against PyTorch "
-    "before you get it.", "exp.run": "Weights from run", "exp.latest": "the latest run",
-    "exp.untrained": "No trained run yet: exports carry the initial weights. Train first for a useful model.",
-    "exp.button": "Export and download", "exp.blocked": "Not available for this model: {why}",
-    "exp.working": "Exporting and checking…", "exp.done": "{size} — checked: largest difference {diff}",
-    "exp.int8": "int8: {size} ({ratio} of the float file); validation accuracy {before} → {after}",
-    "exp.failed": "Export failed: {error}", "exp.how": "How to use it",
-    "exp.d.onnx": "Runs anywhere: onnxruntime, OpenCV, C#, Java, the browser.",
-    "exp.d.onnx_int8": "Smaller and faster on CPUs; slightly less exact.",
-    "exp.d.torchscript": "For PyTorch and C++ (LibTorch) without LayerLab.",
-    "exp.d.pt2": "PyTorch 2's export format (ExecuTorch, AOTInductor).",
-    "exp.d.safetensors": "The weights, with the spec, labels and preprocessing as JSON.",
-    "exp.d.script": "One readable Python file: model, data, training and prediction.",
-    "exp.d.tfjs": "TensorFlow.js: runs in a web page, like asanAI's models.",
-    "exp.d.webpage": "One HTML file with your model and a live demo (camera, drawing or form): opens from disk "
-    "on any device, works offline. Send it home or to a friend.",
-    "exp.d.zip": "Everything above in one ZIP, with a README.",
-    "exp.u.webpage": "Open {stem}.html in a browser (double-click it): no internet, no server, no install.\n"
-    "When it opens it checks itself on a sample of your project.\n"
-    "Programs, in the page's console: await layerlab.ready; await layerlab.run(values)",
-    "exp.alone": "Works alone: takes your raw inputs and answers as LayerLab does; class names and preprocessing "
-    "are inside the file.",
-}, {
-    "exp.title": "Export", "exp.intro": "Nimm dein Modell in andere Werkzeuge mit. Jede Datei wird vor dem "
-    "Herunterladen mit PyTorch verglichen.", "exp.run": "Gewichte aus Lauf", "exp.latest": "dem letzten Lauf",
-    "exp.untrained": "Noch kein trainierter Lauf: Exporte enthalten die Startgewichte. Trainiere zuerst.",
-    "exp.button": "Exportieren und herunterladen", "exp.blocked": "Für dieses Modell nicht verfügbar: {why}",
-    "exp.working": "Exportiere und prüfe…", "exp.done": "{size} — geprüft: größte Abweichung {diff}",
-    "exp.int8": "int8: {size} ({ratio} der Float-Datei); Validierungsgenauigkeit {before} → {after}",
-    "exp.failed": "Export fehlgeschlagen: {error}", "exp.how": "So verwendest du es",
-    "exp.d.onnx": "Läuft überall: onnxruntime, OpenCV, C#, Java, im Browser.",
-    "exp.d.onnx_int8": "Kleiner und schneller auf CPUs; etwas ungenauer.",
-    "exp.d.torchscript": "Für PyTorch und C++ (LibTorch) ohne LayerLab.",
-    "exp.d.pt2": "Das Exportformat von PyTorch 2 (ExecuTorch, AOTInductor).",
-    "exp.d.safetensors": "Die Gewichte, dazu Spezifikation, Klassen und Vorverarbeitung als JSON.",
-    "exp.d.script": "Eine lesbare Python-Datei: Modell, Daten, Training und Vorhersage.",
-    "exp.d.tfjs": "TensorFlow.js: läuft in einer Webseite, wie die Modelle von asanAI.",
-    "exp.d.webpage": "Eine HTML-Datei mit deinem Modell und einer Live-Demo (Kamera, Zeichnen oder Formular): "
-    "öffnet sich von der Festplatte auf jedem Gerät, läuft offline. Schick sie nach Hause oder an Freunde.",
-    "exp.d.zip": "Alles oben in einer ZIP-Datei, mit README.",
-    "exp.u.webpage": "Öffne {stem}.html in einem Browser (Doppelklick): kein Internet, kein Server, nichts zu "
-    "installieren.\nBeim Öffnen prüft sie sich selbst an einem Beispiel aus deinem Projekt.\n"
-    "Programme, in der Konsole der Seite: await layerlab.ready; await layerlab.run(werte)",
-    "exp.alone": "Funktioniert allein: nimmt deine Rohdaten und antwortet wie LayerLab; Klassennamen und "
-    "Vorverarbeitung stecken in der Datei.",
-})
 
 SNIPPETS = {
     "onnx": ("python", 'import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{stem}.onnx")\n'

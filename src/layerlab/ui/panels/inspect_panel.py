@@ -26,74 +26,11 @@ from ...inspect.views_model import layer_key
 from ..components import inspect_charts as charts
 from ..components.chart_numbers import localized
 from ..frame import lang
-from ..i18n import add, err_text, t
+from ..i18n import err_text, t
 from . import inspect_options as texts
 
 log = logging.getLogger(__name__)
 
-add({
-    "insp.title": "Inspect", "insp.intro": "See inside the network: what each layer does, what it looks at, "
-    "where it fails.", "insp.run": "Run", "insp.latest": "the latest run", "insp.split": "Samples",
-    "insp.val": "validation", "insp.train": "training", "insp.test": "test", "insp.index": "Sample number",
-    "insp.compare": "Compare with run", "insp.none": "none", "insp.untrained": "No trained run yet: you see the "
-    "network as it starts, with random weights. Train it on the Train page.",
-    "insp.shown": "Run {run}", "insp.working": "Computing…", "insp.error": "{message}", "insp.fix": "Fix: {hint}",
-    "insp.live": "Updates after each saved epoch while the run trains.", "insp.cell": "Click a cell to see its samples.",
-    "insp.cell_title": "true {true}, predicted {pred}: {n} samples", "insp.empty_cell": "No samples in this cell.",
-    "insp.numbers": "with its numbers", "insp.refresh": "Recompute",
-    "insp.auto": "automatic", "insp.download": "Download picture (PNG)", "insp.sample_flow": "Sample {i} flowing through",
-    "insp.in": "what goes in", "insp.out": "what comes out", "insp.worked": "one output worked out from its weights",
-    "insp.all_weights": "all its weights", "insp.layer": "Layer {i}: {type}", "insp.point": "Click a point to see its sample.",
-    "insp.bar": "Click a bar to see the sample.", "insp.predicted": "predicted", "insp.true": "true",
-    "insp.confusion": "Confusion matrix ({acc} right)", "insp.epoch": "epoch", "insp.loss": "loss",
-    "insp.accuracy": "accuracy", "insp.history": "Loss and accuracy per epoch",
-    "insp.forgotten": "Learned, then forgotten: loss per epoch", "insp.no_history": "The per-epoch history is recorded "
-    "while a run trains: train the project to see how loss and accuracy developed.",
-    "insp.none_forgotten": "No example was learned and then forgotten again in the recorded epochs.",
-    "insp.hardest": "Hardest examples (loss)", "insp.wrong": "wrong", "insp.unsure": "right, but unsure",
-    "insp.hardest_tip": "#{i}: true {true}, predicted {pred} ({conf} sure), {why}",
-    "insp.point_tip": "#{i}: true {true}, predicted {pred}", "insp.point_tip_nolabel": "#{i}: predicted {pred}",
-    "insp.embed_title": "Layer {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Inputs in 2-D (PCA), marked by prediction",
-    "insp.surface_title": "Decision surface: the colour is the predicted class",
-    "insp.weights_title": "Layer {i} ({type}): {what}", "insp.grads_title": "Layer {i} ({type}): gradients of the {what}",
-    "insp.param_weight": "weights", "insp.param_bias": "biases",
-    "insp.more_layers": "Histograms of the first {n} of {total} layers with weights; the PNG download has them all.", "insp.count": "count", "insp.value": "value",
-    "insp.dead_title": "Dead ReLU units per epoch (share)", "insp.sample_title": "Sample #{i}",
-    "insp.hardest_pictures": "The hardest examples (✗ = wrong; the others are right, but unsure)",
-    "insp.kernels": "Convolution kernels and histograms as a picture",
-}, {
-    "insp.title": "Untersuchen", "insp.intro": "Schau in das Netz hinein: was jede Schicht tut, worauf es achtet, "
-    "wo es sich irrt.", "insp.run": "Lauf", "insp.latest": "der letzte Lauf", "insp.split": "Beispiele",
-    "insp.val": "Validierung", "insp.train": "Training", "insp.test": "Test", "insp.index": "Beispielnummer",
-    "insp.compare": "Vergleichen mit Lauf", "insp.none": "keiner", "insp.untrained": "Noch kein trainierter Lauf: "
-    "du siehst das Netz im Startzustand mit zufälligen Gewichten. Trainiere es auf der Seite Training.",
-    "insp.shown": "Lauf {run}", "insp.working": "Berechne…", "insp.error": "{message}", "insp.fix": "Lösung: {hint}",
-    "insp.live": "Aktualisiert sich nach jeder gespeicherten Epoche, während der Lauf trainiert.",
-    "insp.cell": "Klicke auf eine Zelle, um ihre Beispiele zu sehen.",
-    "insp.cell_title": "wahr {true}, vorhergesagt {pred}: {n} Beispiele", "insp.empty_cell": "Keine Beispiele in dieser Zelle.",
-    "insp.numbers": "mit ihren Zahlen", "insp.refresh": "Neu berechnen",
-    "insp.auto": "automatisch", "insp.download": "Bild herunterladen (PNG)", "insp.sample_flow": "Beispiel {i} fließt hindurch",
-    "insp.in": "was hineingeht", "insp.out": "was herauskommt", "insp.worked": "eine Ausgabe aus ihren Gewichten ausgerechnet",
-    "insp.all_weights": "alle ihre Gewichte", "insp.layer": "Schicht {i}: {type}",
-    "insp.point": "Klicke auf einen Punkt, um sein Beispiel zu sehen.", "insp.bar": "Klicke auf einen Balken, um das Beispiel zu sehen.",
-    "insp.predicted": "vorhergesagt", "insp.true": "wahr", "insp.confusion": "Konfusionsmatrix ({acc} richtig)",
-    "insp.epoch": "Epoche", "insp.loss": "Verlust", "insp.accuracy": "Genauigkeit",
-    "insp.history": "Verlust und Genauigkeit pro Epoche",
-    "insp.forgotten": "Gelernt, dann vergessen: Verlust pro Epoche", "insp.no_history": "Der Verlauf pro Epoche wird "
-    "beim Training aufgezeichnet: trainiere das Projekt, um zu sehen, wie sich Verlust und Genauigkeit entwickelt haben.",
-    "insp.none_forgotten": "In den aufgezeichneten Epochen wurde kein Beispiel gelernt und wieder vergessen.",
-    "insp.hardest": "Schwerste Beispiele (Verlust)", "insp.wrong": "falsch", "insp.unsure": "richtig, aber unsicher",
-    "insp.hardest_tip": "#{i}: wahr {true}, vorhergesagt {pred} ({conf} sicher), {why}",
-    "insp.point_tip": "#{i}: wahr {true}, vorhergesagt {pred}", "insp.point_tip_nolabel": "#{i}: vorhergesagt {pred}",
-    "insp.embed_title": "Schicht {i} ({type}) in 2-D (PCA)", "insp.pca_title": "Eingaben in 2-D (PCA), nach Vorhersage markiert",
-    "insp.surface_title": "Entscheidungsfläche: die Farbe ist die vorhergesagte Klasse",
-    "insp.weights_title": "Schicht {i} ({type}): {what}", "insp.grads_title": "Schicht {i} ({type}): Gradienten der {what}",
-    "insp.param_weight": "Gewichte", "insp.param_bias": "Bias-Werte",
-    "insp.more_layers": "Histogramme der ersten {n} von {total} Schichten mit Gewichten; der PNG-Download hat alle.",
-    "insp.count": "Anzahl", "insp.value": "Wert", "insp.dead_title": "Tote ReLU-Einheiten pro Epoche (Anteil)",
-    "insp.sample_title": "Beispiel #{i}", "insp.hardest_pictures": "Die schwersten Beispiele (✗ = falsch; die anderen sind richtig, aber unsicher)",
-    "insp.kernels": "Faltungskerne und Histogramme als Bild",
-})
 
 CHOICES = {("saliency", "method"): ["all", "vanilla", "smoothgrad", "grad_cam"],
            ("adversarial", "method"): ["fgsm", "pgd"], ("max_activation", "reduce"): ["mean", "max"]}
