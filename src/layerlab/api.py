@@ -20,6 +20,7 @@ import numpy as np
 from .data import tabular  # noqa: F401  (registers the table reader that spec upgrades use)
 from .data.base import DataInfo, get_source, kind_of_model_input
 from .data.dataset import Dataset
+from .data import preview
 from .data.facade import Data
 from .engine.build import build_network
 from .engine.facade import LoadedRun, Runs
@@ -38,9 +39,9 @@ from .spec.loader import check_values, read_document
 from .spec.loader import json_reason  # noqa: F401  (api.json_reason: where callers found it before)
 from .spec.models import Project as Spec
 from .spec.models import parse_project
-from .store import atomic
+from .store import workspace
 
-PROJECT_FILE = "project.json"
+PROJECT_FILE = workspace.PROJECT_FILE
 
 
 class Project:
@@ -166,9 +167,8 @@ class Project:
             raise ValueError("this project has no folder yet: call save(folder)")
         check_values(self.doc)  # a NaN written now would make the file unreadable later
         self.dir.mkdir(parents=True, exist_ok=True)
-        path = self.dir / PROJECT_FILE
-        atomic.write_json(path, self.doc)
-        return path
+        workspace.save_doc(self.dir, self.doc, None)  # the one writer of project.json (checks for NaN first)
+        return self.dir / PROJECT_FILE
 
     # -- data (layerlab.data.facade.Data) ---------------------------------------------------
     def dataset(self) -> Dataset:
@@ -383,6 +383,12 @@ def example(name: str) -> dict[str, Any]:
     return json.loads(text)
 
 
+def example_preview_png(name: str, size: int = 160) -> bytes:
+    """A picture of a built-in example's data (the gallery's thumbnail; cached per example and size)."""
+    data = example(name).get("data") or {}
+    return preview.thumbnail(data["source"], data.get("params") or {}, None, 0, size)
+
+
 def examples() -> list[dict[str, str]]:
     """Each example's name, description (English and German), task and data source."""
     from .i18n.examples_de import EXAMPLES_DE
@@ -417,6 +423,19 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     project.save()
     (folder / "data").mkdir(exist_ok=True)
     return project
+
+
+def create_project(name: str, example: str | None = None, doc: dict[str, Any] | None = None) -> Project:
+    """A new project in the workspace (LAYERLAB_HOME) from an example or a document, its id based on name.
+
+    >>> import os, tempfile
+    >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+    >>> create_project("my xor", example="xor").dir.name, create_project("my xor", example="xor").dir.name
+    ('my-xor', 'my-xor-2')
+    """
+    if doc is None:
+        doc = globals()["example"](example or "digits")
+    return new(workspace.new_folder(name), doc=dict(doc, name=name))
 
 
 def _declared_info(spec: Spec) -> DataInfo | None:

@@ -6,6 +6,7 @@ import json
 from typer.testing import CliRunner
 
 from layerlab.cli import app
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 runner = CliRunner()
@@ -18,7 +19,7 @@ def _run(*args, code=0):
 
 
 def test_duplicate_rename_delete_restore_and_empty(tmp_path):
-    workspace.create("xor", example="xor")
+    create_project("xor", example="xor")
     assert "Copied xor to xor (copy) (id xor-copy)" in " ".join(_run("duplicate", "xor").output.split())
     assert json.loads(_run("rename", "xor-copy", "Second", "--json").output) == {"id": "second", "name": "Second"}
     assert "layerlab restore second" in _run("delete", "second").output
@@ -32,7 +33,7 @@ def test_duplicate_rename_delete_restore_and_empty(tmp_path):
 
 
 def test_errors_exit_2_with_the_fix(tmp_path):
-    workspace.create("xor", example="xor")
+    create_project("xor", example="xor")
     r = _run("rename", "nope", "x", code=2)
     assert "no such project" in r.output and "xor" in r.output
     assert "the trash is empty" in _run("restore", "xor", code=2).output
@@ -42,7 +43,7 @@ def test_errors_exit_2_with_the_fix(tmp_path):
 
 
 def test_pack_and_unpack_into_another_workspace(tmp_path):
-    p = workspace.create("my xor", example="xor")
+    p = create_project("my xor", example="xor")
     out = tmp_path / "x.layerlab"
     assert "no trained run" in _run("pack", p.dir.name, "--out", out).output
     r = _run("unpack", out, "--name", "From school", "--workspace", tmp_path / "other")

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from layerlab import api
+from layerlab.api import create_project
 from layerlab.store import workspace
 from layerlab.ui.components.layer_list import CARDS_PER_STEP
 from tests.e2e.conftest import close, open_page
@@ -29,7 +30,7 @@ def big(studio, monkeypatch):
                          ("huge 10000", [{"type": "dense", "units": 4}] * 9_999 + [OUT])):
         doc = copy.deepcopy(api.example("xor"))
         doc["model"]["layers"] = layers
-        made[name] = workspace.create(name, doc=doc).dir
+        made[name] = create_project(name, doc=doc).dir
     yield {k: v.name for k, v in made.items()}
     for folder in made.values():
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from layerlab.api import create_project
 from layerlab.store import workspace
 from tests.e2e.conftest import close, open_page
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.e2e
 def damaged(studio, monkeypatch):
     """A good project and a damaged one in the studio's workspace (removed afterwards: the workspace is shared)."""
     monkeypatch.setenv("LAYERLAB_HOME", str(studio["home"]))
-    good = workspace.create("edges good", example="xor").dir
+    good = create_project("edges good", example="xor").dir
     bad = studio["home"] / "broken-notes"
     bad.mkdir()
     (bad / "project.json").write_text('{"name": "broken notes", "data": {"source": "xor"},\n'

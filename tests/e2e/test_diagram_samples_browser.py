@@ -12,6 +12,7 @@ from xml.dom.minidom import parseString
 
 import pytest
 
+from layerlab.api import create_project
 from layerlab.store import workspace
 from tests.e2e.conftest import close, open_page
 
@@ -39,7 +40,7 @@ MEASURE = """() => {
 @pytest.fixture
 def digits(studio, monkeypatch):
     monkeypatch.setenv("LAYERLAB_HOME", str(studio["home"]))
-    return workspace.create("diagram digits", example="digits").dir.name
+    return create_project("diagram digits", example="digits").dir.name
 
 
 def _check(page, style: str) -> dict:

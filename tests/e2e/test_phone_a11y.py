@@ -63,13 +63,14 @@ AXE_RUN = """async ([tags, skipped]) => {
 def projects(studio):
     """A trained digits project, a second untrained 'digits' and an image project with two classes."""
     from layerlab import api
+    from layerlab.api import create_project
     from layerlab.store import workspace
     before = os.environ.get("LAYERLAB_HOME")
     os.environ["LAYERLAB_HOME"] = str(studio["home"])
     try:
-        trained = workspace.create("digits", example="digits")
+        trained = create_project("digits", example="digits")
         trained.train(epochs=1)
-        twin = workspace.create("digits", example="digits")
+        twin = create_project("digits", example="digits")
         folder = studio["home"] / workspace.unique_id("pets")
         api.new_image_project(folder, ["cat", "dog"], "pets", 32, 1)
     finally:

@@ -8,6 +8,7 @@ from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
 from tests.conftest import toy_doc
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 MAIN = Path(__file__).resolve().parents[1] / "ui" / "main.py"
@@ -23,7 +24,7 @@ async def user(caplog: pytest.LogCaptureFixture) -> User:
 
 
 async def test_export_page_lists_formats_and_downloads_onnx(user: User) -> None:
-    pid = workspace.create("xor", example="xor").dir.name
+    pid = create_project("xor", example="xor").dir.name
     await user.open(f"/p/{pid}/export")
     for fmt in ("onnx", "onnx_int8", "torchscript", "pt2", "safetensors", "script", "tfjs", "webpage", "zip"):
         await user.should_see(marker=f"export-{fmt}")
@@ -36,7 +37,7 @@ async def test_export_page_lists_formats_and_downloads_onnx(user: User) -> None:
 
 async def test_unavailable_format_says_why_before_trying(user: User) -> None:
     doc = toy_doc([{"type": "gru", "units": 4}, {"type": "dense", "units": 3, "activation": "softmax"}], shape=(5, 2))
-    pid = workspace.create("recurrent", doc=doc).dir.name
+    pid = create_project("recurrent", doc=doc).dir.name
     await user.open(f"/p/{pid}/export")
     await user.should_see(marker="export-blocked-tfjs")
     await user.should_see("gru")

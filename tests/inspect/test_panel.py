@@ -9,6 +9,7 @@ from nicegui.testing.user import User
 from nicegui.testing.user_simulation import user_simulation
 
 import layerlab
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 MAIN = Path(__file__).parents[1] / "ui" / "main.py"
@@ -26,7 +27,7 @@ async def user(caplog: pytest.LogCaptureFixture) -> User:
 
 async def test_inspect_page_shows_views_math_and_confusion_cells(user: User) -> None:
     torch.set_num_threads(1)
-    folder = workspace.create("xor", example="xor").dir
+    folder = create_project("xor", example="xor").dir
     layerlab.load(folder).train(epochs=2)
     await user.open(f"/p/{folder.name}/inspect")
     await user.should_see(marker="inspect-tabs")
@@ -45,7 +46,7 @@ async def test_inspect_page_shows_views_math_and_confusion_cells(user: User) -> 
 
 
 async def test_untrained_project_says_so_and_bad_views_explain(user: User) -> None:
-    folder = workspace.create("xor2", example="xor").dir
+    folder = create_project("xor2", example="xor").dir
     await user.open(f"/p/{folder.name}/inspect")
     await user.should_see(marker="inspect-untrained")
     user.find(marker="tab-saliency").click()

@@ -16,6 +16,7 @@ from layerlab.cli import app as cli
 from layerlab.server import security
 from layerlab.spec.errors import SpecError
 from layerlab.spec.models import parse_project
+from layerlab.api import create_project
 from layerlab.store import workspace as ws
 
 TOKEN = "t"
@@ -130,7 +131,7 @@ def test_ordinary_numbers_still_parse_exactly():
 
 def test_a_studio_edit_with_nan_is_refused_and_the_file_keeps_its_last_good_version():
     from layerlab.ui.state import Session
-    pid = ws.create("xor", example="xor").dir.name
+    pid = create_project("xor", example="xor").dir.name
     before = (ws.project_dir(pid) / "project.json").read_bytes()
     s = Session(ws.project_dir(pid))
 

@@ -15,13 +15,13 @@ from PIL import Image
 
 from layerlab.data import samples
 from layerlab.store import quota
+from layerlab.api import create_project
 from layerlab.store import workspace as ws
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "layerlab"
 # Who may import whom (DESIGN.md): the lower packages never import the server, the studio or the
-# CLI; the studio (ui) calls the facade and the lower packages, never the server. (Two lazy
-# imports of the facade itself from below, in store/workspace.create and the export facade, are
-# older and not checked here.)
+# CLI; the studio (ui) calls the facade and the lower packages, never the server. (The whole
+# layer order is checked by tests/safety/test_import_graph.py.)
 LOWER = ("data", "store", "engine", "layers", "spec", "export", "inspect", "i18n")
 FORBIDDEN = {**{pkg: ("server", "ui", "cli") for pkg in LOWER}, "ui": ("server", "cli")}
 
@@ -67,7 +67,7 @@ def _png(size=(64, 64)) -> bytes:
 
 def test_webcam_and_drawn_pictures_count_toward_the_workspace_quota(monkeypatch):
     monkeypatch.setattr(quota, "FRESH_S", 0.0)
-    p = ws.create("cam", example="xor")
+    p = create_project("cam", example="xor")
     (ws.home() / "limits.toml").write_text("workspace_files = 40\n")
     used = quota.workspace_usage(ws.home())[0]
     for _ in range(40 - used):
@@ -80,7 +80,7 @@ def test_webcam_and_drawn_pictures_count_toward_the_workspace_quota(monkeypatch)
 
 def test_the_dataset_cache_does_not_count(monkeypatch):
     monkeypatch.setattr(quota, "FRESH_S", 0.0)
-    ws.create("cam", example="xor")
+    create_project("cam", example="xor")
     before = quota.workspace_usage(ws.home())
     cache = ws.home() / ".cache" / "datasets" / "abc"
     cache.mkdir(parents=True)
@@ -91,7 +91,7 @@ def test_the_dataset_cache_does_not_count(monkeypatch):
 
 
 def test_a_burst_reuses_a_fresh_walk_and_a_refusal_walks_again(monkeypatch):
-    p = ws.create("cam", example="xor")
+    p = create_project("cam", example="xor")
     walks = []
     real = quota.workspace_usage
     monkeypatch.setattr(quota, "workspace_usage", lambda root: walks.append(root) or real(root))

@@ -11,6 +11,7 @@ from schemathesis.checks import not_a_server_error
 from layerlab.engine.runner import ACTIVE, default_runner
 from layerlab.server import api as server_api
 from layerlab.server import security
+from layerlab.api import create_project
 from layerlab.store import workspace as ws
 
 TOKEN = "schema-token"
@@ -25,7 +26,7 @@ schema.app = app  # requests go to the app in-process (ASGI), not over the netwo
 def demo_project():
     """Half the generated requests target a project that exists, so they reach deep code."""
     if not (ws.home() / "demo" / "project.json").exists():
-        ws.create("demo", example="xor")
+        create_project("demo", example="xor")
     yield "demo"
     for run in default_runner().runs():  # generated runs train up to 10,000 epochs: stop them
         if run.status in ACTIVE:

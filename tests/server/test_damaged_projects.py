@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from layerlab.cli import app as cli
 from layerlab.server import security
+from layerlab.api import create_project
 from layerlab.store import workspace as ws
 
 TOKEN = "t"
@@ -28,7 +29,7 @@ DAMAGES = {
 @pytest.fixture
 def workspace_with_damage():
     """Two good projects and one of each kind of damage."""
-    ws.create("good one", example="xor")
+    create_project("good one", example="xor")
     for name, (content, _) in DAMAGES.items():
         folder = ws.home() / f"bad-{name}"
         folder.mkdir()
@@ -38,7 +39,7 @@ def workspace_with_damage():
     (odd / "project.json").write_text('{"name": 5, "task": [], "data": [1]}')
     (ws.home() / "folder-as-file").mkdir()
     (ws.home() / "folder-as-file" / "project.json").mkdir()
-    ws.create("good two", example="spiral")
+    create_project("good two", example="spiral")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import pytest
 from layerlab import api
 from layerlab.data.safefiles import UploadError, UploadLimits
 from layerlab.spec.errors import SpecError
+from layerlab.api import create_project
 from layerlab.store import workspace
 from layerlab.store.pack import FORMAT, FORMAT_VERSION
 
@@ -52,7 +53,7 @@ def _refused(data: bytes, *words: str, status: int | None = None) -> SpecError:
 
 
 def test_a_trained_project_opens_in_a_fresh_workspace_with_the_same_predictions(tmp_path, monkeypatch):
-    p = workspace.create("my xor", example="xor")
+    p = create_project("my xor", example="xor")
     p.train(epochs=3)
     (p.dir / "data" / "notes.csv").write_text("a,b\n1,2\n")
     (p.dir / "data" / "scan.pdf").write_bytes(b"%PDF-1.4")
@@ -80,14 +81,14 @@ def test_a_trained_project_opens_in_a_fresh_workspace_with_the_same_predictions(
 
 
 def test_an_untrained_project_packs_spec_and_data_only(tmp_path):
-    p = workspace.create("plain", example="xor")
+    p = create_project("plain", example="xor")
     f = api.pack_project(p.dir, tmp_path / "p.layerlab")
     assert f.run_id is None
     assert api.unpack_project(f.path, name="Opened")["id"] == "opened"
 
 
 def test_a_run_training_now_is_not_packed_and_a_copied_one_is_never_live(tmp_path):
-    p = workspace.create("busy", example="xor")
+    p = create_project("busy", example="xor")
     rid = "20260101-120000-000-abcd"
     run = p.dir / "runs" / rid
     run.mkdir(parents=True)
@@ -105,7 +106,7 @@ def test_a_run_training_now_is_not_packed_and_a_copied_one_is_never_live(tmp_pat
 
 
 def test_pack_refuses_another_suffix(tmp_path):
-    p = workspace.create("plain", example="xor")
+    p = create_project("plain", example="xor")
     with pytest.raises(SpecError) as e:
         api.pack_project(p.dir, tmp_path / "p.zip")
     assert "p.layerlab" in e.value.hint
@@ -194,7 +195,7 @@ def test_fake_weights_and_fake_pictures_are_refused():
 
 def test_tiff_pictures_travel_too(tmp_path):
     from PIL import Image
-    p = workspace.create("tiffs", example="xor")
+    p = create_project("tiffs", example="xor")
     (p.dir / "data" / "cat").mkdir(parents=True)
     Image.new("RGB", (4, 4), (200, 10, 10)).save(p.dir / "data" / "cat" / "1.tif")
     out = api.unpack_project(api.pack_project(p.dir, tmp_path / "t.layerlab").path)

@@ -8,12 +8,13 @@ import pytest
 
 from layerlab import api
 from layerlab.spec.errors import SpecError
+from layerlab.api import create_project
 from layerlab.store import registry, workspace
 from layerlab.store.runs import run_ids
 
 
 def _project(name="Digits demo", example="xor") -> str:
-    return workspace.create(name, example=example).dir.name
+    return create_project(name, example=example).dir.name
 
 
 def _fake_run(pid: str, rid: str = "20260101-120000-000-abcd", status: str = "finished", pid_os: int | None = None):

@@ -29,8 +29,8 @@ async def user(caplog: pytest.LogCaptureFixture) -> User:
 @pytest.fixture
 def project_id():
     """Create a workspace project from an example and return its id."""
-    from layerlab.store import workspace
+    from layerlab.api import create_project
 
     def make(example: str = "xor", name: str | None = None, doc: dict | None = None) -> str:
-        return workspace.create(name or example, example=example if doc is None else None, doc=doc).dir.name
+        return create_project(name or example, example=example if doc is None else None, doc=doc).dir.name
     return make

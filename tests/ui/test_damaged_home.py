@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from nicegui.testing import User
 
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 
 async def test_home_shows_a_damaged_project_and_the_others_still_open(user: User) -> None:
-    workspace.create("my spiral", example="spiral")
+    create_project("my spiral", example="spiral")
     broken = workspace.home() / "broken"
     broken.mkdir()
     (broken / "project.json").write_text('{"name": "broken", "training": {"epochs": NaN}}')

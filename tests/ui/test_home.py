@@ -7,6 +7,7 @@ from pathlib import Path
 from nicegui.testing import User
 
 from layerlab import api
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 
@@ -29,7 +30,7 @@ async def test_opening_an_example_creates_a_project_and_shows_its_model(user: Us
 
 
 async def test_recent_projects_are_listed_and_open(user: User) -> None:
-    workspace.create("my spiral", example="spiral")
+    create_project("my spiral", example="spiral")
     await user.open("/")
     await user.should_see("my spiral")
     user.find(marker="recent-my-spiral").click()
@@ -54,7 +55,7 @@ async def test_language_switch_translates_and_persists(user: User) -> None:
 async def test_every_tab_of_a_project_opens(user: User) -> None:
     from layerlab.ui.app import page_modules
     built = {name.rsplit(".", 1)[1] for name in page_modules()}   # the other pages arrive in their own commits
-    pid = workspace.create("tabs", example="xor").dir.name
+    pid = create_project("tabs", example="xor").dir.name
     for tab in sorted({"model", "inspect", "export"} | (built & {"data", "train", "test"})):
         await user.open(f"/p/{pid}/{tab}")
         await user.should_see(marker="project-name")
@@ -87,7 +88,7 @@ async def test_uploading_a_csv_asks_which_column_to_predict(user: User) -> None:
 
 
 async def test_recent_projects_show_their_latest_run(user: User) -> None:
-    project = workspace.create("tiny xor", example="xor")
+    project = create_project("tiny xor", example="xor")
     project.train(epochs=1)
     for _ in range(100):                            # the registry records the end just after training returns
         if project.runs() and project.runs()[0]["status"] == "finished":

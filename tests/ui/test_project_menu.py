@@ -6,13 +6,14 @@ import asyncio
 from nicegui.testing import User
 
 from layerlab import api
+from layerlab.api import create_project
 from layerlab.store import workspace
 
 R = 40  # each action reloads Home; a busy machine needs more than the default 3 tries
 
 
 async def test_duplicate_rename_delete_and_restore_from_home(user: User) -> None:
-    workspace.create("my xor", example="xor")
+    create_project("my xor", example="xor")
     await user.open("/")
     user.find(marker="duplicate-my-xor").click()
     await user.should_see(marker="recent-my-xor-copy", retries=R)
@@ -35,7 +36,7 @@ async def test_duplicate_rename_delete_and_restore_from_home(user: User) -> None
 
 
 async def test_renaming_to_nothing_is_refused_in_the_field(user: User) -> None:
-    workspace.create("keep", example="xor")
+    create_project("keep", example="xor")
     await user.open("/")
     user.find(marker="rename-keep").click()
     user.find(marker="rename-input").clear()
@@ -50,7 +51,7 @@ async def test_renaming_to_nothing_is_refused_in_the_field(user: User) -> None:
 
 
 async def test_emptying_the_trash_asks_first(user: User) -> None:
-    workspace.create("gone", example="xor")
+    create_project("gone", example="xor")
     api.delete_project("gone")
     await user.open("/")
     user.find(marker="empty-trash").click()
@@ -66,7 +67,7 @@ async def test_open_project_file_opens_a_good_file_and_refuses_a_hostile_one(use
     import zipfile
 
     from nicegui.elements.upload_files import SmallFileUpload
-    source = workspace.create("shared", example="xor")
+    source = create_project("shared", example="xor")
     good = api.pack_project(source.dir, tmp_path / "shared.layerlab").path.read_bytes()
     evil = io.BytesIO()
     with zipfile.ZipFile(evil, "w") as zf:

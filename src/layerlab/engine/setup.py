@@ -1,12 +1,12 @@
 """What a run needs before its first batch: the device, thread count, class weights, augmentation."""
 from __future__ import annotations
 
-import importlib
 import os
 from typing import Any, Callable
 
 import torch
 
+from ..data.augment import build_augmenter
 from ..i18n import msg
 from ..spec.errors import SpecError
 
@@ -135,9 +135,4 @@ def augmenter(spec: Any, info: Any, preprocessor: Any = None
     """The data owner's augmentation for training batches (layerlab.data.augment), or None."""
     if not spec.data.augmentation:
         return None
-    try:
-        mod = importlib.import_module("layerlab.data.augment")
-    except ImportError:
-        return None
-    build = getattr(mod, "build_augmenter", None) or getattr(mod, "make_augmenter", None)
-    return build(spec.data.augmentation, info, preprocessor) if build is not None else None
+    return build_augmenter(spec.data.augmentation, info, preprocessor)

@@ -120,7 +120,8 @@ def create_project(body: ProjectCreate) -> dict[str, Any]:
         raise SpecError("example", msg("give either an example or a document, not both"), body.example,
                         msg("drop 'example' or 'doc'"))
     doc = checked_doc(dict(body.doc, name=body.name)) if body.doc is not None else None
-    project = ws.create(body.name, example=None if doc is not None else (body.example or "digits"), doc=doc)
+    example = None if doc is not None else (body.example or "digits")
+    project = facade.create_project(body.name, example=example, doc=doc)
     return project_out(project.dir.name)
 
 

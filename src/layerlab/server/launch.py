@@ -9,7 +9,6 @@ READY_PREFIX (benchmarks and tests wait for it).
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import os
 import secrets
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store import atomic
+from . import security
 
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
@@ -90,13 +90,9 @@ class _AbandonedRequestFilter(logging.Filter):
         return True
 
 
-def _install_security(app, token: str, host: str, port: int, no_auth: bool, public_paths: tuple = ()) -> bool:
-    """Call layerlab.server.security.install when that module is part of this build."""
-    if importlib.util.find_spec("layerlab.server.security") is None:
-        return False
-    from . import security
+def _install_security(app, token: str, host: str, port: int, no_auth: bool, public_paths: tuple = ()) -> None:
+    """The token, host and request-size checks in front of every route (layerlab.server.security)."""
     security.install(app, token=token, host=host, port=port, no_auth=no_auth, public_paths=public_paths)
-    return True
 
 
 def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str | Path | None) -> Any:
@@ -162,7 +158,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         def certificate_authority() -> Response:
             return Response(ca_pem, media_type="application/x-x509-ca-cert",
                             headers={"Content-Disposition": 'attachment; filename="layerlab-ca.crt"'})
-    secured = _install_security(app, token, host, port, no_auth, public)
+    _install_security(app, token, host, port, no_auth, public)
     url = studio_url(host, port, token, scheme="https" if files is not None else "http")
 
     def ready() -> None:
@@ -170,9 +166,6 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         print(f"  workspace: {home}", flush=True)
         for line in _https_notes(files, host, port) if files is not None else ():
             print(line, flush=True)
-        if not secured:
-            print("  warning: layerlab.server.security is missing in this build; the token is not checked",
-                  file=sys.stderr, flush=True)
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         from .. import api

@@ -7,8 +7,9 @@ names one run in the whole workspace (the run registry is keyed by it).
 
 >>> import os, tempfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+>>> from layerlab.api import create_project
 >>> from layerlab.store import workspace
->>> _ = workspace.create("xor", example="xor")
+>>> _ = create_project("xor", example="xor")
 >>> duplicate("xor", "xor copy")["id"], rename("xor-copy", "Second XOR")["id"]
 ('xor-copy', 'second-xor')
 """

@@ -14,8 +14,9 @@ Opening one is `store.unpack.unpack`: every entry is checked as an upload is (no
 
 >>> import os, tempfile, zipfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+>>> from layerlab.api import create_project
 >>> from layerlab.store import workspace
->>> p = workspace.create("xor", example="xor")
+>>> p = create_project("xor", example="xor")
 >>> out = pack(p.dir, os.path.join(tempfile.mkdtemp(), "x.layerlab"))
 >>> sorted(zipfile.ZipFile(out.path).namelist())
 ['data/', 'manifest.json', 'project.json']

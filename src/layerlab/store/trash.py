@@ -7,8 +7,9 @@ back when it is free, else a fresh one: it never overwrites a project.
 
 >>> import os, tempfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+>>> from layerlab.api import create_project
 >>> from layerlab.store import workspace
->>> p = workspace.create("xor demo", example="xor")
+>>> p = create_project("xor demo", example="xor")
 >>> entry = delete("xor-demo"); [e["id"] for e in entries()] == [entry["id"]]
 True
 >>> restore("xor-demo")["id"], entries()

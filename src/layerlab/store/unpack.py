@@ -10,8 +10,9 @@ is upgraded by spec/upgrade.py). The project lands under a fresh id: nothing is 
 
 >>> import os, tempfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
+>>> from layerlab.api import create_project
 >>> from layerlab.store import workspace, pack
->>> p = workspace.create("xor", example="xor")
+>>> p = create_project("xor", example="xor")
 >>> f = pack.pack(p.dir, os.path.join(tempfile.mkdtemp(), "x.layerlab")).path
 >>> unpack(f)["id"], unpack(f, name="Other")["id"]
 ('xor-2', 'other')

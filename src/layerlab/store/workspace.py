@@ -6,11 +6,11 @@ silently overwrite each other.
 
 >>> import tempfile, os
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
->>> p = create("my xor", example="xor"); p.dir.name
-'my-xor'
->>> rev = revision(p.dir); doc = dict(p.doc, name="renamed")
->>> new_rev = save_doc(p.dir, doc, rev); new_rev != rev
-True
+>>> folder = new_folder("my xor"); folder.name, new_folder("my xor").name
+('my-xor', 'my-xor-2')
+>>> rev = save_doc(folder, {"name": "my xor"}, None)
+>>> new_rev = save_doc(folder, {"name": "renamed"}, rev); new_rev != rev, revision(folder) == new_rev
+(True, True)
 """
 from __future__ import annotations
 
@@ -122,15 +122,16 @@ def unique_id(name: str) -> str:
     return candidate
 
 
-def create(name: str, example: str | None = None, doc: dict[str, Any] | None = None):
-    """A new project in the workspace from an example or a document; returns the api.Project."""
-    from .. import api
-    if doc is None:
-        doc = api.example(example or "digits")
-    doc = dict(doc, name=name)
+def new_folder(name: str) -> Path:
+    """A new, empty project folder in the workspace, its id based on name (taken by creating it).
+
+    `layerlab.api.create_project` writes the project into it; the store knows nothing of projects
+    beyond their files."""
+    home().mkdir(parents=True, exist_ok=True)
     with _lock:
         folder = home() / unique_id(name)
-        return api.new(folder, doc=doc)
+        folder.mkdir()
+    return folder
 
 
 def revision(folder: str | Path) -> str:

@@ -1,24 +1,19 @@
 """Shared body of the pages that mount a panel another package contributes (inspect, export)."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
+from typing import Callable
 
-from nicegui import ui
-
-from .frame import tr
+from .panels import export_panel, inspect_panel
 from .state import Session
 
 log = logging.getLogger(__name__)
 
 
-def mount(module: str, project_id: str, session: Session, missing_key: str) -> None:
-    """Call layerlab.ui.panels.<module>.render(project_id, session), or say honestly that it is missing."""
-    name = f"layerlab.ui.panels.{module}"
-    if importlib.util.find_spec(name) is None:
-        with ui.card().classes("ll-card w-full").mark("panel-missing"):
-            ui.label(tr(missing_key)).classes("text-lg")
-        return
-    panel = importlib.import_module(name)
-    panel.render(project_id, session)
+PANELS: dict[str, Callable[[str, Session], None]] = {"export_panel": export_panel.render,
+                                                     "inspect_panel": inspect_panel.render}
+
+
+def mount(module: str, project_id: str, session: Session) -> None:
+    """Call layerlab.ui.panels.<module>.render(project_id, session)."""
+    PANELS[module](project_id, session)

@@ -9,8 +9,8 @@ loses nothing.
 
 >>> import os, tempfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
->>> from layerlab.store import workspace
->>> pid = workspace.create("demo", example="xor").dir.name
+>>> from layerlab import api
+>>> pid = api.create_project("demo", example="xor").dir.name
 >>> s = get_session(pid)
 >>> s.edit(lambda d: d.update(name="renamed")) and s.doc["name"]
 'renamed'

@@ -19,7 +19,7 @@ from nicegui import events, run, ui
 from ...data import samples
 from ...data.safefiles import extract_images, save_file
 from ...spec.errors import SpecError
-from ...api import describe_table
+from ...api import create_project, describe_table
 from ..i18n import err_text, t
 from .refusals import explain
 from .target_picker import TargetPicker
@@ -121,11 +121,10 @@ class DataImport:
 
     async def _copy(self, fill: Fill | None = None, dialog: ui.dialog | None = None) -> None:
         """A new project with this one's model and settings, and the user's own picture folder."""
-        from ...store import workspace
         if dialog is not None:
             dialog.close()
         doc = _images_doc(self.session.doc)
-        project = workspace.create(self.tr("di.copy_name", name=self.session.name), doc=doc)
+        project = create_project(self.tr("di.copy_name", name=self.session.name), doc=doc)
         samples.images_dir(project.dir).mkdir(parents=True, exist_ok=True)
         if fill is not None:
             if not await fill(project.dir):

@@ -1,10 +1,9 @@
 """Thumbnails for the example gallery: at once a small picture of the example's network (one
-bar per layer), replaced by a picture of its data from layerlab.data.preview when ready."""
+bar per layer), replaced by a picture of its data (layerlab.api.example_preview_png) when ready."""
 from __future__ import annotations
 
 import base64
 import html
-import importlib.util
 import logging
 from typing import Any
 
@@ -20,13 +19,8 @@ def data_thumbnail(name: str) -> str | None:
     """An <img> of the example's data (PNG from layerlab.data.preview), or None when unavailable.
 
     Slow the first time (it loads the data), cached afterwards: call it off the event loop."""
-    if importlib.util.find_spec("layerlab.data.preview") is None:
-        return None
-    from ...data import preview
-    doc = api.example(name)
-    data = doc.get("data") or {}
     try:
-        png = preview.thumbnail(data["source"], data.get("params") or {}, None, 0, 160)
+        png = api.example_preview_png(name, 160)
     except Exception as e:  # a preview is decoration: never break the gallery for it
         log.warning("no preview for example %s: %s", name, e)
         return None

@@ -11,4 +11,4 @@ from ..panel_host import mount
 def export_page(project_id: str) -> None:
     with frame(project_id, "export") as session:
         if session is not None:
-            mount("export_panel", project_id, session, "export.missing")
+            mount("export_panel", project_id, session)

@@ -8,7 +8,6 @@ was, not at the top.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import time
 from pathlib import Path
@@ -31,7 +30,6 @@ from ..i18n import err_text
 log = logging.getLogger(__name__)
 
 
-EMPTY_EXAMPLE = "shapes"  # an image project whose data the user replaces on the Data page
 # Home comes back where the user was after an action reloads it (within 30 s, same tab)
 KEEP_SCROLL = """<script>
 addEventListener('pagehide', () => sessionStorage.setItem('ll-home-scroll', JSON.stringify({y: scrollY, t: Date.now()})));
@@ -47,13 +45,9 @@ addEventListener('pagehide', () => sessionStorage.setItem('ll-home-scroll', JSON
 </script>"""
 
 
-def _has_wizard() -> bool:
-    return importlib.util.find_spec("layerlab.data.wizard") is not None
-
-
 def open_example(name: str) -> None:
     """Copy an example into the workspace and go to its model page."""
-    project = workspace.create(name, example=name)
+    project = api.create_project(name, example=name)
     ui.navigate.to(href(project.dir.name, "model"))
 
 
@@ -121,14 +115,10 @@ def _example_card(ex: dict) -> ui.html:
 def _own_data() -> None:
     with ui.card().classes("ll-card w-full").mark("own-data"):
         ui.label(tr("home.own")).classes("text-lg font-semibold")
-        if _has_wizard():
-            ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
-            explain(ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True)
-                    .props('accept=".csv,.tsv,.txt,.zip" flat bordered color=primary').classes("w-full max-w-md")
-                    .mark("own-upload"), None)
-        else:
-            ui.label(tr("home.own_missing")).classes("text-sm opacity-80")
-            ui.button(tr("home.empty_project"), icon="add", on_click=_empty_project).mark("own-empty")
+        ui.label(tr("home.own_hint")).classes("text-sm opacity-80")
+        explain(ui.upload(label=tr("home.choose"), on_upload=_on_upload, auto_upload=True)
+                .props('accept=".csv,.tsv,.txt,.zip" flat bordered color=primary').classes("w-full max-w-md")
+                .mark("own-upload"), None)
 
 
 def _import_model() -> None:
@@ -153,10 +143,6 @@ async def _on_import(e: events.MultiUploadEventArguments) -> None:
         return
     ui.navigate.to(href(folder.name, "model"))
 
-
-def _empty_project() -> None:
-    project = workspace.create("my project", example=EMPTY_EXAMPLE)
-    ui.navigate.to(href(project.dir.name, "data"))
 
 
 async def _on_upload(e: events.UploadEventArguments) -> None:

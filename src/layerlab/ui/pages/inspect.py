@@ -11,4 +11,4 @@ from ..panel_host import mount
 def inspect_page(project_id: str) -> None:
     with frame(project_id, "inspect") as session:
         if session is not None:
-            mount("inspect_panel", project_id, session, "inspect.missing")
+            mount("inspect_panel", project_id, session)
