@@ -27,7 +27,6 @@ from ..spec.errors import SpecError
 from ..store import atomic
 from ..layers.base import LayerKind, load_all
 from ..layers.tfjs_support import KerasLayer, permute_dims, to_channels_first
-from . import tfjs_import_residual as shortcut
 from .common import TOLERANCE, write_dir_atomically
 from .tfjs_import_graph import Block, chain, flat
 from .tfjs_layout import read_model
@@ -124,8 +123,8 @@ class _Walker:
         cur, i = tuple(in_shape), 0
         while i < len(items):
             item, i = items[i], i + 1
-            if isinstance(item, Block):
-                cur = self.residual(item, out, in_shape, cur, path)
+            if isinstance(item, Block):  # branches joined by an Add: the kind that joins them reads the block
+                cur = load_all()[item.kind].tfjs_import_block(item, self, out, in_shape, cur, path)
                 continue
             cls, c = item["class_name"], item.get("config", {})
             where, rank = self.where(item), len(cur)
@@ -167,23 +166,6 @@ class _Walker:
             raise SpecError(where, msg("takes a softmax over the last axis of a sequence; LayerLab's softmax runs "
                                        "over the first axis after the batch"), cls,
                             msg("apply softmax after a flatten or pooling"))
-
-    def residual(self, block: Block, out: list[dict[str, Any]], in_shape: tuple[int, ...], cur: tuple[int, ...],
-                 path: tuple[Any, ...]) -> tuple[int, ...]:
-        """A residual layer for body + shortcut joined by an Add; the body ends in the layout the Add reads."""
-        where, here = self.where(block.add), (*path, len(out))
-        cl_in, rank = self.cl, len(cur)
-        body, body_shape = self.walk(block.body, cur, here)
-        sc = shortcut.plan(block.shortcut, cl_in, rank, self.where)
-        if len(body_shape) >= 2 and self.cl != sc.cl_end:  # TF.js adds the branches in the shortcut's layout
-            body_shape = self.emit(body, cur, {"type": "permute", "dims": permute_dims(len(body_shape),
-                                                                                       to_last=self.cl)},
-                                   {}, where, "Add", here)
-        self.cl = sc.cl_end if len(body_shape) >= 2 else self.cl
-        weights = self.weights_of(sc.op) if sc.op else {}
-        self.tensors[(*here, "shortcut")] = shortcut.tensors(sc, cur, body_shape, weights, self.where, where)
-        return self.emit(out, in_shape, {"type": "residual", "layers": body, "activation": "linear"}, {}, where,
-                         "Add", path)
 
 
 def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):

@@ -23,9 +23,13 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..i18n import msg
+from ..layers.base import LayerKind, load_all
 from ..spec.errors import SpecError
 
-PROJECTIONS = ("Dense", "Conv1D", "Conv2D", "Conv3D")  # what a shortcut may hold (besides Permute layers)
+
+def joins() -> dict[str, LayerKind]:
+    """Keras class of a join (Add) -> the layer kind that holds the branches it joins (residual)."""
+    return {cls: kind for kind in load_all().values() if kind.holds_layers for cls in kind.keras_written}
 
 
 @dataclass
@@ -35,6 +39,7 @@ class Block:
     body: list[Any]                  # layer dicts and Blocks, in order
     shortcut: list[dict[str, Any]]   # Permute layers and at most one projection
     add: dict[str, Any]
+    kind: str = ""                   # the layer kind that holds it (the one whose Keras join `add` is)
 
 
 def names(items: list[Any]) -> list[Any]:
@@ -150,32 +155,26 @@ class _Graph:
                 items.insert(0, layer)
                 node = ins[0]
                 continue
-            if layer.get("class_name") != "Add" or len(ins) != 2:
+            kind = joins().get(layer.get("class_name"))
+            if kind is None or len(ins) != 2:
                 raise _unsupported(layer, self.where(layer))
             common = self.upstream(ins[0]) & self.upstream(ins[1])
             if not common:
                 raise _unsupported(layer, self.where(layer))
             fork = max(common, key=lambda n: len(self.upstream(n)))  # the nearest tensor both branches leave
             first, second = self.chain(ins[0], fork, layer), self.chain(ins[1], fork, layer)
-            items.insert(0, _block(first, second, layer, self.where(layer)))
+            items.insert(0, _block(kind, first, second, layer, self.where(layer)))
             node = fork
         return items
 
 
-def _is_shortcut(items: list[Any]) -> bool:
-    if any(isinstance(i, Block) or i.get("class_name") not in ("Permute", *PROJECTIONS) for i in items):
-        return False
-    projections = [i for i in items if i.get("class_name") in PROJECTIONS]
-    return len(projections) <= 1 and all((p["config"].get("activation") or "linear") == "linear"
-                                         for p in projections)
-
-
-def _block(first: list[Any], second: list[Any], add: dict[str, Any], where: str) -> Block:
-    """Which branch is the shortcut: LayerLab's export adds (body, shortcut); Keras code often the other way."""
-    if _is_shortcut(second) and not (second and not first):
-        return Block(first, second, add)
-    if _is_shortcut(first):
-        return Block(second, first, add)
+def _block(kind: LayerKind, first: list[Any], second: list[Any], add: dict[str, Any], where: str) -> Block:
+    """Which branch is the shortcut (the kind says what one may hold): LayerLab's export adds (body, shortcut);
+    Keras code often the other way."""
+    if kind.tfjs_is_shortcut(second) and not (second and not first):
+        return Block(first, second, add, kind.name)
+    if kind.tfjs_is_shortcut(first):
+        return Block(second, first, add, kind.name)
     raise SpecError(where, msg("neither branch into this Add is a shortcut LayerLab can hold"),
                     [names(first), names(second)], SUPPORTED_GRAPHS)
 

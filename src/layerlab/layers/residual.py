@@ -26,6 +26,9 @@ from .base import LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated, Residual as ResidualModule
 import torch
 from . import tfjs_support as T
+from typing import Callable
+from dataclasses import dataclass
+import numpy as np
 
 
 def _fmt(s: Shape) -> str:
@@ -193,4 +196,115 @@ class ResidualBlock(LayerKind):
         return torch.stack(xs).sum(dim=0)
 
 
+    keras_shortcut: tuple[str, ...] = ("Dense", "Conv1D", "Conv2D", "Conv3D")  # a shortcut's projection
+    keras_moves: tuple[str, ...] = ("Permute",)  # what else a shortcut may hold: layout moves
+
+    def tfjs_is_shortcut(self, items: list[Any]) -> bool:
+        """Whether a branch into the Add can be this block's shortcut: Permute layers and at most one linear
+        Dense or Conv layer (a nested block, a dataclass, is not a layer dict)."""
+        if any(not isinstance(i, dict) or i.get("class_name") not in (*self.keras_moves, *self.keras_shortcut)
+               for i in items):
+            return False
+        projections = [i for i in items if i.get("class_name") in self.keras_shortcut]
+        return len(projections) <= 1 and all((p["config"].get("activation") or "linear") == "linear"
+                                             for p in projections)
+
+    def tfjs_import_block(self, block: Any, ctx: Any, out: list[dict[str, Any]], in_shape: tuple[int, ...],
+                          cur: tuple[int, ...], path: tuple[Any, ...]) -> tuple[int, ...]:
+        """A residual layer for body + shortcut joined by an Add (block: body, shortcut, add); the body ends in
+        the layout the Add reads. ctx is the import walker (walk, emit, where, weights_of, tensors, cl)."""
+        cls = block.add["class_name"]
+        where, here = ctx.where(block.add), (*path, len(out))
+        cl_in, rank = ctx.cl, len(cur)
+        body, body_shape = ctx.walk(block.body, cur, here)
+        sc = _shortcut_plan(block.shortcut, cl_in, rank, ctx.where)
+        if len(body_shape) >= 2 and ctx.cl != sc.cl_end:  # TF.js adds the branches in the shortcut's layout
+            body_shape = ctx.emit(body, cur, {"type": "permute", "dims": T.permute_dims(len(body_shape),
+                                                                                         to_last=ctx.cl)},
+                                  {}, where, cls, here)
+        ctx.cl = sc.cl_end if len(body_shape) >= 2 else ctx.cl
+        weights = ctx.weights_of(sc.op) if sc.op else {}
+        ctx.tensors[(*here, "shortcut")] = _shortcut_tensors(sc, cur, body_shape, weights, ctx.where, where)
+        return ctx.emit(out, in_shape, {"type": "residual", "layers": body, "activation": "linear"}, {}, where,
+                        cls, path)
+
+
 __all__ = ["ResidualBlock", "get_layer"]
+
+
+# -- TF.js import of a shortcut branch ---------------------------------------------------------
+# LayerLab does not store a shortcut: its residual block adds the input unchanged when the body keeps the
+# shape, and otherwise projects it (projection above). A TF.js shortcut is imported when it computes exactly
+# that: its Permute layers only move the channel axis, and its one Dense or 1x1 Conv layer (if any) works on
+# the axis LayerLab's projection works on, with the same strides. Its weights become the projection's; a
+# projection without a bias gets a zero one.
+
+
+
+@dataclass
+class Shortcut:
+    """The projection layer of a shortcut branch (None: the input itself) and the layout around it."""
+
+    op: dict[str, Any] | None
+    cl_at_op: bool     # whether TF.js holds LayerLab's tensor channels-last where the projection reads it
+    cl_end: bool       # ... and where the branch reaches the Add
+
+
+def _shortcut_plan(items: list[dict[str, Any]], cl: bool, rank: int, where: Callable[[dict[str, Any]], str]) -> Shortcut:
+    """Follow the layout through a shortcut branch that leaves the block's input held as `cl` says."""
+    op, cl_at_op = None, cl
+    for layer in items:
+        if layer["class_name"] not in ResidualBlock.keras_moves:
+            op, cl_at_op = layer, cl
+            continue
+        dims = [int(d) for d in layer["config"].get("dims", [])]
+        if rank < 2 or dims != T.permute_dims(rank, to_last=not cl):
+            raise SpecError(where(layer), msg("a shortcut's Permute may only move the channel axis last or first"),
+                            dims, msg("use dims {dims}, or no Permute in the shortcut",
+                                      dims=T.permute_dims(rank, to_last=not cl) if rank >= 2 else []))
+        cl = not cl
+    return Shortcut(op, cl_at_op, cl)
+
+
+def _shortcut_tensors(sc: Shortcut, in_shape: tuple[int, ...], out_shape: tuple[int, ...], weights: dict[str, np.ndarray],
+            where: Callable[[dict[str, Any]], str], block_where: str) -> dict[str, np.ndarray]:
+    """The weights of LayerLab's projection for a block from in_shape to out_shape, taken from sc."""
+    try:
+        code = projection(in_shape, out_shape, block_where)
+    except SpecError as e:
+        raise SpecError(block_where, msg("does not fit LayerLab's rules: {reason}", reason=e.message), e.received,
+                        e.hint) from None
+    op = sc.op
+    if code is None:
+        if op is not None:
+            raise SpecError(where(op), msg("the shortcut has a {cls} layer although the block keeps the shape; "
+                                           "LayerLab's residual block then adds its input unchanged",
+                                           cls=op["class_name"]), op["class_name"],
+                            msg("remove the shortcut's {cls} layer", cls=op["class_name"]))
+        return {}
+    module = from_code(code)
+    rank, mat, strides = len(in_shape), None, [1] * (len(in_shape) - 1)
+    if op is not None:
+        kernel = weights["kernel"]                                   # Dense: (in, out); Conv: (*k, in, out)
+        if op["class_name"] == ResidualBlock.keras_shortcut[0] or set(kernel.shape[:-2]) == {1}:
+            mat = kernel.reshape(kernel.shape[-2:])
+        if op["class_name"] != ResidualBlock.keras_shortcut[0]:
+            strides = T.ints(op["config"].get("strides", 1), rank - 1)
+    sizes = (module.in_features, module.out_features) if isinstance(module, torch.nn.Linear) else \
+        (module.in_channels, module.out_channels)
+    fits = mat is not None and mat.shape == sizes
+    if isinstance(module, torch.nn.Linear):   # LayerLab's last axis: TF.js must hold the tensor as LayerLab does
+        fits = fits and (rank == 1 or not sc.cl_at_op) and set(strides) <= {1}
+    else:                                     # LayerLab's first axis as channels: TF.js' last one
+        fits = fits and sc.cl_at_op and all(s == mine or m == 1 for s, mine, m in zip(strides, module.stride,
+                                                                                      out_shape[1:]))
+    if op is None or not fits:
+        raise SpecError(where(op) if op else block_where,
+                        msg("the shortcut does not compute what LayerLab's shortcut for this block computes ({code})",
+                            code=code), op["class_name"] if op else msg("the input itself"),
+                        msg("LayerLab projects a shortcut with a linear map on the last axis for features and "
+                            "sequences, and with a 1x1 convolution (strides as the body shrinks the size) for "
+                            "feature maps"))
+    weight = mat.T.reshape(module.weight.shape)
+    bias = weights.get("bias", np.zeros(weight.shape[0], np.float32))
+    return {"weight": np.ascontiguousarray(weight), "bias": bias}
