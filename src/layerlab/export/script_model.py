@@ -17,11 +17,11 @@ import re
 from typing import Any
 
 from ..layers import modules as M
-from ..layers.base import get_layer
+from ..layers.base import get_layer, module_classes
 from ..layers.initializers import INITIALIZERS, REGULARIZER_PARAMS
 from ..layers.stack import first_error, infer_stack
 
-CLASSES = {n: c for n, c in vars(M).items() if inspect.isclass(c) and c.__module__ == M.__name__}
+CLASSES = dict(module_classes())  # the layer kinds' helper classes; helper_classes() adds plug-ins' too
 SCALING = {"glorot_uniform": (1.0, "fan_avg", True), "glorot_normal": (1.0, "fan_avg", False),
            "he_uniform": (2.0, "fan_in", True), "he_normal": (2.0, "fan_in", False),
            "lecun_uniform": (1.0, "fan_in", True), "lecun_normal": (1.0, "fan_in", False)}
@@ -42,7 +42,8 @@ REG_NAMES = [r.name for r in REGULARIZER_PARAMS]   # the order of Activated.reg
 
 
 def helper_classes(code: str) -> list[str]:
-    """Names of modules.py classes a piece of code uses, dependencies first."""
+    """Names of the layer helper classes a piece of code uses, dependencies first."""
+    CLASSES.update(module_classes())
     found: list[str] = []
 
     def visit(text: str) -> None:
@@ -51,7 +52,7 @@ def helper_classes(code: str) -> list[str]:
                 found.append(name)
                 visit(inspect.getsource(CLASSES[name]))
     visit(code)
-    order = list(CLASSES)  # source order of modules.py keeps dependencies before users
+    order = list(CLASSES)  # source order keeps dependencies before users (shared Activated last)
     return sorted(found, key=order.index)
 
 

@@ -21,6 +21,42 @@ import torch
 from . import tfjs_support as T
 
 
+class Snake(nn.Module):
+    """Snake activation: x + sin^2(a x) / a, periodic yet monotone-ish (Ziyin et al. 2020)."""
+
+    def __init__(self, alpha: float = 1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + torch.sin(self.alpha * x) ** 2 / self.alpha
+
+
+class ThresholdedReLU(nn.Module):
+    """x where x > theta, else 0."""
+
+    def __init__(self, theta: float = 1.0):
+        super().__init__()
+        self.theta = theta
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.where(x > self.theta, x, torch.zeros_like(x))
+
+
+class Exponential(nn.Module):
+    """e^x."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.exp(x)
+
+
+class HardSigmoid(nn.Module):
+    """Keras' hard sigmoid: clip(0.2 x + 0.5, 0, 1)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(0.2 * x + 0.5, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class Activation:
     """A named activation: how to build it, its code in a script, its formula and meaning."""
@@ -66,7 +102,7 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     _a("sigmoid", nn.Sigmoid, "nn.Sigmoid()", r"f(x) = \frac{1}{1 + e^{-x}}",
        "Squashes values into (0, 1): a probability for yes/no.",
        "Drückt Werte in (0, 1): eine Wahrscheinlichkeit für Ja/Nein.", output=True),
-    _a("hard_sigmoid", M.HardSigmoid, "HardSigmoid()", r"f(x) = \min(1, \max(0, 0.2x + 0.5))",
+    _a("hard_sigmoid", HardSigmoid, "HardSigmoid()", r"f(x) = \min(1, \max(0, 0.2x + 0.5))",
        "A cheap, piecewise-linear sigmoid.", "Eine günstige, stückweise lineare Sigmoide."),
     _a("tanh", nn.Tanh, "nn.Tanh()", r"f(x) = \tanh(x)", "Squashes values into (-1, 1).",
        "Drückt Werte in den Bereich (-1, 1)."),
@@ -76,9 +112,9 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
        "ReLU, bei 6 begrenzt."),
     _a("prelu", nn.PReLU, "nn.PReLU()", r"f(x) = \max(0,x) + a \min(0,x)",
        "Leaky ReLU whose negative slope a is learned.", "Leaky ReLU, deren negative Steigung a gelernt wird."),
-    _a("thresholded_relu", M.ThresholdedReLU, "ThresholdedReLU(1.0)", r"f(x) = x \text{ if } x > 1 \text{ else } 0",
+    _a("thresholded_relu", ThresholdedReLU, "ThresholdedReLU(1.0)", r"f(x) = x \text{ if } x > 1 \text{ else } 0",
        "Keeps values above 1, zero otherwise.", "Behält Werte über 1, sonst null."),
-    _a("snake", M.Snake, "Snake(1.0)", r"f(x) = x + \sin^2(x)", "Adds a periodic wiggle; good for periodic data.",
+    _a("snake", Snake, "Snake(1.0)", r"f(x) = x + \sin^2(x)", "Adds a periodic wiggle; good for periodic data.",
        "Fügt eine periodische Welle hinzu; gut für periodische Daten."),
     _a("softmax", lambda: nn.Softmax(dim=1), "nn.Softmax(dim=1)", r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
        "Turns scores into probabilities that sum to 1.",
@@ -86,7 +122,7 @@ ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
     _a("log_softmax", lambda: nn.LogSoftmax(dim=1), "nn.LogSoftmax(dim=1)",
        r"f(x)_i = x_i - \ln \sum_j e^{x_j}", "The logarithm of softmax probabilities.",
        "Der Logarithmus der Softmax-Wahrscheinlichkeiten.", output=True),
-    _a("exponential", M.Exponential, "Exponential()", r"f(x) = e^x", "e to the power of x.", "e hoch x."),
+    _a("exponential", Exponential, "Exponential()", r"f(x) = e^x", "e to the power of x.", "e hoch x."),
 ]}
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)

@@ -19,6 +19,7 @@ Shapes exclude the batch and follow PyTorch: images are (C, H, W), sequences (T,
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any, ClassVar
 
 from torch import nn
@@ -50,6 +51,10 @@ class LayerKind:
     transparent: ClassVar[bool] = False  # keeps the values' meaning (reshape, dropout, noise): checks look through it
     token_input: ClassVar[bool] = False  # reads integer token ids (embedding), not float values
     holds_layers: ClassVar[bool] = False  # has its own `layers` list (residual)
+    # layout flags, read by the sequence-layout check (spec/check.py); sequences are (steps, features)
+    makes_sequence: ClassVar[bool] = False  # a two-axis output is (steps, features) (embedding, recurrent)
+    reads_channels: ClassVar[bool] = False  # reads a two-axis input as (channels, length) (conv1d, 1-D pools)
+    keeps_layout: ClassVar[bool] = False    # works per step, keeping (steps, features) (dense, norms, noise)
 
     # -- parameters --------------------------------------------------------------------
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:
@@ -177,14 +182,34 @@ class LayerKind:
         raise NotImplementedError
 
 
-def code_namespace() -> dict[str, Any]:
-    """What code() snippets may use: nn, torch and the classes of layers/modules.py."""
-    import torch
+_CLASSES: dict[tuple[str, ...], dict[str, type[nn.Module]]] = {}
 
+
+def module_classes() -> dict[str, type[nn.Module]]:
+    """The nn.Module helpers that code() snippets may name: those defined in the module of each
+    registered layer kind (built-in or plug-in, in module-name order, each in source order), then the
+    shared ones of layers/modules.py. Generated scripts copy their source."""
     from . import modules
-    classes = {n: c for n, c in vars(modules).items()
-               if isinstance(c, type) and issubclass(c, nn.Module) and c.__module__ == modules.__name__}
-    return {"nn": nn, "torch": torch, **classes}
+    names = sorted({type(k).__module__ for k in load_all().values()})
+    key = tuple(names)
+    if key not in _CLASSES:
+        found: dict[str, type[nn.Module]] = {}
+        for mod in [sys.modules[n] for n in names if n in sys.modules] + [modules]:
+            for n, c in vars(mod).items():
+                if isinstance(c, type) and issubclass(c, nn.Module) and c.__module__ == mod.__name__:
+                    if found.get(n, c) is not c:
+                        raise ValueError(f"two layer helper classes are named {n!r}: in {found[n].__module__} and "
+                                         f"{mod.__name__}; generated code names them, so rename one")
+                    found[n] = c
+        _CLASSES.clear()
+        _CLASSES[key] = found
+    return _CLASSES[key]
+
+
+def code_namespace() -> dict[str, Any]:
+    """What code() snippets may use: nn, torch and the helper classes of every layer kind's module."""
+    import torch
+    return {"nn": nn, "torch": torch, **module_classes()}
 
 
 def from_code(code: str) -> nn.Module:

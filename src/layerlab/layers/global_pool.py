@@ -10,11 +10,31 @@ GlobalAveragePooling1D does for text.
 """
 from __future__ import annotations
 
+import torch
+from torch import nn
+
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
+
+
+class GlobalPool(nn.Module):
+    """Average or max over all positions, keeping one axis.
+
+    keep='first': (B, C, ...) -> (B, C), for feature maps; keep='last': (B, ..., F) -> (B, F),
+    for sequences of feature vectors (T, F).
+    """
+
+    def __init__(self, mode: str = "avg", keep: str = "first"):
+        super().__init__()
+        self.mode = mode
+        self.keep = keep
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = x.flatten(2) if self.keep == "first" else x.flatten(1, -2).transpose(1, 2)  # (B, C, positions)
+        return flat.mean(dim=2) if self.mode == "avg" else flat.amax(dim=2)
 
 
 class _Global(LayerKind):

@@ -8,9 +8,41 @@ Each keeps the shape and has no weights; at inference (eval mode) each passes va
 """
 from __future__ import annotations
 
+import math
+
+import torch
+from torch import nn
+
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
+
+
+class GaussianNoise(nn.Module):
+    """Adds N(0, stddev^2) noise while training; identity at inference."""
+
+    def __init__(self, stddev: float):
+        super().__init__()
+        self.stddev = stddev
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training and self.stddev > 0:
+            return x + torch.randn_like(x) * self.stddev
+        return x
+
+
+class GaussianDropout(nn.Module):
+    """Multiplies by N(1, rate/(1-rate)) noise while training; identity at inference."""
+
+    def __init__(self, rate: float):
+        super().__init__()
+        self.rate = rate
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training and self.rate > 0:
+            std = math.sqrt(self.rate / (1.0 - self.rate))
+            return x * (1.0 + torch.randn_like(x) * std)
+        return x
 
 
 def _rate(default: float, en: str, de: str) -> Param:
@@ -102,7 +134,7 @@ class AlphaDropout(_Noise):
 
 
 @register
-class GaussianDropout(_Noise):
+class GaussianDropoutLayer(_Noise):
     name = "gaussian_dropout"
     params = (_rate(0.1, "Strength of the multiplicative noise: std = sqrt(rate / (1 - rate)).",
                     "Stärke des multiplikativen Rauschens: std = sqrt(rate / (1 - rate))."),)
@@ -126,7 +158,7 @@ class GaussianDropout(_Noise):
 
 
 @register
-class GaussianNoise(_Noise):
+class GaussianNoiseLayer(_Noise):
     name = "gaussian_noise"
     params = (Param("stddev", "float", 0.1, "Standard deviation of the noise added while training.",
                     min=0.0, max=100.0, description_de="Standardabweichung des beim Training addierten Rauschens.",
@@ -150,4 +182,4 @@ class GaussianNoise(_Noise):
     keras_setting = "stddev"
 
 
-__all__ = ["AlphaDropout", "Dropout", "GaussianDropout", "GaussianNoise", "get_layer"]
+__all__ = ["AlphaDropout", "Dropout", "GaussianDropoutLayer", "GaussianNoiseLayer", "get_layer"]

@@ -10,6 +10,9 @@ permute [2, 1] turns one into the other.
 """
 from __future__ import annotations
 
+import torch
+from torch import nn
+
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
@@ -17,8 +20,19 @@ from .base import LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
 
 
+class Permute(nn.Module):
+    """Reorder the axes of each sample (1-based, the batch axis stays): Permute((2, 1)) swaps (T, F) to (F, T)."""
+
+    def __init__(self, dims: tuple[int, ...]):
+        super().__init__()
+        self.dims = tuple(dims)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.permute(0, *self.dims)
+
+
 @register
-class Permute(LayerKind):
+class PermuteLayer(LayerKind):
     name = "permute"
     family = "reshape"
     transparent = True
@@ -87,4 +101,4 @@ class Permute(LayerKind):
         return xs[0].permute(0, *[int(d) for d in c["dims"]])
 
 
-__all__ = ["Permute", "get_layer"]
+__all__ = ["PermuteLayer", "get_layer"]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from torch import nn
+
 from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
@@ -19,6 +21,28 @@ from .base import LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
 import torch
 from . import tfjs_support as T
+
+
+class SamePool(nn.Module):
+    """Max or average pooling with Keras' 'same' padding: padded cells never count.
+
+    Max pads with -inf; average divides by the number of real cells in each window.
+    pads lists (left, right) per axis, last axis first, as torch.nn.functional.pad wants.
+    """
+
+    def __init__(self, mode: str, kernel_size: tuple[int, ...], stride: tuple[int, ...], pads: tuple[int, ...]):
+        super().__init__()
+        self.mode, self.kernel_size, self.stride, self.pads = mode, tuple(kernel_size), tuple(stride), tuple(pads)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        dims = len(self.kernel_size)
+        pool = getattr(nn.functional, f"{self.mode}_pool{dims}d")
+        if self.mode == "max":
+            return pool(nn.functional.pad(x, self.pads, value=float("-inf")), self.kernel_size, self.stride)
+        ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+        total = pool(nn.functional.pad(x, self.pads), self.kernel_size, self.stride)
+        share = pool(nn.functional.pad(ones, self.pads), self.kernel_size, self.stride)  # real cells / window
+        return total / share
 
 _DIM_WORD = {1: "signal", 2: "image", 3: "volume"}
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+from torch import nn
+
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
@@ -20,6 +22,99 @@ from .initializers import INIT_PARAMS, init_module
 import numpy as np
 import torch
 from . import tfjs_support as T
+
+
+class Recurrent(nn.Module):
+    """A torch RNN/LSTM/GRU or GatedRNN (batch_first) that returns what Keras returns.
+
+    return_sequences: every step's output (B, T, H*dirs); otherwise the final state of each
+    direction, concatenated (B, H*dirs): the forward pass's last step and the backward pass's first.
+    """
+
+    def __init__(self, rnn: nn.Module, return_sequences: bool = False):
+        super().__init__()
+        self.rnn = rnn
+        self.return_sequences = return_sequences
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, state = self.rnn(x)
+        if self.return_sequences:
+            return out
+        h = state[0] if isinstance(state, tuple) else state  # LSTM state is (h, c)
+        dirs = 2 if self.rnn.bidirectional else 1
+        return torch.cat(list(h[-dirs:]), dim=1)
+
+
+class GatedRNN(nn.Module):
+    """An LSTM or GRU with a choice of gate function and, for GRU, of where the reset gate acts.
+
+    PyTorch's nn.LSTM/nn.GRU fix both (sigmoid gates; GRU resets after the recurrent weights).
+    TF.js and Keras models often use hard_sigmoid gates, min(1, max(0, 0.2 x + 0.5)), and TF.js's
+    GRU resets before the recurrent weights (Keras' reset_after=False):
+    n = tanh(W_n x + b_in + U_n (r * h) + b_hn). Weights and state follow nn.LSTM/nn.GRU
+    (weight_ih_l0 with gates stacked as i, f, g, o or r, z, n; suffix _reverse backwards),
+    so both read and write the same files. One step at a time in Python: slower than PyTorch's.
+    """
+
+    def __init__(self, kind: str, input_size: int, hidden_size: int, bidirectional: bool = False,
+                 gate: str = "hard_sigmoid", reset_after: bool = True):
+        super().__init__()
+        self.kind, self.gate, self.reset_after = kind, gate, reset_after
+        self.input_size, self.hidden_size, self.bidirectional = input_size, hidden_size, bidirectional
+        self.num_layers, self.bias, self.batch_first = 1, True, True
+        gates = 4 if kind == "lstm" else 3
+        k = 1.0 / math.sqrt(hidden_size)
+        for suffix in ("_l0", "_l0_reverse")[: 2 if bidirectional else 1]:
+            for name, shape in (("weight_ih", (gates * hidden_size, input_size)),
+                                ("weight_hh", (gates * hidden_size, hidden_size)),
+                                ("bias_ih", (gates * hidden_size,)), ("bias_hh", (gates * hidden_size,))):
+                self.register_parameter(name + suffix, nn.Parameter(torch.empty(shape).uniform_(-k, k)))
+
+    def _gate(self, x: torch.Tensor) -> torch.Tensor:
+        if self.gate == "hard_sigmoid":
+            return (0.2 * x + 0.5).clamp(0.0, 1.0)
+        if self.gate == "tanh":
+            return torch.tanh(x)
+        if self.gate == "relu":
+            return torch.relu(x)
+        if self.gate == "linear":
+            return x
+        return torch.sigmoid(x)
+
+    def _direction(self, x: torch.Tensor, suffix: str) -> tuple[torch.Tensor, tuple[torch.Tensor, ...]]:
+        w_ih, w_hh = getattr(self, "weight_ih" + suffix), getattr(self, "weight_hh" + suffix)
+        b_ih, b_hh = getattr(self, "bias_ih" + suffix), getattr(self, "bias_hh" + suffix)
+        steps = range(x.shape[1] - 1, -1, -1) if suffix.endswith("reverse") else range(x.shape[1])
+        h = x.new_zeros(x.shape[0], self.hidden_size)      # (B, H)
+        c = x.new_zeros(x.shape[0], self.hidden_size)
+        xw = x @ w_ih.T + b_ih                              # (B, T, gates * H), all steps at once
+        outs = []
+        for t in steps:
+            if self.kind == "lstm":
+                i, f, g, o = (xw[:, t] + h @ w_hh.T + b_hh).chunk(4, dim=1)
+                c = self._gate(f) * c + self._gate(i) * torch.tanh(g)
+                h = self._gate(o) * torch.tanh(c)
+            else:
+                x_r, x_z, x_n = xw[:, t].chunk(3, dim=1)
+                u_r, u_z, u_n = w_hh.chunk(3, dim=0)
+                b_r, b_z, b_n = b_hh.chunk(3, dim=0)
+                r = self._gate(x_r + h @ u_r.T + b_r)
+                z = self._gate(x_z + h @ u_z.T + b_z)
+                if self.reset_after:
+                    n = torch.tanh(x_n + r * (h @ u_n.T + b_n))
+                else:
+                    n = torch.tanh(x_n + (r * h) @ u_n.T + b_n)
+                h = (1 - z) * n + z * h
+            outs.append(h)
+        if suffix.endswith("reverse"):
+            outs.reverse()
+        return torch.stack(outs, dim=1), (h, c)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        runs = [self._direction(x, "_l0")] + ([self._direction(x, "_l0_reverse")] if self.bidirectional else [])
+        out = torch.cat([r[0] for r in runs], dim=2)        # (B, T, H * dirs)
+        h = torch.stack([r[1][0] for r in runs])            # (dirs, B, H), like nn.GRU's final state
+        return out, h
 
 
 class _Recurrent(LayerKind):

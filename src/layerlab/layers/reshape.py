@@ -2,7 +2,7 @@
 
 One entry of target_shape may be -1: it takes whatever size makes the count of values match.
 
->>> r = Reshape()
+>>> r = ReshapeLayer()
 >>> r.infer_shape(r.resolve({"target_shape": [1, -1, 8]}, "l"), (64,), "l")
 (1, 8, 8)
 """
@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import math
 
+import torch
+from torch import nn
+
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from .base import LayerKind, from_code, register
 from . import tfjs_support as T
+
+
+class Reshape(nn.Module):
+    """Reshape each sample (the batch axis stays)."""
+
+    def __init__(self, shape: tuple[int, ...]):
+        super().__init__()
+        self.shape = tuple(shape)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape((x.shape[0],) + self.shape)
 
 
 def _fmt(shape) -> str:
@@ -33,7 +47,7 @@ def suggest_shapes(n: int, rank: int) -> list[list[int]]:
 
 
 @register
-class Reshape(LayerKind):
+class ReshapeLayer(LayerKind):
     name = "reshape"
     family = "reshape"
     transparent = True

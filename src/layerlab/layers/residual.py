@@ -23,12 +23,25 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LayerKind, Shape, from_code, get_layer, numel, register
-from .modules import Activated, Residual as ResidualModule
+from .modules import Activated
 import torch
 from . import tfjs_support as T
 from typing import Callable
 from dataclasses import dataclass
 import numpy as np
+
+
+class Residual(nn.Module):
+    """y = f(x) + shortcut(x), shortcut an identity or a 1x1 projection when shapes differ."""
+
+    def __init__(self, body: nn.Module, shortcut: nn.Module | None = None, activation: nn.Module | None = None):
+        super().__init__()
+        self.body = body
+        self.shortcut = shortcut if shortcut is not None else nn.Identity()
+        self.activation = activation if activation is not None else nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.activation(self.body(x) + self.shortcut(x))
 
 
 def _fmt(s: Shape) -> str:
@@ -136,7 +149,7 @@ class ResidualBlock(LayerKind):
         body = [get_layer(r.type).build(r.resolved, r.in_shape) for r in rows]  # each with its initializers
         code = projection(in_shape, rows[-1].out_shape, "")
         shortcut = from_code(code) if code else None
-        return Activated(ResidualModule(nn.Sequential(*body), shortcut), build_activation(p["activation"]))
+        return Activated(Residual(nn.Sequential(*body), shortcut), build_activation(p["activation"]))
 
     def math(self, p, in_shape=None):
         f = ACTIVATIONS[p["activation"]].latex.split("=", 1)[1].strip()
