@@ -145,6 +145,7 @@ def activation_param(default: str = "linear") -> Param:
 class ActivationLayer(LayerKind):
     name = "activation"
     family = "core"
+    keeps_layout = True
     params = (activation_param("relu"),)
     summary = "Applies an activation function to every value."
     summary_de = "Wendet eine Aktivierungsfunktion auf jeden Wert an."

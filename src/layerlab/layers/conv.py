@@ -236,6 +236,7 @@ class _Conv(LayerKind):
 class Conv1D(_Conv):
     name = "conv1d"
     dims = 1
+    reads_channels = True
     params = _Conv._params(1)
     summary = "Slides filters along a sequence or signal."
     summary_de = "Schiebt Filter entlang einer Folge oder eines Signals."

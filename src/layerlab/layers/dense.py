@@ -18,6 +18,7 @@ from . import tfjs_support as T
 class Dense(LayerKind):
     name = "dense"
     family = "core"
+    keeps_layout = True
     params = (
         Param("units", "int", 32, "Number of neurons (output values).", min=1, max=65536,
               description_de="Anzahl der Neuronen (Ausgabewerte).", suggested=(8, 16, 32, 64, 128, 10)),

@@ -22,6 +22,7 @@ class Embedding(LayerKind):
     name = "embedding"
     family = "core"
     token_input = True
+    makes_sequence = True
     params = (
         Param("input_dim", "int", 1000, "Vocabulary size: token ids run from 0 to input_dim - 1.", min=1,
               max=10_000_000, description_de="Größe des Vokabulars: Token-IDs laufen von 0 bis input_dim - 1."),

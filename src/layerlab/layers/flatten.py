@@ -15,6 +15,7 @@ class Flatten(LayerKind):
     name = "flatten"
     family = "reshape"
     transparent = True
+    keeps_layout = True
     params = ()
     summary = "Lays all values out in one long list."
     summary_de = "Legt alle Werte in einer langen Liste aus."

@@ -40,6 +40,7 @@ class GlobalPool(nn.Module):
 class _Global(LayerKind):
     family = "pooling"
     mode = "avg"
+    reads_channels = True
     params = (
         Param("keep", "choice", "first", "Axis that stays: 'first' for channels of feature maps (C, H, W), "
               "'last' for the features of a sequence (T, F).", choices=("first", "last"), expert=True,

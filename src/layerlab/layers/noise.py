@@ -54,6 +54,7 @@ def _rate(default: float, en: str, de: str) -> Param:
 class _Noise(LayerKind):
     family = "regularization"
     transparent = True
+    keeps_layout = True
 
     def infer_shape(self, p, in_shape, path):
         return tuple(in_shape)

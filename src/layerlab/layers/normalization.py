@@ -118,6 +118,7 @@ class BatchNorm(_Norm):
 @register
 class LayerNorm(_Norm):
     name = "layer_norm"
+    keeps_layout = True
     params = (
         Param("over", "choice", "all", "'all': normalise over every value of a sample; 'last': over the last "
               "axis only (the features of each step of a sequence).", choices=("all", "last"), expert=True,

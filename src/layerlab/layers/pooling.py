@@ -158,7 +158,8 @@ def _pool(dims: int, mode: str) -> type[_Pool]:
         summary, summary_de = (f"Averages each window of the {what}.", "Mittelt jedes Fenster.")
         latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
     attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
-                 summary_de=summary_de, explain=en, explain_de=de, latex=latex)
+                 summary_de=summary_de, explain=en, explain_de=de, latex=latex,
+                 reads_channels=dims == 1)
     return register(type(f"{mode.capitalize()}Pool{dims}D", (_Pool,), attrs))
 
 

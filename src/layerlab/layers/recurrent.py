@@ -120,6 +120,7 @@ class GatedRNN(nn.Module):
 class _Recurrent(LayerKind):
     family = "recurrent"
     gates = 1
+    makes_sequence = True
     torch_cls = "nn.RNN"
     params = (
         Param("units", "int", 32, "Size of the memory (the state) carried from step to step.", min=1, max=8192,

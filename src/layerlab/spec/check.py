@@ -305,17 +305,17 @@ def _token_input(project: Project, a: Analysis, t: Target) -> list[SpecError]:
     return errs
 
 
-_SEQUENCE_MAKERS = ("embedding", "simple_rnn", "lstm", "gru")
-_CHANNELS_FIRST = ("conv1d", "max_pool1d", "avg_pool1d", "global_avg_pool", "global_max_pool")
-
-
 @check
 def _sequence_layout(project: Project, a: Analysis, t: Target) -> list[SpecError]:
-    """Sequences are (steps, features); conv1d and pools read (channels, length): catch a silent mix-up."""
+    """Sequences are (steps, features); conv1d and pools read (channels, length): catch a silent mix-up.
+
+    Each layer kind says what it does to the layout (LayerKind.makes_sequence, reads_channels, keeps_layout).
+    """
     errs: list[SpecError] = []
     maker: Row | None = None  # the layer that made the current (steps, features) sequence
     for r in a.rows:
-        if maker is not None and r.type in _CHANNELS_FIRST and r.resolved.get("keep", "first") == "first":
+        kind = get_layer(r.type)
+        if maker is not None and kind.reads_channels and r.resolved.get("keep", "first") == "first":
             steps, feats = r.in_shape
             what = msg("{type} would treat the {steps} steps from {maker} ({where}) as channels and its {feats} "
                        "features as positions", type=r.type, steps=steps, maker=maker.type, where=maker.path,
@@ -332,12 +332,9 @@ def _sequence_layout(project: Project, a: Analysis, t: Target) -> list[SpecError
             maker = None
             continue
         sequence_out = r.out_shape is not None and len(r.out_shape) == 2
-        # dense, norms and noise work per step and keep the layout; permute and reshape change it
-        keeps_layout = r.type in ("dense", "layer_norm", "activation") or (
-            get_layer(r.type).transparent and r.type not in ("permute", "reshape"))
-        if r.type in _SEQUENCE_MAKERS and sequence_out:
+        if kind.makes_sequence and sequence_out:
             maker = r
-        elif not (sequence_out and keeps_layout):
+        elif not (sequence_out and kind.keeps_layout):  # dense, norms and noise keep it; permute changes it
             maker = None
     return errs
 
