@@ -100,6 +100,19 @@ class LayerKind:
         """LaTeX for this layer with its parameters."""
         return self.latex
 
+    def numeric_math(self, p: dict[str, Any], module: nn.Module, max_weights: int = 16, digits: int = 4
+                     ) -> str | None:
+        """The formula with the built module's numbers filled in (layers/latex.py helps), or None when the
+        layer has more than max_weights weights or no such form (the math view shows math() then)."""
+        return None
+
+    def worked_math(self, p: dict[str, Any], module: nn.Module, x_in: Any, y: Any, digits: int = 3,
+                    shown: int = 4) -> tuple[str, int] | None:
+        """One output of one sample worked out from the weights, as LaTeX, and the unit it picked (from 0);
+        x_in and y are the sample's tensors before and after the layer (no batch axis), under no_grad.
+        None where the kind has no such sketch."""
+        return None
+
     def activation_of(self, p: dict[str, Any]) -> str | None:
         """The activation this layer applies at its end, if any (used for logits)."""
         return p.get("activation")

@@ -12,11 +12,17 @@ from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LAYERS, LayerKind, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+from .latex import activated, bmatrix, num, weighted_sum, wrap
 import torch
 from . import tfjs_support as T
 
 _WHAT = {1: msg("a signal of shape (channels, length)"), 2: msg("an image of shape (channels, height, width)"),
          3: msg("a volume of shape (channels, depth, height, width)")}
+
+
+def conv_in(module: nn.Module) -> nn.Module | None:
+    """The convolution inside a spec layer's module (it may sit behind padding)."""
+    return next((m for m in module.modules() if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Conv3d))), None)
 
 
 def as_tuple(v, n: int) -> tuple[int, ...]:
@@ -257,6 +263,50 @@ class Conv2D(_Conv):
     explain_de = ("Jeder Filter ist ein kleines Gitter aus Gewichten. Er gleitet über das Bild und misst an jeder "
                   "Stelle, wie sehr der Ausschnitt dem Filter ähnelt: Das Ergebnis ist eine Feature-Map.")
     latex = r"y = f(W * x + b)"
+
+    def numeric_math(self, p, module, max_weights=16, digits=4):
+        conv = conv_in(module)
+        if conv is None or conv.weight.numel() > max_weights:
+            return None
+        w = conv.weight.detach()                                    # (filters, in_channels, kh, kw)
+        parts = []
+        for c in range(w.shape[0]):
+            terms = " + ".join(rf"{bmatrix(w[c, k].tolist(), digits)} \star x_{{{k + 1}}}" for k in range(w.shape[1]))
+            bias = f" + {num(float(conv.bias[c].detach()), digits)}" if conv.bias is not None else ""
+            parts.append(wrap(p.get("activation"), f"{terms}{bias}").replace("y =", f"y_{{{c + 1}}} =", 1))
+        return r" \\ ".join(parts)
+
+    def worked_math(self, p, module, x_in, y, digits=3, shown=4):
+        conv = conv_in(module)
+        if not isinstance(conv, nn.Conv2d) or x_in.dim() != 3 or y.dim() != 3 or conv.groups != 1:
+            return None
+        c = int(y.abs().amax(dim=(1, 2)).argmax())                  # the busiest feature map
+        r, q = divmod(int(y[c].abs().argmax()), y.shape[2])         # and its strongest position
+        kh, kw = conv.kernel_size
+        (sh, sw), (dh, dw) = conv.stride, conv.dilation
+        xp = x_in[None]
+        core = module.core if hasattr(module, "core") else module
+        if isinstance(core, nn.Sequential):                         # explicit zero padding before the conv
+            for m in core:
+                if m is conv:
+                    break
+                xp = m(xp)
+        if conv.padding == "same":
+            th, tw = dh * (kh - 1), dw * (kw - 1)
+            xp = nn.functional.pad(xp, (tw // 2, tw - tw // 2, th // 2, th - th // 2))
+        elif isinstance(conv.padding, tuple) and any(conv.padding):
+            xp = nn.functional.pad(xp, (conv.padding[1], conv.padding[1], conv.padding[0], conv.padding[0]))
+        patch = xp[0, :, r * sh: r * sh + (kh - 1) * dh + 1: dh, q * sw: q * sw + (kw - 1) * dw + 1: dw]
+        w = conv.weight[c].detach()
+        if patch.shape != w.shape:
+            return None
+        b = float(conv.bias[c].detach()) if conv.bias is not None else None
+        z = float((patch * w).sum()) + (b or 0.0)
+        pre = core(x_in[None])[0, c, r, q]                          # the layer's own sum, before its activation
+        if not pre.new_tensor(z).isclose(pre, rtol=1e-3, atol=1e-4):
+            return None                                             # a layout this sketch does not know
+        inner = weighted_sum(w.flatten().tolist(), patch.flatten().tolist(), b, shown, digits)
+        return activated(p.get("activation"), f"y_{{{c + 1}}}[{r + 1},{q + 1}]", inner, z, float(y[c, r, q]), digits), c
 
 
 @register

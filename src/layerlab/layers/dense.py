@@ -10,6 +10,7 @@ from . import modules as M
 from .activations import ACTIVATIONS, activation_param
 from .base import LayerKind, from_code, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
+from .latex import activated, bmatrix, weighted_sum, wrap
 import numpy as np
 from . import tfjs_support as T
 
@@ -68,6 +69,26 @@ class Dense(LayerKind):
     def code(self, p, in_shape):
         return (f"Activated(nn.Linear({in_shape[-1]}, {p['units']}, bias={p['use_bias']}), "
                 f"{self._activation_code(p, in_shape)})")
+
+    def numeric_math(self, p, module, max_weights=16, digits=4):
+        lin = module.core if hasattr(module, "core") else module
+        if not isinstance(lin, nn.Linear) or lin.weight.numel() > max_weights:
+            return None
+        inner = f"{bmatrix(lin.weight.detach().tolist(), digits)} x"
+        if lin.bias is not None:
+            inner += f" + {bmatrix([[b] for b in lin.bias.detach().tolist()], digits)}"
+        return wrap(p.get("activation"), inner)
+
+    def worked_math(self, p, module, x_in, y, digits=3, shown=4):
+        lin = module.core if hasattr(module, "core") else module
+        if not isinstance(lin, nn.Linear) or x_in.dim() != 1:
+            return None
+        j = int(y.abs().argmax())                                   # the output that says most
+        z = float(lin(x_in[None])[0, j])
+        w = lin.weight[j].detach().tolist()
+        b = float(lin.bias[j].detach()) if lin.bias is not None else None
+        inner = weighted_sum(w, x_in.tolist(), b, shown, digits)
+        return activated(p.get("activation"), f"y_{{{j + 1}}}", inner, z, float(y[j]), digits), j
 
     def math(self, p, in_shape=None):
         f = ACTIVATIONS[p["activation"]].latex.split("=", 1)[1].strip()
