@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import torch
 from torch import nn
 
 from ..i18n import msg
@@ -17,7 +18,6 @@ from ..spec.errors import SpecError
 from ..spec.params import Param
 from . import modules as M
 from .base import LayerKind, Shape, register
-import torch
 from . import tfjs_support as T
 
 

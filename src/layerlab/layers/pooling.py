@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import torch
 from torch import nn
 
 from ..i18n import msg
@@ -19,7 +20,6 @@ from ..spec.errors import Fix
 from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
-import torch
 from . import tfjs_support as T
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import torch
 from torch import nn
 
 from ..i18n import msg
@@ -20,7 +21,6 @@ from ..spec.params import Param
 from .base import LayerKind, from_code, get_layer, register
 from .initializers import INIT_PARAMS, init_module
 import numpy as np
-import torch
 from . import tfjs_support as T
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
 from torch import nn
 
 from ..i18n import msg
@@ -24,7 +25,6 @@ from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated
-import torch
 from . import tfjs_support as T
 from typing import Callable
 from dataclasses import dataclass
