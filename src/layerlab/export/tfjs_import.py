@@ -226,7 +226,7 @@ def _verify(doc: dict[str, Any], weights: dict[str, np.ndarray], net: torch.nn.M
     layers, shape = info["layers"], tuple(info["input_shape"])
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, int(layers[0]["input_dim"]), (4, *shape), generator=g) \
-        if layers and layers[0]["type"] == "embedding" else torch.randn((4, *shape), generator=g)
+        if layers and load_all()[layers[0]["type"]].token_input else torch.randn((4, *shape), generator=g)
     x_tf = np.moveaxis(x.numpy(), 1, -1) if info["input_layout"] == "channels_last" else x.numpy()
     try:
         want = run_model(doc, weights, x_tf)
