@@ -123,10 +123,7 @@ class Trainer:
             for split_name, split in (("train", ds.train), ("validation", ds.val), ("test", ds.test)):
                 if split is not None:
                     check_labels(getattr(split, "y", None), n_classes, split_name)
-        weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device) if self.classify else None
-        if tr.class_weights is not None and not self.classify:
-            raise SpecError("training.class_weights", msg("only applies to classification"), tr.class_weights,
-                            msg("remove class_weights for a regression task"))
+        weights = class_weight_tensor(tr.class_weights, ds.info, ds.train, self.device, spec.task)
         self.loss_fn = make_loss(spec.loss, n_classes, weights)
         self.opt = make_optimizer(tr, self.net.parameters())
         self.gen = torch.Generator().manual_seed(tr.seed)

@@ -9,6 +9,7 @@ import torch
 from ..data.augment import build_augmenter
 from ..i18n import msg
 from ..spec.errors import SpecError
+from .losses import balanced_weights, class_weights
 
 # Below this many floating-point operations per training step, extra threads cost more in
 # hand-offs than they save: measured on 2 busy cores, the xor example took 31-39 s with 2
@@ -110,24 +111,20 @@ def to_channels_last(net: torch.nn.Module, opt: torch.optim.Optimizer | None = N
                 state[k] = v.contiguous(memory_format=torch.channels_last)
 
 
-def class_weight_tensor(setting: Any, info: Any, train: Any, device: torch.device) -> torch.Tensor | None:
-    """One weight per class from 'balanced' (n / (classes · count)) or a {class name: weight} dict."""
-    if setting is None:
-        return None
+def class_weight_tensor(setting: Any, info: Any, train: Any, device: torch.device,
+                        task: str = "classification") -> torch.Tensor | None:
+    """One weight per class from 'balanced' (n / (classes · count)) or a {class name: weight} dict,
+    checked as the exported script checks it (engine/losses.py: class_weights)."""
     classes = list(info.classes or [])
-    k = len(classes)
-    if setting == "balanced":
+    checked = class_weights(setting, classes, task)
+    if checked is None:
+        return None
+    if checked == "balanced":
         y = getattr(train, "y", None)
         if y is None:  # a streaming split: count once over its batches
             y = torch.cat([b for _, b in train.batches(4096)])
-        counts = torch.bincount(y.long().reshape(-1), minlength=k).double()
-        w = torch.where(counts > 0, counts.sum() / (k * counts.clamp_min(1)), torch.ones_like(counts))
-        return w.float().to(device)
-    unknown = [c for c in setting if c not in classes]
-    if unknown:
-        raise SpecError("training.class_weights", msg("names a class the data does not have"), unknown[0],
-                        msg("use class names from the data: {listing}", listing=", ".join(classes)))
-    return torch.tensor([float(setting.get(c, 1.0)) for c in classes], device=device)
+        return balanced_weights(y.long().reshape(-1), classes).to(device)
+    return torch.tensor(checked, device=device)
 
 
 def augmenter(spec: Any, info: Any, preprocessor: Any = None

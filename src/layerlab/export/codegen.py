@@ -27,6 +27,10 @@ from typing import Any
 import numpy as np
 
 from ..engine.loop import EVAL_BATCH
+from ..engine.losses import get_loss
+from ..engine.metrics import METRICS_TABLE, scores_code
+from ..engine.optimizers import get_optimizer
+from ..engine.schedules import get_schedule
 from ..i18n import msg
 from ..store import atomic
 from . import script_data as D
@@ -49,22 +53,13 @@ def _version() -> str:
 def _settings(spec: Any, parts: tuple[bool, bool]) -> dict[str, Any]:
     """Everything the script's text depends on besides the model, checked as the engine checks it."""
     tr, task = spec.training, spec.task
-    loss = spec.loss
-    T.check_supported(loss, tr.optimizer)
-    if tr.optimizer == "sgd" and tr.nesterov and tr.momentum <= 0:
-        from ..spec.errors import SpecError
-        raise SpecError("training.nesterov", msg("needs momentum above 0"), tr.momentum,
-                        msg("set training.momentum to e.g. {value}, or turn nesterov off", value=0.9))
-    if tr.class_weights is not None and task != "classification":
-        raise ExportFailed("training.class_weights", msg("only applies to classification"), tr.class_weights,
-                           msg("remove class_weights for a regression task"))
-    from ..engine.metrics import CLASSIFICATION, REGRESSION
-    known = CLASSIFICATION if task == "classification" else REGRESSION
-    names = [n for n in spec.metrics if n in known]
+    loss = get_loss(spec.loss)
+    optimizer = get_optimizer(tr.optimizer)
+    optimizer.check(tr)
+    names = [n for n in spec.metrics if n in METRICS_TABLE and METRICS_TABLE[n].task == task]
     monitor = T.check_monitor(tr.early_stopping, names, parts[0]) if tr.early_stopping else None
-    kind = T.schedule_kind(tr.schedule)
-    return {"tr": tr, "task": task, "loss": loss, "names": names, "monitor": monitor, "kind": kind,
-            "has_val": parts[0]}
+    return {"tr": tr, "task": task, "loss": loss, "optimizer": optimizer, "names": names, "monitor": monitor,
+            "schedule": get_schedule(tr.schedule), "has_val": parts[0]}
 
 
 def _differences(spec: Any) -> list[str]:
@@ -80,17 +75,11 @@ def _differences(spec: Any) -> list[str]:
 def _header(spec: Any, s: dict[str, Any], stem: str, needs: str, pre: dict[str, Any],
             steps: list[tuple[str, dict]], penalty: bool, image: bool) -> str:
     """The docstring: what the script needs, which settings it repeats, and what still differs."""
-    tr, data = s["tr"], spec.data
+    tr, data, kind, opt = s["tr"], spec.data, s["schedule"], s["optimizer"]
     sc = tr.schedule
     extras = []
-    if s["kind"] != "constant":
-        what = {"step": f"x{sc.gamma} every {sc.step_size} epochs",
-                "cosine": "down along a cosine over the run, set before every batch",
-                "one_cycle": "up from LR/25 in the first 30 %, then down to LR/250000, set before every batch",
-                "warmup": f"rising to LR over {sc.warmup_epochs} epochs, set before every batch",
-                "reduce_on_plateau": f"x{sc.gamma} after {sc.patience + 1} epochs in a row without a lower "
-                                     f"{'validation' if s['has_val'] else 'training'} loss"}
-        extras.append(f"the {s['kind']!r} learning-rate schedule ({what[s['kind']]}"
+    if kind.code():  # a schedule that changes the rate
+        extras.append(f"the {kind.name!r} learning-rate schedule ({kind.describe(sc, s['has_val'])}"
                       + (f", at least {sc.min_lr}" if sc.min_lr > 0 else "") + ")")
     if tr.early_stopping:
         es = tr.early_stopping
@@ -102,8 +91,8 @@ def _header(spec: Any, s: dict[str, Any], stem: str, needs: str, pre: dict[str, 
         extras.append(f"gradient norm clipped to {tr.gradient_clip}")
     if tr.weight_decay > 0:
         extras.append(f"weight decay {tr.weight_decay}")
-    if tr.momentum > 0 and tr.optimizer in ("sgd", "rmsprop"):
-        extras.append(f"momentum {tr.momentum}" + (" (Nesterov)" if tr.nesterov and tr.optimizer == "sgd" else ""))
+    if tr.momentum > 0 and opt.momentum:
+        extras.append(f"momentum {tr.momentum}" + (" (Nesterov)" if tr.nesterov and opt.nesterov else ""))
     if steps:
         extras.append("augmentation (" + ", ".join(n for n, _ in steps) + ")")
     if penalty:
@@ -120,7 +109,7 @@ def _header(spec: Any, s: dict[str, Any], stem: str, needs: str, pre: dict[str, 
         f"inputs scaled: {pre.get('method', 'none')}.",
         f"Training: {tr.optimizer}, learning rate {tr.learning_rate}, "
         f"{tr.epochs} epoch{'s' if tr.epochs != 1 else ''}, batch size {tr.batch_size}, "
-        f"loss {s['loss']}, metrics {', '.join(s['names']) or 'none'}, seed {tr.seed}, device {tr.device}.",
+        f"loss {s['loss'].name}, metrics {', '.join(s['names']) or 'none'}, seed {tr.seed}, device {tr.device}.",
         ("Also as in LayerLab: " + "; ".join(extras) + ".") if extras else "",
         "It repeats LayerLab's run epoch for epoch: the same split, scaling, first weights, batch order, "
         "learning rates, metrics and stopping epoch, so on the CPU its numbers match the run's up to rounding.",
@@ -143,8 +132,9 @@ def _plan(src: Exported, s: dict[str, Any], parts: tuple[bool, bool], n_out: int
     classify, kind = s["task"] == "classification", pre.get("kind", "tabular")
     tokens = not src.example.is_floating_point()
     scaled = pre.get("method", "none") != "none" and not tokens
-    sched = {"constant": "constant", "reduce_on_plateau": "plateau"}.get(
-        s["kind"], "per_batch" if s["kind"] in T.PER_BATCH else "per_epoch")
+    rate = s["schedule"]
+    sched = "constant" if not rate.code() else "plateau" if rate.plateau else \
+        "per_batch" if rate.per_batch else "per_epoch"
     probabilities = "one_unit" if n_out == 1 else \
         "sigmoid" if getattr(src.network, "output_activation", None) == "sigmoid" else "softmax"
     return L.Plan(load_call=load_call, classify=classify, probabilities=probabilities, scaled=scaled,
@@ -155,7 +145,7 @@ def _plan(src: Exported, s: dict[str, Any], parts: tuple[bool, bool], n_out: int
                   image=kind == "image" and len(src.input_shape) == 3,
                   fit=(pre.get("image") or {}).get("fit", "squash"),
                   augment=None if not steps else ", offset, scale" if kind == "image" and scaled else "",
-                  optimizer=T.optimizer_code(tr))
+                  optimizer=s["optimizer"].code(tr))
 
 
 def _constants(src: Exported, spec: Any, s: dict[str, Any], plan: L.Plan, stem: str, split: bool,
@@ -195,8 +185,8 @@ def script_text(src: Exported, stem: str, spec: Any, parts: tuple[bool, bool]) -
     tr, task = s["tr"], s["task"]
     source = spec.data.source
     loader, load_call, needs = D.load_code(source, task, stem, parts)
-    cw_const, cw_fn, cw_line = ("", "", "") if tr.class_weights is None else \
-        T.class_weight_code(tr.class_weights, list(meta.get("classes") or spec.data.classes or []))
+    classes = list(meta.get("classes") or spec.data.classes or [])
+    cw_const, cw_fn, cw_line = T.class_weight_code(tr.class_weights, classes, task)
     es_const, es_cls = T.early_stopping_code(tr.early_stopping, s["monitor"]) if s["monitor"] else ("", "")
     kind = pre.get("kind", "tabular")
     steps = D.augment_steps(spec, kind)
@@ -207,8 +197,8 @@ def script_text(src: Exported, stem: str, spec: Any, parts: tuple[bool, bool]) -
     sections = [helper_src, model, loader, split,
                 D.scaling_code(pre.get("method", "none") if plan.scaled else "none"),
                 D.target_scaling_code() if plan.y_scaled else "", L.tensors_code(plan),
-                D.augment_code(steps, kind, plan.scaled), cw_fn, T.loss_code(s["loss"], n_out, bool(cw_line)),
-                L.penalty_code() if plan.penalty else "", T.metrics_code(task, s["names"], n_out),
+                D.augment_code(steps, kind, plan.scaled), cw_fn, s["loss"].code(n_out, bool(cw_line)),
+                L.penalty_code() if plan.penalty else "", scores_code(task, s["names"], n_out),
                 T.schedule_code(tr.schedule), es_cls, L.evaluate_code(plan), L.train_code(plan), L.predict_code(plan)]
     body = "\n\n".join(x.strip("\n") + "\n" for x in sections if x)
     consts = _constants(src, spec, s, plan, stem, bool(split), es_const + cw_const)
