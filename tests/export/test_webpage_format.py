@@ -8,14 +8,13 @@ import json
 import pytest
 
 from layerlab.export import webpage
-from layerlab.export.common import FORMATS
-from layerlab.export.facade import LABELS, SUFFIX
+from layerlab.export.formats import get_format, names
 from layerlab.spec.errors import SpecError
 
 
 def test_registered_like_the_other_formats():
-    assert "webpage" in FORMATS and SUFFIX["webpage"] == ".html"
-    assert LABELS["webpage"].to("de") == "Webseite (.html, läuft offline)"
+    assert "webpage" in names() and get_format("webpage").suffix == ".html"
+    assert get_format("webpage").label.to("de") == "Webseite (.html, läuft offline)"
     assert webpage.runtime_version().count(".") == 2          # the vendored onnxruntime-web's version
     for name in webpage.RUNTIME_FILES.values():
         assert (webpage.RUNTIME / name).is_file(), name

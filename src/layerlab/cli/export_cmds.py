@@ -6,34 +6,29 @@ from pathlib import Path
 import typer
 
 from .. import api
-from ..export.common import FORMATS
+from ..export.formats import get_format, names
 from .common import app, console, emit_json, friendly
 
 
 @app.command()
 @friendly
 def export(project: Path = typer.Argument(..., help="Project folder."),
-           fmt: str = typer.Option(..., "--format", "-f", help="One of: " + ", ".join(FORMATS) + "."),
+           fmt: str = typer.Option(..., "--format", "-f", help="One of: " + ", ".join(names()) + "."),
            out: Path = typer.Option(..., "--out", "-o", help="File (or folder for safetensors/tfjs) to write."),
            run: str = typer.Option(None, "--run", help="Run id (default: the latest trained run)."),
            as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Export a project's model; every file is checked against PyTorch before it is written."""
-    from ..export.facade import check_format
+    form = get_format(fmt)
     p = api.load(project)
-    report = p.export(check_format(fmt), out, run_id=run)
+    report = p.export(form.name, out, run_id=run)
     if as_json:
         return emit_json(report)
     if not report.get("trained"):
         console.print("[yellow]Note:[/yellow] no trained run yet: the exported model has its initial weights "
                       "(train first with `layerlab train`).")
     console.print(f"Wrote [bold]{report['path']}[/bold] ({report['size']:,} bytes)")
-    if report.get("max_diff") is not None and fmt != "onnx_int8":
-        console.print(f"Checked against PyTorch: largest difference {report['max_diff']:.2g}")
-    if fmt == "onnx_int8":
-        console.print(f"Quantization: {report['method']}; {report['float_size']:,} → {report['size']:,} bytes")
-        if "accuracy_change" in report:
-            console.print(f"Validation accuracy: {report['float_accuracy']:.4f} → {report['int8_accuracy']:.4f} "
-                          f"({report['accuracy_change']:+.4f} on {report['validation_samples']} samples)")
+    for line in form.cli_lines(report):
+        console.print(line)
     for fmt_name, why in (report.get("skipped") or {}).items():
         console.print(f"Left out {fmt_name}: {why}", markup=False)
     for extra in report.get("files", [])[1:]:

@@ -23,7 +23,6 @@ import torch
 from ..i18n import msg
 from ..spec.errors import SpecError
 
-FORMATS = ("onnx", "onnx_int8", "torchscript", "pt2", "safetensors", "script", "tfjs", "webpage", "zip")
 TOLERANCE = 1e-4  # largest absolute difference an export may show against PyTorch
 
 

@@ -183,8 +183,9 @@ def _row(src: Exported, raw: np.ndarray) -> str:
 
 def snippet(src: Exported, fmt: str, file_name: str) -> str:
     """Python that loads the file, feeds the project's first validation sample and prints its label."""
+    from .formats import get_format
     pre = preprocessing(src)
-    if pre is None or fmt not in ("onnx", "onnx_int8", "torchscript", "pt2"):
+    if pre is None or not get_format(fmt).sample_snippet:
         return ""
     raw, label = _sample(src)
     expect = f"   # LayerLab says: {label}" if label else ""

@@ -68,7 +68,7 @@ def browser_model(project: Any, run_id: str | None = None, weights: str | None =
     Raises SpecError when there is no trained run, ExportFailed (4 parts) when a layer kind has no
     ONNX export: the page then says so in one line and predicts on the server.
     """
-    from .facade import blockers
+    from .formats import blockers
     from .onnx_export import onnx_file
     run, which, mtime = _stamp(project, run_id, weights)
     key = (str(project.dir), run, which, mtime)

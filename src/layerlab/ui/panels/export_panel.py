@@ -13,30 +13,10 @@ from typing import Any
 
 from nicegui import run, ui
 
-from ...export.facade import LABELS
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
-
-
-SNIPPETS = {
-    "onnx": ("python", 'import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{stem}.onnx")\n'
-             'probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]'),
-    "onnx_int8": ("python", 'import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{stem}.int8.onnx")\n'
-                  'probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]'),
-    "torchscript": ("python", 'import torch\nmodel = torch.jit.load("{stem}.pt")\nprobs = model(torch.zeros(1, {shape}))'),
-    "pt2": ("python", 'import torch\nmodel = torch.export.load("{stem}.pt2").module()\n'
-            'probs = model(torch.zeros(2, {shape}))'),
-    "safetensors": ("python", 'import layerlab\nfrom safetensors.torch import load_file\n'
-                    'net = layerlab.load("{stem}_weights").build()\n'
-                    'net.load_state_dict(load_file("{stem}_weights/weights.safetensors")); net.eval()'),
-    "script": ("bash", "python {stem}.py                # train\npython {stem}.py --predict FILE  # predict"),
-    "tfjs": ("javascript", "const model = await tf.loadLayersModel('{stem}_tfjs/model.json');\n"
-             "const probs = model.predict(tf.tensor(input, [1, {shape_tf}]));"),
-    "webpage": ("text", ""),   # prose, in the page's language: exp.u.webpage
-    "zip": ("bash", "unzip {stem}.zip   # then read README.md: one section per file"),
-}
 
 
 def _human(n: int) -> str:
@@ -52,41 +32,28 @@ def _zip_folder(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def file_names(stem: str) -> dict[str, str]:
-    """The name each format's download gets."""
-    return {"onnx": f"{stem}.onnx", "onnx_int8": f"{stem}.int8.onnx", "torchscript": f"{stem}.pt",
-            "pt2": f"{stem}.pt2", "safetensors": f"{stem}_weights", "script": f"{stem}.py",
-            "tfjs": f"{stem}_tfjs", "webpage": f"{stem}.html", "zip": f"{stem}.zip"}
-
-
-SAMPLE_SNIPPETS = ("onnx", "onnx_int8", "torchscript", "pt2")   # these feed a real sample of the project
-
-
-def export_download(project: Any, fmt: str, run_id: str | None) -> tuple[dict[str, Any], bytes, str]:
-    """Export into <project>/exports/ and return (report, bytes to download, file name); runs off the UI thread."""
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
+def export_download(project: Any, fmt: str, name: str, run_id: str | None) -> tuple[dict[str, Any], bytes, str]:
+    """Export into <project>/exports/<name> and return (report, bytes to download, file name); runs off the UI
+    thread. A folder, or a file with others beside it (the script's data), downloads as one ZIP."""
     folder = Path(project.dir) / "exports"
-    names = file_names(stem)
-    out = folder / names[fmt]
+    out = folder / name
     report = project.export(fmt, out, run_id=run_id)
     if out.is_dir():
-        return report, _zip_folder(out), f"{names[fmt]}.zip"
-    if fmt == "script" and len(report.get("files", [])) > 1:  # the script with its data snapshot
+        return report, _zip_folder(out), f"{name}.zip"
+    if len(report.get("files", [])) > 1:  # e.g. the script with its data snapshot
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for f in report["files"]:
                 z.write(f, Path(f).name)
-        return report, buf.getvalue(), f"{stem}_script.zip"
+        return report, buf.getvalue(), f"{Path(name).stem}_{fmt}.zip"
     return report, out.read_bytes(), out.name
 
 
-def _summary(fmt: str, report: dict[str, Any], lang: str | None) -> str:
-    text = t("exp.done", lang, size=_human(report["size"]), diff=f"{report.get('max_diff', 0.0):.1g}")
-    if fmt == "onnx_int8":
-        text = t("exp.int8", lang, size=_human(report["size"]), ratio=f"{report['size_ratio']:.0%}",
-                 before=f"{report.get('float_accuracy', float('nan')):.3f}",
-                 after=f"{report.get('int8_accuracy', float('nan')):.3f}")
-    return text
+def _summary(f: dict[str, Any], report: dict[str, Any], lang: str | None) -> str:
+    special = f["summary"](report, _human) if f.get("summary") else None
+    if special is not None:
+        return err_text(special, lang)
+    return t("exp.done", lang, size=_human(report["size"]), diff=f"{report.get('max_diff', 0.0):.1g}")
 
 
 def render(project_id: str, session: Any) -> None:
@@ -109,24 +76,17 @@ def render(project_id: str, session: Any) -> None:
             .classes("w-72").mark("export-run")
     else:
         ui.label(t("exp.untrained")).classes("text-warning").mark("export-untrained")
-    try:
-        info = project.data_info()
-        shape = ", ".join(map(str, info.input_shape))
-        shape_tf = ", ".join(map(str, (*info.input_shape[1:], info.input_shape[0]) if len(info.input_shape) == 3
-                                 else info.input_shape))
-    except SpecError:
-        shape = shape_tf = "..."
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in project.name) or "model"
     codes: dict[str, Any] = {}
+    cards = project.export_formats()
     with ui.grid().classes("w-full gap-4 grid-cols-1 md:grid-cols-2"):
-        for f in project.export_formats():
-            codes[f["format"]] = _card(project, f, choice, stem, shape, shape_tf)
+        for f in cards:
+            codes[f["format"]] = _card(project, f, choice)
 
     async def fill_snippets() -> None:
         """The ONNX and torch snippets feed the project's first validation sample (computed off the UI thread)."""
-        names = file_names(stem)
         try:
-            usage = await run.io_bound(project.export_usage, {f: names[f] for f in SAMPLE_SNIPPETS}, choice["run"])
+            usage = await run.io_bound(project.export_usage, {f["format"]: f["file"] for f in cards
+                                                              if f["sample_snippet"]}, choice["run"])
         except Exception:  # noqa: BLE001 - without data the generic snippet stays; the export itself still works
             log.info("no sample snippets for %s", project.name, exc_info=True)
             return
@@ -137,12 +97,12 @@ def render(project_id: str, session: Any) -> None:
     ui.timer(0.05, fill_snippets, once=True)
 
 
-def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, shape: str, shape_tf: str) -> Any:
+def _card(project: Any, f: dict[str, Any], choice: dict[str, Any]) -> Any:
     fmt = f["format"]
     with ui.card().classes("ll-card w-full").props(f'data-testid="export-{fmt}"').mark(f"export-{fmt}"):
-        ui.label(err_text(LABELS[fmt])).classes("text-lg font-bold")
-        ui.label(t(f"exp.d.{fmt}"))
-        if fmt in SAMPLE_SNIPPETS:
+        ui.label(err_text(f["label"])).classes("text-lg font-bold")
+        ui.label(err_text(f["description"]))
+        if f["sample_snippet"]:
             ui.label(t("exp.alone")).classes("text-sm opacity-80").mark(f"export-alone-{fmt}")
         if f["blocked"]:  # said before the user tries, with the reason
             ui.label(t("exp.blocked", why=err_text(f["blocked"]))).classes("text-negative").mark(f"export-blocked-{fmt}")
@@ -152,7 +112,7 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
         async def go(fmt=fmt, status=status) -> None:
             status.set_text(t("exp.working", lang_now))
             try:
-                report, data, name = await run.io_bound(export_download, project, fmt, choice["run"])
+                report, data, name = await run.io_bound(export_download, project, fmt, f["file"], choice["run"])
             except SpecError as e:
                 status.set_text(t("exp.failed", lang_now, error=err_text(e, lang_now)))
                 status.classes("text-negative")
@@ -161,15 +121,12 @@ def _card(project: Any, f: dict[str, Any], choice: dict[str, Any], stem: str, sh
                 log.exception("export %s failed", fmt)
                 status.set_text(t("exp.failed", lang_now, error=f"{type(e).__name__}: {e}"))
                 return
-            status.set_text(_summary(fmt, report, lang_now))
+            status.set_text(_summary(f, report, lang_now))
             ui.download(data, name)
 
         ui.button(t("exp.button"), on_click=go) \
             .props(f'color=primary data-testid="export-button-{fmt}"' + (" disable" if f["blocked"] else "")) \
             .mark(f"export-button-{fmt}")
         with ui.expansion(t("exp.how")).classes("w-full"):
-            language, code = SNIPPETS[fmt]
-            text = t("exp.u.webpage", stem=stem) if fmt == "webpage" else \
-                code.format(stem=stem, shape=shape, shape_tf=shape_tf)
-            return ui.code(text, language=language) \
+            return ui.code(err_text(f["snippet"]), language=f["language"]) \
                 .classes("w-full").props(f'data-testid="export-how-{fmt}"').mark(f"export-how-{fmt}")

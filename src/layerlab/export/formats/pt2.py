@@ -1,0 +1,45 @@
+"""torch.export (.pt2): PyTorch 2's program format for ExecuTorch and AOTInductor; a project's model takes
+raw inputs, its metadata in the extra file layerlab.json (export/pt2.py writes and checks it)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...i18n import Text, msg
+from ..common import Exported
+from . import ExportFormat, register, run_torch_module
+
+
+@register
+class Pt2(ExportFormat):
+    name = "pt2"
+    order = 40
+    label = msg("torch.export (.pt2)")
+    description = msg("PyTorch 2's export format (ExecuTorch, AOTInductor).")
+    suffix = ".pt2"
+    bundle_path = "model.pt2"
+    standalone = True
+    sample_snippet = True
+    title = "### model.pt2 — torch.export program (ExecuTorch, AOTInductor)"
+
+    def snippet(self, file: str, shape: str, shape_tf: str) -> Text:
+        return msg('import torch\nmodel = torch.export.load("{file}").module()\nprobs = model(torch.zeros(2, {shape}))',
+                   file=file, shape=shape)
+
+    def plain_readme(self, shape: str) -> str:
+        return f"""{self.title}
+```python
+import torch
+model = torch.export.load("model.pt2").module()
+probs = model(torch.zeros(2, {shape}))
+```"""
+
+    def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
+        from ..pt2 import export_pt2
+        return export_pt2(src, out)
+
+    def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
+        from ..pt2 import load_pt2
+        return run_torch_module(load_pt2(path), sample)
