@@ -209,7 +209,32 @@ def ui() -> None:
                 print(f"rewrote {rel}")
 
 
-COMMANDS = {"modules": modules, "ui": ui}
+def _module_dict(path: Path, name: str) -> dict[str, str]:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise SystemExit(f"{path}: no {name} = {{...}}")
+
+
+def examples() -> None:
+    """i18n/examples_de.py (German description per example name) and EXAMPLE_TITLES_DE of the home
+    page -> locale/de/LC_MESSAGES/examples.po, keyed by the English of the example file / title."""
+    import json
+    described = _module_dict(SRC / "i18n" / "examples_de.py", "EXAMPLES_DE")
+    titles = _module_dict(SRC / "ui" / "pages" / "home.py", "EXAMPLE_TITLES_DE")
+    entries: list[Entry] = []
+    for name, de in described.items():
+        rel = f"layerlab/examples/{name}.json"
+        english = json.loads((SRC.parent / rel).read_text(encoding="utf-8"))["description"]
+        entries.append((None, english, de, [f"description of the example {name!r}"], rel, rel))
+    for name, de in titles.items():
+        english = "XOR" if name == "xor" else name.replace("_", " ").title()  # ui/pages/home.py example_title
+        entries.append(("example title", english, de, [f"title of the example {name!r}"], name,
+                        "layerlab/ui/pages/home.py"))
+    write(LOCALE / "de" / "LC_MESSAGES" / "examples.po", entries, "de", "examples")
+
+
+COMMANDS = {"modules": modules, "ui": ui, "examples": examples}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

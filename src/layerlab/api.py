@@ -26,7 +26,7 @@ from .engine.build import build_network
 from .engine.facade import LoadedRun, Runs
 from .export.common import Exported
 from .export.facade import Export
-from .i18n import msg
+from .i18n import msg, translate
 from .inspect.context import Context, ViewResult
 from .inspect.facade import Inspect
 from .inspect.history import EpochRecorder
@@ -391,12 +391,11 @@ def example_preview_png(name: str, size: int = 160) -> bytes:
 
 def examples() -> list[dict[str, str]]:
     """Each example's name, description (English and German), task and data source."""
-    from .i18n.examples_de import EXAMPLES_DE
     out = []
     for n in example_names():
         d = example(n)
         out.append({"name": n, "description": d.get("description", ""),
-                    "description_de": EXAMPLES_DE.get(n, d.get("description", "")), "task": d.get("task", ""),
+                    "description_de": translate(d.get("description", ""), "de"), "task": d.get("task", ""),
                     "source": d["data"]["source"]})
     return out
 

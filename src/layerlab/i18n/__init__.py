@@ -72,12 +72,12 @@ def localize(value: Any, lang: str | None = None) -> str:
     return "" if value is None else str(value)
 
 
-def translate(template: str, lang: str) -> str:
-    """The catalogue's template for lang, or the English template when there is none."""
+def translate(template: str, lang: str, context: str | None = None) -> str:
+    """The catalogue's text for lang (under msgctxt context, if given), or the English when there is none."""
     if lang == "en":
         return template
-    found = catalogs.translation(template, lang)
-    if found is None and _load():
+    found = catalogs.translation(template, lang, context)
+    if found is None and context is None and _load():
         found = _LEGACY.get(lang, {}).get(template)
     return found or template
 

@@ -26,6 +26,7 @@ from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, tr
 from ..i18n import err_text
+from ...i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +52,10 @@ def open_example(name: str) -> None:
     ui.navigate.to(href(project.dir.name, "model"))
 
 
-EXAMPLE_TITLES_DE = {"circle": "Kreis", "digits": "Ziffern", "iris": "Schwertlilien (Iris)",
-                     "modular_arithmetic": "Modulo-Rechnen", "shapes": "Formen", "sine": "Sinuskurve",
-                     "spiral": "Spirale", "wine": "Wein", "xor": "XOR"}
-
-
 def example_title(name: str) -> str:
     """An example's title in the page's language ('modular_arithmetic' -> 'Modular Arithmetic' / 'Modulo-Rechnen')."""
-    if _lang_is_de() and name in EXAMPLE_TITLES_DE:
-        return EXAMPLE_TITLES_DE[name]
-    return "XOR" if name == "xor" else name.replace("_", " ").title()
+    title = "XOR" if name == "xor" else name.replace("_", " ").title()
+    return translate(title, "de", context="example title") if _lang_is_de() else title
 
 
 def _description(ex: dict) -> str:
