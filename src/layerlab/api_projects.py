@@ -21,7 +21,7 @@ from .i18n import msg
 from .spec.errors import SpecError
 from .store import manage, registry, trash as _trash, workspace
 from .store.pack import SUFFIX, Packed, default_name, pack
-from .store.unpack import limits_for_disk, unpack
+from .data.unpack import limits_for_disk, unpack
 
 
 class ProjectBusy(SpecError):

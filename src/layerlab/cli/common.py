@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ..i18n import Text, msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 
 app = typer.Typer(help="LayerLab: design, debug, train and test neural networks without code.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)

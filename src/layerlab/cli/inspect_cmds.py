@@ -17,7 +17,7 @@ from rich.table import Table
 
 from .. import api
 from ..i18n import msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 from .common import app, console, emit_json, friendly
 
 

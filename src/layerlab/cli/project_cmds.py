@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .. import api
 from ..i18n import current_lang, msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
 
@@ -193,7 +193,7 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
     """List the layer kinds, or describe one with its parameters."""
     from ..layers import get_layer, load_all
     if lang not in _LABELS:
-        from ..spec.errors import SpecError
+        from ..api_errors import SpecError
         raise SpecError("--lang", msg("is not a supported language"), lang, msg("use en or de"))
     words, de = _LABELS[lang], lang == "de"
     if name:
@@ -272,7 +272,7 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
         end: bool = typer.Option(False, "--end", help="Append after the last layer.")) -> None:
     """Add a layer; its parameters are checked before anything is saved."""
     from ..layers import get_layer
-    from ..spec.errors import SpecError
+    from ..api_errors import SpecError
     p = api.load(project)
     layers = p.doc.setdefault("model", {}).setdefault("layers", [])
     index = len(layers) if end or not layers else (max(len(layers) - 1, 0) if at is None else at)
@@ -296,7 +296,7 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
 def remove(project: Path = typer.Argument(..., help="Project folder."),
            index: int = typer.Argument(..., help="Position of the layer (0 = first).")) -> None:
     """Remove the layer at a position."""
-    from ..spec.errors import SpecError
+    from ..api_errors import SpecError
     p = api.load(project)
     layers = p.doc.get("model", {}).get("layers", [])
     if not 0 <= index < len(layers):
@@ -314,7 +314,7 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
               value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
     """Set one value in project.json; an invalid value is refused and nothing is saved."""
     from ..spec import paths
-    from ..spec.errors import SpecError
+    from ..api_errors import SpecError
     from ..spec.fixes import apply_edits
     p = api.load(project)
     try:

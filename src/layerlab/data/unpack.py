@@ -35,42 +35,37 @@ from safetensors import SafetensorError
 
 from ..i18n import msg
 from ..spec.errors import SpecError
-from . import atomic, manage, registry, workspace
-from .pack import (ARRAY_SUFFIXES, FORMAT, FORMAT_VERSION, IMAGE_SUFFIXES, MANIFEST, RUN_SUFFIXES, TABLE_SUFFIXES,
+from ..spec.upgrade import upgrade
+from ..store import atomic, manage, registry, workspace
+from . import safefiles
+from .archive import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
+from ..store.pack import (ARRAY_SUFFIXES, FORMAT, FORMAT_VERSION, IMAGE_SUFFIXES, MANIFEST, RUN_SUFFIXES, TABLE_SUFFIXES,
                    TIFF_SUFFIXES, layerlab_version)
 
 RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$")
 PICKLE_SUFFIXES = {".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill", ".sav"}
 MAX_JSON_BYTES = 64 * 1024 * 1024
 # The archive checks live with the safe-file handling (data/safefiles.py: one hardened routine
-# for every ZIP LayerLab opens); imported when a file is opened, so importing the store does not
-# load the data package (which imports the store).
-
-
-def _uploads():
-    from ..data import safefiles
-    return safefiles
+# for every ZIP LayerLab opens). This module sits in data, above the store, because it uses them.
 
 
 def _refuse(message: str, received: Any = None, hint: str = "", status: int = 400):
-    return _uploads().UploadError(message, received, hint or msg("make the file again with `layerlab pack` "
+    return safefiles.UploadError(message, received, hint or msg("make the file again with `layerlab pack` "
                                                                   "or the studio's Download project"), status)
 
 
 def limits_for_disk():
     """Limits for a file on the user's own disk (the CLI): as large as the data wizard's."""
-    from ..data.archive import MAX_ENTRIES, MAX_RATIO, MAX_TOTAL_BYTES
-    u = _uploads()
-    return u.UploadLimits(max_file_bytes=MAX_TOTAL_BYTES, max_files=MAX_ENTRIES, max_project_files=MAX_ENTRIES,
-                          max_unpacked_bytes=MAX_TOTAL_BYTES, max_ratio=MAX_RATIO)
+    return safefiles.UploadLimits(max_file_bytes=MAX_TOTAL_BYTES, max_files=MAX_ENTRIES,
+                                  max_project_files=MAX_ENTRIES, max_unpacked_bytes=MAX_TOTAL_BYTES,
+                                  max_ratio=MAX_RATIO)
 
 
 def unpack(archive: bytes | str | Path, name: str | None = None, limits: Any = None) -> dict[str, Any]:
     """Open a project file into the workspace under a fresh id; its id, name, run and format version."""
-    u = _uploads()
     try:
         return _unpack(archive, name, limits)
-    except u.UploadError as e:  # the four parts name the project file, not "upload"
+    except safefiles.UploadError as e:  # the four parts name the project file, not "upload"
         e.path = "file"
         if e.received is None and isinstance(archive, (str, Path)):
             e.received = Path(archive).name
@@ -78,18 +73,17 @@ def unpack(archive: bytes | str | Path, name: str | None = None, limits: Any = N
 
 
 def _unpack(archive: bytes | str | Path, name: str | None, limits: Any) -> dict[str, Any]:
-    u = _uploads()
-    limits = limits or u.UploadLimits.from_env()
+    limits = limits or safefiles.UploadLimits.from_env()
     src = Path(archive) if isinstance(archive, (str, Path)) else archive
     if isinstance(src, Path) and not src.is_file():
         raise SpecError("file", msg("does not exist"), str(src), msg("give the path of a .layerlab file"))
     packed = src.stat().st_size if isinstance(src, Path) else len(src)
-    u.check_size(packed, limits)
+    safefiles.check_size(packed, limits)
     if name is not None:
         name = manage.check_name(name, "--name")
     try:
         zf = zipfile.ZipFile(src if isinstance(src, Path) else io.BytesIO(src))
-    except u.DAMAGED:
+    except safefiles.DAMAGED:
         raise _refuse(msg("the file is not a LayerLab project file (not a ZIP archive)"), None,
                       msg("choose a .layerlab file made by Download project or `layerlab pack`")) from None
     tmp = Path(tempfile.mkdtemp(prefix=".unpack-", dir=workspace.home()))
@@ -104,7 +98,7 @@ def _unpack(archive: bytes | str | Path, name: str | None, limits: Any) -> dict[
             os.replace(tmp / "p", workspace.home() / new_id)
     except SpecError:
         raise
-    except u.DAMAGED as e:
+    except safefiles.DAMAGED as e:
         raise _refuse(msg("the project file is damaged"), type(e).__name__) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -120,8 +114,7 @@ def _fresh(title: str) -> tuple[str, str]:
 
 
 def _extract(zf: zipfile.ZipFile, dest: Path, limits: Any, packed: int) -> tuple[dict[str, Any], str | None, int]:
-    u = _uploads()
-    infos = u.check_archive(zf, limits, packed)
+    infos = safefiles.check_archive(zf, limits, packed)
     names = {i.filename.replace("\\", "/") for i in infos}
     manifest, prefix = _manifest(zf, names, limits)
     version = int(manifest.get("format_version", 0))
@@ -131,7 +124,7 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: Any, packed: int) -> tuple
     run_id: str | None = None
     seen: set[str] = set()
     for info in infos:
-        parts = u._entry_parts(info.filename)  # noqa: SLF001 - the one zip-slip check
+        parts = safefiles._entry_parts(info.filename)  # noqa: SLF001 - the one zip-slip check
         if prefix:
             if parts[0] != prefix:
                 continue
@@ -145,7 +138,7 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: Any, packed: int) -> tuple
             if version >= 1:
                 raise _refuse(msg("the project file holds an entry a project never has"), rel)
             continue  # a hand-made ZIP of a project folder: exports, pictures of views and the like stay out
-        data = u._read_entry(zf, info, limits, budget)  # noqa: SLF001 - bomb-safe read
+        data = safefiles._read_entry(zf, info, limits, budget)  # noqa: SLF001 - bomb-safe read
         budget -= len(data)
         if listed is not None:
             _check_hash(rel, data, listed)
@@ -157,7 +150,7 @@ def _extract(zf: zipfile.ZipFile, dest: Path, limits: Any, packed: int) -> tuple
         if kind == "run":
             run_id = parts[1]
         # names kept as they are (the spec may name data/My table.csv); safe_path keeps them inside dest
-        target = u.safe_path(dest, *parts)
+        target = safefiles.safe_path(dest, *parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     if listed is not None and set(listed) - seen:
@@ -181,7 +174,7 @@ def _manifest(zf: zipfile.ZipFile, names: set[str], limits: Any) -> tuple[dict[s
                       None, msg("choose a .layerlab file made by Download project or `layerlab pack`"), 415)
     info = zf.getinfo(MANIFEST)
     try:
-        m = json.loads(_uploads()._read_entry(zf, info, limits, 1024 * 1024))  # noqa: SLF001
+        m = json.loads(safefiles._read_entry(zf, info, limits, 1024 * 1024))  # noqa: SLF001
     except ValueError:
         m = None
     if not isinstance(m, dict) or m.get("format") != FORMAT:
@@ -223,7 +216,6 @@ def _check_hash(rel: str, data: bytes, listed: dict[str, Any]) -> None:
 
 def _check_content(kind: str, rel: str, data: bytes, limits: Any) -> None:
     """Refuse an entry that is not what its name says."""
-    u = _uploads()
     if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
         _refuse_pickle_name(rel + ".pkl")
     suffix = Path(rel).suffix.lower()
@@ -234,20 +226,20 @@ def _check_content(kind: str, rel: str, data: bytes, limits: Any) -> None:
             from safetensors.torch import load as st_load
             st_load(data)
         elif kind == "data" and suffix in IMAGE_SUFFIXES:
-            u.verify_image(data, limits)
+            safefiles.verify_image(data, limits)
         elif kind == "data" and suffix in TIFF_SUFFIXES:
             _check_tiff(data, limits)
         elif kind == "data" and suffix in TABLE_SUFFIXES:
-            u.verify_table(data)
+            safefiles.verify_table(data)
         elif kind == "data" and suffix in ARRAY_SUFFIXES:
             _check_arrays(data, suffix)
         elif kind == "data" and suffix == ".zip":
             with zipfile.ZipFile(io.BytesIO(data)) as inner:
-                u.check_archive(inner, limits, len(data))
+                safefiles.check_archive(inner, limits, len(data))
         elif kind != "project":
             raise _refuse(msg("the project file holds a kind of data file LayerLab does not read"), rel)
-    except u.UploadError as e:
-        raise u.UploadError(e.message, f"{rel}: {e.received}" if e.received is not None else rel, e.hint,
+    except safefiles.UploadError as e:
+        raise safefiles.UploadError(e.message, f"{rel}: {e.received}" if e.received is not None else rel, e.hint,
                             e.status) from None
     except (ValueError, RuntimeError, zipfile.BadZipFile, UnicodeDecodeError, SafetensorError) as e:
         raise _refuse(msg("an entry of the project file is damaged"), f"{rel}: {type(e).__name__}") from None
@@ -262,7 +254,7 @@ def _check_tiff(data: bytes, limits: Any) -> None:
                 raise _refuse(msg("the image is too large"), f"{im.size[0]}x{im.size[1]}",
                               msg("use images under {pixels:,} pixels", pixels=limits.max_image_pixels), 413)
             im.load()
-    except _uploads().UploadError:
+    except safefiles.UploadError:
         raise
     except Exception as e:  # Pillow raises many types for broken data; all mean "not a picture"
         raise _refuse(msg("the file is not a readable image"), type(e).__name__) from None
@@ -278,7 +270,6 @@ def _check_arrays(data: bytes, suffix: str) -> None:
 
 
 def _project_doc(data: bytes) -> dict[str, Any]:
-    from ..spec.upgrade import upgrade
     if len(data) > MAX_JSON_BYTES:
         raise _refuse(msg("the project document is too large"), len(data))
     try:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api as facade
 from ..i18n import current_lang, msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 from ..spec.loader import loads
 from ..spec.models import parse_project
 from ..store import workspace as ws

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Query, Request, Response
 from .. import api as facade
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
 from ..i18n import msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 
 router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"

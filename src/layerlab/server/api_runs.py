@@ -21,7 +21,7 @@ from ..api_owners import owner_of
 from ..engine.events import saved_text
 from ..i18n import current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 
 router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
 RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..store import atomic
 from . import security
+from . import security
 
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
@@ -43,7 +44,7 @@ def studio_url(host: str, port: int, token: str, path: str = "/", scheme: str = 
 def check_port(host: str, port: int) -> None:
     """Raise a SpecError that says what to do when the address cannot be bound (e.g. port in use)."""
     from ..i18n import msg
-    from ..spec.errors import SpecError
+    from ..api_errors import SpecError
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -103,7 +104,7 @@ def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str 
     if cert or key:
         if not (cert and key):
             from ..i18n import msg
-            from ..spec.errors import SpecError
+            from ..api_errors import SpecError
             raise SpecError("--cert" if key else "--key", msg("--cert and --key go together"), str(cert or key),
                             msg("give both the certificate and its private key, or neither (then --https makes one)"))
         return tls.given(Path(cert), Path(key))

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 
 from ..i18n import LANGS, Text, current_lang, msg
 from ..spec import loader
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 from ..store import workspace as ws
 from .uploads import UploadError
 

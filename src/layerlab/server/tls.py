@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import msg
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 
 CA_DAYS = 3650
 SERVER_DAYS = 397       # Apple's and Chrome's limit for a server certificate is 398 days

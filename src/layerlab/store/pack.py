@@ -10,7 +10,7 @@ Inside (format 1):
                         with its weights (best and last epoch), spec, preprocessing, data
                         description, history and meta; not its optimizer state, not other runs
 
-Opening one is `store.unpack.unpack`: every entry is checked as an upload is (no pickles).
+Opening one is `data.unpack.unpack` (above the store: it uses data/safefiles.py): every entry is checked as an upload is (no pickles).
 
 >>> import os, tempfile, zipfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
@@ -31,6 +31,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -51,16 +52,15 @@ ARRAY_SUFFIXES = {".npy", ".npz"}
 DATA_SUFFIXES = IMAGE_SUFFIXES | TIFF_SUFFIXES | TABLE_SUFFIXES | ARRAY_SUFFIXES | {".zip", ".json"}
 RUN_SUFFIXES = {".json", ".safetensors"}
 LIVE = ("running", "queued", "paused")
+UNINSTALLED_VERSION = "0.1.0"  # layerlab.__version__ (the package imports the store: not imported here)
 RUN_LEFT_OUT = {"optimizer.safetensors", "state.json"}  # only "continue training" needs them
 
 
 def layerlab_version() -> str:
     try:
-        from importlib.metadata import version
         return version("layerlab")
-    except Exception:  # noqa: BLE001 - a checkout that is not installed still packs
-        from .. import __version__
-        return __version__
+    except PackageNotFoundError:  # a checkout that is not installed still packs
+        return UNINSTALLED_VERSION
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Iterator
 from fastapi import HTTPException
 from nicegui import app, ui
 
-from ..spec.errors import SpecError
+from ..api_errors import SpecError
 from .i18n import current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 

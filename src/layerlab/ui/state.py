@@ -28,7 +28,7 @@ from typing import Any, Callable
 from ..i18n import msg
 from ..api import Project
 from ..spec.check import Analysis
-from ..spec.errors import Fix, SpecError
+from ..api_errors import Fix, SpecError
 from ..spec.fixes import apply_fix
 from ..spec.loader import read_document
 from ..store import workspace

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from nicegui import events, run, ui
 
 from ...data import samples
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .canvas import DrawCanvas
 from .pictures import PictureError, decode_image

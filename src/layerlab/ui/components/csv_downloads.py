@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from nicegui import run, ui
 
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from ... import api
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 
 

@@ -18,7 +18,7 @@ from nicegui import events, run, ui
 
 from ...data import samples
 from ...data.safefiles import extract_images, save_file
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...api import create_project, describe_table
 from ..i18n import err_text, t
 from .refusals import explain

@@ -15,7 +15,7 @@ from nicegui import run, ui
 
 from ...data.summary import raw_view, row_text, samples
 from ...i18n.numbers import number
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .boundary import colour
 from .chart_numbers import localized

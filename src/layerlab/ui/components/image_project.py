@@ -10,7 +10,7 @@ from nicegui import run, ui
 
 from ... import api
 from ...data.image_project import SIZES
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...store import workspace
 from ..i18n import err_text, t
 

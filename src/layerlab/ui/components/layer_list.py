@@ -14,7 +14,7 @@ from nicegui import ui
 from ...i18n import Text
 from ...i18n.numbers import number
 from ...layers import FAMILIES
-from ...spec.errors import Fix, SpecError
+from ...api_errors import Fix, SpecError
 from .. import edits
 from ..frame import tr
 from ..i18n import err_text

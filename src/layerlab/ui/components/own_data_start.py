@@ -16,7 +16,7 @@ from typing import Any
 from nicegui import events, ui
 
 from ... import api
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...store import workspace
 from ..frame import href
 from ..i18n import err_text, page_lang, t

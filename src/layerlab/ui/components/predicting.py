@@ -12,7 +12,7 @@ from typing import Any, Callable
 from nicegui import run, ui
 
 from ...api import Project, describe_table
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .target_picker import TargetPicker
 

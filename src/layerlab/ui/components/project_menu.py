@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import events, ui
 
 from ... import api
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..frame import href, tr
 from ..i18n import err_text
 from .refusals import explain

@@ -10,7 +10,7 @@ import numpy as np
 from nicegui import events, run, ui
 
 from ...i18n.numbers import number
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .csv_downloads import send_csv
 from .data_view import pager_props

@@ -16,7 +16,7 @@ from typing import Any
 from nicegui import events, ui
 
 from ... import api
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...store import workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload

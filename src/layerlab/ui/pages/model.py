@@ -14,7 +14,7 @@ import json
 from nicegui import app, background_tasks, run, ui
 
 from ...layers import load_all
-from ...spec.errors import Fix, SpecError
+from ...api_errors import Fix, SpecError
 from .. import edits
 from ..components import layer_list
 from ..components.diagram import STYLES, diagram_layers, diagram_weights, network_svg, shape_text, standalone_svg

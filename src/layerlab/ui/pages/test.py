@@ -10,7 +10,7 @@ from typing import Any
 
 from nicegui import events, run, ui
 
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..components.canvas import DrawCanvas
 from ..components.feature_form import FeatureForm, feature_fields
 from ..components.ondevice import OnDevice, device_picture

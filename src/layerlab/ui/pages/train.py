@@ -20,7 +20,7 @@ from nicegui import background_tasks, run, ui
 from ...api_owners import owner_of
 from ...engine import events as ev
 from ...engine.runner import default_runner
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ..components.charts import Curves, TrainingCharts
 from ..components.epoch_panels import BoundaryImage, ConfusionTable, SampleGrid
 from ..components.evaluation import evaluate

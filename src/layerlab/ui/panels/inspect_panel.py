@@ -21,7 +21,7 @@ from nicegui import background_tasks, run, ui
 
 from ...engine import events as ev
 from ...inspect.views import VIEWS
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...inspect.views_model import layer_key
 from ..components import inspect_charts as charts
 from ..components.chart_numbers import localized
