@@ -7,7 +7,6 @@ from typing import Any, Callable
 import torch
 
 from ..data.augment import build_augmenter
-from ..data.augment import build_augmenter
 from ..i18n import msg
 from ..spec.errors import SpecError
 from .losses import balanced_weights, class_weights

@@ -21,7 +21,6 @@ from typing import Any
 
 from ..store import atomic
 from . import security
-from . import security
 
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
