@@ -17,7 +17,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from . import modules as M
-from .base import LayerKind, Shape, register
+from .base import Case, LayerKind, Shape, register
 from . import tfjs_support as T
 
 
@@ -144,6 +144,11 @@ def activation_param(default: str = "linear") -> Param:
 @register
 class ActivationLayer(LayerKind):
     name = "activation"
+    cases = (
+        Case((5,), {"activation": "prelu"}, (5,)),
+        Case((3, 4, 4), {"activation": "gelu"}, (3, 4, 4)),
+        Case((5,), {"activation": "softmax"}, (5,)),
+    )
     family = "core"
     keeps_layout = True
     params = (activation_param("relu"),)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from torch import nn
 
@@ -30,6 +30,15 @@ from ..spec.params import Param, resolve_params
 from ..spec.registry import Registry
 
 Shape = tuple[int, ...]
+
+class Case(NamedTuple):
+    """A conformance case a layer kind declares (LayerKind.cases): its params, an input shape without the
+    batch and the output shape its shape rule must give; layers/conformance.py checks each."""
+
+    in_shape: Shape
+    params: dict[str, Any]
+    out_shape: Shape
+
 
 FAMILIES = ("core", "convolution", "pooling", "normalization", "regularization",
             "recurrent", "reshape", "structure")
@@ -55,6 +64,7 @@ class LayerKind:
     makes_sequence: ClassVar[bool] = False  # a two-axis output is (steps, features) (embedding, recurrent)
     reads_channels: ClassVar[bool] = False  # reads a two-axis input as (channels, length) (conv1d, 1-D pools)
     keeps_layout: ClassVar[bool] = False    # works per step, keeping (steps, features) (dense, norms, noise)
+    cases: ClassVar[tuple[Case, ...]] = ()  # conformance cases: check_layer_kind runs each (at least one)
 
     # -- parameters --------------------------------------------------------------------
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:

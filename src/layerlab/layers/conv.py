@@ -10,7 +10,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LAYERS, LayerKind, numel, register, weight_flops
+from .base import LAYERS, Case, LayerKind, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 from .latex import activated, bmatrix, num, weighted_sum, wrap
 import torch
@@ -241,6 +241,11 @@ class _Conv(LayerKind):
 @register
 class Conv1D(_Conv):
     name = "conv1d"
+    cases = (
+        Case((2, 10), {"filters": 4, "kernel_size": 3}, (4, 8)),
+        Case((3, 9), {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, (2, 5)),
+        Case((1, 12), {"filters": 2, "kernel_size": 3, "dilation": 2, "activation": "tanh"}, (2, 8)),
+    )
     dims = 1
     reads_channels = True
     params = _Conv._params(1)
@@ -254,6 +259,11 @@ class Conv1D(_Conv):
 @register
 class Conv2D(_Conv):
     name = "conv2d"
+    cases = (
+        Case((1, 8, 8), {"filters": 4, "kernel_size": 3, "padding": "same"}, (4, 8, 8)),
+        Case((3, 9, 7), {"filters": 2, "kernel_size": [3, 2], "strides": [2, 3], "padding": "same"}, (2, 5, 3)),
+        Case((2, 9, 9), {"filters": 3, "kernel_size": 3, "dilation": 2, "use_bias": False}, (3, 5, 5)),
+    )
     dims = 2
     params = _Conv._params(2)
     summary = "Slides small filters over an image to find patterns like edges."
@@ -312,6 +322,10 @@ class Conv2D(_Conv):
 @register
 class Conv3D(_Conv):
     name = "conv3d"
+    cases = (
+        Case((1, 5, 6, 6), {"filters": 2, "kernel_size": 3}, (2, 3, 4, 4)),
+        Case((2, 4, 5, 5), {"filters": 3, "kernel_size": 2, "strides": 2, "padding": "same"}, (3, 2, 3, 3)),
+    )
     dims = 3
     params = _Conv._params(3)
     summary = "Slides filters through a volume (e.g. video or scans)."

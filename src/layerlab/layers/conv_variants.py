@@ -18,7 +18,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param
-from .base import LayerKind, from_code, get_layer, numel, register, weight_flops
+from .base import Case, LayerKind, from_code, get_layer, numel, register, weight_flops
 from .conv import as_tuple, conv_code, rank_error, spatial_check
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 import numpy as np
@@ -69,6 +69,13 @@ class _ImageConv(LayerKind):
 @register
 class Conv2DTranspose(_ImageConv):
     name = "conv2d_transpose"
+    cases = (
+        Case((3, 5, 5), {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 10, 10)),
+        Case((2, 4, 4), {"filters": 3, "kernel_size": 2, "strides": 3}, (3, 12, 12)),
+        Case((2, 4, 6), {"filters": 2, "kernel_size": [3, 4], "strides": [1, 2]}, (2, 6, 14)),
+        Case((2, 4, 4), {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, (2, 8, 8)),
+        Case((2, 4, 4), {"filters": 2, "kernel_size": 3, "padding": "same"}, (2, 4, 4)),
+    )
     params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, activation_param("relu"), _BIAS, *INIT_PARAMS,
               *REGULARIZER_PARAMS)
     summary = "Makes an image larger with learned filters (the reverse of a strided conv2d)."
@@ -310,6 +317,10 @@ class _Depthwise(_ImageConv):
 @register
 class DepthwiseConv2D(_Depthwise):
     name = "depthwise_conv2d"
+    cases = (
+        Case((3, 8, 8), {"kernel_size": 3, "depth_multiplier": 2}, (6, 6, 6)),
+        Case((2, 7, 7), {"kernel_size": 3, "strides": 2, "padding": "same", "use_bias": False}, (2, 4, 4)),
+    )
     params = (_KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS, *INIT_PARAMS,
               *REGULARIZER_PARAMS)
     summary = "Filters each channel on its own (no mixing between channels)."
@@ -347,6 +358,12 @@ class DepthwiseConv2D(_Depthwise):
 @register
 class SeparableConv2D(_Depthwise):
     name = "separable_conv2d"
+    cases = (
+        Case((3, 8, 8), {"filters": 5, "kernel_size": 3, "padding": "same"}, (5, 8, 8)),
+        Case((2, 9, 9),
+             {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2},
+             (4, 5, 5)),
+    )
     params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS,
               *INIT_PARAMS, *REGULARIZER_PARAMS)
     summary = "A cheaper conv2d: filter each channel, then mix channels with 1x1 filters."

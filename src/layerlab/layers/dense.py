@@ -8,7 +8,7 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param
-from .base import LayerKind, from_code, numel, register, weight_flops
+from .base import Case, LayerKind, from_code, numel, register, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 from .latex import activated, bmatrix, weighted_sum, wrap
 import numpy as np
@@ -18,6 +18,12 @@ from . import tfjs_support as T
 @register
 class Dense(LayerKind):
     name = "dense"
+    cases = (
+        Case((5,), {"units": 3}, (3,)),
+        Case((4, 6), {"units": 2, "activation": "prelu", "use_bias": False}, (4, 2)),
+        Case((4, 6), {"units": 3, "activation": "softmax"}, (4, 3)),
+        Case((5,), {"units": 4, "kernel_initializer": "he_normal", "activation": "softmax"}, (4,)),
+    )
     family = "core"
     keeps_layout = True
     params = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from .initializers import INITIALIZERS, init_tensor
 from . import tfjs_support as T
 
@@ -20,6 +20,10 @@ from . import tfjs_support as T
 @register
 class Embedding(LayerKind):
     name = "embedding"
+    cases = (
+        Case((5,), {"input_dim": 11, "output_dim": 4}, (5, 4)),
+        Case((2, 3), {"input_dim": 7, "output_dim": 2}, (2, 3, 2)),
+    )
     family = "core"
     token_input = True
     makes_sequence = True

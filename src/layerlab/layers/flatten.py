@@ -5,7 +5,7 @@ import math
 
 from torch import nn
 
-from .base import LayerKind, register
+from .base import Case, LayerKind, register
 from .base import LAYERS
 from . import tfjs_support as T
 
@@ -13,6 +13,10 @@ from . import tfjs_support as T
 @register
 class Flatten(LayerKind):
     name = "flatten"
+    cases = (
+        Case((2, 3, 4), {}, (24,)),
+        Case((5,), {}, (5,)),
+    )
     family = "reshape"
     transparent = True
     keeps_layout = True

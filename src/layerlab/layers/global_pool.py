@@ -16,7 +16,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
 
 
@@ -115,6 +115,12 @@ class _Global(LayerKind):
 @register
 class GlobalAvgPool(_Global):
     name = "global_avg_pool"
+    cases = (
+        Case((4, 5, 5), {}, (4,)),
+        Case((6, 3), {"keep": "last"}, (3,)),
+        Case((3, 4, 4, 4), {}, (3,)),
+        Case((2, 7), {}, (2,)),
+    )
     mode = "avg"
     summary = "Averages each channel over all positions: one number per channel."
     summary_de = "Mittelt jeden Kanal über alle Positionen: eine Zahl pro Kanal."
@@ -128,6 +134,12 @@ class GlobalAvgPool(_Global):
 @register
 class GlobalMaxPool(_Global):
     name = "global_max_pool"
+    cases = (
+        Case((4, 5, 5), {}, (4,)),
+        Case((6, 3), {"keep": "last"}, (3,)),
+        Case((3, 4, 4, 4), {}, (3,)),
+        Case((2, 7), {}, (2,)),
+    )
     mode = "max"
     summary = "Keeps each channel's largest value: 'was this pattern anywhere?'."
     summary_de = "Behält den größten Wert jedes Kanals: 'kam dieses Muster irgendwo vor?'."

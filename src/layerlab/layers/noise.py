@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
 
 
@@ -88,6 +88,10 @@ class _Noise(LayerKind):
 @register
 class Dropout(_Noise):
     name = "dropout"
+    cases = (
+        Case((6,), {}, (6,)),
+        Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
+    )
     params = (_rate(0.5, "Share of values set to zero in each training step.",
                     "Anteil der Werte, die in jedem Trainingsschritt auf null gesetzt werden."),)
     summary = "Randomly switches off some values while training, against overfitting."
@@ -112,6 +116,10 @@ class Dropout(_Noise):
 @register
 class AlphaDropout(_Noise):
     name = "alpha_dropout"
+    cases = (
+        Case((6,), {}, (6,)),
+        Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
+    )
     params = (_rate(0.1, "Share of values dropped in each training step.",
                     "Anteil der Werte, die in jedem Trainingsschritt fallen gelassen werden."),)
     summary = "Dropout for selu networks: keeps mean and variance unchanged."
@@ -137,6 +145,10 @@ class AlphaDropout(_Noise):
 @register
 class GaussianDropoutLayer(_Noise):
     name = "gaussian_dropout"
+    cases = (
+        Case((6,), {}, (6,)),
+        Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
+    )
     params = (_rate(0.1, "Strength of the multiplicative noise: std = sqrt(rate / (1 - rate)).",
                     "Stärke des multiplikativen Rauschens: std = sqrt(rate / (1 - rate))."),)
     summary = "Multiplies values by random noise around 1 while training."
@@ -161,6 +173,10 @@ class GaussianDropoutLayer(_Noise):
 @register
 class GaussianNoiseLayer(_Noise):
     name = "gaussian_noise"
+    cases = (
+        Case((6,), {}, (6,)),
+        Case((2, 4, 4), {"stddev": 0.5}, (2, 4, 4)),
+    )
     params = (Param("stddev", "float", 0.1, "Standard deviation of the noise added while training.",
                     min=0.0, max=100.0, description_de="Standardabweichung des beim Training addierten Rauschens.",
                     suggested=(0.01, 0.05, 0.1, 0.3)),)

@@ -15,7 +15,7 @@ import math
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, numel, register
+from .base import Case, LayerKind, from_code, get_layer, numel, register
 import numpy as np
 import torch
 from . import tfjs_support as T
@@ -46,6 +46,12 @@ class _Norm(LayerKind):
 @register
 class BatchNorm(_Norm):
     name = "batch_norm"
+    cases = (
+        Case((5,), {}, (5,)),
+        Case((3, 7), {"momentum": 0.9}, (3, 7)),
+        Case((2, 5, 5), {"scale": False}, (2, 5, 5)),
+        Case((2, 3, 4, 4), {"epsilon": 1e-05}, (2, 3, 4, 4)),
+    )
     params = (
         Param("momentum", "float", 0.99, "How slowly the running mean and variance follow each batch (Keras' "
               "meaning: 0.99 keeps 99% of the old value).", min=0.0, max=1.0, expert=True,
@@ -118,6 +124,11 @@ class BatchNorm(_Norm):
 @register
 class LayerNorm(_Norm):
     name = "layer_norm"
+    cases = (
+        Case((3, 4, 4), {}, (3, 4, 4)),
+        Case((5, 6), {"over": "last"}, (5, 6)),
+        Case((6,), {"scale": False}, (6,)),
+    )
     keeps_layout = True
     params = (
         Param("over", "choice", "all", "'all': normalise over every value of a sample; 'last': over the last "

@@ -16,7 +16,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from . import tfjs_support as T
 
 
@@ -34,6 +34,11 @@ class Permute(nn.Module):
 @register
 class PermuteLayer(LayerKind):
     name = "permute"
+    cases = (
+        Case((4, 6), {}, (6, 4)),
+        Case((2, 3, 4), {"dims": [3, 1, 2]}, (4, 2, 3)),
+        Case((5,), {"dims": [1]}, (5,)),
+    )
     family = "reshape"
     transparent = True
     params = (

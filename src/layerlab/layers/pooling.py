@@ -18,7 +18,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
 from . import tfjs_support as T
 
@@ -45,6 +45,23 @@ class SamePool(nn.Module):
         return total / share
 
 _DIM_WORD = {1: "signal", 2: "image", 3: "volume"}
+_CASES = {  # conformance cases per rank, the same for max and avg
+    1: (
+        Case((2, 9), {}, (2, 4)),
+        Case((2, 9), {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 5)),
+        Case((3, 4), {"pool_size": 4}, (3, 1)),
+    ),
+    2: (
+        Case((3, 8, 8), {}, (3, 4, 4)),
+        Case((2, 7, 5), {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 4, 3)),
+        Case((2, 7, 7), {"pool_size": [2, 3], "strides": 1}, (2, 6, 5)),
+        Case((1, 2, 2), {"pool_size": 3, "padding": "same"}, (1, 1, 1)),
+    ),
+    3: (
+        Case((2, 4, 6, 6), {}, (2, 2, 3, 3)),
+        Case((1, 5, 5, 5), {"pool_size": 2, "padding": "same"}, (1, 3, 3, 3)),
+    ),
+}
 
 
 class _Pool(LayerKind):
@@ -159,7 +176,7 @@ def _pool(dims: int, mode: str) -> type[_Pool]:
         latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
     attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
                  summary_de=summary_de, explain=en, explain_de=de, latex=latex,
-                 reads_channels=dims == 1)
+                 reads_channels=dims == 1, cases=_CASES[dims])
     return register(type(f"{mode.capitalize()}Pool{dims}D", (_Pool,), attrs))
 
 

@@ -18,7 +18,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from .initializers import INIT_PARAMS, init_module
 import numpy as np
 from . import tfjs_support as T
@@ -270,6 +270,14 @@ class _Recurrent(LayerKind):
 @register
 class SimpleRNN(_Recurrent):
     name = "simple_rnn"
+    cases = (
+        Case((6, 3), {"units": 4}, (4,)),
+        Case((5, 2), {"units": 3, "return_sequences": True}, (5, 3)),
+        Case((4, 3), {"units": 2, "bidirectional": True}, (4,)),
+        Case((4, 3),
+             {"units": 2, "bidirectional": True, "return_sequences": True, "bias_initializer": "ones"},
+             (4, 4)),
+    )
     gates = 1
     torch_cls = "nn.RNN"
     summary = "A plain recurrent layer: new state = tanh(input and old state)."
@@ -299,6 +307,11 @@ GATE_PARAM = Param(
 @register
 class LSTM(_Recurrent):
     name = "lstm"
+    cases = (
+        *SimpleRNN.cases,
+        Case((5, 3), {"units": 4, "recurrent_activation": "hard_sigmoid", "bidirectional": True}, (8,)),
+        Case((4, 2), {"units": 3, "recurrent_activation": "tanh", "return_sequences": True}, (4, 3)),
+    )
     gates = 4
     torch_cls = "nn.LSTM"
     params = (*_Recurrent.params, GATE_PARAM)
@@ -323,6 +336,13 @@ class LSTM(_Recurrent):
 @register
 class GRU(_Recurrent):
     name = "gru"
+    cases = (
+        *SimpleRNN.cases,
+        Case((5, 3), {"units": 4, "reset_after": False, "return_sequences": True}, (5, 4)),
+        Case((4, 2),
+             {"units": 3, "recurrent_activation": "hard_sigmoid", "reset_after": False, "bidirectional": True},
+             (6,)),
+    )
     gates = 3
     torch_cls = "nn.GRU"
     params = (*_Recurrent.params, GATE_PARAM,

@@ -16,7 +16,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import LayerKind, from_code, register
+from .base import Case, LayerKind, from_code, register
 from . import tfjs_support as T
 
 
@@ -49,6 +49,11 @@ def suggest_shapes(n: int, rank: int) -> list[list[int]]:
 @register
 class ReshapeLayer(LayerKind):
     name = "reshape"
+    cases = (
+        Case((12,), {"target_shape": [3, 4]}, (3, 4)),
+        Case((2, 3, 4), {"target_shape": [-1, 4]}, (6, 4)),
+        Case((16,), {"target_shape": [1, -1, 4]}, (1, 4, 4)),
+    )
     family = "reshape"
     transparent = True
     params = (

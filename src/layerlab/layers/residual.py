@@ -23,7 +23,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LayerKind, Shape, from_code, get_layer, numel, register
+from .base import Case, LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated
 from . import tfjs_support as T
 from typing import Callable
@@ -83,6 +83,24 @@ def _projection_params(in_shape: Shape, out_shape: Shape, code: str | None) -> i
 @register
 class ResidualBlock(LayerKind):
     name = "residual"
+    cases = (
+        Case((6,),
+             {"layers": [{"type": "dense", "units": 6}, {"type": "dense", "units": 6, "activation": "linear"}]},
+             (6,)),
+        Case((6,), {"layers": [{"type": "dense", "units": 4}], "activation": "relu"}, (4,)),
+        Case((3, 8, 8),
+             {"layers": [{"type": "conv2d", "filters": 3, "padding": "same"}, {"type": "batch_norm"}]},
+             (3, 8, 8)),
+        Case((3, 8, 8),
+             {"layers": [{"type": "conv2d", "filters": 5, "strides": 2, "padding": "same"}],
+              "activation": "relu"},
+             (5, 4, 4)),
+        Case((5, 4), {"layers": [{"type": "lstm", "units": 6, "return_sequences": True}]}, (5, 6)),
+        Case((4,),
+             {"layers": [{"type": "residual", "layers": [{"type": "dense", "units": 4}]},
+                         {"type": "dropout", "rate": 0.1}]},
+             (4,)),
+    )
     family = "structure"
     holds_layers = True
     params = (activation_param("linear"),)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ..spec.params import Param
-from .base import LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer, register
 from .conv import as_tuple, rank_error
 from ..spec.errors import SpecError
 from ..i18n import msg
@@ -17,6 +17,10 @@ from . import tfjs_support as T
 @register
 class UpSampling2D(LayerKind):
     name = "upsampling2d"
+    cases = (
+        Case((2, 3, 4), {"size": 2}, (2, 6, 8)),
+        Case((1, 3, 3), {"size": [2, 3], "interpolation": "bilinear"}, (1, 6, 9)),
+    )
     family = "reshape"
     params = (
         Param("size", "int_or_ints", 2, "How many times larger the image gets (height, width).", min=1, max=64,
