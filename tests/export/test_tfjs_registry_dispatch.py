@@ -8,14 +8,18 @@ its adapters nor a declared refusal.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
 
 import layerlab
-from layerlab.layers.base import LayerKind, load_all
+from layerlab.layers.base import LayerKind, from_code, load_all
 from layerlab.layers.tfjs_support import Refused
+from layerlab.spec.params import Param
 
 EXPORT = Path(layerlab.__file__).parent / "export"
 ADAPTERS = ("tfjs_export", "tfjs_import", "tfjs_reference")
@@ -137,3 +141,66 @@ def test_a_refused_kind_is_refused_with_its_reason(monkeypatch):
     monkeypatch.setattr(type(dense), "tfjs_refused", Refused(reason))
     assert "dense" not in tfjs.supported() and tfjs.refusal({"type": "dense"}) == reason
     assert tfjs.refused()["dense"] == reason
+
+
+class Crop1D(nn.Module):
+    """Drop steps at both ends of a sequence (B, T, F)."""
+
+    def __init__(self, start: int, end: int):
+        super().__init__()
+        self.start, self.end = start, end
+
+    def forward(self, x):
+        return x[:, self.start:x.shape[1] - self.end]
+
+
+class CropSteps(LayerKind):
+    """A plug-in kind in one file: its TF.js adapters are all the exporter, importer and reference need."""
+
+    name = "crop_steps_probe"
+    family = "reshape"
+    params = (Param("cropping", "ints", (1, 1), "Steps dropped at the start and the end.", min=0,
+                    description_de="Schritte, die am Anfang und am Ende wegfallen."),)
+    keras_classes = ("Cropping1D",)
+
+    def infer_shape(self, p, in_shape, path):
+        return (in_shape[0] - sum(p["cropping"]), *in_shape[1:])
+
+    def code(self, p, in_shape):
+        return f"Crop1D({p['cropping'][0]}, {p['cropping'][1]})"
+
+    def build(self, p, in_shape):
+        return from_code(self.code(p, in_shape))
+
+    def activation_of(self, p):
+        return None
+
+    def tfjs_export(self, row, module, ctx):
+        ctx.b.add("Cropping1D", {"cropping": [int(c) for c in row.resolved["cropping"]]})
+
+    def tfjs_import(self, layer, ctx):
+        return {"type": self.name, "cropping": [int(c) for c in layer.config["cropping"]]}, {}
+
+    def tfjs_reference(self, cls, c, w, xs):
+        start, end = c["cropping"]
+        return xs[0][:, start:xs[0].shape[1] - end]
+
+
+def test_a_new_kind_exports_and_imports_through_its_own_adapters_only(tmp_path, monkeypatch):
+    from export_cases import exported
+    from layerlab.export.tfjs import export_tfjs, supported
+    from layerlab.export.tfjs_import import network_from_tfjs
+    from layerlab.layers.base import REGISTRY
+    load_all()
+    monkeypatch.setitem(REGISTRY.entries, CropSteps.name, CropSteps())
+    assert CropSteps.name in supported()
+    layers = [{"type": CropSteps.name, "cropping": [1, 2]}, {"type": "flatten"}, {"type": "dense", "units": 3}]
+    src = exported(layers, (7, 4))
+    report = export_tfjs(src, tmp_path / "web")                  # read back and computed by the kind's reference
+    doc = json.loads((tmp_path / "web" / "model.json").read_text())
+    assert [layer["class_name"] for layer in doc["modelTopology"]["config"]["layers"]][0] == "Cropping1D"
+    net, info = network_from_tfjs(tmp_path / "web")               # and imported by its tfjs_import
+    assert [d["type"] for d in info["layers"]] == [CropSteps.name, "flatten", "dense"]
+    x = torch.randn(5, 7, 4, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.allclose(net(x), src.network(x), atol=1e-5) and report["max_diff"] < 1e-5
