@@ -218,7 +218,8 @@ class _Conv(LayerKind):
         c, w, where, nd = layer.config, layer.weights, layer.where, self.dims
         spec = {"type": self.name, "filters": int(c["filters"]), "kernel_size": T.ints(c["kernel_size"], nd),
                 "strides": T.ints(c.get("strides", 1), nd), "padding": c.get("padding", "valid"),
-                "dilation": T.ints(c.get("dilation_rate", 1), nd), "activation": T.keras_act(c.get("activation"), where),
+                "dilation": T.ints(c.get("dilation_rate", 1), nd),
+                "activation": T.keras_act(c.get("activation"), where),
                 "use_bias": bool(c.get("use_bias", True))}
         if spec["padding"] not in ("valid", "same"):
             raise SpecError(where, msg("uses a padding LayerLab does not have"), spec["padding"],

@@ -274,7 +274,8 @@ class _Depthwise(_ImageConv):
             cfg["filters"] = int(last.weight.shape[0])
             wts["pointwise_kernel"] = T.conv_kernel_to_tfjs(last.weight.detach().numpy())  # (1, 1, C*m, filters)
         cfg["use_bias"] = last.bias is not None
-        ctx.b.add(self.keras_classes[0], cfg, T.with_bias(wts, None if last.bias is None else last.bias.detach().numpy()))
+        bias = None if last.bias is None else last.bias.detach().numpy()
+        ctx.b.add(self.keras_classes[0], cfg, T.with_bias(wts, bias))
         if extra:
             ctx.b.activation(extra, len(row.out_shape), ctx.cl, row.path)
 
@@ -412,7 +413,8 @@ __all__ = ["Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "get_layer"]
 
 
 def _same_pads(k: int, s: int, start: int) -> tuple[int, int] | None:
-    """Zero rows (front, back) that make LayerLab's 'same' crop start `start` pixels into the full stamps (TF.js import)."""
+    """Zero rows (front, back) that make LayerLab's 'same' crop start `start` pixels into the full stamps
+    (for the TF.js import of a Conv2DTranspose)."""
     options = []
     for front in range(k + s + 1):
         for back in range(k + s + 1):

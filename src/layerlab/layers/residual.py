@@ -281,7 +281,8 @@ class Shortcut:
     cl_end: bool       # ... and where the branch reaches the Add
 
 
-def _shortcut_plan(items: list[dict[str, Any]], cl: bool, rank: int, where: Callable[[dict[str, Any]], str]) -> Shortcut:
+def _shortcut_plan(items: list[dict[str, Any]], cl: bool, rank: int,
+                   where: Callable[[dict[str, Any]], str]) -> Shortcut:
     """Follow the layout through a shortcut branch that leaves the block's input held as `cl` says."""
     op, cl_at_op = None, cl
     for layer in items:
@@ -297,8 +298,9 @@ def _shortcut_plan(items: list[dict[str, Any]], cl: bool, rank: int, where: Call
     return Shortcut(op, cl_at_op, cl)
 
 
-def _shortcut_tensors(sc: Shortcut, in_shape: tuple[int, ...], out_shape: tuple[int, ...], weights: dict[str, np.ndarray],
-            where: Callable[[dict[str, Any]], str], block_where: str) -> dict[str, np.ndarray]:
+def _shortcut_tensors(sc: Shortcut, in_shape: tuple[int, ...], out_shape: tuple[int, ...],
+                      weights: dict[str, np.ndarray], where: Callable[[dict[str, Any]], str],
+                      block_where: str) -> dict[str, np.ndarray]:
     """The weights of LayerLab's projection for a block from in_shape to out_shape, taken from sc."""
     try:
         code = projection(in_shape, out_shape, block_where)
