@@ -33,10 +33,10 @@ import torch
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .codetext import evaluate
+from .setup import speed_off
 
 
 def _fused() -> bool:
-    from .setup import speed_off
     return "fused" not in speed_off()
 
 

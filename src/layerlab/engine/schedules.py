@@ -24,6 +24,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import msg
+from ..spec.errors import SpecError
 from .codetext import define
 
 # the script's constant -> the ScheduleSpec field it holds
@@ -115,8 +117,6 @@ NAMES = tuple(SCHEDULES)
 def get_schedule(spec: Any) -> ScheduleKind:
     """The entry a ScheduleSpec runs as: warm-up over 0 epochs is a constant rate; SpecError for an unknown type."""
     if spec.type not in SCHEDULES:
-        from ..i18n import msg
-        from ..spec.errors import SpecError
         raise SpecError("training.schedule.type", msg("is not a known schedule"), spec.type,
                         msg("use one of {listing}", listing=", ".join(NAMES)))
     return SCHEDULES["constant" if spec.type == "warmup" and spec.warmup_epochs <= 0 else spec.type]
