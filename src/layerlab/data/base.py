@@ -106,7 +106,7 @@ def _unknown_hint(close: str | None, listing: str) -> Text:
 
 
 REGISTRY: Registry[DataSource] = Registry("data source", msg("is not a known data source"), _unknown_hint,
-                                          package=__package__, path="data.source")
+                                          package=__package__, path="data.source", group="layerlab.sources")
 SOURCES = REGISTRY.entries
 register = REGISTRY.register
 

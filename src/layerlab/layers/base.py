@@ -278,7 +278,8 @@ def _unknown_hint(close: str | None, listing: str) -> Text:
 
 
 REGISTRY: Registry[LayerKind] = Registry("layer", msg("is not a known layer type"), _unknown_hint,
-                                         package=__package__, path="type", alias=keras_alias)
+                                         package=__package__, path="type", alias=keras_alias,
+                                         group="layerlab.layers")
 LAYERS = REGISTRY.entries
 register = REGISTRY.register
 

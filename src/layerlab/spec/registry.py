@@ -1,5 +1,12 @@
 """Things declared under the name users type (layer kinds, data sources, views), found by that name.
 
+A registry fills itself on first use: it imports every module of its package (each registers its
+own things) and then the plug-ins that installed packages declare under its entry-point group
+(`layerlab.layers`, `layerlab.sources`, `layerlab.exports`), so the studio, a spawned worker process
+and a third-party package all see the same table. A plug-in's entry point names a module whose
+import registers its things, or a class to register, e.g. in the plug-in's pyproject.toml:
+[project.entry-points."layerlab.layers"] swish = "my_layers.swish".
+
 A wrong name is a four-part SpecError: where, "is not a known ...", what came, and a hint
 listing the valid names with the closest one first (plus a Fix that sets it, where the path is
 a spec path). The words are the owner's `msg()` Texts, so each registry speaks German too.
@@ -23,6 +30,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import warnings
+from importlib.metadata import entry_points
 from typing import Any, Callable, Generic, TypeVar
 
 from ..i18n import Text, msg
@@ -40,15 +49,17 @@ class Registry(Generic[T]):
     package: imported module by module on first use, so each module registers its own things.
     path: the spec path a wrong name is reported at; fixable: whether a Fix may set it there.
     alias(name, valid): another way to find the meant name (tried before the closest spelling).
+    group: the entry-point group whose plug-ins load after the package (a module or a class each).
     """
 
     def __init__(self, what: str, unknown: Text, hint: Callable[[str | None, str], Text], *,
                  package: str | None = None, path: str = "type", fixable: bool = True,
-                 alias: Callable[[str, list[str]], str | None] | None = None) -> None:
+                 alias: Callable[[str, list[str]], str | None] | None = None, group: str | None = None) -> None:
         self.what, self.unknown, self.hint = what, unknown, hint
-        self.package, self.path, self.fixable, self.alias = package, path, fixable, alias
+        self.package, self.path, self.fixable, self.alias, self.group = package, path, fixable, alias, group
         self.entries: dict[str, T] = {}  # the live table: modules and tests may read it directly
-        self._loaded = package is None
+        self.plugin_errors: list[str] = []  # plug-ins that failed to load (left out, with a warning)
+        self._loaded = package is None and group is None
 
     def add(self, name: str, thing: T) -> T:
         """Put thing under name; a second thing under one name is a programming error."""
@@ -64,13 +75,32 @@ class Registry(Generic[T]):
         return cls
 
     def load(self) -> dict[str, T]:
-        """Every entry, after importing each module of the package once."""
+        """Every entry, after importing each module of the package once, then the group's plug-ins."""
         if not self._loaded:
-            pkg = importlib.import_module(self.package)  # type: ignore[arg-type]
-            for mod in pkgutil.iter_modules(pkg.__path__):
-                importlib.import_module(f"{self.package}.{mod.name}")
+            if self.package is not None:
+                pkg = importlib.import_module(self.package)
+                for mod in pkgutil.iter_modules(pkg.__path__):
+                    importlib.import_module(f"{self.package}.{mod.name}")
+            if self.group is not None:
+                self._load_plugins(self.group)
             self._loaded = True  # only once all imported: a failed import is retried, not half-listed
         return self.entries
+
+    def _load_plugins(self, group: str) -> None:
+        """Load each entry point of the group, by name: a module registers its things on import; a class
+        with a `name` is registered here. A plug-in that fails is left out with a warning saying which."""
+        for ep in sorted(entry_points(group=group), key=lambda e: (e.name, e.value)):
+            try:
+                thing = ep.load()
+                if isinstance(thing, type) and isinstance(getattr(thing, "name", None), str) \
+                        and not any(type(e) is thing for e in self.entries.values()):
+                    self.register(thing)
+            except Exception as e:  # noqa: BLE001 - a broken third-party package must not stop the studio
+                dist = getattr(getattr(ep, "dist", None), "name", None) or "an installed package"
+                text = (f"{self.what} plug-in {ep.name!r} ({ep.value}, entry point group {group!r} of {dist}) "
+                        f"was left out: {type(e).__name__}: {e}. Fix that package or uninstall it")
+                self.plugin_errors.append(text)
+                warnings.warn(text, RuntimeWarning, stacklevel=3)
 
     def get(self, name: Any, path: str | None = None) -> T:
         """The thing registered under name, or a SpecError with the closest name and the valid ones."""

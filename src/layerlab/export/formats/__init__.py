@@ -107,7 +107,8 @@ def _unknown_hint(close: str | None, listing: str) -> Text:
 
 
 EXPORTS: Registry[ExportFormat] = Registry(
-    "export format", msg("is not an export format"), _unknown_hint, package=__name__, path="format", fixable=False)
+    "export format", msg("is not an export format"), _unknown_hint, package=__name__, path="format", fixable=False,
+    group="layerlab.exports")
 register = EXPORTS.register
 
 
