@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -20,7 +22,9 @@ import numpy as np
 from .data import tabular  # noqa: F401  (registers the table reader that spec upgrades use)
 from .data.base import DataInfo, get_source, kind_of_model_input
 from .data.dataset import Dataset
+from .data.wizard import WHERE, build_doc, move_into, stage_data
 from .data import preview
+from .data.cache import clear_cache
 from .data.facade import Data
 from .engine.build import build_network
 from .engine.facade import LoadedRun, Runs
@@ -410,7 +414,6 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     `roles` may mark other columns "ignored".
     """
     if data is not None:
-        from .api_own_data import project_from_data
         return project_from_data(folder, data, target=target, overwrite=overwrite, roles=roles, how=how)
     folder = Path(folder)
     if (folder / PROJECT_FILE).exists() and not overwrite:
@@ -422,6 +425,42 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
     project.save()
     (folder / "data").mkdir(exist_ok=True)
     return project
+
+
+def project_from_data(folder: str | Path, data_path: str | Path, target: str | None = None,
+                      overwrite: bool = False, roles: dict[str, str] | None = None,
+                      how: str = "target={name!r}") -> Project:
+    """Create a ready-to-train project in folder from the user's data (what `new(folder, data=...)` does).
+
+    A table needs `target`, the column to predict (the user's choice: without it a TargetNeeded
+    error lists the columns and suggests one, saying how in the caller's words, `how`);
+    `roles` may mark other columns "ignored" or "feature". The project is built and checked in a
+    staging folder first, so bad data leaves nothing behind.
+    """
+    folder, data = Path(folder), Path(data_path)
+    if not data.exists():
+        raise SpecError(WHERE, msg("does not exist"), str(data_path),
+                        msg("give the path of a CSV file, an image folder or a ZIP"))
+    if (folder / PROJECT_FILE).exists() and not overwrite:
+        raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),
+                        msg("choose another folder, or pass --force to overwrite it"))
+    parent = folder.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
+    try:
+        section = stage_data(data, staging, target, roles, how)
+        doc = build_doc(folder.name, section, staging)
+        probe = Project(doc, staging)
+        probe.dataset()                  # refuse data that cannot be split and preprocessed now
+        errors = probe.errors()
+        if errors:
+            raise errors[0]
+        Project(doc, staging).save()
+        move_into(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    clear_cache()                        # entries were keyed by the staging folder
+    return load(folder)
 
 
 def create_project(name: str, example: str | None = None, doc: dict[str, Any] | None = None) -> Project:

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import layerlab
 from layerlab.cli import app
-from layerlab.api_own_data import project_from_data
+from layerlab.api import project_from_data
 from layerlab.spec.errors import SpecError
 
 from .helpers import image_folder, png, zip_of

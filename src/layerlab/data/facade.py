@@ -9,10 +9,6 @@ delegates to it; the project hands it a `ProjectContext` per call).
 """
 from __future__ import annotations
 
-import json
-import os
-from collections import OrderedDict
-from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from ..spec.check import Target
@@ -21,39 +17,11 @@ from ..spec.errors import SpecError
 from ..spec.follow import follow_doc
 from . import augment
 from .base import get_source
+from .cache import DATASETS, KEEP_DATASETS, clear_cache, files_stamp  # noqa: F401 (old home)
 from .dataset import Dataset
 from .prepare import prepare
 from .preview import dataset_preview
 from .summary import samples, summarize
-
-_CACHE: "OrderedDict[tuple, Dataset]" = OrderedDict()
-_CACHE_SIZE = 4  # datasets can be large; keep only the few a studio session switches between
-
-
-def files_stamp(folder: Path | None) -> tuple[int, int, int]:
-    """(files, total bytes, newest mtime) under folder: changes when the user's data changes."""
-    if folder is None or not folder.exists():
-        return (0, 0, 0)
-    n = size = 0
-    newest = folder.stat().st_mtime_ns
-    stack = [folder]
-    while stack:
-        with os.scandir(stack.pop()) as it:
-            for e in it:
-                if e.is_dir(follow_symlinks=False):
-                    stack.append(Path(e.path))
-                    # a renamed or emptied class folder changes its parent's mtime, not its files'
-                    newest = max(newest, e.stat(follow_symlinks=False).st_mtime_ns)
-                elif e.is_file(follow_symlinks=False):
-                    st = e.stat(follow_symlinks=False)
-                    n, size, newest = n + 1, size + st.st_size, max(newest, st.st_mtime_ns)
-    return (n, size, newest)
-
-
-def clear_cache() -> None:
-    """Forget every cached dataset (e.g. after the user's files changed outside LayerLab)."""
-    _CACHE.clear()
-
 
 class Targets(Protocol):
     """What the Data service needs from the project's model: the target its data defines."""
@@ -84,14 +52,14 @@ class Data:
     def dataset(self) -> Dataset:
         """Splits with fitted preprocessing; cached until the data section or the data files change."""
         key = self.data_key()
-        ds = _CACHE.get(key)
+        ds = DATASETS.get(key)
         if ds is None:
             ctx = self._context()
             ds = prepare(ctx.spec.data, ctx.spec.task, ctx.folder)
-            _CACHE[key] = ds
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
-        _CACHE.move_to_end(key)
+            DATASETS[key] = ds
+            while len(DATASETS) > KEEP_DATASETS:
+                DATASETS.popitem(last=False)
+        DATASETS.move_to_end(key)
         return ds
 
     def data_summary(self) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import numpy as np
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
+from .cache import files_stamp
 from .base import DataInfo, DataSource, RawData, register
 from .files import inside, need_root
 from .imagefiles import FITS, IMAGE_EXTS, is_ignorable, load_file
@@ -119,7 +120,6 @@ def scan(folder: Path, root: Path, allow_empty: bool = False) -> tuple[list[str]
 
     allow_empty keeps a class that has no pictures yet (the shapes and the output layer can follow
     the classes the user named); training reads with allow_empty=False, which refuses it."""
-    from .facade import files_stamp
     classes, files = _scan(str(folder), files_stamp(folder), str(root), allow_empty)
     return list(classes), [Path(f) for f, _ in files], np.array([k for _, k in files], np.int64)
 
@@ -196,7 +196,6 @@ class Images(DataSource):
         return None
 
     def load(self, p: dict[str, Any], root: Path | None, seed: int) -> RawData:
-        from .facade import files_stamp
         folder, root = image_folder(p, root)
         classes, files, labels = scan(folder, root)
         x = _decoded(str(folder), files_stamp(folder), p["size"], p["channels"], p["fit"], str(root))

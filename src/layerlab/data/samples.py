@@ -22,6 +22,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
 from ..store.quota import check_quota
+from .cache import clear_cache
 from .imagefiles import IMAGE_EXTS, convert, is_ignorable, open_image
 
 IMAGES = Path("data") / "images"
@@ -48,7 +49,6 @@ def _class_dir(project_dir: str | Path, name: str, where: str = "class") -> Path
 
 
 def _invalidate() -> None:
-    from .facade import clear_cache
     clear_cache()
 
 

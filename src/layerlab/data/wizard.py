@@ -2,7 +2,7 @@
 or NumPy arrays. The data is copied into a staging folder's data/, the source and task are picked
 from what is found (a table's target is the user's choice), and a sensible default model is
 written (a small CNN for images, an MLP for tables). `layerlab.new(folder, data=...)`
-(api_own_data.py) checks the staged project and moves it into place, so bad data leaves nothing
+(api.project_from_data) checks the staged project and moves it into place, so bad data leaves nothing
 half-written.
 
 >>> import tempfile, pathlib

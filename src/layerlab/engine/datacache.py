@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .saved import info_from_dict, preprocessor_from_dict
+
 KEEP = 8
 DATASET_JSON, SPLITS = "dataset.json", "splits.safetensors"
 
@@ -87,7 +89,6 @@ def load(path: str | Path) -> Any:
     from safetensors.torch import load_file
 
     from ..data.dataset import Dataset, Split
-    from .facade import _info_from_dict, _preprocessor_from_dict
     path = Path(path)
     try:
         d = json.loads((path / DATASET_JSON).read_text(encoding="utf-8"))
@@ -103,8 +104,8 @@ def load(path: str | Path) -> Any:
         if f"{name}.x" not in tensors:
             return None
         return Split(tensors[f"{name}.x"], tensors[f"{name}.y"], tensors.get(f"{name}.indices"))
-    return Dataset(_info_from_dict(d["info"]), split("train"), split("val"), split("test"),
-                   _preprocessor_from_dict(d.get("preprocessor")), d.get("meta") or {})
+    return Dataset(info_from_dict(d["info"]), split("train"), split("val"), split("test"),
+                   preprocessor_from_dict(d.get("preprocessor")), d.get("meta") or {})
 
 
 def prune(root: Path | None = None, keep: int = KEEP) -> None:

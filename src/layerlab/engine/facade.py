@@ -23,9 +23,7 @@ from typing import Any, Callable, Protocol
 import numpy as np
 import torch
 
-from ..data.base import DataInfo
 from ..data.inputs import load_inputs
-from ..data.preprocess import Preprocessor
 from ..i18n import msg
 from ..layers.modules import Activated
 from ..spec.check import Analysis
@@ -38,6 +36,7 @@ from ..store.runs import open_run, recover_project, weights_note
 from . import datacache
 from .build import build_network
 from .runner import default_runner
+from .saved import info_from_dict, preprocessor_from_dict
 from .setup import channels_last_pays, to_channels_last
 
 @dataclass
@@ -75,17 +74,6 @@ class LoadedRun:
         else:
             meta["epochs_done"] = self.epoch or meta.get("epochs_done")
         return weights_note(meta, self.weights)
-
-
-def _info_from_dict(d: dict[str, Any]) -> DataInfo:
-    known = ("kind", "input_shape", "task", "classes", "outputs", "n_samples", "feature_names", "vocab_size")
-    return DataInfo(d["kind"], tuple(d["input_shape"]), d["task"], d.get("classes"), d.get("outputs", 1),
-                    d.get("n_samples"), d.get("feature_names"), d.get("vocab_size"),
-                    {k: v for k, v in d.items() if k not in known})
-
-
-def _preprocessor_from_dict(d: dict[str, Any] | None) -> Preprocessor | None:
-    return Preprocessor.from_dict(d) if d else None
 
 
 def _check_epochs(epochs: Any) -> None:
@@ -185,11 +173,11 @@ class Runs:
         if cache is None or cache.run_id != run_id:
             folder = open_run(folder_of_project, run_id, need_weights=False)
             doc = folder.doc()
-            info = _info_from_dict(folder.read("data.json"))
+            info = info_from_dict(folder.read("data.json"))
             spec = parse_project(doc, folder_of_project)  # the run's own spec
             net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
             net.eval()
-            cache = LoadedRun(run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info, doc,
+            cache = LoadedRun(run_id, net, preprocessor_from_dict(folder.read("preprocessing.json")), info, doc,
                               weights="live")
             self._live = cache
         cache.network.load_state_dict({k: torch.as_tensor(np.asarray(v)) for k, v in weights.items()})
@@ -222,12 +210,12 @@ class Runs:
         if cache is not None and cache[0] == stamp:
             return cache[1]
         doc = folder.doc()
-        info = _info_from_dict(folder.read("data.json"))
+        info = info_from_dict(folder.read("data.json"))
         spec = parse_project(doc, project_folder)  # the run's own spec
         net = build_network(spec.model.layers, info.input_shape, seed=spec.training.seed)
         net.load_state_dict(folder.weights("cpu", which))
         net.eval()
-        loaded = LoadedRun(folder.run_id, net, _preprocessor_from_dict(folder.read("preprocessing.json")), info,
+        loaded = LoadedRun(folder.run_id, net, preprocessor_from_dict(folder.read("preprocessing.json")), info,
                            doc, folder.history(), folder.meta(), which, folder.weights_epoch(which))
         self._loaded = (stamp, loaded)
         return loaded

@@ -34,7 +34,7 @@ from . import api_projects as projects_api
 from . import api_runs as runs_api
 from . import api_ondevice as ondevice_api
 from . import uploads
-from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, folder_of, read_body
 
 MAX_JSON_BYTES = 2 * 1024 * 1024  # a project document is a few kB; refuse megabytes of JSON
 
@@ -68,14 +68,6 @@ class ProjectOut(BaseModel):
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def folder_of(pid: str):
-    """The folder of an existing project, or NotFound."""
-    folder = ws.project_dir(pid)
-    if not (folder / ws.PROJECT_FILE).is_file():
-        raise NotFound("project", msg("no such project"), pid, msg("list the projects with GET /api/projects"))
-    return folder
-
-
 def project_out(pid: str) -> dict[str, Any]:
     """Id, revision and document from ONE read of the file: read separately, a save in between
     would pair an old document with a new revision, and the next PUT would overwrite unseen work."""
@@ -219,21 +211,6 @@ def follow_data(folder: Any, lang: str) -> list[str]:
     if notes:
         ws.save_doc(folder, project.doc, revision)  # refused (409) if the file changed meanwhile
     return [n.to(lang) for n in notes]
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing (413) as soon as it passes limit; the whole body never sits in memory."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        uploads.check_size(int(declared), uploads.UploadLimits(max_file_bytes=limit))
-    out = bytearray()
-    async for chunk in request.stream():
-        out += chunk
-        if len(out) > limit:
-            uploads.check_size(len(out), uploads.UploadLimits(max_file_bytes=limit))
-    if not out:
-        raise uploads.UploadError(msg("the upload is empty"), 0, msg("send the file's bytes as the request body"))
-    return bytes(out)
 
 
 router.include_router(runs_api.router)

@@ -22,7 +22,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from .. import api as facade
-from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, folder_of
 from ..i18n import msg
 from ..api_errors import SpecError
 
@@ -34,7 +34,6 @@ RUN_ID = r"^[0-9]{8}-[0-9]{6}-[0-9]{3}-[0-9a-f]{4}$"
             response_class=Response, responses={200: {"content": {"application/octet-stream": {}}}})
 def ondevice_model(pid: str, request: Request, run_id: str | None = Query(None, max_length=40),
                    weights: Literal["best", "last"] | None = None) -> Response:
-    from .api import folder_of
     folder = folder_of(pid)
     if run_id is not None and not re.match(RUN_ID, run_id):
         raise NotFound("run", msg("is not a run id"), run_id, msg("list the runs with GET /api/projects/{{id}}/runs"))

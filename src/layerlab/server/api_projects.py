@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import api as facade
 from ..i18n import msg
-from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, folder_of, read_body
 from .uploads import UploadLimits
 
 router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
@@ -57,7 +57,6 @@ class TrashEntry(BaseModel):
 
 
 def _folder(pid: str):
-    from .api import folder_of
     return folder_of(pid)
 
 
@@ -106,8 +105,6 @@ async def unpack_project(request: Request, name: str | None = Query(None, min_le
                                                                     description="Name of the new project "
                                                                                 "(default: the file's)")) -> dict:
     from starlette.concurrency import run_in_threadpool
-
-    from .api import read_body
     limits = UploadLimits.from_env()
     data = await read_body(request, limits.max_file_bytes)
     out = await run_in_threadpool(facade.unpack_project, data, name, limits)

@@ -20,7 +20,7 @@ from .. import api as facade
 from ..api_owners import owner_of
 from ..engine.events import saved_text
 from ..i18n import current_lang, localize, msg
-from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute
+from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, folder_of
 from ..api_errors import SpecError
 
 router = APIRouter(route_class=SafeRoute, default_response_class=SafeJSONResponse, responses=ERROR_RESPONSES)
@@ -92,7 +92,6 @@ def active_runs(folder: Path) -> list[Any]:
 
 
 def _folder(pid: str) -> Path:
-    from .api import folder_of
     return folder_of(pid)
 
 

@@ -23,6 +23,7 @@ from ..i18n import LANGS, Text, current_lang, msg
 from ..spec import loader
 from ..api_errors import SpecError
 from ..store import workspace as ws
+from . import uploads
 from .uploads import UploadError
 
 log = logging.getLogger("layerlab.server")
@@ -245,3 +246,24 @@ class SafeRoute(APIRoute):
         return safe
 
 
+def folder_of(pid: str):
+    """The folder of an existing project, or NotFound."""
+    folder = ws.project_dir(pid)
+    if not (folder / ws.PROJECT_FILE).is_file():
+        raise NotFound("project", msg("no such project"), pid, msg("list the projects with GET /api/projects"))
+    return folder
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) as soon as it passes limit; the whole body never sits in memory."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        uploads.check_size(int(declared), uploads.UploadLimits(max_file_bytes=limit))
+    out = bytearray()
+    async for chunk in request.stream():
+        out += chunk
+        if len(out) > limit:
+            uploads.check_size(len(out), uploads.UploadLimits(max_file_bytes=limit))
+    if not out:
+        raise uploads.UploadError(msg("the upload is empty"), 0, msg("send the file's bytes as the request body"))
+    return bytes(out)
