@@ -8,7 +8,7 @@ form (the commits of issue 16.1 show which):
     python scripts/i18n_to_po.py modules     # i18n/de_*.py add("de", {...})   -> de/<topic>.po
     python scripts/i18n_to_po.py ui [--rewrite]  # ui modules' add({en}, {de}) -> studio.pot, de/studio.po
     python scripts/i18n_to_po.py examples    # i18n/examples_de.py             -> de/examples.po
-    python scripts/i18n_to_po.py attributes  # *_de attributes, description_de -> de/descriptions.po
+    python scripts/i18n_to_po.py attributes [--rewrite] [layerlab/data/]  # *_de attributes -> de/descriptions.po
 
 Each subcommand reads the old form with `ast` (comments above an entry become translator
 comments) or, where the strings are computed, by importing the module; it does not edit
@@ -234,7 +234,142 @@ def examples() -> None:
     write(LOCALE / "de" / "LC_MESSAGES" / "examples.po", entries, "de", "examples")
 
 
-COMMANDS = {"modules": modules, "ui": ui, "examples": examples}
+GERMAN_NAMES = {"summary_de", "explain_de", "title_de", "description_de"}
+# positional German arguments: callee name -> argument indexes (0-based) that held German
+GERMAN_POSITIONS = {"View": (2, 4), "Augmentation": (4,), "Entry": (2,), "_a": (5,), "_p": (4,), "_rate": (2,)}
+
+
+def german_pairs(include: str) -> list[Entry]:
+    """(English, German) of every declared *_de attribute whose module starts with include, read by
+    walking the registries: layer kinds, data sources, augmentations, Inspect views, the training
+    catalogue, activations, and the Params of all of them."""
+    import inspect
+    sys.path.insert(0, str(ROOT / "src"))
+    from layerlab.data import load_all as sources
+    from layerlab.data.augment import AUGMENTATIONS
+    from layerlab.inspect.views import VIEWS
+    from layerlab.layers import load_all as kinds
+    from layerlab.spec import catalog
+    found: list[tuple[str, str, str]] = []  # English, German, module file
+
+    def where(obj) -> str:
+        mod = sys.modules[obj.__module__ if isinstance(obj, type) else type(obj).__module__]
+        try:
+            path = Path(inspect.getsourcefile(obj if isinstance(obj, type) else mod))
+        except TypeError:
+            path = Path(mod.__file__)
+        return str(path.resolve().relative_to(SRC.parent))
+
+    def take(en: str, de: str, rel: str) -> None:
+        if de and en:
+            found.append((en, de, rel))
+
+    def params(ps, rel: str) -> None:
+        for p in ps:
+            take(p.description, getattr(p, "description_de", ""), rel)
+
+    for cls in list(kinds().values()) + [type(s) for s in sources().values()]:
+        rel = where(cls)
+        for attr in ("summary", "explain"):
+            take(getattr(cls, attr, ""), getattr(cls, attr + "_de", ""), rel)
+        params(cls.params, rel)
+    from layerlab.data.preprocess import PARAMS as preprocessing
+    params(preprocessing, "layerlab/data/preprocess.py")
+    for a in AUGMENTATIONS.values():
+        take(a.summary, getattr(a, "summary_de", ""), "layerlab/data/augment.py")
+        params(a.params, "layerlab/data/augment.py")
+    for v in VIEWS.values():
+        for attr in ("title", "summary"):
+            take(getattr(v, attr), getattr(v, attr + "_de", ""), "layerlab/inspect/views.py")
+    for table in (catalog.OPTIMIZERS, catalog.LOSSES, catalog.METRICS, catalog.SCHEDULES):
+        for e in table.values():
+            take(e.description, getattr(e, "description_de", ""), "layerlab/spec/catalog.py")
+    try:
+        from layerlab.layers.activations import ACTIVATIONS
+        for a in ACTIVATIONS.values():
+            take(a.explain, getattr(a, "explain_de", ""), "layerlab/layers/activations.py")
+    except ImportError:
+        pass
+    out: dict[str, tuple[str, list[str]]] = {}
+    for en, de, rel in found:
+        if not rel.startswith(include):
+            continue
+        if en in out and out[en][0] != de:
+            raise SystemExit(f"{rel}: {en!r} has two German texts: {out[en][0]!r} and {de!r}")
+        out.setdefault(en, (de, []))
+        if rel not in out[en][1]:
+            out[en][1].append(rel)
+    return [(None, en, de, [], rels[0], *rels) for en, (de, rels) in out.items()]
+
+
+def strip_german(text: str) -> str:
+    """text without its *_de class attributes and dataclass fields, *_de= keywords and the German
+    positional arguments of GERMAN_POSITIONS calls (ast finds them; the spans are cut from the text)."""
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def off(lineno: int, col: int) -> int:  # ast columns are utf-8 byte offsets
+        return starts[lineno - 1] + len(lines[lineno - 1].encode("utf-8")[:col].decode("utf-8"))
+
+    cuts: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+                if targets and all(isinstance(t, ast.Name) and t.id in GERMAN_NAMES for t in targets):
+                    a = starts[stmt.lineno - 1]
+                    b = starts[stmt.end_lineno]
+                    cuts.append((a, b))
+        if isinstance(node, ast.Call):
+            items = sorted([*node.args, *node.keywords], key=lambda n: (n.lineno, n.col_offset))
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            drop = [k for k in node.keywords if k.arg in GERMAN_NAMES]
+            drop += [node.args[i] for i in GERMAN_POSITIONS.get(name, ()) if i < len(node.args)]
+            for d in drop:
+                i = items.index(d)
+                if i == 0:
+                    raise SystemExit(f"line {d.lineno}: a German argument comes first; move it by hand")
+                prev = items[i - 1]
+                cuts.append((off(prev.end_lineno, prev.end_col_offset), off(d.end_lineno, d.end_col_offset)))
+    for a, b in sorted(set(cuts), reverse=True):
+        text = text[:a] + text[b:]
+    return text
+
+
+def attributes() -> None:
+    """*_de attributes, Param(description_de=...) and German positional fields -> descriptions.po
+    (merged with what an earlier run moved), keyed by the English; with --rewrite the German leaves
+    the Python files of the modules under the given prefix (default: every module)."""
+    from babel.messages.pofile import read_po
+    include = next((a for a in sys.argv[2:] if not a.startswith("--")), "layerlab/")
+    path = LOCALE / "de" / "LC_MESSAGES" / "descriptions.po"
+    entries: list[Entry] = []
+    if path.is_file():
+        with open(path, "rb") as f:
+            entries = [(m.context, m.id, m.string, list(m.auto_comments), "descriptions.po", *[p for p, _ in m.locations])
+                       for m in read_po(f) if m.id]
+    have = {e[1]: i for i, e in enumerate(entries)}
+    for e in german_pairs(include):
+        if e[1] in have and entries[have[e[1]]][2] != e[2]:
+            raise SystemExit(f"{e[4]}: {e[1]!r} already has {entries[have[e[1]]][2]!r}, not {e[2]!r}")
+        if e[1] not in have:
+            have[e[1]] = len(entries)
+            entries.append(e)
+    write(path, entries, "de", "descriptions")
+    if "--rewrite" in sys.argv:
+        for file in sorted({p for e in entries for p in e[5:] if p.startswith(include)}):
+            f = SRC.parent / file
+            old = f.read_text(encoding="utf-8")
+            new = strip_german(old)
+            if new != old:
+                f.write_text(new, encoding="utf-8")
+                print(f"rewrote {file}")
+
+
+COMMANDS = {"modules": modules, "ui": ui, "examples": examples, "attributes": attributes}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -127,15 +127,11 @@ class Npy(DataSource):
     name = "npy"
     builtin = False
     summary = "Your own NumPy arrays: an .npz with x and y, or two .npy files."
-    summary_de = "Deine eigenen NumPy-Arrays: eine .npz mit x und y oder zwei .npy-Dateien."
     params = (
-        Param("path", "str", "", ".npz (or .npy of inputs) inside the project (empty: the first in data/).",
-              description_de=".npz (oder .npy der Eingaben) im Projekt (leer: die erste in data/)."),
-        Param("y_path", "str", "", ".npy of targets, when path is a .npy of inputs.",
-              description_de=".npy der Zielwerte, wenn path eine .npy der Eingaben ist."),
+        Param("path", "str", "", ".npz (or .npy of inputs) inside the project (empty: the first in data/)."),
+        Param("y_path", "str", "", ".npy of targets, when path is a .npy of inputs."),
         Param("task", "choice", "auto", "classification, regression, or auto (from the targets).",
-              choices=("auto", "classification", "regression"),
-              description_de="classification, regression oder auto (nach den Zielwerten)."),
+              choices=("auto", "classification", "regression")),
     )
 
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:

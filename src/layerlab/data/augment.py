@@ -19,7 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..i18n import msg
+from ..i18n import msg, translate
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest, resolve_params
 
@@ -32,51 +32,43 @@ class Augmentation:
     kinds: tuple[str, ...]
     params: tuple[Param, ...]
     summary: str
-    summary_de: str
     geometric: bool = False
 
     def describe(self) -> dict[str, Any]:
         return {"name": self.name, "kinds": list(self.kinds), "summary": self.summary,
-                "summary_de": self.summary_de, "params": [p.to_dict() for p in self.params]}
+                "summary_de": translate(self.summary, "de"), "params": [p.to_dict() for p in self.params]}
 
 
 IMAGE = ("image",)
 TABLE = ("tabular", "points")
 AUGMENTATIONS: dict[str, Augmentation] = {a.name: a for a in (
     Augmentation("flip", IMAGE, (
-        Param("horizontal", "bool", True, "Mirror left-right.", description_de="Links-rechts spiegeln."),
-        Param("vertical", "bool", False, "Mirror top-bottom.", description_de="Oben-unten spiegeln."),
-        Param("probability", "float", 0.5, "Chance of each flip.", min=0.0, max=1.0,
-              description_de="Wahrscheinlichkeit jeder Spiegelung.")),
-        "Mirror images at random.", "Bilder zufällig spiegeln.", geometric=True),
+        Param("horizontal", "bool", True, "Mirror left-right."),
+        Param("vertical", "bool", False, "Mirror top-bottom."),
+        Param("probability", "float", 0.5, "Chance of each flip.", min=0.0, max=1.0)),
+        "Mirror images at random.", geometric=True),
     Augmentation("rotation", IMAGE, (
-        Param("degrees", "float", 15.0, "Largest rotation either way.", min=0.0, max=180.0,
-              description_de="Größte Drehung in jede Richtung."),),
-        "Rotate images by a random angle.", "Bilder um einen zufälligen Winkel drehen.", geometric=True),
+        Param("degrees", "float", 15.0, "Largest rotation either way.", min=0.0, max=180.0),),
+        "Rotate images by a random angle.", geometric=True),
     Augmentation("shift", IMAGE, (
-        Param("fraction", "float", 0.1, "Largest shift as a share of the width/height.", min=0.0, max=0.5,
-              description_de="Größte Verschiebung als Anteil von Breite/Höhe."),),
-        "Move images by a random offset.", "Bilder zufällig verschieben.", geometric=True),
+        Param("fraction", "float", 0.1, "Largest shift as a share of the width/height.", min=0.0, max=0.5),),
+        "Move images by a random offset.", geometric=True),
     Augmentation("zoom", IMAGE, (
-        Param("fraction", "float", 0.1, "Largest zoom in or out (0.1 = 90 % to 110 %).", min=0.0, max=0.9,
-              description_de="Stärkstes Hinein- oder Herauszoomen (0.1 = 90 % bis 110 %)."),),
-        "Zoom in or out at random.", "Zufällig hinein- oder herauszoomen.", geometric=True),
+        Param("fraction", "float", 0.1, "Largest zoom in or out (0.1 = 90 % to 110 %).", min=0.0, max=0.9),),
+        "Zoom in or out at random.", geometric=True),
     Augmentation("brightness", IMAGE, (
-        Param("delta", "float", 0.2, "Largest brightness change (pixel values are 0..1).", min=0.0, max=1.0,
-              description_de="Größte Helligkeitsänderung (Pixelwerte 0..1)."),),
-        "Make images brighter or darker.", "Bilder heller oder dunkler machen."),
+        Param("delta", "float", 0.2, "Largest brightness change (pixel values are 0..1).", min=0.0, max=1.0),),
+        "Make images brighter or darker."),
     Augmentation("contrast", IMAGE, (
-        Param("factor", "float", 0.2, "Largest contrast change (0.2 = 80 % to 120 %).", min=0.0, max=1.0,
-              description_de="Größte Kontraständerung (0.2 = 80 % bis 120 %)."),),
-        "Raise or lower the contrast.", "Den Kontrast erhöhen oder senken."),
+        Param("factor", "float", 0.2, "Largest contrast change (0.2 = 80 % to 120 %).", min=0.0, max=1.0),),
+        "Raise or lower the contrast."),
     Augmentation("noise", IMAGE, (
-        Param("std", "float", 0.05, "Standard deviation of pixel noise (pixel values are 0..1).", min=0.0, max=1.0,
-              description_de="Standardabweichung des Pixelrauschens (Pixelwerte 0..1)."),),
-        "Add random pixel noise.", "Zufälliges Pixelrauschen hinzufügen."),
+        Param("std", "float", 0.05, "Standard deviation of pixel noise (pixel values are 0..1).", min=0.0, max=1.0),),
+        "Add random pixel noise."),
     Augmentation("gaussian_noise", TABLE, (
         Param("std", "float", 0.1, "Standard deviation of the noise, in standardised feature units.",
-              min=0.0, max=5.0, description_de="Standardabweichung des Rauschens in standardisierten Einheiten."),),
-        "Jitter every feature with Gaussian noise.", "Jedes Merkmal mit Gauß-Rauschen verwackeln."),
+              min=0.0, max=5.0),),
+        "Jitter every feature with Gaussian noise."),
 )}
 
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..i18n import Text, msg
+from ..i18n import Text, msg, translate
 from ..spec.params import Param, resolve_params
 from ..spec.registry import Registry
 
@@ -77,7 +77,6 @@ class DataSource:
 
     name: ClassVar[str]
     summary: ClassVar[str] = ""
-    summary_de: ClassVar[str] = ""
     builtin: ClassVar[bool] = True      # shipped or generated (False: the user's own files)
     params: ClassVar[tuple[Param, ...]] = ()
 
@@ -95,7 +94,7 @@ class DataSource:
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
-        return {"name": cls.name, "summary": cls.summary, "summary_de": cls.summary_de or cls.summary,
+        return {"name": cls.name, "summary": cls.summary, "summary_de": translate(cls.summary, "de"),
                 "builtin": cls.builtin, "params": [p.to_dict() for p in cls.params]}
 
 

@@ -61,7 +61,6 @@ class _Bundled(DataSource):
 class Digits(_Bundled):
     name = "digits"
     summary = "1,797 handwritten digits 0-9 as 8x8 greyscale images."
-    summary_de = "1.797 handgeschriebene Ziffern 0-9 als 8x8-Graustufenbilder."
 
     def info(self, p: dict[str, Any] | None = None, root: Any = None) -> DataInfo:  # type: ignore[override]
         x, _, classes, _ = _bundle("digits")
@@ -78,26 +77,22 @@ class Digits(_Bundled):
 class Iris(_Bundled):
     name = "iris"
     summary = "150 iris flowers: 4 measurements, 3 species."
-    summary_de = "150 Iris-Blüten: 4 Maße, 3 Arten."
 
 
 @register
 class Wine(_Bundled):
     name = "wine"
     summary = "178 wines: 13 chemical measurements, 3 cultivars."
-    summary_de = "178 Weine: 13 chemische Messwerte, 3 Rebsorten."
 
 
 @register
 class BreastCancer(_Bundled):
     name = "breast_cancer"
     summary = "569 tumour samples: 30 cell measurements, malignant or benign."
-    summary_de = "569 Tumorproben: 30 Zellmesswerte, bösartig oder gutartig."
 
 
 @register
 class Diabetes(_Bundled):
     name = "diabetes"
     summary = "442 patients: 10 measurements, predict disease progression after a year (regression)."
-    summary_de = "442 Patienten: 10 Messwerte, Krankheitsverlauf nach einem Jahr vorhersagen (Regression)."
     task = "regression"

@@ -15,17 +15,15 @@ from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
 from .toy2d import N_SAMPLES
 
-NOISE = Param("noise", "float", 0.0, "Standard deviation of the noise added to the target.", min=0.0, max=1.0,
-              description_de="Standardabweichung des Rauschens auf dem Zielwert.", suggested=(0.0, 0.1, 0.3))
+NOISE = Param("noise", "float", 0.0, "Standard deviation of the noise added to the target.", min=0.0, max=1.0, suggested=(0.0, 0.1, 0.3))
 
 
 @register
 class Sine(DataSource):
     name = "sine"
     summary = "Learn y = sin(x) from noisy samples (1-D regression)."
-    summary_de = "y = sin(x) aus verrauschten Beispielen lernen (1-D-Regression)."
     params = (N_SAMPLES, NOISE, Param("periods", "float", 1.0, "Full sine periods over the x range.",
-                                      min=0.25, max=10.0, description_de="Volle Sinusperioden im x-Bereich."))
+                                      min=0.25, max=10.0))
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:
         return DataInfo("points", (1,), "regression", None, 1, p["n_samples"], ["x"], extra={"target_names": ["y"]})
@@ -41,7 +39,6 @@ class Sine(DataSource):
 class Plane(DataSource):
     name = "plane"
     summary = "Learn a tilted plane y = (x1 + x2) / 2 from noisy points (2-D regression)."
-    summary_de = "Eine geneigte Ebene y = (x1 + x2) / 2 aus verrauschten Punkten lernen (2-D-Regression)."
     params = (N_SAMPLES, NOISE)
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:

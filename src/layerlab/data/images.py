@@ -150,25 +150,16 @@ class Images(DataSource):
     name = "images"
     builtin = False
     summary = "Your own images: one folder per class (or a ZIP of them), uploaded, captured or drawn."
-    summary_de = "Deine eigenen Bilder: ein Ordner je Klasse (oder ein ZIP davon), hochgeladen, aufgenommen oder gezeichnet."
     params = (
         Param("path", "str", "", "Folder (or ZIP) inside the project with one subfolder per class "
-              "(empty: data/images).", description_de="Ordner (oder ZIP) im Projekt mit einem Unterordner je "
-              "Klasse (leer: data/images)."),
-        Param("size", "int", 32, "Images are resized to size x size pixels.", min=8, max=512,
-              description_de="Bilder werden auf size x size Pixel skaliert.", suggested=(28, 32, 64, 96)),
-        Param("channels", "choice", 3, "1 = greyscale, 3 = colour (every image is converted).", choices=(1, 3),
-              description_de="1 = Graustufen, 3 = Farbe (jedes Bild wird umgewandelt)."),
+              "(empty: data/images)."),
+        Param("size", "int", 32, "Images are resized to size x size pixels.", min=8, max=512, suggested=(28, 32, 64, 96)),
+        Param("channels", "choice", 3, "1 = greyscale, 3 = colour (every image is converted).", choices=(1, 3)),
         Param("fit", "choice", "squash", "How pictures that are not square become size x size: squash "
               "(stretch them), pad (keep the aspect ratio, fill the rest with the picture's border colour) "
-              "or crop (keep the aspect ratio, cut out the centre).", choices=FITS,
-              description_de="Wie nicht quadratische Bilder size x size werden: squash (strecken), pad "
-              "(Seitenverhältnis behalten, den Rest mit der Randfarbe des Bildes füllen) oder crop "
-              "(Seitenverhältnis behalten, die Mitte ausschneiden)."),
+              "or crop (keep the aspect ratio, cut out the centre).", choices=FITS),
         Param("streaming", "choice", "auto", "Keep all images in memory, stream them from disk, or decide "
-              "by size (auto).", choices=("auto", "memory", "stream"), expert=True,
-              description_de="Alle Bilder im Speicher halten, von der Platte streamen oder nach Größe "
-              "entscheiden (auto)."),
+              "by size (auto).", choices=("auto", "memory", "stream"), expert=True),
     )
 
     def _info(self, p: dict[str, Any], classes: list[str], n: int) -> DataInfo:

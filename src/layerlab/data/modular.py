@@ -30,12 +30,9 @@ def _is_prime(n: int) -> bool:
 class ModularArithmetic(DataSource):
     name = "modular_arithmetic"
     summary = "Every (a op b) mod p as a token pair: memorised first, understood ('grokked') much later."
-    summary_de = "Alle (a op b) mod p als Token-Paar: erst auswendig gelernt, viel später verstanden ('grokking')."
     params = (
-        Param("p", "int", 97, "The modulus; tokens and classes are 0..p-1.", min=2, max=1000,
-              description_de="Der Modul; Token und Klassen sind 0..p-1.", suggested=(23, 59, 97, 113)),
-        Param("op", "choice", "add", "The operation: a+b, a-b, a*b, a/b (p prime) or a^2+b^2.", choices=OPS,
-              description_de="Die Rechenart: a+b, a-b, a*b, a/b (p prim) oder a^2+b^2."),
+        Param("p", "int", 97, "The modulus; tokens and classes are 0..p-1.", min=2, max=1000, suggested=(23, 59, 97, 113)),
+        Param("op", "choice", "add", "The operation: a+b, a-b, a*b, a/b (p prime) or a^2+b^2.", choices=OPS),
     )
 
     def _check(self, p: dict[str, Any]) -> None:

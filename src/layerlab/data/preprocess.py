@@ -30,13 +30,9 @@ FORMAT = 1
 
 PARAMS = (
     Param("normalize", "choice", "auto", "How inputs are scaled: auto (standardise, except tokens), "
-          "standard (mean 0, std 1), minmax (0..1) or none.", choices=("auto", "standard", "minmax", "none"),
-          description_de="Wie Eingaben skaliert werden: auto (standardisieren, außer Token), standard "
-          "(Mittel 0, Std 1), minmax (0..1) oder none."),
+          "standard (mean 0, std 1), minmax (0..1) or none.", choices=("auto", "standard", "minmax", "none")),
     Param("standardize_target", "bool", False, "Regression: standardise the targets for training "
-          "(predictions are turned back into the data's units).",
-          description_de="Regression: Zielwerte zum Training standardisieren (Vorhersagen werden "
-          "zurückgerechnet)."),
+          "(predictions are turned back into the data's units)."),
 )
 
 

@@ -68,12 +68,9 @@ def _generate(n: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 class Shapes(DataSource):
     name = "shapes"
     summary = "Colour images of circles, squares and triangles of random colour, size and position."
-    summary_de = "Farbbilder von Kreisen, Quadraten und Dreiecken in zufälliger Farbe, Größe und Lage."
     params = (
-        Param("n_samples", "int", 1500, "Number of images.", min=3, max=100_000,
-              description_de="Anzahl der Bilder.", suggested=(300, 1500, 5000)),
-        Param("size", "int", 32, "Width and height of each image in pixels.", min=8, max=128,
-              description_de="Breite und Höhe jedes Bildes in Pixeln.", suggested=(16, 32, 64)),
+        Param("n_samples", "int", 1500, "Number of images.", min=3, max=100_000, suggested=(300, 1500, 5000)),
+        Param("size", "int", 32, "Width and height of each image in pixels.", min=8, max=128, suggested=(16, 32, 64)),
     )
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:

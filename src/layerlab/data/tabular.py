@@ -234,31 +234,23 @@ class Csv(DataSource):
     name = "csv"
     builtin = False
     summary = "Your own table (CSV or TSV file, or pasted text): one row per sample."
-    summary_de = "Deine eigene Tabelle (CSV- oder TSV-Datei oder eingefügter Text): eine Zeile je Beispiel."
     params = (
-        Param("path", "str", "", "CSV/TSV file inside the project (empty: the first table in data/).",
-              description_de="CSV/TSV-Datei im Projekt (leer: die erste Tabelle in data/)."),
-        Param("text", "str", "", "Pasted table text (used instead of a file when not empty).",
-              description_de="Eingefügter Tabellentext (statt einer Datei, wenn nicht leer)."),
-        Param("target", "str", "", "Column to predict (required: LayerLab never picks it by itself).",
-              description_de="Vorherzusagende Spalte (nötig: LayerLab wählt sie nie von selbst)."),
-        Param("roles", "dict", {}, "Column name → feature, target or ignored (others are features).",
-              description_de="Spaltenname → feature, target oder ignored (die übrigen sind Merkmale)."),
+        Param("path", "str", "", "CSV/TSV file inside the project (empty: the first table in data/)."),
+        Param("text", "str", "", "Pasted table text (used instead of a file when not empty)."),
+        Param("target", "str", "", "Column to predict (required: LayerLab never picks it by itself)."),
+        Param("roles", "dict", {}, "Column name → feature, target or ignored (others are features)."),
         Param("task", "choice", "auto", "classification, regression, or auto (from the target's values).",
-              choices=("auto", "classification", "regression"),
-              description_de="classification, regression oder auto (nach den Werten der Zielspalte)."),
+              choices=("auto", "classification", "regression")),
         Param("missing", "choice", "mean", "Missing values: drop the row, or fill with the column's mean, "
-              "median, most frequent value or zero.", choices=MISSING_RULES,
-              description_de="Fehlende Werte: Zeile verwerfen oder mit Mittelwert, Median, häufigstem Wert "
-              "oder Null füllen."),
+              "median, most frequent value or zero.", choices=MISSING_RULES),
         Param("categorical", "choice", "onehot", "Text columns as one-hot columns or as integer codes.",
-              choices=("onehot", "codes"), description_de="Textspalten als One-Hot-Spalten oder als Zahlencodes."),
+              choices=("onehot", "codes")),
         Param("header", "choice", "auto", "Whether the first row holds column names.", choices=("auto", "yes", "no"),
-              expert=True, description_de="Ob die erste Zeile Spaltennamen enthält."),
+              expert=True),
         Param("delimiter", "choice", "auto", "Field separator.", choices=("auto", ",", ";", "tab", "|"),
-              expert=True, description_de="Feldtrenner."),
+              expert=True),
         Param("max_categories", "int", 50, "Text columns with more different values are ignored (names, ids).",
-              min=2, expert=True, description_de="Textspalten mit mehr verschiedenen Werten werden ignoriert."),
+              min=2, expert=True),
     )
 
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:

@@ -17,10 +17,8 @@ import numpy as np
 from ..spec.params import Param
 from .base import DataInfo, DataSource, RawData, register
 
-N_SAMPLES = Param("n_samples", "int", 500, "Number of points.", min=10, max=200_000,
-                  description_de="Anzahl der Punkte.", suggested=(200, 500, 1000))
-NOISE = Param("noise", "float", 0.1, "How much the points are jittered (0 = clean).", min=0.0, max=1.0,
-              description_de="Wie stark die Punkte verrauscht sind (0 = sauber).", suggested=(0.0, 0.1, 0.3))
+N_SAMPLES = Param("n_samples", "int", 500, "Number of points.", min=10, max=200_000, suggested=(200, 500, 1000))
+NOISE = Param("noise", "float", 0.1, "How much the points are jittered (0 = clean).", min=0.0, max=1.0, suggested=(0.0, 0.1, 0.3))
 
 
 class _Points(DataSource):
@@ -48,7 +46,6 @@ class _Points(DataSource):
 class Xor(_Points):
     name = "xor"
     summary = "Points in four quadrants; the class is whether x1 and x2 have the same sign."
-    summary_de = "Punkte in vier Quadranten; die Klasse sagt, ob x1 und x2 dasselbe Vorzeichen haben."
 
     def _make(self, n, noise, rng, p):
         x = rng.uniform(-1, 1, (n, 2))
@@ -61,7 +58,6 @@ class Xor(_Points):
 class Circle(_Points):
     name = "circle"
     summary = "An inner disc (class 1) inside an outer ring (class 0)."
-    summary_de = "Eine innere Scheibe (Klasse 1) in einem äußeren Ring (Klasse 0)."
 
     def _make(self, n, noise, rng, p):
         y = (np.arange(n) % 2).astype(np.int64)
@@ -76,9 +72,7 @@ class Circle(_Points):
 class Gaussians(_Points):
     name = "gaussians"
     summary = "Blobs of points around random centres, one blob per class."
-    summary_de = "Punktwolken um zufällige Mittelpunkte, eine Wolke je Klasse."
-    params = (N_SAMPLES, NOISE, Param("classes", "int", 2, "Number of blobs (classes).", min=2, max=10,
-                                      description_de="Anzahl der Wolken (Klassen)."))
+    params = (N_SAMPLES, NOISE, Param("classes", "int", 2, "Number of blobs (classes).", min=2, max=10))
 
     def _classes(self, p):
         return [str(i) for i in range(p["classes"])]
@@ -97,9 +91,7 @@ class Gaussians(_Points):
 class Spiral(_Points):
     name = "spiral"
     summary = "Interleaved spiral arms, one class per arm: hard for a straight boundary."
-    summary_de = "Ineinander gewundene Spiralarme, eine Klasse je Arm: schwer für eine gerade Grenze."
-    params = (N_SAMPLES, NOISE, Param("arms", "int", 2, "Number of arms (classes).", min=2, max=6,
-                                      description_de="Anzahl der Arme (Klassen)."))
+    params = (N_SAMPLES, NOISE, Param("arms", "int", 2, "Number of arms (classes).", min=2, max=6))
 
     def _classes(self, p):
         return [str(i) for i in range(p["arms"])]
@@ -119,7 +111,6 @@ class Spiral(_Points):
 class Moons(_Points):
     name = "moons"
     summary = "Two interleaving half circles."
-    summary_de = "Zwei ineinandergreifende Halbkreise."
 
     def _make(self, n, noise, rng, p):
         from sklearn.datasets import make_moons

@@ -21,7 +21,7 @@ import torch
 
 from ..data.dataset import Dataset
 from ..data.inputs import load_inputs
-from ..i18n import msg
+from ..i18n import msg, translate
 from ..spec.check import Analysis
 from ..spec.context import ProjectContext
 from ..spec.errors import SpecError
@@ -56,8 +56,8 @@ class Inspect:
 
     def inspect_views(self) -> list[dict[str, Any]]:
         """Every view: name, titles and summaries (en/de), options with defaults, per_epoch."""
-        return [{"name": v.name, "title": v.title, "title_de": v.title_de, "summary": v.summary,
-                 "summary_de": v.summary_de, "options": v.options(), "per_epoch": v.per_epoch}
+        return [{"name": v.name, "title": v.title, "title_de": translate(v.title, "de"), "summary": v.summary,
+                 "summary_de": translate(v.summary, "de"), "options": v.options(), "per_epoch": v.per_epoch}
                 for v in VIEWS.values()]
 
     def inspect(self, view: str, input: Any = None, run: str | None = None, *, split: str = "val",

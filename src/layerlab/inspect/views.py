@@ -26,9 +26,7 @@ class View:
 
     name: str
     title: str
-    title_de: str
     summary: str
-    summary_de: str
     fn: Callable[..., ViewResult]
     per_epoch: bool = True
 
@@ -47,38 +45,28 @@ def _unknown_hint(close: str | None, listing: str) -> Text:
 # a view name is typed in the CLI, the studio or the facade, not in the spec: no Fix to offer
 REGISTRY: Registry[View] = Registry("view", msg("is not an inspect view"), _unknown_hint, path="view", fixable=False)
 for _view in [
-    View("flow", "Layer data flow", "Datenfluss durch die Schichten",
-         "What every layer makes of one input: feature maps as tiles, dense layers as bars.",
-         "Was jede Schicht aus einer Eingabe macht: Feature-Maps als Kacheln, Dense-Schichten als Balken.", flow_view),
-    View("weights", "Weights", "Gewichte",
-         "Conv kernels, weight and gradient histograms, and dead ReLU units.",
-         "Faltungskerne, Histogramme der Gewichte und Gradienten, und tote ReLU-Einheiten.", weights_view),
-    View("max_activation", "Maximum activation", "Maximale Aktivierung",
+    View("flow", "Layer data flow",
+         "What every layer makes of one input: feature maps as tiles, dense layers as bars.", flow_view),
+    View("weights", "Weights",
+         "Conv kernels, weight and gradient histograms, and dead ReLU units.", weights_view),
+    View("max_activation", "Maximum activation",
          "The samples that excite a unit most, and an input made for it by gradient ascent.",
-         "Die Beispiele, die eine Einheit am stärksten anregen, und eine per Gradientenaufstieg erzeugte Eingabe.",
          max_activation_view, per_epoch=False),
-    View("saliency", "Saliency", "Salienz",
-         "Which input values the prediction depends on: gradients, SmoothGrad, Grad-CAM.",
-         "Von welchen Eingabewerten die Vorhersage abhängt: Gradienten, SmoothGrad, Grad-CAM.", saliency_view),
-    View("adversarial", "Adversarial examples", "Adversariale Beispiele",
+    View("saliency", "Saliency",
+         "Which input values the prediction depends on: gradients, SmoothGrad, Grad-CAM.", saliency_view),
+    View("adversarial", "Adversarial examples",
          "Small input changes (FGSM, PGD) that flip the prediction, and accuracy under attack.",
-         "Kleine Änderungen der Eingabe (FGSM, PGD), die die Vorhersage kippen, und Genauigkeit unter Angriff.",
          adversarial_view, per_epoch=False),
-    View("errors", "Errors", "Fehler",
-         "Confusion matrix, the hardest examples, and examples learned then forgotten.",
-         "Konfusionsmatrix, die schwersten Beispiele und gelernte, wieder vergessene Beispiele.", errors_view),
-    View("surface", "Decision surface", "Entscheidungsfläche",
-         "The predicted class over the input plane, or a PCA projection of wider inputs.",
-         "Die vorhergesagte Klasse über der Eingabeebene, oder eine PCA-Projektion breiterer Eingaben.", surface_view),
-    View("embeddings", "Embeddings", "Einbettungen",
-         "A 2-D PCA of any layer's activations, coloured by class.",
-         "Eine 2-D-PCA der Aktivierungen einer Schicht, nach Klasse gefärbt.", embeddings_view),
-    View("cka", "Representation similarity", "Ähnlichkeit der Repräsentationen",
-         "Linear CKA between every pair of layers, and between the same layer in two runs.",
-         "Lineares CKA zwischen allen Schichtpaaren und zwischen derselben Schicht in zwei Läufen.", cka_view),
-    View("math", "Math", "Mathematik",
-         "Each layer's formula, and the actual numbers of one sample flowing through it.",
-         "Die Formel jeder Schicht und die echten Zahlen eines Beispiels, das durch sie fließt.", math_view),
+    View("errors", "Errors",
+         "Confusion matrix, the hardest examples, and examples learned then forgotten.", errors_view),
+    View("surface", "Decision surface",
+         "The predicted class over the input plane, or a PCA projection of wider inputs.", surface_view),
+    View("embeddings", "Embeddings",
+         "A 2-D PCA of any layer's activations, coloured by class.", embeddings_view),
+    View("cka", "Representation similarity",
+         "Linear CKA between every pair of layers, and between the same layer in two runs.", cka_view),
+    View("math", "Math",
+         "Each layer's formula, and the actual numbers of one sample flowing through it.", math_view),
 ]:
     REGISTRY.add(_view.name, _view)
 VIEWS = REGISTRY.entries  # in the order the studio shows them

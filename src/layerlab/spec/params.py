@@ -17,7 +17,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..i18n import msg
+from ..i18n import msg, translate
 from .errors import SpecError
 
 KINDS = ("int", "float", "bool", "str", "choice", "ints", "int_or_ints", "floats", "dict")
@@ -160,7 +160,7 @@ class Param:
         """Everything a form needs to render this parameter."""
         d = {
             "name": self.name, "kind": self.kind, "description": self.description,
-            "description_de": self.description_de or self.description,
+            "description_de": self.description_de or translate(self.description, "de"),
             "default": list(self.default) if isinstance(self.default, tuple) else self.default,
             "min": self.min, "max": self.max, "expert": self.expert, "nullable": self.nullable,
             "choices": list(self.choices) if self.choices else None, "length": self.length,

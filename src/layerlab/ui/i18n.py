@@ -12,7 +12,7 @@ from typing import Any
 
 from nicegui import app
 
-from ..i18n import LANGS, catalogs, current_lang, localize
+from ..i18n import LANGS, catalogs, current_lang, localize, translate
 
 DOMAIN = "studio"
 # Bridge for this session only (issue 16.1): strings registered the old way, add({en}, {de}),
@@ -41,6 +41,12 @@ def lookup(key: str, lang: str) -> str | None:
         english = STRINGS["en"].get(key)
         return STRINGS.get(lang, {}).get(key) or english
     return catalogs.translation(english, lang, context=key) or english
+
+
+def in_lang(english: str, lang: str | None = None) -> str:
+    """A declared English text (a layer's summary, a view's title, a parameter's help) in lang, from
+    the catalogues (i18n/locale/<lang>/LC_MESSAGES/descriptions.po); the English when there is none."""
+    return translate(english, lang or page_lang())
 
 
 def err_text(error: Any, lang: str | None = None) -> str:

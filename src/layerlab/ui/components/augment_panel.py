@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import run, ui
 
 from ...data.augment import AUGMENTATIONS, preview_dataset
-from ..i18n import err_text, t
+from ..i18n import err_text, in_lang, t
 from ...i18n.numbers import number
 from . import layer_form
 from .param_labels import label as param_label
@@ -44,7 +44,7 @@ class AugmentPanel:
                     a = AUGMENTATIONS[name]
                     ui.switch(param_label(name, lang), value=bool(current.get(name)),
                               on_change=lambda e, name=name: self.toggle(name, e.value)) \
-                        .tooltip(a.summary_de if lang == "de" else a.summary).mark(f"aug-{name}")
+                        .tooltip(in_lang(a.summary, lang)).mark(f"aug-{name}")
             self.settings = ui.column().classes("w-full gap-2").mark("aug-settings")
             self._settings()
             ui.button(t("aug.another", lang), icon="shuffle", on_click=self.another).props("outline dense") \

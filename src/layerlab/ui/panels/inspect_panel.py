@@ -26,7 +26,7 @@ from ...inspect.views_model import layer_key
 from ..components import inspect_charts as charts
 from ..components.chart_numbers import localized
 from ..frame import lang
-from ..i18n import err_text, t
+from ..i18n import err_text, in_lang, t
 from . import inspect_options as texts
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ class InspectPanel:
         with ui.tabs(value=self.view, on_change=lambda e: self._switch(e.value)).classes("w-full") \
                 .props("inline-label outside-arrows mobile-arrows").mark("inspect-tabs"):
             for name, v in VIEWS.items():
-                ui.tab(name, v.title_de if de else v.title).mark(f"tab-{name}")
+                ui.tab(name, in_lang(v.title, "de" if de else "en")).mark(f"tab-{name}")
         self.summary = ui.label("").classes("text-sm opacity-80")
         self.form = ui.row().classes("items-start gap-4 flex-wrap")
         self.status = ui.label("").classes("text-sm opacity-70").mark("inspect-status")
@@ -120,7 +120,7 @@ class InspectPanel:
         self.view = view
         v = VIEWS[view]
         de = lang() == "de"
-        self.summary.set_text((v.summary_de if de else v.summary) + (" " + t("insp.live") if v.per_epoch else ""))
+        self.summary.set_text(in_lang(v.summary, "de" if de else "en") + (" " + t("insp.live") if v.per_epoch else ""))
         self.form.clear()
         with self.form:
             for key, default in v.options().items():
