@@ -46,27 +46,51 @@ def test_two_workers_train_digits_as_well_as_one(tmp_path):
 
 
 def test_cli_trains_with_workers_and_prints_json(tmp_path):
+    """With --storage-path (a multi-machine run, issue 19.1) worker 0 writes the run there and the
+    driver copies it back into the project, where every view finds it."""
     from typer.testing import CliRunner
     from layerlab.cli import app
-    L.new(tmp_path / "xor", example="xor")
-    result = CliRunner().invoke(app, ["train", str(tmp_path / "xor"), "--workers", "2", "--epochs", "2", "--json"])
+    p = L.new(tmp_path / "xor", example="xor")
+    storage = tmp_path / "elsewhere" / "ray-storage"
+    result = CliRunner().invoke(app, ["train", str(tmp_path / "xor"), "--workers", "2", "--epochs", "2", "--json",
+                                      "--storage-path", str(storage)])
     assert result.exit_code == 0, result.output
     last = json.loads(result.output.strip().splitlines()[-1])
     assert last["status"] == "finished" and last["epochs_done"] == 2
+    run_id = last["run_id"]
+    on_storage, back = storage / run_id / "layerlab", tmp_path / "xor" / "runs" / run_id
+    for name in ("weights.safetensors", "best.safetensors", "optimizer.safetensors", "state.json", "meta.json"):
+        assert (back / name).read_bytes() == (on_storage / name).read_bytes(), name
+    assert [h["epoch"] for h in json.loads((back / "history.json").read_text())] == [1, 2]
+    assert json.loads((back / "meta.json").read_text())["workers"] == 2
+    row = next(r for r in p.runs() if r["run_id"] == run_id)
+    assert row["status"] == "finished" and row["epochs_done"] == 2
+    assert p.predict(p.dataset().val.x[:3].numpy(), run_id=run_id, raw=False).shape == (3, 2)
 
 
 def test_stop_ends_every_worker_at_the_same_epoch(tmp_path):
+    """Also: with a storage path worker 0 never writes the project folder (another machine could not);
+    the stopped run comes back from the storage path."""
     p = L.new(tmp_path / "spiral", example="spiral")
-    handle = {}
+    handle, in_project = {}, []
 
     def on_event(e):
+        if isinstance(e, (ev.EpochEnded, ev.CheckpointSaved)):
+            in_project.append((tmp_path / "spiral" / "runs" / e.run_id).exists())
         if isinstance(e, ev.EpochEnded) and e.epoch == 2:
             handle["run"].stop()
-    run = p.train_distributed(workers=2, epochs=500, background=True, on_event=on_event)
+    run = p.train_distributed(workers=2, epochs=500, background=True, on_event=on_event,
+                              storage_path=str(tmp_path / "ray-storage"))
     handle["run"] = run
     run.wait(180)
     assert run.status == "stopped"
     assert 2 <= len(run.history) < 50
+    assert in_project and not any(in_project), "worker 0 wrote into the project folder"
+    back = tmp_path / "spiral" / "runs" / run.run_id
+    meta = json.loads((back / "meta.json").read_text())
+    assert meta["status"] == "stopped" and meta["epochs_done"] == len(run.history)
+    assert len(json.loads((back / "history.json").read_text())) == len(run.history)
+    assert p.load_run(run.run_id, weights="last").epoch == len(run.history)
 
 
 @pytest.mark.parametrize("kwargs, path, words", [
@@ -119,24 +143,32 @@ def test_a_four_trial_search_on_ray_tune_tags_its_runs(tmp_path):
     assert api_search.searches(p)[0]["search_id"] == result.search_id
 
 
-def test_a_lost_worker_fails_the_run_in_plain_words(tmp_path):
+def test_a_lost_worker_fails_the_run_in_plain_words_and_its_last_copy_comes_back(tmp_path):
+    """With a storage path (a multi-machine run), the run folder as worker 0 last copied it comes back."""
     import os
     import signal
     import time
     p = L.new(tmp_path / "spiral", example="spiral")
-    run = p.train_distributed(workers=2, epochs=2000, background=True)
-    meta = None
+    storage = tmp_path / "ray-storage"
+    run = p.train_distributed(workers=2, epochs=2000, background=True, storage_path=str(storage))
+    on_storage = storage / run.run_id / "layerlab"
+    pid = None
     deadline = time.time() + 120
-    while time.time() < deadline:  # worker 0 writes its pid into the run's meta.json
-        rows = [r for r in p.runs() if r["run_id"] == run.run_id and r.get("epochs_done")]
-        if rows or any(e.name == "EpochEnded" for e in run.events):
-            meta = json.loads((tmp_path / "spiral" / "runs" / run.run_id / "meta.json").read_text())
+    while time.time() < deadline:  # worker 0's pid reaches the registry; its first checkpoint the storage
+        row = next((r for r in p.runs() if r["run_id"] == run.run_id), None)
+        if row and row.get("pid") and (on_storage / "state.json").exists():
+            pid = row["pid"]
             break
         time.sleep(0.2)
-    assert meta is not None and meta.get("pid"), "worker 0 never reported an epoch"
-    os.kill(int(meta["pid"]), signal.SIGKILL)
+    assert pid, "worker 0 never copied a checkpoint to the storage path"
+    os.kill(int(pid), signal.SIGKILL)
     run.wait(180)
     assert run.status == "failed"
     assert "A training worker was lost" in str(run.failure.message)
     row = next(r for r in p.runs() if r["run_id"] == run.run_id)
     assert row["status"] == "failed"
+    back = tmp_path / "spiral" / "runs" / run.run_id
+    meta = json.loads((back / "meta.json").read_text())
+    assert meta["status"] == "failed" and "A training worker was lost" in meta["message"]
+    assert json.loads((back / "state.json").read_text())["epoch"] >= 1 and (back / "weights.safetensors").exists()
+    assert p.load_run(run.run_id, weights="last").epoch >= 1

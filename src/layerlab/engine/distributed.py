@@ -26,8 +26,10 @@ without it the error says how to install it.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -39,6 +41,7 @@ import torch
 from ..i18n import msg
 from ..spec.errors import SpecError
 from . import events as ev
+from . import ray_storage
 from .control import Stopped
 from .loop import Trainer
 
@@ -179,15 +182,26 @@ def _worker_loop(config: dict[str, Any]) -> None:
         import ray.train.torch
         torch.cuda.set_device(ray.train.torch.get_device())
     queue, control = config["events"], config["control"]
-    home = Path(config["folder"]) if rank == 0 else Path(tempfile.mkdtemp(prefix="layerlab-rank%d-" % rank))
+    storage = config.get("storage")  # set: worker 0 writes on its own disk and copies to Ray's storage path
+    writes_project = rank == 0 and not storage
+    home = Path(config["folder"]) if writes_project else Path(tempfile.mkdtemp(prefix="layerlab-rank%d-" % rank))
     project = _project({"project_class": config["project_class"], "doc": config["doc"], "dir": config["folder"]})
     folder = RunFolder.create(home, config["run_id"])
+    upload = ray_storage.Uploader(storage, config["run_id"]) if rank == 0 and storage else None
 
     def load_data() -> Any:
         ds = datacache.load(config["data_path"]) if config.get("data_path") else None
         return ds if ds is not None else project.dataset()
 
     send = (lambda *m: queue.put(m)) if rank == 0 else (lambda *m: None)
+
+    def on_event(e: ev.Event) -> None:
+        send("event", e)
+        if upload is not None and isinstance(e, ev.CheckpointSaved):  # a checkpoint group is on disk
+            try:
+                upload.push(folder.path)
+            except OSError:  # the next checkpoint (or the end) tries again
+                log.warning("could not copy run %s to %s", config["run_id"], storage, exc_info=True)
     stop = {"seen": False}
 
     def stop_flag() -> bool:
@@ -196,11 +210,19 @@ def _worker_loop(config: dict[str, Any]) -> None:
         return stop["seen"]
 
     trainer = DataParallelTrainer(project, folder, epochs=config["epochs"], load_data=load_data,
-                                  emit=lambda e: send("event", e), on_meta=lambda m: send("meta", m),
+                                  emit=on_event, on_meta=lambda m: send("meta", m),
                                   rank=rank, world=world, stop_flag=stop_flag)
     outcome = trainer.run()
     if rank == 0:
         trainer.meta(workers=world)
+        if upload is not None:
+            try:
+                upload.push(folder.path)
+            except OSError as exc:  # the driver explains it when it finds no run to copy back
+                send("upload_failed", f"{type(exc).__name__}: {exc}")
+    if not writes_project:
+        shutil.rmtree(home, ignore_errors=True)
+    if rank == 0:
         send("done", outcome.status, outcome.history, outcome.final)
 
 
@@ -247,6 +269,8 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
     cpus = res.get("cpu", 1.0)
     gpus = res.get("gpu", 1.0 if use_gpu else 0.0)
     _connect(ray, address, workers, cpus, gpus)
+    # workers on other machines cannot write the project folder: worker 0 writes the run to Ray's storage path
+    remote = bool(storage_path) or len([n for n in ray.nodes() if n.get("Alive")]) > 1
     from ray.train import RunConfig, ScalingConfig
     from ray.train.torch import TorchConfig, TorchTrainer
     from ray.util.queue import Queue
@@ -270,7 +294,8 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
     cls = type(project)
     config = {"project_class": f"{cls.__module__}:{cls.__qualname__}", "doc": project.doc, "folder": str(project.dir), "run_id": run_id, "epochs": epochs,
               "data_path": data_path, "events": events, "control": control, "device": device}
-    storage = storage_path or str(Path(project.dir) / ".ray")
+    storage = ray_storage.resolve(storage_path) if storage_path else str(Path(project.dir) / ".ray")
+    config["storage"] = storage if remote else None
     trainer = TorchTrainer(_worker_loop, train_loop_config=config, torch_config=TorchConfig(
                                backend="nccl" if use_gpu else "gloo", timeout_s=COLLECTIVE_TIMEOUT_S),
                            scaling_config=ScalingConfig(num_workers=workers, use_gpu=use_gpu,
@@ -294,6 +319,8 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
                     log.warning("could not update the run registry", exc_info=True)
             elif m[0] == "done":
                 ended["result"] = m[1:]
+            elif m[0] == "upload_failed":
+                ended["upload_failed"] = m[1]
 
     def pump() -> None:
         while "fit" not in ended:
@@ -309,6 +336,8 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
             ended["error"] = exc
         ended["fit"] = True
         pumper.join(timeout=10)
+        if remote and not _copy_back(project, storage, run_id, run, ended):
+            return
         if "result" in ended:
             status, history, final = ended["result"]
             run._ended(status, history, final)
@@ -327,6 +356,38 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
     if not background:
         run._done.wait()
     return handle
+
+
+def _copy_back(project: Any, storage: str, run_id: str, run: Any, ended: dict[str, Any]) -> bool:
+    """Bring the run folder from Ray's storage path into the project's runs/; False (the run failed,
+    reported) when there is nothing to bring and training got far enough to write something."""
+    from ..store import registry
+    from ..store.runs import runs_dir
+    try:
+        copied = ray_storage.copy_back(storage, run_id, runs_dir(project.dir) / run_id)
+        error = ended.get("upload_failed")
+    except OSError as exc:
+        copied, error = 0, f"{type(exc).__name__}: {exc}"
+    if copied:
+        meta = (runs_dir(project.dir) / run_id / "meta.json")
+        if meta.exists():
+            try:
+                registry.record(json.loads(meta.read_text()))
+            except (OSError, ValueError):
+                log.warning("could not update the run registry", exc_info=True)
+        return True
+    if "result" not in ended and error is None:
+        return True  # a worker was lost before the first checkpoint: the caller reports that
+    message = msg("The run's folder could not be copied back from Ray's storage path {storage}: {error}",
+                  storage=storage, error=error or msg("it holds nothing of this run"))
+    hint = msg("give --storage-path a folder that every machine of the cluster can write at the same path "
+               "(shared NFS) or S3-compatible storage (s3://bucket/path)")
+    row = registry.get(run_id)
+    if row is not None:
+        registry.record({**row, "status": "failed", "ended": time.time(), "message": str(message)})
+    run._dispatch(ev.RunFailed(run_id=run_id, message=message, hint=hint, kind="crash"))
+    run._ended("failed", list(run.history), {})
+    return False
 
 
 def _mark_failed(project: Any, run_id: str, message: Any) -> None:
