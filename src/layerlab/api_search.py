@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .engine import search as _engine
+from .engine import search_tune as _tune
 from .spec.search import ranges, use_values
 
 Trial = _engine.Trial
@@ -79,5 +80,5 @@ def search_on_ray(project: Any, trials: int = 20, parallel: int = 1, seed: int =
     """The same study on Ray Tune (OptunaSearch with TPE, ASHA), on this machine's Ray or a cluster
     (`address`, or RAY_ADDRESS); returns the SearchResult when it has ended."""
     project._require_folder()
-    return _engine.search_on_ray(project, trials=trials, parallel=parallel, seed=seed, epochs=epochs,
-                                 address=address, on_trial=on_trial)
+    return _tune.search_on_ray(project, trials=trials, parallel=parallel, seed=seed, epochs=epochs,
+                               address=address, on_trial=on_trial)

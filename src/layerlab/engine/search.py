@@ -12,7 +12,8 @@ budgets and fairness apply). The study and every trial are recorded in
 
 `rerun_best` trains the best trial's values with several seeds and reports mean and standard
 deviation of the metric on the test split (the validation split where there is none).
-`best_values` gives the values to write into the project ("use the best").
+`best_values` gives the values to write into the project ("use the best"). The same study on Ray
+Tune (a cluster, or this machine's Ray) is `search_tune.search_on_ray`.
 """
 from __future__ import annotations
 
@@ -80,7 +81,7 @@ def objective_of(spec: Any) -> tuple[str, str]:
     return metric, "minimize" if lower_is_better(metric) else "maximize"
 
 
-def _parse_for(project: Any) -> Callable[[dict[str, Any]], Any]:
+def parse_for(project: Any) -> Callable[[dict[str, Any]], Any]:
     """Validate a document as the project would (settings, layer parameters, shapes); raise the first error."""
     from ..spec.models import parse_project
 
@@ -95,10 +96,10 @@ def _parse_for(project: Any) -> Callable[[dict[str, Any]], Any]:
 
 def check(project: Any) -> list[Range]:
     """The project's ranges, each validated at its ends (4-part errors before anything starts)."""
-    return check_space(project.doc, _parse_for(project))
+    return check_space(project.doc, parse_for(project))
 
 
-def _check_counts(trials: int, parallel: int) -> None:
+def check_counts(trials: int, parallel: int) -> None:
     for name, value, low in (("trials", trials, 1), ("parallel", parallel, 1)):
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise SpecError(name, msg("must be a whole number of at least {low}", low=low), value,
@@ -114,7 +115,7 @@ class Search:
         self.project, self.n_trials, self.parallel, self.epochs = project, trials, parallel, epochs
         self.on_trial, self.owner = on_trial, owner
         self.found = check(project)
-        spec = project.spec if not self.found else _parse_for(project)(resolve(project.doc, {}))
+        spec = project.spec if not self.found else parse_for(project)(resolve(project.doc, {}))
         self.metric, direction = objective_of(spec)
         optuna.logging.set_verbosity(optuna.logging.WARNING)
         self.study = optuna.create_study(direction=direction, sampler=optuna.samplers.TPESampler(seed=seed),
@@ -223,8 +224,7 @@ class Search:
             self.study.tell(trial, state=optuna.trial.TrialState.FAIL)
         elif pruned.is_set():
             record.state = "pruned"
-            record.message = str(msg("stopped by the search at epoch {epoch}: behind the other trials",
-                                     epoch=record.epochs))
+            record.message = pruned_message(record.epochs)
             self.study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         elif run.status == "stopped" or record.value is None:
             record.state = "stopped"
@@ -232,7 +232,7 @@ class Search:
         else:
             record.state = "finished"
             self.study.tell(trial, record.value)
-        self._tag(record)
+        tag_run(self.project.dir, self.result.search_id, record)
         self._ended(record)
 
     def _ended(self, record: Trial) -> None:
@@ -245,32 +245,45 @@ class Search:
             except Exception:  # noqa: BLE001 - a broken listener must not end the search
                 log.exception("a search listener failed")
 
-    def _tag(self, record: Trial) -> None:
-        """Mark the trial's run as part of this search (after it ended: only then is meta.json ours)."""
-        from ..store import registry
-        from ..store.runs import RunFolder, runs_dir
-        if not record.run_id:
-            return
-        folder = RunFolder(runs_dir(self.project.dir) / record.run_id)
-        try:
-            meta = folder.update_meta(search={"id": self.result.search_id, "trial": record.number,
-                                              "params": record.params, "state": record.state},
-                                      **({"message": record.message} if record.state == "pruned" else {}))
-            registry.record(meta)
-        except OSError:
-            log.warning("could not tag run %s with its search", record.run_id, exc_info=True)
-
     def _save(self) -> None:
-        folder = Path(self.project.dir) / SEARCHES_DIR
         try:
-            folder.mkdir(exist_ok=True)
             with self._lock:
                 data = self.result.to_dict()
-            tmp = folder / f".{self.result.search_id}.json.tmp"
-            tmp.write_text(json.dumps(data, indent=1, default=str))
-            tmp.replace(folder / f"{self.result.search_id}.json")
+            save_record(self.project.dir, data)
         except OSError:
             log.warning("could not save search %s", self.result.search_id, exc_info=True)
+
+
+def tag_run(project_dir: str | Path, search_id: str, record: Trial, **changes: Any) -> None:
+    """Mark a trial's run as part of its search in meta.json and the registry (after the run ended:
+    only then is meta.json ours); a pruned trial's message says why it stopped. `changes`: more
+    meta.json fields (Tune's pruned trials: status "stopped", since Tune ended their process)."""
+    from ..store import registry
+    from ..store.runs import RunFolder, runs_dir
+    if not record.run_id:
+        return
+    folder = RunFolder(runs_dir(project_dir) / record.run_id)
+    try:
+        registry.record(folder.update_meta(search={"id": search_id, "trial": record.number, "params": record.params,
+                                                   "state": record.state},
+                                           **({"message": record.message} if record.state == "pruned" else {}),
+                                           **changes))
+    except OSError:
+        log.warning("could not tag run %s with its search", record.run_id, exc_info=True)
+
+
+def save_record(project_dir: str | Path, data: dict[str, Any]) -> None:
+    """Write a search's record to <project>/searches/<search id>.json (replaced whole, never half-written)."""
+    folder = Path(project_dir) / SEARCHES_DIR
+    folder.mkdir(exist_ok=True)
+    tmp = folder / f".{data['search_id']}.json.tmp"
+    tmp.write_text(json.dumps(data, indent=1, default=str))
+    tmp.replace(folder / f"{data['search_id']}.json")
+
+
+def pruned_message(epochs: int) -> str:
+    """Why a trial stopped early, for its row and its run."""
+    return str(msg("stopped by the search at epoch {epoch}: behind the other trials", epoch=epochs))
 
 
 def _takes_owner(fn: Callable) -> bool:
@@ -282,7 +295,7 @@ def search(project: Any, trials: int = 20, parallel: int = 1, seed: int = 0, epo
            on_trial: Callable[[Trial], None] | None = None, background: bool = False,
            owner: str = "local") -> Search:
     """Run a search over the project's ranges; returns the Search (finished unless background)."""
-    _check_counts(trials, parallel)
+    check_counts(trials, parallel)
     s = Search(project, trials, parallel, seed, epochs, on_trial, owner).start()
     if not background:
         s.wait()
@@ -345,122 +358,3 @@ def _score(p: Any, run_id: str) -> tuple[float, str]:
     if p.spec.task == "classification":
         return float((np.asarray(out).argmax(axis=1) == y).mean()), name
     return float(np.mean((np.asarray(out).reshape(y.shape) - y) ** 2)), name
-
-
-# -- the same study on Ray Tune (a cluster, or this machine's Ray) -------------------------------------
-class _TuneSpace:
-    """Optuna's define-by-run space for Tune's OptunaSearch (a class, so Tune can pickle it); choices by index."""
-
-    def __init__(self, found: list[Range]):
-        self.found = found
-
-    def __call__(self, trial: Any) -> None:
-        for r in self.found:
-            if r.kind in ("choice", "optional"):
-                trial.suggest_categorical(r.path, list(range(len(r.values))))
-            elif r.kind == "int":
-                trial.suggest_int(r.path, r.values[0], r.values[1])
-            else:
-                trial.suggest_float(r.path, r.values[0], r.values[1], log=r.kind == "loguniform")
-
-
-def _tune_trial(config: dict[str, Any], *, doc: dict[str, Any], folder: str, project_class: str,
-                ranges_: list[dict[str, Any]], metric: str, epochs: int | None) -> None:
-    """One Ray Tune trial: the ordinary trainer in this trial's process, reporting every epoch to Tune."""
-    from ray import tune
-    from ..store.runs import RunFolder
-    from ..spec.search import OPTIONAL
-    from .loop import Trainer
-    from .worker import _project
-    values = {}
-    for r in ranges_:
-        v = config[r["path"]]
-        values[r["path"]] = r["values"][v] if r["kind"] in ("choice", OPTIONAL) else v
-    project = _project({"project_class": project_class, "doc": resolve(doc, values), "dir": folder})
-    project._refuse_over_budget()  # the same budgets as any run: a trial over them fails in words
-    run_folder = RunFolder.create(project.dir)
-
-    last: dict[str, Any] = {}
-
-    def emit(e: ev.Event) -> None:
-        if isinstance(e, ev.EpochEnded) and metric in e.metrics:
-            last.update({metric: float(e.metrics[metric]), "epoch": e.epoch, "run_id": run_folder.run_id})
-            if e.epoch < e.epochs:  # the last epoch is reported after the run has written its end:
-                tune.report(dict(last))  # ASHA ends a trial that reaches max_t at once
-    Trainer(project, run_folder, epochs=epochs, emit=emit).run()
-    if last:
-        tune.report(dict(last))
-
-
-def search_on_ray(project: Any, trials: int = 20, parallel: int = 1, seed: int = 0, epochs: int | None = None,
-                  address: str | None = None, on_trial: Callable[[Trial], None] | None = None) -> SearchResult:
-    """The same search through Ray Tune: Optuna's TPE as Tune's searcher, ASHA as its scheduler."""
-    import optuna
-    from ..store import registry
-    from ..store.runs import RunFolder, new_run_id, runs_dir
-    from .distributed import _connect, require_ray
-    _check_counts(trials, parallel)
-    found = check(project)
-    ray = require_ray()
-    _connect(ray, address, 1, 1.0, 0.0)
-    from ray import tune
-    from ray.tune.schedulers import ASHAScheduler
-    from ray.tune.search.optuna import OptunaSearch
-    spec = _parse_for(project)(resolve(project.doc, {}))
-    metric, direction = objective_of(spec)
-    mode = "min" if direction == "minimize" else "max"
-    max_t = epochs or int(spec.training.epochs)
-
-    space = _TuneSpace(found)
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    cls = type(project)
-    ranges_ = [{"path": r.path, "kind": r.kind, "values": r.values} for r in found]
-    trainable = tune.with_parameters(_tune_trial, doc=project.doc, folder=str(project.dir),
-                                     project_class=f"{cls.__module__}:{cls.__qualname__}", ranges_=ranges_,
-                                     metric=metric, epochs=epochs)
-    result = SearchResult("search-" + new_run_id(), metric, direction, ranges_)
-    tuner = tune.Tuner(
-        tune.with_resources(trainable, {"cpu": 1}),
-        tune_config=tune.TuneConfig(
-            search_alg=OptunaSearch(space, metric=metric, mode=mode, sampler=optuna.samplers.TPESampler(seed=seed)),
-            scheduler=ASHAScheduler(time_attr="epoch", max_t=max_t, grace_period=1, reduction_factor=3),
-            metric=metric, mode=mode, num_samples=trials, max_concurrent_trials=parallel),
-        run_config=tune.RunConfig(name=result.search_id, storage_path=str(Path(project.dir) / ".ray"),
-                                  verbose=0))
-    grid = tuner.fit()
-    lower = direction == "minimize"
-    for number, res in enumerate(grid):
-        values = {}
-        for r in found:
-            v = res.config.get(r.path)
-            values[r.path] = r.values[v] if r.kind in ("choice", "optional") and v is not None else v
-        frame = res.metrics_dataframe
-        series = list(frame[metric]) if frame is not None and metric in frame else []
-        record = Trial(number, values, run_id=(res.metrics or {}).get("run_id"), epochs=len(series))
-        record.value = (min(series) if lower else max(series)) if series else None
-        if res.error is not None:
-            record.state, record.message = "failed", str(res.error).splitlines()[0][:300]
-        elif record.epochs < max_t:
-            record.state = "pruned"
-            record.message = str(msg("stopped by the search at epoch {epoch}: behind the other trials",
-                                     epoch=record.epochs))
-        else:
-            record.state = "finished"
-        if record.run_id:
-            folder = RunFolder(runs_dir(project.dir) / record.run_id)
-            changes: dict[str, Any] = {"search": {"id": result.search_id, "trial": number, "params": values,
-                                                  "state": record.state}}
-            if record.state == "pruned":  # Tune ended its process: say why instead of "interrupted"
-                changes.update(status="stopped", message=record.message)
-            try:
-                registry.record(folder.update_meta(**changes))
-            except OSError:
-                log.warning("could not tag run %s with its search", record.run_id, exc_info=True)
-        result.trials.append(record)
-        if on_trial is not None:
-            on_trial(record)
-    result.status = "finished"
-    folder = Path(project.dir) / SEARCHES_DIR
-    folder.mkdir(exist_ok=True)
-    (folder / f"{result.search_id}.json").write_text(json.dumps(result.to_dict(), indent=1, default=str))
-    return result

@@ -25,7 +25,6 @@ range's `default`, or a 4-part error pointing to `layerlab search` when one has 
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +53,15 @@ class Range:
 
     def first(self) -> Any:
         return self.default if self.has_default else self.values[0]
+
+    def value_of(self, drawn: Any) -> Any:
+        """The setting's value for what a sampler drew: choices and optional layers are drawn by
+        index (Optuna's categorical values must be plain numbers or strings), ranges as the value.
+
+        >>> Range("units", "choice", [16, 32]).value_of(1), Range("lr", "uniform", [0.0, 1.0]).value_of(0.5)
+        (32, 0.5)
+        """
+        return self.values[drawn] if self.kind in ("choice", OPTIONAL) else drawn
 
 
 def _is_range(node: Any) -> bool:
@@ -208,17 +216,12 @@ def sample_space(found: list[Range], trial: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for r in found:
         if r.kind == "choice" or r.kind == OPTIONAL:
-            idx = trial.suggest_categorical(r.path, list(range(len(r.values))))
-            out[r.path] = r.values[idx]
+            out[r.path] = r.value_of(trial.suggest_categorical(r.path, list(range(len(r.values)))))
         elif r.kind == "int":
             out[r.path] = trial.suggest_int(r.path, r.values[0], r.values[1])
         else:
             out[r.path] = trial.suggest_float(r.path, r.values[0], r.values[1], log=r.kind == "loguniform")
     return out
-
-
-def finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def use_values(doc: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:

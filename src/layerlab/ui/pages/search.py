@@ -16,7 +16,7 @@ from nicegui import ui
 
 from ... import api_search
 from ...api_owners import owner_of
-from ...api_errors import SpecError
+from ...spec.errors import SpecError
 from ...spec.search import ranges, use_values
 from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr
@@ -49,14 +49,14 @@ def candidates(doc: dict[str, Any]) -> dict[str, str]:
     for key in ("learning_rate", "batch_size", "weight_decay"):
         value = (doc.get("training") or {}).get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[f"training.{key}"] = key
+            out[f"training.{key}"] = _setting_label(f"training.{key}", doc)
     layers = (doc.get("model") or {}).get("layers") or []
     for i, layer in enumerate(layers):
         for key, value in layer.items():
             if key in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
-                out[f"model.layers[{i}].{key}"] = f"{i + 1} ({layer.get('type')}): {key}"
+                out[f"model.layers[{i}].{key}"] = _setting_label(f"model.layers[{i}].{key}", doc)
         if 0 < i < len(layers) - 1 and "search" not in layer:
-            out[f"model.layers[{i}]"] = tr("search.optional", n=i + 1) + f" ({layer.get('type')})"
+            out[f"model.layers[{i}]"] = _setting_label(f"model.layers[{i}]", doc)
     return out
 
 
