@@ -98,3 +98,43 @@ def test_npz_weights_compute_the_projects_predictions_with_numpy_alone(iris, tmp
     expected = project.predict(rows)
     np.testing.assert_allclose(np.array(got["probs"]), expected, atol=1e-5)
     assert [layer["type"] for layer in project.doc["model"]["layers"]] == ["dense", "dense"]
+
+
+def test_a_format_declared_in_one_class_reaches_the_facade_the_cli_and_the_bundle(iris, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from layerlab.cli import app
+    from layerlab.export.formats import EXPORTS
+
+    class WeightsJson(ExportFormat):   # a plug-in's whole declaration: nothing else is edited
+        name = "weights_json"
+        order = 56
+        label = msg("the ONNX file")
+        suffix = ".json"
+        bundle_path = "weights.json"
+
+        def snippet(self, file, shape, shape_tf):
+            return msg("{first}; {then}", first=f"json.load(open({file!r}))", then=shape)
+
+        def plain_readme(self, shape):
+            return "### weights.json — every weight as nested lists"
+
+        def readme(self, src, shape, report):
+            return self.plain_readme(shape)
+
+        def write(self, src, out, project=None):
+            text = json.dumps({k: v.tolist() for k, v in src.network.state_dict().items()})
+            out.write_text(text)
+            return {"format": self.name, "path": str(out), "size": len(text), "max_diff": 0.0}
+
+    monkeypatch.setitem(EXPORTS.entries, "weights_json", WeightsJson())
+    project, _ = iris
+    listed = {f["format"]: f for f in project.export_formats()}
+    assert listed["weights_json"]["file"] == "iris.json" and listed["weights_json"]["blocked"] is None
+    assert names().index("weights_json") == names().index("npz") + 1
+    done = CliRunner().invoke(app, ["export", str(project.dir), "-f", "weights_json", "-o", str(tmp_path / "w.json")])
+    assert done.exit_code == 0 and "Checked against PyTorch: largest difference 0" in done.output, done.output
+    assert set(json.loads((tmp_path / "w.json").read_text())) == set(project.build().state_dict())
+    from layerlab.export.bundle import parts, readme
+    assert "weights_json" in [p.name for p in parts()]
+    assert "### weights.json" in readme(project.export_source(), {"weights_json": {"size": 1}}, {}, "4")

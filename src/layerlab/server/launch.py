@@ -90,9 +90,11 @@ class _AbandonedRequestFilter(logging.Filter):
         return True
 
 
-def _install_security(app, token: str, host: str, port: int, no_auth: bool, public_paths: tuple = ()) -> None:
+def _install_security(app, token: str, host: str, port: int, no_auth: bool, public_paths: tuple = (),
+                      classroom: Any = None) -> None:
     """The token, host and request-size checks in front of every route (layerlab.server.security)."""
-    security.install(app, token=token, host=host, port=port, no_auth=no_auth, public_paths=public_paths)
+    security.install(app, token=token, host=host, port=port, no_auth=no_auth, public_paths=public_paths,
+                     classroom=classroom)
 
 
 def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str | Path | None) -> Any:
@@ -125,11 +127,49 @@ def _https_notes(files: Any, host: str, port: int) -> list[str]:
     return lines
 
 
+def _class_notes(class_server: Any, host: str, port: int, scheme: str) -> list[str]:
+    """The class code, the join address and its QR code, for the terminal the teacher started it in."""
+    import io
+
+    import segno
+
+    from .classroom import join_link
+    c = class_server.classroom
+    shown = _lan_address() if host in ("0.0.0.0", "::", "") else host
+    join = f"{scheme}://{shown}:{port}/join"
+    qr = io.StringIO()
+    segno.make(join_link(join, c.code), error="m").terminal(out=qr, compact=True)
+    return [f"  class: {c.name}   class code: {c.code}   joining {'open' if c.open_for_joining else 'closed'}",
+            f"  pupils open {join} and type the code (or scan):", qr.getvalue().rstrip("\n"),
+            "  If pupils cannot reach this address, the Wi-Fi may keep devices apart (client isolation): "
+            "ask the school's administrator to allow it for this machine, or use the wired network."]
+
+
+def _lan_address() -> str:
+    """This machine's address on the local network (what pupils type), else 127.0.0.1."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent: this only picks the outgoing interface
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
 def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Path | None = None,
         open_browser: bool = True, no_auth: bool = False, https: bool = False,
-        cert: str | Path | None = None, key: str | Path | None = None) -> None:
-    """Serve the studio until interrupted (blocking); https (or cert and key) serves it over TLS."""
+        cert: str | Path | None = None, key: str | Path | None = None, classroom: dict[str, Any] | None = None) -> None:
+    """Serve the studio until interrupted (blocking); https (or cert and key) serves it over TLS.
+
+    classroom ({"name": ..., "code": ...}) serves a class instead (`layerlab classroom`): workspace is
+    the class folder, the teacher works in its teacher/ folder, each pupil in pupils/<id>/."""
     check_port(host, port)
+    class_server = None
+    if classroom is not None:
+        from .classroom import ClassServer
+        root = Path(workspace or Path.home() / ".layerlab" / "class").expanduser().resolve()
+        class_server = ClassServer(root, name=classroom.get("name"), code=classroom.get("code"))
+        workspace = class_server.classroom.teacher_home
+        os.environ["LAYERLAB_REGISTRY"] = str(root / "runs.db")  # one registry for the class, rows per folder
     if workspace is not None:
         os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
     from ..store import workspace as ws
@@ -158,12 +198,19 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         def certificate_authority() -> Response:
             return Response(ca_pem, media_type="application/x-x509-ca-cert",
                             headers={"Content-Disposition": 'attachment; filename="layerlab-ca.crt"'})
-    _install_security(app, token, host, port, no_auth, public)
-    url = studio_url(host, port, token, scheme="https" if files is not None else "http")
+    _install_security(app, token, host, port, no_auth, public, class_server)
+    scheme = "https" if files is not None else "http"
+    url = studio_url(host, port, token, path="/teacher" if class_server else "/", scheme=scheme)
+    if class_server is not None:
+        from ..ui.pages import teacher
+        teacher.use(class_server)
 
     def ready() -> None:
         print(f"{READY_PREFIX}: {url}", flush=True)
         print(f"  workspace: {home}", flush=True)
+        if class_server is not None:
+            for line in _class_notes(class_server, host, port, scheme):
+                print(line, flush=True)
         for line in _https_notes(files, host, port) if files is not None else ():
             print(line, flush=True)
         if open_browser:

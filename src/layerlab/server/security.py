@@ -18,6 +18,11 @@ Checks, in order, on every HTTP request and websocket handshake:
 2. Origin: websockets and state-changing requests (POST, PUT, PATCH, DELETE) from a browser
    must come from this very origin; cross-site requests are refused.
 3. Token: constant-time comparison (hmac.compare_digest), unless --no-auth.
+
+On a class server (`layerlab classroom`, server/classroom.py) the printed token is the teacher's,
+and each pupil has a personal token from joining: a pupil's request runs with `current_guest`
+set and the workspace (store.workspace.home) switched to that pupil's folder for the request and
+for its websocket's event handlers, and the teacher's paths answer 403.
 """
 from __future__ import annotations
 
@@ -32,7 +37,9 @@ import re
 import secrets
 import socket
 import sys
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from pathlib import Path
 from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -47,6 +54,23 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("layerlab.server")
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A pupil signed in with their own token on a class server."""
+
+    id: str
+    home: Path
+
+    @property
+    def owner(self) -> str:
+        """The scheduler's owner id of this pupil's runs."""
+        return f"pupil:{self.id}"
+
+
+# The pupil of this request (None: the teacher, or a studio without a class).
+current_guest: ContextVar[Guest | None] = ContextVar("layerlab_guest", default=None)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -87,6 +111,10 @@ class SecurityConfig:
     no_auth: bool = False
     extra_hosts: tuple[str, ...] = ()
     public_paths: frozenset[str] = frozenset()  # GET without the token: only what holds no secret (the CA)
+    open_paths: frozenset[str] = frozenset()    # any method without a token: joining a class (checks its own code)
+    teacher_paths: tuple[str, ...] = ()          # path prefixes a pupil may not open
+    pupil_lookup: Callable[[str], Guest | None] | None = None   # a pupil's token -> the pupil (class server)
+    on_guest: Callable[[Guest, str, str], None] | None = None   # (pupil, method, path) of each request
     allowed_hosts: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +141,10 @@ class SecurityConfig:
     def cookie_name(self) -> str:
         # Cookies ignore ports: two studios on one machine must not overwrite each other's.
         return f"layerlab_token_{self.port}"
+
+    @property
+    def pupil_cookie_name(self) -> str:
+        return f"layerlab_pupil_{self.port}"
 
     def cookie_value(self) -> str:
         """What the cookie holds: derived from the token, so the cookie is not the token itself."""
@@ -171,11 +203,16 @@ class SecurityMiddleware:
 
         query = scope.get("query_string", b"").decode("latin-1")
         via_query = False
-        if not is_ws and method == "GET" and scope.get("path") in self.config.public_paths:
+        path = scope.get("path", "")
+        if not is_ws and ((method == "GET" and path in self.config.public_paths) or path in self.config.open_paths):
             await self._serve(scope, receive, send, headers)
             return
+        guest: Guest | None = None
         if not self.config.no_auth:
             ok, via_query = self._authenticated(headers, query)
+            if not ok and self.config.pupil_lookup is not None:
+                guest, via_query = self._pupil(headers, query)
+                ok = guest is not None
             if not ok:
                 await self._deny(scope, send, 401, "token_required",
                                  msg("this LayerLab server needs its access token"),
@@ -183,6 +220,9 @@ class SecurityMiddleware:
                                      "header 'Authorization: Bearer TOKEN'"), headers)
                 return
 
+        if guest is not None:
+            await self._as_guest(guest, scope, receive, send, headers, query, via_query, method)
+            return
         if not is_ws and via_query and method == "GET" and _is_navigation(headers):
             await self._set_cookie_and_reload(scope, send, query)
             return
@@ -190,6 +230,55 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         await self._serve(scope, receive, send, headers)
+
+    async def _as_guest(self, guest: Guest, scope: Scope, receive: Receive, send: Send, headers: dict[str, str],
+                        query: str, via_query: bool, method: str) -> None:
+        """A pupil's request: never the teacher's paths; the workspace is the pupil's for this request and
+        for every task it starts (the websocket's event handlers run in tasks copied from this context)."""
+        from ..store import workspace
+        path = scope.get("path", "")
+        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.config.teacher_paths):
+            await self._deny(scope, send, 403, "teacher_only", msg("this page is for the teacher only"),
+                             msg("go back to your own projects on the start page"), headers)
+            return
+        if self.config.on_guest is not None:
+            self.config.on_guest(guest, method, path)
+        if scope["type"] == "http" and via_query and method == "GET" and _is_navigation(headers):
+            token = next((v for k, v in parse_qsl(query, keep_blank_values=True) if k == "token"), "")
+            await self._set_cookie_and_reload(scope, send, query, self.config.pupil_cookie_name, token)
+            return
+        home, me = workspace.use_home(guest.home), current_guest.set(guest)
+        try:
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+            else:
+                await self._serve(scope, receive, send, headers)
+        finally:
+            current_guest.reset(me)
+            workspace.reset_home(home)
+
+    def _pupil(self, headers: dict[str, str], query: str) -> tuple[Guest | None, bool]:
+        """(the pupil whose personal token this request carries, via the ?token= query parameter)."""
+        lookup = self.config.pupil_lookup
+        assert lookup is not None
+        auth = headers.get("authorization", "")
+        if auth[:7].lower() == "bearer ":
+            return lookup(auth[7:].strip()), False
+        if "x-layerlab-token" in headers:
+            return lookup(headers["x-layerlab-token"].strip()), False
+        for k, v in parse_qsl(query, keep_blank_values=True):
+            if k == "token":
+                return lookup(v), True
+        if "cookie" in headers:
+            cookie = SimpleCookie()
+            try:
+                cookie.load(headers["cookie"])
+            except Exception:
+                return None, False
+            morsel = cookie.get(self.config.pupil_cookie_name)
+            if morsel is not None:
+                return lookup(morsel.value), False
+        return None, False
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         """The app's answer with the security headers. An error the app did not answer itself gets a
@@ -259,14 +348,16 @@ class SecurityMiddleware:
             await send(message)
         return wrapped
 
-    async def _set_cookie_and_reload(self, scope: Scope, send: Send, query: str) -> None:
+    async def _set_cookie_and_reload(self, scope: Scope, send: Send, query: str, name: str | None = None,
+                                     value: str | None = None) -> None:
         """Store the token in a cookie and reload the page without it in the address bar.
 
         A meta refresh rather than a 302: the reload is then a same-site navigation, so the
         SameSite=Strict cookie is sent even when the first link was clicked on another site."""
         rest = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "token"])
         target = same_origin_path(scope.get("root_path", "") + scope.get("path", "/")) + (f"?{rest}" if rest else "")
-        cookie = (f"{self.config.cookie_name}={self.config.cookie_value()}; Path=/; HttpOnly; SameSite=Strict"
+        cookie = (f"{name or self.config.cookie_name}={value or self.config.cookie_value()}; Path=/; HttpOnly; "
+                  "SameSite=Strict"
                   + ("; Secure" if scope.get("scheme") in ("https", "wss") else ""))
         esc = html.escape(target, quote=True)
         body = (f'<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={esc}">'
@@ -375,12 +466,22 @@ def security_headers(host: str) -> list[tuple[bytes, bytes]]:
 
 def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int = 8080, no_auth: bool = False,
             allowed_hosts: Iterable[str] = (), with_api: bool = True,
-            warn: Callable[[str], None] | None = None, public_paths: Iterable[str] = ()) -> SecurityConfig:
+            warn: Callable[[str], None] | None = None, public_paths: Iterable[str] = (),
+            classroom: Any = None) -> SecurityConfig:
     """Protect a Starlette/FastAPI app (call before it starts serving); returns the config.
 
-    Also mounts the /api routes (with_api) and marks runs a crash left behind as interrupted."""
+    Also mounts the /api routes (with_api) and marks runs a crash left behind as interrupted.
+    classroom (a server.classroom.ClassServer) adds the pupils' tokens, joining and the teacher's paths."""
     config = SecurityConfig(token=token or "", host=host, port=port, no_auth=no_auth,
                             extra_hosts=tuple(allowed_hosts), public_paths=frozenset(public_paths))
+    if classroom is not None:
+        if no_auth:
+            raise ValueError("a class server needs its tokens: --no-auth is not possible")
+        config.open_paths = frozenset(classroom.open_paths)
+        config.teacher_paths = tuple(classroom.teacher_paths)
+        config.pupil_lookup = classroom.guest_for_token
+        config.on_guest = classroom.seen
+        classroom.mount(app, config)
     if no_auth:
         (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
                           "project in the workspace. Use it only on a machine nobody else can reach.")

@@ -43,7 +43,10 @@ _ADDED = {"best_epoch": "INTEGER", "pid_started": "REAL"}  # columns newer than 
 
 
 def db_path() -> Path:
-    return home() / DB_NAME
+    """The registry of this workspace; a class server keeps one for the whole class (LAYERLAB_REGISTRY),
+    rows are per project folder, so the scheduler's thread and each pupil's requests agree."""
+    env = os.environ.get("LAYERLAB_REGISTRY")
+    return Path(env) if env else home() / DB_NAME
 
 
 _ready: set[str] = set()

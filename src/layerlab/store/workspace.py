@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,33 @@ class StaleWriteError(SpecError):
                          hint=msg("reload the project to see the latest version, then redo your edit"))
 
 
+# A class server serves every pupil from their own folder: the security middleware sets this for
+# the request (and the browser's socket, whose event handlers run in tasks copied from it).
+_request_home: ContextVar[Path | None] = ContextVar("layerlab_request_home", default=None)
+
+
+def use_home(folder: Path | None) -> Token:
+    """Make home() answer folder in this context (None: the process's workspace); returns the token
+    to reset it with `reset_home`."""
+    return _request_home.set(Path(folder).resolve() if folder is not None else None)
+
+
+def reset_home(token: Token) -> None:
+    _request_home.reset(token)
+
+
 def lock() -> threading.Lock:
     """The lock that makes choosing a free id and taking it one step (not reentrant)."""
     return _lock
 
 
 def home() -> Path:
-    """The workspace folder (created on first use)."""
+    """The workspace folder (created on first use): this request's (a pupil's on a class server), else
+    LAYERLAB_HOME, else ~/.layerlab/projects."""
+    here = _request_home.get()
+    if here is not None:
+        here.mkdir(parents=True, exist_ok=True)
+        return here
     env = os.environ.get("LAYERLAB_HOME")
     root = Path(env).expanduser() if env else Path.home() / ".layerlab" / "projects"
     root.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,331 @@
+"""The class server: pupils join with the class code, each works in their own workspace.
+
+    layerlab classroom --host 0.0.0.0 --https --class-name 7b
+
+The printed link (with the teacher's token) opens the teacher's page; pupils open /join (or scan
+the QR code there), type the class code and their name, and get a personal token in an HttpOnly
+cookie and a rejoin code for another device. The security middleware (server/security.py) turns a
+pupil's token into a `Guest`: every page, /api route, upload, download and socket of that request
+then works in the pupil's folder only, and the teacher's paths (/teacher, /api/class/...) answer
+403. Scripts join with `POST /api/class/join {"code", "name"}` -> `{"token"}` and send
+`Authorization: Bearer <token>`.
+"""
+from __future__ import annotations
+
+import contextvars
+import html
+import os
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel
+
+from .. import api_class as api
+from ..api_owners import set_owner_lookup
+from ..i18n import Text, localize, msg
+from ..api_errors import SpecError
+from ..store.classroom import Classroom, JoinError
+from .routing import accept_language
+from .security import Guest, SecurityConfig, current_guest
+
+JOIN_PATH, JOIN_API, REJOIN_API = "/join", "/api/class/join", "/api/class/rejoin"
+TEACHER_PATHS = ("/teacher", "/api/class")
+SAME_ORIGIN_REFERRER = {"Referrer-Policy": "same-origin"}
+JOINS_PER_MINUTE = 20  # per address: guessing a 6-letter code from one laptop takes years
+
+
+class JoinBody(BaseModel):
+    code: str
+    name: str
+
+
+class RejoinBody(BaseModel):
+    rejoin_code: str
+
+
+class OpenBody(BaseModel):
+    open: bool
+
+
+class ClassServer:
+    """One class: its roster (store.classroom), the pupils' last activity, joining's rate limit."""
+
+    open_paths = (JOIN_PATH, JOIN_API, REJOIN_API)
+    teacher_paths = TEACHER_PATHS
+
+    def __init__(self, root: str | Path, name: str | None = None, code: str | None = None):
+        self.classroom = Classroom.open(root, name=name or None, code=code or os.environ.get("LAYERLAB_CLASS_CODE"))
+        self.activity: dict[str, tuple[float, str]] = {}   # pupil id -> (time, last page)
+        self._attempts: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self.config: SecurityConfig | None = None
+
+    # -- the middleware's hooks ------------------------------------------------------------------
+    def guest_for_token(self, token: str) -> Guest | None:
+        pupil = self.classroom.pupil_for_token(token)
+        return Guest(pupil.id, self.classroom.pupil_home(pupil.id)) if pupil is not None else None
+
+    def seen(self, guest: Guest, method: str, path: str) -> None:
+        """Remember a pupil's last activity; a page (not an asset or the socket) is where they are."""
+        last = self.activity.get(guest.id, (0.0, "/"))[1]
+        page = method == "GET" and not path.startswith(("/_nicegui", "/api", "/static")) and "." not in path
+        self.activity[guest.id] = (time.time(), path if page else last)
+
+    def mount(self, app: Any, config: SecurityConfig) -> None:
+        """The join page and API, the teacher's API, and the owner of a pupil's runs."""
+        self.config = config
+        app.include_router(self.router())
+        set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
+        _copy_context_into_io_bound()
+
+    # -- joining ---------------------------------------------------------------------------------
+    def _rate_limited(self, request: Request) -> bool:
+        who = request.client.host if request.client else "?"
+        now = time.monotonic()
+        with self._lock:
+            q = self._attempts.setdefault(who, deque())
+            while q and now - q[0] > 60:
+                q.popleft()
+            if len(q) >= JOINS_PER_MINUTE:
+                return True
+            q.append(now)
+        return False
+
+    def _too_many(self, lang: str) -> SpecError:
+        return JoinError("code", msg("too many tries from this device"), None,
+                         msg("wait a minute, then type the code again"))
+
+    def join(self, request: Request, code: Any, name: Any) -> tuple[Any, str, str]:
+        if self._rate_limited(request):
+            raise self._too_many(accept_language(request.headers.get("accept-language")))
+        return self.classroom.join(code, name)
+
+    def rejoin(self, request: Request, rejoin_code: Any) -> tuple[Any, str]:
+        if self._rate_limited(request):
+            raise self._too_many(accept_language(request.headers.get("accept-language")))
+        return self.classroom.rejoin(rejoin_code)
+
+    # -- what the teacher sees -------------------------------------------------------------------
+    def pupils(self) -> list[dict[str, Any]]:
+        """Every pupil: name, projects, what page they are on, their training, last activity."""
+        live: dict[str, list[Any]] = {}
+        for r in api.live_runs():
+            live.setdefault(r.owner, []).append(r)
+        out = []
+        for p in sorted(self.classroom.pupils.values(), key=lambda p: p.name.casefold()):
+            seen, page = self.activity.get(p.id, (None, None))
+            projects = api.workspace_projects(self.classroom.pupil_home(p.id))
+            runs = [_run_row(r) for r in live.get(f"pupil:{p.id}", [])]
+            out.append({**p.public(), "projects": projects, "page": page, "last_seen": seen,
+                        "training": runs[0] if runs else None,
+                        "best": _best(projects)})
+        return out
+
+    def stop_runs(self, pupil_id: str) -> int:
+        self.classroom._get(pupil_id)
+        stopped = 0
+        for r in api.live_runs():
+            if r.owner == f"pupil:{pupil_id}":
+                r.stop()
+                stopped += 1
+        return stopped
+
+    def join_url(self, request: Request) -> str:
+        return f"{request.url.scheme}://{request.headers.get('host', 'localhost')}{JOIN_PATH}"
+
+    # -- routes ----------------------------------------------------------------------------------
+    def router(self) -> APIRouter:
+        r = APIRouter()
+        me = self
+
+        def refused(e: SpecError, request: Request, status: int = 400) -> JSONResponse:
+            lang = accept_language(request.headers.get("accept-language"))
+            code = 429 if str(e.message).startswith("too many") else status
+            return JSONResponse({"error": {"path": e.path, "message": localize(e.message, lang),
+                                           "hint": localize(e.hint, lang), "received": None, "fixes": []}},
+                                status_code=code)
+
+        @r.post(JOIN_API, summary="Join the class with its code and a name (answers the pupil's token)",
+                tags=["class"])
+        def join_api(body: JoinBody, request: Request):
+            try:
+                pupil, token, rejoin = me.join(request, body.code, body.name)
+            except SpecError as e:
+                return refused(e, request)
+            return {"token": token, "pupil": pupil.public(), "rejoin_code": rejoin}
+
+        @r.post(REJOIN_API, summary="Continue on another device with a pupil's rejoin code", tags=["class"])
+        def rejoin_api(body: RejoinBody, request: Request):
+            try:
+                pupil, token = me.rejoin(request, body.rejoin_code)
+            except SpecError as e:
+                return refused(e, request)
+            return {"token": token, "pupil": pupil.public()}
+
+        @r.get("/api/class", summary="The class: name, code, joining open, join URL (teacher only)", tags=["class"])
+        def class_info(request: Request):
+            c = me.classroom
+            return {"name": c.name, "code": c.code, "open": c.open_for_joining, "join_url": me.join_url(request),
+                    "pupils": len(c.pupils)}
+
+        @r.get("/api/class/pupils", summary="Every pupil with projects, page, training and last activity "
+               "(teacher only)", tags=["class"])
+        def class_pupils():
+            return me.pupils()
+
+        @r.post("/api/class/open", summary="Open or close joining (teacher only)", tags=["class"])
+        def class_open(body: OpenBody):
+            me.classroom.set_open(body.open)
+            return {"open": me.classroom.open_for_joining}
+
+        @r.post("/api/class/pupils/{pupil_id}/rejoin", summary="A new rejoin code for a pupil (teacher only)",
+                tags=["class"])
+        def class_reset(pupil_id: str, request: Request):
+            try:
+                return {"rejoin_code": me.classroom.reset_rejoin(pupil_id)}
+            except SpecError as e:
+                return refused(e, request, 404)
+
+        @r.post("/api/class/pupils/{pupil_id}/stop", summary="Stop a pupil's runs (teacher only)", tags=["class"])
+        def class_stop(pupil_id: str, request: Request):
+            try:
+                return {"stopped": me.stop_runs(pupil_id)}
+            except SpecError as e:
+                return refused(e, request, 404)
+
+        @r.delete("/api/class/pupils/{pupil_id}", status_code=204,
+                  summary="Delete a pupil and all their data (teacher only)", tags=["class"])
+        def class_remove(pupil_id: str, request: Request):
+            try:
+                me.stop_runs(pupil_id)
+                me.classroom.remove(pupil_id)
+            except SpecError as e:
+                return refused(e, request, 404)
+            return Response(status_code=204)
+
+        @r.get(JOIN_PATH, include_in_schema=False)
+        def join_page(request: Request, code: str = ""):
+            lang = accept_language(request.headers.get("accept-language"))
+            # same-origin, not no-referrer: under no-referrer a browser sends the form's POST with Origin: null,
+            # which the middleware refuses as cross-site
+            return HTMLResponse(join_html(lang, me.classroom.name, code=code), headers=SAME_ORIGIN_REFERRER)
+
+        @r.post(JOIN_PATH, include_in_schema=False)
+        async def join_form(request: Request):
+            lang = accept_language(request.headers.get("accept-language"))
+            form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+            try:
+                if form.get("rejoin_code"):
+                    pupil, token = me.rejoin(request, form["rejoin_code"])
+                    rejoin = None
+                else:
+                    pupil, token, rejoin = me.join(request, form.get("code", ""), form.get("name", ""))
+            except SpecError as e:
+                status = 429 if str(e.message).startswith("too many") else 400
+                return HTMLResponse(join_html(lang, me.classroom.name, code=form.get("code", ""),
+                                              name=form.get("name", ""), error=e), status_code=status,
+                                    headers=SAME_ORIGIN_REFERRER)
+            page = HTMLResponse(welcome_html(lang, pupil.name, rejoin))
+            assert me.config is not None
+            page.set_cookie(me.config.pupil_cookie_name, token, httponly=True, samesite="strict", path="/",
+                            secure=request.url.scheme == "https", max_age=60 * 60 * 24 * 365)
+            return page
+        return r
+
+
+def _run_row(r: Any) -> dict[str, Any]:
+    last = r.history[-1] if r.history else {}
+    epochs = r.epochs
+    if epochs is None:  # the spec's own number of epochs
+        training = getattr(r.project, "doc", {}).get("training") or {}
+        epochs = training.get("epochs") if isinstance(training, dict) else None
+    return {"project": r.project_name, "status": r.status, "epoch": last.get("epoch", 0), "epochs": epochs,
+            "val_accuracy": last.get("val_accuracy"), "position": r.position}
+
+
+def _best(projects: list[dict[str, Any]]) -> float | None:
+    vals = [p["best_val_accuracy"] for p in projects if p.get("best_val_accuracy") is not None]
+    return max(vals) if vals else None
+
+
+def _copy_context_into_io_bound() -> None:
+    """NiceGUI's run.io_bound hands work to a thread without the caller's context variables; a pupil's
+    work there must still see the pupil's workspace, so it runs in a copy of the caller's context."""
+    from nicegui import run
+    if getattr(run.io_bound, "_keeps_context", False):
+        return
+    original = run.io_bound
+
+    async def io_bound(callback, *args, **kwargs):
+        return await original(contextvars.copy_context().run, callback, *args, **kwargs)
+    io_bound._keeps_context = True  # type: ignore[attr-defined]
+    run.io_bound = io_bound
+
+
+# -- the join page: plain HTML, no scripts, works before the pupil has any token ---------------------
+_STYLE = ("font-family:system-ui,sans-serif;max-width:26rem;margin:2rem auto;padding:0 1rem;line-height:1.5")
+_FIELD = "display:block;width:100%;box-sizing:border-box;font-size:1.2rem;padding:.6rem;margin:.3rem 0 1rem"
+_BUTTON = ("font-size:1.1rem;padding:.7rem 1.4rem;min-height:44px;border:0;border-radius:6px;"
+           "background:#1565c0;color:#fff")
+
+
+CLIENT_ISOLATION = msg("Page does not load on your phone? The school Wi-Fi may keep devices apart (client isolation): "
+                       "ask the administrator to let devices reach this server, or use the wired network.")
+
+
+def _t(text: Text, lang: str) -> str:
+    return html.escape(text.to(lang))
+
+
+def _doc(lang: str, title: str, body: str) -> str:
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
+            f'<body style="{_STYLE}"><h1>LayerLab</h1>{body}</body></html>')
+
+
+def join_html(lang: str, class_name: str, code: str = "", name: str = "", error: SpecError | None = None) -> str:
+    """The form a pupil fills in on a phone: the class code and a first name (or a rejoin code)."""
+    err = ""
+    if error is not None:
+        err = (f'<p role="alert" style="color:#b00020;border-left:4px solid #b00020;padding-left:.6rem">'
+               f'{html.escape(localize(error.message, lang))}. {html.escape(localize(error.hint, lang))}.</p>')
+    body = (f'<p>{_t(msg("Join the class {name}", name=class_name), lang)}</p>{err}'
+            f'<form method="post" action="{JOIN_PATH}">'
+            f'<label>{_t(msg("Class code"), lang)}<input name="code" value="{html.escape(code)}" required '
+            f'autocomplete="off" autocapitalize="characters" style="{_FIELD}"></label>'
+            f'<label>{_t(msg("Your first name"), lang)}<input name="name" value="{html.escape(name)}" required '
+            f'maxlength="30" autocomplete="given-name" style="{_FIELD}"></label>'
+            f'<button type="submit" style="{_BUTTON}">{_t(msg("Join"), lang)}</button></form>'
+            f'<details style="margin-top:2rem"><summary>{_t(msg("Continue on another device"), lang)}</summary>'
+            f'<form method="post" action="{JOIN_PATH}"><label>{_t(msg("Your rejoin code"), lang)}'
+            f'<input name="rejoin_code" autocomplete="off" autocapitalize="characters" style="{_FIELD}"></label>'
+            f'<button type="submit" style="{_BUTTON}">{_t(msg("Continue"), lang)}</button></form></details>'
+            f'<p style="color:#555;font-size:.9rem;margin-top:2rem">'
+            f'{_t(CLIENT_ISOLATION, lang)}'
+            f'</p>')
+    return _doc(lang, _t(msg("Join the class"), lang), body)
+
+
+def welcome_html(lang: str, name: str, rejoin: str | None) -> str:
+    """After joining: the rejoin code to write down, and the way in."""
+    note = ""
+    if rejoin:
+        shown = f"{rejoin[:4]}-{rejoin[4:]}"
+        note = (f'<p>{_t(msg("Your rejoin code (write it down to continue on another device):"), lang)}</p>'
+                f'<p style="font-size:2rem;font-family:monospace;letter-spacing:.15em" data-rejoin>'
+                f'{html.escape(shown)}</p>')
+    body = (f'<p>{_t(msg("Welcome, {name}!", name=name), lang)}</p>{note}'
+            f'<p><a href="/" style="{_BUTTON};display:inline-flex;align-items:center;text-decoration:none">'
+            f'{_t(msg("Start"), lang)}</a></p>')
+    return _doc(lang, _t(msg("Welcome"), lang), body)
+
+
+def join_link(url: str, code: str) -> str:
+    """The join URL with the class code filled in (what the QR code holds)."""
+    return f"{url}?code={quote(code)}"

@@ -1,0 +1,222 @@
+"""A class on one server: the class code, the pupils, their personal tokens and rejoin codes.
+
+The class lives in one folder (`layerlab classroom --workspace DIR`):
+
+    DIR/class.json               the class: name, code, joining open or closed, pupils (hashes only)
+    DIR/teacher/                 the teacher's own workspace (lessons are prepared here)
+    DIR/pupils/<pupil id>/       each pupil's workspace; the id is random, never the pupil's name
+
+Only hashes of tokens and rejoin codes are kept, so a copy of class.json lets nobody in; a pupil
+may be signed in on several devices (each device has its own token). The class survives a
+restart because everything is in class.json, written atomically.
+
+>>> import tempfile
+>>> c = Classroom.open(tempfile.mkdtemp(), name="7b", code="K7Q2MX")
+>>> pupil, token, rejoin = c.join("K7Q2MX", "Ada")
+>>> c.pupil_for_token(token).name, c.pupil_for_token("wrong") is None
+('Ada', True)
+>>> try:
+...     c.join("K7Q2MX", " ada ")
+... except JoinError as e:
+...     print(e.message)
+'ada' is taken in this class
+>>> again, _ = c.rejoin(rejoin); again.id == pupil.id
+True
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import shutil
+import threading
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..i18n import msg
+from ..spec.errors import SpecError
+from . import atomic
+
+CLASS_FILE = "class.json"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
+CODE_LENGTH = 6
+NAME_MAX = 30
+MAX_DEVICES = 8  # tokens kept per pupil; the oldest goes when a ninth device joins
+
+
+class JoinError(SpecError):
+    """Joining refused: a wrong code, a closed class, a bad or taken name."""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    """A short code to type on a phone (class codes and rejoin codes)."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def normal_code(text: str) -> str:
+    """A typed code as stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in str(text).upper() if ch.isalnum())
+
+
+def clean_name(raw: Any) -> str:
+    """A pupil's display name: trimmed, single spaces, 1..30 letters, digits, spaces, '-', '.', "'"."""
+    name = " ".join(unicodedata.normalize("NFC", str(raw if raw is not None else "")).split())
+    if not name:
+        raise JoinError("name", msg("is empty"), raw, msg("type your first name, e.g. Ada"))
+    if len(name) > NAME_MAX:
+        raise JoinError("name", msg("is longer than {n} characters", n=NAME_MAX), raw,
+                        msg("use your first name or a nickname"))
+    bad = sorted({ch for ch in name if not (ch.isalnum() or ch in " -.'")})
+    if bad:
+        raise JoinError("name", msg("contains {chars}", chars=" ".join(bad)), raw,
+                        msg("use letters, digits, spaces, '-', '.' or an apostrophe only"))
+    return name
+
+
+@dataclass
+class Pupil:
+    id: str
+    name: str
+    joined: float
+    tokens: list[str] = field(default_factory=list)   # sha256 of each device's token
+    rejoin: str = ""                                    # sha256 of the rejoin code
+
+    def public(self) -> dict[str, Any]:
+        """What the teacher's page and API show (no hashes)."""
+        return {"id": self.id, "name": self.name, "joined": self.joined, "devices": len(self.tokens)}
+
+
+@dataclass
+class Classroom:
+    root: Path
+    name: str = "LayerLab"
+    code: str = ""
+    open_for_joining: bool = True
+    pupils: dict[str, Pupil] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    # -- files -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, root: str | Path, name: str | None = None, code: str | None = None) -> "Classroom":
+        """The class kept in root (created when new); name and code, when given, replace the kept ones."""
+        root = Path(root).expanduser().resolve()
+        root.mkdir(parents=True, exist_ok=True)
+        c = cls(root)
+        f = root / CLASS_FILE
+        if f.is_file():
+            data = json.loads(f.read_text(encoding="utf-8"))
+            c.name, c.code, c.open_for_joining = data["name"], data["code"], data.get("open", True)
+            c.pupils = {p["id"]: Pupil(**p) for p in data.get("pupils", [])}
+        if name:
+            c.name = name.strip()[:60] or c.name
+        if code:
+            if len(normal_code(code)) < 4:
+                raise JoinError("LAYERLAB_CLASS_CODE", msg("is shorter than 4 letters or digits"), code,
+                                msg("choose a code of 4 to 12 letters and digits, e.g. K7Q2MX"))
+            c.code = normal_code(code)[:12]
+        c.code = c.code or new_code()
+        (root / "teacher").mkdir(exist_ok=True)
+        (root / "pupils").mkdir(exist_ok=True)
+        c.save()
+        return c
+
+    def save(self) -> None:
+        data = {"name": self.name, "code": self.code, "open": self.open_for_joining,
+                "pupils": [asdict(p) for p in self.pupils.values()]}
+        atomic.write_text(self.root / CLASS_FILE, json.dumps(data, indent=1, ensure_ascii=False))
+
+    @property
+    def teacher_home(self) -> Path:
+        return self.root / "teacher"
+
+    def pupil_home(self, pupil_id: str) -> Path:
+        """A pupil's workspace folder (created on first use)."""
+        if pupil_id not in self.pupils:
+            raise KeyError(pupil_id)
+        d = self.root / "pupils" / pupil_id
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    # -- joining -----------------------------------------------------------------------------
+    def join(self, code: Any, name: Any) -> tuple[Pupil, str, str]:
+        """(pupil, token for this device, rejoin code) for a pupil who typed the class code and a name."""
+        self._check_code(code)
+        if not self.open_for_joining:
+            raise JoinError("code", msg("the class is closed for joining"), None,
+                            msg("ask your teacher to open joining, or use your rejoin code"))
+        display = clean_name(name)
+        with self._lock:
+            if any(p.name.casefold() == display.casefold() for p in self.pupils.values()):
+                raise JoinError("name", msg("{name!r} is taken in this class", name=display.casefold()), display,
+                                msg("add the first letter of your surname, e.g. {example}", example=display + " B."))
+            pid = "p" + secrets.token_hex(5)
+            token, rejoin = secrets.token_urlsafe(24), new_code(8)
+            pupil = Pupil(pid, display, time.time(), [_hash(token)], _hash(rejoin))
+            self.pupils[pid] = pupil
+            self.save()
+        self.pupil_home(pid)
+        return pupil, token, rejoin
+
+    def rejoin(self, rejoin_code: Any) -> tuple[Pupil, str]:
+        """(pupil, a new token for this device) for a pupil's personal rejoin code."""
+        h = _hash(normal_code(rejoin_code))
+        with self._lock:
+            for p in self.pupils.values():
+                if p.rejoin and hmac.compare_digest(p.rejoin, h):
+                    token = secrets.token_urlsafe(24)
+                    p.tokens = [*p.tokens, _hash(token)][-MAX_DEVICES:]
+                    self.save()
+                    return p, token
+        raise JoinError("rejoin", msg("this rejoin code belongs to nobody in the class"), None,
+                        msg("check the 8 letters on your note, or ask your teacher for a new code"))
+
+    def reset_rejoin(self, pupil_id: str) -> str:
+        """A new rejoin code for a pupil (the old one stops working); the teacher hands it over."""
+        with self._lock:
+            code = new_code(8)
+            self._get(pupil_id).rejoin = _hash(code)
+            self.save()
+            return code
+
+    def pupil_for_token(self, token: str) -> Pupil | None:
+        """The pupil a device token belongs to, or None."""
+        if not token:
+            return None
+        h = _hash(token)
+        for p in list(self.pupils.values()):
+            if any(hmac.compare_digest(t, h) for t in p.tokens):
+                return p
+        return None
+
+    def set_open(self, is_open: bool) -> None:
+        with self._lock:
+            self.open_for_joining = bool(is_open)
+            self.save()
+
+    def remove(self, pupil_id: str) -> None:
+        """Delete a pupil and everything in their workspace."""
+        with self._lock:
+            self._get(pupil_id)
+            del self.pupils[pupil_id]
+            self.save()
+        shutil.rmtree(self.root / "pupils" / pupil_id, ignore_errors=True)
+
+    def _get(self, pupil_id: str) -> Pupil:
+        try:
+            return self.pupils[pupil_id]
+        except KeyError:
+            raise SpecError("pupil", msg("is not in this class"), pupil_id,
+                            msg("reload the teacher page: the pupil may have been removed")) from None
+
+    def _check_code(self, code: Any) -> None:
+        if not hmac.compare_digest(normal_code(code or "").encode(), self.code.encode()):
+            raise JoinError("code", msg("this is not the class code"), None,
+                            msg("type the code your teacher shows, e.g. on the projector"))

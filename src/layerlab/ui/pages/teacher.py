@@ -1,0 +1,173 @@
+"""The teacher's page of a class server: the class code and its QR code, and every pupil at a glance.
+
+Only the teacher reaches it (the security middleware answers a pupil's request for /teacher with
+403). The class itself is served by whoever starts the class server (`layerlab classroom`), which
+hands this page its `provider` with `use()`: the class (name, code, joining), the pupils' rows
+and the teacher's actions. In the single-user studio the page says how to start a class.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from nicegui import ui
+from starlette.requests import Request
+
+from ...i18n import Text, msg
+from ..frame import TABS, frame, lang
+from ..i18n import t
+
+PROVIDER: Any = None   # the class server's ClassServer, set by `use`
+REFRESH_S = 2.0
+STATUS = {"running": msg("running"), "paused": msg("paused"), "queued": msg("queued")}
+
+
+def use(provider: Any) -> None:
+    """Serve this class on the teacher's page (called once by the class server at start)."""
+    global PROVIDER
+    PROVIDER = provider
+
+
+def _t(text: Text) -> str:
+    return text.to(lang())
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return _t(msg("not yet"))
+    s = max(0, int(time.time() - seconds))
+    return _t(msg("{n} s ago", n=s)) if s < 120 else _t(msg("{n} min ago", n=s // 60))
+
+
+def _training(row: dict[str, Any]) -> str:
+    tr = row.get("training")
+    if not tr:
+        return "–"
+    if tr["status"] == "queued":
+        ahead = tr.get("position")
+        return _t(msg("queued, {n} ahead", n=ahead)) if ahead else _t(msg("queued"))
+    acc = tr.get("val_accuracy")
+    shown = f" · {acc * 100:.0f} %" if isinstance(acc, (int, float)) else ""
+    status = _t(STATUS.get(tr["status"], msg("running")))
+    return _t(msg("{status} · epoch {epoch} of {epochs}", status=status, epoch=tr["epoch"],
+                  epochs=tr.get("epochs") or "?")) + shown
+
+
+def _page(path: str | None) -> str:
+    """ "xor · Train" for /p/xor/train, "Home" for /, the path otherwise."""
+    if not path:
+        return "–"
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return _t(msg("Home"))
+    if parts[0] == "p" and len(parts) >= 3 and parts[2] in TABS:
+        return f"{parts[1]} · {t(f'nav.{parts[2]}')}"
+    return path
+
+
+class TeacherView:
+    """The class card (code, QR, joining) and the live table of pupils."""
+
+    def __init__(self, provider: Any, join_url: str):
+        self.p = provider
+        c = provider.classroom
+        link = f"{join_url}?code={c.code}"
+        with ui.card().classes("w-full"):
+            with ui.row().classes("items-center gap-6 flex-wrap"):
+                ui.html(segno.make(link, error="m").svg_inline(scale=5, dark="#000", light="#fff")) \
+                    .props('role="img"').tooltip(link)
+                with ui.column().classes("gap-1"):
+                    ui.label(c.name).classes("text-h5")
+                    ui.label(_t(msg("Class code"))).classes("text-caption")
+                    ui.label(c.code).classes("text-h3 font-mono tracking-widest").props("data-class-code")
+                    ui.label(_t(msg("Pupils open {url} and type the code, or scan the QR code.", url=join_url))) \
+                        .classes("text-body2")
+                    self.joining = ui.switch(_t(msg("Joining open")), value=c.open_for_joining,
+                                             on_change=lambda e: c.set_open(bool(e.value)))
+        ui.label(_t(msg("Pupils"))).classes("text-h6 mt-4")
+        self.empty = ui.label(_t(msg("Nobody has joined yet."))).classes("text-body2")
+        columns = [{"name": k, "label": _t(label), "field": k, "align": "left"} for k, label in (
+            ("name", msg("Name")), ("projects", msg("Projects")), ("page", msg("Page")), ("training", msg("Training")),
+            ("best", msg("Best validation accuracy")), ("seen", msg("Last activity")))]
+        self.table = ui.table(columns=columns, rows=[], row_key="id").classes("w-full")
+        self.table.add_slot("body-cell-name", r'''
+            <q-td :props="props">{{ props.row.name }}
+              <q-btn flat dense size="sm" icon="stop" :aria-label="'stop ' + props.row.name"
+                     @click="$parent.$emit('stop', props.row.id)" v-if="props.row.training !== '–'">
+                <q-tooltip>{{ props.row.tip_stop }}</q-tooltip></q-btn>
+              <q-btn flat dense size="sm" icon="key" :aria-label="'rejoin code ' + props.row.name"
+                     @click="$parent.$emit('rejoin', props.row.id)">
+                <q-tooltip>{{ props.row.tip_rejoin }}</q-tooltip></q-btn>
+              <q-btn flat dense size="sm" icon="delete" :aria-label="'remove ' + props.row.name"
+                     @click="$parent.$emit('remove', props.row.id)">
+                <q-tooltip>{{ props.row.tip_remove }}</q-tooltip></q-btn>
+            </q-td>''')
+        self.table.on("stop", lambda e: self._stop(e.args))
+        self.table.on("rejoin", lambda e: self._rejoin(e.args))
+        self.table.on("remove", lambda e: self._remove(e.args))
+        self.refresh()
+        ui.timer(REFRESH_S, self.refresh)
+
+    def refresh(self) -> None:
+        rows = []
+        tips = {"tip_stop": _t(msg("Stop this pupil's training")), "tip_rejoin": _t(msg("New rejoin code")),
+                "tip_remove": _t(msg("Delete this pupil and all their projects"))}
+        for r in self.p.pupils():
+            names = ", ".join(p["name"] for p in r["projects"]) or "–"
+            best = r.get("best")
+            rows.append({"id": r["id"], "name": r["name"], "projects": names, "page": _page(r.get("page")),
+                         "training": _training(r), "best": f"{best * 100:.0f} %" if best is not None else "–",
+                         "seen": _ago(r.get("last_seen")), **tips})
+        self.empty.set_visibility(not rows)
+        if rows != self.table.rows:
+            self.table.rows = rows
+            self.table.update()
+
+    def _name(self, pid: str) -> str:
+        pupil = self.p.classroom.pupils.get(pid)
+        return pupil.name if pupil else pid
+
+    def _stop(self, pid: str) -> None:
+        n = self.p.stop_runs(pid)
+        ui.notify(_t(msg("Stopped {n} run(s) of {name}", n=n, name=self._name(pid))))
+        self.refresh()
+
+    def _rejoin(self, pid: str) -> None:
+        name = self._name(pid)
+        code = self.p.classroom.reset_rejoin(pid)
+        with ui.dialog() as d, ui.card():
+            ui.label(_t(msg("New rejoin code for {name}", name=name))).classes("text-h6")
+            ui.label(f"{code[:4]}-{code[4:]}").classes("text-h4 font-mono").props("data-rejoin")
+            ui.label(_t(msg("The old code no longer works.")))
+            ui.button(_t(msg("Close")), on_click=d.close)
+        d.open()
+
+    def _remove(self, pid: str) -> None:
+        name = self._name(pid)
+
+        def really() -> None:
+            self.p.stop_runs(pid)
+            self.p.classroom.remove(pid)
+            d.close()
+            ui.notify(_t(msg("{name} and all their projects were deleted", name=name)))
+            self.refresh()
+        with ui.dialog() as d, ui.card():
+            ui.label(_t(msg("Delete {name} and all their projects?", name=name))).classes("text-h6")
+            ui.label(_t(msg("This cannot be undone.")))
+            with ui.row():
+                ui.button(_t(msg("Cancel")), on_click=d.close).props("flat")
+                ui.button(_t(msg("Delete")), on_click=really).props("color=negative")
+        d.open()
+
+
+@ui.page("/teacher")
+def teacher_page(request: Request) -> None:
+    """The class at a glance (teacher only)."""
+    with frame(None, "teacher"):
+        if PROVIDER is None:
+            ui.label(_t(msg("This studio is not a class server."))).classes("text-h6")
+            ui.label(_t(msg("Start one with `layerlab classroom`: pupils then join with a code and each works in "
+                        "their own workspace.")))
+            return
+        TeacherView(PROVIDER, f"{request.url.scheme}://{request.headers.get('host', 'localhost')}/join")

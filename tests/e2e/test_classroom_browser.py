@@ -1,0 +1,122 @@
+"""A class in real browsers (issue 17): the teacher starts `layerlab classroom`, two pupils join on
+their own devices (a phone and a laptop), each opens an example and trains it, and the teacher's
+page shows both results; neither pupil can open the other's project or the teacher's page."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, READY, _free_port, close
+
+pytestmark = pytest.mark.e2e
+TEACHER, CODE = "teacher-e2e", "K7Q2MX"
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    root = tmp_path_factory.mktemp("class") / "7b"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(LAYERLAB_TOKEN=TEACHER, LAYERLAB_CLASS_CODE=CODE, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
+    log = root.parent / "classroom.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
+                                 "--no-browser", "--host", "127.0.0.1", "--port", str(port), "--workspace", str(root),
+                                 "--class-name", "7b"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    deadline = time.monotonic() + 60
+    while READY not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the class server did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    yield {"url": f"http://127.0.0.1:{port}", "root": root, "log": log}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    text = log.read_text()
+    assert "Traceback" not in text, text
+
+
+def _join(browser, url, name, width, height, shots):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
+    page = ctx.new_page()
+    page.set_default_timeout(30000)
+    page.goto(f"{url}/join?code={CODE}")
+    page.get_by_label("Your first name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.get_by_text(f"Welcome, {name}!").wait_for()
+    rejoin = page.locator("[data-rejoin]").inner_text()
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", rejoin)
+    page.screenshot(path=str(shots / f"classroom-welcome-{width}.png"))
+    page.get_by_role("link", name="Start").click()
+    return ctx, page
+
+
+def _train_example(page, url, example):
+    page.get_by_role("button", name=f"Open {example}").click()
+    page.wait_for_url(re.compile(rf"/p/{example}[\w-]*/model$"))
+    pid = re.search(r"/p/([\w-]+)/model", page.url).group(1)
+    page.goto(f"{url}/p/{pid}/train")
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    return pid
+
+
+def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
+    url = klass["url"]
+    teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30000)
+    teacher.goto(f"{url}/teacher?token={TEACHER}")
+    teacher.get_by_text(CODE).first.wait_for()
+    assert teacher.locator("svg.segno").count() == 1            # the QR code to scan from the projector
+    teacher.get_by_text("Nobody has joined yet.").wait_for()
+
+    ada_ctx, ada = _join(browser, url, "Ada", 375, 812, shots)   # a phone
+    ben_ctx, ben = _join(browser, url, "Ben", 1280, 800, shots)  # a laptop
+    ada_pid = _train_example(ada, url, "xor")
+    ben_pid = _train_example(ben, url, "circle")
+
+    # the teacher's table: both pupils, what they are on, and their results as they come in
+    rows = teacher.locator("tbody tr")
+    rows.filter(has_text="Ada").wait_for()
+    rows.filter(has_text="Ben").wait_for()
+    teacher.screenshot(path=str(shots / "classroom-teacher-training.png"), full_page=True)
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TEACHER}"}) as c:
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline:
+            pupils = {p["name"]: p for p in c.get("/api/class/pupils").json()}
+            if all(pupils.get(n, {}).get("best") is not None for n in ("Ada", "Ben")):
+                break
+            time.sleep(0.5)
+        assert all(pupils[n]["best"] is not None for n in ("Ada", "Ben")), pupils
+    seen = time.monotonic()
+    for name in ("Ada", "Ben"):   # the page shows a new result within its 2 s refresh
+        best = rows.filter(has_text=name).locator("td").nth(4)
+        while "%" not in best.inner_text():
+            assert time.monotonic() - seen < 3.5, f"{name}'s result is not on the teacher's page"
+            teacher.wait_for_timeout(200)
+    teacher.screenshot(path=str(shots / "classroom-teacher-results.png"), full_page=True)
+    assert "xor" in rows.filter(has_text="Ada").inner_text() and "circle" in rows.filter(has_text="Ben").inner_text()
+    ada.screenshot(path=str(shots / "classroom-pupil-375.png"))
+
+    # isolation in the browser: Ben cannot open Ada's project nor the teacher's page
+    assert ben.goto(f"{url}/p/{ada_pid}/model").status == 404
+    assert ben.goto(f"{url}/teacher").status == 403
+    assert ada.goto(f"{url}/p/{ben_pid}/train").status == 404
+    # and the teacher's own workspace holds neither pupil's project
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TEACHER}"}) as c:
+        assert c.get("/api/projects").json() == []
+    for ctx, page in ((ada_ctx, ada), (ben_ctx, ben), (teacher_ctx, teacher)):
+        close(ctx, page)
