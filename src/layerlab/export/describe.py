@@ -184,20 +184,16 @@ def _row(src: Exported, raw: np.ndarray) -> str:
 def snippet(src: Exported, fmt: str, file_name: str) -> str:
     """Python that loads the file, feeds the project's first validation sample and prints its label."""
     from .formats import get_format
+    form = get_format(fmt)
     pre = preprocessing(src)
-    if pre is None or not get_format(fmt).sample_snippet:
+    if pre is None or not form.sample_snippet:
         return ""
     raw, label = _sample(src)
     expect = f"   # LayerLab says: {label}" if label else ""
     is_class = src.meta.get("task", "classification") == "classification"
     show = 'meta["classes"][int(out[0].argmax())], float(out[0].max())' if is_class else "out[0]"
-    onnx = fmt in ("onnx", "onnx_int8")
-    lines = (["import json, numpy as np, onnxruntime as ort", f'sess = ort.InferenceSession("{file_name}")',
-              'meta = json.loads(sess.get_modelmeta().custom_metadata_map["layerlab"])'] if onnx else
-             ["import json, numpy as np, torch", 'extra = {"layerlab.json": ""}',
-              f'model = torch.jit.load("{file_name}", _extra_files=extra)' if fmt == "torchscript" else
-              f'model = torch.export.load("{file_name}", extra_files=extra).module()',
-              'meta = json.loads(extra["layerlab.json"])'])
+    onnx = form.sample_runtime == "onnx"   # feeds numpy arrays to `sess`; else torch tensors to `model`
+    lines = form.sample_loader(file_name)
     if pre.get("columns"):
         lines.append(f"row = {_row(src, raw)}   # the first validation row; None = missing")
         if onnx:

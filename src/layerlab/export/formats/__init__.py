@@ -38,6 +38,7 @@ class ExportFormat:
     snippet_language: ClassVar[str] = "python"
     standalone: ClassVar[bool] = False   # takes raw inputs, preprocessing inside (for a project's model)
     sample_snippet: ClassVar[bool] = False   # its snippet can feed the project's first validation sample
+    sample_runtime: ClassVar[str] = "torch"  # what that snippet feeds: "onnx" (numpy to `sess`) or "torch"
     approximate: ClassVar[bool] = False  # outputs differ from PyTorch by design (int8): not in max_diff
     partial: ClassVar[bool] = False      # writes what fits and says what it left out: blockers only warn
     tolerance: ClassVar[float] = TOLERANCE   # largest difference verify() may show against LayerLab
@@ -54,6 +55,11 @@ class ExportFormat:
 
     def snippet(self, file: str, shape: str, shape_tf: str) -> Text:
         """How to load the written file (the Export page's "How to use it"): a msg() Text."""
+        raise NotImplementedError
+
+    def sample_loader(self, file: str) -> list[str]:
+        """The first lines of the sample snippet (describe.snippet): imports, load the file as `sess` (onnx)
+        or `model` (torch), and its metadata as `meta`."""
         raise NotImplementedError
 
     def readme(self, src: Exported, shape: str, report: dict[str, Any]) -> str:

@@ -28,6 +28,12 @@ class Onnx(ExportFormat):
         return msg('import numpy as np, onnxruntime as ort\nsess = ort.InferenceSession("{file}")\n'
                    'probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]', file=file, shape=shape)
 
+    sample_runtime = "onnx"
+
+    def sample_loader(self, file: str) -> list[str]:
+        return ["import json, numpy as np, onnxruntime as ort", f'sess = ort.InferenceSession("{file}")',
+                'meta = json.loads(sess.get_modelmeta().custom_metadata_map["layerlab"])']
+
     def plain_readme(self, shape: str) -> str:
         return f"""{self.title}
 ```python

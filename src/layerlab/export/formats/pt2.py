@@ -28,6 +28,11 @@ class Pt2(ExportFormat):
         return msg('import torch\nmodel = torch.export.load("{file}").module()\nprobs = model(torch.zeros(2, {shape}))',
                    file=file, shape=shape)
 
+    def sample_loader(self, file: str) -> list[str]:
+        return ["import json, numpy as np, torch", 'extra = {"layerlab.json": ""}',
+                f'model = torch.export.load("{file}", extra_files=extra).module()',
+                'meta = json.loads(extra["layerlab.json"])']
+
     def plain_readme(self, shape: str) -> str:
         return f"""{self.title}
 ```python

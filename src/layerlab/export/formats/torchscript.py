@@ -28,6 +28,10 @@ class TorchScript(ExportFormat):
         return msg('import torch\nmodel = torch.jit.load("{file}")\nprobs = model(torch.zeros(1, {shape}))',
                    file=file, shape=shape)
 
+    def sample_loader(self, file: str) -> list[str]:
+        return ["import json, numpy as np, torch", 'extra = {"layerlab.json": ""}',
+                f'model = torch.jit.load("{file}", _extra_files=extra)', 'meta = json.loads(extra["layerlab.json"])']
+
     def plain_readme(self, shape: str) -> str:
         return f"""{self.title}
 ```python
