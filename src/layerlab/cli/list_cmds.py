@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..store import workspace
+from .. import api_workspace as workspace
 from .common import app, console, emit_json, friendly
 
 

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from .. import api
 from ..i18n import msg
-from ..engine import events as ev
+from .. import api_events as ev
 from . import csv_out
 from .common import app, console, emit_json, err_console, friendly
 

@@ -29,7 +29,7 @@ from ..i18n import current_lang, msg
 from ..api_errors import SpecError
 from ..spec.loader import loads
 from ..spec.models import parse_project
-from ..store import workspace as ws
+from .. import api_workspace as ws
 from . import api_projects as projects_api
 from . import api_runs as runs_api
 from . import api_ondevice as ondevice_api

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
 from ..api_owners import owner_of
-from ..engine.events import saved_text
+from ..api_events import saved_text
 from ..i18n import current_lang, localize, msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, folder_of
 from ..api_errors import SpecError

@@ -172,7 +172,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         os.environ["LAYERLAB_REGISTRY"] = str(root / "runs.db")  # one registry for the class, rows per folder
     if workspace is not None:
         os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
-    from ..store import workspace as ws
+    from .. import api_workspace as ws
     home = ws.home()
     state = _state_dir(home)
 

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException
 from ..i18n import LANGS, Text, current_lang, msg
 from ..spec import loader
 from ..api_errors import SpecError
-from ..store import workspace as ws
+from .. import api_workspace as ws
 from . import uploads
 from .uploads import UploadError
 

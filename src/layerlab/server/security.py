@@ -235,7 +235,7 @@ class SecurityMiddleware:
                         query: str, via_query: bool, method: str) -> None:
         """A pupil's request: never the teacher's paths; the workspace is the pupil's for this request and
         for every task it starts (the websocket's event handlers run in tasks copied from this context)."""
-        from ..store import workspace
+        from .. import api_workspace as workspace
         path = scope.get("path", "")
         if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.config.teacher_paths):
             await self._deny(scope, send, 403, "teacher_only", msg("this page is for the teacher only"),

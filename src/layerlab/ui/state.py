@@ -31,7 +31,7 @@ from ..spec.check import Analysis
 from ..api_errors import Fix, SpecError
 from ..spec.fixes import apply_fix
 from ..spec.loader import read_document
-from ..store import workspace
+from .. import api_workspace as workspace
 
 log = logging.getLogger(__name__)
 MAX_UNDO = 200

@@ -11,7 +11,7 @@ from nicegui import run, ui
 from ... import api
 from ...data.image_project import SIZES
 from ...api_errors import SpecError
-from ...store import workspace
+from ... import api_workspace as workspace
 from ..i18n import err_text, t
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from nicegui import background_tasks, run
 
-from ...engine import events as ev
+from ... import api_events as ev
 from .epoch_panels import BoundaryImage
 from .evaluation import boundary_picture, training_points
 

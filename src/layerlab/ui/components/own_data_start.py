@@ -17,7 +17,7 @@ from nicegui import events, ui
 
 from ... import api
 from ...api_errors import SpecError
-from ...store import workspace
+from ... import api_workspace as workspace
 from ..frame import href
 from ..i18n import err_text, page_lang, t
 from .target_picker import TargetPicker

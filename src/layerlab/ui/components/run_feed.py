@@ -2,7 +2,7 @@
 the page's ui.timer drains a few times a second, so the page never waits on training and
 training never waits on the page. The model itself is never polled.
 
->>> from layerlab.engine import events as ev
+>>> from layerlab import api_events as ev
 >>> class FakeRun:
 ...     def subscribe(self, cb, replay=True):
 ...         cb(ev.RunPaused(run_id="r", epoch=1, batch=2)); return lambda: None

@@ -5,7 +5,7 @@ It keeps where the run is (epochs done, batches done in the epoch in progress) a
 number shown from that, so they cannot disagree ("epoch 50 of 50" beside a bar at 22 % was two
 numbers updated from different events). No UI here: tested on its own.
 
->>> from layerlab.engine import events as ev
+>>> from layerlab import api_events as ev
 >>> p = RunProgress()
 >>> p.apply(ev.RunStarted(run_id="r", project="x", epochs=4, n_train=100, n_val=0, time=0.0))
 >>> p.apply(ev.BatchEnded(run_id="r", epoch=2, batch=1, batches=4, loss=1.0, samples_per_s=9e9, time=2.5))
@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import events as ev
+from ... import api_events as ev
 
 
 @dataclass

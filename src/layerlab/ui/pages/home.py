@@ -17,7 +17,7 @@ from nicegui import events, ui
 
 from ... import api
 from ...api_errors import SpecError
-from ...store import workspace
+from ... import api_workspace as workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
 from ..components.damaged_project import damaged_item

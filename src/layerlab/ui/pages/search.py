@@ -16,7 +16,7 @@ from nicegui import ui
 
 from ... import api_search
 from ...api_owners import owner_of
-from ...spec.errors import SpecError
+from ...api_errors import SpecError
 from ...spec.search import ranges, use_values
 from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr

@@ -18,7 +18,7 @@ from typing import Any
 from nicegui import background_tasks, run, ui
 
 from ...api_owners import owner_of
-from ...engine import events as ev
+from ... import api_events as ev
 from ...engine.runner import default_runner
 from ...api_errors import SpecError
 from ..components.charts import Curves, TrainingCharts

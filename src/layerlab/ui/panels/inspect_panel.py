@@ -19,7 +19,7 @@ from typing import Any
 
 from nicegui import background_tasks, run, ui
 
-from ...engine import events as ev
+from ... import api_events as ev
 from ...inspect.views import VIEWS
 from ...api_errors import SpecError
 from ...inspect.views_model import layer_key
