@@ -333,7 +333,11 @@ def strip_german(text: str) -> str:
                 if i == 0:
                     raise SystemExit(f"line {d.lineno}: a German argument comes first; move it by hand")
                 prev = items[i - 1]
-                cuts.append((off(prev.end_lineno, prev.end_col_offset), off(d.end_lineno, d.end_col_offset)))
+                if prev.end_lineno < d.lineno and i + 1 < len(items) and items[i + 1] not in drop:
+                    nxt = items[i + 1]  # it opens a line: cut up to the next argument, the layout stays
+                    cuts.append((off(d.lineno, d.col_offset), off(nxt.lineno, nxt.col_offset)))
+                else:  # cut from the end of the argument before it
+                    cuts.append((off(prev.end_lineno, prev.end_col_offset), off(d.end_lineno, d.end_col_offset)))
     for a, b in sorted(set(cuts), reverse=True):
         text = text[:a] + text[b:]
     return text

@@ -159,8 +159,7 @@ class CropSteps(LayerKind):
 
     name = "crop_steps_probe"
     family = "reshape"
-    params = (Param("cropping", "ints", (1, 1), "Steps dropped at the start and the end.", min=0,
-                    description_de="Schritte, die am Anfang und am Ende wegfallen."),)
+    params = (Param("cropping", "ints", (1, 1), "Steps dropped at the start and the end.", min=0),)
     keras_classes = ("Cropping1D",)
 
     def infer_shape(self, p, in_shape, path):

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from .. import api
-from ..i18n import current_lang, msg
+from ..i18n import current_lang, msg, translate
 from ..api_errors import SpecError
 from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
@@ -220,7 +220,7 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
         return emit_json([k.describe() for k in kinds.values()])
     t = Table(words["type"], words["family"], words["what"], title=f"{len(kinds)} {words['kinds']}")
     for k in sorted(kinds.values(), key=lambda k: (k.family, k.name)):
-        t.add_row(k.name, k.family, k.summary_de if de else k.summary)
+        t.add_row(k.name, k.family, translate(k.summary, lang))
     console.print(t)
 
 
@@ -230,7 +230,7 @@ def activations(as_json: bool = typer.Option(False, "--json", help="Print JSON."
                 lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the activation functions a layer's `activation` accepts, with their formulas."""
     from ..layers import ACTIVATIONS
-    rows = [{"name": a.name, "latex": a.latex, "explain": a.explain, "explain_de": a.explain_de,
+    rows = [{"name": a.name, "latex": a.latex, "explain": a.explain, "explain_de": translate(a.explain, "de"),
              "output": a.output} for a in ACTIVATIONS.values()]
     if as_json:
         return emit_json(rows)

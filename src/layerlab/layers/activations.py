@@ -66,63 +66,50 @@ class Activation:
     code: str
     latex: str
     explain: str
-    explain_de: str
     output: bool = False  # turns scores into probabilities (softmax, sigmoid, log_softmax)
 
 
-def _a(name, factory, code, latex, en, de, output=False) -> Activation:
-    return Activation(name, factory, code, latex, en, de, output)
+def _a(name, factory, code, latex, en, output=False) -> Activation:
+    return Activation(name, factory, code, latex, en, output)
 
 
 ACTIVATIONS: dict[str, Activation] = {a.name: a for a in [
-    _a("linear", nn.Identity, "nn.Identity()", r"f(x) = x", "Passes values through unchanged.",
-       "Gibt die Werte unverändert weiter."),
-    _a("relu", nn.ReLU, "nn.ReLU()", r"f(x) = \max(0, x)", "Keeps positive values, sets negative ones to zero.",
-       "Behält positive Werte, setzt negative auf null."),
+    _a("linear", nn.Identity, "nn.Identity()", r"f(x) = x", "Passes values through unchanged."),
+    _a("relu", nn.ReLU, "nn.ReLU()", r"f(x) = \max(0, x)", "Keeps positive values, sets negative ones to zero."),
     _a("leaky_relu", lambda: nn.LeakyReLU(0.01), "nn.LeakyReLU(0.01)", r"f(x) = \max(0.01x, x)",
-       "Like ReLU, but lets a small slope through for negative values.",
-       "Wie ReLU, lässt aber für negative Werte eine kleine Steigung durch."),
+       "Like ReLU, but lets a small slope through for negative values."),
     _a("elu", nn.ELU, "nn.ELU()", r"f(x) = x \text{ if } x>0 \text{ else } e^x - 1",
-       "Smooth for negative values, saturating at -1.", "Glatt für negative Werte, nähert sich -1."),
+       "Smooth for negative values, saturating at -1."),
     _a("selu", nn.SELU, "nn.SELU()", r"f(x) = \lambda (x \text{ if } x>0 \text{ else } \alpha(e^x-1))",
-       "Scaled ELU that keeps activations normalised.", "Skalierte ELU, die Aktivierungen normiert hält."),
+       "Scaled ELU that keeps activations normalised."),
     _a("celu", nn.CELU, "nn.CELU()", r"f(x) = \max(0,x) + \min(0, e^{x}-1)",
-       "Continuously differentiable ELU.", "Stetig differenzierbare ELU."),
+       "Continuously differentiable ELU."),
     _a("gelu", nn.GELU, "nn.GELU()", r"f(x) = x \Phi(x)",
-       "Weights each value by how likely it is to be positive; used in transformers.",
-       "Gewichtet jeden Wert mit der Wahrscheinlichkeit, positiv zu sein; in Transformern üblich."),
-    _a("silu", nn.SiLU, "nn.SiLU()", r"f(x) = x \sigma(x)", "x times its sigmoid (also called swish).",
-       "x mal seine Sigmoide (auch Swish genannt)."),
-    _a("mish", nn.Mish, "nn.Mish()", r"f(x) = x \tanh(\ln(1+e^x))", "A smooth, self-gated activation.",
-       "Eine glatte, selbstgesteuerte Aktivierung."),
-    _a("softplus", nn.Softplus, "nn.Softplus()", r"f(x) = \ln(1 + e^x)", "A smooth version of ReLU.",
-       "Eine glatte Version von ReLU."),
-    _a("softsign", nn.Softsign, "nn.Softsign()", r"f(x) = \frac{x}{1 + |x|}", "Squashes values into (-1, 1), gently.",
-       "Drückt Werte sanft in den Bereich (-1, 1)."),
+       "Weights each value by how likely it is to be positive; used in transformers."),
+    _a("silu", nn.SiLU, "nn.SiLU()", r"f(x) = x \sigma(x)", "x times its sigmoid (also called swish)."),
+    _a("mish", nn.Mish, "nn.Mish()", r"f(x) = x \tanh(\ln(1+e^x))", "A smooth, self-gated activation."),
+    _a("softplus", nn.Softplus, "nn.Softplus()", r"f(x) = \ln(1 + e^x)", "A smooth version of ReLU."),
+    _a("softsign", nn.Softsign, "nn.Softsign()", r"f(x) = \frac{x}{1 + |x|}", "Squashes values into (-1, 1), gently."),
     _a("sigmoid", nn.Sigmoid, "nn.Sigmoid()", r"f(x) = \frac{1}{1 + e^{-x}}",
        "Squashes values into (0, 1): a probability for yes/no.",
-       "Drückt Werte in (0, 1): eine Wahrscheinlichkeit für Ja/Nein.", output=True),
+       output=True),
     _a("hard_sigmoid", HardSigmoid, "HardSigmoid()", r"f(x) = \min(1, \max(0, 0.2x + 0.5))",
-       "A cheap, piecewise-linear sigmoid.", "Eine günstige, stückweise lineare Sigmoide."),
-    _a("tanh", nn.Tanh, "nn.Tanh()", r"f(x) = \tanh(x)", "Squashes values into (-1, 1).",
-       "Drückt Werte in den Bereich (-1, 1)."),
-    _a("hard_tanh", nn.Hardtanh, "nn.Hardtanh()", r"f(x) = \min(1, \max(-1, x))", "Clips values to [-1, 1].",
-       "Schneidet Werte auf [-1, 1] ab."),
-    _a("relu6", nn.ReLU6, "nn.ReLU6()", r"f(x) = \min(6, \max(0, x))", "ReLU capped at 6.",
-       "ReLU, bei 6 begrenzt."),
+       "A cheap, piecewise-linear sigmoid."),
+    _a("tanh", nn.Tanh, "nn.Tanh()", r"f(x) = \tanh(x)", "Squashes values into (-1, 1)."),
+    _a("hard_tanh", nn.Hardtanh, "nn.Hardtanh()", r"f(x) = \min(1, \max(-1, x))", "Clips values to [-1, 1]."),
+    _a("relu6", nn.ReLU6, "nn.ReLU6()", r"f(x) = \min(6, \max(0, x))", "ReLU capped at 6."),
     _a("prelu", nn.PReLU, "nn.PReLU()", r"f(x) = \max(0,x) + a \min(0,x)",
-       "Leaky ReLU whose negative slope a is learned.", "Leaky ReLU, deren negative Steigung a gelernt wird."),
+       "Leaky ReLU whose negative slope a is learned."),
     _a("thresholded_relu", ThresholdedReLU, "ThresholdedReLU(1.0)", r"f(x) = x \text{ if } x > 1 \text{ else } 0",
-       "Keeps values above 1, zero otherwise.", "Behält Werte über 1, sonst null."),
-    _a("snake", Snake, "Snake(1.0)", r"f(x) = x + \sin^2(x)", "Adds a periodic wiggle; good for periodic data.",
-       "Fügt eine periodische Welle hinzu; gut für periodische Daten."),
+       "Keeps values above 1, zero otherwise."),
+    _a("snake", Snake, "Snake(1.0)", r"f(x) = x + \sin^2(x)", "Adds a periodic wiggle; good for periodic data."),
     _a("softmax", lambda: nn.Softmax(dim=1), "nn.Softmax(dim=1)", r"f(x)_i = \frac{e^{x_i}}{\sum_j e^{x_j}}",
        "Turns scores into probabilities that sum to 1.",
-       "Macht aus Punktzahlen Wahrscheinlichkeiten, die sich zu 1 addieren.", output=True),
+       output=True),
     _a("log_softmax", lambda: nn.LogSoftmax(dim=1), "nn.LogSoftmax(dim=1)",
        r"f(x)_i = x_i - \ln \sum_j e^{x_j}", "The logarithm of softmax probabilities.",
-       "Der Logarithmus der Softmax-Wahrscheinlichkeiten.", output=True),
-    _a("exponential", Exponential, "Exponential()", r"f(x) = e^x", "e to the power of x.", "e hoch x."),
+       output=True),
+    _a("exponential", Exponential, "Exponential()", r"f(x) = e^x", "e to the power of x."),
 ]}
 
 ACTIVATION_NAMES = tuple(ACTIVATIONS)
@@ -138,7 +125,7 @@ def build_activation(name: str | None) -> nn.Module:
 def activation_param(default: str = "linear") -> Param:
     """The shared `activation` parameter of layers that end in one."""
     return Param("activation", "choice", default, "Function applied to each output value.",
-                 choices=ACTIVATION_NAMES, description_de="Funktion, die auf jeden Ausgabewert angewendet wird.")
+                 choices=ACTIVATION_NAMES)
 
 
 @register
@@ -153,9 +140,7 @@ class ActivationLayer(LayerKind):
     keeps_layout = True
     params = (activation_param("relu"),)
     summary = "Applies an activation function to every value."
-    summary_de = "Wendet eine Aktivierungsfunktion auf jeden Wert an."
     explain = "Bends the signal so that the network can learn curves, not only straight lines."
-    explain_de = "Biegt das Signal, damit das Netz Kurven lernen kann, nicht nur Geraden."
     latex = r"y = f(x)"
 
     def infer_shape(self, p, in_shape: Shape, path: str) -> Shape:

@@ -24,7 +24,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from torch import nn
 
-from ..i18n import Text, msg
+from ..i18n import Text, msg, translate
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, resolve_params
 from ..spec.registry import Registry
@@ -51,9 +51,7 @@ class LayerKind:
     family: ClassVar[str] = "core"
     params: ClassVar[tuple[Param, ...]] = ()
     summary: ClassVar[str] = ""          # one line, English
-    summary_de: ClassVar[str] = ""       # one line, German
     explain: ClassVar[str] = ""          # plain words, English
-    explain_de: ClassVar[str] = ""       # plain words, German
     latex: ClassVar[str] = ""            # formula with symbols x (input), y (output)
     exportable: ClassVar[bool] = True    # to ONNX; False needs `export_note`
     export_note: ClassVar[str] = ""
@@ -141,8 +139,8 @@ class LayerKind:
         """A JSON-able description: for the studio's palette, the CLI and the docs."""
         return {
             "name": cls.name, "family": cls.family, "summary": cls.summary,
-            "summary_de": cls.summary_de or cls.summary, "explain": cls.explain,
-            "explain_de": cls.explain_de or cls.explain, "latex": cls.latex,
+            "summary_de": translate(cls.summary, "de"), "explain": cls.explain,
+            "explain_de": translate(cls.explain, "de"), "latex": cls.latex,
             "params": [p.to_dict() for p in cls.params],
             "exportable": cls.exportable, "export_note": cls.export_note,
             "holds_layers": cls.holds_layers, "token_input": cls.token_input,

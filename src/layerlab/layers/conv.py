@@ -139,18 +139,15 @@ class _Conv(LayerKind):
     def _params(cls, dims: int):
         return (
             Param("filters", "int", 16, "Number of filters (output channels).", min=1, max=4096,
-                  description_de="Anzahl der Filter (Ausgabekanäle).", suggested=(8, 16, 32, 64)),
-            Param("kernel_size", "int_or_ints", 3, "Size of each filter window.", min=1, length=dims,
-                  description_de="Größe jedes Filterfensters."),
-            Param("strides", "int_or_ints", 1, "Step between windows.", min=1, length=dims, expert=True,
-                  description_de="Schrittweite zwischen Fenstern."),
+                  suggested=(8, 16, 32, 64)),
+            Param("kernel_size", "int_or_ints", 3, "Size of each filter window.", min=1, length=dims),
+            Param("strides", "int_or_ints", 1, "Step between windows.", min=1, length=dims, expert=True),
             Param("padding", "choice", "valid", "'valid' shrinks the output, 'same' keeps its size.",
-                  choices=("valid", "same"), description_de="'valid' verkleinert die Ausgabe, 'same' behält die Größe."),
+                  choices=("valid", "same")),
             Param("dilation", "int_or_ints", 1, "Gaps inside the window (atrous convolution).", min=1, length=dims,
-                  expert=True, description_de="Lücken im Fenster (atrous)."),
+                  expert=True),
             activation_param("relu"),
-            Param("use_bias", "bool", True, "Add a learned offset per filter.", expert=True,
-                  description_de="Pro Filter einen gelernten Versatz addieren."),
+            Param("use_bias", "bool", True, "Add a learned offset per filter.", expert=True),
             *INIT_PARAMS, *REGULARIZER_PARAMS,
         )
 
@@ -251,9 +248,7 @@ class Conv1D(_Conv):
     reads_channels = True
     params = _Conv._params(1)
     summary = "Slides filters along a sequence or signal."
-    summary_de = "Schiebt Filter entlang einer Folge oder eines Signals."
     explain = "Each filter looks at a short stretch of the signal at a time and reports how well it matches."
-    explain_de = "Jeder Filter betrachtet einen kurzen Abschnitt des Signals und meldet, wie gut er passt."
     latex = r"y = f(W * x + b)"
 
 
@@ -268,11 +263,8 @@ class Conv2D(_Conv):
     dims = 2
     params = _Conv._params(2)
     summary = "Slides small filters over an image to find patterns like edges."
-    summary_de = "Schiebt kleine Filter über ein Bild, um Muster wie Kanten zu finden."
     explain = ("Each filter is a small grid of weights. It slides over the image and at every spot "
                "measures how much the patch looks like the filter: the result is a feature map.")
-    explain_de = ("Jeder Filter ist ein kleines Gitter aus Gewichten. Er gleitet über das Bild und misst an jeder "
-                  "Stelle, wie sehr der Ausschnitt dem Filter ähnelt: Das Ergebnis ist eine Feature-Map.")
     latex = r"y = f(W * x + b)"
 
     def numeric_math(self, p, module, max_weights=16, digits=4):
@@ -330,7 +322,5 @@ class Conv3D(_Conv):
     dims = 3
     params = _Conv._params(3)
     summary = "Slides filters through a volume (e.g. video or scans)."
-    summary_de = "Schiebt Filter durch ein Volumen (z. B. Video oder Scans)."
     explain = "Like conv2d, with filters that also reach along depth."
-    explain_de = "Wie conv2d, mit Filtern, die auch in die Tiefe reichen."
     latex = r"y = f(W * x + b)"

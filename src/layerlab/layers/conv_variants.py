@@ -26,25 +26,25 @@ import torch
 from . import tfjs_support as T
 
 
-def _p(name, kind, default, en, de, **kw) -> Param:
-    return Param(name, kind, default, en, description_de=de, **kw)
+def _p(name, kind, default, en, **kw) -> Param:
+    return Param(name, kind, default, en, **kw)
 
 
-_FILTERS = _p("filters", "int", 16, "Number of filters (output channels).", "Anzahl der Filter (Ausgabekanäle).",
+_FILTERS = _p("filters", "int", 16, "Number of filters (output channels).",
               min=1, max=4096, suggested=(8, 16, 32, 64))
-_KERNEL = _p("kernel_size", "int_or_ints", 3, "Size of each filter window.", "Größe jedes Filterfensters.",
+_KERNEL = _p("kernel_size", "int_or_ints", 3, "Size of each filter window.",
              min=1, length=2)
-_STRIDES = _p("strides", "int_or_ints", 1, "Step between windows.", "Schrittweite zwischen Fenstern.",
+_STRIDES = _p("strides", "int_or_ints", 1, "Step between windows.",
               min=1, length=2, expert=True)
 _PADDING = _p("padding", "choice", "valid", "'valid' shrinks the output, 'same' keeps its size (divided by the "
-              "strides).", "'valid' verkleinert die Ausgabe, 'same' behält die Größe (geteilt durch die Schritte).",
+              "strides).",
               choices=("valid", "same"))
 _DILATION = _p("dilation", "int_or_ints", 1, "Gaps inside the window (atrous convolution).",
-               "Lücken im Fenster (atrous).", min=1, length=2, expert=True)
-_MULT = _p("depth_multiplier", "int", 1, "Filters per input channel.", "Filter pro Eingabekanal.",
+               min=1, length=2, expert=True)
+_MULT = _p("depth_multiplier", "int", 1, "Filters per input channel.",
            min=1, max=64, expert=True)
 _BIAS = _p("use_bias", "bool", True, "Add a learned offset per output channel.",
-           "Pro Ausgabekanal einen gelernten Versatz addieren.", expert=True)
+           expert=True)
 
 
 class _ImageConv(LayerKind):
@@ -79,12 +79,8 @@ class Conv2DTranspose(_ImageConv):
     params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, activation_param("relu"), _BIAS, *INIT_PARAMS,
               *REGULARIZER_PARAMS)
     summary = "Makes an image larger with learned filters (the reverse of a strided conv2d)."
-    summary_de = "Vergrößert ein Bild mit gelernten Filtern (die Umkehrung eines conv2d mit Schritten)."
     explain = ("Each input pixel stamps a small learned pattern onto a larger output, `strides` pixels apart; "
                "overlapping stamps add up. Decoders and generators use it to paint images from compact codes.")
-    explain_de = ("Jedes Eingabepixel stempelt ein kleines gelerntes Muster in eine größere Ausgabe, im Abstand "
-                  "von `strides` Pixeln; überlappende Stempel addieren sich. Decoder und Generatoren malen so "
-                  "Bilder aus kompakten Codes.")
     latex = r"y = f(W^\top \star x + b)"
 
     def _geometry(self, p, path="") -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -325,11 +321,8 @@ class DepthwiseConv2D(_Depthwise):
     params = (_KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS, *INIT_PARAMS,
               *REGULARIZER_PARAMS)
     summary = "Filters each channel on its own (no mixing between channels)."
-    summary_de = "Filtert jeden Kanal für sich (ohne Mischen zwischen Kanälen)."
     explain = ("Every input channel gets its own small filter(s); channels are not combined. It needs far fewer "
                "weights than conv2d and is the first half of a separable convolution.")
-    explain_de = ("Jeder Eingabekanal bekommt eigene kleine Filter; Kanäle werden nicht kombiniert. Das braucht "
-                  "viel weniger Gewichte als conv2d und ist die erste Hälfte einer separierbaren Faltung.")
     latex = r"y_c = f(w_c * x_c + b_c)"
 
     def infer_shape(self, p, in_shape, path):
@@ -368,13 +361,9 @@ class SeparableConv2D(_Depthwise):
     params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS,
               *INIT_PARAMS, *REGULARIZER_PARAMS)
     summary = "A cheaper conv2d: filter each channel, then mix channels with 1x1 filters."
-    summary_de = "Ein günstigeres conv2d: jeden Kanal filtern, dann Kanäle mit 1x1-Filtern mischen."
     explain = ("First a depthwise step filters every channel separately, then a pointwise step (1x1 filters) "
                "mixes the channels. It finds similar patterns as conv2d with a fraction of the weights "
                "(MobileNet, Xception).")
-    explain_de = ("Zuerst filtert ein Depthwise-Schritt jeden Kanal einzeln, dann mischt ein Pointwise-Schritt "
-                  "(1x1-Filter) die Kanäle. Er findet ähnliche Muster wie conv2d mit einem Bruchteil der "
-                  "Gewichte (MobileNet, Xception).")
     latex = r"y = f(W_{1\times1} (w * x) + b)"
 
     def infer_shape(self, p, in_shape, path):

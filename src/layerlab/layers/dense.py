@@ -28,18 +28,14 @@ class Dense(LayerKind):
     keeps_layout = True
     params = (
         Param("units", "int", 32, "Number of neurons (output values).", min=1, max=65536,
-              description_de="Anzahl der Neuronen (Ausgabewerte).", suggested=(8, 16, 32, 64, 128, 10)),
+              suggested=(8, 16, 32, 64, 128, 10)),
         activation_param("relu"),
-        Param("use_bias", "bool", True, "Add a learned offset to each neuron.", expert=True,
-              description_de="Jedem Neuron einen gelernten Versatz hinzufügen."),
+        Param("use_bias", "bool", True, "Add a learned offset to each neuron.", expert=True),
         *INIT_PARAMS, *REGULARIZER_PARAMS,
     )
     summary = "Fully connected: every input feeds every neuron."
-    summary_de = "Vollständig verbunden: jede Eingabe speist jedes Neuron."
     explain = ("Each neuron multiplies every input by a weight, adds them up with a bias, and "
                "passes the sum through the activation.")
-    explain_de = ("Jedes Neuron multipliziert jede Eingabe mit einem Gewicht, summiert mit einem Bias "
-                  "und gibt die Summe durch die Aktivierung.")
     latex = r"y = f(W x + b)"
 
     def infer_shape(self, p, in_shape, path):

@@ -29,18 +29,15 @@ class Embedding(LayerKind):
     makes_sequence = True
     params = (
         Param("input_dim", "int", 1000, "Vocabulary size: token ids run from 0 to input_dim - 1.", min=1,
-              max=10_000_000, description_de="Größe des Vokabulars: Token-IDs laufen von 0 bis input_dim - 1."),
+              max=10_000_000),
         Param("output_dim", "int", 32, "Length of the vector learned for each token.", min=1, max=65536,
-              description_de="Länge des Vektors, der für jedes Token gelernt wird.", suggested=(8, 16, 32, 64, 128)),
+              suggested=(8, 16, 32, 64, 128)),
         Param("embeddings_initializer", "choice", "default", "How the vectors start before training.",
-              choices=tuple(INITIALIZERS), expert=True, description_de="Wie die Vektoren vor dem Training starten."),
+              choices=tuple(INITIALIZERS), expert=True),
     )
     summary = "Looks up a learned vector for each token id."
-    summary_de = "Schlägt für jede Token-ID einen gelernten Vektor nach."
     explain = ("A table with one row per word or symbol: each token id picks its row. Training moves the rows so "
                "that tokens used alike end up close together.")
-    explain_de = ("Eine Tabelle mit einer Zeile pro Wort oder Symbol: Jede Token-ID wählt ihre Zeile. Das Training "
-                  "verschiebt die Zeilen, sodass ähnlich verwendete Tokens nahe beieinander landen.")
     latex = r"y_t = E[x_t]"
 
     def infer_shape(self, p, in_shape, path):

@@ -22,9 +22,7 @@ class Flatten(LayerKind):
     keeps_layout = True
     params = ()
     summary = "Lays all values out in one long list."
-    summary_de = "Legt alle Werte in einer langen Liste aus."
     explain = "Feature maps are 3-D blocks; dense layers want a flat list. Flatten reads the block row by row."
-    explain_de = "Feature-Maps sind 3-D-Blöcke; Dense-Schichten wollen eine flache Liste. Flatten liest den Block zeilenweise."
     latex = r"y = \mathrm{vec}(x)"
 
     def infer_shape(self, p, in_shape, path):

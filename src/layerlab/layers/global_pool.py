@@ -43,9 +43,7 @@ class _Global(LayerKind):
     reads_channels = True
     params = (
         Param("keep", "choice", "first", "Axis that stays: 'first' for channels of feature maps (C, H, W), "
-              "'last' for the features of a sequence (T, F).", choices=("first", "last"), expert=True,
-              description_de="Achse, die bleibt: 'first' für die Kanäle von Feature-Maps (C, H, W), 'last' für "
-                             "die Merkmale einer Folge (T, F)."),
+              "'last' for the features of a sequence (T, F).", choices=("first", "last"), expert=True),
     )
 
     def infer_shape(self, p, in_shape, path):
@@ -123,11 +121,8 @@ class GlobalAvgPool(_Global):
     )
     mode = "avg"
     summary = "Averages each channel over all positions: one number per channel."
-    summary_de = "Mittelt jeden Kanal über alle Positionen: eine Zahl pro Kanal."
     explain = ("Instead of flattening a feature map into thousands of values, it keeps one average per channel. "
                "That needs no weights and works for any image size.")
-    explain_de = ("Statt eine Feature-Map in Tausende Werte zu verflachen, behält es einen Mittelwert pro Kanal. "
-                  "Das braucht keine Gewichte und funktioniert für jede Bildgröße.")
     latex = r"y_c = \frac{1}{N} \sum_i x_{c,i}"
 
 
@@ -142,11 +137,8 @@ class GlobalMaxPool(_Global):
     )
     mode = "max"
     summary = "Keeps each channel's largest value: 'was this pattern anywhere?'."
-    summary_de = "Behält den größten Wert jedes Kanals: 'kam dieses Muster irgendwo vor?'."
     explain = ("For each channel it reports the strongest response anywhere in the input, so the position of a "
                "pattern no longer matters.")
-    explain_de = ("Für jeden Kanal meldet es die stärkste Antwort irgendwo in der Eingabe, sodass die Position "
-                  "eines Musters keine Rolle mehr spielt.")
     latex = r"y_c = \max_i x_{c,i}"
 
 

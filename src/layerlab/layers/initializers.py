@@ -99,17 +99,16 @@ def init_module(module: nn.Module, kernel: str, bias: str) -> None:
 
 INIT_PARAMS = (
     Param("kernel_initializer", "choice", "default", "How the weights start before training.",
-          choices=tuple(INITIALIZERS), expert=True, description_de="Wie die Gewichte vor dem Training starten."),
+          choices=tuple(INITIALIZERS), expert=True),
     Param("bias_initializer", "choice", "default", "How the biases start before training.",
-          choices=tuple(INITIALIZERS), expert=True, description_de="Wie die Biases vor dem Training starten."),
+          choices=tuple(INITIALIZERS), expert=True),
 )
 
-_WHAT_DE = {"kernel": "die Gewichte", "bias": "die Biases", "activity": "die Ausgaben"}
 _WHAT_EN = {"kernel": "weights", "bias": "biases", "activity": "outputs (activity)"}
 
 REGULARIZER_PARAMS = tuple(
     Param(f"{what}_{kind}", "float", 0.0, f"{kind.upper()} penalty on the {_WHAT_EN[what]} (0 = off).", min=0.0,
-          expert=True, description_de=f"{kind.upper()}-Strafe auf {_WHAT_DE[what]} (0 = aus).")
+          expert=True)
     for what in ("kernel", "bias", "activity") for kind in ("l1", "l2")
 )
 

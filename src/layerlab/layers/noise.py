@@ -45,9 +45,9 @@ class GaussianDropout(nn.Module):
         return x
 
 
-def _rate(default: float, en: str, de: str) -> Param:
+def _rate(default: float, en: str) -> Param:
     # 1.0 would drop everything (and divide by zero in gaussian_dropout)
-    return Param("rate", "float", default, en, min=0.0, max=0.95, description_de=de,
+    return Param("rate", "float", default, en, min=0.0, max=0.95,
                  suggested=(0.1, 0.2, 0.3, 0.5))
 
 
@@ -92,15 +92,10 @@ class Dropout(_Noise):
         Case((6,), {}, (6,)),
         Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
     )
-    params = (_rate(0.5, "Share of values set to zero in each training step.",
-                    "Anteil der Werte, die in jedem Trainingsschritt auf null gesetzt werden."),)
+    params = (_rate(0.5, "Share of values set to zero in each training step."),)
     summary = "Randomly switches off some values while training, against overfitting."
-    summary_de = "Schaltet beim Training zufällig einige Werte ab, gegen Überanpassung."
     explain = ("In every training step a random share of the values is set to zero and the rest scaled up, so "
                "the network cannot rely on any single neuron. After training nothing is dropped.")
-    explain_de = ("In jedem Trainingsschritt wird ein zufälliger Anteil der Werte auf null gesetzt und der Rest "
-                  "hochskaliert, damit sich das Netz auf kein einzelnes Neuron verlässt. Nach dem Training wird "
-                  "nichts mehr abgeschaltet.")
     latex = r"y = \frac{m \odot x}{1 - p},\ m_i \sim \mathrm{Bernoulli}(1 - p)"
 
     def code(self, p, in_shape):
@@ -120,14 +115,10 @@ class AlphaDropout(_Noise):
         Case((6,), {}, (6,)),
         Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
     )
-    params = (_rate(0.1, "Share of values dropped in each training step.",
-                    "Anteil der Werte, die in jedem Trainingsschritt fallen gelassen werden."),)
+    params = (_rate(0.1, "Share of values dropped in each training step."),)
     summary = "Dropout for selu networks: keeps mean and variance unchanged."
-    summary_de = "Dropout für selu-Netze: Mittelwert und Varianz bleiben erhalten."
     explain = ("Like dropout, but dropped values are set to selu's lowest value and the result is shifted and "
                "scaled so that the self-normalising property of selu networks survives.")
-    explain_de = ("Wie Dropout, doch fallen gelassene Werte werden auf den kleinsten selu-Wert gesetzt und das "
-                  "Ergebnis verschoben und skaliert, damit selu-Netze sich weiter selbst normieren.")
     latex = r"y = a\,(m \odot x + (1 - m)\,\alpha') + b"
 
     def code(self, p, in_shape):
@@ -149,14 +140,10 @@ class GaussianDropoutLayer(_Noise):
         Case((6,), {}, (6,)),
         Case((2, 4, 4), {"rate": 0.3}, (2, 4, 4)),
     )
-    params = (_rate(0.1, "Strength of the multiplicative noise: std = sqrt(rate / (1 - rate)).",
-                    "Stärke des multiplikativen Rauschens: std = sqrt(rate / (1 - rate))."),)
+    params = (_rate(0.1, "Strength of the multiplicative noise: std = sqrt(rate / (1 - rate))."),)
     summary = "Multiplies values by random noise around 1 while training."
-    summary_de = "Multipliziert die Werte beim Training mit zufälligem Rauschen um 1."
     explain = ("Instead of switching values off, each one is multiplied by a random number near 1 in every "
                "training step. It regularises like dropout but more smoothly.")
-    explain_de = ("Statt Werte abzuschalten, wird jeder in jedem Trainingsschritt mit einer Zufallszahl nahe 1 "
-                  "multipliziert. Das regularisiert wie Dropout, nur sanfter.")
     latex = r"y = x \odot \epsilon,\ \epsilon \sim \mathcal{N}\!\left(1, \tfrac{p}{1-p}\right)"
 
     def code(self, p, in_shape):
@@ -178,14 +165,11 @@ class GaussianNoiseLayer(_Noise):
         Case((2, 4, 4), {"stddev": 0.5}, (2, 4, 4)),
     )
     params = (Param("stddev", "float", 0.1, "Standard deviation of the noise added while training.",
-                    min=0.0, max=100.0, description_de="Standardabweichung des beim Training addierten Rauschens.",
+                    min=0.0, max=100.0,
                     suggested=(0.01, 0.05, 0.1, 0.3)),)
     summary = "Adds random noise to the values while training."
-    summary_de = "Addiert beim Training zufälliges Rauschen zu den Werten."
     explain = ("Every training step sees slightly jittered values, so the network learns to ignore small "
                "disturbances. After training the values pass unchanged.")
-    explain_de = ("Jeder Trainingsschritt sieht leicht verwackelte Werte, so lernt das Netz, kleine Störungen zu "
-                  "ignorieren. Nach dem Training gehen die Werte unverändert durch.")
     latex = r"y = x + \epsilon,\ \epsilon \sim \mathcal{N}(0, \sigma^2)"
 
     def code(self, p, in_shape):

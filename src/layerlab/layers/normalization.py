@@ -21,10 +21,8 @@ import torch
 from . import tfjs_support as T
 
 _EPS = Param("epsilon", "float", 1e-3, "Small number added to the variance to avoid dividing by zero.",
-             min=1e-12, max=1.0, expert=True,
-             description_de="Kleine Zahl, die zur Varianz addiert wird, um Division durch null zu vermeiden.")
-_SCALE = Param("scale", "bool", True, "Learn a scale and a shift after normalising (gamma, beta).", expert=True,
-               description_de="Nach dem Normieren Skalierung und Verschiebung lernen (gamma, beta).")
+             min=1e-12, max=1.0, expert=True)
+_SCALE = Param("scale", "bool", True, "Learn a scale and a shift after normalising (gamma, beta).", expert=True)
 
 
 class _Norm(LayerKind):
@@ -54,19 +52,13 @@ class BatchNorm(_Norm):
     )
     params = (
         Param("momentum", "float", 0.99, "How slowly the running mean and variance follow each batch (Keras' "
-              "meaning: 0.99 keeps 99% of the old value).", min=0.0, max=1.0, expert=True,
-              description_de="Wie träge Mittelwert und Varianz jedem Batch folgen (wie in Keras: 0.99 behält "
-                             "99 % des alten Werts)."),
+              "meaning: 0.99 keeps 99% of the old value).", min=0.0, max=1.0, expert=True),
         _EPS, _SCALE,
     )
     summary = "Normalises each feature over the batch; speeds up and steadies training."
-    summary_de = "Normiert jedes Merkmal über den Batch; beschleunigt und stabilisiert das Training."
     explain = ("For each feature (or image channel) it subtracts the batch's mean and divides by its spread, then "
                "applies a learned scale and shift. While training it keeps running averages, which it uses "
                "afterwards.")
-    explain_de = ("Für jedes Merkmal (oder jeden Bildkanal) zieht es den Mittelwert des Batches ab und teilt durch "
-                  "die Streuung, dann folgen eine gelernte Skalierung und Verschiebung. Beim Training führt es "
-                  "laufende Mittelwerte, die es danach verwendet.")
     latex = r"y = \gamma \frac{x - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}} + \beta"
 
     def infer_shape(self, p, in_shape, path):
@@ -132,18 +124,12 @@ class LayerNorm(_Norm):
     keeps_layout = True
     params = (
         Param("over", "choice", "all", "'all': normalise over every value of a sample; 'last': over the last "
-              "axis only (the features of each step of a sequence).", choices=("all", "last"), expert=True,
-              description_de="'all': über alle Werte einer Probe normieren; 'last': nur über die letzte Achse "
-                             "(die Merkmale jedes Schritts einer Folge)."),
+              "axis only (the features of each step of a sequence).", choices=("all", "last"), expert=True),
         _EPS, _SCALE,
     )
     summary = "Normalises each sample on its own; common in transformers and recurrent nets."
-    summary_de = "Normiert jede Probe für sich; üblich in Transformern und rekurrenten Netzen."
     explain = ("It subtracts the mean of a sample's values and divides by their spread, then applies a learned "
                "scale and shift per value. Unlike batch_norm it does not depend on the other samples of a batch.")
-    explain_de = ("Es zieht den Mittelwert der Werte einer Probe ab und teilt durch ihre Streuung, dann folgen eine "
-                  "gelernte Skalierung und Verschiebung je Wert. Anders als batch_norm hängt es nicht von den "
-                  "anderen Proben eines Batches ab.")
     latex = r"y = \gamma \odot \frac{x - \mu}{\sqrt{\sigma^2 + \epsilon}} + \beta"
 
     def _normalized(self, p, in_shape):

@@ -42,16 +42,11 @@ class PermuteLayer(LayerKind):
     family = "reshape"
     transparent = True
     params = (
-        Param("dims", "ints", (2, 1), "New order of the axes, counted from 1 (the batch stays first).", min=1,
-              description_de="Neue Reihenfolge der Achsen, ab 1 gezählt (der Batch bleibt vorn)."),
+        Param("dims", "ints", (2, 1), "New order of the axes, counted from 1 (the batch stays first).", min=1),
     )
     summary = "Reorders the axes, e.g. (steps, features) into (features, steps)."
-    summary_de = "Ordnet die Achsen um, z. B. (Schritte, Merkmale) zu (Merkmale, Schritte)."
     explain = ("The values stay the same; only the order of the axes changes, like turning a table on its side. "
                "conv1d wants channels first, recurrent layers give steps first: permute connects them.")
-    explain_de = ("Die Werte bleiben gleich, nur die Reihenfolge der Achsen ändert sich, wie eine gekippte "
-                  "Tabelle. conv1d will Kanäle zuerst, rekurrente Schichten liefern Schritte zuerst: permute "
-                  "verbindet sie.")
     latex = r"y_{i_{\pi(1)}, \dots} = x_{i_1, \dots}"
 
     def infer_shape(self, p, in_shape, path):

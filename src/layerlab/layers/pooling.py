@@ -73,13 +73,11 @@ class _Pool(LayerKind):
     def _params(cls, dims: int):
         return (
             Param("pool_size", "int_or_ints", 2, "Size of each window that is summarised.", min=1, length=dims,
-                  description_de="Größe jedes Fensters, das zusammengefasst wird.", suggested=(2, 3)),
+                  suggested=(2, 3)),
             Param("strides", "int_or_ints", None, "Step between windows (empty: the pool size).", min=1,
-                  length=dims, nullable=True, expert=True,
-                  description_de="Schrittweite zwischen Fenstern (leer: die Fenstergröße)."),
+                  length=dims, nullable=True, expert=True),
             Param("padding", "choice", "valid", "'valid' drops what does not fill a window, 'same' keeps "
-                  "ceil(size / stride).", choices=("valid", "same"), expert=True,
-                  description_de="'valid' verwirft, was kein Fenster füllt, 'same' behält ceil(Größe / Schritt)."),
+                  "ceil(size / stride).", choices=("valid", "same"), expert=True),
         )
 
     def _ks(self, p):
@@ -163,20 +161,15 @@ def _pool(dims: int, mode: str) -> type[_Pool]:
     if mode == "max":
         en = (f"Keeps the largest value of each window of the {what}: it halves the size with pool_size 2 and "
               "keeps the strongest responses, so small shifts matter less.")
-        de = ("Behält den größten Wert jedes Fensters: Mit pool_size 2 halbiert es die Größe und behält die "
-              "stärksten Antworten, sodass kleine Verschiebungen weniger zählen.")
-        summary, summary_de = (f"Keeps the largest value of each window of the {what}.",
-                               "Behält den größten Wert jedes Fensters.")
+        summary = f"Keeps the largest value of each window of the {what}."
         latex = r"y = \max_{\text{window}} x"
     else:
         en = (f"Replaces each window of the {what} by the average of its values: it shrinks the size and "
               "smooths the feature maps.")
-        de = "Ersetzt jedes Fenster durch den Mittelwert seiner Werte: Es verkleinert und glättet die Feature-Maps."
-        summary, summary_de = (f"Averages each window of the {what}.", "Mittelt jedes Fenster.")
+        summary = f"Averages each window of the {what}."
         latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
     attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
-                 summary_de=summary_de, explain=en, explain_de=de, latex=latex,
-                 reads_channels=dims == 1, cases=_CASES[dims])
+                 explain=en, latex=latex, reads_channels=dims == 1, cases=_CASES[dims])
     return register(type(f"{mode.capitalize()}Pool{dims}D", (_Pool,), attrs))
 
 

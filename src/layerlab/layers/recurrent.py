@@ -124,12 +124,10 @@ class _Recurrent(LayerKind):
     torch_cls = "nn.RNN"
     params = (
         Param("units", "int", 32, "Size of the memory (the state) carried from step to step.", min=1, max=8192,
-              description_de="Größe des Gedächtnisses (Zustand), das von Schritt zu Schritt getragen wird.",
               suggested=(16, 32, 64, 128)),
-        Param("return_sequences", "bool", False, "Output every step (T, units) instead of only the last (units,).",
-              description_de="Jeden Schritt ausgeben (T, units) statt nur den letzten (units,)."),
+        Param("return_sequences", "bool", False, "Output every step (T, units) instead of only the last (units,)."),
         Param("bidirectional", "bool", False, "Also read the sequence backwards; the output doubles in size.",
-              expert=True, description_de="Die Folge auch rückwärts lesen; die Ausgabe wird doppelt so groß."),
+              expert=True),
         *INIT_PARAMS,
     )
 
@@ -281,11 +279,8 @@ class SimpleRNN(_Recurrent):
     gates = 1
     torch_cls = "nn.RNN"
     summary = "A plain recurrent layer: new state = tanh(input and old state)."
-    summary_de = "Eine einfache rekurrente Schicht: neuer Zustand = tanh(Eingabe und alter Zustand)."
     explain = ("At each step it mixes the new input with its memory of the steps before. Simple, but it forgets "
                "quickly: long sequences need lstm or gru.")
-    explain_de = ("Bei jedem Schritt mischt sie die neue Eingabe mit ihrer Erinnerung an die vorigen Schritte. "
-                  "Einfach, aber sie vergisst schnell: lange Folgen brauchen lstm oder gru.")
     latex = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
 
     def math(self, p, in_shape=None):
@@ -299,9 +294,7 @@ GATE_PARAM = Param(
     "recurrent_activation", "choice", "sigmoid",
     "Function of the gates. sigmoid is PyTorch's (fastest); hard_sigmoid, min(1, max(0, 0.2x + 0.5)), is "
     "TF.js's default, for models from asanAI or TF.js.",
-    choices=("sigmoid", "hard_sigmoid", "tanh", "relu", "linear"), expert=True,
-    description_de="Funktion der Tore. sigmoid ist die von PyTorch (am schnellsten); hard_sigmoid, "
-                   "min(1, max(0, 0,2x + 0,5)), ist die Vorgabe von TF.js, für Modelle aus asanAI oder TF.js.")
+    choices=("sigmoid", "hard_sigmoid", "tanh", "relu", "linear"), expert=True)
 
 
 @register
@@ -316,11 +309,8 @@ class LSTM(_Recurrent):
     torch_cls = "nn.LSTM"
     params = (*_Recurrent.params, GATE_PARAM)
     summary = "Long short-term memory: gates decide what to remember and what to forget."
-    summary_de = "Long Short-Term Memory: Tore entscheiden, was gemerkt und was vergessen wird."
     explain = ("Besides its output it keeps a cell memory. Learned gates decide at every step what to forget, "
                "what to write and what to show, so it can carry information across long sequences.")
-    explain_de = ("Neben ihrer Ausgabe führt sie einen Zellspeicher. Gelernte Tore entscheiden bei jedem Schritt, "
-                  "was vergessen, was geschrieben und was gezeigt wird, so trägt sie Information über lange Folgen.")
     latex = (r"c_t = f_t \odot c_{t-1} + i_t \odot \tanh(W_c x_t + U_c h_{t-1} + b_c),\ "
              r"h_t = o_t \odot \tanh(c_t)")
 
@@ -348,15 +338,10 @@ class GRU(_Recurrent):
     params = (*_Recurrent.params, GATE_PARAM,
               Param("reset_after", "bool", True,
                     "Apply the reset gate after the recurrent weights (PyTorch's GRU) or before them "
-                    "(TF.js's and Keras' reset_after=false).", expert=True,
-                    description_de="Das Reset-Tor nach den rekurrenten Gewichten anwenden (GRU von PyTorch) "
-                                   "oder davor (reset_after=false von TF.js und Keras)."))
+                    "(TF.js's and Keras' reset_after=false).", expert=True))
     summary = "Gated recurrent unit: a lighter lstm with two gates."
-    summary_de = "Gated Recurrent Unit: ein leichteres lstm mit zwei Toren."
     explain = ("An update gate decides how much of the old state to keep and a reset gate how much of it to use "
                "for the new candidate. It remembers nearly as well as lstm with fewer weights.")
-    explain_de = ("Ein Update-Tor entscheidet, wie viel vom alten Zustand bleibt, ein Reset-Tor, wie viel davon "
-                  "in den neuen Kandidaten eingeht. Sie merkt sich fast so gut wie lstm mit weniger Gewichten.")
     latex = r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
 
     def math(self, p, in_shape=None):

@@ -58,16 +58,12 @@ class ReshapeLayer(LayerKind):
     transparent = True
     params = (
         Param("target_shape", "ints", (1, -1), "New shape of each sample (without the batch); one entry may be -1.",
-              min=-1, description_de="Neue Form jeder Probe (ohne Batch); ein Eintrag darf -1 sein."),
+              min=-1),
     )
     summary = "Lays the same values out in a new shape."
-    summary_de = "Legt dieselben Werte in einer neuen Form aus."
     explain = ("Nothing is computed: the values are read in order and poured into the new shape, e.g. "
                "a list of 64 pixels becomes an 8 by 8 image with one channel. The number of values must stay "
                "the same; -1 means 'whatever fits'.")
-    explain_de = ("Es wird nichts berechnet: Die Werte werden der Reihe nach gelesen und in die neue Form "
-                  "gegossen, z. B. werden 64 Pixel zu einem 8-mal-8-Bild mit einem Kanal. Die Anzahl der Werte "
-                  "bleibt gleich; -1 heißt 'was passt'.")
     latex = r"y = \mathrm{reshape}(x)"
 
     def infer_shape(self, p, in_shape, path):

@@ -105,13 +105,9 @@ class ResidualBlock(LayerKind):
     holds_layers = True
     params = (activation_param("linear"),)
     summary = "A block of layers whose input is added back to its output (a skip connection)."
-    summary_de = "Ein Block von Schichten, dessen Eingabe zu seiner Ausgabe addiert wird (Skip-Verbindung)."
     explain = ("The layers inside only have to learn a correction to their input, because the input is added "
                "back at the end. This lets very deep networks (ResNet) train well. If the inside changes the "
                "shape, the input is first projected to fit.")
-    explain_de = ("Die Schichten im Block müssen nur eine Korrektur ihrer Eingabe lernen, denn die Eingabe wird "
-                  "am Ende wieder addiert. So lassen sich sehr tiefe Netze (ResNet) gut trainieren. Ändert das "
-                  "Innere die Form, wird die Eingabe vorher passend projiziert.")
     latex = r"y = f(F(x) + x)"
 
     def resolve(self, raw: dict[str, Any], path: str) -> dict[str, Any]:

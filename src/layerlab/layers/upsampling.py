@@ -24,17 +24,13 @@ class UpSampling2D(LayerKind):
     family = "reshape"
     params = (
         Param("size", "int_or_ints", 2, "How many times larger the image gets (height, width).", min=1, max=64,
-              length=2, description_de="Wie viel Mal größer das Bild wird (Höhe, Breite)."),
+              length=2),
         Param("interpolation", "choice", "nearest", "'nearest' repeats pixels, 'bilinear' blends neighbours.",
-              choices=("nearest", "bilinear"), expert=True,
-              description_de="'nearest' wiederholt Pixel, 'bilinear' mischt Nachbarn."),
+              choices=("nearest", "bilinear"), expert=True),
     )
     summary = "Makes an image larger by repeating its pixels."
-    summary_de = "Vergrößert ein Bild, indem es seine Pixel wiederholt."
     explain = ("Each pixel becomes a small block of size x size pixels (or a smooth blend of its neighbours). "
                "Nothing is learned; decoders follow it with a convolution.")
-    explain_de = ("Jedes Pixel wird zu einem kleinen Block aus size x size Pixeln (oder einer weichen Mischung "
-                  "seiner Nachbarn). Es wird nichts gelernt; Decoder lassen eine Faltung folgen.")
     latex = r"y_{c,i,j} = x_{c,\lfloor i/s_h \rfloor,\lfloor j/s_w \rfloor}"
 
     def infer_shape(self, p, in_shape, path):

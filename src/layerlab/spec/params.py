@@ -37,7 +37,6 @@ class Param:
     expert: bool = False
     nullable: bool = False
     length: int | None = None
-    description_de: str = ""
     suggested: tuple[Any, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
@@ -160,7 +159,7 @@ class Param:
         """Everything a form needs to render this parameter."""
         d = {
             "name": self.name, "kind": self.kind, "description": self.description,
-            "description_de": self.description_de or translate(self.description, "de"),
+            "description_de": translate(self.description, "de"),
             "default": list(self.default) if isinstance(self.default, tuple) else self.default,
             "min": self.min, "max": self.max, "expert": self.expert, "nullable": self.nullable,
             "choices": list(self.choices) if self.choices else None, "length": self.length,

@@ -17,7 +17,7 @@ from ...layers import FAMILIES
 from ...api_errors import Fix, SpecError
 from .. import edits
 from ..frame import tr
-from ..i18n import err_text
+from ..i18n import err_text, in_lang
 from . import layer_form
 from .diagram import FAMILY, shape_text
 from .mathview import Tex, layer_tex
@@ -62,7 +62,7 @@ def palette(view: Any) -> None:
                 .classes("w-full").props("dense").mark(f"family-{family}"):
             with ui.row().classes("gap-1"):
                 for kind in kinds:
-                    summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
+                    summary = in_lang(kind.summary, view.lang)
                     ui.button(kind.name, on_click=lambda k=kind.name: view.add(k)) \
                         .props(f'dense outline no-caps aria-label="{kind.name}: {summary}"') \
                         .style(f"border-left: 4px solid {FAMILY.get(family, '#64748b')}") \
@@ -151,7 +151,7 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
                 ui.label(str(layer.get("type"))).classes("font-semibold") \
                     .props(f'data-testid="layer-type-{i}"').mark(f"layer-type-{i}")
                 if kind is not None:
-                    summary = kind.summary_de if view.lang == "de" and kind.summary_de else kind.summary
+                    summary = in_lang(kind.summary, view.lang)
                     ui.label(summary).classes("text-xs opacity-75 max-sm:hidden")
             with ui.row().classes("gap-0 flex-nowrap shrink-0"):
                 _icon_button("arrow_upward", tr("model.up"), lambda: view.move(i, i - 1), f"up-{i}", i == 0)
@@ -166,7 +166,7 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
             if hidden:
                 ui.label(tr("model.hidden", n=hidden)).classes("text-xs opacity-60").mark(f"hidden-{i}")
             with ui.expansion(tr("model.help")).props("dense").classes("w-full text-sm"):
-                explain = kind.explain_de if view.lang == "de" and kind.explain_de else kind.explain
+                explain = in_lang(kind.explain, view.lang)
                 ui.label(explain).classes("text-sm")
                 Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None, view.lang))
     view.style_card(i)

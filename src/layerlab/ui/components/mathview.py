@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from ..app import STATIC_URL
+from ..i18n import in_lang
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def math_view(rows: list[Any], kinds: dict[str, Any], lang: str) -> None:
             continue
         with ui.column().classes("w-full gap-0").mark(f"math-{r.index}"):
             ui.label(f"{r.index + 1}. {r.type}").classes("text-sm font-semibold")
-            explain = kind.explain_de if lang == "de" and kind.explain_de else kind.explain
+            explain = in_lang(kind.explain, lang)
             if explain:
                 ui.label(explain).classes("text-xs opacity-80")
             Tex(layer_tex(kind, r.resolved, r.in_shape, lang)).classes("w-full")

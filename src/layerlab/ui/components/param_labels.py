@@ -1,5 +1,5 @@
 """Plain labels, in English and German, for the parameters that layers, data sources and
-augmentations declare (their help comes from each Param's description / description_de).
+augmentations declare (their help is each Param's description, translated by the catalogues).
 
 The English label is the parameter's name as written in project.json (with spaces), so what a
 pupil sees on the form is what a teacher types in the file; the German one says what it means.
