@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from .engine.runner import ACTIVE, default_runner
-from .store import registry, workspace
+from .store import lesson, registry, workspace
 from .store.classroom import Classroom, JoinError
 
-__all__ = ["Classroom", "JoinError", "live_runs", "workspace_projects"]
+__all__ = ["Classroom", "JoinError", "lesson_of", "live_runs", "workspace_projects"]
 
 
 def live_runs() -> list[Any]:
@@ -39,3 +39,9 @@ def workspace_projects(home: Path) -> list[dict[str, Any]]:
         out.append({"id": row["id"], "name": row["name"], "task": row.get("task", ""), "modified": row["modified"],
                     "damaged": bool(row.get("damaged")), "best_val_accuracy": best})
     return out
+
+
+def lesson_of(folder: str | Path) -> dict[str, Any] | None:
+    """The lesson a project is a copy of (title, locked parts, hidden pages), or None."""
+    found = lesson.read(folder)
+    return found.to_dict() if found is not None else None

@@ -31,6 +31,7 @@ from ..api_owners import set_owner_lookup
 from ..i18n import Text, localize, msg
 from ..api_errors import SpecError
 from ..store.classroom import Classroom, JoinError
+from . import class_life
 from .routing import accept_language
 from .security import Guest, SecurityConfig, current_guest
 
@@ -51,6 +52,13 @@ class RejoinBody(BaseModel):
 
 class OpenBody(BaseModel):
     open: bool
+
+
+class LessonBody(BaseModel):
+    project: str
+    locked: list[str] = []
+    hidden: list[str] = []
+    title: str | None = None
 
 
 class ClassServer:
@@ -81,6 +89,7 @@ class ClassServer:
         """The join page and API, the teacher's API, and the owner of a pupil's runs."""
         self.config = config
         app.include_router(self.router())
+        app.include_router(class_life.router(self))  # the queue, ending the class, its archives
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
         _copy_context_into_io_bound()
 
@@ -135,6 +144,14 @@ class ClassServer:
                 r.stop()
                 stopped += 1
         return stopped
+
+    def queue(self) -> dict[str, Any]:
+        """The runs training and waiting, in order, with pupils' names (server/class_life.py)."""
+        return class_life.queue_view(self)
+
+    def end(self, archive: bool) -> dict[str, Any]:
+        """End the class: archive when asked, then delete every pupil and their data (server/class_life.py)."""
+        return class_life.end_class(self, archive)
 
     def join_url(self, request: Request) -> str:
         return f"{request.url.scheme}://{request.headers.get('host', 'localhost')}{JOIN_PATH}"
@@ -209,6 +226,35 @@ class ClassServer:
                 return refused(e, request, 404)
             return Response(status_code=204)
 
+        @r.post("/api/class/lessons", status_code=201, summary="Send one of the teacher's projects to every pupil, "
+                "with parts locked and pages hidden (teacher only)", tags=["class"])
+        def class_send(body: LessonBody, request: Request):
+            try:
+                sent = me.classroom.send_lesson(body.project, tuple(body.locked), tuple(body.hidden), body.title)
+            except SpecError as e:
+                return refused(e, request, 422)
+            return {**{k: v for k, v in sent.items() if k != "copies"}, "pupils": len(sent["copies"])}
+
+        @r.get("/api/class/lessons", summary="The lessons sent to the class (teacher only)", tags=["class"])
+        def class_lessons():
+            return [{**{k: v for k, v in x.items() if k != "copies"}, "pupils": len(x["copies"])}
+                    for x in me.classroom.lessons]
+
+        @r.get("/api/class/lessons/{lesson_id}/results", summary="Every pupil's best validation accuracy on a "
+               "lesson; ?format=csv for a table (teacher only)", tags=["class"])
+        def class_results(lesson_id: str, request: Request, format: str = "json"):
+            try:
+                rows = me.classroom.lesson_results(lesson_id)
+            except SpecError as e:
+                return refused(e, request, 404)
+            if format != "csv":
+                return rows
+            lines = ["pupil,project,best_val_accuracy"] + [
+                ",".join([_csv(r["pupil"]), _csv(r["project"] or ""),
+                          "" if r["best_val_accuracy"] is None else f"{r['best_val_accuracy']:.4f}"]) for r in rows]
+            return Response("\n".join(lines) + "\n", media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="results-{lesson_id}.csv"'})
+
         @r.get(JOIN_PATH, include_in_schema=False)
         def join_page(request: Request, code: str = ""):
             lang = accept_language(request.headers.get("accept-language"))
@@ -237,6 +283,14 @@ class ClassServer:
                             secure=request.url.scheme == "https", max_age=60 * 60 * 24 * 365)
             return page
         return r
+
+
+def _csv(text: str) -> str:
+    """One CSV cell; a leading = + - @ would be a formula in a spreadsheet, so it gets a quote first."""
+    text = str(text)
+    if text[:1] in ("=", "+", "-", "@"):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
 def _run_row(r: Any) -> dict[str, Any]:

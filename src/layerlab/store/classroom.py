@@ -39,13 +39,22 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
-from . import atomic
+from . import atomic, registry, workspace
+from .lesson import Lesson
+from .lesson import write as write_lesson
 
 CLASS_FILE = "class.json"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
 CODE_LENGTH = 6
 NAME_MAX = 30
 MAX_DEVICES = 8  # tokens kept per pupil; the oldest goes when a ninth device joins
+
+
+def _lesson_ignore(folder: str, names: list[str]) -> list[str]:
+    """What a lesson's copy leaves out: the teacher's runs, hidden files, links, half-written files."""
+    import os
+    return [n for n in names if n in ("runs", ".lesson.json") or n.startswith((".upload-", ".tmp", ".copy-"))
+            or os.path.islink(os.path.join(folder, n))]
 
 
 class JoinError(SpecError):
@@ -101,6 +110,7 @@ class Classroom:
     code: str = ""
     open_for_joining: bool = True
     pupils: dict[str, Pupil] = field(default_factory=dict)
+    lessons: list[dict[str, Any]] = field(default_factory=list)  # sent projects: id, title, project, locks, copies
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # -- files -------------------------------------------------------------------------------
@@ -115,6 +125,7 @@ class Classroom:
             data = json.loads(f.read_text(encoding="utf-8"))
             c.name, c.code, c.open_for_joining = data["name"], data["code"], data.get("open", True)
             c.pupils = {p["id"]: Pupil(**p) for p in data.get("pupils", [])}
+            c.lessons = data.get("lessons", [])
         if name:
             c.name = name.strip()[:60] or c.name
         if code:
@@ -130,7 +141,7 @@ class Classroom:
 
     def save(self) -> None:
         data = {"name": self.name, "code": self.code, "open": self.open_for_joining,
-                "pupils": [asdict(p) for p in self.pupils.values()]}
+                "pupils": [asdict(p) for p in self.pupils.values()], "lessons": self.lessons}
         atomic.write_text(self.root / CLASS_FILE, json.dumps(data, indent=1, ensure_ascii=False))
 
     @property
@@ -163,6 +174,9 @@ class Classroom:
             self.pupils[pid] = pupil
             self.save()
         self.pupil_home(pid)
+        for sent in list(self.lessons):   # who joins late gets the lessons sent so far
+            self._give(sent, pid)
+        self.save()
         return pupil, token, rejoin
 
     def rejoin(self, rejoin_code: Any) -> tuple[Pupil, str]:
@@ -208,6 +222,61 @@ class Classroom:
             del self.pupils[pupil_id]
             self.save()
         shutil.rmtree(self.root / "pupils" / pupil_id, ignore_errors=True)
+
+    # -- lessons -----------------------------------------------------------------------------
+    def send_lesson(self, project_id: str, locked: tuple[str, ...] = (), hidden: tuple[str, ...] = (),
+                    title: str | None = None) -> dict[str, Any]:
+        """Give every pupil (and whoever joins later) their own copy of one of the teacher's projects, with
+        parts locked and pages hidden; the lesson's record (its copies per pupil)."""
+        src = self.teacher_home / project_id
+        if not workspace.slug(project_id) == project_id or not (src / workspace.PROJECT_FILE).is_file():
+            raise SpecError("project", msg("is not one of your projects"), project_id,
+                            msg("create the project in your own workspace first, then send it"))
+        doc = json.loads((src / workspace.PROJECT_FILE).read_text(encoding="utf-8"))
+        lesson = Lesson("l" + secrets.token_hex(4), (title or doc.get("name") or project_id)[:80],
+                        tuple(dict.fromkeys(locked)), tuple(dict.fromkeys(hidden)))
+        sent = {**lesson.to_dict(), "project": project_id, "sent": time.time(), "copies": {}}
+        with self._lock:
+            self.lessons.append(sent)
+            for pid in list(self.pupils):
+                self._give(sent, pid)
+            self.save()
+        return sent
+
+    def _give(self, sent: dict[str, Any], pupil_id: str) -> None:
+        """Copy a lesson's project into one pupil's workspace (the spec and its data, no runs)."""
+        if pupil_id in sent["copies"]:
+            return
+        src = self.teacher_home / sent["project"]
+        if not (src / workspace.PROJECT_FILE).is_file():
+            return  # the teacher deleted it since: nothing to give
+        token = workspace.use_home(self.pupil_home(pupil_id))
+        try:
+            with workspace.lock():
+                dest = workspace.home() / workspace.unique_id(sent["project"])
+                shutil.copytree(src, dest, ignore=_lesson_ignore)
+            write_lesson(dest, Lesson(sent["id"], sent["title"], tuple(sent["locked"]), tuple(sent["hidden"])))
+        finally:
+            workspace.reset_home(token)
+        sent["copies"][pupil_id] = dest.name
+
+    def lesson_results(self, lesson_id: str) -> list[dict[str, Any]]:
+        """Every pupil's copy of a lesson and its best validation accuracy so far (None before a run)."""
+        sent = next((x for x in self.lessons if x["id"] == lesson_id), None)
+        if sent is None:
+            raise SpecError("lesson", msg("is not a lesson of this class"), lesson_id,
+                            msg("list the lessons with GET /api/class/lessons"))
+        rows = []
+        for pid, pupil in sorted(self.pupils.items(), key=lambda kv: kv[1].name.casefold()):
+            copy = sent["copies"].get(pid)
+            best = None
+            if copy is not None:
+                for run in registry.list_runs(self.root / "pupils" / pid / copy):
+                    acc = (run.get("final") or {}).get("val_accuracy")
+                    if isinstance(acc, (int, float)) and (best is None or acc > best):
+                        best = float(acc)
+            rows.append({"pupil": pupil.name, "project": copy, "best_val_accuracy": best})
+        return rows
 
     def _get(self, pupil_id: str) -> Pupil:
         try:

@@ -26,7 +26,7 @@ from typing import Any
 from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
 from ..spec.loader import check_values, read_document
-from . import atomic
+from . import atomic, lesson
 
 PROJECT_FILE = "project.json"
 _lock = threading.Lock()
@@ -172,5 +172,7 @@ def save_doc(folder: str | Path, doc: dict[str, Any], base_revision: str | None)
     with _lock:
         if base_revision is not None and revision(folder) != base_revision:
             raise StaleWriteError(folder)
+        if (folder / lesson.LESSON_FILE).is_file():  # a lesson's copy: its locked parts stay as the teacher sent them
+            lesson.check_edit(folder, json.loads((folder / PROJECT_FILE).read_text(encoding="utf-8")), doc)
         atomic.write_bytes(folder / PROJECT_FILE, data)
     return hashlib.sha256(data).hexdigest()[:16]

@@ -21,7 +21,9 @@ from typing import Iterator
 from fastapi import HTTPException
 from nicegui import app, ui
 
+from ..api_class import lesson_of
 from ..api_errors import SpecError
+from ..i18n import msg
 from .i18n import current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
@@ -157,9 +159,11 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
             raise HTTPException(404, t("frame.missing", lang(), id=project_id)) from None
         except SpecError as e:
             error = err_text(e, lang())
-    _header(session, project_id, active)
+    lesson = lesson_of(session.folder) if session is not None else None
+    hidden = tuple(lesson["hidden"]) if lesson else ()
+    _header(session, project_id, active, hidden)
     if session is not None:
-        _bottom_tabs(project_id, active)
+        _bottom_tabs(project_id, active, hidden)
     main = ui.column().classes("ll-main p-2 sm:p-4 gap-2 sm:gap-4").props('role="main" tabindex="-1"')
     ui.skip_link(tr("frame.skip"), target=main)
     with main:
@@ -170,10 +174,28 @@ def frame(project_id: str | None, active: str) -> Iterator[Session | None]:
             return
         if session is not None:
             _stale_banner(session)
+        if lesson is not None:
+            _lesson_banner(lesson)
+            if active in hidden:
+                ui.label(msg("Your teacher has hidden this page for this lesson.").to(lang())) \
+                    .classes("text-h6").mark("lesson-hidden")
+                yield None
+                return
         yield session
 
 
-def _header(session: Session | None, project_id: str | None, active: str) -> None:
+def _lesson_banner(lesson: dict) -> None:
+    """What the teacher locked in this lesson, so a pupil knows before trying."""
+    parts = {"data": msg("the data"), "layers": msg("the layers"), "training": msg("the training settings")}
+    locked = [parts[p].to(lang()) for p in lesson["locked"] if p in parts]
+    text = msg("Lesson {title!r} from your teacher", title=lesson["title"]).to(lang())
+    if locked:
+        text += " · " + msg("locked: {parts}", parts=", ".join(locked)).to(lang())
+    ui.label(text).classes("text-body2 bg-blue-1 text-blue-10 rounded px-3 py-1").mark("lesson-banner") \
+        .props('role="note"')
+
+
+def _header(session: Session | None, project_id: str | None, active: str, hidden: tuple[str, ...] = ()) -> None:
     with ui.header().classes("items-center gap-2 px-2 py-1 flex-nowrap"):
         ui.link(tr("app.title"), "/").classes("text-lg font-bold text-white no-underline shrink-0 "
                                               "min-h-[44px] inline-flex items-center") \
@@ -182,7 +204,7 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
             ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
             with ui.row().classes("gap-0 max-lg:hidden flex-nowrap overflow-x-auto min-w-0 shrink") \
                     .props(f'role="navigation" aria-label="{tr("nav.main")}"'):
-                for tab in TABS:
+                for tab in (tab for tab in TABS if tab not in hidden):
                     classes = "ll-tab text-white no-underline px-3 py-2" + (" ll-active" if tab == active else "")
                     link = ui.link(tr(f"nav.{tab}"), href(project_id, tab)).classes(classes).mark(f"nav-{tab}")
                     if tab == active:
@@ -191,12 +213,12 @@ def _header(session: Session | None, project_id: str | None, active: str) -> Non
         _prefs_controls(session, project_id)
 
 
-def _bottom_tabs(project_id: str, active: str) -> None:
+def _bottom_tabs(project_id: str, active: str, hidden: tuple[str, ...] = ()) -> None:
     """The project's pages as a tab bar at the bottom of a phone or tablet, where a thumb reaches."""
     with ui.footer().classes("ll-bottom lg:hidden p-0 bg-primary").props('elevated'):
         with ui.element("nav").classes("flex flex-nowrap w-full").props(f'aria-label="{tr("nav.pages")}"') \
                 .mark("bottom-tabs"):
-            for tab, icon in BOTTOM_TABS:
+            for tab, icon in (t for t in BOTTOM_TABS if t[0] not in hidden):
                 with ui.link(target=href(project_id, tab)).classes("ll-active" if tab == active else "") \
                         .mark(f"bottom-{tab}") as link:
                     ui.icon(icon, size="22px").props('aria-hidden="true"')

@@ -15,8 +15,10 @@ from nicegui import ui
 from starlette.requests import Request
 
 from ...i18n import Text, msg
+from ...api_class import workspace_projects
 from ..frame import TABS, frame, lang
 from ..i18n import t
+from . import teacher_life
 
 PROVIDER: Any = None   # the class server's ClassServer, set by `use`
 REFRESH_S = 2.0
@@ -85,8 +87,10 @@ class TeacherView:
                         .classes("text-body2")
                     self.joining = ui.switch(_t(msg("Joining open")), value=c.open_for_joining,
                                              on_change=lambda e: c.set_open(bool(e.value)))
+        self._lesson_card()
         ui.label(_t(msg("Pupils"))).classes("text-h6 mt-4")
         self.empty = ui.label(_t(msg("Nobody has joined yet."))).classes("text-body2")
+        self.queue = teacher_life.QueueLine(provider, REFRESH_S)  # "2 training, 3 waiting · next: Ben, ..."
         columns = [{"name": k, "label": _t(label), "field": k, "align": "left"} for k, label in (
             ("name", msg("Name")), ("projects", msg("Projects")), ("page", msg("Page")), ("training", msg("Training")),
             ("best", msg("Best validation accuracy")), ("seen", msg("Last activity")))]
@@ -108,6 +112,41 @@ class TeacherView:
         self.table.on("remove", lambda e: self._remove(e.args))
         self.refresh()
         ui.timer(REFRESH_S, self.refresh)
+        teacher_life.end_class_button(provider)
+
+    def _lesson_card(self) -> None:
+        """Send one of the teacher's projects to everyone, with parts locked and pages hidden; the lessons sent."""
+        mine = {p["id"]: p["name"] for p in workspace_projects(self.p.classroom.teacher_home) if not p["damaged"]}
+        with ui.card().classes("w-full").mark("lesson-card"):
+            ui.label(_t(msg("Send a lesson"))).classes("text-h6")
+            if not mine:
+                ui.label(_t(msg("Create a project on your start page first: it becomes the lesson each pupil gets "
+                                "a copy of.")))
+            else:
+                with ui.row().classes("items-end gap-4 flex-wrap"):
+                    project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))).classes("min-w-48")
+                    locks = {part: ui.checkbox(_t(label)) for part, label in (
+                        ("data", msg("Lock the data")), ("layers", msg("Lock the layers")),
+                        ("training", msg("Lock the training settings")))}
+                    pages = {k: t(f"nav.{k}") for k in TABS}
+                    hide = ui.select(pages, multiple=True, value=[], label=_t(msg("Hide pages"))).classes("min-w-48")
+
+                    def send() -> None:
+                        sent = self.p.classroom.send_lesson(project.value, tuple(k for k, c in locks.items() if c.value),
+                                                            tuple(hide.value or ()))
+                        ui.notify(_t(msg("Sent {title!r} to {n} pupils", title=sent["title"], n=len(sent["copies"]))))
+                        self._show_lessons()
+                    ui.button(_t(msg("Send to the class")), on_click=send).props("color=primary")
+            self.lessons = ui.column().classes("gap-1")
+            self._show_lessons()
+
+    def _show_lessons(self) -> None:
+        self.lessons.clear()
+        with self.lessons:
+            for x in reversed(self.p.classroom.lessons):
+                with ui.row().classes("items-center gap-3"):
+                    ui.label(_t(msg("{title!r}: {n} copies", title=x["title"], n=len(x["copies"]))))
+                    ui.link(_t(msg("Results (CSV)")), f"/api/class/lessons/{x['id']}/results?format=csv")
 
     def refresh(self) -> None:
         rows = []
