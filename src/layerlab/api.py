@@ -41,7 +41,7 @@ from .spec.errors import Fix, SpecError
 from .spec.fixes import apply_fix
 from .spec.loader import check_values, read_document
 from .spec.loader import json_reason  # noqa: F401  (api.json_reason: where callers found it before)
-from .spec.models import Project as Spec
+from .spec.models import ProjectSpec as Spec
 from .spec.models import parse_project
 from .store import workspace
 

@@ -20,8 +20,7 @@ from .base import get_source
 from .cache import DATASETS, KEEP_DATASETS, clear_cache, files_stamp  # noqa: F401 (old home)
 from .dataset import Dataset
 from .prepare import prepare
-from .preview import dataset_preview
-from .summary import samples, summarize
+from .summary import dataset_preview, samples, summarize
 
 class Targets(Protocol):
     """What the Data service needs from the project's model: the target its data defines."""

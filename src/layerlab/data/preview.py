@@ -151,13 +151,6 @@ def thumbnail(name: str, params: dict[str, Any] | None = None, root: str | Path 
     return _thumb(name, json.dumps(params or {}, sort_keys=True), str(root) if root else None, seed, size)
 
 
-def dataset_preview(ds: Any, size: int = 256) -> bytes:
-    """The picture of a prepared dataset's training split, as the user knows the data."""
-    from .summary import raw_view
-    x, y = raw_view(ds, "train", 20000 if ds.info.kind != "image" else 256)
-    return raw_preview(x, y, ds.info.kind, ds.info.task, size)
-
-
 def gallery(lang: str = "en", size: int = 128) -> list[dict[str, Any]]:
     """Every built-in source with its summary, parameters and thumbnail (for the studio)."""
     from .base import load_all

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .dataset import Dataset
+from .preview import image_png, raw_preview
 
 
 def summarize(ds: Dataset) -> dict[str, Any]:
@@ -139,7 +140,6 @@ def samples(ds: Dataset, n: int = 16, split: str = "train", offset: int = 0,
     For classification the grid mixes the classes (mixed_indices) unless `indices` (positions in
     the split) or an offset say which; otherwise the first n from offset. 'position' is the
     sample's place in the split, 'index' its row in the whole data set."""
-    from .preview import image_png
     part = _split(ds, split)
     info = ds.info
     if indices is None and mixed and offset == 0 and info.task == "classification":
@@ -170,3 +170,9 @@ def samples(ds: Dataset, n: int = 16, split: str = "train", offset: int = 0,
             item["values"] = np.reshape(x[i], -1).tolist()
         out.append(item)
     return out
+
+
+def dataset_preview(ds: Any, size: int = 256) -> bytes:
+    """The picture of a prepared dataset's training split, as the user knows the data."""
+    x, y = raw_view(ds, "train", 20000 if ds.info.kind != "image" else 256)
+    return raw_preview(x, y, ds.info.kind, ds.info.task, size)

@@ -29,7 +29,7 @@ from ..layers.modules import Activated
 from ..spec.check import Analysis
 from ..spec.context import ProjectContext
 from ..spec.errors import SpecError
-from ..spec.models import Project as Spec
+from ..spec.models import ProjectSpec as Spec
 from ..spec.models import parse_project
 from ..store import registry
 from ..store.runs import open_run, recover_project, weights_note

@@ -15,7 +15,7 @@ from typing import Any, Callable, Protocol
 from ..i18n import msg
 from ..spec.context import ProjectContext
 from ..spec.errors import SpecError
-from ..spec.models import Project as Spec
+from ..spec.models import ProjectSpec as Spec
 from ..spec.models import parse_project
 from .common import Exported, ExportFailed, join_reasons
 from .formats import blockers, check_format, export_to, format_table, get_format  # noqa: F401  (blockers: callers')

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..i18n import msg
 from .errors import SpecError
-from .models import Project as Spec
+from .models import ProjectSpec as Spec
 from .models import parse_project
 
 

@@ -1,6 +1,6 @@
 """The project spec: pydantic models of data, model and training. A project is one JSON file.
 
->>> p = Project.model_validate({"name": "xor", "task": "classification",
+>>> p = ProjectSpec.model_validate({"name": "xor", "task": "classification",
 ...     "data": {"source": "xor"}, "model": {"layers": [{"type": "dense", "units": 2}]}})
 >>> p.training.optimizer, p.data.validation_split
 ('adam', 0.2)
@@ -14,8 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..i18n import Text, msg
 from . import catalog
 from .errors import SpecError
+from .loader import check_values
+from .search import with_defaults
+from .upgrade import SPEC_VERSION, upgrade
 
-SPEC_VERSION = 3  # 3: early stopping on by default (upgrade keeps older projects without it)
 
 
 class _Strict(BaseModel):
@@ -85,7 +87,11 @@ class TrainingSpec(_Strict):
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Where to train.")
 
 
-class Project(_Strict):
+class ProjectSpec(_Strict):
+    """A project document, validated (layerlab.api.Project is the project you work with; this is its spec)."""
+
+    model_config = ConfigDict(title="Project")  # the JSON schema's name, as before
+
     version: int = Field(SPEC_VERSION, description="Spec format version.")
     name: str = Field("untitled", min_length=1, max_length=200)
     description: str = ""
@@ -115,15 +121,15 @@ class Project(_Strict):
         return out
 
 
-def parse_project(doc: Any, folder: Any = None) -> Project:
+Project = ProjectSpec  # the old name, still used by spec/check.py, schema.py, follow.py and spec/__init__.py
+
+
+def parse_project(doc: Any, folder: Any = None) -> ProjectSpec:
     """Validate a JSON document (after upgrading) into a Project, or raise a SpecError.
 
     folder (the project's, when known) lets an upgrade read the project's data, e.g. to name the
     column an old table project predicted implicitly.
     """
-    from .loader import check_values
-    from .search import with_defaults
-    from .upgrade import upgrade
     if not isinstance(doc, dict):
         raise SpecError("", msg("a project must be a JSON object"), type(doc).__name__,
                         msg('start from {{"name": ..., "data": {{...}}, "model": {{...}}}}'))
@@ -132,7 +138,7 @@ def parse_project(doc: Any, folder: Any = None) -> Project:
     doc = upgrade(doc, folder)
     _check_layer_types(doc)
     try:
-        return Project.model_validate(doc)
+        return ProjectSpec.model_validate(doc)
     except ValidationError as exc:
         raise from_pydantic(exc) from None
 

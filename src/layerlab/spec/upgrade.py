@@ -17,6 +17,8 @@ from typing import Any, Callable
 from ..i18n import msg
 from .errors import SpecError
 
+SPEC_VERSION = 3  # 3: early stopping on by default (upgrade keeps older projects without it)
+
 _STEPS: dict[int, Callable[..., dict[str, Any]]] = {}
 _NEEDS_FOLDER = {2}   # steps that take the project's folder as a second argument
 
@@ -99,7 +101,6 @@ def upgrade(doc: dict[str, Any], folder: Path | None = None) -> dict[str, Any]:
 
     folder is the project's folder, for steps that read the project's data (a table's columns).
     """
-    from .models import SPEC_VERSION
     doc = copy.deepcopy(doc)
     v = doc.get("version", 1)
     if not isinstance(v, int) or v < 1:
