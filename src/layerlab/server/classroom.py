@@ -31,6 +31,7 @@ from ..api_owners import set_owner_lookup
 from ..i18n import Text, localize, msg
 from ..api_errors import SpecError
 from ..store.classroom import Classroom, JoinError
+from . import class_life
 from .routing import accept_language
 from .security import Guest, SecurityConfig, current_guest
 
@@ -88,6 +89,7 @@ class ClassServer:
         """The join page and API, the teacher's API, and the owner of a pupil's runs."""
         self.config = config
         app.include_router(self.router())
+        app.include_router(class_life.router(self))  # the queue, ending the class, its archives
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
         _copy_context_into_io_bound()
 
@@ -142,6 +144,14 @@ class ClassServer:
                 r.stop()
                 stopped += 1
         return stopped
+
+    def queue(self) -> dict[str, Any]:
+        """The runs training and waiting, in order, with pupils' names (server/class_life.py)."""
+        return class_life.queue_view(self)
+
+    def end(self, archive: bool) -> dict[str, Any]:
+        """End the class: archive when asked, then delete every pupil and their data (server/class_life.py)."""
+        return class_life.end_class(self, archive)
 
     def join_url(self, request: Request) -> str:
         return f"{request.url.scheme}://{request.headers.get('host', 'localhost')}{JOIN_PATH}"

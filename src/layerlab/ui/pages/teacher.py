@@ -18,6 +18,7 @@ from ...i18n import Text, msg
 from ...api_class import workspace_projects
 from ..frame import TABS, frame, lang
 from ..i18n import t
+from . import teacher_life
 
 PROVIDER: Any = None   # the class server's ClassServer, set by `use`
 REFRESH_S = 2.0
@@ -89,6 +90,7 @@ class TeacherView:
         self._lesson_card()
         ui.label(_t(msg("Pupils"))).classes("text-h6 mt-4")
         self.empty = ui.label(_t(msg("Nobody has joined yet."))).classes("text-body2")
+        self.queue = teacher_life.QueueLine(provider, REFRESH_S)  # "2 training, 3 waiting · next: Ben, ..."
         columns = [{"name": k, "label": _t(label), "field": k, "align": "left"} for k, label in (
             ("name", msg("Name")), ("projects", msg("Projects")), ("page", msg("Page")), ("training", msg("Training")),
             ("best", msg("Best validation accuracy")), ("seen", msg("Last activity")))]
@@ -110,6 +112,7 @@ class TeacherView:
         self.table.on("remove", lambda e: self._remove(e.args))
         self.refresh()
         ui.timer(REFRESH_S, self.refresh)
+        teacher_life.end_class_button(provider)
 
     def _lesson_card(self) -> None:
         """Send one of the teacher's projects to everyone, with parts locked and pages hidden; the lessons sent."""

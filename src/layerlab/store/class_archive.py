@@ -1,0 +1,104 @@
+"""Ending a class: one .zip of the whole class folder, then the pupils and their data are gone.
+
+    DIR/archives/class-<name>-<YYYYmmdd-HHMMSS>.zip
+        class.json        the class (name, code, pupils' ids, names, joined) without token or rejoin hashes
+        teacher/...       the teacher's workspace (the lessons)
+        pupils/<id>/...   every pupil's workspace: projects, runs, uploads
+
+Left out: the studio's secrets (`.studio/`: the cookie secret, the TLS keys), the run registry
+(runs.db: rebuilt from the run folders) and earlier archives. Ending deletes every pupil (their
+tokens stop working at once) and their folders; the teacher's workspace and the archives stay,
+and joining is closed until the teacher opens it again.
+
+>>> import tempfile, zipfile, json
+>>> from layerlab.store.classroom import Classroom
+>>> c = Classroom.open(tempfile.mkdtemp(), name="7b", code="K7Q2MX")
+>>> pupil, token, _ = c.join("K7Q2MX", "Ada")
+>>> _ = (c.pupil_home(pupil.id) / "notes.txt").write_text("mine")
+>>> path = archive(c)
+>>> with zipfile.ZipFile(path) as z:
+...     kept = json.loads(z.read("class.json"))
+...     sorted(n for n in z.namelist() if n.startswith("pupils/"))[0] == f"pupils/{pupil.id}/notes.txt"
+True
+>>> [p["name"] for p in kept["pupils"]], "tokens" in kept["pupils"][0]
+(['Ada'], False)
+>>> end(c)
+1
+>>> c.pupils, c.pupil_for_token(token), (c.root / "pupils" / pupil.id).exists(), c.open_for_joining
+({}, None, False, False)
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from ..i18n import msg
+from ..spec.errors import SpecError
+
+ARCHIVES = "archives"
+SKIPPED = {".studio", ARCHIVES}          # secrets (cookie secret, TLS keys) and earlier archives
+SKIPPED_FILES = {"runs.db", "runs.db-wal", "runs.db-shm", "runs.db-journal"}
+ARCHIVE_NAME = re.compile(r"class-[A-Za-z0-9_-]{1,40}-\d{8}-\d{6}\.zip")
+
+
+def class_record(classroom: Any) -> dict[str, Any]:
+    """class.json as an archive keeps it: no hashes of tokens or rejoin codes."""
+    return {"name": classroom.name, "code": classroom.code, "open": classroom.open_for_joining,
+            "archived": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "pupils": [{"id": p.id, "name": p.name, "joined": p.joined} for p in classroom.pupils.values()]}
+
+
+def archive(classroom: Any) -> Path:
+    """Write one .zip of the class folder under DIR/archives/ and return its path."""
+    root = Path(classroom.root)
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", classroom.name).strip("-")[:40] or "class"
+    out_dir = root / ARCHIVES
+    out_dir.mkdir(exist_ok=True)
+    path = out_dir / f"class-{slug}-{time.strftime('%Y%m%d-%H%M%S')}.zip"
+    part = path.with_suffix(".zip.part")
+    with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        z.writestr("class.json", json.dumps(class_record(classroom), indent=1, ensure_ascii=False))
+        for top in ("teacher", "pupils"):
+            for f in sorted(_files(root / top)):
+                z.write(f, f.relative_to(root).as_posix())
+    part.replace(path)
+    return path
+
+
+def _files(folder: Path):
+    """Regular files under folder, not following links, without the skipped folders."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_symlink() or entry.name in SKIPPED or entry.name in SKIPPED_FILES:
+            continue
+        if entry.is_dir():
+            yield from _files(entry)
+        elif entry.is_file() and not entry.name.endswith(".part"):
+            yield entry
+
+
+def archive_path(classroom: Any, name: str) -> Path:
+    """An archive of this class by its file name (nothing else is reachable by it)."""
+    path = Path(classroom.root) / ARCHIVES / name
+    if not ARCHIVE_NAME.fullmatch(name) or not path.is_file():
+        raise SpecError("archive", msg("is not an archive of this class"), name,
+                        msg("end the class with an archive first; its answer names the file"))
+    return path
+
+
+def end(classroom: Any) -> int:
+    """Delete every pupil and their folder and close joining; returns how many pupils there were."""
+    with classroom._lock:
+        ids = list(classroom.pupils)
+        classroom.pupils = {}
+        classroom.open_for_joining = False
+        classroom.save()
+    for pid in ids:
+        shutil.rmtree(Path(classroom.root) / "pupils" / pid, ignore_errors=True)
+    return len(ids)
