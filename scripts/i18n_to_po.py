@@ -9,6 +9,7 @@ form (the commits of issue 16.1 show which):
     python scripts/i18n_to_po.py ui [--rewrite]  # ui modules' add({en}, {de}) -> studio.pot, de/studio.po
     python scripts/i18n_to_po.py examples    # i18n/examples_de.py             -> de/examples.po
     python scripts/i18n_to_po.py attributes [--rewrite] [layerlab/data/]  # *_de attributes -> de/descriptions.po
+    python scripts/i18n_to_po.py tables      # METRICS_DE of the charts, TEX_WORDS_DE of the maths panel
 
 Each subcommand reads the old form with `ast` (comments above an entry become translator
 comments) or, where the strings are computed, by importing the module; it does not edit
@@ -209,7 +210,7 @@ def ui() -> None:
                 print(f"rewrote {rel}")
 
 
-def _module_dict(path: Path, name: str) -> dict[str, str]:
+def _module_dict(path: Path, name: str):
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
             return ast.literal_eval(node.value)
@@ -373,7 +374,40 @@ def attributes() -> None:
                 print(f"rewrote {file}")
 
 
-COMMANDS = {"modules": modules, "ui": ui, "examples": examples, "attributes": attributes}
+def _read_entries(path: Path) -> list[Entry]:
+    from babel.messages.pofile import read_po
+    if not path.is_file():
+        return []
+    with open(path, "rb") as f:
+        return [(m.context, m.id, m.string, list(m.auto_comments), path.name, *[p for p, _ in m.locations])
+                for m in read_po(f) if m.id]
+
+
+def _append(path: Path, new: list[Entry], lang: str | None, domain: str) -> None:
+    entries = _read_entries(path)
+    have = {(e[0], e[1]) for e in entries}
+    write(path, entries + [e for e in new if (e[0], e[1]) not in have], lang, domain)
+
+
+def tables() -> None:
+    """The last German tables of the studio: the chart legend's METRICS_DE (-> studio.pot/.po, keys
+    metric.<name>, English: the name itself) and the formula words TEX_WORDS_DE (-> descriptions.po,
+    msgctxt 'formula')."""
+    charts = "layerlab/ui/components/charts.py"
+    metrics = _module_dict(SRC.parent / charts, "METRICS_DE")
+    _append(LOCALE / "studio.pot", [(f"metric.{k}", k, "", ["a metric's name in the chart legend"], charts, charts)
+                                    for k in metrics], None, "studio")
+    _append(LOCALE / "de" / "LC_MESSAGES" / "studio.po",
+            [(f"metric.{k}", k, v, ["a metric's name in the chart legend"], charts, charts) for k, v in metrics.items()],
+            "de", "studio")
+    math = "layerlab/ui/components/mathview.py"
+    words = _module_dict(SRC.parent / math, "TEX_WORDS_DE")
+    _append(LOCALE / "de" / "LC_MESSAGES" / "descriptions.po",
+            [("formula", en, de, ["a word inside \\text{...} of a layer's formula"], math, math) for en, de in words],
+            "de", "descriptions")
+
+
+COMMANDS = {"modules": modules, "ui": ui, "examples": examples, "attributes": attributes, "tables": tables}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

@@ -1,10 +1,12 @@
 """The gettext catalogues under src/layerlab/i18n/locale are well-formed and complete (issue 16.1).
 
 Every .po and .pot parses with Babel; no entry is fuzzy or untranslated; a translation keeps the
-placeholders of its English ({name}, {n:.2f}, {close!r}); a language is found by its folder alone.
+placeholders of its English ({name}, {n:.2f}, {close!r}); a language is found by its folder alone;
+no German is left in the Python source.
 """
 from __future__ import annotations
 
+import ast
 import string
 from pathlib import Path
 
@@ -78,3 +80,35 @@ def test_a_language_is_a_folder_of_files(tmp_path, monkeypatch):
         assert catalogs.translation("use {value!r}", "fr") is None
     finally:
         catalogs.table.cache_clear()
+
+
+def _german_outside_catalogues(tree: ast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+                found += [(stmt.lineno, f"class attribute {t.id}") for t in targets
+                          if isinstance(t, ast.Name) and t.id.endswith("_de")]
+        elif isinstance(node, ast.keyword) and node.arg and node.arg.endswith("_de"):
+            found.append((node.value.lineno, f"keyword {node.arg}="))
+        elif isinstance(node, ast.Attribute) and node.attr.endswith("_de"):
+            found.append((node.lineno, f"attribute .{node.attr}"))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            found += [(node.lineno, f"table {t.id}") for t in node.targets
+                      if isinstance(t, ast.Name) and (t.id.endswith("_DE") or t.id in ("GERMAN", "TEXTS_DE"))]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").endswith("i18n") and \
+                any(a.name == "add" for a in node.names):
+            found.append((node.lineno, "imports add() from i18n (write .po entries instead)"))
+    return found
+
+
+def test_no_german_left_in_python():
+    """German lives in the catalogues only: no de_*.py tables, *_de attributes or add({en}, {de}) calls."""
+    src = Path(catalogs.__file__).resolve().parents[1]
+    bad = [f"{p.relative_to(src)}: a German table module" for p in src.rglob("*.py")
+           if p.stem.startswith("de_") or p.stem.endswith("_de")]
+    for p in sorted(src.rglob("*.py")):
+        tree = ast.parse(p.read_text(encoding="utf-8"), str(p))
+        bad += [f"{p.relative_to(src)}:{line}: {what}" for line, what in _german_outside_catalogues(tree)]
+    assert not bad, "move these into i18n/locale/*/LC_MESSAGES/*.po (scripts/i18n_to_po.py):\n" + "\n".join(bad)

@@ -20,14 +20,9 @@ from nicegui import ui
 
 from .chart_numbers import localized
 
-from ..i18n import t
+from ..i18n import known, t
 
 
-# metric names as the German page says them (English keeps the names the history and CSV use)
-METRICS_DE = {"loss": "Verlust", "accuracy": "Genauigkeit", "mae": "mittlerer Fehler (MAE)",
-              "mse": "quadratischer Fehler (MSE)", "rmse": "Wurzel des quadr. Fehlers (RMSE)", "top5": "Top-5-Genauigkeit",
-              "top_5_accuracy": "Top-5-Genauigkeit", "r2": "Bestimmtheitsmaß R²", "lr": "Lernrate",
-              "learning_rate": "Lernrate", "f1": "F1-Maß", "precision": "Präzision", "recall": "Trefferquote"}
 
 
 def metric_label(name: str, lang: str | None = None) -> str:
@@ -39,7 +34,8 @@ def metric_label(name: str, lang: str | None = None) -> str:
     if (lang or "en") != "de":
         return name
     base = name[4:] if name.startswith("val_") else name
-    label = METRICS_DE.get(base, base)
+    key = f"metric.{base}"  # German names in studio.po; English keeps the names the history and CSV use
+    label = t(key, "de") if known(key) else base
     return t("charts.validation", "de", name=label) if name.startswith("val_") else label
 
 MAX_BATCH_POINTS = 400  # beyond this every other point is dropped: the chart stays fast

@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from nicegui import ui
 
+from ...i18n import msg
 from ...i18n.numbers import number
 from ..i18n import t
 from .param_labels import label as param_label
@@ -141,13 +142,12 @@ def range_problem(value: Any, p: dict[str, Any], lang: str) -> str | None:
     """
     if value is None or value == "":
         return None
-    de = lang == "de"
     if p["kind"] == "int" and not float(value).is_integer():
-        return "muss eine ganze Zahl sein" if de else "must be a whole number"
+        return msg("must be a whole number").to(lang)
     if p.get("min") is not None and value < p["min"]:
-        return f"muss mindestens {number(p['min'], lang)} sein" if de else f"must be at least {number(p['min'], lang)}"
+        return msg("must be at least {low}", low=number(p["min"], lang)).to(lang)
     if p.get("max") is not None and value > p["max"]:
-        return f"darf höchstens {number(p['max'], lang)} sein" if de else f"must be at most {number(p['max'], lang)}"
+        return msg("must be at most {high}", high=number(p["max"], lang)).to(lang)
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from ..app import STATIC_URL
+from ...i18n import translate
 from ..i18n import in_lang
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,9 @@ def use_katex() -> None:
                      '.ll-tex-wrap{display:block;line-height:2.2;white-space:normal}</style>')
 
 
-# The few words the layers' formulas write inside \text{...}, in German (longest first).
-TEX_WORDS_DE = (("window at", "Fenster bei"), ("all values", "alle Werte"), ("the last axis", "die letzte Achse"),
-                ("positions", "Positionen"), ("window", "Fenster"), ("over", "über"), ("if", "falls"),
-                ("else", "sonst"), ("more", "weitere"))
+# The few words the layers' formulas write inside \text{...} (longest first); their translations are
+# in descriptions.po under msgctxt "formula".
+TEX_WORDS = ("window at", "all values", "the last axis", "positions", "window", "over", "if", "else", "more")
 _TEXT = re.compile(r"\\text\{([^{}]*)\}")
 
 
@@ -59,13 +59,13 @@ def tex_in(tex: str, lang: str) -> str:
     >>> tex_in(r"y = \\max_{2 \\text{ window at } 2 i} x", "de")
     'y = \\\\max_{2 \\\\text{ Fenster bei } 2 i} x'
     """
-    if lang != "de":
+    if lang == "en":
         return tex
 
     def words(m: re.Match) -> str:
         text = m.group(1)
-        for en, de in TEX_WORDS_DE:
-            text = re.sub(rf"\b{en}\b", de, text)
+        for en in TEX_WORDS:
+            text = re.sub(rf"\b{en}\b", translate(en, lang, context="formula"), text)
         return r"\text{" + text + "}"
     return _TEXT.sub(words, tex)
 
