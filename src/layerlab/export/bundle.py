@@ -85,10 +85,10 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
         if part.name in reports:
             r = reports[part.name]
             lines.append(f"| {part.bundle_path} | {r.get('size', 0):,} bytes | {r.get('max_diff', 0.0):.2g} |")
-    q = reports.get("onnx_int8")
-    if q and "accuracy_change" in q:
-        lines += ["", f"int8: {q['size']:,} bytes ({q['size_ratio']:.0%} of float); validation accuracy "
-                  f"{q['float_accuracy']:.4f} → {q['int8_accuracy']:.4f} ({q['accuracy_change']:+.4f})."]
+    for part in parts():
+        note = part.readme_table_note(reports[part.name]) if part.name in reports else ""
+        if note:
+            lines += ["", note]
     lines.append("")
     for part in parts():
         if part.name in reports:

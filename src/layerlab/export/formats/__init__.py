@@ -74,6 +74,10 @@ class ExportFormat:
     title: ClassVar[str] = ""            # the README section's heading
     readme_note: ClassVar[str] = ""      # a line under a standalone file's README code
 
+    def readme_table_note(self, report: dict[str, Any]) -> str:
+        """A line the bundle README puts under its table of files ('' for none)."""
+        return ""
+
     def plain_readme(self, shape: str) -> str:
         """The README section for a bare network's file (input shape written into the code)."""
         raise NotImplementedError

@@ -31,6 +31,13 @@ class OnnxInt8(Onnx):
     def plain_readme(self, shape: str) -> str:
         return f"{self.title}\nUsed exactly like model.onnx; outputs differ slightly (see the accuracy change below)."
 
+    def readme_table_note(self, report: dict[str, Any]) -> str:
+        if "accuracy_change" not in report:
+            return ""
+        q = report
+        return (f"int8: {q['size']:,} bytes ({q['size_ratio']:.0%} of float); validation accuracy "
+                f"{q['float_accuracy']:.4f} → {q['int8_accuracy']:.4f} ({q['accuracy_change']:+.4f}).")
+
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
         from ..quantize import export_onnx_int8
         return export_onnx_int8(src, out)
