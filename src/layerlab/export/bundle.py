@@ -62,13 +62,14 @@ def readme(src: Exported, reports: dict[str, Any], skipped: dict[str, str], shap
     m = src.meta
     classes = m.get("classes")
     alone = [str(p.bundle_path) for p in parts() if p.sample_snippet]
+    own = [str(p.bundle_path) for p in parts() if not p.standalone]   # weights, model.npz, train.py, tfjs
     inputs = ([f"Input of {', '.join(alone[:-1])} and {alone[-1]}: what you have, unscaled — "
                + "; ".join(f"`{i['name']}` {i['dtype']} ({', '.join(map(str, i['shape']))})"
                           for i in describe(src, "onnx")["inputs"])
                + ". The scaling, missing-value fills and text encoding the run learned are inside; the metadata "
                "(ONNX `metadata_props`, the torch files' extra file `layerlab.json`) lists the classes, the input "
                "columns and the preprocessing (for pictures: size, fit and channels to resize to first).",
-               f"Input of the weights, train.py and tfjs: the network's own input (N, {shape}) float32 "
+               f"Input of the {', '.join(own[:-1])} and {own[-1]}: the network's own input (N, {shape}) float32 "
                "(channels first, except TF.js), scaled as weights/preprocessing.json says."]
               if is_standalone(src) else
               [f"Input: a batch of shape (N, {shape}) float32 (channels first for images), scaled as "
