@@ -112,7 +112,8 @@ class TeacherView:
         self.table.on("remove", lambda e: self._remove(e.args))
         self.refresh()
         ui.timer(REFRESH_S, self.refresh)
-        teacher_life.end_class_button(provider)
+        teacher_life.end_class_button(provider, on_end=lambda: (self.joining.set_value(False), self.refresh(),
+                                                                self.queue.refresh()))
 
     def _lesson_card(self) -> None:
         """Send one of the teacher's projects to everyone, with parts locked and pages hidden; the lessons sent."""

@@ -5,7 +5,7 @@ the runs training and waiting in order with the pupils' names, `end(archive)` en
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from nicegui import run, ui
 
@@ -47,9 +47,10 @@ class QueueLine:
             self.label.set_text(text)
 
 
-def end_class_button(provider: Any) -> None:
+def end_class_button(provider: Any, on_end: Callable[[], None] | None = None) -> None:
     """ "End the class…": a dialog that asks first, keeps an archive (.zip) unless told not to, then deletes
-    every pupil and their data and offers the archive as a download."""
+    every pupil and their data and offers the archive as a download; on_end then updates the page (joining
+    is closed)."""
     with ui.dialog() as d, ui.card().classes("max-w-lg"):
         ui.label(_t(msg("End the class?"))).classes("text-h6")
         ui.label(_t(msg("Every pupil and all their projects are deleted from this server and their codes stop "
@@ -66,6 +67,8 @@ def end_class_button(provider: Any) -> None:
         finally:
             go.enable()
         d.close()
+        if on_end is not None:
+            on_end()
         saved = done.get("archive")
         if saved:
             ui.download(saved["download"], saved["name"])
