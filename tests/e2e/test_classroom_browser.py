@@ -1,6 +1,7 @@
-"""A class in real browsers (issue 17): the teacher starts `layerlab classroom`, two pupils join on
-their own devices (a phone and a laptop), each opens an example and trains it, and the teacher's
-page shows both results; neither pupil can open the other's project or the teacher's page."""
+"""A class in real browsers (issue 17): the teacher starts `layerlab classroom` and sends a lesson
+(XOR with its layers locked and Export hidden); two pupils join on their own devices (a phone and a
+laptop), one trains the lesson, the other an example of her own, and the teacher's page shows both
+results; neither pupil can open the other's project or the teacher's page."""
 from __future__ import annotations
 
 import os
@@ -78,14 +79,32 @@ def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
     teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30000)
-    teacher.goto(f"{url}/teacher?token={TEACHER}")
+    teacher.goto(f"{url}/?token={TEACHER}")                      # the teacher prepares the lesson: XOR
+    teacher.get_by_role("button", name="Open xor").click()
+    teacher.wait_for_url(re.compile(r"/p/xor/model$"))
+    teacher.goto(f"{url}/teacher")
     teacher.get_by_text(CODE).first.wait_for()
     assert teacher.locator("svg.segno").count() == 1            # the QR code to scan from the projector
     teacher.get_by_text("Nobody has joined yet.").wait_for()
+    teacher.get_by_role("checkbox", name="Lock the layers").click()
+    teacher.get_by_label("Hide pages").click()
+    teacher.get_by_role("option", name="Export").click()
+    teacher.keyboard.press("Escape")
+    teacher.get_by_role("button", name="Send to the class").click()
+    teacher.get_by_text("'xor': 0 copies").wait_for()
+    teacher.screenshot(path=str(shots / "classroom-teacher-lesson.png"), full_page=True)
 
     ada_ctx, ada = _join(browser, url, "Ada", 375, 812, shots)   # a phone
     ben_ctx, ben = _join(browser, url, "Ben", 1280, 800, shots)  # a laptop
-    ada_pid = _train_example(ada, url, "xor")
+    # Ada joined after the lesson was sent: her copy is there, its layers locked, Export hidden
+    ada.goto(f"{url}/p/xor/model")
+    ada.get_by_text("locked: the layers").wait_for()
+    ada.screenshot(path=str(shots / "classroom-lesson-375.png"))
+    ada.goto(f"{url}/p/xor/export")
+    ada.get_by_text("Your teacher has hidden this page for this lesson.").wait_for()
+    assert ada.locator("[data-testid=bottom-export], a[href$='/export']").count() == 0
+    ada.goto(f"{url}/p/xor/train")
+    ada.get_by_role("button", name=re.compile(r"Train$")).click()
     ben_pid = _train_example(ben, url, "circle")
 
     # the teacher's table: both pupils, what they are on, and their results as they come in
@@ -111,12 +130,13 @@ def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
     assert "xor" in rows.filter(has_text="Ada").inner_text() and "circle" in rows.filter(has_text="Ben").inner_text()
     ada.screenshot(path=str(shots / "classroom-pupil-375.png"))
 
-    # isolation in the browser: Ben cannot open Ada's project nor the teacher's page
-    assert ben.goto(f"{url}/p/{ada_pid}/model").status == 404
-    assert ben.goto(f"{url}/teacher").status == 403
+    # isolation in the browser: Ada cannot open Ben's project, Ben not the teacher's page (his /p/xor is
+    # his own copy of the lesson, without Ada's run)
     assert ada.goto(f"{url}/p/{ben_pid}/train").status == 404
-    # and the teacher's own workspace holds neither pupil's project
+    assert ben.goto(f"{url}/teacher").status == 403
+    # and the teacher's own workspace holds the lesson's original only, neither pupil's project
     with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {TEACHER}"}) as c:
-        assert c.get("/api/projects").json() == []
+        assert [p["id"] for p in c.get("/api/projects").json()] == ["xor"]
+        assert c.get("/api/projects/xor/runs").json() == []
     for ctx, page in ((ada_ctx, ada), (ben_ctx, ben), (teacher_ctx, teacher)):
         close(ctx, page)
