@@ -37,9 +37,7 @@ class Cube(nn.Module):
 class CubeLayer(LayerKind):
     name = "cube"
     summary = "Cubes every value."
-    summary_de = "Nimmt jeden Wert hoch drei."
     explain = "Keeps the sign and stretches large values."
-    explain_de = "Behält das Vorzeichen und streckt große Werte."
     latex = r"y = x^3"
     keeps_layout = True
     tfjs_refused = Refused(msg("TF.js has no cube layer"))
@@ -70,6 +68,19 @@ def fake_distribution(root: Path, entry_points: str, modules: dict[str, str]) ->
     return root
 
 
+# the plug-in's German: a catalogue in locale/ next to the module its layerlab.locales entry point names
+CUBE_PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "Cubes every value."
+msgstr "Nimmt jeden Wert hoch drei."
+
+msgid "Keeps the sign and stretches large values."
+msgstr "Behält das Vorzeichen und streckt große Werte."
+'''
+
+
 def test_the_registries_read_their_entry_point_groups():
     assert (LAYERS.group, SOURCES.group, EXPORTS.group) == ("layerlab.layers", "layerlab.sources", "layerlab.exports")
 
@@ -79,7 +90,12 @@ def test_a_fresh_process_finds_a_third_party_kind_by_its_entry_point(tmp_path):
         [layerlab.layers]
         cube = fakeplug_cube
         broken = fakeplug_broken
+
+        [layerlab.locales]
+        fakeplug = fakeplug_cube
         """, {"fakeplug_cube": CUBE, "fakeplug_broken": "raise ImportError('needs a library that is missing')\n"})
+    (root / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (root / "locale" / "de" / "LC_MESSAGES" / "fakeplug.po").write_text(CUBE_PO, encoding="utf-8")
     code = ("import json, warnings\n"
             "warnings.simplefilter('ignore')\n"
             "from layerlab.layers import load_all\n"

@@ -3,6 +3,9 @@
     locale/<domain>.pot                        English source strings of keyed domains (ui)
     locale/<lang>/LC_MESSAGES/<domain>.po      the translations of one language, one file per topic
 
+A plug-in package ships its own translations the same way: a `locale/` folder next to the module
+its `layerlab.locales` entry point names (e.g. `fakeplug = fakeplug_cube`).
+
 An entry without msgctxt translates an English text (a `msg()` template, a layer's summary);
 an entry with msgctxt is a keyed string (the studio's `t(key)`: msgctxt is the key, msgid its
 English) or the same English that needs another translation in another place. A language is a
@@ -13,7 +16,10 @@ folder under locale/: adding one is adding files, no code. Files are read once p
 """
 from __future__ import annotations
 
+import logging
 from functools import cache
+from importlib.util import find_spec
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -23,17 +29,38 @@ LOCALE = Path(__file__).with_name("locale")
 SOURCE_LANG = "en"
 Key = tuple[str | None, str]  # (msgctxt, msgid)
 _CONFLICTS: dict[str, list[str]] = {}
+GROUP = "layerlab.locales"
+log = logging.getLogger(__name__)
+
+
+@cache
+def plugin_dirs() -> tuple[Path, ...]:
+    """locale/ folders of plug-in packages (entry point group layerlab.locales: a module name)."""
+    out = []
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        try:  # where the plug-in's module is, without importing it (this runs while layerlab.i18n loads)
+            spec = find_spec(ep.value.split(":")[0])
+            folder = Path(spec.origin).parent / "locale"
+        except Exception as e:  # a broken plug-in must not take the studio's own translations down
+            log.warning("layerlab.locales entry point %r (%s) failed to load: %s", ep.name, ep.value, e)
+            continue
+        if folder.is_dir():
+            out.append(folder)
+        else:
+            log.warning("layerlab.locales entry point %r (%s): no locale/ folder next to its module", ep.name, ep.value)
+    return tuple(out)
 
 
 def languages() -> tuple[str, ...]:
     """The source language, then every language with a folder of catalogues."""
-    found = sorted(p.name for p in LOCALE.iterdir() if (p / "LC_MESSAGES").is_dir()) if LOCALE.is_dir() else []
+    found = sorted({p.name for root in (LOCALE, *plugin_dirs()) if root.is_dir()
+                    for p in root.iterdir() if (p / "LC_MESSAGES").is_dir()})
     return (SOURCE_LANG, *[lang for lang in found if lang != SOURCE_LANG])
 
 
 def po_files(lang: str) -> list[Path]:
-    """The .po files of one language, by domain name."""
-    return sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po"))
+    """The .po files of one language, by domain name (LayerLab's own, then those of plug-ins)."""
+    return [p for root in (LOCALE, *plugin_dirs()) for p in sorted((root / lang / "LC_MESSAGES").glob("*.po"))]
 
 
 @cache
