@@ -15,6 +15,8 @@ from nicegui import app, background_tasks, run, ui
 
 from ...layers import load_all
 from ...api_errors import Fix, SpecError
+from ...api_class import lesson_of
+from ...i18n import msg
 from .. import edits
 from ..components import layer_list
 from ..components.diagram import STYLES, diagram_layers, diagram_weights, network_svg, shape_text, standalone_svg
@@ -266,7 +268,11 @@ class ModelView:
         with ui.element("div").classes("grid gap-4 w-full grid-cols-1 md:grid-cols-[14rem_1fr] "
                                        "xl:grid-cols-[14rem_minmax(0,1fr)_minmax(0,1fr)]"):
             with ui.column().classes("gap-1 w-full").mark("palette"):
-                layer_list.palette(self)
+                if "layers" in (lesson_of(self.session.folder) or {}).get("locked", ()):
+                    ui.label(msg("Your teacher locked the layers for this lesson: change the training, or test "
+                                 "and inspect the model.").to(lang())).classes("text-body2").mark("palette-locked")
+                else:
+                    layer_list.palette(self)
             self.cards_view()
             with ui.column().classes("w-full gap-3 md:col-span-2 xl:col-span-1"):
                 with ui.card().classes("ll-card w-full min-w-0 p-2 sm:p-4").props('data-testid="diagram-card"') \

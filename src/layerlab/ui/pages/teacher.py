@@ -125,12 +125,12 @@ class TeacherView:
                                 "a copy of.")))
             else:
                 with ui.row().classes("items-end gap-4 flex-wrap"):
-                    project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))).classes("min-w-48")
+                    project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))).style("min-width: 12rem")
                     locks = {part: ui.checkbox(_t(label)) for part, label in (
                         ("data", msg("Lock the data")), ("layers", msg("Lock the layers")),
                         ("training", msg("Lock the training settings")))}
                     pages = {k: t(f"nav.{k}") for k in TABS}
-                    hide = ui.select(pages, multiple=True, value=[], label=_t(msg("Hide pages"))).classes("min-w-48")
+                    hide = ui.select(pages, multiple=True, value=[], label=_t(msg("Hide pages"))).style("min-width: 12rem")
 
                     def send() -> None:
                         sent = self.p.classroom.send_lesson(project.value, tuple(k for k, c in locks.items() if c.value),
@@ -160,6 +160,7 @@ class TeacherView:
                          "training": _training(r), "best": f"{best * 100:.0f} %" if best is not None else "–",
                          "seen": _ago(r.get("last_seen")), **tips})
         self.empty.set_visibility(not rows)
+        self.table.set_visibility(bool(rows))
         if rows != self.table.rows:
             self.table.rows = rows
             self.table.update()
