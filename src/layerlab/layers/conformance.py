@@ -95,10 +95,12 @@ def _declared(k: LayerKind) -> None:
 
 
 def german_summary(k: LayerKind) -> str:
-    """The kind's summary in German: from the message catalogues, else the kind's summary_de."""
+    """The kind's summary in German: from the message catalogues (i18n/locale), else what the kind says
+    itself (a plug-in outside layerlab cannot add to the catalogues: a `summary_de` class attribute)."""
     de = translate(k.summary, "de")
     if de == k.summary:
-        de = k.describe().get("summary_de") or de
+        said = (k.describe().get("summary_de"), getattr(k, "summary_de", ""))
+        de = next((s for s in said if s and s != k.summary), de)
     return de
 
 
