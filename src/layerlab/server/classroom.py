@@ -73,6 +73,7 @@ class ClassServer:
         self._attempts: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
         self.config: SecurityConfig | None = None
+        self.tls: dict[str, Any] | None = None   # under --https: the authority's path and fingerprint
 
     # -- the middleware's hooks ------------------------------------------------------------------
     def guest_for_token(self, token: str) -> Guest | None:

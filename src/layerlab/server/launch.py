@@ -204,6 +204,9 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     if class_server is not None:
         from ..ui.pages import teacher
         teacher.use(class_server)
+        if files is not None:  # the teacher page offers the authority to pupils' devices
+            class_server.tls = {"ca_path": tls.CA_PATH if files.ca is not None else None,
+                                "fingerprint": files.fingerprint}
 
     def ready() -> None:
         print(f"{READY_PREFIX}: {url}", flush=True)

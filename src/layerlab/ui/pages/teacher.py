@@ -85,6 +85,13 @@ class TeacherView:
                     ui.label(c.code).classes("text-h3 font-mono tracking-widest").props("data-class-code")
                     ui.label(_t(msg("Pupils open {url} and type the code, or scan the QR code.", url=join_url))) \
                         .classes("text-body2")
+                    tls = getattr(provider, "tls", None)
+                    if tls and tls.get("ca_path"):
+                        with ui.row().classes("items-center gap-2 text-body2").mark("class-ca"):
+                            ui.label(_t(msg("Phones and tablets: install this certificate once, then the camera "
+                                            "works over https:")))
+                            ui.link(_t(msg("certificate")), tls["ca_path"]).props("download")
+                            ui.label(f"SHA-256 {tls['fingerprint']}").classes("font-mono text-caption break-all")
                     self.joining = ui.switch(_t(msg("Joining open")), value=c.open_for_joining,
                                              on_change=lambda e: c.set_open(bool(e.value)))
         self._lesson_card()
