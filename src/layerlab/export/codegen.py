@@ -2,7 +2,7 @@
 
 The model class is written from each layer kind's own `code()` snippet (the same text
 LayerLab builds its modules from), and the source of every helper class it uses is copied
-from layerlab/layers/modules.py, so the script needs only torch, numpy and Pillow (plus
+from the layer kinds' own modules, so the script needs only torch, numpy and Pillow (plus
 scikit-learn for the datasets scikit-learn ships). Other data sources are snapshotted into
 an .npz file beside the script, with LayerLab's split (plain arrays, no pickle).
 
