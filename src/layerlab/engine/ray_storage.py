@@ -11,16 +11,18 @@ finished, stopped or failed, the driver copies that folder back into the project
 works on the result. Events and meta.json updates reach the driver through Ray's queue, on
 one machine or many, so the live pages follow the run while it trains.
 
->>> import tempfile, pathlib
->>> src = pathlib.Path(tempfile.mkdtemp()) / "r1"; src.mkdir()
+>>> import tempfile, pathlib, shutil
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> src = tmp / "worker" / "r1"; src.mkdir(parents=True)
 >>> _ = (src / "history.json").write_text("[]"); _ = (src / ".history.json.x.tmp").write_text("")
->>> store = tempfile.mkdtemp(); up = Uploader(store, "r1"); up.push(src)
+>>> up = Uploader(str(tmp / "storage"), "r1"); up.push(src)
 1
 >>> up.push(src)  # unchanged files are not sent again
 0
->>> back = pathlib.Path(tempfile.mkdtemp()) / "runs" / "r1"
->>> copy_back(store, "r1", back), sorted(p.name for p in back.iterdir())
+>>> back = tmp / "project" / "runs" / "r1"
+>>> copy_back(str(tmp / "storage"), "r1", back), sorted(p.name for p in back.iterdir())
 (1, ['history.json'])
+>>> shutil.rmtree(tmp)
 """
 from __future__ import annotations
 
