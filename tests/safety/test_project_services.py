@@ -15,6 +15,7 @@ from layerlab.data.facade import Data
 from layerlab.engine.facade import Runs
 from layerlab.export.facade import Export
 from layerlab.inspect.facade import Inspect
+from layerlab.spec import context as spec_context
 from layerlab.spec import models
 from layerlab.spec.context import ProjectContext
 
@@ -27,8 +28,7 @@ def parses(monkeypatch):
     """Count every parse of a project document."""
     calls = []
     real = models.parse_project
-    monkeypatch.setattr("layerlab.spec.context.parse_project", lambda doc, folder=None: calls.append(1)
-                        or real(doc, folder))
+    monkeypatch.setattr(spec_context, "parse_project", lambda doc, folder=None: calls.append(1) or real(doc, folder))
     return calls
 
 

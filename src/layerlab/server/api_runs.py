@@ -17,6 +17,7 @@ from fastapi import APIRouter, Path as PathParam, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .. import api as facade
+from .. import api_runs as runs
 from ..api_owners import owner_of
 from ..api_events import saved_text
 from ..i18n import current_lang, localize, msg
@@ -74,8 +75,7 @@ class PredictIn(BaseModel):
 
 
 def _runner():
-    from ..engine.runner import default_runner
-    return default_runner()
+    return runs.default_runner()
 
 
 def _same(a: Any, b: Path) -> bool:
@@ -87,8 +87,7 @@ def _same(a: Any, b: Path) -> bool:
 
 def active_runs(folder: Path) -> list[Any]:
     """Run handles of this project that are queued, running or paused in this process."""
-    from ..engine.runner import ACTIVE
-    return [r for r in _runner().runs() if r.status in ACTIVE and _same(r.project.dir, folder)]
+    return [r for r in _runner().runs() if r.status in runs.ACTIVE and _same(r.project.dir, folder)]
 
 
 def _folder(pid: str) -> Path:
@@ -103,8 +102,6 @@ def _check_run_id(run_id: str) -> str:
 
 def run_view(folder: Path, run_id: str) -> dict[str, Any]:
     """A run's status: the live handle when this process runs it, else its saved meta.json."""
-    from ..store import registry
-    from ..store.runs import RunFolder, runs_dir
     live = _runner().get(run_id)
     if live is not None and _same(live.project.dir, folder):
         d = live_view(live)
@@ -112,11 +109,11 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
         if live.last_batch is not None:
             d["batch"] = live.last_batch.to_dict()
         return d
-    rf = RunFolder(runs_dir(folder) / run_id)
+    rf = runs.RunFolder(runs.runs_dir(folder) / run_id)
     if not (rf.path / "meta.json").is_file():
         raise NotFound("run", msg("is not a run of this project"), run_id, msg("list the runs with GET .../runs"))
     meta = rf.meta()
-    row = registry.get(run_id) or {}
+    row = runs.registry_row(run_id) or {}
     status = row.get("status") or meta.get("status")
     failure = None
     if status == "failed":
@@ -130,8 +127,7 @@ def run_view(folder: Path, run_id: str) -> dict[str, Any]:
 
 def _note(meta: dict[str, Any]) -> str | None:
     """ "best: epoch 14 of 50" in the request's language (None before the first saved epoch)."""
-    from ..store.runs import weights_note
-    return weights_note(meta).to(current_lang.get()) if meta.get("epochs_done") else None
+    return runs.weights_note(meta).to(current_lang.get()) if meta.get("epochs_done") else None
 
 
 def live_view(live: Any) -> dict[str, Any]:
@@ -148,13 +144,12 @@ def live_view(live: Any) -> dict[str, Any]:
 
 @router.get("/projects/{pid}/runs", summary="The project's runs, newest first (live ones included)")
 def list_runs(pid: str) -> list[dict[str, Any]]:
-    from ..store import registry
     folder = _folder(pid)
-    registry.sync_project(folder)
+    runs.sync_project(folder)
     rows = {r["run_id"]: {**{k: r.get(k) for k in ("run_id", "status", "started", "ended", "epochs_done",
                                                      "final", "message", "continued_from", "best_epoch")},
                           "weights_note": _note(r)}
-            for r in registry.list_runs(folder)}
+            for r in runs.list_runs(folder)}
     for live in _runner().runs():
         if _same(live.project.dir, folder):
             d = live_view(live)
@@ -172,8 +167,7 @@ def start_run(pid: str, request: Request, body: RunStart | None = None) -> dict[
     project.validate()  # refuse now, with the spec path, rather than fail in the worker
     if len(active_runs(folder)) >= MAX_ACTIVE_PER_PROJECT:
         raise TooMany("project", msg("already has runs waiting or training"), pid, msg("wait for them, or stop one"))
-    from ..engine.runner import ACTIVE
-    if sum(r.status in ACTIVE for r in _runner().runs()) >= MAX_ACTIVE_TOTAL:
+    if sum(r.status in runs.ACTIVE for r in _runner().runs()) >= MAX_ACTIVE_TOTAL:
         raise TooMany("", msg("the server is busy with other runs"), hint=msg("try again in a minute"))
     run = _runner().submit(project, epochs=body.epochs, continue_from=body.continue_from, owner=owner_of(request))
     return live_view(run)

@@ -34,7 +34,7 @@ CHECK_EVERY_S = 3.0   # how often the page looks for newer weights (a few stats 
 def weights_version(project: Any) -> tuple[str, str, str] | None:
     """(run id, 'best'|'last', version) of the weights Project.predict would use now, or None
     without a trained run; version changes whenever the weights file is rewritten."""
-    from ...store.runs import open_run
+    from ...api_runs import open_run
     try:
         folder = open_run(project.dir)
         which = folder.pick_weights(None)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from nicegui import ui
 
-from ...store.runs import open_run
+from ...api_runs import open_run
 from ..i18n import t
 from .charts import Curves
 from .csv_downloads import run_buttons

@@ -19,7 +19,7 @@ from nicegui import background_tasks, run, ui
 
 from ...api_owners import owner_of
 from ... import api_events as ev
-from ...engine.runner import default_runner
+from ...api_runs import default_runner
 from ...api_errors import SpecError
 from ..components.charts import Curves, TrainingCharts
 from ..components.epoch_panels import BoundaryImage, ConfusionTable, SampleGrid

@@ -22,6 +22,7 @@ from nicegui import background_tasks, run, ui
 from ... import api_events as ev
 from ...inspect.views import VIEWS
 from ...api_errors import SpecError
+from ...api_runs import default_runner, run_ids
 from ...inspect.views_model import layer_key
 from ..components import inspect_charts as charts
 from ..components.chart_numbers import localized
@@ -105,7 +106,6 @@ class InspectPanel:
         ui.timer(0.5, self._tick)
 
     def _run_ids(self) -> list[str]:
-        from ...store.runs import run_ids
         try:
             return run_ids(self.session.folder)
         except OSError:
@@ -447,7 +447,6 @@ class InspectPanel:
     # -- live updates -----------------------------------------------------------------------
     def _tick(self) -> None:
         """Follow a run of this project that trains in this server; redraw per-epoch views after each save."""
-        from ...engine.runner import default_runner
         from ..components.run_feed import RunFeed
         mine = [r for r in default_runner().runs() if _same(r.project.dir, self.session.folder)]
         if mine and mine[-1].run_id != self.live_id:
