@@ -102,6 +102,8 @@ def test_a_fresh_process_finds_a_third_party_kind_by_its_entry_point(tmp_path):
             "from layerlab.layers.base import REGISTRY, code_namespace\n"
             "from layerlab.layers.conformance import check_layer_kind\n"
             "kinds = load_all()\n"
+            "from layerlab.engine import worker\n"
+            "worker._import_plugins(worker.plugin_modules())  # what a warm worker does with a job's plug-ins\n"
             "print(json.dumps({'names': sorted(kinds), 'errors': REGISTRY.plugin_errors,\n"
             "                  'helper': 'Cube' in code_namespace(), 'passed': check_layer_kind('cube')}))\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *sys.path]), "OMP_NUM_THREADS": "1"}
@@ -113,6 +115,7 @@ def test_a_fresh_process_finds_a_third_party_kind_by_its_entry_point(tmp_path):
     assert {"shape rule", "code", "save/reload", "onnx", "torchscript", "german"} <= set(got["passed"])
     assert len(got["errors"]) == 1 and "'broken'" in got["errors"][0] and "fakeplug" in got["errors"][0]
     assert "missing" in got["errors"][0]
+    assert "could not import" not in out.stderr  # the worker does not import an entry point's module twice
 
 
 def test_an_entry_point_may_name_a_class_to_register(tmp_path, monkeypatch):

@@ -96,6 +96,9 @@ def _import_plugins(plugins: list[tuple[str, str | None, str, str, str]]) -> Non
     for name, file, label, entry, qualname in plugins:
         key = file or name
         try:
+            known = registries[label].load().get(entry)
+            if known is not None and type(known).__module__ == name:
+                continue  # an installed package's entry point already registered it here
             if key not in _imported:
                 _imported[key] = None
                 if not file:
