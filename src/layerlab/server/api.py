@@ -27,8 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import api as facade
 from ..i18n import current_lang, msg
 from ..api_errors import SpecError
-from ..spec.loader import loads
-from ..spec.models import parse_project
+from ..api_spec import loads, parse_project
 from .. import api_workspace as ws
 from . import api_projects as projects_api
 from . import api_runs as runs_api

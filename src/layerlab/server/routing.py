@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from ..i18n import LANGS, Text, current_lang, msg
-from ..spec import loader
+from .. import api_spec as loader
 from ..api_errors import SpecError
 from .. import api_workspace as ws
 from . import uploads

@@ -27,10 +27,8 @@ from typing import Any, Callable
 
 from ..i18n import msg
 from ..api import Project
-from ..spec.check import Analysis
+from ..api_spec import Analysis, apply_fix, read_document
 from ..api_errors import Fix, SpecError
-from ..spec.fixes import apply_fix
-from ..spec.loader import read_document
 from .. import api_workspace as workspace
 
 log = logging.getLogger(__name__)

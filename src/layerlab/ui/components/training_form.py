@@ -17,7 +17,7 @@ from nicegui import ui
 from pydantic import ValidationError
 
 from ...spec import catalog
-from ...spec.models import DataSpec, ScheduleSpec, TrainingSpec
+from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec
 from ..i18n import t
 
 

@@ -17,7 +17,7 @@ from nicegui import ui
 from ... import api_search
 from ...api_owners import owner_of
 from ...api_errors import SpecError
-from ...spec.search import ranges, use_values
+from ...api_spec import ranges, use_values
 from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr
 from ..i18n import err_text
@@ -31,7 +31,7 @@ NUMERIC = ("units", "filters", "rate", "learning_rate", "batch_size", "weight_de
 
 def _setting_label(path: str, doc: dict[str, Any]) -> str:
     """'Layer 2 (dense): units' or 'learning_rate' for a spec path."""
-    from ...spec.paths import parse
+    from ...api_spec import parse_path as parse
     parts = parse(path)
     if parts[:2] == ["model", "layers"] and len(parts) >= 3:
         layers = doc.get("model", {}).get("layers", [])
@@ -73,7 +73,7 @@ def _read_values(text: str, kind: str) -> list[Any]:
 
 def add_range(doc: dict[str, Any], path: str, kind: str, values: list[Any]) -> dict[str, Any]:
     """doc with a range at path whose default is the setting's current value (so train keeps working)."""
-    from ...spec.paths import parse
+    from ...api_spec import parse_path as parse
     parts = parse(path)
     node: Any = doc
     for p in parts[:-1]:
@@ -94,7 +94,7 @@ def add_range(doc: dict[str, Any], path: str, kind: str, values: list[Any]) -> d
 
 
 def remove_range(doc: dict[str, Any], path: str) -> dict[str, Any]:
-    from ...spec.paths import parse
+    from ...api_spec import parse_path as parse
     found = {r.path: r for r in ranges(doc)}
     r = found[path]
     parts = parse(path)
