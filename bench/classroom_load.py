@@ -6,11 +6,13 @@ work:
 
     join          POST /api/class/join {code, name}            -> the pupil's token
     create        POST /api/projects {"example": "xor"}       (in the pupil's own workspace)
-    open pages    GET /p/<id>/model, /p/<id>/train, /p/<id>/test as a browser does (HTML, the
-                  pupil's cookie), then opens the Train page's socket.io connection with the
-                  page's client id (NiceGUI's handshake) and keeps it open while training
+    Model page    GET /p/<id>/model as a browser does (HTML, the pupil's cookie)
     edit          PUT /api/projects/<id> with its revision (the first layer's units 8 -> 12)
-    train         POST /api/projects/<id>/runs {"epochs": E}, polling GET .../runs/<run> until it ends
+    train         POST /api/projects/<id>/runs {"epochs": E}, then the Train page (GET /p/<id>/train)
+                  and its socket.io connection with the page's client id (NiceGUI's handshake),
+                  open while the run trains (the page's live charts come through it); polling
+                  GET .../runs/<run> until it ends
+    Test page     GET /p/<id>/test
     predict       POST /api/projects/<id>/predict
 
 Each pupil connects from an address of its own on the loopback (127.0.0.2, 127.0.0.3, ...: as
@@ -182,22 +184,25 @@ class Lesson:
         p = r.json()
         pid = p["id"]
         c.cookies.set(f"layerlab_pupil_{self.server.port}", token)
-        html = {}
-        for page in PAGES:  # as a browser: the cookie, no bearer
-            pr = await t.call(c, who, "page", "GET", f"/p/{pid}/{page}", headers={"Accept": "text/html"})
-            html[page] = pr.text if pr is not None else ""
-        sock = await self.open_socket(who, html["train"], token) if self.sockets else None
+
+        async def page(name: str) -> str:  # as a browser: the cookie, no bearer
+            pr = await t.call(c, who, "page", "GET", f"/p/{pid}/{name}", headers={"Accept": "text/html"})
+            return pr.text if pr is not None else ""
+        await page("model")
+        doc = json.loads(json.dumps(p["doc"]))
+        doc["model"]["layers"][0]["units"] = 12
+        r = await t.call(c, who, "API edit", "PUT", f"/api/projects/{pid}",
+                         json={"doc": doc, "revision": p["revision"]})
+        if r is None:
+            return
+        r = await t.call(c, who, "API train", "POST", f"/api/projects/{pid}/runs", json={"epochs": self.epochs})
+        if r is None:
+            return
+        rid, status = r.json()["run_id"], r.json()["status"]
+        # the Train page attaches to the run going on; its socket then carries the live charts
+        train_page = await page("train")
+        sock = await self.open_socket(who, train_page, token) if self.sockets else None
         try:
-            doc = json.loads(json.dumps(p["doc"]))
-            doc["model"]["layers"][0]["units"] = 12
-            r = await t.call(c, who, "API edit", "PUT", f"/api/projects/{pid}",
-                             json={"doc": doc, "revision": p["revision"]})
-            if r is None:
-                return
-            r = await t.call(c, who, "API train", "POST", f"/api/projects/{pid}/runs", json={"epochs": self.epochs})
-            if r is None:
-                return
-            rid, status = r.json()["run_id"], r.json()["status"]
             while status in ACTIVE and time.monotonic() < self.deadline:
                 await asyncio.sleep(0.5)
                 r = await t.call(c, who, "API poll run", "GET", f"/api/projects/{pid}/runs/{rid}")
@@ -211,6 +216,7 @@ class Lesson:
                 ended = next((x.get("ended") for x in r.json() if x["run_id"] == rid), None)
                 if ended:
                     self.ended[pid_pupil] = float(ended)
+            await page("test")
             await t.call(c, who, "API predict", "POST", f"/api/projects/{pid}/predict", json={"inputs": [[0.0, 1.0]]})
         finally:
             if sock is not None:
