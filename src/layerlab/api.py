@@ -362,13 +362,8 @@ def describe_table(path: str | Path | None = None, text: str | None = None) -> d
     The guess is only a suggestion (a text column with few values, or one named like a label);
     the user confirms or changes it. `rows` is the number of data rows.
     """
-    from .data.csvread import read_table
-    from .data.target_guess import describe_columns, guess_target
-    df = read_table(Path(path) if path is not None else None, text)
-    return {"rows": len(df), "columns": [c.to_dict() | {"label": c.label, "kind_label": c.kind_label,
-                                                         "values_text": c.values_text}
-                                         for c in describe_columns(df)],
-            "guess": guess_target(df)}
+    from .data.table_process import describe_table as describe   # a large file: in the table process
+    return describe(path, text)
 
 
 def example_names() -> list[str]:

@@ -32,6 +32,7 @@ from .base import DataInfo, DataSource, RawData, register
 from .csvread import TABLE_EXTS, read_table
 from .encode import (FITTED_RULES, MISSING_RULES, _check_width, encode, feature_names, fit_schema, missing_cells,
                      numeric_view, text_columns)
+from . import table_process
 from .files import find_file, need_root, stamp
 from .target_guess import target_needed
 
@@ -83,8 +84,10 @@ def _labels(y: pd.Series, classes: list[str]) -> np.ndarray:
     return pd.Categorical(text, categories=classes).codes.astype(np.int64)
 
 
-def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
-    """Features and targets of a DataFrame according to the source's parameters."""
+def build_table(df: pd.DataFrame, p: dict[str, Any], profile: Any = None) -> RawData:
+    """Features and targets of a DataFrame according to the source's parameters.
+
+    profile: the table's table_process.Profile when it is known (its text columns are not looked for again)."""
     cols = [str(c) for c in df.columns]
     df.columns = cols
     roles = dict(p["roles"])
@@ -102,26 +105,28 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     if len(cols) < 2:
         raise SpecError("data.params.path", msg("has only one column, so there is nothing to learn it from"), cols,
                         msg("give at least one feature column and a target column (check the delimiter)"))
-    ignored = [c for c in cols if roles.get(c) == "ignored" and c != target]
-    feats = [c for c in cols if c != target and c not in ignored]
+    feats = _features(cols, roles, target)
     report: dict[str, Any] = {"target": target}
-    # text columns with a distinct value in (almost) every row are names or ids, not features
-    text = text_columns(df[feats])  # all at once: 10,000 text columns must not cost calls each
+    if profile is None:
+        text = text_columns(df[feats])  # all at once: 10,000 text columns must not cost calls each
+    else:
+        text = {c: profile.text[c] for c in feats if c in profile.text}
 
     def distinct_text(c: str) -> int:  # distinct values of a text column; 0 for a numeric one
         if c in text:
             return len(text[c][0])
+        if profile is not None:
+            return profile.distinct[c]
         return int(df[c].nunique()) if numeric_view(df[c]) is None else 0
 
-    auto_ignored = [c for c in feats if roles.get(c) != "feature" and distinct_text(c) > max(p["max_categories"], 0)]
+    feats, auto_ignored = _kept(feats, roles, p, distinct_text)
     if auto_ignored:
-        feats = [c for c in feats if c not in auto_ignored]
         report["ignored_columns"] = {c: msg("more than {n} different text values", n=p["max_categories"])
                                      for c in auto_ignored}
     if not feats:
         raise SpecError("data.params.roles", msg("leaves no feature columns"), cols,
                         msg("mark at least one column other than the target as a feature"))
-    _refuse_early(df, feats, text, target, p)
+    _refuse_early(feats, text, bool(df[target].notna().all()), p)
     missing = {c: int(n) for c, n in df[feats + [target]].isna().sum().items() if n}
     report["missing"] = missing
     rows_before = len(df)
@@ -161,12 +166,56 @@ def build_table(df: pd.DataFrame, p: dict[str, Any]) -> RawData:
     return RawData(x, y, info, missing or None, p["missing"], df.index.to_numpy())
 
 
-def _refuse_early(df: pd.DataFrame, feats: list[str], text: dict[str, Any], target: str, p: dict[str, Any]) -> None:
+def _features(cols: list[str], roles: dict[str, str], target: str) -> list[str]:
+    """The columns that are neither the target nor ignored by the user."""
+    ignored = [c for c in cols if roles.get(c) == "ignored" and c != target]
+    return [c for c in cols if c != target and c not in ignored]
+
+
+def _kept(feats: list[str], roles: dict[str, str], p: dict[str, Any],
+          distinct_text: Any) -> tuple[list[str], list[str]]:
+    """(features kept, features ignored): text columns with a distinct value in (almost) every row
+    are names or ids, not features (unless the user marked them as features)."""
+    auto_ignored = [c for c in feats if roles.get(c) != "feature" and distinct_text(c) > max(p["max_categories"], 0)]
+    return [c for c in feats if c not in auto_ignored], auto_ignored
+
+
+def refuse_from_profile(profile: Any, p: dict[str, Any]) -> None:
+    """build_table's features budget for parameters p, from a table_process.Profile alone (nothing is
+    read): choosing a target of a 10,000-column table is refused in milliseconds. Anything else
+    build_table would say (a wrong column, no target) is left to it."""
+    cols, roles = profile.columns, dict(p["roles"])
+    if any(c not in cols or r not in ROLES for c, r in roles.items()):
+        return
+    target = next((c for c, r in roles.items() if r == "target"), None) or p["target"]
+    if not target or target not in cols or len(cols) < 2:
+        return
+    feats = _features(cols, roles, target)
+    text = {c: profile.text[c] for c in feats if c in profile.text}
+    feats, _ = _kept(feats, roles, p, lambda c: len(text[c][0]) if c in text else profile.distinct[c])
+    if not feats:
+        return
+    _refuse_early(feats, text, profile.complete[target], p)
+    # then fit_schema's own check, column by column, where its widths are known from the profile: no
+    # row is dropped and the target's task cannot be refused first (text columns with gaps land here)
+    if profile.complete[target] and p["missing"] != "drop" and p["task"] != "regression":
+        def width(c: str) -> int:
+            if p["categorical"] != "onehot" or c in profile.numeric:
+                return 1
+            return len(text[c][0]) if c in text else profile.distinct[c]
+        total, widest = 0, (0, "")
+        for c in feats:
+            w = width(c)
+            total, widest = total + w, max(widest, (w, c))
+            _check_width(total, widest, len(feats))
+
+
+def _refuse_early(feats: list[str], text: dict[str, Any], target_complete: bool, p: dict[str, Any]) -> None:
     """The features budget from the text columns' distinct values alone, before any work on every column.
 
     A lower bound of the encoded width (one-hot text columns, at least one feature per other
     column), valid when no row will be dropped (a dropped row could take values away)."""
-    if p["categorical"] != "onehot" or p["missing"] == "drop" or not df[target].notna().all():
+    if p["categorical"] != "onehot" or p["missing"] == "drop" or not target_complete:
         return
     widths = [(len(text[c][0]), c) for c in feats if c in text]
     if widths:
@@ -209,13 +258,25 @@ def _table(path: str | None, key: tuple, text: str | None, params_json: str) -> 
 @functools.lru_cache(maxsize=4)
 def _cached(path: str | None, key: tuple, text: str | None, params_json: str) -> RawData:
     p = json.loads(params_json)
+    if path is not None and table_process.is_large(path):   # read and profiled in a process of its own
+        refuse_from_profile(table_process.profile(path, key, p["header"], p["delimiter"]), p)
+        return table_process.call(build_apart, path, key, params_json)
     df = read_table(Path(path) if path else None, text, "data.params.text" if text else "data.params.path",
                     p["header"], p["delimiter"])
     return build_table(df, p)
 
 
+def build_apart(path: str, key: tuple, params_json: str) -> RawData:
+    """In the table process: build_table of a large table file, with the profile that process keeps."""
+    p = json.loads(params_json)
+    df = table_process.read(path, p["header"], p["delimiter"])
+    return build_table(df, p, table_process.own_profile(df, path, key, p["header"], p["delimiter"]))
+
+
 @functools.lru_cache(maxsize=16)
 def _columns(path: str | None, key: tuple, text: str | None, header: str, delimiter: str) -> tuple[str, ...]:
+    if path is not None and table_process.is_large(path):
+        return tuple(table_process.profile(path, key, header, delimiter).columns)
     df = read_table(Path(path) if path else None, text, "data.params.path", header, delimiter)
     return tuple(str(c) for c in df.columns)
 
