@@ -39,6 +39,7 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from .classroom import CLASS_FILE
 
 ARCHIVES = "archives"
 SKIPPED = {".studio", ARCHIVES}          # secrets (cookie secret, TLS keys) and earlier archives
@@ -47,10 +48,11 @@ ARCHIVE_NAME = re.compile(r"class-[A-Za-z0-9_-]{1,40}-\d{8}-\d{6}\.zip")
 
 
 def class_record(classroom: Any) -> dict[str, Any]:
-    """class.json as an archive keeps it: no hashes of tokens or rejoin codes."""
-    return {"name": classroom.name, "code": classroom.code, "open": classroom.open_for_joining,
-            "archived": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "pupils": [{"id": p.id, "name": p.name, "joined": p.joined} for p in classroom.pupils.values()]}
+    """class.json as an archive keeps it (the lessons sent and whatever else the class records), with each
+    pupil's id, name and joining time only: no hashes of tokens or rejoin codes."""
+    data = json.loads((Path(classroom.root) / CLASS_FILE).read_text(encoding="utf-8"))
+    data["pupils"] = [{k: p[k] for k in ("id", "name", "joined") if k in p} for p in data.get("pupils", [])]
+    return {**data, "archived": time.strftime("%Y-%m-%dT%H:%M:%S")}
 
 
 def archive(classroom: Any) -> Path:
