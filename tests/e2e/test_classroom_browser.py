@@ -130,6 +130,13 @@ def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
     assert "xor" in rows.filter(has_text="Ada").inner_text() and "circle" in rows.filter(has_text="Ben").inner_text()
     ada.screenshot(path=str(shots / "classroom-pupil-375.png"))
 
+    # the teacher opens Ada's project read-only, as for the projector
+    rows.filter(has_text="Ada").get_by_role("link", name="xor").click()
+    teacher.get_by_text("Ada · xor").wait_for()
+    teacher.locator("[data-testid=projector-diagram] svg").wait_for()
+    teacher.locator(".nicegui-echart").nth(1).wait_for()
+    teacher.screenshot(path=str(shots / "classroom-projector.png"), full_page=True)
+
     # isolation in the browser: Ada cannot open Ben's project, Ben not the teacher's page (his /p/xor is
     # his own copy of the lesson, without Ada's run)
     assert ada.goto(f"{url}/p/{ben_pid}/train").status == 404

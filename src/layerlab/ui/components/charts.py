@@ -10,6 +10,8 @@ own; `TrainingCharts` puts two charts on the page and redraws only when somethin
 ([[0.5, 2.0]], [[1, 1.7]])
 >>> [s["name"] for s in loss_options(c)["series"]]
 ['loss (batch)', 'loss', 'val_loss']
+>>> sorted(Curves.from_history([{"epoch": 1, "loss": 1.0, "accuracy": 0.5, "lr": 0.1, "samples_per_s": 9e3}]).epoch_series)
+['accuracy', 'loss']
 """
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ def metric_label(name: str, lang: str | None = None) -> str:
     label = t(key, "de") if known(key) else base
     return t("charts.validation", "de", name=label) if name.startswith("val_") else label
 
+# what a saved history row also holds besides losses and metrics: not a curve of the model's quality
+NOT_CURVES = frozenset({"epoch", "lr", "samples_per_s", "elapsed_s", "epoch_s"})
 MAX_BATCH_POINTS = 400  # beyond this every other point is dropped: the chart stays fast
 GRID_LINE = {"lineStyle": {"color": "rgba(128, 128, 128, 0.25)"}}  # readable on light and dark pages
 COLOURS = ["#5470c6", "#ee6666", "#91cc75", "#fac858", "#73c0de", "#3ba272", "#fc8452", "#9a60b4"]
@@ -76,7 +80,7 @@ class Curves:
         c = cls()
         for i, row in enumerate(history, start=1):
             c.add_epoch(int(row.get("epoch", i)), {k: v for k, v in row.items()
-                                                   if k != "epoch" and isinstance(v, (int, float))})
+                                                   if k not in NOT_CURVES and isinstance(v, (int, float))})
         return c
 
     @property

@@ -102,6 +102,11 @@ class TeacherView:
             ("name", msg("Name")), ("projects", msg("Projects")), ("page", msg("Page")), ("training", msg("Training")),
             ("best", msg("Best validation accuracy")), ("seen", msg("Last activity")))]
         self.table = ui.table(columns=columns, rows=[], row_key="id").classes("w-full")
+        self.table.add_slot("body-cell-projects", r'''
+            <q-td :props="props"><span v-if="!props.row.links.length">–</span>
+              <template v-for="(p, i) in props.row.links" :key="p.href">{{ i ? ', ' : '' }}<a :href="p.href"
+                 class="text-primary">{{ p.name }}</a></template>
+            </q-td>''')
         self.table.add_slot("body-cell-name", r'''
             <q-td :props="props">{{ props.row.name }}
               <q-btn flat dense size="sm" icon="stop" :aria-label="'stop ' + props.row.name"
@@ -149,6 +154,7 @@ class TeacherView:
             self._show_lessons()
 
     def _show_lessons(self) -> None:
+        self._lessons_seen = [len(x["copies"]) for x in self.p.classroom.lessons]
         self.lessons.clear()
         with self.lessons:
             for x in reversed(self.p.classroom.lessons):
@@ -163,9 +169,13 @@ class TeacherView:
         for r in self.p.pupils():
             names = ", ".join(p["name"] for p in r["projects"]) or "–"
             best = r.get("best")
-            rows.append({"id": r["id"], "name": r["name"], "projects": names, "page": _page(r.get("page")),
+            links = [{"name": p["name"], "href": f"/teacher/pupils/{r['id']}/{p['id']}"} for p in r["projects"]]
+            rows.append({"id": r["id"], "name": r["name"], "projects": names, "links": links,
+                         "page": _page(r.get("page")),
                          "training": _training(r), "best": f"{best * 100:.0f} %" if best is not None else "–",
                          "seen": _ago(r.get("last_seen")), **tips})
+        if getattr(self, "_lessons_seen", None) not in (None, [len(x["copies"]) for x in self.p.classroom.lessons]):
+            self._show_lessons()   # a pupil joined and got the lessons: their counts change
         self.empty.set_visibility(not rows)
         self.table.set_visibility(bool(rows))
         if rows != self.table.rows:
