@@ -137,16 +137,18 @@ class TeacherView:
                                 "a copy of.")))
             else:
                 with ui.row().classes("items-end gap-4 flex-wrap"):
-                    project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))).style("min-width: 12rem")
+                    project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))) \
+                        .style("min-width: 12rem")
                     locks = {part: ui.checkbox(_t(label)) for part, label in (
                         ("data", msg("Lock the data")), ("layers", msg("Lock the layers")),
                         ("training", msg("Lock the training settings")))}
                     pages = {k: t(f"nav.{k}") for k in TABS}
-                    hide = ui.select(pages, multiple=True, value=[], label=_t(msg("Hide pages"))).style("min-width: 12rem")
+                    hide = ui.select(pages, multiple=True, value=[], label=_t(msg("Hide pages"))) \
+                        .style("min-width: 12rem")
 
                     def send() -> None:
-                        sent = self.p.classroom.send_lesson(project.value, tuple(k for k, c in locks.items() if c.value),
-                                                            tuple(hide.value or ()))
+                        locked = tuple(k for k, c in locks.items() if c.value)
+                        sent = self.p.classroom.send_lesson(project.value, locked, tuple(hide.value or ()))
                         ui.notify(_t(msg("Sent {title!r} to {n} pupils", title=sent["title"], n=len(sent["copies"]))))
                         self._show_lessons()
                     ui.button(_t(msg("Send to the class")), on_click=send).props("color=primary")
