@@ -26,6 +26,7 @@ True
 1
 >>> c.pupils, c.pupil_for_token(token), (c.root / "pupils" / pupil.id).exists(), c.open_for_joining
 ({}, None, False, False)
+>>> shutil.rmtree(c.root)
 """
 from __future__ import annotations
 
