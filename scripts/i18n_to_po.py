@@ -9,7 +9,7 @@ form (the commits of issue 16.1 show which):
     python scripts/i18n_to_po.py ui [--rewrite]  # ui modules' add({en}, {de}) -> studio.pot, de/studio.po
     python scripts/i18n_to_po.py examples    # i18n/examples_de.py             -> de/examples.po
     python scripts/i18n_to_po.py attributes [--rewrite] [layerlab/data/]  # *_de attributes -> de/descriptions.po
-    python scripts/i18n_to_po.py tables      # METRICS_DE of the charts, TEX_WORDS_DE of the maths panel
+    python scripts/i18n_to_po.py tables      # METRICS_DE (charts), _LABELS (CLI), TEX_WORDS_DE (maths panel)
 
 Each subcommand reads the old form with `ast` (comments above an entry become translator
 comments) or, where the strings are computed, by importing the module; it does not edit
@@ -390,9 +390,9 @@ def _append(path: Path, new: list[Entry], lang: str | None, domain: str) -> None
 
 
 def tables() -> None:
-    """The last German tables of the studio: the chart legend's METRICS_DE (-> studio.pot/.po, keys
-    metric.<name>, English: the name itself) and the formula words TEX_WORDS_DE (-> descriptions.po,
-    msgctxt 'formula')."""
+    """The last German tables: the chart legend's METRICS_DE (-> studio.pot/.po, keys metric.<name>,
+    English: the name itself), the CLI's _LABELS (-> cli.pot/.po, keys layers.<word>) and the formula
+    words TEX_WORDS_DE (-> descriptions.po, msgctxt 'formula'); entries already there are kept."""
     charts = "layerlab/ui/components/charts.py"
     metrics = _module_dict(SRC.parent / charts, "METRICS_DE")
     _append(LOCALE / "studio.pot", [(f"metric.{k}", k, "", ["a metric's name in the chart legend"], charts, charts)
@@ -400,6 +400,13 @@ def tables() -> None:
     _append(LOCALE / "de" / "LC_MESSAGES" / "studio.po",
             [(f"metric.{k}", k, v, ["a metric's name in the chart legend"], charts, charts) for k, v in metrics.items()],
             "de", "studio")
+    cli = "layerlab/cli/project_cmds.py"
+    labels = _module_dict(SRC.parent / cli, "_LABELS")
+    words = [(f"layers.{k}", en, labels["de"][k]) for k, en in labels["en"].items()]
+    words.append(("activations.meaning", "meaning", "Bedeutung"))  # the activations table's third column
+    note = ["a word of `layerlab layers` / `layerlab activations` output"]
+    _append(LOCALE / "cli.pot", [(k, en, "", note, cli, cli) for k, en, _ in words], None, "cli")
+    _append(LOCALE / "de" / "LC_MESSAGES" / "cli.po", [(k, en, de, note, cli, cli) for k, en, de in words], "de", "cli")
     math = "layerlab/ui/components/mathview.py"
     words = _module_dict(SRC.parent / math, "TEX_WORDS_DE")
     _append(LOCALE / "de" / "LC_MESSAGES" / "descriptions.po",

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from .. import api
-from ..i18n import current_lang, msg, translate
+from ..i18n import LANGS, current_lang, keyed, msg, translate
 from ..api_errors import SpecError
 from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
@@ -159,20 +159,13 @@ def fix(project: Path = typer.Argument(..., help="Project folder."),
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a project file, layers included."""
-    from ..api_spec import project_schema
+    from ..spec.schema import project_schema
     print(json.dumps(project_schema(), indent=2))
 
 
-_LABELS = {
-    "en": {"formula": "Formula", "example": "In project.json", "parameter": "parameter", "default": "default",
-           "allowed": "allowed", "description": "description", "expert": "expert", "kinds": "layer kinds",
-           "type": "type", "family": "family", "what": "what it does", "choices": "choices",
-           "body": "the layers inside the block (a list like model.layers)"},
-    "de": {"formula": "Formel", "example": "In project.json", "parameter": "Parameter", "default": "Standard",
-           "allowed": "erlaubt", "description": "Beschreibung", "expert": "Experte", "kinds": "Schichtarten",
-           "type": "Typ", "family": "Familie", "what": "was sie tut", "choices": "Werte",
-           "body": "die Schichten im Block (eine Liste wie model.layers)"},
-}
+# the words of `layerlab layers`: keys layers.<word> of the cli catalogue (i18n/locale/cli.pot, <lang>/cli.po)
+_WORDS = ("formula", "example", "parameter", "default", "allowed", "description", "expert", "kinds", "type",
+          "family", "what", "choices", "body")
 
 
 def _allowed(prm: dict, words: dict) -> str:
@@ -192,10 +185,10 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
            lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the layer kinds, or describe one with its parameters."""
     from ..layers import get_layer, load_all
-    if lang not in _LABELS:
+    if lang not in LANGS:
         from ..api_errors import SpecError
         raise SpecError("--lang", msg("is not a supported language"), lang, msg("use en or de"))
-    words, de = _LABELS[lang], lang == "de"
+    words, de = {w: keyed("cli", f"layers.{w}", lang) for w in _WORDS}, lang == "de"
     if name:
         d = get_layer(name).describe()
         if as_json:
@@ -235,7 +228,7 @@ def activations(as_json: bool = typer.Option(False, "--json", help="Print JSON."
     if as_json:
         return emit_json(rows)
     de = lang == "de"
-    t = Table("activation", "formula", "Bedeutung" if de else "meaning", title=f"{len(rows)} activations")
+    t = Table("activation", "formula", keyed("cli", "activations.meaning", lang), title=f"{len(rows)} activations")
     for r in rows:
         t.add_row(r["name"], r["latex"], r["explain_de" if de else "explain"])
     console.print(t, markup=False)
@@ -246,7 +239,7 @@ def _value(text: str, path: str = ""):
     """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text.
 
     NaN, Infinity and 1e400 parse as JSON here but no project may hold them: a SpecError at path."""
-    from ..api_spec import loads
+    from ..spec.loader import loads
     try:
         return loads(text, prefix=path)
     except json.JSONDecodeError:
@@ -313,9 +306,9 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
               path: str = typer.Argument(..., help="Spec path, e.g. model.layers[0].units or training.epochs."),
               value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
     """Set one value in project.json; an invalid value is refused and nothing is saved."""
-    from ..api_spec import parse_path
+    from ..spec import paths
     from ..api_errors import SpecError
-    from ..api_spec import apply_edits
+    from ..spec.fixes import apply_edits
     p = api.load(project)
     try:
         doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value, path)}])
@@ -324,10 +317,10 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
                         msg("check the path with `layerlab summary --json` or `layerlab schema`")) from None
     candidate = api.Project(doc, p.dir)
     own = [e for e in candidate.errors() if e.path == path or e.path.startswith(path + ".")]
-    if own and parse_path(path):
+    if own and paths.parse(path):
         raise own[0]
     p.doc = doc
-    notes = p.follow_data() if parse_path(path)[:1] in (["data"], ["task"]) else []  # the output follows the data
+    notes = p.follow_data() if paths.parse(path)[:1] in (["data"], ["task"]) else []  # the output follows the data
     _save_and_report(p, f"Set {path} to {json.dumps(_value(value))}")
     for note in notes:
         console.print(f"Note: {note.to(current_lang.get())}")

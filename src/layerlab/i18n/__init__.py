@@ -82,6 +82,14 @@ def translate(template: str, lang: str, context: str | None = None) -> str:
     return found or template
 
 
+def keyed(domain: str, key: str, lang: str) -> str | None:
+    """A keyed string (msgctxt key in locale/<domain>.pot) in lang, English when lang has none; None if unknown."""
+    english = catalogs.source(domain).get(key)
+    if english is None or lang == "en":
+        return english
+    return catalogs.translation(english, lang, context=key) or english
+
+
 def catalog(lang: str) -> dict[str, str]:
     """Every translation of lang without a msgctxt, English -> lang (for tests and tooling)."""
     _load()

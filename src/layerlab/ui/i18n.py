@@ -12,7 +12,7 @@ from typing import Any
 
 from nicegui import app
 
-from ..i18n import LANGS, catalogs, current_lang, localize, translate
+from ..i18n import LANGS, catalogs, current_lang, keyed, localize, translate
 
 DOMAIN = "studio"
 # Bridge for this session only (issue 16.1): strings registered the old way, add({en}, {de}),
@@ -36,11 +36,10 @@ def known(key: str) -> bool:
 
 def lookup(key: str, lang: str) -> str | None:
     """The string for key in lang (English when lang has none), or None for an unknown key."""
-    english = catalogs.source(DOMAIN).get(key)
-    if english is None:
-        english = STRINGS["en"].get(key)
-        return STRINGS.get(lang, {}).get(key) or english
-    return catalogs.translation(english, lang, context=key) or english
+    found = keyed(DOMAIN, key, lang)
+    if found is None:
+        return STRINGS.get(lang, {}).get(key) or STRINGS["en"].get(key)
+    return found
 
 
 def in_lang(english: str, lang: str | None = None) -> str:
