@@ -222,7 +222,7 @@ class Lesson:
             if sock is not None:
                 await sock.disconnect()
 
-    async def open_socket(self, who: str, page: str, token: str):
+    async def open_socket(self, who: str, page: str, token: str, headers: dict[str, str] | None = None):
         """The Train page's socket.io connection, as its script opens it (NiceGUI's implicit handshake)."""
         import logging
 
@@ -244,8 +244,8 @@ class Lesson:
         try:
             await sio.connect(f"{self.server.url}?{query}", socketio_path="/_nicegui_ws/socket.io",
                               transports=["websocket"], wait_timeout=30,
-                              headers={"Cookie": f"layerlab_pupil_{self.server.port}={token}",
-                                       "Origin": self.server.url})
+                              headers=headers or {"Cookie": f"layerlab_pupil_{self.server.port}={token}",
+                                                  "Origin": self.server.url})
         except Exception as e:  # noqa: BLE001 - refused: counted, reported
             self.socket_errors.append(f"{who}: socket refused: {type(e).__name__}: {e}")
             return None
@@ -260,6 +260,11 @@ class Lesson:
     async def teacher(self) -> None:
         async with httpx.AsyncClient(base_url=self.server.url, timeout=60.0,
                                      headers={"Authorization": f"Bearer {TEACHER}"}) as c:
+            sock = None
+            if self.sockets:  # the teacher's page is open the whole lesson (it redraws every 2 s)
+                page = await self.tally.call(c, "teacher", "page teacher", "GET", "/teacher")
+                sock = await self.open_socket("teacher", page.text if page is not None else "", "",
+                                              {"Authorization": f"Bearer {TEACHER}", "Origin": self.server.url})
             while not self.done.is_set() and time.monotonic() < self.deadline:
                 r = await self.tally.call(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
                 now = time.time()
@@ -277,6 +282,8 @@ class Lesson:
                     await asyncio.wait_for(self.done.wait(), self.teacher_every)
                 except asyncio.TimeoutError:
                     pass
+            if sock is not None:
+                await sock.disconnect()
             # results that ended after the last look: one more look, so each gets a lag
             await asyncio.sleep(self.teacher_every)
             r = await self.tally.call(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
@@ -368,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"runs finished: {finished} of {pupils}; most queued at once (teacher's view): {lesson.queue_seen}, "
           f"largest 'n ahead': {lesson.ahead_seen}")
     if args.sockets:
-        msgs = list(lesson.socket_msgs.values())
-        print(f"socket.io: {len(msgs)} of {pupils} Train pages connected, {sum(msgs)} messages received"
+        msgs = [v for k, v in lesson.socket_msgs.items() if k != "teacher"]
+        print(f"socket.io: {len(msgs)} of {pupils} Train pages connected, {sum(msgs)} messages received; "
+              f"the teacher's page got {lesson.socket_msgs.get('teacher', 0)}"
               + (f"; refused: {len(lesson.socket_errors)}" if lesson.socket_errors else ""))
     print(f"the server's process used {cpu:.1f} CPU-s in the lesson's {wall:.1f} s ({cpu / wall:.2f} of a core; "
           f"warm-up included); load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores")
@@ -391,7 +399,9 @@ def main(argv: list[str] | None = None) -> int:
                                 "max": round(max(lag_v), 2)} if lag_v else None,
               "teacher_poll_s": args.teacher_every, "unseen_results": len(unseen),
               "most_queued": lesson.queue_seen, "largest_ahead": lesson.ahead_seen,
-              "socket_pages": len(lesson.socket_msgs), "socket_messages": sum(lesson.socket_msgs.values()),
+              "socket_pages": sum(k != "teacher" for k in lesson.socket_msgs),
+              "socket_messages": sum(v for k, v in lesson.socket_msgs.items() if k != "teacher"),
+              "teacher_socket_messages": lesson.socket_msgs.get("teacher"),
               "socket_errors": lesson.socket_errors[:10],
               "problems": (t.server_errors + t.failures)[:50]}
     if args.out is not None:
