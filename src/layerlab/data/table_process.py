@@ -38,7 +38,8 @@ LARGE_BYTES = 1_000_000   # ~0.7 s of reading and profiling per MB of a wide tex
 KEEP = 4                  # profiles kept (a 10,000-column profile holds its 400,000 values)
 # `python -c ENTRY FD`: at a lower priority from its first line, and without the packages' __init__ (they
 # import torch and the whole API: seconds of CPU, hundreds of MB, for a process that only reads tables)
-ENTRY = """import os, sys, types, importlib.util
+ENTRY = """import os, signal, sys, types, importlib.util
+signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C in the studio's terminal: the studio ends it
 try:
     os.nice(10)
 except OSError:
@@ -288,7 +289,7 @@ def main(argv: list[str]) -> None:
     while True:
         try:
             env, fn, args = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):   # the caller is gone, or Ctrl+C in its terminal
+        except (EOFError, OSError):   # the caller is gone
             return
         answer = _run(env, fn, args)
         try:
