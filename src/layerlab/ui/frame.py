@@ -16,6 +16,7 @@ contrast (Quasar's default blue on white reads 3:1, this one 6.7:1).
 from __future__ import annotations
 
 import contextlib
+import json
 from typing import Iterator
 
 from fastapi import HTTPException
@@ -23,7 +24,7 @@ from nicegui import app, ui
 
 from ..api_class import lesson_of
 from ..api_errors import SpecError
-from ..i18n import msg
+from ..i18n import LANGS, msg
 from .i18n import current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
@@ -81,7 +82,7 @@ A11Y_SCRIPT = """<script>
       const title = u.querySelector('.q-uploader__title');
       if (btn && title && btn.getAttribute('aria-label') !== title.textContent) btn.setAttribute('aria-label', title.textContent);
     });
-    document.querySelectorAll('.q-loading-bar:not([aria-label])').forEach(b => b.setAttribute('aria-label', document.documentElement.lang === 'de' ? 'Lädt' : 'Loading'));
+    document.querySelectorAll('.q-loading-bar:not([aria-label])').forEach(b => b.setAttribute('aria-label', LOADING[document.documentElement.lang] || LOADING.en));
     document.querySelectorAll('.ll-main .overflow-x-auto, .ll-main .ll-tex-block').forEach(el => {
       if (el.hasAttribute('tabindex') || el.scrollWidth <= el.clientWidth + 1) return;
       if (el.querySelector('a[href], button, input, select, textarea, [tabindex]')) return;
@@ -93,7 +94,7 @@ A11Y_SCRIPT = """<script>
   window.addEventListener('resize', soon);
   document.addEventListener('DOMContentLoaded', soon);
 })();
-</script>"""
+</script>""".replace("(() => {", "(() => {\n  const LOADING = " + json.dumps({lang: t("frame.loading", lang) for lang in LANGS}) + ";", 1)
 
 
 def _prefs() -> dict:
