@@ -96,10 +96,12 @@ def archive_path(classroom: Any, name: str) -> Path:
 
 
 def end(classroom: Any) -> int:
-    """Delete every pupil and their folder and close joining; returns how many pupils there were."""
+    """Delete every pupil and their folder, forget the lessons sent and close joining; returns how many pupils
+    there were."""
     with classroom._lock:
         ids = list(classroom.pupils)
         classroom.pupils = {}
+        classroom.lessons = []   # their copies went with the pupils; a class reopened starts without them
         classroom.open_for_joining = False
         classroom.save()
     for pid in ids:

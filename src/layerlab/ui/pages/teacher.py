@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 import segno
-from nicegui import ui
+from nicegui import run, ui
 from starlette.requests import Request
 
 from ...i18n import Text, msg
@@ -122,9 +122,8 @@ class TeacherView:
         self.table.on("stop", lambda e: self._stop(e.args))
         self.table.on("rejoin", lambda e: self._rejoin(e.args))
         self.table.on("remove", lambda e: self._remove(e.args))
-        self.refresh()
-        ui.timer(REFRESH_S, self.refresh)
-        teacher_life.end_class_button(provider, on_end=lambda: (self.joining.set_value(False), self.refresh(),
+        ui.timer(REFRESH_S, self.refresh)   # at once, then every 2 s
+        teacher_life.end_class_button(provider, on_end=lambda: (self.joining.set_value(False), self.refresh_now(),
                                                                 self.queue.refresh()))
 
     def _lesson_card(self) -> None:
@@ -164,11 +163,19 @@ class TeacherView:
                     ui.label(_t(msg("{title!r}: {n} copies", title=x["title"], n=len(x["copies"]))))
                     ui.link(_t(msg("Results (CSV)")), f"/api/class/lessons/{x['id']}/results?format=csv")
 
-    def refresh(self) -> None:
+    async def refresh(self) -> None:
+        """Redraw from the pupils' rows, read in a thread: 30 workspaces are too much for the event loop."""
+        self._draw(await run.io_bound(self.p.pupils))
+
+    def refresh_now(self) -> None:
+        """Redraw at once after the teacher's own action (stop, remove, end)."""
+        self._draw(self.p.pupils())
+
+    def _draw(self, pupils: list[dict[str, Any]]) -> None:
         rows = []
         tips = {"tip_stop": _t(msg("Stop this pupil's training")), "tip_rejoin": _t(msg("New rejoin code")),
                 "tip_remove": _t(msg("Delete this pupil and all their projects"))}
-        for r in self.p.pupils():
+        for r in pupils:
             names = ", ".join(p["name"] for p in r["projects"]) or "–"
             best = r.get("best")
             links = [{"name": p["name"], "href": f"/teacher/pupils/{r['id']}/{p['id']}"} for p in r["projects"]]
@@ -191,7 +198,7 @@ class TeacherView:
     def _stop(self, pid: str) -> None:
         n = self.p.stop_runs(pid)
         ui.notify(_t(msg("Stopped {n} run(s) of {name}", n=n, name=self._name(pid))))
-        self.refresh()
+        self.refresh_now()
 
     def _rejoin(self, pid: str) -> None:
         name = self._name(pid)
@@ -211,7 +218,7 @@ class TeacherView:
             self.p.classroom.remove(pid)
             d.close()
             ui.notify(_t(msg("{name} and all their projects were deleted", name=name)))
-            self.refresh()
+            self.refresh_now()
         with ui.dialog() as d, ui.card():
             ui.label(_t(msg("Delete {name} and all their projects?", name=name))).classes("text-h6")
             ui.label(_t(msg("This cannot be undone.")))
