@@ -75,6 +75,16 @@ EXTRA = {
     "gru_reset_before": ([{"type": "gru", "units": 4, "reset_after": False, "return_sequences": True},
                           {"type": "gru", "units": 3, "reset_after": False, "recurrent_activation": "hard_sigmoid"},
                           {"type": "dense", "units": 2, "activation": "softmax"}], (6, 2), None),
+    # found by tests/layers/test_kind_conformance.py: softmax over the units of a sequence; TF.js has no
+    # GlobalXPooling3D (a volume is reshaped to (D*H*W, C) first); a (C, L) signal pooled over L
+    "dense_softmax_sequence": ([{"type": "dense", "units": 3, "activation": "softmax"}], (4, 6), None),
+    "global_avg_pool_volume": ([{"type": "global_avg_pool"}], (3, 4, 4, 4), None),
+    "global_max_pool_volume_after_conv3d": ([{"type": "conv3d", "filters": 4, "kernel_size": 2},
+                                             {"type": "global_max_pool"}, {"type": "dense", "units": 2}],
+                                            (2, 4, 5, 3), None),
+    "global_avg_pool_signal": ([{"type": "global_avg_pool"}], (2, 7), None),
+    "global_max_pool_signal_then_dense": ([{"type": "global_max_pool"}, {"type": "dense", "units": 3,
+                                                                         "activation": "softmax"}], (2, 7), None),
     "res_tokens": ([{"type": "embedding", "input_dim": 20, "output_dim": 4},
                     {"type": "residual", "layers": [{"type": "dense", "units": 4, "activation": "relu"}]},
                     {"type": "flatten"}, {"type": "dense", "units": 2, "activation": "softmax"}], (6,), 20),

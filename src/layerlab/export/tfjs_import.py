@@ -149,7 +149,8 @@ class _Walker:
                 layer.following, i = items[i], i + 1   # read as part of this layer (a Cropping2D after its convolution)
             layer.cur, layer.weights = cur, self.weights_of(item)
             spec, t = kind.tfjs_import(layer, self)
-            self.check_softmax(spec, cls, c, rank, where)
+            if not kind.tfjs_softmax_last:
+                self.check_softmax(spec, cls, c, rank, where)
             if out and i >= 2 and isinstance(items[i - 2], Block) and \
                     load_all()[out[-1]["type"]].tfjs_import_absorbs(out[-1], spec):
                 continue  # (a residual block takes the activation after its Add in)
@@ -179,6 +180,11 @@ def convert(doc: dict[str, Any], weights: dict[str, np.ndarray]):
     table = importers()
     first = next((layer for layer in flat(items) if not _agnostic(table, layer)), None)
     cl = first is not None and len(shape_tf) >= 2 and _channels_last(table, first["class_name"])
+    written = ((doc.get("userDefinedMetadata") or {}).get("layerlab") or {}).get("input_layout")
+    if written in ("channels_last", "as_layerlab") and len(shape_tf) >= 2:
+        # LayerLab's own export says how it laid the input out: a GlobalPooling1D or a Reshape first reads a
+        # (L, C) signal and a (T, F) sequence alike, and only the file knows which one LayerLab held
+        cl = written == "channels_last"
     shape = to_channels_first(shape_tf) if cl else shape_tf
     w = _Walker(weights, positions, cl, table)
     out, _ = w.walk(items, tuple(shape))

@@ -156,6 +156,7 @@ class LayerKind:
     tfjs_own_layout: ClassVar[bool] = False       # chooses its input layout itself (flatten): no Permute before it
     tfjs_elementwise: ClassVar[bool] = False      # computes value by value: right in either layout
     tfjs_takes_flat_order: ClassVar[bool] = False  # reads a flatten of channels-last maps in TF.js' order (dense)
+    tfjs_softmax_last: ClassVar[bool] = False     # its activation's softmax runs over the last axis (dense)
 
     def tfjs_refusal(self, layer: dict[str, Any], refusal: Any) -> Any:
         """Why TF.js cannot hold this spec layer (raw dict; a Text) or None; `refusal` answers for nested layers."""

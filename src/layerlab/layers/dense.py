@@ -101,10 +101,13 @@ class Dense(LayerKind):
     # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
     keras_classes = ("Dense",)
     tfjs_takes_flat_order = True  # after a flatten of channels-last maps its kernel rows take TF.js' order
+    tfjs_softmax_last = True  # its softmax normalises the units, the last axis, as a Keras activation string does
 
     def tfjs_export(self, row, module, ctx):
         st = T.state(module)
-        act, extra = T.split_act(row.resolved, len(row.out_shape))
+        # the units are the last axis in both layouts (TF.js holds a dense layer's input as LayerLab does), and
+        # LayerLab's softmax of a dense layer runs over them: Keras' activation string says just that, at any rank
+        act, extra = T.split_act(row.resolved, 1)
         weight, bias = T.find(st, "weight"), T.find(st, "bias")
         kernel = weight.T
         if ctx.flat_perm is not None:  # the flatten before it gave TF.js' order: read the rows in that order

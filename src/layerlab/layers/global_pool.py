@@ -10,6 +10,8 @@ GlobalAveragePooling1D does for text.
 """
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
@@ -77,10 +79,6 @@ class _Global(LayerKind):
         mode = "Max" if self.mode == "max" else "Average"
         return (f"Global{mode}Pooling1D", f"Global{mode}Pooling2D")
 
-    @property
-    def keras_written(self):
-        return (f"Global{'Max' if self.mode == 'max' else 'Average'}Pooling3D",)
-
     def tfjs_channels_last(self, row, prefers):
         return row.resolved.get("keep", "first") == "first"
 
@@ -98,6 +96,9 @@ class _Global(LayerKind):
                 raise SpecError(row.path, msg("TF.js pools sequences only: keep='last' needs a (T, F) input"), shape,
                                 msg("flatten the positions into one axis with a reshape first"))
             ctx.b.add(f"Global{mode}Pooling1D", {})  # over T of (T, F) (or L of a channels-last (L, C))
+        elif rank >= 4:  # TF.js has no GlobalXPooling3D: the positions of (D, H, W, C) go into one axis first
+            ctx.b.add("Reshape", {"target_shape": [math.prod(shape[1:]), shape[0]]})  # (D*H*W, C), channels kept
+            ctx.b.add(f"Global{mode}Pooling1D", {})
         else:
             ctx.b.add(f"Global{mode}Pooling{rank - 1}D", {"data_format": "channels_last"})
 
