@@ -11,8 +11,9 @@ from typing import Any
 from .engine.runner import ACTIVE, default_runner
 from .store import lesson, registry, workspace
 from .store.classroom import Classroom, JoinError
+from .store.lesson import LockedError
 
-__all__ = ["Classroom", "JoinError", "lesson_of", "live_runs", "workspace_projects"]
+__all__ = ["Classroom", "JoinError", "LockedError", "lesson_of", "live_runs", "workspace_projects"]
 
 
 def live_runs() -> list[Any]:

@@ -68,7 +68,8 @@ def test_a_lesson_reaches_every_pupil_with_its_locks_enforced_by_the_api(klass, 
     run = layerlab.load(ada_copy).train(epochs=2)
     csv = teacher.get(f"/api/class/lessons/{lesson_id}/results?format=csv")
     assert csv.headers["content-type"].startswith("text/csv")
-    lines = csv.text.splitlines()
+    assert csv.text.startswith("\ufeff")                    # so a spreadsheet reads umlauts as UTF-8
+    lines = csv.text.lstrip("\ufeff").splitlines()
     assert lines[0] == "pupil,project,best_val_accuracy" and lines[2] == "Ben,xor-lesson,"
     assert lines[1].startswith("Ada,xor-lesson,0.") or lines[1] == "Ada,xor-lesson,1.0000"
     assert abs(float(lines[1].split(",")[2]) - run.final["val_accuracy"]) < 1e-4

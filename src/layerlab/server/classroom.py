@@ -253,7 +253,8 @@ class ClassServer:
             lines = ["pupil,project,best_val_accuracy"] + [
                 ",".join([_csv(r["pupil"]), _csv(r["project"] or ""),
                           "" if r["best_val_accuracy"] is None else f"{r['best_val_accuracy']:.4f}"]) for r in rows]
-            return Response("\n".join(lines) + "\n", media_type="text/csv; charset=utf-8",
+            # a byte-order mark first: spreadsheet programs then read the names' umlauts as UTF-8
+            return Response("\ufeff" + "\n".join(lines) + "\n", media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="results-{lesson_id}.csv"'})
 
         @r.get(JOIN_PATH, include_in_schema=False)
@@ -346,10 +347,14 @@ def _doc(lang: str, title: str, body: str) -> str:
 
 def join_html(lang: str, class_name: str, code: str = "", name: str = "", error: SpecError | None = None) -> str:
     """The form a pupil fills in on a phone: the class code and a first name (or a rejoin code)."""
-    err = ""
+    err = rejoin_err = ""
     if error is not None:
-        err = (f'<p role="alert" style="color:#b00020;border-left:4px solid #b00020;padding-left:.6rem">'
-               f'{html.escape(localize(error.message, lang))}. {html.escape(localize(error.hint, lang))}.</p>')
+        field = {"name": msg("Your first name"), "code": msg("Class code"), "rejoin": msg("Your rejoin code")}
+        where = field.get(error.path)
+        text = (f"{where.to(lang)}: " if where is not None else "") + localize(error.message, lang)
+        box = (f'<p role="alert" style="color:#b00020;border-left:4px solid #b00020;padding-left:.6rem">'
+               f'{html.escape(_sentence(text))} {html.escape(_sentence(localize(error.hint, lang), upper=True))}</p>')
+        err, rejoin_err = ("", box) if error.path == "rejoin" else (box, "")
     body = (f'<p>{_t(msg("Join the class {name}", name=class_name), lang)}</p>{err}'
             f'<form method="post" action="{JOIN_PATH}">'
             f'<label>{_t(msg("Class code"), lang)}<input name="code" value="{html.escape(code)}" required '
@@ -357,7 +362,8 @@ def join_html(lang: str, class_name: str, code: str = "", name: str = "", error:
             f'<label>{_t(msg("Your first name"), lang)}<input name="name" value="{html.escape(name)}" required '
             f'maxlength="30" autocomplete="given-name" style="{_FIELD}"></label>'
             f'<button type="submit" style="{_BUTTON}">{_t(msg("Join"), lang)}</button></form>'
-            f'<details style="margin-top:2rem"><summary>{_t(msg("Continue on another device"), lang)}</summary>'
+            f'<details style="margin-top:2rem"{" open" if rejoin_err else ""}>'
+            f'<summary>{_t(msg("Continue on another device"), lang)}</summary>{rejoin_err}'
             f'<form method="post" action="{JOIN_PATH}"><label>{_t(msg("Your rejoin code"), lang)}'
             f'<input name="rejoin_code" autocomplete="off" autocapitalize="characters" style="{_FIELD}"></label>'
             f'<button type="submit" style="{_BUTTON}">{_t(msg("Continue"), lang)}</button></form></details>'
@@ -365,6 +371,12 @@ def join_html(lang: str, class_name: str, code: str = "", name: str = "", error:
             f'{_t(CLIENT_ISOLATION, lang)}'
             f'</p>')
     return _doc(lang, _t(msg("Join the class"), lang), body)
+
+
+def _sentence(text: str, upper: bool = False) -> str:
+    """One sentence: a single full stop at the end, and a capital first letter when asked."""
+    text = text.strip().rstrip(".")
+    return (text[:1].upper() + text[1:] if upper else text) + "."
 
 
 def welcome_html(lang: str, name: str, rejoin: str | None) -> str:

@@ -380,7 +380,9 @@ class SecurityMiddleware:
         lang = accept_language(headers.get("accept-language"))
         message, hint = localize(message, lang), localize(hint, lang)
         if _is_navigation(headers) and status in (401, 500):
-            body = (_login_page(message, hint, lang) if status == 401 else _error_page(message, hint, lang)).encode()
+            join = "/join" in self.config.open_paths  # a class server: a pupil's way in is joining, not a token
+            body = (_login_page(message, hint, lang, join) if status == 401 else _error_page(message, hint, lang)
+                    ).encode()
             ctype = b"text/html; charset=utf-8"
         else:
             body = json.dumps({"error": {"path": "", "message": message, "received": None, "hint": hint,
@@ -423,11 +425,17 @@ def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
             f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>{body_end}</body></html>')
 
 
-def _login_page(message: str, hint: str, lang: str = "en") -> str:
+def _login_page(message: str, hint: str, lang: str = "en", join: bool = False) -> str:
     title, button = msg("LayerLab: token needed").to(lang), msg("Open").to(lang)
-    return _page(title, message, hint, '<form method="get"><label>Token <input name="token" type="password" '
-                 f'autocomplete="off" autofocus></label> <button type="submit">{html.escape(button)}</button></form>',
-                 lang)
+    form = ('<form method="get"><label>Token <input name="token" type="password" '
+            f'autocomplete="off"{"" if join else " autofocus"}></label> '
+            f'<button type="submit">{html.escape(button)}</button></form>')
+    if join:  # on a class server pupils come here after a restart of their browser, or by the bare address
+        pupils = html.escape(msg("Pupils: join your class with its code").to(lang))
+        teacher = html.escape(msg("Teacher: the link with the token that `layerlab classroom` printed").to(lang))
+        return _page(title, message, hint, f'<p style="font-size:1.3rem"><a href="/join">{pupils}</a></p>'
+                     f'<p>{teacher}</p>{form}', lang)
+    return _page(title, message, hint, form, lang)
 
 
 def _error_page(message: str, hint: str, lang: str = "en") -> str:

@@ -190,7 +190,7 @@ class Classroom:
                     self.save()
                     return p, token
         raise JoinError("rejoin", msg("this rejoin code belongs to nobody in the class"), None,
-                        msg("check the 8 letters on your note, or ask your teacher for a new code"))
+                        msg("check the 8 letters and digits on your note, or ask your teacher for a new code"))
 
     def reset_rejoin(self, pupil_id: str) -> str:
         """A new rejoin code for a pupil (the old one stops working); the teacher hands it over."""

@@ -134,11 +134,17 @@ def href(project_id: str, page: str) -> str:
 def _lang_from_url() -> None:
     """?lang=de (or ?lang=en) in the address chooses the language, as the menu does, for this and later pages."""
     try:
-        wanted = ui.context.client.request.query_params.get("lang")
+        request = ui.context.client.request
+        wanted = request.query_params.get("lang")
+        header = request.headers.get("accept-language", "")
     except (AttributeError, RuntimeError):  # no request behind this page (tests, startup)
         return
     if wanted in ("en", "de") and _prefs().get("lang") != wanted:
         _prefs()["lang"] = wanted
+    elif "lang" not in _prefs():  # a first visit: the browser's own language, until the menu says otherwise
+        first = header.split(",")[0].split(";")[0].strip().lower()[:2]
+        if first in ("en", "de") and first != "en":
+            _prefs()["lang"] = first
 
 
 @contextlib.contextmanager
@@ -211,7 +217,7 @@ def _header(session: Session | None, project_id: str | None, active: str, hidden
                     if tab == active:
                         link.props('aria-current="page"')
         ui.space()
-        _prefs_controls(session, project_id)
+        _prefs_controls(session, project_id, hidden)
 
 
 def _bottom_tabs(project_id: str, active: str, hidden: tuple[str, ...] = ()) -> None:
@@ -228,7 +234,7 @@ def _bottom_tabs(project_id: str, active: str, hidden: tuple[str, ...] = ()) -> 
                     link.props('aria-current="page"')
 
 
-def _prefs_controls(session: Session | None, project_id: str | None) -> None:
+def _prefs_controls(session: Session | None, project_id: str | None, hidden: tuple[str, ...] = ()) -> None:
     """Language, dark mode and expert switch; below 1280 px they move into the menu (tabs below 768 px)."""
     with ui.row().classes("items-center gap-1 max-xl:hidden flex-nowrap"):
         _language_select()
@@ -239,7 +245,7 @@ def _prefs_controls(session: Session | None, project_id: str | None) -> None:
             .classes("xl:hidden").mark("nav-menu"):
         with ui.menu().classes("p-2"):
             if session is not None:
-                for tab in TABS:
+                for tab in (tab for tab in TABS if tab not in hidden):
                     ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
                         .classes("lg:hidden" if tab != "export" else "").mark(f"menu-{tab}")
                 ui.separator()

@@ -28,6 +28,7 @@ from typing import Any, Callable
 from ..i18n import msg
 from ..api import Project
 from ..api_spec import Analysis, apply_fix, read_document
+from ..api_class import LockedError
 from ..api_errors import Fix, SpecError
 from .. import api_workspace as workspace
 
@@ -49,6 +50,7 @@ class Session:
         self.undo_stack: list[dict[str, Any]] = []
         self.redo_stack: list[dict[str, Any]] = []
         self.stale: SpecError | None = None      # set when a save found the file changed elsewhere
+        self.refused: SpecError | None = None    # the last edit a lesson's lock refused (cleared by the next edit)
         self.analysis: Analysis | None = None
         self.problem: SpecError | None = None    # why analysis could not run (e.g. unknown data source)
         self._subscribers: list[tuple[Any, Callable[[], Any]]] = []
@@ -121,6 +123,7 @@ class Session:
         Returns False (and keeps the document) when the file changed elsewhere: `stale` then
         says so and subscribers show a Reload notice.
         """
+        self.refused = None
         new = copy.deepcopy(self.doc)
         out = change(new)
         if isinstance(out, dict):
@@ -179,6 +182,9 @@ class Session:
         except workspace.StaleWriteError as e:
             self.stale = e
             self._notify()
+            return False
+        except LockedError as e:  # a lesson's locked part: the edit is refused, the project has no problem
+            self.refused = e
             return False
         except SpecError as e:  # a value no project may hold (NaN, 1e400): refused, the file stays as it was
             self.problem = e

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ...spec import catalog
 from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec
-from ..i18n import t
+from ..i18n import err_text, t
 
 
 _MODELS = {"training": TrainingSpec, "data": DataSpec, "training.schedule": ScheduleSpec}
@@ -93,8 +93,7 @@ class TrainingForm:
         with ui.row().classes("items-center gap-4"):  # on by default: beginners see it too, to turn it off
             es = spec.early_stopping
             ui.switch(self.tr("tf.early_stopping"), value=es is not None,
-                      on_change=lambda e: self._save("training.early_stopping",
-                                                     {"patience": 5} if e.value else None)) \
+                      on_change=lambda e: self._save_early_stopping(bool(e.value))) \
                 .mark("tf-early_stopping")
 
     # -- fields -------------------------------------------------------------------------
@@ -159,7 +158,17 @@ class TrainingForm:
 
     def _save(self, path: str, value: Any) -> None:
         """Save one setting (None removes it, so the spec's default applies)."""
-        self.session.edit(lambda d: _set_path(d, path, value))
+        self._edit(lambda d: _set_path(d, path, value))
+
+    def _save_early_stopping(self, on: bool) -> None:
+        """Off is saved as null: removing the key would bring the default (on) back at the next load."""
+        def change(d: dict[str, Any]) -> None:
+            d.setdefault("training", {})["early_stopping"] = {"patience": 5} if on else None
+        self._edit(change)
+
+    def _edit(self, change: Any) -> None:
+        if not self.session.edit(change) and self.session.refused is not None:  # a lesson's lock
+            ui.notify(err_text(self.session.refused, self.lang), type="warning")
 
     def tr(self, key: str, **fmt: Any) -> str:
         return t(key, self.lang, **fmt)

@@ -24,6 +24,7 @@ from ...i18n.numbers import number
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
+from ..i18n import err_text
 from ..state import Session
 
 
@@ -71,7 +72,9 @@ class ModelView:
     # -- actions ---------------------------------------------------------------------------
     def _do(self, change: Callable[[dict], Any]) -> None:
         if not self.session.edit(change):
-            ui.notify(tr("model.not_saved"), type="warning")
+            refused = self.session.refused  # a lesson's lock says why; else the file changed elsewhere
+            ui.notify(err_text(refused, self.lang) if refused is not None else tr("model.not_saved"),
+                      type="warning")
 
     def add(self, kind: str) -> None:
         at, self.insert_at = self.insert_at, None

@@ -134,6 +134,7 @@ class TeacherView:
             if not mine:
                 ui.label(_t(msg("Create a project on your start page first: it becomes the lesson each pupil gets "
                                 "a copy of.")))
+                ui.link(_t(msg("Go to your start page")), "/").mark("to-home")
             else:
                 with ui.row().classes("items-end gap-4 flex-wrap"):
                     project = ui.select(mine, value=next(iter(mine)), label=_t(msg("Project"))) \
