@@ -1,6 +1,6 @@
 """Training worker processes: each run trains in a process of its own, apart from the server.
 
-A worker is a fresh Python interpreter (`python -m layerlab.engine.worker FD`) started
+A worker is a fresh Python interpreter (`python -m layerlab.engine.worker_main FD`) started
 ahead of time, so pressing Train does not wait for torch to import: it imports the engine,
 the layer kinds and the data sources, pays torch's one-off costs (`setup.warm_up`), says
 "ready" and waits for a job. It talks to the server over one socket pair with
@@ -249,7 +249,7 @@ def _warm() -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry point of a worker process: `python -m layerlab.engine.worker FD`."""
+    """Entry point of a worker process: `python -m layerlab.engine.worker_main FD`."""
     fd = int(argv[1])
     sock = socket.socket(fileno=fd)
     conn = Connection(sock.detach())
@@ -278,7 +278,7 @@ class Worker:
             here, there = socket.socketpair()
             src = str(Path(__file__).resolve().parents[2])
             env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p))
-            self.proc = subprocess.Popen([sys.executable, "-m", "layerlab.engine.worker", str(there.fileno())],
+            self.proc = subprocess.Popen([sys.executable, "-m", "layerlab.engine.worker_main", str(there.fileno())],
                                          pass_fds=[there.fileno()], stdin=subprocess.DEVNULL, env=env,
                                          start_new_session=True)
             there.close()
@@ -335,7 +335,3 @@ class Worker:
                 self.proc.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-
-
-if __name__ == "__main__":
-    main(sys.argv)
