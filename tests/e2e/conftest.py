@@ -96,6 +96,9 @@ def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool 
     page.on("request", lambda r: seen.urls.append(r.url))
     page.set_default_timeout(15000)
     page.goto(f"{studio['url']}/?token={studio['token']}")
+    # signing in answers a small page that reloads itself without the token: wait for that reload, or
+    # the test's next goto races it ("navigation interrupted by another navigation to /")
+    page.wait_for_url(lambda url: "token=" not in url)
     return ctx, page, seen
 
 

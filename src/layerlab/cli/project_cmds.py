@@ -159,7 +159,7 @@ def fix(project: Path = typer.Argument(..., help="Project folder."),
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a project file, layers included."""
-    from ..spec.schema import project_schema
+    from ..api_spec import project_schema
     print(json.dumps(project_schema(), indent=2))
 
 
@@ -239,7 +239,7 @@ def _value(text: str, path: str = ""):
     """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text.
 
     NaN, Infinity and 1e400 parse as JSON here but no project may hold them: a SpecError at path."""
-    from ..spec.loader import loads
+    from ..api_spec import loads
     try:
         return loads(text, prefix=path)
     except json.JSONDecodeError:
@@ -306,9 +306,9 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
               path: str = typer.Argument(..., help="Spec path, e.g. model.layers[0].units or training.epochs."),
               value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
     """Set one value in project.json; an invalid value is refused and nothing is saved."""
-    from ..spec import paths
+    from ..api_spec import parse_path
     from ..api_errors import SpecError
-    from ..spec.fixes import apply_edits
+    from ..api_spec import apply_edits
     p = api.load(project)
     try:
         doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value, path)}])
@@ -317,10 +317,10 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
                         msg("check the path with `layerlab summary --json` or `layerlab schema`")) from None
     candidate = api.Project(doc, p.dir)
     own = [e for e in candidate.errors() if e.path == path or e.path.startswith(path + ".")]
-    if own and paths.parse(path):
+    if own and parse_path(path):
         raise own[0]
     p.doc = doc
-    notes = p.follow_data() if paths.parse(path)[:1] in (["data"], ["task"]) else []  # the output follows the data
+    notes = p.follow_data() if parse_path(path)[:1] in (["data"], ["task"]) else []  # the output follows the data
     _save_and_report(p, f"Set {path} to {json.dumps(_value(value))}")
     for note in notes:
         console.print(f"Note: {note.to(current_lang.get())}")

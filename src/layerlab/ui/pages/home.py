@@ -139,7 +139,6 @@ async def _on_import(e: events.MultiUploadEventArguments) -> None:
     ui.navigate.to(href(folder.name, "model"))
 
 
-
 async def _on_upload(e: events.UploadEventArguments) -> None:
     """A table asks which column to predict first (components/own_data_start.py); a ZIP starts at once."""
     await start_from_upload(e)
