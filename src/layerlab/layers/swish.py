@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ..i18n import msg
+from ..i18n import current_lang, msg
 from ..spec.params import Param
 from .base import Case, LayerKind, get_layer, numel, register
 from .latex import num
@@ -77,11 +77,12 @@ class SwishLayer(LayerKind):
         return f"Swish({float(p['beta'])!r}, trainable={bool(p['trainable_beta'])})"
 
     def activation_of(self, p):
-        return None
+        return "swish"  # what the network ends with when swish is its last layer (checks look at it)
 
     def math(self, p, in_shape=None):
         if p["trainable_beta"]:
-            return rf"y = x \cdot \sigma(\beta x),\quad \beta \text{{ learned, starting at }} {p['beta']}"
+            words = msg("learned, starting at").to(current_lang.get())
+            return rf"y = x \cdot \sigma(\beta x),\quad \beta \text{{ {words} }} {p['beta']}"
         return rf"y = x \cdot \sigma({p['beta']}\, x)"
 
     def numeric_math(self, p, module, max_weights=16, digits=4):

@@ -117,7 +117,7 @@ def _last_output_layer(project: Project, a: Analysis) -> Row | None:
 def _final_activation(a: Analysis) -> tuple[str | None, Row | None]:
     """The activation at the very end of the network and the row that applies it."""
     for r in reversed(a.rows):
-        act = r.resolved.get("activation")
+        act = get_layer(r.type).activation_of(r.resolved)  # a kind that is an activation (swish) says so too
         if act is not None:
             return act, r
         if not get_layer(r.type).transparent:
@@ -256,6 +256,11 @@ def _output_activation(project: Project, a: Analysis, t: Target) -> list[SpecErr
         return [SpecError(path, msg("sigmoid on several classes with cross_entropy: probabilities would not sum to 1"),
                           act, msg("use {act!r} on the output layer", act="softmax"),
                           [_use(path, "softmax")])]
+    if t.task == "classification" and "activation" not in row.resolved and act != "linear" and a.output_shape \
+            and a.output_shape[0] > 1:  # a layer that is an activation of its own (swish) ends the network
+        return [SpecError(row.path, msg("{act} on the output layer cannot give class probabilities", act=act), act,
+                          msg("remove this layer, so the layer before it gives the output"),
+                          [Fix(msg("remove it"), [{"op": "remove", "path": row.path}])])]
     if t.task == "classification" and act not in ("softmax", "sigmoid", "log_softmax", "linear") and \
             act in ACTIVATIONS and a.output_shape and a.output_shape[0] > 1:
         return [SpecError(path, msg("{act} on the output layer cannot give class probabilities", act=act), act,
