@@ -39,7 +39,7 @@ def _ago(seconds: float | None) -> str:
     if seconds is None:
         return _t(msg("not yet"))
     s = max(0, int(time.time() - seconds))
-    return _t(msg("{n} s ago", n=s)) if s < 120 else _t(msg("{n} min ago", n=s // 60))
+    return _t(msg("{n} s ago", n=s)) if s < 60 else _t(msg("{n} min ago", n=s // 60))
 
 
 def _training(row: dict[str, Any]) -> str:
