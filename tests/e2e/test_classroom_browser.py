@@ -99,6 +99,8 @@ def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
     # Ada joined after the lesson was sent: her copy is there, its layers locked, Export hidden
     ada.goto(f"{url}/p/xor/model")
     ada.get_by_text("locked: the layers").wait_for()
+    assert ada.get_by_role("button", name=re.compile("Insert a layer here")).count() == 0
+    assert ada.get_by_role("button", name="Delete layer").count() == 0
     ada.screenshot(path=str(shots / "classroom-lesson-375.png"))
     ada.goto(f"{url}/p/xor/export")
     ada.get_by_text("Your teacher has hidden this page for this lesson.").wait_for()

@@ -123,6 +123,8 @@ def _more_button(view: Any, shown: int) -> None:
 
 
 def _insert_point(view: Any, i: int) -> None:
+    if getattr(view, "layers_locked", False):
+        return
     active = view.insert_at == i
     ui.button(icon="add", on_click=lambda: view.set_insert(i)) \
         .props(f'flat dense round size=sm aria-label="{tr("model.insert_here")} ({i + 1})"'
@@ -142,9 +144,11 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
     card.on("drop", lambda i=i: view.drop_on(i), [], js_handler="(e) => { e.preventDefault(); emit(); }")
     view.cards[i] = card
     n = len(view.session.layers)
+    locked = getattr(view, "layers_locked", False)  # a lesson's locked layers: read, not edited
     with card:
         with ui.row().classes("w-full items-center gap-2 flex-nowrap"):
-            _drag_handle(view, i)
+            if not locked:
+                _drag_handle(view, i)
             colour = FAMILY.get(kind.family if kind else "", "#64748b")
             ui.label(f"{i + 1}").classes("text-xs rounded-full px-2 text-white").style(f"background:{colour}")
             with ui.column().classes("gap-0 grow"):
@@ -153,16 +157,20 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
                 if kind is not None:
                     summary = in_lang(kind.summary, view.lang)
                     ui.label(summary).classes("text-xs opacity-75 max-sm:hidden")
-            with ui.row().classes("gap-0 flex-nowrap shrink-0"):
+            tools = ui.row().classes("gap-0 flex-nowrap shrink-0")
+            tools.set_visibility(not locked)
+            with tools:
                 _icon_button("arrow_upward", tr("model.up"), lambda: view.move(i, i - 1), f"up-{i}", i == 0)
                 _icon_button("arrow_downward", tr("model.down"), lambda: view.move(i, i + 1), f"down-{i}", i == n - 1)
                 _icon_button("delete", tr("model.delete"), lambda: view.remove(i), f"delete-{i}", False)
         view.status(i)
         if kind is not None:
             params = kind.describe()["params"]
-            hidden = layer_form.render(params, layer, row.resolved if row else {},
-                                       lambda name, value: view.set_param(i, name, value),
-                                       expert=view.expert, lang=view.lang, marker=f"param-{i}")
+            with ui.column().classes("w-full gap-2" + (" pointer-events-none opacity-70" if locked else "")) \
+                    .props('inert aria-disabled="true"' if locked else ""):
+                hidden = layer_form.render(params, layer, row.resolved if row else {},
+                                           lambda name, value: view.set_param(i, name, value),
+                                           expert=view.expert, lang=view.lang, marker=f"param-{i}")
             if hidden:
                 ui.label(tr("model.hidden", n=hidden)).classes("text-xs opacity-60").mark(f"hidden-{i}")
             with ui.expansion(tr("model.help")).props("dense").classes("w-full text-sm"):

@@ -40,6 +40,8 @@ class ModelView:
         self.families = {name: kind.family for name, kind in self.kinds.items()}
         self.lang, self.expert = lang(), expert()
         self.insert_at: int | None = None
+        # a lesson whose layers the teacher locked: cards are shown, not edited (the store refuses edits anyway)
+        self.layers_locked = "layers" in (lesson_of(session.folder) or {}).get("locked", ())
         self.dragging: int | None = None
         self.expected: list[dict[str, Any]] | None = None  # the layers after this tab's own form edit
         self.cards: dict[int, ui.card] = {}
@@ -271,7 +273,7 @@ class ModelView:
         with ui.element("div").classes("grid gap-4 w-full grid-cols-1 md:grid-cols-[14rem_1fr] "
                                        "xl:grid-cols-[14rem_minmax(0,1fr)_minmax(0,1fr)]"):
             with ui.column().classes("gap-1 w-full").mark("palette"):
-                if "layers" in (lesson_of(self.session.folder) or {}).get("locked", ()):
+                if self.layers_locked:
                     ui.label(msg("Your teacher locked the layers for this lesson: change the training, or test "
                                  "and inspect the model.").to(lang())).classes("text-body2").mark("palette-locked")
                 else:
