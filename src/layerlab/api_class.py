@@ -29,17 +29,10 @@ def workspace_projects(home: Path) -> list[dict[str, Any]]:
         rows = workspace.list_projects()
     finally:
         workspace.reset_home(token)
-    out = []
-    for row in rows:
-        best = None
-        if not row.get("damaged"):
-            for run in registry.list_runs(Path(home) / row["id"]):
-                acc = (run.get("final") or {}).get("val_accuracy")
-                if isinstance(acc, (int, float)) and (best is None or acc > best):
-                    best = float(acc)
-        out.append({"id": row["id"], "name": row["name"], "task": row.get("task", ""), "modified": row["modified"],
-                    "damaged": bool(row.get("damaged")), "best_val_accuracy": best})
-    return out
+    return [{"id": row["id"], "name": row["name"], "task": row.get("task", ""), "modified": row["modified"],
+             "damaged": bool(row.get("damaged")),
+             "best_val_accuracy": None if row.get("damaged") else registry.best_val_accuracy(Path(home) / row["id"])}
+            for row in rows]
 
 
 def lesson_of(folder: str | Path) -> dict[str, Any] | None:

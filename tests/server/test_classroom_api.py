@@ -4,38 +4,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-
 import layerlab
-from layerlab.api_owners import set_owner_lookup
-from layerlab.server import security
 from layerlab.server.classroom import ClassServer
-
-TEACHER, CODE = "teacher-token", "K7Q2MX"
-BASE = "http://127.0.0.1:8765"
-
-
-@pytest.fixture
-def klass(tmp_path, monkeypatch):
-    root = tmp_path / "class"
-    server = ClassServer(root, name="7b", code=CODE)
-    monkeypatch.setenv("LAYERLAB_HOME", str(server.classroom.teacher_home))
-    monkeypatch.setenv("LAYERLAB_REGISTRY", str(root / "runs.db"))
-    app = FastAPI()
-    security.install(app, token=TEACHER, host="127.0.0.1", port=8765, classroom=server)
-    yield server, app
-    set_owner_lookup(None)
-
-
-def _client(app, token=None):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return TestClient(app, base_url=BASE, headers=headers)
-
-
-def _join(app, name, code=CODE):
-    return _client(app).post("/api/class/join", json={"code": code, "name": name})
+from tests.server.conftest import BASE, CODE, TEACHER, class_client as _client, join as _join
 
 
 def test_pupils_join_and_each_works_in_their_own_workspace(klass):

@@ -3,36 +3,12 @@ with the locked parts refused by the API (not only hidden by the page), late joi
 and the teacher collects every pupil's best result as CSV."""
 from __future__ import annotations
 
-import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-
 import layerlab
-from layerlab.api_owners import set_owner_lookup
-from layerlab.server import security
-from layerlab.server.classroom import ClassServer
-
-TEACHER, CODE, BASE = "teacher-token", "K7Q2MX", "http://127.0.0.1:8765"
-
-
-@pytest.fixture
-def klass(tmp_path, monkeypatch):
-    root = tmp_path / "class"
-    server = ClassServer(root, name="7b", code=CODE)
-    monkeypatch.setenv("LAYERLAB_HOME", str(server.classroom.teacher_home))
-    monkeypatch.setenv("LAYERLAB_REGISTRY", str(root / "runs.db"))
-    app = FastAPI()
-    security.install(app, token=TEACHER, host="127.0.0.1", port=8765, classroom=server)
-    yield server, app
-    set_owner_lookup(None)
-
-
-def _client(app, token=None):
-    return TestClient(app, base_url=BASE, headers={"Authorization": f"Bearer {token}"} if token else {})
+from tests.server.conftest import TEACHER, class_client as _client, join
 
 
 def _pupil(app, name):
-    return _client(app, _client(app).post("/api/class/join", json={"code": CODE, "name": name}).json()["token"])
+    return _client(app, join(app, name).json()["token"])
 
 
 def test_a_lesson_reaches_every_pupil_with_its_locks_enforced_by_the_api(klass, tmp_path):

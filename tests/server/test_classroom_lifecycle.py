@@ -8,37 +8,19 @@ import time
 import zipfile
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 import layerlab
-from layerlab.api_owners import set_owner_lookup
 from layerlab.engine import runner as runner_mod
-from layerlab.server import security
-from layerlab.server.classroom import ClassServer
-
-TEACHER, CODE = "teacher-token", "K7Q2MX"
-BASE = "http://127.0.0.1:8765"
+from tests.server.conftest import CODE, TEACHER, class_client as _client
 
 
 @pytest.fixture
-def klass(tmp_path, monkeypatch):
-    root = tmp_path / "class"
-    server = ClassServer(root, name="7b", code=CODE)
-    monkeypatch.setenv("LAYERLAB_HOME", str(server.classroom.teacher_home))
-    monkeypatch.setenv("LAYERLAB_REGISTRY", str(root / "runs.db"))
+def klass(klass, monkeypatch):
     # one training slot, runs in threads of this process: the second and third pupil must wait
     one_slot = runner_mod.Runner(max_running=1, time_slice_s=1e9, executor="thread")
     monkeypatch.setattr(runner_mod, "_default", one_slot)
-    app = FastAPI()
-    security.install(app, token=TEACHER, host="127.0.0.1", port=8765, classroom=server)
-    yield server, app
+    yield klass
     one_slot.close()
-    set_owner_lookup(None)
-
-
-def _client(app, token=None):
-    return TestClient(app, base_url=BASE, headers={"Authorization": f"Bearer {token}"} if token else {})
 
 
 def _pupil(app, name):

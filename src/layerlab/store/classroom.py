@@ -269,12 +269,7 @@ class Classroom:
         rows = []
         for pid, pupil in sorted(self.pupils.items(), key=lambda kv: kv[1].name.casefold()):
             copy = sent["copies"].get(pid)
-            best = None
-            if copy is not None:
-                for run in registry.list_runs(self.root / "pupils" / pid / copy):
-                    acc = (run.get("final") or {}).get("val_accuracy")
-                    if isinstance(acc, (int, float)) and (best is None or acc > best):
-                        best = float(acc)
+            best = registry.best_val_accuracy(self.root / "pupils" / pid / copy) if copy is not None else None
             rows.append({"pupil": pupil.name, "project": copy, "best_val_accuracy": best})
         return rows
 

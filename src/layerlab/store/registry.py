@@ -109,6 +109,13 @@ def list_runs(project_dir: str | Path | None = None) -> list[dict[str, Any]]:
     return out
 
 
+def best_val_accuracy(project_dir: str | Path) -> float | None:
+    """The best validation accuracy any run of a project reached (None before one did)."""
+    accs = [acc for run in list_runs(project_dir)
+            if isinstance(acc := (run.get("final") or {}).get("val_accuracy"), (int, float))]
+    return float(max(accs)) if accs else None
+
+
 def _ours(pid: int | None, host: str | None) -> bool:
     """A run of this very process: only its runner knows whether it still runs (mark_interrupted)."""
     return pid == os.getpid() and host == socket.gethostname()
