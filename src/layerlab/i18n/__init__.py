@@ -76,10 +76,7 @@ def translate(template: str, lang: str, context: str | None = None) -> str:
     """The catalogue's text for lang (under msgctxt context, if given), or the English when there is none."""
     if lang == "en":
         return template
-    found = catalogs.translation(template, lang, context)
-    if found is None and context is None and _load():
-        found = _LEGACY.get(lang, {}).get(template)
-    return found or template
+    return catalogs.translation(template, lang, context) or template
 
 
 def keyed(domain: str, key: str, lang: str) -> str | None:
@@ -92,34 +89,7 @@ def keyed(domain: str, key: str, lang: str) -> str | None:
 
 def catalog(lang: str) -> dict[str, str]:
     """Every translation of lang without a msgctxt, English -> lang (for tests and tooling)."""
-    _load()
-    table = dict(_LEGACY.get(lang, {}))
-    table.update({msgid: text for (ctxt, msgid), text in catalogs.table(lang).items() if ctxt is None})
-    return table
-
-
-# Bridge for this session only (issue 16.1): a de_<topic>.py module written the old way, add("de",
-# {...}), still works until scripts/i18n_to_po.py moves it into locale/; tests/i18n fails on any left.
-_LEGACY: dict[str, dict[str, str]] = {}
-_legacy_loaded: bool | None = None
-
-
-def add(lang: str, entries: dict[str, str]) -> None:
-    """Old form of a translation table (use the .po files under locale/ instead)."""
-    _LEGACY.setdefault(lang, {}).update(entries)
-
-
-def _load() -> bool:
-    """Import any de_*.py module still here; True when there were some."""
-    global _legacy_loaded
-    if _legacy_loaded is None:
-        import importlib
-        import pkgutil
-        names = [i.name for i in pkgutil.iter_modules(__path__) if i.name.startswith("de_")]
-        _legacy_loaded = bool(names)
-        for name in names:
-            importlib.import_module(f"{__name__}.{name}")
-    return _legacy_loaded
+    return {msgid: text for (ctxt, msgid), text in catalogs.table(lang).items() if ctxt is None}
 
 
 def _render(template: str, params: dict[str, Any], lang: str) -> str:

@@ -15,31 +15,16 @@ from nicegui import app
 from ..i18n import LANGS, catalogs, current_lang, keyed, localize, translate
 
 DOMAIN = "studio"
-# Bridge for this session only (issue 16.1): strings registered the old way, add({en}, {de}),
-# until scripts/i18n_to_po.py moves them into the catalogues; tests/i18n fails on any left.
-STRINGS: dict[str, dict[str, str]] = {"en": {}, "de": {}}
-
-
-def add(en: dict[str, str], de: dict[str, str]) -> None:
-    """Old form of a string table (write entries in studio.pot and studio.po instead)."""
-    missing = set(en) ^ set(de)
-    if missing:
-        raise ValueError(f"strings without both languages: {sorted(missing)}")
-    STRINGS["en"].update(en)
-    STRINGS["de"].update(de)
 
 
 def known(key: str) -> bool:
     """Whether the catalogues have a string for key."""
-    return key in catalogs.source(DOMAIN) or key in STRINGS["en"]
+    return key in catalogs.source(DOMAIN)
 
 
 def lookup(key: str, lang: str) -> str | None:
     """The string for key in lang (English when lang has none), or None for an unknown key."""
-    found = keyed(DOMAIN, key, lang)
-    if found is None:
-        return STRINGS.get(lang, {}).get(key) or STRINGS["en"].get(key)
-    return found
+    return keyed(DOMAIN, key, lang)
 
 
 def in_lang(english: str, lang: str | None = None) -> str:
