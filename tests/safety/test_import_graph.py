@@ -40,7 +40,6 @@ KNOWN_BREAKS: set[tuple[str, str]] = {
     ("layerlab.cli.export_cmds", "layerlab.export.tfjs_import"),
     ("layerlab.cli.project_cmds", "layerlab.layers"),
     ("layerlab.engine.recording", "layerlab.inspect.history"),
-    ("layerlab.server.classroom", "layerlab.store.classroom"),
     ("layerlab.server.launch", "layerlab.engine.setup"),
     ("layerlab.server.launch", "layerlab.store.atomic"),
     ("layerlab.server.uploads", "layerlab.data.safefiles"),
