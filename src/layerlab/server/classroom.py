@@ -41,6 +41,14 @@ SAME_ORIGIN_REFERRER = {"Referrer-Policy": "same-origin"}
 JOINS_PER_MINUTE = 20  # per address: guessing a 6-letter code from one laptop takes years
 
 
+class TooManyTries(JoinError):
+    """Joining refused because this address tried too often in the last minute (answered with 429)."""
+
+    def __init__(self) -> None:
+        super().__init__("code", msg("too many tries from this device"), None,
+                         msg("wait a minute, then type the code again"))
+
+
 class JoinBody(BaseModel):
     code: str
     name: str
@@ -107,18 +115,14 @@ class ClassServer:
             q.append(now)
         return False
 
-    def _too_many(self, lang: str) -> SpecError:
-        return JoinError("code", msg("too many tries from this device"), None,
-                         msg("wait a minute, then type the code again"))
-
     def join(self, request: Request, code: Any, name: Any) -> tuple[Any, str, str]:
         if self._rate_limited(request):
-            raise self._too_many(accept_language(request.headers.get("accept-language")))
+            raise TooManyTries()
         return self.classroom.join(code, name)
 
     def rejoin(self, request: Request, rejoin_code: Any) -> tuple[Any, str]:
         if self._rate_limited(request):
-            raise self._too_many(accept_language(request.headers.get("accept-language")))
+            raise TooManyTries()
         return self.classroom.rejoin(rejoin_code)
 
     # -- what the teacher sees -------------------------------------------------------------------
@@ -164,7 +168,7 @@ class ClassServer:
 
         def refused(e: SpecError, request: Request, status: int = 400) -> JSONResponse:
             lang = accept_language(request.headers.get("accept-language"))
-            code = 429 if str(e.message).startswith("too many") else status
+            code = 429 if isinstance(e, TooManyTries) else status
             return JSONResponse({"error": {"path": e.path, "message": localize(e.message, lang),
                                            "hint": localize(e.hint, lang), "received": None, "fixes": []}},
                                 status_code=code)
@@ -275,7 +279,7 @@ class ClassServer:
                 else:
                     pupil, token, rejoin = me.join(request, form.get("code", ""), form.get("name", ""))
             except SpecError as e:
-                status = 429 if str(e.message).startswith("too many") else 400
+                status = 429 if isinstance(e, TooManyTries) else 400
                 return HTMLResponse(join_html(lang, me.classroom.name, code=form.get("code", ""),
                                               name=form.get("name", ""), error=e), status_code=status,
                                     headers=SAME_ORIGIN_REFERRER)
