@@ -14,10 +14,9 @@ from typing import Any
 import torch
 from torch import nn
 
+from ..engine.measure import eval_mode, losses
 from ..i18n import msg
 from ..spec.errors import SpecError
-from .trace import eval_mode
-from .weights import loss_per_example
 
 
 @dataclass
@@ -52,13 +51,6 @@ def confusion(y_true: torch.Tensor, y_pred: torch.Tensor, n_classes: int,
         cells[int(t)][int(p)].append(i)
     counts = [[len(c) for c in row] for row in cells]
     return Confusion(counts, cells, list(classes) if classes else [str(i) for i in range(n_classes)])
-
-
-def losses(net: nn.Module, x: torch.Tensor, y: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-    """Each sample's loss (N,), in batches, without gradients."""
-    with eval_mode(net), torch.no_grad():
-        parts = [loss_per_example(net, x[s:s + batch_size], y[s:s + batch_size]) for s in range(0, x.shape[0], batch_size)]
-    return torch.cat(parts) if parts else torch.empty(0)
 
 
 def hardest(net: nn.Module, x: torch.Tensor, y: torch.Tensor, k: int = 12) -> list[dict[str, Any]]:
