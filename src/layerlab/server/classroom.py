@@ -33,7 +33,8 @@ from ..api_errors import SpecError
 from ..api_class import Classroom, JoinError
 from . import class_life
 from .routing import accept_language
-from .security import Guest, SecurityConfig, current_guest
+from .class_auth import Guest, PupilAuth, current_guest, set_pupil_cookie
+from .security import SecurityConfig
 
 JOIN_PATH, JOIN_API, REJOIN_API = "/join", "/api/class/join", "/api/class/rejoin"
 TEACHER_PATHS = ("/teacher", "/api/class")
@@ -95,8 +96,10 @@ class ClassServer:
         self.activity[guest.id] = (time.time(), path if page else last)
 
     def mount(self, app: Any, config: SecurityConfig) -> None:
-        """The join page and API, the teacher's API, and the owner of a pupil's runs."""
+        """The join page and API, the teacher's API, the pupils' sign-in, and the owner of a pupil's runs."""
         self.config = config
+        config.open_paths = frozenset(self.open_paths)
+        config.guests = PupilAuth(config, self.guest_for_token, self.teacher_paths, self.seen)
         app.include_router(self.router())
         app.include_router(class_life.router(self))  # the queue, ending the class, its archives
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
@@ -285,8 +288,7 @@ class ClassServer:
                                     headers=SAME_ORIGIN_REFERRER)
             page = HTMLResponse(welcome_html(lang, pupil.name, rejoin))
             assert me.config is not None
-            page.set_cookie(me.config.pupil_cookie_name, token, httponly=True, samesite="strict", path="/",
-                            secure=request.url.scheme == "https", max_age=60 * 60 * 24 * 365)
+            set_pupil_cookie(page, me.config, token, https=request.url.scheme == "https")
             return page
         return r
 

@@ -20,9 +20,9 @@ Checks, in order, on every HTTP request and websocket handshake:
 3. Token: constant-time comparison (hmac.compare_digest), unless --no-auth.
 
 On a class server (`layerlab classroom`, server/classroom.py) the printed token is the teacher's,
-and each pupil has a personal token from joining: a pupil's request runs with `current_guest`
-set and the workspace (store.workspace.home) switched to that pupil's folder for the request and
-for its websocket's event handlers, and the teacher's paths answer 403.
+and each pupil has a personal token from joining: when the teacher's token does not match, the
+middleware asks the class server's hook (`SecurityConfig.guests`, server/class_auth.py), which
+finds the pupil and serves the request in that pupil's workspace; the teacher's paths answer 403.
 """
 from __future__ import annotations
 
@@ -37,9 +37,7 @@ import re
 import secrets
 import socket
 import sys
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from pathlib import Path
 from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -47,6 +45,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from ..i18n import localize, msg
+from .class_auth import Guest, current_guest  # noqa: F401  (moved there; server/class_dataset.py imports them here)
+from .security_pages import error_page, login_page, security_headers
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -56,21 +56,6 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 log = logging.getLogger("layerlab.server")
 
 
-@dataclass(frozen=True)
-class Guest:
-    """A pupil signed in with their own token on a class server."""
-
-    id: str
-    home: Path
-
-    @property
-    def owner(self) -> str:
-        """The scheduler's owner id of this pupil's runs."""
-        return f"pupil:{self.id}"
-
-
-# The pupil of this request (None: the teacher, or a studio without a class).
-current_guest: ContextVar[Guest | None] = ContextVar("layerlab_guest", default=None)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -112,9 +97,7 @@ class SecurityConfig:
     extra_hosts: tuple[str, ...] = ()
     public_paths: frozenset[str] = frozenset()  # GET without the token: only what holds no secret (the CA)
     open_paths: frozenset[str] = frozenset()    # any method without a token: joining a class (checks its own code)
-    teacher_paths: tuple[str, ...] = ()          # path prefixes a pupil may not open
-    pupil_lookup: Callable[[str], Guest | None] | None = None   # a pupil's token -> the pupil (class server)
-    on_guest: Callable[[Guest, str, str], None] | None = None   # (pupil, method, path) of each request
+    guests: Any = None   # a class server's pupils (server/class_auth.PupilAuth): identify(...), serve(...)
     allowed_hosts: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -141,10 +124,6 @@ class SecurityConfig:
     def cookie_name(self) -> str:
         # Cookies ignore ports: two studios on one machine must not overwrite each other's.
         return f"layerlab_token_{self.port}"
-
-    @property
-    def pupil_cookie_name(self) -> str:
-        return f"layerlab_pupil_{self.port}"
 
     def cookie_value(self) -> str:
         """What the cookie holds: derived from the token, so the cookie is not the token itself."""
@@ -207,11 +186,11 @@ class SecurityMiddleware:
         if not is_ws and ((method == "GET" and path in self.config.public_paths) or path in self.config.open_paths):
             await self._serve(scope, receive, send, headers)
             return
-        guest: Guest | None = None
+        guest = None
         if not self.config.no_auth:
             ok, via_query = self._authenticated(headers, query)
-            if not ok and self.config.pupil_lookup is not None:
-                guest, via_query = self._pupil(headers, query)
+            if not ok and self.config.guests is not None:
+                guest, via_query = self.config.guests.identify(headers, query)
                 ok = guest is not None
             if not ok:
                 await self._deny(scope, send, 401, "token_required",
@@ -220,65 +199,17 @@ class SecurityMiddleware:
                                      "header 'Authorization: Bearer TOKEN'"), headers)
                 return
 
+        sign_in = not is_ws and via_query and method == "GET" and is_navigation(headers)
         if guest is not None:
-            await self._as_guest(guest, scope, receive, send, headers, query, via_query, method)
+            await self.config.guests.serve(self, guest, scope, receive, send, headers, query, sign_in, method)
             return
-        if not is_ws and via_query and method == "GET" and _is_navigation(headers):
+        if sign_in:
             await self._set_cookie_and_reload(scope, send, query)
             return
         if is_ws:
             await self.app(scope, receive, send)
             return
         await self._serve(scope, receive, send, headers)
-
-    async def _as_guest(self, guest: Guest, scope: Scope, receive: Receive, send: Send, headers: dict[str, str],
-                        query: str, via_query: bool, method: str) -> None:
-        """A pupil's request: never the teacher's paths; the workspace is the pupil's for this request and
-        for every task it starts (the websocket's event handlers run in tasks copied from this context)."""
-        from .. import api_workspace as workspace
-        path = scope.get("path", "")
-        if any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.config.teacher_paths):
-            await self._deny(scope, send, 403, "teacher_only", msg("this page is for the teacher only"),
-                             msg("go back to your own projects on the start page"), headers)
-            return
-        if self.config.on_guest is not None:
-            self.config.on_guest(guest, method, path)
-        if scope["type"] == "http" and via_query and method == "GET" and _is_navigation(headers):
-            token = next((v for k, v in parse_qsl(query, keep_blank_values=True) if k == "token"), "")
-            await self._set_cookie_and_reload(scope, send, query, self.config.pupil_cookie_name, token)
-            return
-        home, me = workspace.use_home(guest.home), current_guest.set(guest)
-        try:
-            if scope["type"] == "websocket":
-                await self.app(scope, receive, send)
-            else:
-                await self._serve(scope, receive, send, headers)
-        finally:
-            current_guest.reset(me)
-            workspace.reset_home(home)
-
-    def _pupil(self, headers: dict[str, str], query: str) -> tuple[Guest | None, bool]:
-        """(the pupil whose personal token this request carries, via the ?token= query parameter)."""
-        lookup = self.config.pupil_lookup
-        assert lookup is not None
-        auth = headers.get("authorization", "")
-        if auth[:7].lower() == "bearer ":
-            return lookup(auth[7:].strip()), False
-        if "x-layerlab-token" in headers:
-            return lookup(headers["x-layerlab-token"].strip()), False
-        for k, v in parse_qsl(query, keep_blank_values=True):
-            if k == "token":
-                return lookup(v), True
-        if "cookie" in headers:
-            cookie = SimpleCookie()
-            try:
-                cookie.load(headers["cookie"])
-            except Exception:
-                return None, False
-            morsel = cookie.get(self.config.pupil_cookie_name)
-            if morsel is not None:
-                return lookup(morsel.value), False
-        return None, False
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
         """The app's answer with the security headers. An error the app did not answer itself gets a
@@ -379,9 +310,9 @@ class SecurityMiddleware:
         from .routing import accept_language
         lang = accept_language(headers.get("accept-language"))
         message, hint = localize(message, lang), localize(hint, lang)
-        if _is_navigation(headers) and status in (401, 500):
+        if is_navigation(headers) and status in (401, 500):
             join = "/join" in self.config.open_paths  # a class server: a pupil's way in is joining, not a token
-            body = (_login_page(message, hint, lang, join) if status == 401 else _error_page(message, hint, lang)
+            body = (login_page(message, hint, lang, join) if status == 401 else error_page(message, hint, lang)
                     ).encode()
             ctype = b"text/html; charset=utf-8"
         else:
@@ -411,65 +342,10 @@ def same_origin_path(path: str) -> str:
     return quote("/" + path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
 
 
-def _is_navigation(headers: dict[str, str]) -> bool:
+def is_navigation(headers: dict[str, str]) -> bool:
     if headers.get("sec-fetch-mode") == "navigate":
         return True
     return "text/html" in headers.get("accept", "")
-
-
-def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
-    """The small self-contained page the middleware answers with (no NiceGUI, no scripts)."""
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
-            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>{body_end}</body></html>')
-
-
-def _login_page(message: str, hint: str, lang: str = "en", join: bool = False) -> str:
-    title, button = msg("LayerLab: token needed").to(lang), msg("Open").to(lang)
-    form = ('<form method="get"><label>Token <input name="token" type="password" '
-            f'autocomplete="off"{"" if join else " autofocus"}></label> '
-            f'<button type="submit">{html.escape(button)}</button></form>')
-    if join:  # on a class server pupils come here after a restart of their browser, or by the bare address
-        pupils = html.escape(msg("Pupils: join your class with its code").to(lang))
-        teacher = html.escape(msg("Teacher: the link with the token that `layerlab classroom` printed").to(lang))
-        return _page(title, message, hint, f'<p style="font-size:1.3rem"><a href="/join">{pupils}</a></p>'
-                     f'<p>{teacher}</p>{form}', lang)
-    return _page(title, message, hint, form, lang)
-
-
-def _error_page(message: str, hint: str, lang: str = "en") -> str:
-    title, home = msg("LayerLab: server error").to(lang), msg("Back to the start page").to(lang)
-    return _page(title, message, hint, f'<p><a href="/">{html.escape(home)}</a></p>', lang)
-
-
-def content_security_policy(host: str) -> str:
-    """A CSP that NiceGUI pages work under: everything from this origin only.
-
-    NiceGUI needs inline scripts (its page bootstrap) and eval (Vue compiles component
-    templates in the browser), and Tailwind/Quasar inject inline styles; data: and blob:
-    images carry plots, drawn digits and webcam frames. Nothing may come from elsewhere.
-    The Test page's on-device model (onnxruntime-web, ui/static/ort) compiles WebAssembly: that
-    needs 'wasm-unsafe-eval', which 'unsafe-eval' includes; drop the latter only with the former."""
-    h = host.strip() or "localhost"
-    ws = f"ws://{h} wss://{h}"
-    return ("default-src 'self'; "
-            "script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-            "style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; font-src 'self' data:; media-src 'self' blob: mediastream:; "
-            f"connect-src 'self' {ws}; worker-src 'self' blob:; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-
-
-def security_headers(host: str) -> list[tuple[bytes, bytes]]:
-    """Headers added to every HTTP response."""
-    return [(b"content-security-policy", content_security_policy(host).encode("latin-1", "replace")),
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"cross-origin-opener-policy", b"same-origin"),
-            # The webcam page needs the camera on this origin; nothing else needs anything.
-            (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=(), usb=()")]
 
 
 def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int = 8080, no_auth: bool = False,
@@ -479,16 +355,12 @@ def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int =
     """Protect a Starlette/FastAPI app (call before it starts serving); returns the config.
 
     Also mounts the /api routes (with_api) and marks runs a crash left behind as interrupted.
-    classroom (a server.classroom.ClassServer) adds the pupils' tokens, joining and the teacher's paths."""
+    classroom (a server.classroom.ClassServer) adds joining and the pupils (its mount sets open_paths, guests)."""
     config = SecurityConfig(token=token or "", host=host, port=port, no_auth=no_auth,
                             extra_hosts=tuple(allowed_hosts), public_paths=frozenset(public_paths))
     if classroom is not None:
         if no_auth:
             raise ValueError("a class server needs its tokens: --no-auth is not possible")
-        config.open_paths = frozenset(classroom.open_paths)
-        config.teacher_paths = tuple(classroom.teacher_paths)
-        config.pupil_lookup = classroom.guest_for_token
-        config.on_guest = classroom.seen
         classroom.mount(app, config)
     if no_auth:
         (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
