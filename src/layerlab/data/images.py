@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from ..spec.params import Param
 from .cache import files_stamp
 from .base import DataInfo, DataSource, RawData, register
 from .files import inside, need_root
-from .imagefiles import FITS, IMAGE_EXTS, is_ignorable, load_file
+from .imagefiles import FITS, IMAGE_EXTS, decode_all, is_ignorable, relative_name
 
 IMAGES_DIR = "data/images"
 STREAM_ABOVE_BYTES = 256 * 1024 ** 2   # decoded float32 size above which 'auto' streams
@@ -43,13 +42,6 @@ class ImageIndex:
     labels: np.ndarray
     classes: list[str]
     info: DataInfo
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _unzipped(root: Path, zip_path: Path) -> Path:
@@ -96,18 +88,18 @@ def _scan(folder: str, stamp: tuple, root: str, allow_empty: bool = False) \
                 continue
             if not f.name.lower().endswith(IMAGE_EXTS):
                 raise SpecError(WHERE, msg("holds a file that is not a supported image format"),
-                                _rel(Path(f.path), proj),
+                                relative_name(Path(f.path), proj),
                                 msg("convert it to PNG or JPEG ({exts}) or remove it", exts=", ".join(IMAGE_EXTS)))
             members.append((f.path, k))
         if not members and not allow_empty:
             raise SpecError(WHERE, msg("has a class with no images: {name!r}", name=entry.name),
-                            _rel(Path(entry.path), proj),
+                            relative_name(Path(entry.path), proj),
                             msg("add images to {name}/ or delete that class", name=entry.name))
         classes.append(entry.name)
         files.extend(members)
     if not classes:
         message = msg("has no class folders (the images lie loose in it)") if loose else msg("has no class folders")
-        raise SpecError(WHERE, message, _rel(base, proj),
+        raise SpecError(WHERE, message, relative_name(base, proj),
                         msg("put the images into one subfolder per class, e.g. cat/1.png, dog/1.png"))
     if len(classes) < 2:
         raise SpecError(WHERE, msg("has only one class, so there is nothing to tell apart"), classes[0],
@@ -122,18 +114,6 @@ def scan(folder: Path, root: Path, allow_empty: bool = False) -> tuple[list[str]
     the classes the user named); training reads with allow_empty=False, which refuses it."""
     classes, files = _scan(str(folder), files_stamp(folder), str(root), allow_empty)
     return list(classes), [Path(f) for f, _ in files], np.array([k for _, k in files], np.int64)
-
-
-def decode_all(files: list[Path], size: int, channels: int, root: Path, fit: str = "squash") -> np.ndarray:
-    """(N, C, size, size) float32; decoding runs in a few threads (Pillow releases the GIL)."""
-    out = np.empty((len(files), channels, size, size), np.float32)
-
-    def one(i: int) -> None:
-        out[i] = load_file(files[i], size, channels, WHERE, _rel(files[i], root), fit)
-
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        list(pool.map(one, range(len(files))))
-    return out
 
 
 @functools.lru_cache(maxsize=2)

@@ -6,7 +6,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +14,11 @@ import torch
 
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
-from .base import DataInfo, RawData, get_source
+from .base import RawData, get_source
 from .dataset import Dataset, Split
-from .preprocess import Preprocessor
-from .split import split_indices
+from .preprocess import Preprocessor, with_preprocessor
+from .split import class_counts, split_indices
+from .streaming import prepare_streaming
 from .tablefit import fit_table
 
 
@@ -61,7 +61,6 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
     seed = int(d.get("seed", 0))
     loaded = stream_or_load(src, p, root, seed)
     if not isinstance(loaded, RawData):
-        from .streaming import prepare_streaming
         return prepare_streaming(loaded, d, task, root, src, p)
     raw = loaded
     info = raw.info
@@ -95,23 +94,3 @@ def prepare(data: Any, task: str | None = None, root: str | Path | None = None) 
             "class_counts": class_counts(info, {"train": raw.y[tr], "validation": raw.y[va], "test": raw.y[te]})}
     meta.update(info.extra.get("report", {}) if info.extra else {})
     return Dataset(info, train, split(va), split(te), pre, meta)
-
-
-def with_preprocessor(info: DataInfo, pre: Preprocessor) -> DataInfo:
-    """A copy of info that carries the fitted preprocessor (sources may share their info objects);
-    the engine's augmentation reads it to work in pixel units."""
-    out = dataclasses.replace(info, extra=dict(info.extra or {}))
-    out.preprocessor = pre  # type: ignore[attr-defined]  # not a field: never serialised
-    return out
-
-
-def class_counts(info: DataInfo, parts: dict[str, np.ndarray]) -> dict[str, dict[str, int]] | None:
-    """Samples per class in each split (classification only)."""
-    if info.task != "classification" or not info.classes:
-        return None
-    k = len(info.classes)
-    out = {}
-    for name, y in parts.items():
-        counts = np.bincount(np.asarray(y, np.int64).reshape(-1), minlength=k) if len(y) else np.zeros(k, int)
-        out[name] = {c: int(n) for c, n in zip(info.classes, counts)}
-    return out

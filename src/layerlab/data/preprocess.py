@@ -16,6 +16,7 @@ True
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -213,3 +214,11 @@ def _register_check() -> None:
 
 
 _register_check()
+
+
+def with_preprocessor(info: DataInfo, pre: Preprocessor) -> DataInfo:
+    """A copy of info that carries the fitted preprocessor (sources may share their info objects);
+    the engine's augmentation reads it to work in pixel units."""
+    out = dataclasses.replace(info, extra=dict(info.extra or {}))
+    out.preprocessor = pre  # type: ignore[attr-defined]  # not a field: never serialised
+    return out

@@ -1,4 +1,4 @@
-"""Seeded train/validation/test splits, stratified by class for classification.
+"""Seeded train/validation/test splits, stratified by class for classification, and their class counts.
 
 >>> import numpy as np
 >>> y = np.array([0] * 50 + [1] * 50)
@@ -12,6 +12,7 @@ import numpy as np
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from .base import DataInfo
 
 
 def _stratify(y: np.ndarray, task: str, n_holdout: int) -> np.ndarray | None:
@@ -50,3 +51,15 @@ def split_indices(y: np.ndarray, task: str, validation: float, test: float,
         raise SpecError("data.validation_split", msg("leaves no samples to train on"), validation,
                         msg("use fewer held-out samples or more data (there are {n} samples)", n=n))
     return train_idx, val_idx, test_idx
+
+
+def class_counts(info: DataInfo, parts: dict[str, np.ndarray]) -> dict[str, dict[str, int]] | None:
+    """Samples per class in each split (classification only)."""
+    if info.task != "classification" or not info.classes:
+        return None
+    k = len(info.classes)
+    out = {}
+    for name, y in parts.items():
+        counts = np.bincount(np.asarray(y, np.int64).reshape(-1), minlength=k) if len(y) else np.zeros(k, int)
+        out[name] = {c: int(n) for c, n in zip(info.classes, counts)}
+    return out

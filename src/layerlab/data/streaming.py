@@ -19,9 +19,9 @@ from torch.utils.data import DataLoader, Dataset as TorchDataset, Sampler
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .dataset import Dataset
-from .imagefiles import load_file
-from .preprocess import Preprocessor
-from .split import split_indices
+from .imagefiles import decode_all, load_file
+from .preprocess import Preprocessor, with_preprocessor
+from .split import class_counts, split_indices
 
 FIT_SAMPLE = 1000        # training images used to fit the per-channel normalisation
 CACHE_MB = 256
@@ -184,7 +184,6 @@ class StreamingSplit:
 def prepare_streaming(index: Any, d: dict[str, Any], task: str | None, root: Path | None,
                       src: Any, p: dict[str, Any]) -> Dataset:
     """A Dataset whose splits stream from an ImageIndex (see images.Images.stream_plan)."""
-    from .prepare import class_counts, with_preprocessor
     info = index.info
     if task is not None and info.task != task:
         raise SpecError("task", msg("the data source {source!r} is for {task}", source=d["source"], task=info.task),
@@ -197,7 +196,6 @@ def prepare_streaming(index: Any, d: dict[str, Any], task: str | None, root: Pat
                                float(d.get("test_split", 0.0)), seed)
     rng = np.random.default_rng(seed)
     fit_idx = np.sort(rng.choice(tr, size=min(FIT_SAMPLE, len(tr)), replace=False))
-    from .images import decode_all
     sample = decode_all([index.files[i] for i in fit_idx], p["size"], p["channels"], root or index.folder,
                         p["fit"])
     pre = Preprocessor.fit(sample, labels[fit_idx], info, d.get("preprocessing"))
