@@ -2,6 +2,7 @@
 (issue 17.7, 17.8)."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import time
@@ -81,12 +82,17 @@ def test_the_teacher_sees_the_queue_and_ends_the_class_with_one_archive(klass):
     with zipfile.ZipFile(io.BytesIO(got.content)) as z:
         names = z.namelist()
         kept = json.loads(z.read("class.json"))
+        pupils_csv = z.read("pupils.csv")
         text = b"".join(z.read(n) for n in names if n.endswith((".json", ".yaml", ".txt")))
     assert [p["name"] for p in sorted(kept["pupils"], key=lambda p: p["name"])] == ["Ada", "Ben", "Cleo"]
     assert kept["code"] == CODE and not any(set(p) - {"id", "name", "joined"} for p in kept["pupils"])
     assert not any(h.encode() in text for h in hashes)                 # no token or rejoin hash anywhere
-    for who in (ada, ben, cleo):                                       # every pupil's project is in it
-        assert any(n.startswith(f"pupils/{who['pupil']['id']}/") for n in names), who["pupil"]
+    for who in (ada, ben, cleo):          # every pupil's project is in it, under their name and id
+        assert f"pupils/{who['pupil']['name']}-{who['pupil']['id']}/{who['pupil']['name'].lower()}-xor/project.json" \
+            in names, who["pupil"]
+    rows = list(csv.DictReader(io.StringIO(pupils_csv.decode("utf-8-sig"))))
+    assert [(r["folder"], r["name"], r["id"]) for r in rows] == \
+        [(f"{w['pupil']['name']}-{w['pupil']['id']}", w["pupil"]["name"], w["pupil"]["id"]) for w in (ada, ben, cleo)]
     assert any(n.startswith("teacher/lesson/") for n in names)
     assert not any(".studio/" in n or n.endswith("runs.db") for n in names)
     # and the class is over: nobody left, their data and tokens gone, joining closed

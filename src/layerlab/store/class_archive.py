@@ -2,8 +2,10 @@
 
     DIR/archives/class-<name>-<YYYYmmdd-HHMMSS>.zip
         class.json        the class (name, code, pupils' ids, names, joined) without token or rejoin hashes
+        pupils.csv        one row per pupil: folder, name, id, joined (a spreadsheet opens it)
         teacher/...       the teacher's workspace (the lessons)
-        pupils/<id>/...   every pupil's workspace: projects, runs, uploads
+        pupils/<name>-<id>/...  every pupil's workspace (projects, runs, uploads) under a readable name,
+                          e.g. pupils/Mia-p3f2a9c01de/: the name made safe for a folder, the id keeps it unique
 
 Left out: the studio's secrets (`.studio/`: the cookie secret, the TLS keys), the run registry
 (runs.db: rebuilt from the run folders) and earlier archives. Ending deletes every pupil (their
@@ -18,8 +20,11 @@ and joining is closed until the teacher opens it again.
 >>> path = archive(c)
 >>> with zipfile.ZipFile(path) as z:
 ...     kept = json.loads(z.read("class.json"))
-...     sorted(n for n in z.namelist() if n.startswith("pupils/"))[0] == f"pupils/{pupil.id}/notes.txt"
+...     sorted(n for n in z.namelist() if n.startswith("pupils/"))[0] == f"pupils/Ada-{pupil.id}/notes.txt"
+...     rows = z.read("pupils.csv").decode("utf-8-sig").splitlines()
 True
+>>> rows[0], rows[1].split(",")[:3] == [f"Ada-{pupil.id}", "Ada", pupil.id]
+('folder,name,id,joined', True)
 >>> [p["name"] for p in kept["pupils"]], "tokens" in kept["pupils"][0]
 (['Ada'], False)
 >>> end(c)
@@ -30,6 +35,8 @@ True
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -46,6 +53,40 @@ ARCHIVES = "archives"
 SKIPPED = {".studio", ARCHIVES}          # secrets (cookie secret, TLS keys) and earlier archives
 SKIPPED_FILES = {"runs.db", "runs.db-wal", "runs.db-shm", "runs.db-journal"}
 ARCHIVE_NAME = re.compile(r"class-[A-Za-z0-9_-]{1,40}-\d{8}-\d{6}\.zip")
+
+
+def pupil_folder(name: str, pupil_id: str) -> str:
+    """A pupil's folder in the archive: the name with letters and digits kept (umlauts too), anything else
+    a '-', then the id, which keeps two look-alike names apart.
+
+    >>> pupil_folder("Mia", "p3f2a9c01de"), pupil_folder("Jo-Ann O'Neil", "p1"), pupil_folder("..", "p2")
+    ('Mia-p3f2a9c01de', 'Jo-Ann-O-Neil-p1', 'pupil-p2')
+    >>> pupil_folder("Jörg", "p3")
+    'Jörg-p3'
+    """
+    safe = re.sub(r"[\W_]+", "-", name).strip("-")[:30].strip("-") or "pupil"
+    return f"{safe}-{pupil_id}"
+
+
+def pupils_csv(classroom: Any) -> str:
+    """pupils.csv: folder, name, id and joining time (UTC) of each pupil, with a byte-order mark so spreadsheet
+    programs read umlauts; a name starting with '-' gets a quote first, so it is never read as a formula."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["folder", "name", "id", "joined"])
+    for p in sorted(classroom.pupils.values(), key=lambda p: p.name.casefold()):
+        name = "'" + p.name if p.name[:1] in ("=", "+", "-", "@") else p.name
+        joined = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(p.joined))
+        w.writerow([pupil_folder(p.name, p.id), name, p.id, joined])
+    return "\ufeff" + out.getvalue()
+
+
+def _in_archive(rel: Path, folders: dict[str, str]) -> str:
+    """The name of a file in the archive: pupils/<id>/... becomes pupils/<name>-<id>/..."""
+    parts = rel.parts
+    if len(parts) > 1 and parts[0] == "pupils" and parts[1] in folders:
+        parts = (parts[0], folders[parts[1]], *parts[2:])
+    return "/".join(parts)
 
 
 def class_record(classroom: Any) -> dict[str, Any]:
@@ -66,9 +107,11 @@ def archive(classroom: Any) -> Path:
     part = path.with_suffix(".zip.part")
     with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
         z.writestr("class.json", json.dumps(class_record(classroom), indent=1, ensure_ascii=False))
+        z.writestr("pupils.csv", pupils_csv(classroom))
+        folders = {pid: pupil_folder(p.name, pid) for pid, p in classroom.pupils.items()}
         for top in ("teacher", "pupils"):
             for f in sorted(_files(root / top)):
-                z.write(f, f.relative_to(root).as_posix())
+                z.write(f, _in_archive(f.relative_to(root), folders))
     part.replace(path)
     return path
 
