@@ -2,7 +2,8 @@
 
 The folder of project folders (LAYERLAB_HOME), each project's file revision for safe saves, and
 the list the home page shows, and (for a class server) whose folder this request works in; the
-functions are the store's (layerlab.store.workspace).
+functions are the store's (layerlab.store.workspace). `write_text` replaces a file atomically, readable
+by its owner only (layerlab.store.atomic: the studio's cookie secret).
 
 >>> import os, tempfile
 >>> os.environ["LAYERLAB_HOME"] = tempfile.mkdtemp()
@@ -13,8 +14,9 @@ functions are the store's (layerlab.store.workspace).
 """
 from __future__ import annotations
 
+from .store.atomic import write_text
 from .store.workspace import (PROJECT_FILE, StaleWriteError, home, list_projects, project_dir, reset_home, revision,
                               save_doc, unique_id, use_home)
 
 __all__ = ["PROJECT_FILE", "StaleWriteError", "home", "list_projects", "project_dir", "reset_home", "revision",
-           "save_doc", "unique_id", "use_home"]
+           "save_doc", "unique_id", "use_home", "write_text"]

@@ -38,8 +38,6 @@ KNOWN_BREAKS: set[tuple[str, str]] = {
     ("layerlab.cli.export_cmds", "layerlab.export.formats"),
     ("layerlab.cli.export_cmds", "layerlab.export.tfjs_import"),
     ("layerlab.cli.project_cmds", "layerlab.layers"),
-    ("layerlab.server.launch", "layerlab.engine.setup"),
-    ("layerlab.server.launch", "layerlab.store.atomic"),
     ("layerlab.server.uploads", "layerlab.data.safefiles"),
     ("layerlab.ui.components.augment_panel", "layerlab.data.augment"),
     ("layerlab.ui.components.class_manager", "layerlab.data.samples"),

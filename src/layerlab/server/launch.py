@@ -19,8 +19,13 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from ..store import atomic
-from . import security
+from .. import api
+from .. import api_workspace as ws
+from ..api_errors import SpecError
+from ..api_runs import warm_up
+from ..i18n import msg
+from . import error_pages, security, tls
+from .classroom import ClassServer, join_link
 
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
@@ -42,8 +47,6 @@ def studio_url(host: str, port: int, token: str, path: str = "/", scheme: str = 
 
 def check_port(host: str, port: int) -> None:
     """Raise a SpecError that says what to do when the address cannot be bound (e.g. port in use)."""
-    from ..i18n import msg
-    from ..api_errors import SpecError
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -70,7 +73,7 @@ def storage_secret(state_dir: Path) -> str:
         return kept
     value = secrets.token_hex(32)
     # atomic, and never readable by others: mkstemp creates the file 0600 before anything is in it
-    atomic.write_text(f, value)
+    ws.write_text(f, value)
     return value
 
 
@@ -101,11 +104,8 @@ def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str 
     """The certificate to serve with (generated, or the school's), or None for plain http."""
     if not (https or cert or key):
         return None
-    from . import tls
     if cert or key:
         if not (cert and key):
-            from ..i18n import msg
-            from ..api_errors import SpecError
             raise SpecError("--cert" if key else "--key", msg("--cert and --key go together"), str(cert or key),
                             msg("give both the certificate and its private key, or neither (then --https makes one)"))
         return tls.given(Path(cert), Path(key))
@@ -114,7 +114,6 @@ def _tls(state: Path, host: str, https: bool, cert: str | Path | None, key: str 
 
 
 def _https_notes(files: Any, host: str, port: int) -> list[str]:
-    from . import tls
     lines = [f"  https: certificate for {', '.join(files.names[:6])}{' …' if len(files.names) > 6 else ''}"]
     if files.ca is not None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
@@ -133,7 +132,6 @@ def _class_notes(class_server: Any, host: str, port: int, scheme: str) -> list[s
 
     import segno
 
-    from .classroom import join_link
     c = class_server.classroom
     shown = _lan_address() if host in ("0.0.0.0", "::", "") else host
     join = f"{scheme}://{shown}:{port}/join"
@@ -165,14 +163,12 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     check_port(host, port)
     class_server = None
     if classroom is not None:
-        from .classroom import ClassServer
         root = Path(workspace or Path.home() / ".layerlab" / "class").expanduser().resolve()
         class_server = ClassServer(root, name=classroom.get("name"), code=classroom.get("code"))
         workspace = class_server.classroom.teacher_home
         os.environ["LAYERLAB_REGISTRY"] = str(root / "runs.db")  # one registry for the class, rows per folder
     if workspace is not None:
         os.environ["LAYERLAB_HOME"] = str(Path(workspace).expanduser().resolve())
-    from .. import api_workspace as ws
     home = ws.home()
     state = _state_dir(home)
 
@@ -181,8 +177,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     Storage.path = (state / "browsers").resolve()
     app.storage = Storage()  # rebuilt so its persistent dicts use the path above, not ./.nicegui
 
-    from ..ui.app import STATIC, setup
-    from . import error_pages
+    from ..ui.app import STATIC, setup  # defers the studio: nicegui and every page load only when it starts
     setup()
     error_pages.install(app)  # a 404 page with our words only, no exception class
     token = make_token()
@@ -190,7 +185,6 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     public: tuple[str, ...] = ()
     if files is not None and files.ca is not None:
         from fastapi import Response
-        from . import tls
         ca_pem = files.ca.read_bytes()
         public = (tls.CA_PATH,)
 
@@ -202,7 +196,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
     scheme = "https" if files is not None else "http"
     url = studio_url(host, port, token, path="/teacher" if class_server else "/", scheme=scheme)
     if class_server is not None:
-        from ..ui.pages import teacher
+        from ..ui.pages import teacher  # defers the studio
         teacher.use(class_server)
         if files is not None:  # the teacher page offers the authority to pupils' devices
             class_server.tls = {"ca_path": tls.CA_PATH if files.ca is not None else None,
@@ -218,10 +212,8 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
             print(line, flush=True)
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        from .. import api
-        from ..ui.components.thumbs import warm
+        from ..ui.components.thumbs import warm  # defers the studio
         threading.Thread(target=warm, args=(api.example_names(),), daemon=True, name="thumbnails").start()
-        from ..engine.setup import warm_up
         threading.Thread(target=warm_up, daemon=True, name="engine warm-up").start()
 
     async def announce_when_listening() -> None:
