@@ -7,6 +7,7 @@ import typer
 from rich.table import Table
 
 from .. import api
+from ..api_data import data_sources
 from .common import app, console, emit_json, friendly
 
 
@@ -49,8 +50,7 @@ def data_summary(project: Path = typer.Argument(..., help="Project folder."),
 def datasets(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
              lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the data sources: built-in sets and the kinds of your own data."""
-    from ..data import load_all
-    rows = [s.describe() for n, s in sorted(load_all().items()) if n != "toy"]
+    rows = data_sources()
     if as_json:
         return emit_json(rows)
     t = Table("source", "built-in", "parameters", "description", title="Data sources")

@@ -12,7 +12,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from ...data.augment import AUGMENTATIONS, preview_dataset
+from ...api_data import AUGMENTATIONS, preview_dataset
 from ..i18n import err_text, in_lang, t
 from ...i18n.numbers import number
 from . import layer_form

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from nicegui import events, run, ui
 
-from ...data import samples
+from ...api_data import samples
 from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .canvas import DrawCanvas

@@ -16,10 +16,9 @@ from typing import Any, Awaitable, Callable
 
 from nicegui import events, run, ui
 
-from ...data import samples
-from ...data.safefiles import extract_images, save_file
+from ...api_data import extract_images, samples, save_file
 from ...api_errors import SpecError
-from ...api import create_project, describe_table
+from ...api import Project, create_project, describe_table
 from ..i18n import err_text, t
 from .refusals import explain
 from .target_picker import TargetPicker
@@ -198,7 +197,6 @@ class DataImport:
         def change(d: dict[str, Any]) -> None:
             d["data"] = csv_data_section(rel, roles, d.get("data") or {})
             try:  # the task follows the target column's values
-                from ...api import Project
                 d["task"] = Project(d, self.session.folder).data_info().task
             except Exception as exc:  # noqa: BLE001 - the Data page shows the data error itself
                 log.info("task of the new table unknown: %s", exc)

@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 from nicegui import run, ui
 
-from ...data.summary import raw_view, row_text, samples
+from ...api_data import dataset_samples as samples
+from ...api_data import raw_view, row_text
+from ...api_data import samples as pictures
 from ...i18n.numbers import number
 from ...api_errors import SpecError
 from ..i18n import err_text, t
@@ -128,8 +130,7 @@ class DataOverview:
         """Own pictures with fewer than two filled classes: a step of the work, not an error."""
         if (self.session.doc.get("data") or {}).get("source") != "images":
             return False
-        from ...data import samples
-        return sum(1 for n in samples.class_counts(self.session.folder).values() if n) < 2
+        return sum(1 for n in pictures.class_counts(self.session.folder).values() if n) < 2
 
     def _summary(self, d: dict[str, Any]) -> None:
         s = d["summary"]

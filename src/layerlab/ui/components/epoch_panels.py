@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ...data.summary import row_text
+from ...api_data import row_text
 from ...i18n.numbers import number, percent
 from ..i18n import t
 from .evaluation import Evaluation

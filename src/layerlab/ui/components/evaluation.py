@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from ...data.summary import mixed_indices, raw_view, samples
-from ...engine.facade import predict_loaded
+from ...api_data import dataset_samples as samples
+from ...api_data import mixed_indices, raw_view
+from ...api_runs import predict_loaded
 from . import boundary
 
 GRID_SAMPLES = 16

@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import run, ui
 
 from ... import api
-from ...data.image_project import SIZES
+from ...api_data import IMAGE_SIZES as SIZES
 from ...api_errors import SpecError
 from ... import api_workspace as workspace
 from ..i18n import err_text, t

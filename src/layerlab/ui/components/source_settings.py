@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from nicegui import ui
 
-from ...data import get_source
+from ...api_data import get_source
 from ..i18n import t
 from . import layer_form
 
