@@ -23,7 +23,7 @@ import numpy as np
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, read_only, register
 from .files import find_file, inside, need_root, stamp
 
 X_KEYS = ("x", "X", "inputs", "data", "features", "images")
@@ -73,7 +73,7 @@ def _cached(path: str, key: tuple, y_path: str | None, params_json: str) -> RawD
             raise SpecError("data.params.y_path", msg("is needed with a .npy file of inputs"), None,
                             msg("give the .npy file of targets, or save both in one .npz"))
         x, y = _np_load(f, WHERE), _np_load(Path(y_path), "data.params.y_path")
-    return build_arrays(np.asarray(x), np.asarray(y), p)
+    return read_only(build_arrays(np.asarray(x), np.asarray(y), p))
 
 
 def build_arrays(x: np.ndarray, y: np.ndarray, p: dict[str, Any]) -> RawData:
@@ -133,6 +133,14 @@ class Npy(DataSource):
         Param("task", "choice", "auto", "classification, regression, or auto (from the targets).",
               choices=("auto", "classification", "regression")),
     )
+    _x = np.arange(24, dtype=np.float32).reshape(8, 3) / 10
+    cases = (SourceCase({"path": "data/x.npy", "y_path": "data/y.npy"},
+                        {"data/x.npy": _x, "data/y.npy": np.array([0, 1, 2, 0, 1, 2, 0, 1])}),
+             SourceCase({"path": "data/x.npy", "y_path": "data/y.npy", "task": "regression"},
+                        {"data/x.npy": _x, "data/y.npy": _x[:, :2] * 2}),
+             SourceCase({"path": "data/x.npy", "y_path": "data/y.npy"},
+                        {"data/x.npy": _x, "data/y.npy": np.zeros(8, np.int64)}, error="only one class"))
+    del _x
 
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
         root = need_root(root, WHERE)

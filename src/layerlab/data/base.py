@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -72,6 +72,27 @@ class RawData:
     rows: np.ndarray | None = None   # a table's row of each sample (rows without a target are left out)
 
 
+def read_only(raw: RawData) -> RawData:
+    """raw with its arrays marked read-only: what a source caches is shared by every later load, so a
+    caller that changed it in place would change them all (check_data_source asks for this)."""
+    for a in (raw.x, raw.y, raw.rows):
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+    return raw
+
+
+class SourceCase(NamedTuple):
+    """A conformance case a data source declares (DataSource.cases; data/conformance.py checks each):
+    its params, the files a project needs for them (path under a fresh folder -> bytes, text, or an
+    array: .npy files are written with np.save, image files with Pillow), the project's folder in that
+    folder (e.g. "pupils/p1") and, for a case of bad input, words its SpecError must contain."""
+
+    params: dict[str, Any]
+    files: dict[str, Any] = {}
+    project: str = ""
+    error: str = ""
+
+
 class DataSource:
     """Base of every data source; subclasses set the class attributes and override methods."""
 
@@ -79,6 +100,7 @@ class DataSource:
     summary: ClassVar[str] = ""
     builtin: ClassVar[bool] = True      # shipped or generated (False: the user's own files)
     params: ClassVar[tuple[Param, ...]] = ()
+    cases: ClassVar[tuple[SourceCase, ...]] = ()   # small, fast ones: check_data_source runs each
 
     def resolve(self, given: dict[str, Any], path: str = "data.params") -> dict[str, Any]:
         """Validated parameters with defaults filled."""

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 
 
 @functools.lru_cache(maxsize=None)
@@ -39,6 +39,7 @@ class _Bundled(DataSource):
     """A table from scikit-learn's bundled files."""
 
     task = "classification"
+    cases = (SourceCase({}),)
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         x, y, _, _ = _bundle(self.name)

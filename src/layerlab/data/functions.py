@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..spec.params import Param
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 from .toy2d import N_SAMPLES
 
 NOISE = Param("noise", "float", 0.0, "Standard deviation of the noise added to the target.", min=0.0, max=1.0, suggested=(0.0, 0.1, 0.3))
@@ -24,6 +24,7 @@ class Sine(DataSource):
     summary = "Learn y = sin(x) from noisy samples (1-D regression)."
     params = (N_SAMPLES, NOISE, Param("periods", "float", 1.0, "Full sine periods over the x range.",
                                       min=0.25, max=10.0))
+    cases = (SourceCase({"n_samples": 30, "noise": 0.1, "periods": 2.0}),)
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:
         return DataInfo("points", (1,), "regression", None, 1, p["n_samples"], ["x"], extra={"target_names": ["y"]})
@@ -40,6 +41,7 @@ class Plane(DataSource):
     name = "plane"
     summary = "Learn a tilted plane y = (x1 + x2) / 2 from noisy points (2-D regression)."
     params = (N_SAMPLES, NOISE)
+    cases = (SourceCase({"n_samples": 30, "noise": 0.1}),)
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:
         return DataInfo("points", (2,), "regression", None, 1, p["n_samples"], ["x1", "x2"], extra={"target_names": ["y"]})

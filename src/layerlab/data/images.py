@@ -24,7 +24,7 @@ from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
 from .cache import files_stamp
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 from .files import inside, need_root
 from .imagefiles import FITS, IMAGE_EXTS, decode_all, is_ignorable, relative_name
 
@@ -125,6 +125,12 @@ def _decoded(key: str, stamp: tuple, size: int, channels: int, fit: str, root: s
     return x
 
 
+def _pictures(folder: str, per_class: int = 3) -> dict[str, np.ndarray]:
+    """Small one-colour pictures (9 x 6 pixels), red and blue ones, for the conformance cases."""
+    return {f"{folder}/{name}/{i}.png": np.full((6, 9, 3), (rgb[0], rgb[1] + 20 * i, rgb[2]), np.uint8)
+            for name, rgb in (("red", (220, 30, 30)), ("blue", (30, 30, 220))) for i in range(per_class)}
+
+
 @register
 class Images(DataSource):
     name = "images"
@@ -141,6 +147,9 @@ class Images(DataSource):
         Param("streaming", "choice", "auto", "Keep all images in memory, stream them from disk, or decide "
               "by size (auto).", choices=("auto", "memory", "stream"), expert=True),
     )
+    cases = (SourceCase({"size": 8, "channels": 3}, _pictures(IMAGES_DIR)),
+             SourceCase({"path": "pics", "size": 8, "channels": 1, "fit": "pad"}, _pictures("pics", 2)),
+             SourceCase({"size": 8}, error="is not a folder of images"))
 
     def _info(self, p: dict[str, Any], classes: list[str], n: int) -> DataInfo:
         c, s = p["channels"], p["size"]

@@ -17,7 +17,7 @@ import numpy as np
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 
 OPS = ("add", "sub", "mul", "div", "square_sum")
 
@@ -34,6 +34,8 @@ class ModularArithmetic(DataSource):
         Param("p", "int", 97, "The modulus; tokens and classes are 0..p-1.", min=2, max=1000, suggested=(23, 59, 97, 113)),
         Param("op", "choice", "add", "The operation: a+b, a-b, a*b, a/b (p prime) or a^2+b^2.", choices=OPS),
     )
+    cases = (SourceCase({"p": 7, "op": "add"}), SourceCase({"p": 7, "op": "div"}),
+             SourceCase({"p": 8, "op": "div"}, error="must be a prime number"))
 
     def _check(self, p: dict[str, Any]) -> None:
         if p["op"] == "div" and not _is_prime(p["p"]):

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..spec.params import Param
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 
 CLASSES = ("circle", "square", "triangle")
 
@@ -72,6 +72,7 @@ class Shapes(DataSource):
         Param("n_samples", "int", 1500, "Number of images.", min=3, max=100_000, suggested=(300, 1500, 5000)),
         Param("size", "int", 32, "Width and height of each image in pixels.", min=8, max=128, suggested=(16, 32, 64)),
     )
+    cases = (SourceCase({"n_samples": 12, "size": 16}),)
 
     def info(self, p: dict[str, Any], root: Any) -> DataInfo:
         return DataInfo("image", (3, p["size"], p["size"]), "classification", list(CLASSES), 1, p["n_samples"],

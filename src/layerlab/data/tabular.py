@@ -28,7 +28,7 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest
 from ..spec.upgrade import register_table_columns
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, read_only, register
 from .csvread import TABLE_EXTS, read_table
 from .encode import (FITTED_RULES, MISSING_RULES, _check_width, encode, feature_names, fit_schema, missing_cells,
                      numeric_view, text_columns)
@@ -260,10 +260,10 @@ def _cached(path: str | None, key: tuple, text: str | None, params_json: str) ->
     p = json.loads(params_json)
     if path is not None and table_process.is_large(path):   # read and profiled in a process of its own
         refuse_from_profile(table_process.profile(path, key, p["header"], p["delimiter"]), p)
-        return table_process.call(build_apart, path, key, params_json)
+        return read_only(table_process.call(build_apart, path, key, params_json))
     df = read_table(Path(path) if path else None, text, "data.params.text" if text else "data.params.path",
                     p["header"], p["delimiter"])
-    return build_table(df, p)
+    return read_only(build_table(df, p))
 
 
 def build_apart(path: str, key: tuple, params_json: str) -> RawData:
@@ -313,6 +313,11 @@ class Csv(DataSource):
         Param("max_categories", "int", 50, "Text columns with more different values are ignored (names, ids).",
               min=2, expert=True),
     )
+    cases = (SourceCase({"text": "size,colour,kind\n1.5,red,a\n2.0,blue,b\n,red,a\n3.1,green,b\n0.4,red,c\n"
+                                 "2.2,blue,c\n1.1,green,a\n", "target": "kind"}),
+             SourceCase({"target": "y", "missing": "drop"},
+                        {"data/t.csv": "x1;x2;y\n1;2;3.5\n2;1;3.0\n4;4;8.5\n0;1;1.0\n3;;2.0\n5;2;7.0\n"}),
+             SourceCase({"text": "a,b\n1,2\n3,4\n"}, error="does not say which column to predict"))
 
     def _raw(self, p: dict[str, Any], root: Path | None) -> RawData:
         params_json = json.dumps(p, sort_keys=True)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..spec.params import Param
-from .base import DataInfo, DataSource, RawData, register
+from .base import DataInfo, DataSource, RawData, SourceCase, register
 
 N_SAMPLES = Param("n_samples", "int", 500, "Number of points.", min=10, max=200_000, suggested=(200, 500, 1000))
 NOISE = Param("noise", "float", 0.1, "How much the points are jittered (0 = clean).", min=0.0, max=1.0, suggested=(0.0, 0.1, 0.3))
@@ -25,6 +25,7 @@ class _Points(DataSource):
     """Base of the 2-D point sets: subclasses implement `_make(n, noise, rng, p)`."""
 
     params = (N_SAMPLES, NOISE)
+    cases = (SourceCase({"n_samples": 40, "noise": 0.1}), SourceCase({"n_samples": 11, "noise": 0.0}))
     n_classes = 2
 
     def _classes(self, p: dict[str, Any]) -> list[str]:
@@ -73,6 +74,7 @@ class Gaussians(_Points):
     name = "gaussians"
     summary = "Blobs of points around random centres, one blob per class."
     params = (N_SAMPLES, NOISE, Param("classes", "int", 2, "Number of blobs (classes).", min=2, max=10))
+    cases = (SourceCase({"n_samples": 40, "noise": 0.1, "classes": 4}),)
 
     def _classes(self, p):
         return [str(i) for i in range(p["classes"])]
@@ -92,6 +94,7 @@ class Spiral(_Points):
     name = "spiral"
     summary = "Interleaved spiral arms, one class per arm: hard for a straight boundary."
     params = (N_SAMPLES, NOISE, Param("arms", "int", 2, "Number of arms (classes).", min=2, max=6))
+    cases = (SourceCase({"n_samples": 40, "noise": 0.1, "arms": 3}),)
 
     def _classes(self, p):
         return [str(i) for i in range(p["arms"])]
