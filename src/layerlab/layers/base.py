@@ -28,6 +28,7 @@ from ..i18n import Text, msg, translate
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, resolve_params
 from ..spec.registry import Registry
+from . import modules
 
 Shape = tuple[int, ...]
 
@@ -211,7 +212,6 @@ def module_classes() -> dict[str, type[nn.Module]]:
     """The nn.Module helpers that code() snippets may name: those defined in the module of each
     registered layer kind (built-in or plug-in, in module-name order, each in source order), then the
     shared ones of layers/modules.py. Generated scripts copy their source."""
-    from . import modules
     names = sorted({type(k).__module__ for k in load_all().values()})
     key = tuple(names)
     if key not in _CLASSES:

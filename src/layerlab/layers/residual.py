@@ -26,6 +26,7 @@ from .activations import ACTIVATIONS, activation_param, build_activation
 from .base import Case, LayerKind, Shape, from_code, get_layer, numel, register
 from .modules import Activated
 from . import tfjs_support as T
+from .stack import infer_stack
 from typing import Callable
 from dataclasses import dataclass
 import numpy as np
@@ -130,7 +131,6 @@ class ResidualBlock(LayerKind):
         return p
 
     def _body(self, p, in_shape: Shape, path: str):
-        from .stack import infer_stack
         return infer_stack(p["layers"], in_shape, prefix=f"{path}.layers", stop_on_error=True)
 
     def from_body(self, p, in_shape, body, path):

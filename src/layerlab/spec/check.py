@@ -15,7 +15,7 @@ from ..layers.stack import Row, heaviest, infer_stack
 from . import budgets, catalog
 from .errors import Fix, SpecError
 from .models import Project
-from .params import suggest_fix
+from .params import closest, suggest_fix
 
 
 @dataclass
@@ -143,7 +143,6 @@ def _names(project: Project, a: Analysis, t: Target) -> list[SpecError]:
 
 
 def _closest_fix(path: str, value: str, valid: list[str]) -> list[Fix]:
-    from .params import closest
     c = closest(value, valid)
     return [_use(path, c)] if c else []
 

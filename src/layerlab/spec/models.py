@@ -12,8 +12,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..i18n import Text, msg
+from ..layers.stack import missing_type
 from . import catalog
-from .errors import SpecError
+from .errors import Fix, SpecError
 from .loader import check_values
 from .search import with_defaults
 from .upgrade import SPEC_VERSION, upgrade
@@ -145,7 +146,6 @@ def parse_project(doc: Any, folder: Any = None) -> ProjectSpec:
 
 def _check_layer_types(doc: dict[str, Any]) -> None:
     """Every layer (at the top level) is an object with a 'type'; say which one and guess it."""
-    from ..layers.stack import missing_type
     model = doc.get("model")
     layers = model.get("layers") if isinstance(model, dict) else None
     if not isinstance(layers, list):
@@ -177,7 +177,6 @@ def from_pydantic(exc: ValidationError) -> SpecError:
 
 
 def _remove(path: str):
-    from .errors import Fix
     return Fix(msg("remove {path}", path=path), [{"op": "remove", "path": path}])
 
 

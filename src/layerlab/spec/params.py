@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..i18n import msg, translate
-from .errors import SpecError
+from .errors import Fix, SpecError
 
 KINDS = ("int", "float", "bool", "str", "choice", "ints", "int_or_ints", "floats", "dict")
 
@@ -223,12 +223,10 @@ def resolve_params(declared: Iterable[Param], given: dict[str, Any], path: str,
 
 
 def _set_fix(path: str, value: Any):
-    from .errors import Fix
     return [Fix(msg("use {value!r}", value=value), [{"op": "set", "path": path, "value": value}])]
 
 
 def _rename_fix(path: str, key: str, close: str | None, value: Any):
-    from .errors import Fix
     prefix = f"{path}." if path else ""
     edits = [{"op": "remove", "path": f"{prefix}{key}"}]
     if close:

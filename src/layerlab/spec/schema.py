@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..layers import load_all
 from . import catalog
 from .models import Project
 
@@ -42,7 +43,6 @@ def _names(prop: dict[str, Any], names: list[str]) -> None:
 
 def project_schema() -> dict[str, Any]:
     """The whole schema (draft 2020-12)."""
-    from ..layers import load_all
     schema = Project.model_json_schema()
     defs = schema.setdefault("$defs", {})
     defs["Layer"] = {"oneOf": [layer_schema(k) for k in load_all().values()]}

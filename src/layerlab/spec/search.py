@@ -30,7 +30,7 @@ from typing import Any
 
 from ..i18n import msg
 from .errors import SpecError
-from .paths import join
+from .paths import join, parse
 
 KINDS = ("choice", "uniform", "loguniform", "int")
 OPTIONAL = "optional"
@@ -170,7 +170,6 @@ def resolve(doc: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _locate(doc: Any, path: str) -> tuple[Any, Any]:
-    from .paths import parse
     parts = parse(path)
     node = doc
     for p in parts[:-1]:

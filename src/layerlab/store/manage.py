@@ -24,6 +24,7 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec.loader import read_document
 from . import atomic, registry, workspace
 from .runs import RUNS_DIR, RunFolder, run_ids, runs_dir
 
@@ -53,7 +54,6 @@ def check_name(name: Any, where: str = "name") -> str:
 
 def _doc(folder: Path) -> dict[str, Any]:
     """The project's document; a damaged file is a SpecError saying how to repair it (delete still works)."""
-    from ..spec.loader import read_document
     return read_document(folder / workspace.PROJECT_FILE)
 
 

@@ -28,6 +28,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from .runs import RunFolder, process_alive, run_ids, runs_dir, weights_note
 from .workspace import home
 
 DB_NAME = "runs.sqlite3"
@@ -83,7 +84,6 @@ def record(meta: dict[str, Any]) -> None:
 
 
 def _row(r: sqlite3.Row) -> dict[str, Any]:
-    from .runs import weights_note
     d = dict(r)
     d["final"] = json.loads(d["final"]) if d["final"] else {}
     d["weights_note"] = weights_note(d) if d.get("epochs_done") else None  # "best: epoch 14 of 50"
@@ -124,7 +124,6 @@ def _ours(pid: int | None, host: str | None) -> bool:
 def _recover_row(row: dict[str, Any], force: bool = False) -> dict[str, Any] | None:
     """Mark a dead run interrupted in its folder (honest epochs) and here; the new row, or None when
     its folder names a live process after all (the row was stale)."""
-    from .runs import RunFolder, runs_dir
     meta = None
     if row.get("project_dir"):
         folder = RunFolder(runs_dir(row["project_dir"]) / row["run_id"])
@@ -150,7 +149,6 @@ def get(run_id: str) -> dict[str, Any] | None:
 
 
 def _alive(pid: int | None, host: str | None, started: float | None = None) -> bool:
-    from .runs import process_alive
     return process_alive(pid, host, started)
 
 
@@ -174,7 +172,6 @@ _SYNCED = ("status", "epochs_done", "best_epoch", "ended")
 
 def sync_project(project_dir: str | Path) -> int:
     """Add or refresh rows from each runs/*/meta.json of a project; returns how many."""
-    from .runs import RunFolder, run_ids, runs_dir
     n = 0
     for rid in run_ids(project_dir):
         meta = RunFolder(runs_dir(project_dir) / rid).meta()
