@@ -42,7 +42,11 @@ class Data:
         ctx = self._context()
         spec = ctx.spec
         src = get_source(spec.data.source)
-        stamp = () if src.builtin else files_stamp(ctx.folder / "data" if ctx.folder else None)
+        # a source that reads files elsewhere names their folder (a class dataset: the class's pool)
+        elsewhere = getattr(src, "files_folder", None)
+        files = elsewhere(src.resolve(spec.data.params), ctx.folder) if elsewhere else \
+            ctx.folder / "data" if ctx.folder else None
+        stamp = () if src.builtin else files_stamp(files)
         # augmentation and the cached shape fields do not change the prepared data
         section = spec.data.model_dump_json(include={"source", "params", "validation_split", "test_split",
                                                      "seed", "preprocessing"})

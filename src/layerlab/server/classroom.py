@@ -31,7 +31,7 @@ from ..api_owners import set_owner_lookup
 from ..i18n import Text, localize, msg
 from ..api_errors import SpecError
 from ..api_class import Classroom, JoinError
-from . import class_life
+from . import class_dataset, class_life
 from .routing import accept_language
 from .class_auth import Guest, PupilAuth, current_guest, set_pupil_cookie
 from .security import SecurityConfig
@@ -102,6 +102,7 @@ class ClassServer:
         config.guests = PupilAuth(config, self.guest_for_token, self.teacher_paths, self.seen)
         app.include_router(self.router())
         app.include_router(class_life.router(self))  # the queue, ending the class, its archives
+        app.include_router(class_dataset.router(self))  # the pictures the class collects together (17.5)
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
         _copy_context_into_io_bound()
 

@@ -47,6 +47,7 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from .class_dataset import DATASETS, ClassDatasets
 from .classroom import CLASS_FILE
 
 ARCHIVES = "archives"
@@ -109,7 +110,7 @@ def archive(classroom: Any) -> Path:
         z.writestr("class.json", json.dumps(class_record(classroom), indent=1, ensure_ascii=False))
         z.writestr("pupils.csv", pupils_csv(classroom))
         folders = {pid: pupil_folder(p.name, pid) for pid, p in classroom.pupils.items()}
-        for top in ("teacher", "pupils"):
+        for top in ("teacher", "pupils", DATASETS):   # the class datasets too (their pictures and who gave them)
             for f in sorted(_files(root / top)):
                 z.write(f, _in_archive(f.relative_to(root), folders))
     part.replace(path)
@@ -149,4 +150,5 @@ def end(classroom: Any) -> int:
         classroom.save()
     for pid in ids:
         shutil.rmtree(Path(classroom.root) / "pupils" / pid, ignore_errors=True)
+        ClassDatasets(classroom.root).withdraw_everywhere(pid)   # a pupil's pictures go with them
     return len(ids)

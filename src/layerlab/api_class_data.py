@@ -1,0 +1,115 @@
+"""What class datasets ask of the core (issue 17.5): share a project's classes for the whole class to fill,
+add a pupil's picture, the pupils' and the teacher's views, withdraw, a project that trains on the pool.
+
+The class server (server/class_dataset.py), the teacher's page and the pupils' pages go through here.
+A pupil's view (`pupil_view`) never names who gave a picture, except "mine"; only `teacher_view` does.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .api import load, new
+from .data import samples
+from .data.class_dataset import sample_png
+from .data.image_project import check_classes, image_project_doc
+from .i18n import msg
+from .spec.errors import SpecError
+from .store.class_dataset import TEACHER, ClassDatasets, class_root, max_per_pupil
+
+__all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "project_on_dataset", "pupil_view",
+           "share_project", "teacher_view", "thumbnail", "who_in_class"]
+
+SOURCE = "class_dataset"
+MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 1024 px
+
+
+def who_in_class(home: str | Path) -> tuple[Path, str] | None:
+    """(class folder, contributor id) of a workspace on a class server: a pupil's folder (DIR/pupils/<id>) or
+    the teacher's (DIR/teacher); None in a studio without a class."""
+    home = Path(home).resolve()
+    found = class_root(home, levels=2)
+    if found is None:
+        return None
+    if home.parent == found / "pupils":
+        return found, home.name
+    return (found, TEACHER) if home == found / "teacher" else None
+
+
+def share_project(class_dir: str | Path, folder: str | Path, title: str | None = None) -> dict[str, Any]:
+    """Make one of the teacher's picture projects a class dataset: its classes (and the pictures it has,
+    as the teacher's) go to the pool, and the project itself then trains on the pool."""
+    project = load(folder)
+    data = project.doc.get("data") or {}
+    if data.get("source") == SOURCE:
+        raise SpecError("project", msg("is already a class dataset"), project.doc.get("name"),
+                        msg("find it under 'Class datasets' on the teacher page"))
+    classes = samples.list_classes(project.dir) if data.get("source") == "images" else []
+    if data.get("source") != "images" or len(classes) < 2:
+        raise SpecError("project", msg("is not a picture project with two or more classes"), project.doc.get("name"),
+                        msg("create a new image project on your start page, name its classes, then share it"))
+    pool = ClassDatasets(class_dir)
+    meta = pool.create(title or project.doc.get("name") or Path(folder).name, check_classes(classes),
+                       project=Path(folder).name)
+    for c, files in samples.list_samples(project.dir).items():
+        for f in files:
+            pool.add(meta["id"], c, sample_png(samples.sample_path(project.dir, c, f).read_bytes()), TEACHER)
+    params = {k: v for k, v in (data.get("params") or {}).items() if k in ("size", "channels", "fit")}
+    project.doc["data"] = {**data, "source": SOURCE, "params": {**params, "dataset": meta["id"]}}
+    project.save()
+    return meta
+
+
+def add_picture(class_dir: str | Path, ds_id: str, class_name: str, image: Any, who: str) -> str:
+    """Check and keep one picture (bytes, a data: URL or a PIL image) in a dataset's class; its sample id."""
+    return ClassDatasets(class_dir).add(ds_id, class_name, sample_png(image), who)
+
+
+def pupil_view(class_dir: str | Path, ds_id: str, who: str) -> dict[str, Any]:
+    """What a pupil may see of a dataset: classes, counts, their own counts, and the pictures (id, class,
+    whether it is theirs), never who else gave what."""
+    pool = ClassDatasets(class_dir)
+    meta = pool.meta(ds_id)
+    shots = pool.samples(ds_id)
+    counts = {c: 0 for c in meta["classes"]}
+    mine = {c: 0 for c in meta["classes"]}
+    for s in shots:
+        counts[s["class"]] += 1
+        mine[s["class"]] += s["by"] == who
+    return {"id": meta["id"], "title": meta["title"], "classes": meta["classes"], "open": meta["open"],
+            "counts": counts, "total": len(shots), "mine": mine, "limit": max_per_pupil(),
+            "samples": [{"id": s["id"], "class": s["class"], "mine": s["by"] == who} for s in shots]}
+
+
+def teacher_view(class_dir: str | Path, ds_id: str, names: dict[str, str]) -> dict[str, Any]:
+    """The pupils' view plus who gave how many pictures per class (names: pupil id -> name)."""
+    pool = ClassDatasets(class_dir)
+    view = pupil_view(class_dir, ds_id, TEACHER)
+    rows = [{"pupil": who, "name": names.get(who), "counts": counts, "total": sum(counts.values())}
+            for who, counts in pool.contributors(ds_id).items()]
+    rows.sort(key=lambda r: (r["pupil"] != TEACHER, (r["name"] or r["pupil"]).casefold()))
+    view.update(project=pool.meta(ds_id).get("project"), contributors=rows,
+                samples=[{"id": s["id"], "class": s["class"], "by": s["by"]} for s in pool.samples(ds_id)])
+    return view
+
+
+def thumbnail(class_dir: str | Path, ds_id: str, sample_id: str, size: int = 96) -> bytes:
+    """A small PNG of one pooled picture."""
+    with Image.open(ClassDatasets(class_dir).sample_file(ds_id, sample_id)) as img:
+        img.thumbnail((size, size))
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def project_on_dataset(class_dir: str | Path, ds_id: str, folder: str | Path, name: str | None = None,
+                       size: int = 32) -> Any:
+    """A new project in folder whose data is the pooled dataset (a small CNN with one output per class)."""
+    meta = ClassDatasets(class_dir).meta(ds_id)
+    doc = image_project_doc(name or meta["title"], meta["classes"], size=size)
+    doc["description"] = meta["title"]
+    doc["data"] = {**doc["data"], "source": SOURCE, "params": {**doc["data"]["params"], "dataset": ds_id}}
+    return new(folder, doc=doc)
