@@ -109,3 +109,41 @@ def test_join_page_sets_the_pupil_cookie_and_shows_the_rejoin_code(klass):
     assert c.get("/api/projects").status_code == 200   # the cookie signs the pupil in
     bad = _client(app).post("/join", data={"code": "nope", "name": "Eva"}, headers={"Origin": BASE})
     assert bad.status_code == 400 and 'role="alert"' in bad.text
+
+
+def test_every_class_dataset_route_keeps_pupils_to_adding_reading_and_their_own(klass):
+    """Class datasets (17.5), route by route: the one thing pupils share. Every class dataset route is
+    called by Ben on a dataset holding Ada's picture: the teacher's answer 403, his own may add and read,
+    nothing names Ada, and Ada's picture is still there afterwards."""
+    import io
+
+    from PIL import Image
+
+    server, app = klass
+    layerlab.api.new_image_project(server.classroom.teacher_home / "pets", ["cat", "dog"], "Pets", 28)
+    teacher = _client(app, TEACHER)
+    ds = teacher.post("/api/class/datasets", json={"project": "pets"}).json()["id"]
+    a, b = _join(app, "Ada").json(), _join(app, "Ben").json()
+    ada, ben = _client(app, a["token"]), _client(app, b["token"])
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), "red").save(buf, "PNG")
+    sid = ada.post(f"/api/class-datasets/{ds}/samples", params={"class": "cat"}, content=buf.getvalue()).json()["id"]
+    checked = 0
+    for path, methods in app.openapi()["paths"].items():
+        if "datasets" not in path:
+            continue
+        url = (path.replace("{dataset_id}", ds).replace("{sample_id}", sid)
+               .replace("{pupil_id}", a["pupil"]["id"]))
+        for method in methods:
+            r = ben.request(method.upper(), url, params={"class": "cat"},
+                            json={"open": False, "name": "x", "project": "pets"})
+            if path.startswith("/api/class/"):
+                assert r.status_code == 403, (method, url, r.status_code)
+            else:
+                assert r.status_code in (200, 201, 400, 404, 422), (method, url, r.status_code, r.text[:200])
+                assert a["pupil"]["id"] not in r.text and "Ada" not in r.text, (method, url)
+            checked += 1
+    assert checked >= 12
+    mine = ada.get(f"/api/class-datasets/{ds}").json()
+    assert mine["mine"]["cat"] == 1 and sid in [s["id"] for s in mine["samples"]]
+    assert teacher.get(f"/api/class/datasets/{ds}").json()["open"] is True   # Ben's POST .../open was refused
