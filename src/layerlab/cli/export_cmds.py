@@ -6,14 +6,14 @@ from pathlib import Path
 import typer
 
 from .. import api
-from ..export.formats import get_format, names
+from ..api_export import format_names, get_format, import_tfjs
 from .common import app, console, emit_json, friendly
 
 
 @app.command()
 @friendly
 def export(project: Path = typer.Argument(..., help="Project folder."),
-           fmt: str = typer.Option(..., "--format", "-f", help="One of: " + ", ".join(names()) + "."),
+           fmt: str = typer.Option(..., "--format", "-f", help="One of: " + ", ".join(format_names()) + "."),
            out: Path = typer.Option(..., "--out", "-o", help="File (or folder for safetensors/tfjs) to write."),
            run: str = typer.Option(None, "--run", help="Run id (default: the latest trained run)."),
            as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
@@ -42,7 +42,6 @@ def import_(path: Path = typer.Argument(..., help="A TF.js model.json (with its 
             name: str = typer.Option(None, "--name", help="Project name (default: the model's folder name)."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Import a TensorFlow.js Layers model (e.g. saved by asanAI) as a LayerLab project with its weights."""
-    from ..export.tfjs_import import import_tfjs
     folder = import_tfjs(path, out, name=name)
     p = api.load(folder)
     if as_json:

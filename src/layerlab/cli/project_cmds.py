@@ -16,6 +16,7 @@ from rich.table import Table
 from .. import api
 from ..i18n import LANGS, current_lang, keyed, msg, translate
 from ..api_errors import SpecError
+from ..api_spec import ACTIVATIONS, apply_edits, get_layer, layer_kinds, loads, parse_path, project_schema
 from .common import app, console, emit_json, err_console, friendly, print_spec_error
 
 
@@ -159,7 +160,6 @@ def fix(project: Path = typer.Argument(..., help="Project folder."),
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a project file, layers included."""
-    from ..api_spec import project_schema
     print(json.dumps(project_schema(), indent=2))
 
 
@@ -184,9 +184,7 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
            as_json: bool = typer.Option(False, "--json", help="Print JSON."),
            lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the layer kinds, or describe one with its parameters."""
-    from ..layers import get_layer, load_all
     if lang not in LANGS:
-        from ..api_errors import SpecError
         raise SpecError("--lang", msg("is not a supported language"), lang, msg("use en or de"))
     words, de = {w: keyed("cli", f"layers.{w}", lang) for w in _WORDS}, lang == "de"
     if name:
@@ -208,7 +206,7 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
             t.add_row("layers", "[]", "", words["body"])
         console.print(t)
         return
-    kinds = load_all()
+    kinds = layer_kinds()
     if as_json:
         return emit_json([k.describe() for k in kinds.values()])
     t = Table(words["type"], words["family"], words["what"], title=f"{len(kinds)} {words['kinds']}")
@@ -222,7 +220,6 @@ def layers(name: str = typer.Argument(None, help="Show one layer kind in detail.
 def activations(as_json: bool = typer.Option(False, "--json", help="Print JSON."),
                 lang: str = typer.Option("en", "--lang", help="en or de.")) -> None:
     """List the activation functions a layer's `activation` accepts, with their formulas."""
-    from ..layers import ACTIVATIONS
     rows = [{"name": a.name, "latex": a.latex, "explain": a.explain, "explain_de": translate(a.explain, "de"),
              "output": a.output} for a in ACTIVATIONS.values()]
     if as_json:
@@ -239,7 +236,6 @@ def _value(text: str, path: str = ""):
     """A typed value from the command line: JSON where it parses (10, true, [3, 3]), else text.
 
     NaN, Infinity and 1e400 parse as JSON here but no project may hold them: a SpecError at path."""
-    from ..api_spec import loads
     try:
         return loads(text, prefix=path)
     except json.JSONDecodeError:
@@ -264,8 +260,6 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
         at: int = typer.Option(None, "--at", help="Position (0 = first); default: before the output layer."),
         end: bool = typer.Option(False, "--end", help="Append after the last layer.")) -> None:
     """Add a layer; its parameters are checked before anything is saved."""
-    from ..layers import get_layer
-    from ..api_errors import SpecError
     p = api.load(project)
     layers = p.doc.setdefault("model", {}).setdefault("layers", [])
     index = len(layers) if end or not layers else (max(len(layers) - 1, 0) if at is None else at)
@@ -289,7 +283,6 @@ def add(project: Path = typer.Argument(..., help="Project folder."),
 def remove(project: Path = typer.Argument(..., help="Project folder."),
            index: int = typer.Argument(..., help="Position of the layer (0 = first).")) -> None:
     """Remove the layer at a position."""
-    from ..api_errors import SpecError
     p = api.load(project)
     layers = p.doc.get("model", {}).get("layers", [])
     if not 0 <= index < len(layers):
@@ -306,9 +299,6 @@ def set_value(project: Path = typer.Argument(..., help="Project folder."),
               path: str = typer.Argument(..., help="Spec path, e.g. model.layers[0].units or training.epochs."),
               value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
     """Set one value in project.json; an invalid value is refused and nothing is saved."""
-    from ..api_spec import parse_path
-    from ..api_errors import SpecError
-    from ..api_spec import apply_edits
     p = api.load(project)
     try:
         doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value, path)}])

@@ -13,7 +13,7 @@ from nicegui import ui
 
 from ...i18n import Text
 from ...i18n.numbers import number
-from ...layers import FAMILIES
+from ...api_spec import FAMILIES
 from ...api_errors import Fix, SpecError
 from .. import edits
 from ..frame import tr

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from ... import api
+from ...api_spec import layer_kinds
 
 log = logging.getLogger(__name__)
 FAMILY_COLOURS = {"convolution": "#2563eb", "pooling": "#0891b2", "core": "#16a34a", "reshape": "#a3a3a3",
@@ -37,8 +38,7 @@ def warm(names: list[str]) -> None:
 
 def network_strip(layers: list[dict[str, Any]]) -> str:
     """An SVG with one bar per layer, coloured by family and taller for wider layers."""
-    from ...layers import load_all
-    kinds = load_all()
+    kinds = layer_kinds()
     n = max(len(layers), 1)
     w, h, gap = 240, 110, 4
     bar = (w - gap * (n + 1)) / n

@@ -16,8 +16,7 @@ from typing import Any, Callable
 from nicegui import ui
 from pydantic import ValidationError
 
-from ...spec import catalog
-from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec
+from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec, catalog
 from ..i18n import err_text, t
 
 

@@ -17,14 +17,16 @@ from nicegui import events, ui
 
 from ... import api
 from ...api_errors import SpecError
+from ...api_export import import_tfjs_upload
 from ... import api_workspace as workspace
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
 from ..components.damaged_project import damaged_item
 from ..components.refusals import explain
+from ..components.run_names import score_text
 from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
-from ..frame import frame, href, tr
+from ..frame import frame, href, lang, tr
 from ..i18n import err_text
 from ...i18n import translate
 
@@ -63,7 +65,6 @@ def _description(ex: dict) -> str:
 
 
 def _lang_is_de() -> bool:
-    from ..frame import lang
     return lang() == "de"
 
 
@@ -126,7 +127,6 @@ def _import_model() -> None:
 
 
 async def _on_import(e: events.MultiUploadEventArguments) -> None:
-    from ...export.tfjs_upload import import_tfjs_upload
     files = {f.name: await f.read() for f in e.files}
     stem = next((Path(n).stem for n in files if n.lower().endswith(".zip")), None)
     name = stem or "imported model"
@@ -154,8 +154,6 @@ def _runs(project_id: str) -> list[dict]:
 
 
 def _run_line(run: dict) -> str:
-    from ..components.run_names import score_text
-    from ..frame import lang
     metric = score_text(run.get("final") or {}, lang())   # "84 %" or "loss 0.25", not "val_loss 0.563"
     status = str(run.get("status") or "?")
     label = tr(f"run.{status}")

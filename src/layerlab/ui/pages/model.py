@@ -13,7 +13,7 @@ import json
 
 from nicegui import app, background_tasks, run, ui
 
-from ...layers import load_all
+from ...api_spec import layer_kinds
 from ...api_errors import Fix, SpecError
 from ...api_class import lesson_of
 from ...i18n import msg
@@ -36,7 +36,7 @@ class ModelView:
 
     def __init__(self, session: Session):
         self.session = session
-        self.kinds = load_all()
+        self.kinds = layer_kinds()
         self.families = {name: kind.family for name, kind in self.kinds.items()}
         self.lang, self.expert = lang(), expert()
         self.insert_at: int | None = None

@@ -20,10 +20,9 @@ from typing import Any
 from nicegui import background_tasks, run, ui
 
 from ... import api_events as ev
-from ...inspect.views import VIEWS
 from ...api_errors import SpecError
 from ...api_runs import default_runner, run_ids
-from ...inspect.views_model import layer_key
+from ...api_inspect import VIEWS, layer_key
 from ..components import inspect_charts as charts
 from ..components.chart_numbers import localized
 from ..frame import lang
