@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from .. import api_class as api
 from ..api_owners import set_owner_lookup
@@ -276,12 +277,13 @@ class ClassServer:
         async def join_form(request: Request):
             lang = accept_language(request.headers.get("accept-language"))
             form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
-            try:
+            try:  # off the event loop, as the join API is: joining writes class.json (an fsync)
                 if form.get("rejoin_code"):
-                    pupil, token = me.rejoin(request, form["rejoin_code"])
+                    pupil, token = await run_in_threadpool(me.rejoin, request, form["rejoin_code"])
                     rejoin = None
                 else:
-                    pupil, token, rejoin = me.join(request, form.get("code", ""), form.get("name", ""))
+                    pupil, token, rejoin = await run_in_threadpool(me.join, request, form.get("code", ""),
+                                                                   form.get("name", ""))
             except SpecError as e:
                 status = 429 if isinstance(e, TooManyTries) else 400
                 return HTMLResponse(join_html(lang, me.classroom.name, code=form.get("code", ""),
