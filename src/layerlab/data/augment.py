@@ -20,8 +20,11 @@ import torch
 import torch.nn.functional as F
 
 from ..i18n import msg, translate
+from ..spec.check import check
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest, resolve_params
+from .preview import image_png
+from .summary import raw_view
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,6 @@ def preview(spec: dict[str, Any] | None, sample: Any, n: int = 8, seed: int = 0,
 
 def preview_dataset(ds: Any, spec: dict[str, Any] | None, index: int = 0, n: int = 8, seed: int = 0) -> list[Any]:
     """n augmented versions of training sample `index`: PNG bytes for images, value lists otherwise."""
-    from .preview import image_png
-    from .summary import raw_view
     x, _ = raw_view(ds, "train", 1, index)
     if ds.info.kind == "image":
         out = augmenter(spec, "image").preview(x[0], n, seed)          # raw pixels in [0, 1]
@@ -202,7 +203,6 @@ def build_augmenter(spec: dict[str, Any] | None, info: Any, preprocessor: Any = 
 
 def _register_check() -> None:
     """Mistakes in data.augmentation show up in validate/analyze, not only when training starts."""
-    from ..spec.check import check
 
     @check
     def _augmentation(project: Any, analysis: Any, target: Any) -> list[SpecError]:

@@ -23,8 +23,9 @@ import numpy as np
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
-from .cache import files_stamp
+from .archive import extract_zip
 from .base import DataInfo, DataSource, RawData, SourceCase, register
+from .cache import files_stamp
 from .files import inside, need_root
 from .imagefiles import FITS, IMAGE_EXTS, decode_all, is_ignorable, relative_name
 
@@ -46,7 +47,6 @@ class ImageIndex:
 
 def _unzipped(root: Path, zip_path: Path) -> Path:
     """The extracted copy of a ZIP inside the project (extracted once per ZIP version)."""
-    from .archive import extract_zip
     st = zip_path.stat()
     tag = hashlib.sha1(f"{zip_path.name}:{st.st_mtime_ns}:{st.st_size}".encode()).hexdigest()[:10]
     dest = root / "data" / ".unzipped" / f"{zip_path.stem}-{tag}"

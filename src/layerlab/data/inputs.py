@@ -25,7 +25,9 @@ from PIL import Image
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec.params import closest
 from .base import DataInfo
+from .csvread import read_table
 from .encode import encode
 from .imagefiles import convert, fit_to, open_image
 from .preprocess import Preprocessor
@@ -86,7 +88,6 @@ def _table_item(item: Any, info: DataInfo, pre: Preprocessor, where: str) -> np.
     if isinstance(item, dict):
         unknown = [k for k in item if k not in names]
         if unknown:
-            from ..spec.params import closest
             close = closest(str(unknown[0]), names)
             listing = ", ".join(names)
             hint = msg("did you mean {close!r}? Features: {listing}", close=close, listing=listing) if close \
@@ -94,7 +95,6 @@ def _table_item(item: Any, info: DataInfo, pre: Preprocessor, where: str) -> np.
             raise SpecError(where, msg("has an unknown feature {name!r}", name=unknown[0]), sorted(item), hint)
         return _rows(pd.DataFrame([item]), info, pre, where)
     if isinstance(item, (str, os.PathLike, bytes)):
-        from .csvread import read_table
         if isinstance(item, bytes):
             df = read_table(text=item.decode("utf-8"), where=where)
         elif isinstance(item, str) and ("\n" in item or not Path(item).suffix):

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from ..i18n import msg
+from ..spec.check import check
 from ..spec.errors import SpecError
 from ..spec.params import Param, resolve_params
 from .base import DataInfo
@@ -202,7 +203,6 @@ class Preprocessor:
 
 def _register_check() -> None:
     """Mistakes in data.preprocessing show up in validate/analyze."""
-    from ..spec.check import check
 
     @check
     def _preprocessing(project: Any, analysis: Any, target: Any) -> list[SpecError]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
+from .base import get_source, load_all
 
 # TensorFlow Playground's orange and blue first, then a colour-blind-friendly set
 PALETTE = [(245, 147, 34), (8, 119, 189), (0, 158, 115), (204, 121, 167), (230, 159, 0),
@@ -138,7 +139,6 @@ def _per_class(y: np.ndarray, n: int) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _thumb(name: str, params_json: str, root: str | None, seed: int, size: int) -> bytes:
-    from .base import get_source
     src = get_source(name)
     p = src.resolve(json.loads(params_json))
     raw = src.load(p, Path(root) if root else None, seed)
@@ -153,7 +153,6 @@ def thumbnail(name: str, params: dict[str, Any] | None = None, root: str | Path 
 
 def gallery(lang: str = "en", size: int = 128) -> list[dict[str, Any]]:
     """Every built-in source with its summary, parameters and thumbnail (for the studio)."""
-    from .base import load_all
     out = []
     for name, src in sorted(load_all().items()):
         if not src.builtin or name == "toy":

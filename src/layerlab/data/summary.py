@@ -12,6 +12,9 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..i18n import msg
+from ..i18n.numbers import number
+from ..spec.errors import SpecError
 from .dataset import Dataset
 from .preview import image_png, raw_preview
 
@@ -41,8 +44,6 @@ def summarize(ds: Dataset) -> dict[str, Any]:
 def _split(ds: Dataset, name: str):
     part = {"train": ds.train, "validation": ds.val, "val": ds.val, "test": ds.test}.get(name)
     if part is None:
-        from ..i18n import msg
-        from ..spec.errors import SpecError
         raise SpecError("split", msg("is empty or not a split of this dataset"), name,
                         msg("use train, validation or test (and set data.test_split to use test)"))
     return part
@@ -106,7 +107,6 @@ def row_text(values: dict[str, Any] | list[Any], lang: str | None = None, limit:
     >>> row_text([1.5, 2000.0], "en"), row_text({"a": 1.0, "b": 2.0, "c": 3.0}, "en", limit=2)
     ('x1 1.5, x2 2,000', 'a 1, b 2, …')
     """
-    from ..i18n.numbers import number
     items = values.items() if isinstance(values, dict) else ((f"x{i + 1}", v) for i, v in enumerate(values))
     parts: list[str] = []
     groups: dict[str, int] = {}

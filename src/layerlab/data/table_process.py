@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..i18n import msg
+from ..spec import errors
 from ..spec.errors import SpecError
+from .csvread import read_table
+from .encode import numeric_view, text_columns
+from .files import stamp
+from .target_guess import describe_columns, guess_target
 
 LARGE_BYTES = 1_000_000   # ~0.7 s of reading and profiling per MB of a wide text table: larger goes out
 KEEP = 4                  # profiles kept (a 10,000-column profile holds its 400,000 values)
@@ -76,7 +81,6 @@ def is_large(path: str | Path | None) -> bool:
 
 def profile_of(df: Any) -> Profile:
     """The profile of a DataFrame whose column names are strings (runs in the table process)."""
-    from .encode import numeric_view, text_columns
     text = text_columns(df)
     distinct, numeric = {}, set()
     for c in df.columns:
@@ -184,7 +188,6 @@ def describe_table(path: str | Path | None = None, text: str | None = None) -> d
     """A table's columns (name, kind, distinct values, a few of them) and the guessed target, for a
     picker (api.describe_table); a large file is described in the table process."""
     if path is not None and text is None and is_large(path):
-        from .files import stamp
         key = stamp(Path(path))
         k = (os.path.realpath(path), key)
         with _profiles_lock:
@@ -198,12 +201,10 @@ def describe_table(path: str | Path | None = None, text: str | None = None) -> d
             while len(_described) > KEEP:
                 _described.pop(next(iter(_described)))
         return described
-    from .csvread import read_table
     return describe_frame(read_table(Path(path) if path is not None else None, text))
 
 
 def describe_frame(df: Any) -> dict[str, Any]:
-    from .target_guess import describe_columns, guess_target
     return {"rows": len(df), "columns": [c.to_dict() | {"label": c.label, "kind_label": c.kind_label,
                                                          "values_text": c.values_text}
                                          for c in describe_columns(df)],
@@ -238,7 +239,6 @@ def _run(env: dict[str, str | None], fn: Callable[..., Any], args: tuple) -> tup
 
 
 def _rebuilt(cls: type, state: dict[str, Any]) -> Exception:
-    from ..spec import errors
     e = cls.__new__(cls)
     e.__dict__.update(state)
     if "received" not in state:
@@ -252,7 +252,6 @@ _own: OrderedDict[tuple, Profile] = OrderedDict()   # the table process's profil
 
 def read(path: str, header: str, delimiter: str) -> Any:
     """In the table process: the table, its column names as strings."""
-    from .csvread import read_table
     df = read_table(Path(path), None, "data.params.path", header, delimiter)
     df.columns = [str(c) for c in df.columns]
     return df
@@ -273,7 +272,6 @@ def _remote_profile(path: str, key: tuple, header: str, delimiter: str) -> Profi
 
 
 def _remote_describe(path: str, key: tuple) -> tuple[dict[str, Any], Profile]:
-    from .csvread import read_table
     df = read_table(Path(path))
     described = describe_frame(df)
     df.columns = [str(c) for c in df.columns]

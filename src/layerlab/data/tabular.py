@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import msg
+from ..spec.budgets import limits
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param, closest
 from ..spec.upgrade import register_table_columns
@@ -239,7 +240,6 @@ def _clone(e: SpecError) -> SpecError:
 def _table(path: str | None, key: tuple, text: str | None, params_json: str) -> RawData:
     """_cached(...), remembering a refusal too: asking again for a table of 10,000 text columns (each
     summary, each Train) must not read and profile it again while the server's others wait."""
-    from ..spec.budgets import limits
     k = (path, key, text, params_json, limits())  # a raised limit (limits.toml) asks again
     with _refusals_lock:
         known = _refusals.get(k)

@@ -24,8 +24,11 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
-from .csvread import TABLE_EXTS
+from .archive import extract_zip
+from .base import get_source
+from .csvread import TABLE_EXTS, read_table
 from .imagefiles import IMAGE_EXTS, is_ignorable, probe
+from .target_guess import target_needed
 
 WHERE = "data"
 
@@ -82,8 +85,6 @@ def _mlp(features: int, task: str, outputs: int) -> list[dict[str, Any]]:
 
 def _table_params(data: Path, target: str | None, roles: dict[str, str] | None, how: str) -> dict[str, Any]:
     """The csv source's parameters for a table; without a target, the refusal that lists the columns."""
-    from .csvread import read_table
-    from .target_guess import target_needed
     if not target:
         raise target_needed(read_table(data, where="data"), "target", how)
     params: dict[str, Any] = {"path": f"data/{data.name}", "target": target}
@@ -95,7 +96,6 @@ def _table_params(data: Path, target: str | None, roles: dict[str, str] | None, 
 def stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, str] | None = None,
                 how: str = "target={name!r}") -> dict[str, Any]:
     """Copy the data into staging/data and return the project's data section (a table needs its target)."""
-    from .archive import extract_zip
     dest = staging / "data"
     dest.mkdir(parents=True)
     suffix = data.suffix.lower()
@@ -125,7 +125,6 @@ def stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, s
 
 def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[str, Any]:
     """A complete project document for data already staged in staging/data."""
-    from .base import get_source
     src = get_source(data_section["source"])
     info = src.info(src.resolve(data_section["params"]), staging)
     task = info.task

@@ -12,7 +12,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..i18n import Text, msg
-from ..layers.stack import missing_type
 from . import catalog
 from .errors import Fix, SpecError
 from .loader import check_values
@@ -146,6 +145,7 @@ def parse_project(doc: Any, folder: Any = None) -> ProjectSpec:
 
 def _check_layer_types(doc: dict[str, Any]) -> None:
     """Every layer (at the top level) is an object with a 'type'; say which one and guess it."""
+    from ..layers.stack import missing_type  # start-up time: layers load torch; the table process reads spec without
     model = doc.get("model")
     layers = model.get("layers") if isinstance(model, dict) else None
     if not isinstance(layers, list):
