@@ -13,6 +13,7 @@ from fastapi.exception_handlers import http_exception_handler
 from starlette.exceptions import HTTPException
 
 from ..i18n import msg
+from .routing import accept_language
 
 
 async def not_found(request: Request, exception: Exception) -> Response:
@@ -24,7 +25,6 @@ async def not_found(request: Request, exception: Exception) -> Response:
     if endpoint is not None and not request.scope.get("nicegui_page_path") and isinstance(exception, HTTPException):
         return await http_exception_handler(request, exception)  # an API route: JSON, as before
     detail = getattr(exception, "detail", None)
-    from .routing import accept_language
     words = detail if isinstance(detail, str) and detail and detail != "Not Found" else \
         msg("there is no page at this address").to(accept_language(request.headers.get("accept-language")))
     with Client(page(""), request=request) as client:

@@ -45,8 +45,11 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from ..i18n import localize, msg
+from . import api
 from .class_auth import Guest, current_guest  # noqa: F401  (moved there; server/class_dataset.py imports them here)
+from .routing import accept_language
 from .security_pages import error_page, login_page, security_headers
+from .uploads import UploadLimits
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -307,7 +310,6 @@ class SecurityMiddleware:
             # Closing before accepting makes the server answer the handshake with HTTP 403.
             await send({"type": "websocket.close", "code": 1008, "reason": code})
             return
-        from .routing import accept_language
         lang = accept_language(headers.get("accept-language"))
         message, hint = localize(message, lang), localize(hint, lang)
         if is_navigation(headers) and status in (401, 500):
@@ -366,9 +368,7 @@ def install(app: Any, *, token: str | None, host: str = "127.0.0.1", port: int =
         (warn or _stderr)("WARNING: --no-auth: anyone who can reach this port can read and change every "
                           "project in the workspace. Use it only on a machine nobody else can reach.")
     if with_api:
-        from . import api
         api.mount(app)
-    from .uploads import UploadLimits
     # Inside the security middleware: bodies of unauthenticated requests are never read at all.
     limit = UploadLimits.from_env().max_file_bytes + 1024 * 1024
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=limit)
