@@ -210,9 +210,12 @@ _CLASSES: dict[tuple[str, ...], dict[str, type[nn.Module]]] = {}
 
 def module_classes() -> dict[str, type[nn.Module]]:
     """The nn.Module helpers that code() snippets may name: those defined in the module of each
-    registered layer kind (built-in or plug-in, in module-name order, each in source order), then the
-    shared ones of layers/modules.py. Generated scripts copy their source."""
-    names = sorted({type(k).__module__ for k in load_all().values()})
+    registered layer kind or of a base class it shares with others (e.g. pool_base.py), and those of the
+    activation catalogue (activations.py, for every kind with an activation setting), built-in or
+    plug-in, in module-name order, each in source order; then the shared ones of layers/modules.py.
+    Generated scripts copy their source."""
+    names = sorted({c.__module__ for k in load_all().values() for c in type(k).__mro__ if c is not object}
+                   | {f"{__package__}.activations"})
     key = tuple(names)
     if key not in _CLASSES:
         found: dict[str, type[nn.Module]] = {}

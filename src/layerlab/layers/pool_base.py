@@ -1,12 +1,10 @@
-"""max/avg_pool1d/2d/3d: shrink a signal, image or volume by summarising each small window.
+"""What the six pooling kinds (max/avg_pool1d/2d/3d, one module each) share: SamePool (Keras' 'same'
+padding, where padded cells never count), their parameters per rank, their conformance cases per rank
+(the same for max and avg) and the Pool base class: shape rule, costs, code, math and TF.js adapters.
 
 strides default to pool_size (windows side by side). 'same' padding follows Keras: the output
 is ceil(size / stride) long and padded cells never count (max ignores them, average divides
 by the real cells only).
-
->>> mp = get_layer("max_pool2d"); p = mp.resolve({"pool_size": 2}, "l")
->>> mp.infer_shape(p, (16, 8, 8), "l"), mp.code(p, (16, 8, 8))
-((16, 4, 4), 'nn.MaxPool2d(kernel_size=(2, 2), stride=(2, 2))')
 """
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
-from .base import Case, LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code
 from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
 from . import tfjs_support as T
 
@@ -44,8 +42,8 @@ class SamePool(nn.Module):
         share = pool(nn.functional.pad(ones, self.pads), self.kernel_size, self.stride)  # real cells / window
         return total / share
 
-_DIM_WORD = {1: "signal", 2: "image", 3: "volume"}
-_CASES = {  # conformance cases per rank, the same for max and avg
+
+CASES = {  # conformance cases per rank, the same for max and avg
     1: (
         Case((2, 9), {}, (2, 4)),
         Case((2, 9), {"pool_size": 3, "strides": 2, "padding": "same"}, (2, 5)),
@@ -64,13 +62,13 @@ _CASES = {  # conformance cases per rank, the same for max and avg
 }
 
 
-class _Pool(LayerKind):
+class Pool(LayerKind):
     family = "pooling"
     dims = 2
     mode = "max"
 
     @classmethod
-    def _params(cls, dims: int):
+    def params_for(cls, dims: int):
         return (
             Param("pool_size", "int_or_ints", 2, "Size of each window that is summarised.", min=1, length=dims,
                   suggested=(2, 3)),
@@ -154,26 +152,3 @@ class _Pool(LayerKind):
             return T.last(pool(F.pad(xt, pads, value=float("-inf")), size, strides))
         ones = torch.ones((1, 1, *xt.shape[2:]), dtype=xt.dtype)
         return T.last(pool(F.pad(xt, pads), size, strides) / pool(F.pad(ones, pads), size, strides))  # real cells only
-
-
-def _pool(dims: int, mode: str) -> type[_Pool]:
-    what = _DIM_WORD[dims]
-    if mode == "max":
-        en = (f"Keeps the largest value of each window of the {what}: it halves the size with pool_size 2 and "
-              "keeps the strongest responses, so small shifts matter less.")
-        summary = f"Keeps the largest value of each window of the {what}."
-        latex = r"y = \max_{\text{window}} x"
-    else:
-        en = (f"Replaces each window of the {what} by the average of its values: it shrinks the size and "
-              "smooths the feature maps.")
-        summary = f"Averages each window of the {what}."
-        latex = r"y = \frac{1}{|W|} \sum_{\text{window}} x"
-    attrs = dict(name=f"{mode}_pool{dims}d", dims=dims, mode=mode, params=_Pool._params(dims), summary=summary,
-                 explain=en, latex=latex, reads_channels=dims == 1, cases=_CASES[dims])
-    return register(type(f"{mode.capitalize()}Pool{dims}D", (_Pool,), attrs))
-
-
-MaxPool1D, MaxPool2D, MaxPool3D = (_pool(d, "max") for d in (1, 2, 3))
-AvgPool1D, AvgPool2D, AvgPool3D = (_pool(d, "avg") for d in (1, 2, 3))
-
-__all__ = ["AvgPool1D", "AvgPool2D", "AvgPool3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "get_layer"]

@@ -1,8 +1,7 @@
-"""conv2d_transpose, depthwise_conv2d, separable_conv2d: the other convolutions of images.
+"""conv2d_transpose: makes an image larger with learned filters (the reverse of a strided conv2d).
 
 Sizes follow Keras: a transposed convolution makes an image `strides` times larger ('same') or
-(size - 1) * strides + max(kernel, strides) ('valid'); depthwise and separable ones shrink it
-as conv2d does.
+(size - 1) * strides + max(kernel, strides) ('valid').
 
 >>> t = get_layer("conv2d_transpose"); p = t.resolve({"filters": 8, "kernel_size": 3, "strides": 2,
 ...     "padding": "same"}, "l")
@@ -13,61 +12,21 @@ from __future__ import annotations
 
 import math
 
-from ..i18n import msg
-from ..spec.errors import Fix, SpecError
-from ..spec.params import Param
-from . import modules as M
-from .activations import ACTIVATIONS, activation_param
-from .base import Case, LayerKind, from_code, get_layer, numel, register, weight_flops
-from .conv import as_tuple, conv_code, rank_error, spatial_check
-from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
 import numpy as np
 import torch
+
+from ..i18n import msg
+from ..spec.errors import Fix, SpecError
+from .activations import activation_param
+from .base import Case, get_layer, numel, register, weight_flops
+from .conv import as_tuple
+from .image_conv_base import BIAS, FILTERS, KERNEL, PADDING, STRIDES, ImageConv
+from .initializers import INIT_PARAMS, REGULARIZER_PARAMS
 from . import tfjs_support as T
 
 
-def _p(name, kind, default, en, **kw) -> Param:
-    return Param(name, kind, default, en, **kw)
-
-
-_FILTERS = _p("filters", "int", 16, "Number of filters (output channels).",
-              min=1, max=4096, suggested=(8, 16, 32, 64))
-_KERNEL = _p("kernel_size", "int_or_ints", 3, "Size of each filter window.",
-             min=1, length=2)
-_STRIDES = _p("strides", "int_or_ints", 1, "Step between windows.",
-              min=1, length=2, expert=True)
-_PADDING = _p("padding", "choice", "valid", "'valid' shrinks the output, 'same' keeps its size (divided by the "
-              "strides).",
-              choices=("valid", "same"))
-_DILATION = _p("dilation", "int_or_ints", 1, "Gaps inside the window (atrous convolution).",
-               min=1, length=2, expert=True)
-_MULT = _p("depth_multiplier", "int", 1, "Filters per input channel.",
-           min=1, max=64, expert=True)
-_BIAS = _p("use_bias", "bool", True, "Add a learned offset per output channel.",
-           expert=True)
-
-
-class _ImageConv(LayerKind):
-    family = "convolution"
-
-    def _check_rank(self, in_shape, path):
-        if len(in_shape) != 3:
-            raise rank_error(self, 2, in_shape, path)
-
-    def build(self, p, in_shape):
-        core = from_code(self._core_code(p, in_shape))  # the same text generated scripts use
-        init_module(core, p["kernel_initializer"], p["bias_initializer"])
-        return M.Activated(core, from_code(ACTIVATIONS[p["activation"]].code), **reg_kwargs(p))
-
-    def code(self, p, in_shape):
-        return f"Activated({self._core_code(p, in_shape)}, {ACTIVATIONS[p['activation']].code})"
-
-    def _prelu(self, p) -> int:
-        return 1 if p["activation"] == "prelu" else 0
-
-
 @register
-class Conv2DTranspose(_ImageConv):
+class Conv2DTranspose(ImageConv):
     name = "conv2d_transpose"
     cases = (
         Case((3, 5, 5), {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same"}, (2, 10, 10)),
@@ -76,7 +35,7 @@ class Conv2DTranspose(_ImageConv):
         Case((2, 4, 4), {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, (2, 8, 8)),
         Case((2, 4, 4), {"filters": 2, "kernel_size": 3, "padding": "same"}, (2, 4, 4)),
     )
-    params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, activation_param("relu"), _BIAS, *INIT_PARAMS,
+    params = (FILTERS, KERNEL, STRIDES, PADDING, activation_param("relu"), BIAS, *INIT_PARAMS,
               *REGULARIZER_PARAMS)
     summary = "Makes an image larger with learned filters (the reverse of a strided conv2d)."
     explain = ("Each input pixel stamps a small learned pattern onto a larger output, `strides` pixels apart; "
@@ -232,175 +191,6 @@ class Conv2DTranspose(_ImageConv):
         return T.ref_act(c)(T.last(y))
 
 
-class _Depthwise(_ImageConv):
-    def _kds(self, p):
-        return as_tuple(p["kernel_size"], 2), as_tuple(p["strides"], 2), as_tuple(p["dilation"], 2)
-
-    def _spatial(self, p, in_shape, path):
-        self._check_rank(in_shape, path)
-        k, s, d = self._kds(p)
-        if p["padding"] == "same" and max(s) > 1 and max(d) > 1:
-            raise SpecError(f"{path}.dilation", msg("dilation > 1 cannot be combined with strides > 1"),
-                            p["dilation"], msg("set dilation or strides to 1"),
-                            [Fix(msg("set dilation to 1"), [{"op": "set", "path": f"{path}.dilation", "value": 1}])])
-        return spatial_check(self, in_shape, k, s, p["padding"], d, path, raw=p["kernel_size"])
-
-    def _depthwise_code(self, p, in_shape, bias: bool) -> str:
-        k, s, d = self._kds(p)
-        c = in_shape[0]
-        args = (f"{c}, {c * p['depth_multiplier']}, kernel_size={k}, stride={s}, dilation={d}, groups={c}, "
-                f"bias={bias}")
-        return conv_code("nn.Conv2d", args, in_shape[1:], k, s, d, p["padding"])
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_channels_last = True
-
-    def tfjs_export(self, row, module, ctx):
-        p, shape = row.resolved, tuple(row.in_shape)
-        act, extra = T.split_act(p, len(row.out_shape))
-        convs = [mod for mod in module.modules() if isinstance(mod, torch.nn.Conv2d)]
-        dw = convs[0].weight.detach().numpy()                          # (C*m, 1, kh, kw)
-        c_in, mult = shape[0], dw.shape[0] // shape[0]
-        cfg = {"kernel_size": list(dw.shape[2:]), "strides": list(convs[0].stride), "padding": p["padding"],
-               "depth_multiplier": mult, "dilation_rate": list(convs[0].dilation), "data_format": "channels_last",
-               "activation": act}
-        wts = {"depthwise_kernel": dw.reshape(c_in, mult, *dw.shape[2:]).transpose(2, 3, 0, 1)}  # (kh, kw, C, m)
-        last = convs[-1]
-        if self.separable:
-            cfg["filters"] = int(last.weight.shape[0])
-            wts["pointwise_kernel"] = T.conv_kernel_to_tfjs(last.weight.detach().numpy())  # (1, 1, C*m, filters)
-        cfg["use_bias"] = last.bias is not None
-        bias = None if last.bias is None else last.bias.detach().numpy()
-        ctx.b.add(self.keras_classes[0], cfg, T.with_bias(wts, bias))
-        if extra:
-            ctx.b.activation(extra, len(row.out_shape), ctx.cl, row.path)
-
-    def tfjs_import(self, layer, ctx):
-        c, w, where = layer.config, layer.weights, layer.where
-        dk = w["depthwise_kernel"]                                   # (kh, kw, C, m)
-        kh, kw, c_in, mult = dk.shape
-        spec = {"type": self.name, "kernel_size": [int(kh), int(kw)], "strides": T.ints(c.get("strides", 1), 2),
-                "padding": c.get("padding", "valid"), "depth_multiplier": int(mult),
-                "dilation": T.ints(c.get("dilation_rate", 1), 2), "activation": T.keras_act(c.get("activation"), where),
-                "use_bias": bool(c.get("use_bias", True))}
-        dw = np.ascontiguousarray(dk.transpose(2, 3, 0, 1).reshape(c_in * mult, 1, kh, kw))
-        if self.separable:
-            spec["filters"] = int(c["filters"])
-            t = {"0": dw, "1": T.conv_kernel_from_tfjs(w["pointwise_kernel"])}  # the two convolutions, in order
-        else:
-            t = {"0": dw}
-        if "bias" in w:
-            t["bias"] = w["bias"]
-        return spec, t
-
-    def tfjs_reference(self, cls, c, w, xs):
-        F = torch.nn.functional
-        x = xs[0]
-        dk = w["depthwise_kernel"]                                   # (kh, kw, C, m)
-        kh, kw, ch, mult = dk.shape
-        weight = dk.permute(2, 3, 0, 1).reshape(ch * mult, 1, kh, kw)  # output channel c * m + j, as TF orders them
-        s, d = T.ints(c.get("strides", 1), 2), T.ints(c.get("dilation_rate", 1), 2)
-        xt = T.first(x)
-        if c.get("padding", "valid") == "same":
-            xt = F.pad(xt, T.same_pads(xt.shape[2:], (kh, kw), s, d))
-        y = F.conv2d(xt, weight, None, stride=s, dilation=d, groups=ch)
-        if "pointwise_kernel" in w:
-            y = F.conv2d(y, w["pointwise_kernel"].permute(3, 2, 0, 1))
-        if "bias" in w:
-            y = y + w["bias"].reshape(1, -1, 1, 1)
-        return T.ref_act(c)(T.last(y))
-
-
-@register
-class DepthwiseConv2D(_Depthwise):
-    name = "depthwise_conv2d"
-    cases = (
-        Case((3, 8, 8), {"kernel_size": 3, "depth_multiplier": 2}, (6, 6, 6)),
-        Case((2, 7, 7), {"kernel_size": 3, "strides": 2, "padding": "same", "use_bias": False}, (2, 4, 4)),
-    )
-    params = (_KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS, *INIT_PARAMS,
-              *REGULARIZER_PARAMS)
-    summary = "Filters each channel on its own (no mixing between channels)."
-    explain = ("Every input channel gets its own small filter(s); channels are not combined. It needs far fewer "
-               "weights than conv2d and is the first half of a separable convolution.")
-    latex = r"y_c = f(w_c * x_c + b_c)"
-
-    def infer_shape(self, p, in_shape, path):
-        return (in_shape[0] * p["depth_multiplier"], *self._spatial(p, in_shape, path))
-
-    def param_count(self, p, in_shape):
-        out = in_shape[0] * p["depth_multiplier"]
-        return out * math.prod(as_tuple(p["kernel_size"], 2)) + (out if p["use_bias"] else 0) + self._prelu(p)
-
-    def flops(self, p, in_shape, out_shape):
-        k = math.prod(as_tuple(p["kernel_size"], 2))
-        return weight_flops(out_shape[0] * k, numel(out_shape[1:]), out_shape, p)
-
-    def _core_code(self, p, in_shape):
-        return self._depthwise_code(p, in_shape, p["use_bias"])
-
-    def math(self, p, in_shape=None):
-        k = as_tuple(p["kernel_size"], 2)
-        return (rf"y_{{c,m}} = f(w_{{c,m}} * x_c + b_{{c,m}}),\ w_{{c,m}} \in \mathbb{{R}}^{{{k[0]} \times {k[1]}}},"
-                rf"\ m = 1..{p['depth_multiplier']}")
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_classes = ("DepthwiseConv2D",)
-    separable = False
-
-
-@register
-class SeparableConv2D(_Depthwise):
-    name = "separable_conv2d"
-    cases = (
-        Case((3, 8, 8), {"filters": 5, "kernel_size": 3, "padding": "same"}, (5, 8, 8)),
-        Case((2, 9, 9),
-             {"filters": 4, "kernel_size": 3, "strides": 2, "padding": "same", "depth_multiplier": 2},
-             (4, 5, 5)),
-    )
-    params = (_FILTERS, _KERNEL, _STRIDES, _PADDING, _MULT, _DILATION, activation_param("relu"), _BIAS,
-              *INIT_PARAMS, *REGULARIZER_PARAMS)
-    summary = "A cheaper conv2d: filter each channel, then mix channels with 1x1 filters."
-    explain = ("First a depthwise step filters every channel separately, then a pointwise step (1x1 filters) "
-               "mixes the channels. It finds similar patterns as conv2d with a fraction of the weights "
-               "(MobileNet, Xception).")
-    latex = r"y = f(W_{1\times1} (w * x) + b)"
-
-    def infer_shape(self, p, in_shape, path):
-        return (p["filters"], *self._spatial(p, in_shape, path))
-
-    def param_count(self, p, in_shape):
-        mid = in_shape[0] * p["depth_multiplier"]
-        return (mid * math.prod(as_tuple(p["kernel_size"], 2)) + mid * p["filters"]
-                + (p["filters"] if p["use_bias"] else 0) + self._prelu(p))
-
-    def flops(self, p, in_shape, out_shape):
-        mid, k = in_shape[0] * p["depth_multiplier"], math.prod(as_tuple(p["kernel_size"], 2))
-        return weight_flops(mid * k + mid * p["filters"], numel(out_shape[1:]), out_shape, p)
-
-    def activation_size(self, p, in_shape, out_shape):
-        mid = in_shape[0] * p["depth_multiplier"] * numel(out_shape[1:])  # the depthwise step's output
-        return mid + super().activation_size(p, in_shape, out_shape)
-
-    def _core_code(self, p, in_shape):
-        mid = in_shape[0] * p["depth_multiplier"]
-        # as in Keras, only the pointwise step has a bias
-        return (f"nn.Sequential({self._depthwise_code(p, in_shape, False)}, "
-                f"nn.Conv2d({mid}, {p['filters']}, kernel_size=1, bias={p['use_bias']}))")
-
-    def math(self, p, in_shape=None):
-        k = as_tuple(p["kernel_size"], 2)
-        return (rf"y_o = f\left(b_o + \sum_{{c}} v_{{o,c}}\,(w_c * x_c)\right),\ w_c \in "
-                rf"\mathbb{{R}}^{{{k[0]} \times {k[1]}}},\ o = 1..{p['filters']}")
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_classes = ("SeparableConv2D",)
-    separable = True
-
-
-__all__ = ["Conv2DTranspose", "DepthwiseConv2D", "SeparableConv2D", "get_layer"]
-
-
 def _same_pads(k: int, s: int, start: int) -> tuple[int, int] | None:
     """Zero rows (front, back) that make LayerLab's 'same' crop start `start` pixels into the full stamps
     (for the TF.js import of a Conv2DTranspose)."""
@@ -415,3 +205,6 @@ def _same_pads(k: int, s: int, start: int) -> tuple[int, int] | None:
             if 2 * pad - (kk - s) < s and pad - front == start:   # torch needs output_padding < strides
                 options.append((front + back, front, back))
     return min(options)[1:] if options else None
+
+
+__all__ = ["Conv2DTranspose", "get_layer"]
