@@ -19,9 +19,14 @@ returns wins, and None falls back to the rule above.
 >>> owner_of(SimpleNamespace(scope={"session": {"id": "b1"}}))
 'browser:b1'
 >>> set_owner_lookup(lambda request: "pupil:ann")
->>> owner_of(None)
-'pupil:ann'
+>>> owner_of(None), class_teacher()
+('pupil:ann', False)
+>>> set_owner_lookup(lambda request: None)
+>>> class_teacher()
+True
 >>> set_owner_lookup(None)
+>>> class_teacher()
+False
 """
 from __future__ import annotations
 
@@ -47,3 +52,9 @@ def owner_of(request: Any) -> str:
     session = scope.get("session") if isinstance(scope, dict) else None
     sid = session.get("id") if isinstance(session, dict) else None
     return f"browser:{sid}" if isinstance(sid, str) and sid else LOCAL
+
+
+def class_teacher() -> bool:
+    """Whether this is a class server and the request being served is the teacher's (no pupil's sign-in):
+    the studio's pages then link back to the teacher's page."""
+    return _lookup is not None and not _lookup(None)

@@ -23,6 +23,7 @@ from fastapi import HTTPException
 from nicegui import app, ui
 
 from ..api_class import lesson_of
+from ..api_owners import class_teacher
 from ..api_errors import SpecError
 from ..i18n import LANGS, msg
 from .i18n import current_lang, err_text, page_lang, t
@@ -207,6 +208,12 @@ def _header(session: Session | None, project_id: str | None, active: str, hidden
         ui.link(tr("app.title"), "/").classes("text-lg font-bold text-white no-underline shrink-0 "
                                               "min-h-[44px] inline-flex items-center") \
             .mark("nav-home").props('aria-label="LayerLab home"')
+        if active != "teacher" and class_teacher():   # the teacher of a class server, on any other page
+            with ui.link(target="/teacher").classes("text-white no-underline shrink-0 min-h-[44px] inline-flex "
+                                                    "items-center gap-1 px-2 rounded bg-white/10") \
+                    .mark("nav-teacher").props(f'aria-label="{tr("frame.teacher")}"'):
+                ui.icon("school", size="22px").props('aria-hidden="true"')
+                ui.label(tr("frame.teacher")).classes("max-sm:hidden")
         if session is not None:
             ui.label(session.name).classes("text-base truncate opacity-90 shrink").mark("project-name")
             with ui.row().classes("gap-0 max-lg:hidden flex-nowrap overflow-x-auto min-w-0 shrink") \

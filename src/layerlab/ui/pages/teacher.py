@@ -56,6 +56,11 @@ def _training(row: dict[str, Any]) -> str:
                   epochs=tr.get("epochs") or "?")) + shown
 
 
+def _joining(is_open: bool) -> str:
+    """The joining switch's label: the state it is in now."""
+    return _t(msg("Joining open")) if is_open else _t(msg("Joining closed"))
+
+
 def _page(path: str | None) -> str:
     """ "xor · Train" for /p/xor/train, "Home" for /, the path otherwise."""
     if not path:
@@ -92,8 +97,8 @@ class TeacherView:
                                             "works over https:")))
                             ui.link(_t(msg("certificate")), tls["ca_path"]).props("download")
                             ui.label(f"SHA-256 {tls['fingerprint']}").classes("font-mono text-caption break-all")
-                    self.joining = ui.switch(_t(msg("Joining open")), value=c.open_for_joining,
-                                             on_change=lambda e: c.set_open(bool(e.value)))
+                    self.joining = ui.switch(_joining(c.open_for_joining), value=c.open_for_joining,
+                                             on_change=self._set_joining).mark("joining")
         self._lesson_card()
         ui.label(_t(msg("Pupils"))).classes("text-h6 mt-4")
         self.empty = ui.label(_t(msg("Nobody has joined yet."))).classes("text-body2")
@@ -125,6 +130,11 @@ class TeacherView:
         ui.timer(REFRESH_S, self.refresh)   # at once, then every 2 s
         teacher_life.end_class_button(provider, on_end=lambda: (self.joining.set_value(False), self.refresh_now(),
                                                                 self.queue.refresh()))
+
+    def _set_joining(self, e: Any) -> None:
+        """Open or close joining; the switch then says which it is."""
+        self.p.classroom.set_open(bool(e.value))
+        self.joining.set_text(_joining(bool(e.value)))
 
     def _lesson_card(self) -> None:
         """Send one of the teacher's projects to everyone, with parts locked and pages hidden; the lessons sent."""
@@ -186,6 +196,8 @@ class TeacherView:
                          "seen": _ago(r.get("last_seen")), **tips})
         if getattr(self, "_lessons_seen", None) not in (None, [len(x["copies"]) for x in self.p.classroom.lessons]):
             self._show_lessons()   # a pupil joined and got the lessons: their counts change
+        if self.joining.value != self.p.classroom.open_for_joining:   # changed by the API or another tab
+            self.joining.value = self.p.classroom.open_for_joining
         self.empty.set_visibility(not rows)
         self.table.set_visibility(bool(rows))
         if rows != self.table.rows:
