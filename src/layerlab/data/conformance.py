@@ -58,7 +58,9 @@ def check_data_source(source: str | DataSource, *, worker: bool | Executor = Tru
     """Run every check on every case a source declares; the names of the checks passed, or SourceConformanceError.
 
     worker: also load each case in a fresh spawned process found by name (True: a process of its own;
-    an Executor: that one, e.g. one process shared by a test suite; False: skip that check).
+    an Executor: that one, e.g. one process shared by a test suite; False: skip that check). A spawned
+    process imports the caller's main module again: in a script, call this under
+    `if __name__ == "__main__":` (under pytest nothing is needed).
     """
     src = get_source(source) if isinstance(source, str) else source
     passed = ["declared", "german"]
