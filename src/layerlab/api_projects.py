@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .engine.runner import ACTIVE, default_runner
 from .i18n import msg
 from .spec.errors import SpecError
 from .store import manage, registry, trash as _trash, workspace
@@ -32,7 +33,6 @@ class ProjectBusy(SpecError):
 
 def _not_busy(pid: str) -> Path:
     folder = manage.existing(pid)
-    from .engine.runner import ACTIVE, default_runner
     here = [r for r in default_runner().runs() if r.status in ACTIVE and _same(r.project.dir, folder)]
     if here or registry.running_elsewhere(folder):
         raise ProjectBusy("project", msg("is training right now"), pid, msg("stop its run first"))

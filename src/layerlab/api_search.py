@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .engine import search as _engine
 from .engine import search_tune as _tune
+from .spec.paths import parse
 from .spec.search import ranges, use_values
 
 Trial = _engine.Trial
@@ -59,7 +60,6 @@ def use_best(project: Any, search_id: str | None = None) -> dict[str, Any]:
 def undo_values(project: Any, previous: dict[str, Any]) -> None:
     """Put back the defaults use_best() replaced (a range that had none loses its default again)."""
     doc = use_values(project.doc, {k: v for k, v in previous.items() if v is not None})
-    from .spec.paths import parse
     for path, value in previous.items():
         if value is None:
             node: Any = doc

@@ -24,7 +24,7 @@ def classroom(host: str = typer.Option("0.0.0.0", "--host", help="Address to lis
     """Start a class server: prints the teacher's link, the class code and a QR code for pupils to join.
 
     LAYERLAB_TOKEN fixes the teacher's token and LAYERLAB_CLASS_CODE the class code (for scripts)."""
-    from ..server import launch
+    from ..server import launch  # defers the studio, as in studio_cmds
     if workspace is not None and workspace.exists() and not workspace.is_dir():
         err_console.print(f"[red]Error:[/red] --workspace {workspace} is a file; give a folder", markup=True)
         raise typer.Exit(2)

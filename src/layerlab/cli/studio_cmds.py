@@ -22,7 +22,7 @@ def studio(host: str = typer.Option("127.0.0.1", "--host", help="Address to list
            cert: Path = typer.Option(None, "--cert", help="A school's certificate (PEM) instead; with --key."),
            key: Path = typer.Option(None, "--key", help="The private key (PEM) of --cert.")) -> None:
     """Start the studio in your browser (prints the URL with its access token)."""
-    from ..server import launch
+    from ..server import launch  # defers the studio: fastapi and the server load for `layerlab studio` only
     if workspace is not None and workspace.exists() and not workspace.is_dir():
         err_console.print(f"[red]Error:[/red] --workspace {workspace} is a file; give a folder", markup=True)
         raise typer.Exit(2)

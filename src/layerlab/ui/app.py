@@ -14,6 +14,9 @@ from pathlib import Path
 
 from nicegui import app
 
+from . import pages
+from .runtime_files import serve
+
 STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/layerlab-static"
 # The in-browser runtime (static/ort) is an ES module plus WebAssembly: with nosniff the browser
@@ -24,13 +27,11 @@ mimetypes.add_type("application/wasm", ".wasm")
 
 def page_modules() -> list[str]:
     """Dotted names of every page module, in a stable order."""
-    from . import pages
     return [f"{pages.__name__}.{m.name}" for m in sorted(pkgutil.iter_modules(pages.__path__), key=lambda m: m.name)]
 
 
 def setup() -> None:
     """Serve the bundled assets and register every page (idempotent)."""
-    from .runtime_files import serve
     serve(STATIC_URL)   # the runtime's 15 MB WebAssembly, compressed once rather than per request
     app.add_static_files(STATIC_URL, STATIC)
     for name in page_modules():

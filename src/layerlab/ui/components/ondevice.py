@@ -24,8 +24,10 @@ from urllib.parse import quote, urlencode
 from nicegui import run, ui
 from nicegui.events import GenericEventArguments, handle_event
 
+from ...api_runs import open_run
 from ..app import STATIC_URL
 from ..i18n import t
+from .pictures import to_data_url
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_S = 3.0   # how often the page looks for newer weights (a few stats of the runs folder)
@@ -34,7 +36,6 @@ CHECK_EVERY_S = 3.0   # how often the page looks for newer weights (a few stats 
 def weights_version(project: Any) -> tuple[str, str, str] | None:
     """(run id, 'best'|'last', version) of the weights Project.predict would use now, or None
     without a trained run; version changes whenever the weights file is rewritten."""
-    from ...api_runs import open_run
     try:
         folder = open_run(project.dir)
         which = folder.pick_weights(None)
@@ -135,7 +136,6 @@ def device_picture(image: Any) -> str:
     """An upload as the PNG data URL the browser predicts from: upright (EXIF), transparency kept
     (the browser puts it on white, as the server does), 16-bit and odd modes made 8-bit RGB(A)."""
     from PIL import ImageOps
-    from .pictures import to_data_url
     img = ImageOps.exif_transpose(image) or image
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):   # as data.imagefiles.convert: scaled to 0-255
         import numpy as np

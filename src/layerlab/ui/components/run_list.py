@@ -13,6 +13,7 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...api_runs import open_run
+from ..frame import expert
 from ..i18n import t
 from .charts import Curves
 from .csv_downloads import run_buttons
@@ -80,7 +81,6 @@ class EarlierRuns:
             return []
 
     def _draw(self) -> None:
-        from ..frame import expert
         names = self.names = RunNames(self.rows, self.lang, expert())   # "Run 3 · 97 % · 2 min ago"; ids: expert
         self.box.clear()
         self._live, self._shown = {}, None

@@ -17,6 +17,7 @@ from nicegui import ui
 from ... import api_search
 from ...api_owners import owner_of
 from ...api_errors import SpecError
+from ...api_spec import parse_path as parse
 from ...api_spec import ranges, use_values
 from ..components.chart_numbers import localized
 from ..frame import frame, lang, tr
@@ -31,7 +32,6 @@ NUMERIC = ("units", "filters", "rate", "learning_rate", "batch_size", "weight_de
 
 def _setting_label(path: str, doc: dict[str, Any]) -> str:
     """'Layer 2 (dense): units' or 'learning_rate' for a spec path."""
-    from ...api_spec import parse_path as parse
     parts = parse(path)
     if parts[:2] == ["model", "layers"] and len(parts) >= 3:
         layers = doc.get("model", {}).get("layers", [])
@@ -73,7 +73,6 @@ def _read_values(text: str, kind: str) -> list[Any]:
 
 def add_range(doc: dict[str, Any], path: str, kind: str, values: list[Any]) -> dict[str, Any]:
     """doc with a range at path whose default is the setting's current value (so train keeps working)."""
-    from ...api_spec import parse_path as parse
     parts = parse(path)
     node: Any = doc
     for p in parts[:-1]:
@@ -94,7 +93,6 @@ def add_range(doc: dict[str, Any], path: str, kind: str, values: list[Any]) -> d
 
 
 def remove_range(doc: dict[str, Any], path: str) -> dict[str, Any]:
-    from ...api_spec import parse_path as parse
     found = {r.path: r for r in ranges(doc)}
     r = found[path]
     parts = parse(path)

@@ -17,9 +17,10 @@ from ..components.ondevice import OnDevice, device_picture
 from ..components.pictures import PictureError, decode_image, fit_ink, to_data_url
 from ..components.prob_bars import ProbBars
 from ..components.refusals import explain
+from ..components.run_names import project_run_names
 from ..components.table_predictions import TablePredictions
 from ..components.webcam import Frame, Webcam
-from ..frame import frame, href, lang, tr
+from ..frame import expert, frame, href, lang, tr
 from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
@@ -117,8 +118,6 @@ class TestView:
     def _run_name(self, run_id: str) -> str:
         """'Run 3 · 97 % · 2 min ago' (the id in expert mode), read once per run: not per prediction."""
         if getattr(self, "_named", (None, ""))[0] != run_id:
-            from ..components.run_names import project_run_names
-            from ..frame import expert
             self._named = (run_id, project_run_names(self.project, self.lang, expert()).name(run_id))
         return self._named[1]
 

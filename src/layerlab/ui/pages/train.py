@@ -17,6 +17,7 @@ from typing import Any
 
 from nicegui import background_tasks, run, ui
 
+from ...api import examples
 from ...api_owners import owner_of
 from ... import api_events as ev
 from ...api_runs import default_runner
@@ -344,7 +345,6 @@ def _description(doc: dict[str, Any], lang: str) -> str:
     """The project's description; an example's in German from its catalogue when the page is German."""
     text = str(doc.get("description") or "")
     if lang == "de" and text:
-        from ...api import examples
         text = next((e["description_de"] for e in examples() if e["description"] == text), text)
     return text
 

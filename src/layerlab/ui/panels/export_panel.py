@@ -14,6 +14,8 @@ from typing import Any
 from nicegui import run, ui
 
 from ...api_errors import SpecError
+from ..components.run_names import RunNames
+from ..frame import expert
 from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
@@ -67,8 +69,6 @@ def render(project_id: str, session: Any) -> None:
         runs = []
     choice = {"run": None}
     if runs:
-        from ..components.run_names import RunNames
-        from ..frame import expert
         names = RunNames(runs, None, expert())   # "Run 3 · 97 % · 2 min ago"; ids in expert mode
         options = {None: t("exp.latest"), **{r["run_id"]: names.name(r["run_id"]) for r in runs if r.get("run_id")}}
         ui.select(options, value=None, label=t("exp.run"),
