@@ -26,9 +26,15 @@ Reported: zero 5xx, page p95 and API p95 (target < 1 s), every run finished, the
 (target < 2 s), socket messages the pupils' pages received. Bounded: at most 60 pupils, one
 lesson each, --timeout seconds.
 
+Also reported: where the CPU went in the lesson (the server, its training workers, the simulated clients,
+everything else on the machine), so a slow run says whether the server was short of CPU. The server
+process, the request tally and the socket.io client are bench/loadclient.py's (shared with load_test.py).
+
 Reproduce (others share the machine: nice):
 
     nice -n 10 .venv/bin/python bench/classroom_load.py              # 30 pupils, xor 3 epochs
+    nice -n 10 .venv/bin/python bench/classroom_load.py --no-train   # joins and page loads alone
+    nice -n 10 .venv/bin/python bench/classroom_load.py --settle     # pupils come once start-up work is done
     .venv/bin/python bench/classroom_load.py --quick                 # 4 pupils, 1 epoch (the suite's)
 
 Exits 1 on any 5xx, failed request, run that did not finish, or a result the teacher never saw.
@@ -39,115 +45,38 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import httpx
 
+from loadclient import ACTIVE, LOOPBACK, CpuWatch, ServerProcess, Tally, cpu_line, open_socket, pct, table
+
 ROOT = Path(__file__).resolve().parents[1]
-LOOPBACK = "127.0.0.1"
-READY = "LayerLab studio ready"
-ACTIVE = ("queued", "running", "paused")
 TEACHER, CODE = "bench-teacher-token", "BENCH7"
 PAGES = ("model", "train", "test")
-CLIENT_ID = re.compile(r"""['"]client_id['"]\s*:\s*['"]([0-9a-f-]{8,})['"]""")
 
 
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
-
-class ClassProcess:
-    """`layerlab classroom` on 127.0.0.1 in a session of its own, its output in a log file."""
-
-    def __init__(self, root: Path, env: dict[str, str], timeout: float = 90.0):
-        self.port = free_port()
-        self.url = f"http://{LOOPBACK}:{self.port}"
-        e = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # NiceGUI's test mode
-        e.update(LAYERLAB_TOKEN=TEACHER, LAYERLAB_CLASS_CODE=CODE, OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", **env)
-        self.log = root.parent / "classroom.log"
-        self.out = open(self.log, "w")
-        self.proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
-                                      "--no-browser", "--host", LOOPBACK, "--port", str(self.port),
-                                      "--workspace", str(root), "--class-name", "bench"],
-                                     env=e, stdout=self.out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while READY not in self.output():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the class server did not start:\n{self.output()[-3000:]}")
-            time.sleep(0.2)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def cpu_s(self) -> float:
-        """CPU seconds (user + system) the server's own process has used so far (Linux; 0 elsewhere)."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, ValueError, IndexError):
-            return 0.0
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # its session: the server and its training workers
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-        self.out.close()
-
-
-class Tally:
-    """Every request's kind, status and seconds; failures and 5xx answers."""
-
-    def __init__(self) -> None:
-        self.times: dict[str, list[float]] = defaultdict(list)
-        self.failures: list[str] = []
-        self.server_errors: list[str] = []
-
-    async def call(self, c: httpx.AsyncClient, who: str, kind: str, method: str, url: str, ok=(200, 201, 202),
-                   **kw) -> httpx.Response | None:
-        t0 = time.perf_counter()
-        try:
-            r = await c.request(method, url, **kw)
-        except Exception as e:  # noqa: BLE001 - a dropped connection is a failed request
-            self.failures.append(f"{who} {method} {url}: {type(e).__name__}: {e}")
-            return None
-        self.times[kind].append(time.perf_counter() - t0)
-        if r.status_code >= 500:
-            self.server_errors.append(f"{who} {method} {url}: {r.status_code} {r.text[:200]}")
-        if r.status_code not in ok:
-            self.failures.append(f"{who} {method} {url}: {r.status_code} {r.text[:200]}")
-            return None
-        return r
+def class_server(root: Path, env: dict[str, str]) -> ServerProcess:
+    """`layerlab classroom` on 127.0.0.1 with a fixed teacher's token and class code, root as its folder."""
+    return ServerProcess("classroom", root.parent / "classroom.log", TEACHER,
+                         ("--workspace", str(root), "--class-name", "bench"), dict(env, LAYERLAB_CLASS_CODE=CODE))
 
 
 class Lesson:
     """The whole class: pupils, the teacher's poller, what each saw and when."""
 
-    def __init__(self, server: ClassProcess, pupils: int, epochs: int, arrive_s: float, deadline: float,
-                 teacher_every: float, sockets: bool):
+    def __init__(self, server: ServerProcess, pupils: int, epochs: int, arrive_s: float, deadline: float,
+                 teacher_every: float, sockets: bool, train: bool = True, settle: bool = False):
         self.server, self.n, self.epochs, self.arrive_s = server, pupils, epochs, arrive_s
         self.deadline, self.teacher_every, self.sockets = deadline, teacher_every, sockets
+        self.train, self.settle = train, settle
+        self.cpu = CpuWatch(server)
+        self.settle_s = 0.0
         self.tally = Tally()
         self.ended: dict[str, float] = {}          # pupil id -> the run's end (registry's wall clock)
         self.finished: dict[str, str] = {}         # pupil id -> the run's last status
@@ -173,12 +102,12 @@ class Lesson:
 
     async def lesson(self, c: httpx.AsyncClient, who: str, i: int) -> None:
         t = self.tally
-        r = await t.call(c, who, "API join", "POST", "/api/class/join", json={"code": CODE, "name": f"Kid {i + 1}"})
+        r = await t.acall(c, who, "API join", "POST", "/api/class/join", json={"code": CODE, "name": f"Kid {i + 1}"})
         if r is None:
             return
         token, pid_pupil = r.json()["token"], r.json()["pupil"]["id"]
         c.headers["Authorization"] = f"Bearer {token}"
-        r = await t.call(c, who, "API create", "POST", "/api/projects", json={"name": "my xor", "example": "xor"})
+        r = await t.acall(c, who, "API create", "POST", "/api/projects", json={"name": "my xor", "example": "xor"})
         if r is None:
             return
         p = r.json()
@@ -186,16 +115,23 @@ class Lesson:
         c.cookies.set(f"layerlab_pupil_{self.server.port}", token)
 
         async def page(name: str) -> str:  # as a browser: the cookie, no bearer
-            pr = await t.call(c, who, "page", "GET", f"/p/{pid}/{name}", headers={"Accept": "text/html"})
+            pr = await t.acall(c, who, "page", "GET", f"/p/{pid}/{name}", headers={"Accept": "text/html"})
             return pr.text if pr is not None else ""
         await page("model")
         doc = json.loads(json.dumps(p["doc"]))
         doc["model"]["layers"][0]["units"] = 12
-        r = await t.call(c, who, "API edit", "PUT", f"/api/projects/{pid}",
+        r = await t.acall(c, who, "API edit", "PUT", f"/api/projects/{pid}",
                          json={"doc": doc, "revision": p["revision"]})
         if r is None:
             return
-        r = await t.call(c, who, "API train", "POST", f"/api/projects/{pid}/runs", json={"epochs": self.epochs})
+        if not self.train:  # joins and page loads alone: the Train page (its socket open 2 s), then the Test page
+            sock = await self.open_socket(who, await page("train"), token) if self.sockets else None
+            await asyncio.sleep(2.0)
+            if sock is not None:
+                await sock.disconnect()
+            await page("test")
+            return
+        r = await t.acall(c, who, "API train", "POST", f"/api/projects/{pid}/runs", json={"epochs": self.epochs})
         if r is None:
             return
         rid, status = r.json()["run_id"], r.json()["status"]
@@ -205,55 +141,37 @@ class Lesson:
         try:
             while status in ACTIVE and time.monotonic() < self.deadline:
                 await asyncio.sleep(0.5)
-                r = await t.call(c, who, "API poll run", "GET", f"/api/projects/{pid}/runs/{rid}")
+                r = await t.acall(c, who, "API poll run", "GET", f"/api/projects/{pid}/runs/{rid}")
                 status = r.json()["status"] if r is not None else status
             self.finished[pid_pupil] = status
             if status != "finished":
                 t.failures.append(f"{who}: run {rid} ended {status!r}")
                 return
-            r = await t.call(c, who, "API list runs", "GET", f"/api/projects/{pid}/runs")
+            r = await t.acall(c, who, "API list runs", "GET", f"/api/projects/{pid}/runs")
             if r is not None:
                 ended = next((x.get("ended") for x in r.json() if x["run_id"] == rid), None)
                 if ended:
                     self.ended[pid_pupil] = float(ended)
             await page("test")
-            await t.call(c, who, "API predict", "POST", f"/api/projects/{pid}/predict", json={"inputs": [[0.0, 1.0]]})
+            await t.acall(c, who, "API predict", "POST", f"/api/projects/{pid}/predict", json={"inputs": [[0.0, 1.0]]})
         finally:
             if sock is not None:
                 await sock.disconnect()
 
     async def open_socket(self, who: str, page: str, token: str, headers: dict[str, str] | None = None):
-        """The Train page's socket.io connection, as its script opens it (NiceGUI's implicit handshake)."""
-        import logging
-
-        import socketio
-        logging.getLogger("engineio.client").setLevel(logging.ERROR)  # "packet queue is empty" on each close
-        m = CLIENT_ID.search(page)
-        if not m:
-            self.socket_errors.append(f"{who}: no client id in the Train page")
-            return None
-        count = [0]
-        sio = socketio.AsyncClient(reconnection=False)
-
-        @sio.on("*")
-        async def _any(event, *args):  # every message the page's script would handle
-            count[0] += 1
+        """The page's socket.io connection (bench/loadclient.py); its messages are counted when it closes."""
         self.socket_msgs[who] = 0
-        query = (f"client_id={m.group(1)}&next_message_id=0&implicit_handshake=true"
-                 f"&document_id={os.urandom(6).hex()}&tab_id={os.urandom(6).hex()}")
-        try:
-            await sio.connect(f"{self.server.url}?{query}", socketio_path="/_nicegui_ws/socket.io",
-                              transports=["websocket"], wait_timeout=30,
-                              headers=headers or {"Cookie": f"layerlab_pupil_{self.server.port}={token}",
-                                                  "Origin": self.server.url})
-        except Exception as e:  # noqa: BLE001 - refused: counted, reported
-            self.socket_errors.append(f"{who}: socket refused: {type(e).__name__}: {e}")
+        sock = await open_socket(self.server.url, page, headers or {
+            "Cookie": f"layerlab_pupil_{self.server.port}={token}", "Origin": self.server.url},
+            self.socket_errors, who)
+        if sock is None:
             return None
+        msgs = self.socket_msgs
 
         class Counted:
             async def disconnect(_self) -> None:
-                self.socket_msgs[who] = count[0]
-                await sio.disconnect()
+                msgs[who] = sock.count
+                await sock.disconnect()
         return Counted()
 
     # -- the teacher ---------------------------------------------------------------------------------
@@ -262,11 +180,12 @@ class Lesson:
                                      headers={"Authorization": f"Bearer {TEACHER}"}) as c:
             sock = None
             if self.sockets:  # the teacher's page is open the whole lesson (it redraws every 2 s)
-                page = await self.tally.call(c, "teacher", "page teacher", "GET", "/teacher")
+                page = await self.tally.acall(c, "teacher", "page teacher", "GET", "/teacher")
                 sock = await self.open_socket("teacher", page.text if page is not None else "", "",
                                               {"Authorization": f"Bearer {TEACHER}", "Origin": self.server.url})
             while not self.done.is_set() and time.monotonic() < self.deadline:
-                r = await self.tally.call(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
+                self.cpu.sample()
+                r = await self.tally.acall(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
                 now = time.time()
                 if r is not None:
                     queued = 0
@@ -286,7 +205,7 @@ class Lesson:
                 await sock.disconnect()
             # results that ended after the last look: one more look, so each gets a lag
             await asyncio.sleep(self.teacher_every)
-            r = await self.tally.call(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
+            r = await self.tally.acall(c, "teacher", "API teacher pupils", "GET", "/api/class/pupils")
             now = time.time()
             for row in (r.json() if r is not None else []):
                 if row.get("best") is not None and row["id"] not in self.seen:
@@ -308,10 +227,14 @@ class Lesson:
 
     async def run(self) -> float:
         self.warm_s = await self.warm_up()
+        if self.settle:  # the teacher started the server before the lesson: its start-up work is done
+            self.settle_s = await asyncio.to_thread(self.server.settle)
+        self.cpu.start()
         t0 = time.perf_counter()
         teacher = asyncio.create_task(self.teacher())
         await asyncio.gather(*(self.pupil(i) for i in range(self.n)))
         wall = time.perf_counter() - t0
+        self.cpu_used = self.cpu.stop()
         self.done.set()
         await teacher
         return wall
@@ -326,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="give up after this many seconds")
     ap.add_argument("--max-runs", type=int, default=None, help="runs training at once (LAYERLAB_MAX_RUNS)")
     ap.add_argument("--no-sockets", dest="sockets", action="store_false", help="HTTP only, no socket.io clients")
+    ap.add_argument("--no-train", dest="train", action="store_false",
+                    help="joins and page loads alone: join, create, Model page, edit, Train page, Test page")
+    ap.add_argument("--settle", action="store_true", help="pupils come once the server's start-up work is done "
+                    "(its process under 0.1 of a core for 1 s, at most 30 s), as when it was started before class")
     ap.add_argument("--quick", action="store_true", help="4 pupils, 1 epoch (the suite's variant)")
     ap.add_argument("--out", type=Path, default=None, help="result JSON (default bench/out/classroom_load[_quick].json)")
     args = ap.parse_args(argv)
@@ -336,11 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     scratch = Path(tempfile.mkdtemp(prefix="layerlab-class-load-"))
     env = {"LAYERLAB_MAX_RUNS": str(args.max_runs)} if args.max_runs else {}
     t_start = time.perf_counter()
-    server = ClassProcess(scratch / "class", env)
+    server = class_server(scratch / "class", env)
     assert server.url.startswith(f"http://{LOOPBACK}:"), "the load run only ever targets the loopback"
     started_s = time.perf_counter() - t_start
     lesson = Lesson(server, pupils, args.epochs, args.arrive, time.monotonic() + args.timeout, args.teacher_every,
-                    args.sockets)
+                    args.sockets, args.train, args.settle)
     load_before = os.getloadavg()[0]
     try:
         cpu0 = server.cpu_s()
@@ -360,19 +287,17 @@ def main(argv: list[str] | None = None) -> int:
     lags = {p: lesson.seen[p] - e for p, e in lesson.ended.items() if p in lesson.seen}
     unseen = sorted(set(lesson.ended) - set(lesson.seen))
     finished = sum(s == "finished" for s in lesson.finished.values())
-    print(f"LayerLab class of {pupils}: xor for {args.epochs} epoch(s) each, arriving over {args.arrive:g} s, "
-          f"server on {LOOPBACK} (started in {started_s:.1f} s, teacher's warm-up {lesson.warm_s:.1f} s), socket.io {'on' if args.sockets else 'off'}")
-    print(f"{'request':22} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    rows = sorted(t.times.items()) + [("all pages", pages), ("all API", apis)]
-    for kind, v in rows:
-        if v:
-            print(f"{kind:22} {len(v):6d} {statistics.median(v) * 1e3:8.1f} {pct(v, 0.95) * 1e3:8.1f} "
-                  f"{max(v) * 1e3:8.1f}")
+    work = f"xor for {args.epochs} epoch(s) each" if args.train else "no training (joins and pages alone)"
+    print(f"LayerLab class of {pupils}: {work}, arriving over {args.arrive:g} s, server on {LOOPBACK} (started in "
+          f"{started_s:.1f} s, teacher's warm-up {lesson.warm_s:.1f} s"
+          + (f", settled after {lesson.settle_s:.1f} s more" if args.settle else "")
+          + f"), socket.io {'on' if args.sockets else 'off'}")
+    per_kind = table(sorted(t.times.items()) + [("all pages", pages), ("all API", apis)])
     lag_v = list(lags.values())
     if lag_v:
         print(f"teacher sees a new result after: median {statistics.median(lag_v):.2f} s, "
               f"p95 {pct(lag_v, 0.95):.2f} s, max {max(lag_v):.2f} s (polling every {args.teacher_every:g} s)")
-    print(f"runs finished: {finished} of {pupils}; most queued at once (teacher's view): {lesson.queue_seen}, "
+    print(f"runs finished: {finished} of {pupils if args.train else 0}; most queued at once (teacher's view): {lesson.queue_seen}, "
           f"largest 'n ahead': {lesson.ahead_seen}")
     if args.sockets:
         msgs = [v for k, v in lesson.socket_msgs.items() if k != "teacher"]
@@ -381,19 +306,19 @@ def main(argv: list[str] | None = None) -> int:
               + (f"; refused: {len(lesson.socket_errors)}" if lesson.socket_errors else ""))
     print(f"the server's process used {cpu:.1f} CPU-s in the lesson's {wall:.1f} s ({cpu / wall:.2f} of a core; "
           f"warm-up included); load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores")
+    print(cpu_line(lesson.cpu_used))
     print(f"wall time {wall:.1f} s; 5xx answers: {len(t.server_errors)}; failed requests: {len(t.failures)}; "
           f"results the teacher never saw: {len(unseen)}")
     for f in (t.server_errors + t.failures + lesson.socket_errors)[:20]:
         print("  FAILED", f)
     result = {"pupils": pupils, "epochs": args.epochs, "arrive_s": args.arrive, "quick": args.quick,
-              "sockets": args.sockets, "server_start_s": round(started_s, 2), "server_cpu_s": round(cpu, 1), "cores": os.cpu_count(),
+              "sockets": args.sockets, "train": args.train, "settle_s": round(lesson.settle_s, 1),
+              "cpu": lesson.cpu_used, "server_start_s": round(started_s, 2), "server_cpu_s": round(cpu, 1), "cores": os.cpu_count(),
               "load_before": round(load_before, 1), "load_after": round(load_after, 1), "warm_up_s": round(lesson.warm_s, 2), "wall_s": round(wall, 2),
               "requests": len(pages) + len(apis),
               "page_p95_ms": round(pct(pages, 0.95) * 1e3, 1) if pages else None,
               "api_p95_ms": round(pct(apis, 0.95) * 1e3, 1) if apis else None,
-              "ms": {kind: {"count": len(v), "p50": round(statistics.median(v) * 1e3, 1),
-                            "p95": round(pct(v, 0.95) * 1e3, 1), "max": round(max(v) * 1e3, 1)}
-                     for kind, v in rows if v},
+              "ms": per_kind,
               "runs_finished": finished, "server_errors_5xx": len(t.server_errors), "failed": len(t.failures),
               "teacher_lag_s": {"median": round(statistics.median(lag_v), 2), "p95": round(pct(lag_v, 0.95), 2),
                                 "max": round(max(lag_v), 2)} if lag_v else None,
@@ -412,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         out.mkdir(exist_ok=True)
         (out / ("classroom_load_quick.json" if args.quick else "classroom_load.json")).write_text(
             json.dumps(result, indent=2) + "\n")
-    bad = (t.server_errors or t.failures or finished < pupils or unseen or lesson.socket_errors
+    bad = (t.server_errors or t.failures or (args.train and finished < pupils) or unseen or lesson.socket_errors
            or not pages or not apis)
     return 1 if bad else 0
 

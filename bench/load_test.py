@@ -42,53 +42,27 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "server"))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-LOOPBACK = "127.0.0.1"
-ACTIVE = ("queued", "running", "paused")
+from loadclient import ACTIVE, LOOPBACK, ServerProcess, pct, table  # noqa: E402  (bench/, the shared client)
+from loadclient import Tally as Requests  # noqa: E402
 
 
-class Tally:
-    """Every request's kind, status and seconds, from every client; thread-safe."""
+class Tally(Requests):
+    """Every request's kind, status and seconds (bench/loadclient.py), and the owner each client's runs got."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = defaultdict(list)   # the ordinary clients'
-        self.hostile: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.failures: list[str] = []
-        self.server_errors: list[str] = []
+        super().__init__()
         self.owners: dict[str, str] = {}  # client -> the owner id its runs got (by its session cookie)
 
     def owner(self, who: str, r) -> None:
         if r is not None and r.is_success:
             with self.lock:
                 self.owners[who] = r.json().get("owner")
-
-    def call(self, c, who: str, kind: str, method: str, url: str, hostile: bool = False, **kw):
-        t0 = time.perf_counter()
-        try:
-            r = c.request(method, url, **kw)
-        except Exception as e:  # noqa: BLE001 - a refused or dropped connection is a failed request
-            r, err = None, f"{type(e).__name__}: {e}"
-        dt = time.perf_counter() - t0
-        with self.lock:
-            if r is not None and r.status_code >= 500:
-                self.server_errors.append(f"{who} {method} {url}: {r.status_code} {r.text[:200]}")
-            if hostile:
-                self.hostile[kind].append((r.status_code if r is not None else 0, dt))
-                if r is None:
-                    self.failures.append(f"{who} {method} {url}: {err}")
-            else:
-                self.times[kind].append(dt)
-                if r is None or not r.is_success:
-                    self.failures.append(f"{who} {method} {url}: "
-                                         + (f"{r.status_code} {r.text[:200]}" if r is not None else err))
-        return r
 
 
 # -- the ordinary clients --------------------------------------------------------------------------
@@ -298,11 +272,6 @@ class Hostile(threading.Thread):
                     headers={"content-type": "application/octet-stream"})
 
 
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--users", type=int, default=20, help="clients at once, the hostile one included (at most 50)")
@@ -323,7 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     users = max(2 if args.hostile else 1, min(args.users, 50))
     pupils = users - 1 if args.hostile else users
 
-    from studio_proc import Studio  # noqa: E402  (tests/server: starts `layerlab studio` on 127.0.0.1)
     scratch = Path(tempfile.mkdtemp(prefix="layerlab-load-"))
     home = scratch / "home"
     tally = Tally()
@@ -333,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     env = {"LAYERLAB_PROFILE": "class", "LAYERLAB_TIME_SLICE_S": str(args.slice)}
     if args.max_runs:
         env["LAYERLAB_MAX_RUNS"] = str(args.max_runs)
-    studio = Studio(home, token=os.urandom(12).hex(), env=env)
+    studio = ServerProcess("studio", scratch / "studio.log", os.urandom(12).hex(),
+                           env={"LAYERLAB_HOME": str(home), **env})
     assert studio.url.startswith(f"http://{LOOPBACK}:"), "the load test only ever targets the loopback"
     started_s = time.perf_counter() - t_start
     deadline = time.monotonic() + args.timeout
@@ -363,14 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"LayerLab load test: {pupils} ordinary clients" + (" + 1 hostile" if args.hostile else "")
           + f", xor for {args.epochs} epochs each, class budgets, time slice {args.slice:g} s, "
           f"server on {LOOPBACK} (started in {started_s:.1f} s)")
-    print(f"{'ordinary request':22} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    for kind in sorted(tally.times):
-        v = tally.times[kind]
-        print(f"{kind:22} {len(v):6d} {statistics.median(v) * 1e3:8.1f} {pct(v, 0.95) * 1e3:8.1f} "
-              f"{max(v) * 1e3:8.1f}")
-    if times:
-        print(f"{'all':22} {len(times):6d} {statistics.median(times) * 1e3:8.1f} {pct(times, 0.95) * 1e3:8.1f} "
-              f"{max(times) * 1e3:8.1f}")
+    per_kind = table(sorted(tally.times.items()) + [("all", times)], head="ordinary request")
     hostile_out = {}
     if hostile is not None:
         print(f"\n{'hostile request':32} {'count':>6} {'statuses':>16} {'max s':>7}")
@@ -401,9 +363,7 @@ def main(argv: list[str] | None = None) -> int:
               "max_ms": round(max(times) * 1e3, 1) if times else None,
               "server_errors_5xx": len(tally.server_errors), "failed": len(tally.failures),
               "wall_s": round(wall, 2), "server_start_s": round(started_s, 2),
-              "ms": {kind: {"count": len(v), "p50": round(statistics.median(v) * 1e3, 1),
-                            "p95": round(pct(v, 0.95) * 1e3, 1), "max": round(max(v) * 1e3, 1)}
-                     for kind, v in sorted(tally.times.items())},
+              "ms": {kind: v for kind, v in per_kind.items() if kind != "all"},
               "hostile_requests": hostile_out,
               "hostile_accepted": hostile.unexpected if hostile else [],
               "long_run_status_at_end": hostile.long_status[-1] if hostile and hostile.long_status else None,
