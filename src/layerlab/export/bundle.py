@@ -18,17 +18,17 @@ from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, join_reasons
 from .describe import describe
+from .formats import export_to, formats
 from .standalone import is_standalone
+
 
 def parts() -> list[Any]:
     """The formats that go into the bundle (those with a `bundle_path`), in the registry's order."""
-    from .formats import formats
     return [f for f in formats() if f.bundle_path]
 
 
 def export_zip(src: Exported, out: str | Path, project: Any = None) -> dict[str, Any]:
     """Export every format that fits into one ZIP with a README.md; returns the per-format reports."""
-    from .formats import export_to
     out = Path(out)
     shape = ", ".join(str(d) for d in src.input_shape)
     reports: dict[str, Any] = {}

@@ -8,12 +8,15 @@ caller does before: resizing a picture, with its size, fit and channels).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .common import Exported
 from .standalone import PIXEL_MAX, pixels, preprocessing, raw_inputs, reference, text_columns
+
+if TYPE_CHECKING:   # the formats read this module (their README and snippets): no import at run time
+    from .formats import ExportFormat
 
 FORMAT = 1
 # sources whose raw values are not pixels 0-255: how to turn them into what the file takes
@@ -116,6 +119,11 @@ def describe(src: Exported, fmt: str = "onnx") -> dict[str, Any]:
     return out
 
 
+
+def metadata_json(src: Exported) -> str:
+    """The torch formats' extra file layerlab.json (inputs as the torch formats take them)."""
+    return json.dumps(describe(src, "torch"))
+
 def usage_text(d: dict[str, Any]) -> str:
     """One paragraph: what to feed and what comes out."""
     ins = "; ".join(f"{i['name']}: {i['dtype']} ({', '.join(map(str, i['shape']))})" for i in d["inputs"])
@@ -181,10 +189,9 @@ def _row(src: Exported, raw: np.ndarray) -> str:
     return "{" + ", ".join(items) + "}"
 
 
-def snippet(src: Exported, fmt: str, file_name: str) -> str:
-    """Python that loads the file, feeds the project's first validation sample and prints its label."""
-    from .formats import get_format
-    form = get_format(fmt)
+def snippet(src: Exported, form: ExportFormat, file_name: str) -> str:
+    """Python that loads the file, feeds the project's first validation sample and prints its label
+    (form: the export format, which says how its file is loaded: `formats.get_format(name)`)."""
     pre = preprocessing(src)
     if pre is None or not form.sample_snippet:
         return ""

@@ -17,8 +17,10 @@ from ..spec.context import ProjectContext
 from ..spec.errors import SpecError
 from ..spec.models import ProjectSpec as Spec
 from ..spec.models import parse_project
-from .common import Exported, ExportFailed, join_reasons
+from .common import Exported, ExportFailed, join_reasons, random_input
+from .describe import snippet
 from .formats import blockers, check_format, export_to, format_table, get_format  # noqa: F401  (blockers: callers')
+from .ondevice import browser_model
 
 class Exportable(Protocol):
     """What the Export service needs from the rest of the project (`layerlab.api.Project` is one)."""
@@ -51,7 +53,6 @@ class Export:
     def export_source(self, run_id: str | None = None, untrained_ok: bool = True,
                       weights: str | None = None) -> Exported:
         """The network to export (a saved run, default the latest; else the untrained model) with samples."""
-        from .common import random_input
         ctx = self._context()
         loaded = None
         try:
@@ -107,14 +108,12 @@ class Export:
         """For each format -> file name: Python that loads the file, feeds the project's first validation
         sample and prints its label ('' where a format has no such snippet, or the model has no project
         preprocessing: then the file takes the network's own input)."""
-        from .describe import snippet
         src = self.export_source(run_id)
-        return {fmt: snippet(src, check_format(fmt), name) for fmt, name in files.items()}
+        return {fmt: snippet(src, get_format(fmt), name) for fmt, name in files.items()}
 
     def browser_model(self, run_id: str | None = None, weights: str | None = None) -> Any:
         """The run's self-contained ONNX file for the browser (export.ondevice.BrowserModel: data,
         run_id, weights, epoch, etag), cached per run and weights file."""
-        from .ondevice import browser_model
         return browser_model(self._project, run_id, weights)
 
     def export(self, fmt: str, out: str | Path, run_id: str | None = None,

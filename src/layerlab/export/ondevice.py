@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import msg
+from ..store.runs import open_run
 from .common import ExportFailed, join_reasons
+from .formats import blockers
+from .onnx_export import onnx_file
 
 CACHE_SIZE = 16   # files kept in memory (a class of 30 mostly tests a few runs at a time)
 
@@ -55,7 +58,6 @@ _lock = threading.Lock()
 
 def _stamp(project: Any, run_id: str | None, weights: str | None) -> tuple[str, str, int]:
     """(run id, 'best'|'last', the weights file's mtime in ns): what the file depends on."""
-    from ..store.runs import open_run
     folder = open_run(project.dir, run_id)
     which = folder.pick_weights(weights)
     file = folder.path / ("best.safetensors" if which == "best" else "weights.safetensors")
@@ -68,8 +70,6 @@ def browser_model(project: Any, run_id: str | None = None, weights: str | None =
     Raises SpecError when there is no trained run, ExportFailed (4 parts) when a layer kind has no
     ONNX export: the page then says so in one line and predicts on the server.
     """
-    from .formats import blockers
-    from .onnx_export import onnx_file
     run, which, mtime = _stamp(project, run_id, weights)
     key = (str(project.dir), run, which, mtime)
     with _lock:

@@ -16,8 +16,6 @@ True
 """
 from __future__ import annotations
 
-import io
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -28,39 +26,10 @@ from torch import nn
 from ..i18n import msg
 from ..store import atomic
 from .common import TOLERANCE, Exported, ExportFailed, check_close, not_exportable, torch_outputs
-from .standalone import is_standalone
-
-OPSET = 17
-INPUT, OUTPUT = "input", "output"
-
-
-def onnx_bytes(model: nn.Module, example: torch.Tensor, n_outputs: int = 1, input_name: str = INPUT,
-               output_name: str = OUTPUT) -> bytes:
-    """Serialise a module to ONNX with the batch axis of the input and every output dynamic."""
-    outs = [output_name] if n_outputs == 1 else [f"{output_name}_{i}" for i in range(n_outputs)]
-    axes = {name: {0: "batch"} for name in [input_name, *outs]}
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the exporter's deprecation and tracer chatter
-        torch.onnx.export(model, (example,), buf, dynamo=False, input_names=[input_name], output_names=outs,
-                          dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
-    return buf.getvalue()
-
-
-def session(data: bytes | str | Path):
-    """An onnxruntime CPU session for a model file or bytes."""
-    import onnxruntime as ort
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    opts.intra_op_num_threads = 1
-    src = data if isinstance(data, bytes) else str(data)
-    return ort.InferenceSession(src, opts, providers=["CPUExecutionProvider"])
-
-
-def run_onnx(data: bytes | str | Path, x: np.ndarray) -> np.ndarray:
-    """Outputs of an ONNX model (first output) on x."""
-    sess = session(data)
-    return sess.run(None, {sess.get_inputs()[0].name: x})[0]
+from .describe import describe
+from .onnx_core import OPSET, onnx_bytes, run_feeds, run_onnx, session
+from .onnx_front import feeds, input_names, metadata_props, standalone_onnx
+from .standalone import is_standalone, raw_inputs, reference
 
 
 class _EveryLayer(nn.Module):
@@ -104,8 +73,6 @@ def onnx_file(src: Exported) -> bytes:
     for a project's model, the bare network otherwise."""
     if not is_standalone(src):
         return onnx_bytes(src.network.eval(), src.example)
-    from .describe import describe
-    from .onnx_front import metadata_props, standalone_onnx
     return standalone_onnx(src, metadata_props(describe(src, "onnx")))
 
 
@@ -123,14 +90,8 @@ def export_onnx(src: Exported, out: str | Path, verify: bool = True) -> dict[str
                            msg("layer kinds in the model: {kinds}", kinds=", ".join(dict.fromkeys(kinds)))) from e
     diff = verify_onnx(src, data) if verify else float("nan")
     atomic.write_bytes(out, data)
-    from .onnx_front import input_names
     return {"format": "onnx", "path": str(out), "size": len(data), "max_diff": diff, "opset": OPSET,
             "inputs": input_names(src), "self_contained": is_standalone(src)}
-
-
-def run_feeds(data: bytes | str | Path, feeds: dict[str, np.ndarray]) -> np.ndarray:
-    """The first output of an ONNX model for named inputs."""
-    return session(data).run(None, feeds)[0]
 
 
 def verify_onnx(src: Exported, data: bytes | str | Path) -> float:
@@ -141,8 +102,6 @@ def verify_onnx(src: Exported, data: bytes | str | Path) -> float:
     """
     kinds = src.kinds()
     if is_standalone(src):
-        from .onnx_front import feeds
-        from .standalone import raw_inputs, reference
         raw = raw_inputs(src)
         expect, run = (lambda r: reference(src, r)), (lambda r: run_feeds(data, feeds(src, r)))
     else:

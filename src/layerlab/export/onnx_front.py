@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .common import Exported
+from .onnx_core import OPSET, onnx_bytes
 from .standalone import UNKNOWN_TEXT, module, preprocessing, raw_inputs, text_columns
 
 COLUMNS, NUMBERS, TEXTS = "columns", "numbers", "texts"
@@ -101,7 +102,6 @@ def standalone_onnx(src: Exported, metadata: dict[str, str] | None = None) -> by
     import onnx
     import torch
     from onnx import compose, helper
-    from .onnx_export import OPSET, onnx_bytes
     net = module(src)
     pre = preprocessing(src)
     raw = torch.from_numpy(raw_inputs(src, odd_rows=False)) if pre is not None else src.example

@@ -21,7 +21,8 @@ import torch
 from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed
-from .standalone import example_input, is_standalone, metadata_json, module, verify
+from .describe import metadata_json
+from .standalone import example_input, is_standalone, module, verify
 
 META_FILE = "layerlab.json"  # the metadata, as in the TorchScript file
 

@@ -28,7 +28,8 @@ import numpy as np
 from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, accuracy, not_exportable
-from .onnx_export import INPUT, onnx_file, run_feeds, run_onnx, verify_onnx
+from .onnx_core import INPUT, run_feeds, run_onnx
+from .onnx_export import onnx_file, verify_onnx
 from .onnx_front import feeds, has_texts
 from .standalone import is_standalone, raw_inputs
 

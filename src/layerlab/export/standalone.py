@@ -30,6 +30,10 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..data.base import DataInfo
+from ..data.inputs import load_inputs
+from ..data.preprocess import Preprocessor
+from ..engine.facade import LoadedRun, predict_loaded
 from .common import Exported, check_close, torch_outputs
 
 PIXEL_MAX = 255.0
@@ -207,10 +211,6 @@ def as_rows(pre: dict[str, Any], cols: np.ndarray) -> list[dict[str, Any]]:
 
 def reference(src: Exported, raw: np.ndarray) -> np.ndarray:
     """What Project.predict gives for these raw inputs: LayerLab's own reading, preprocessing and output."""
-    from ..data.base import DataInfo
-    from ..data.inputs import load_inputs
-    from ..data.preprocess import Preprocessor
-    from ..engine.facade import LoadedRun, predict_loaded
     pre = preprocessing(src)
     if pre is None:
         raise ValueError("reference() needs a project's model (with its preprocessing)")
@@ -252,9 +252,3 @@ def verify(src: Exported, run: Callable[[torch.Tensor], np.ndarray], what: str) 
             diff = max(diff, check_close(torch_outputs(src, x), run(x), what, src.kinds()))
     return diff
 
-
-def metadata_json(src: Exported) -> str:
-    """The torch formats' extra file layerlab.json (inputs as the torch formats take them)."""
-    import json
-    from .describe import describe
-    return json.dumps(describe(src, "torch"))

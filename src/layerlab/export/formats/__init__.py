@@ -21,9 +21,14 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ...i18n import Text, msg
+from ...layers import load_all
 from ...spec.errors import SpecError
+from ...spec.params import closest
 from ...spec.registry import Registry
-from ..common import TOLERANCE, Exported
+from ..common import TOLERANCE, Exported, join_reasons
+from ..describe import snippet
+from ..onnx_core import session
+from ..standalone import is_standalone
 
 
 class ExportFormat:
@@ -65,10 +70,8 @@ class ExportFormat:
     def readme(self, src: Exported, shape: str, report: dict[str, Any]) -> str:
         """The bundle README's section on this format's file (English, like the README): a standalone
         file of a project's model shows its project's first validation sample going through it."""
-        from ..standalone import is_standalone
         if self.sample_snippet and is_standalone(src):
-            from ..describe import snippet
-            return f"{self.title}\n```python\n{snippet(src, self.name, str(self.bundle_path))}\n```{self.readme_note}"
+            return f"{self.title}\n```python\n{snippet(src, self, str(self.bundle_path))}\n```{self.readme_note}"
         return self.plain_readme(shape)
 
     title: ClassVar[str] = ""            # the README section's heading
@@ -137,7 +140,6 @@ def get_format(name: str) -> ExportFormat:
     entries = EXPORTS.load()
     if isinstance(name, str) and name in entries:
         return entries[name]
-    from ...spec.params import closest
     listing = names()
     raise SpecError("format", EXPORTS.unknown, name, _unknown_hint(closest(str(name), listing), ", ".join(listing)))
 
@@ -149,7 +151,6 @@ def file_stem(project_name: str) -> str:
 
 def onnx_blockers(kinds: list[str]) -> list[Text]:
     """The layer kinds ONNX refuses, with their reasons (for the formats built on an ONNX file)."""
-    from ...layers import load_all
     registry = load_all()
     out = []
     for k in dict.fromkeys(kinds):
@@ -161,7 +162,6 @@ def onnx_blockers(kinds: list[str]) -> list[Text]:
 
 def run_onnx_file(path: Path | bytes, sample: np.ndarray) -> np.ndarray:
     """An ONNX file's first output for sample, in onnxruntime (one input: the sample)."""
-    from ..onnx_export import session
     sess = session(path)
     return np.asarray(sess.run(None, {sess.get_inputs()[0].name: sample})[0], np.float32)
 
@@ -202,7 +202,6 @@ def format_table(layers: list[dict[str, Any]], project_name: str, input_shape: A
 
     input_shape: a callable giving the network's input shape (a SpecError leaves '...' in the snippets).
     """
-    from ..common import join_reasons
     kinds = [str(layer.get("type")) for layer in layers]
     try:
         dims = tuple(input_shape()) if input_shape is not None else None
