@@ -113,7 +113,7 @@ def test_limits_bad_pictures_closed_datasets_and_german(shared, monkeypatch):
     assert ben.get(f"/api/class-datasets/{ds}/samples/../../class.json").status_code == 404
 
 
-def test_a_pupil_trains_on_the_pool_and_new_pictures_count_in_the_next_run(shared):
+def test_a_pupils_project_reads_the_pool_and_new_pictures_count_in_the_next_run(shared):
     server, app, teacher, ada, ben, ds, ada_id, ben_id = shared
     for i in range(4):
         _add(ada, ds, "apple", _png((250, 20 * i, 0)))
@@ -124,9 +124,8 @@ def test_a_pupil_trains_on_the_pool_and_new_pictures_count_in_the_next_run(share
     assert ada.get("/api/projects").json()[0]["id"] == pid and ben.get("/api/projects").json() == []
     project = api.load(server.classroom.pupil_home(ada_id) / pid)
     assert project.data_summary()["class_counts"] == {"apple": 5, "banana": 4}
-    project.doc["training"]["epochs"] = 1
-    run = project.train()
-    assert run.history and run.history[-1]["epoch"] == 1
+    # training itself (in the worker, through the class server) is the real-browser test's
+    # (tests/e2e/test_class_dataset_browser.py): here the data a run would read
     _add(ben, ds, "banana", _png("navy"))
     assert api.load(project.dir).data_summary()["class_counts"] == {"apple": 5, "banana": 5}
     # the teacher's shared project trains on the pool too

@@ -2,7 +2,9 @@
 pictures to the chosen class: upload (each file decoded before it is kept), a webcam burst
 (N pictures every t seconds) and drawing on a canvas.
 
-Pictures go through `layerlab.data.samples` (data/images/<class>/ of the project).
+Pictures go through `layerlab.data.samples` (data/images/<class>/ of the project), or through another
+`pictures` keeper: a class dataset's pool (ui/components/class_pool.py), where a pupil adds pictures but
+neither adds, renames nor deletes a class.
 """
 from __future__ import annotations
 
@@ -25,21 +27,46 @@ MAX_UPLOAD = 10 * 1024 * 1024
 HOLD_EVERY_S, HOLD_MAX = 0.1, 300  # hold-to-record: ten pictures a second, at most 30 s
 
 
+class ProjectPictures:
+    """The project's own picture folder: classes may be added and deleted here."""
+
+    edit_classes = True
+
+    def __init__(self, project_dir: Path) -> None:
+        self.dir = Path(project_dir)
+
+    def counts(self) -> dict[str, int]:
+        return samples.class_counts(self.dir)
+
+    def add(self, class_name: str, image: Any) -> str:
+        """Keep one picture; the name to show for it."""
+        return samples.add_sample(self.dir, class_name, image).name
+
+    def add_class(self, name: str) -> None:
+        samples.add_class(self.dir, name)
+
+    def delete_class(self, name: str) -> None:
+        samples.delete_class(self.dir, name)
+
+
 class ClassManager:
     """Classes with counts, and upload / camera / drawing into the chosen class."""
 
-    def __init__(self, project_dir: Path, lang: str, on_change: Callable[[], Any]) -> None:
-        self.dir, self.lang, self.on_change = Path(project_dir), lang, on_change
+    def __init__(self, project_dir: Path | None, lang: str, on_change: Callable[[], Any],
+                 pictures: Any = None) -> None:
+        self.pictures = pictures if pictures is not None else ProjectPictures(Path(project_dir or "."))
+        self.lang, self.on_change = lang, on_change
         self.target: str | None = None
         self.burst_added = 0
         self.holding = False
         with ui.card().classes("w-full ll-card gap-2") as self.card:
-            ui.label(self.tr("cm.title")).classes("text-lg font-medium")
+            ui.label(getattr(self.pictures, "title", None) or self.tr("cm.title")).classes("text-lg font-medium")
             self.list_box = ui.column().classes("w-full gap-1").mark("class-list")
-            with ui.row().classes("items-end gap-2 flex-wrap"):
+            with ui.row().classes("items-end gap-2 flex-wrap") as new_row:
                 self.new_name = ui.input(self.tr("cm.new")).props("outlined dense").mark("new-class") \
                     .on("keydown.enter", self.add_class)
                 ui.button(self.tr("cm.add"), icon="add", on_click=self.add_class).mark("add-class")
+            new_row.set_visibility(self.pictures.edit_classes)
             self.select = ui.select([], label=self.tr("cm.target"), on_change=lambda e: setattr(self, "target", e.value)) \
                 .props("outlined dense").classes("w-full sm:w-64").mark("target-class")
             self.message = ui.label("").classes("text-sm").props('aria-live="polite"').mark("class-message")
@@ -73,7 +100,7 @@ class ClassManager:
 
     # -- classes ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        return samples.class_counts(self.dir)
+        return self.pictures.counts()
 
     def refresh(self) -> None:
         """Redraw the class list and the class choice."""
@@ -86,6 +113,8 @@ class ClassManager:
                 with ui.row().classes("items-center gap-2").mark(f"class-row-{name}"):
                     ui.label(name).classes("font-medium")
                     ui.badge(self.tr("cm.count", n=n)).mark(f"count-{name}")
+                    if not self.pictures.edit_classes:
+                        continue
                     ui.button(icon="delete", on_click=lambda name=name, n=n: self._confirm_delete(name, n)) \
                         .props(f'flat dense round size=sm aria-label="{self.tr("cm.delete", cls=name)}"') \
                         .mark(f"delete-{name}") \
@@ -98,7 +127,7 @@ class ClassManager:
     def add_class(self) -> None:
         name = (self.new_name.value or "").strip()
         try:
-            samples.add_class(self.dir, name)
+            self.pictures.add_class(name)
         except SpecError as e:
             self._fail(". ".join(err_text(x, self.lang).rstrip(".") for x in (e.message, e.hint) if x))
             return
@@ -124,7 +153,7 @@ class ClassManager:
     def _delete(self, name: str, dialog: ui.dialog | None = None) -> None:
         if dialog is not None:
             dialog.close()
-        samples.delete_class(self.dir, name)
+        self.pictures.delete_class(name)
         self._say(self.tr("cm.deleted", cls=name))
         self._changed()
 
@@ -138,11 +167,11 @@ class ClassManager:
             self._fail(self.tr("cm.pick_class"))
             return False
         try:
-            path = samples.add_sample(self.dir, self.target, image)
+            shown = self.pictures.add(self.target, image)
         except SpecError as e:
             self._fail(err_text(e, self.lang))
             return False
-        self._say(self.tr("cm.added", file=label or path.name, cls=self.target))
+        self._say(self.tr("cm.added", file=label or shown, cls=self.target))
         return True
 
     async def _uploaded(self, e: events.UploadEventArguments) -> None:
@@ -228,7 +257,7 @@ class ClassManager:
         if not cls:
             return
         try:
-            samples.add_sample(self.dir, cls, f.image)
+            self.pictures.add(cls, f.image)
         except SpecError as e:
             self._fail(err_text(e, self.lang))
             return

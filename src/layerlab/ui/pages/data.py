@@ -10,6 +10,7 @@ from nicegui import ui
 
 from ..components.augment_panel import AugmentPanel
 from ..components.class_manager import ClassManager
+from ..components.class_pool import data_page_panel
 from ..components.data_import import DataImport
 from ..components.data_view import DataOverview
 from ..components.predicting import PredictingLine
@@ -29,6 +30,7 @@ class DataView:
         self.overview = DataOverview(session, language)
         source = (session.doc.get("data") or {}).get("source")
         self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
+        self.pool = data_page_panel(session.doc, language, self.changed)  # a class dataset: add to the pool
         SourceSettings(session, language, expert(), self.changed)
         DataImport(session, language, self.source_changed)
         kind = self._kind()

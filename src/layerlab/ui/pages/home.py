@@ -19,6 +19,7 @@ from ... import api
 from ...api_errors import SpecError
 from ...api_export import import_tfjs_upload
 from ... import api_workspace as workspace
+from ..components.class_pool import home_cards
 from ..components.image_project import ImageProjectCard
 from ..components.own_data_start import start_from_upload
 from ..components.damaged_project import damaged_item
@@ -75,6 +76,7 @@ async def home_page() -> None:
     with frame(None, "home"):
         ui.add_body_html(KEEP_SCROLL)
         ui.label(tr("home.title")).classes("text-2xl font-bold").props('role="heading" aria-level="1"')
+        home_cards()   # on a class server: the class datasets everyone adds pictures to (issue 17.5)
         if projects:  # a returning pupil's work comes first; the examples follow
             _recent(projects)
         ui.label(tr("home.examples")).classes("text-lg").props('role="heading" aria-level="2"')

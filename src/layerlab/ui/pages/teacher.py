@@ -18,7 +18,7 @@ from ...i18n import Text, msg
 from ...api_class import workspace_projects
 from ..frame import TABS, frame, lang
 from ..i18n import t
-from . import teacher_life
+from . import teacher_datasets, teacher_life
 
 PROVIDER: Any = None   # the class server's ClassServer, set by `use`
 REFRESH_S = 2.0
@@ -100,6 +100,7 @@ class TeacherView:
                     self.joining = ui.switch(_joining(c.open_for_joining), value=c.open_for_joining,
                                              on_change=self._set_joining).mark("joining")
         self._lesson_card()
+        teacher_datasets.DatasetsCard(provider)   # class datasets the pupils add pictures to (17.5)
         ui.label(_t(msg("Pupils"))).classes("text-h6 mt-4")
         self.empty = ui.label(_t(msg("Nobody has joined yet."))).classes("text-body2")
         self.queue = teacher_life.QueueLine(provider, REFRESH_S)  # "2 training, 3 waiting · next: Ben, ..."
@@ -176,9 +177,7 @@ class TeacherView:
 
     async def refresh(self) -> None:
         """Redraw from the pupils' rows, read in a thread: 30 workspaces are too much for the event loop."""
-        pupils = await run.io_bound(self.p.pupils)
-        if pupils is not None:  # None: the server is shutting down (NiceGUI's io_bound answers None then)
-            self._draw(pupils)
+        self._draw(await run.io_bound(self.p.pupils))
 
     def refresh_now(self) -> None:
         """Redraw at once after the teacher's own action (stop, remove, end)."""
