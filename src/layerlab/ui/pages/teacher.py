@@ -177,7 +177,9 @@ class TeacherView:
 
     async def refresh(self) -> None:
         """Redraw from the pupils' rows, read in a thread: 30 workspaces are too much for the event loop."""
-        self._draw(await run.io_bound(self.p.pupils))
+        pupils = await run.io_bound(self.p.pupils)
+        if pupils is not None:  # None: the server is shutting down (NiceGUI's io_bound answers None then)
+            self._draw(pupils)
 
     def refresh_now(self) -> None:
         """Redraw at once after the teacher's own action (stop, remove, end)."""
