@@ -12,9 +12,9 @@ enough redraw after each saved epoch (the same CheckpointSaved events the Train 
 """
 from __future__ import annotations
 
-import base64
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from nicegui import background_tasks, run, ui
@@ -22,12 +22,14 @@ from nicegui import background_tasks, run, ui
 from ... import api_events as ev
 from ...api_errors import SpecError
 from ...api_runs import default_runner, run_ids
-from ...api_inspect import VIEWS, layer_key
-from ..components import inspect_charts as charts
-from ..components.chart_numbers import localized
-from ..frame import lang
+from ...api_inspect import VIEWS
+from ..components.mathview import use_katex
+from ..components.run_feed import RunFeed
+from ..components.run_names import project_run_names
+from ..frame import expert, lang
 from ..i18n import err_text, in_lang, t
 from . import inspect_options as texts
+from .inspect_views import CHART_VIEWS, ChartViews, _alt, png_url
 
 log = logging.getLogger(__name__)
 
@@ -36,20 +38,6 @@ CHOICES = {("saliency", "method"): ["all", "vanilla", "smoothgrad", "grad_cam"],
            ("adversarial", "method"): ["fgsm", "pgd"], ("max_activation", "reduce"): ["mean", "max"]}
 LAYER_OPTIONS = {("max_activation", "layer"), ("embeddings", "layer")}
 ONE_BASED = {("max_activation", "unit")}                      # shown from 1, as on the Model page
-CHART_VIEWS = {"errors", "surface", "embeddings", "weights", "math"}  # drawn in the page; PNG as download
-CHART_HEIGHT = "h-80"
-MAX_HISTOGRAMS = 8
-
-
-def png_url(data: bytes) -> str:
-    """A PNG as a data URL for ui.image."""
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-
-
-def _pct(v: float) -> str:
-    return f"{v * 100:.0f} %"
-
-
 class InspectPanel:
     """The page body: controls, view tabs, options, and the result area."""
 
@@ -65,18 +53,16 @@ class InspectPanel:
         self.live_id: str | None = None
         self.last: Any = None
         self.png: bytes | None = None
+        self.charts = ChartViews(self)
         self._build()
 
     # -- layout ---------------------------------------------------------------------------
     def _build(self) -> None:
-        from ..components.mathview import use_katex
         use_katex()  # in the page's head now: a script added after the page loaded would never run
         ui.label(t("insp.title")).classes("text-2xl")
         ui.label(t("insp.intro"))
         runs = self._run_ids()
         with ui.row().classes("items-end gap-4 flex-wrap"):
-            from ..components.run_names import project_run_names
-            from ..frame import expert
             names = project_run_names(self.session.project, lang(), expert(), ids=runs)  # ids in expert mode only
             opts = {None: t("insp.latest"), **{r: names.name(r) for r in reversed(runs)}}
             ui.select(opts, value=None, label=t("insp.run"), on_change=lambda e: self._set(run_id=e.value)) \
@@ -238,7 +224,7 @@ class InspectPanel:
                 with ui.row().classes("items-center gap-2 no-wrap").mark("inspect-note"):
                     ui.icon("info", color="primary")
                     ui.label(err_text(note)).classes("text-sm")
-            draw = getattr(self, f"_{result.view}", None)
+            draw = getattr(self.charts, result.view, None)
             if result.view in CHART_VIEWS and draw is not None:
                 draw(d, extra)
             else:
@@ -255,198 +241,9 @@ class InspectPanel:
             self.png = png
         ui.download.content(png, f"{result.view}.png", "image/png")
 
-    # -- the views drawn in the page -------------------------------------------------------------
-    def _chart(self, options: dict[str, Any], marker: str, on_pick: Any = None) -> Any:
-        chart = ui.echart(localized(options, lang()), on_point_click=on_pick).classes(f"w-full max-w-3xl {CHART_HEIGHT}").mark(marker)
-        chart.props(f"data-chart={marker}")
-        return chart
-
-    def _names(self, d: dict[str, Any]) -> list[str] | None:
-        return d.get("classes")
-
-    def _cls(self, d: dict[str, Any], k: Any) -> str:
-        names = self._names(d)
-        if k is None:
-            return "?"
-        return str(names[int(k)]) if names and 0 <= int(k) < len(names) else str(k)
-
-    def _math(self, d: dict[str, Any], _extra: Any = None) -> None:
-        from ..components.mathview import Tex, tex_in
-        de = lang()
-        if d.get("sample_index") is not None:
-            ui.label(t("insp.sample_flow", i=d["sample_index"])).classes("text-sm font-medium")
-        for row in d["layers"]:
-            with ui.card().classes("ll-card w-full gap-1").mark(f"math-{row['index'] + 1}"):
-                ui.label(t("insp.layer", i=row["index"] + 1, type=row["type"])).classes("text-sm font-semibold")
-                Tex(tex_in(row["latex"], de)).classes("w-full")
-                if row.get("input"):
-                    with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
-                        ui.label(t("insp.in")).classes("text-xs opacity-70")
-                        Tex("{" + row["input"] + "}", display=False).classes("ll-tex-wrap")  # one unbreakable piece
-                if row.get("worked"):
-                    ui.label(t("insp.worked")).classes("text-xs opacity-70")
-                    # inline, so that a long sum wraps at its + and = on a phone instead of running off
-                    Tex(tex_in(row["worked"], de), display=False).classes("w-full ll-tex-wrap") \
-                        .mark(f"math-worked-{row['index'] + 1}")
-                if row.get("output"):
-                    with ui.row().classes("w-full items-baseline gap-x-3 gap-y-0"):
-                        ui.label(t("insp.out")).classes("text-xs opacity-70")
-                        Tex("{" + row["output"] + "}", display=False).classes("ll-tex-wrap")  # one unbreakable piece
-                if row.get("numeric"):
-                    ui.label(t("insp.all_weights")).classes("text-xs opacity-70")
-                    Tex(row["numeric"]).classes("w-full")
-
-    def _errors(self, d: dict[str, Any], hardest_png: bytes | None) -> None:
-        cm = d["confusion"]
-        ui.label(t("insp.cell")).classes("text-sm")
-        opts = charts.confusion_options(cm, t("insp.predicted"), t("insp.true"),
-                                        t("insp.confusion", acc=_pct(cm["accuracy"])))
-        box: dict[str, Any] = {}
-        self._chart(opts, "confusion-chart",
-                    lambda e: self._open_cell(cm, *e.data["cell"], box["detail"]) if isinstance(e.data, dict) else None)
-        box["detail"] = ui.column().classes("w-full")
-        hist = d.get("history") or []
-        if hist:
-            series = {t("insp.loss"): [[h["epoch"], h["loss"]] for h in hist],
-                      t("insp.accuracy"): [[h["epoch"], h["accuracy"]] for h in hist]}
-            self._chart(charts.epoch_lines_options(series, t("insp.history"), t("insp.epoch"), t("insp.loss"),
-                                                   percent=[t("insp.accuracy")]), "history-chart")
-        else:
-            ui.label(t("insp.no_history")).classes("text-sm opacity-80").mark("inspect-no-history")
-        curves = d.get("loss_curves") or []
-        if hist and not curves:
-            ui.label(t("insp.none_forgotten")).classes("text-sm opacity-80").mark("inspect-none-forgotten")
-        if curves:
-            series = {f"#{c['index']}": [[e, v] for e, v in zip(c["epochs"], c["loss"])] for c in curves}
-            self._pickable(charts.epoch_lines_options(series, t("insp.forgotten"), t("insp.epoch"), t("insp.loss")),
-                           "forgotten-chart", lambda e: [int(e.series_name.lstrip("#"))])
-        hard = d.get("hardest") or []
-        if hard:
-            tips = [t("insp.hardest_tip", i=h["index"], true=self._cls(d, h.get("label")),
-                      pred=self._cls(d, h.get("predicted")), conf=_pct(h.get("confidence", 0.0)),
-                      why=t("insp.wrong") if h.get("why") == "wrong" else t("insp.unsure")) for h in hard]
-            ui.label(t("insp.bar")).classes("text-sm")
-            self._pickable(charts.hardest_options(hard, tips, t("insp.hardest"), t("insp.loss"), t("insp.wrong"),
-                                                  t("insp.unsure")), "hardest-chart")
-        if hardest_png:
-            ui.label(t("insp.hardest_pictures")).classes("text-sm font-medium")
-            _alt(ui.image(png_url(hardest_png)), t("insp.hardest_pictures")).classes("w-full max-w-4xl") \
-                .props("fit=contain no-transition") \
-                .mark("hardest-samples")
-
-    def _point_tips(self, d: dict[str, Any], labels: Any, predicted: Any, n: int) -> list[str]:
-        out = []
-        for i in range(n):
-            pred = self._cls(d, predicted[i]) if predicted else "?"
-            if labels:
-                out.append(t("insp.point_tip", i=i, true=self._cls(d, labels[i]), pred=pred))
-            else:
-                out.append(t("insp.point_tip_nolabel", i=i, pred=pred))
-        return out
-
-    def _pickable(self, options: dict[str, Any], marker: str, samples_of: Any = None) -> None:
-        """A chart whose points open their samples in a box right under it (samples_of(event)
-        -> indices; default: the clicked item's `sample`)."""
-        box: dict[str, Any] = {}
-
-        def pick(e: Any) -> Any:
-            indices = samples_of(e) if samples_of is not None else (
-                [e.data["sample"]] if isinstance(e.data, dict) and e.data.get("sample") is not None else None)
-            return self._open_samples(indices, box["detail"]) if indices else None
-        self._chart(options, marker, pick)
-        box["detail"] = ui.column().classes("w-full")
-
-    def _surface(self, d: dict[str, Any], _extra: Any = None) -> None:
-        ui.label(t("insp.point")).classes("text-sm")
-        if d.get("mode") == "surface":
-            tips = self._point_tips(d, d.get("point_labels"), d.get("point_predicted"), len(d["points"]))
-            opts = charts.surface_options(d, self._names(d), tips, t("insp.surface_title"))
-        else:
-            tips = self._point_tips(d, d.get("labels"), d.get("predicted"), len(d["coords"]))
-            opts = charts.scatter_options(d["coords"], d["predicted"], self._names(d), tips, t("insp.pca_title"),
-                                          "PC1", "PC2")
-        self._pickable(opts, "surface-chart")
-
-    def _embeddings(self, d: dict[str, Any], _extra: Any = None) -> None:
-        ui.label(t("insp.point")).classes("text-sm")
-        tips = self._point_tips(d, d.get("labels"), d.get("predicted"), len(d["coords"]))
-        colours = d.get("labels") if d.get("labels") is not None else d.get("predicted")
-        self._pickable(charts.scatter_options(d["coords"], colours, self._names(d), tips,
-                                              t("insp.embed_title", i=d["layer"] + 1, type=d["type"]), "PC1", "PC2"),
-                       "embeddings-chart")
-
-    def _param_title(self, key: str, which: str) -> str:
-        """'0/dense/weight' as 'Layer 1 (dense): weights' (or 'gradients of the weights')."""
-        i, _, rest = key.partition("/")
-        kind, _, name = rest.partition("/")
-        what = t(f"insp.param_{name}") if name in ("weight", "bias") else name
-        if not i.isdigit():
-            return layer_key(key)
-        return t(f"insp.{which}_title", i=int(i) + 1, type=kind, what=what)
-
-    def _weights(self, d: dict[str, Any], _extra: Any = None) -> None:
-        every = d.get("weights", {})
-        weights = {k: h for k, h in every.items() if k.rsplit("/", 1)[-1].startswith("weight")} or every
-        shown = list(weights)[:MAX_HISTOGRAMS]                 # a 500-layer model must not get 1,000 charts
-        if len(weights) > len(shown):
-            ui.label(t("insp.more_layers", n=len(shown), total=len(weights))).classes("text-sm opacity-80")
-        with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-2"):
-            for key in shown:
-                self._chart(charts.histogram_options(weights[key], self._param_title(key, "weights"),
-                                                     xname=t("insp.value"), yname=t("insp.count")),
-                            f"weights-chart-{key.replace('/', '-')}")
-                g = d.get("gradients", {}).get(key)
-                if g is not None:
-                    self._chart(charts.histogram_options(g, self._param_title(key, "grads"), "#fc8452",
-                                                         xname=t("insp.value"), yname=t("insp.count")),
-                                f"grads-chart-{key.replace('/', '-')}")
-        epochs = d.get("epochs") or []
-        types = {dd["index"]: dd.get("type", "") for dd in d.get("dead", [])}
-        if epochs and any(e.get("dead") for e in epochs):
-            series: dict[str, list[list[float]]] = {}
-            for e in epochs:
-                for dd in e.get("dead", []):
-                    name = f"{dd['index'] + 1}: {types.get(dd['index'], '')}".rstrip(": ")
-                    series.setdefault(name, []).append([e["epoch"], dd["fraction"]])
-            self._chart(charts.epoch_lines_options(series, t("insp.dead_title"), t("insp.epoch"),
-                                                   percent=list(series)), "dead-chart")
-        if d.get("kernels"):
-            ui.label(t("insp.kernels")).classes("text-sm font-medium")
-            _alt(ui.image(png_url(self.png or b"")), t("insp.kernels")).classes("w-full max-w-5xl") \
-                .props("fit=contain no-transition") \
-                .mark("inspect-image-weights")
-
-    async def _open_cell(self, cm: dict[str, Any], r: int, c: int, box: Any) -> None:
-        """Show the samples one confusion cell counts."""
-        indices = cm["cells"][r][c]
-        box.clear()
-        with box:
-            ui.label(t("insp.cell_title", true=cm["classes"][r], pred=cm["classes"][c], n=len(indices))) \
-                .classes("text-sm font-medium").mark("cell-title")
-        if not indices:
-            with box:
-                ui.label(t("insp.empty_cell")).classes("text-sm")
-            return
-        png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
-        with box:
-            _alt(ui.image(png_url(png)), t("insp.cell_title", true=cm["classes"][r], pred=cm["classes"][c], n=len(indices))) \
-                .classes("w-full max-w-4xl ll-cell-samples").props("fit=contain").mark("cell-samples")
-
-    async def _open_samples(self, indices: list[int], box: Any) -> None:
-        """Show the samples behind a point or bar."""
-        box.clear()
-        with box:
-            ui.label(t("insp.sample_title", i=", #".join(str(i) for i in indices))).classes("text-sm font-medium") \
-                .mark("point-title")
-        png = await run.io_bound(self.session.project.inspect_samples_png, indices, self.run_id, self.split)
-        with box:
-            _alt(ui.image(png_url(png)), t("insp.sample_title", i=", #".join(str(i) for i in indices))) \
-                .classes("w-full max-w-xs ll-point-samples").props("fit=contain").mark("point-samples")
-
     # -- live updates -----------------------------------------------------------------------
     def _tick(self) -> None:
         """Follow a run of this project that trains in this server; redraw per-epoch views after each save."""
-        from ..components.run_feed import RunFeed
         mine = [r for r in default_runner().runs() if _same(r.project.dir, self.session.folder)]
         if mine and mine[-1].run_id != self.live_id:
             if self.feed is not None:
@@ -465,14 +262,7 @@ class InspectPanel:
             self.feed = None
 
 
-def _alt(image: Any, text: str) -> Any:
-    """A picture with words for screen readers (Quasar's q-img puts `alt` on its img)."""
-    image.props["alt"] = text
-    return image
-
-
 def _same(a: Any, b: Any) -> bool:
-    from pathlib import Path
     try:
         return a is not None and Path(a).resolve() == Path(b).resolve()
     except OSError:
