@@ -6,12 +6,14 @@ request. When the teacher's token does not match and the server is a class serve
 token the request carries (Bearer, X-LayerLab-Token, ?token= or the pupil cookie), and `serve` runs
 the request as that pupil: the teacher's paths answer 403, a ?token= link sets the pupil cookie, and
 everything else runs with `current_guest` set and the workspace switched to the pupil's folder, for
-the request and for every task it starts (a websocket's event handlers run in copies of its context).
+the request and for every task it starts (a websocket's event handlers run in copies of its context,
+and `keep_context_in_io_bound` makes NiceGUI's worker threads run in one too).
 
     config.guests = PupilAuth(config, lookup=classroom.guest_for_token, teacher_paths=("/teacher",))
 """
 from __future__ import annotations
 
+import contextvars
 from contextvars import ContextVar
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -113,3 +115,17 @@ class PupilAuth:
         finally:
             current_guest.reset(me)
             workspace.reset_home(home)
+
+
+def keep_context_in_io_bound() -> None:
+    """NiceGUI's run.io_bound hands work to a thread without the caller's context variables; a pupil's
+    work there must still see the pupil's workspace, so it runs in a copy of the caller's context."""
+    from nicegui import run
+    if getattr(run.io_bound, "_keeps_context", False):
+        return
+    original = run.io_bound
+
+    async def io_bound(callback, *args, **kwargs):
+        return await original(contextvars.copy_context().run, callback, *args, **kwargs)
+    io_bound._keeps_context = True  # type: ignore[attr-defined]
+    run.io_bound = io_bound

@@ -12,7 +12,6 @@ then works in the pupil's folder only, and the teacher's paths (/teacher, /api/c
 """
 from __future__ import annotations
 
-import contextvars
 import html
 import os
 import threading
@@ -34,7 +33,7 @@ from ..api_errors import SpecError
 from ..api_class import Classroom, JoinError
 from . import class_dataset, class_life
 from .routing import accept_language
-from .class_auth import Guest, PupilAuth, current_guest, set_pupil_cookie
+from .class_auth import Guest, PupilAuth, current_guest, keep_context_in_io_bound, set_pupil_cookie
 from .security import SecurityConfig
 
 JOIN_PATH, JOIN_API, REJOIN_API = "/join", "/api/class/join", "/api/class/rejoin"
@@ -105,7 +104,7 @@ class ClassServer:
         app.include_router(class_life.router(self))  # the queue, ending the class, its archives
         app.include_router(class_dataset.router(self))  # the pictures the class collects together (17.5)
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
-        _copy_context_into_io_bound()
+        keep_context_in_io_bound()
 
     # -- joining ---------------------------------------------------------------------------------
     def _rate_limited(self, request: Request) -> bool:
@@ -317,20 +316,6 @@ def _run_row(r: Any) -> dict[str, Any]:
 def _best(projects: list[dict[str, Any]]) -> float | None:
     vals = [p["best_val_accuracy"] for p in projects if p.get("best_val_accuracy") is not None]
     return max(vals) if vals else None
-
-
-def _copy_context_into_io_bound() -> None:
-    """NiceGUI's run.io_bound hands work to a thread without the caller's context variables; a pupil's
-    work there must still see the pupil's workspace, so it runs in a copy of the caller's context."""
-    from nicegui import run
-    if getattr(run.io_bound, "_keeps_context", False):
-        return
-    original = run.io_bound
-
-    async def io_bound(callback, *args, **kwargs):
-        return await original(contextvars.copy_context().run, callback, *args, **kwargs)
-    io_bound._keeps_context = True  # type: ignore[attr-defined]
-    run.io_bound = io_bound
 
 
 # -- the join page: plain HTML, no scripts, works before the pupil has any token ---------------------
