@@ -127,8 +127,7 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     _draw(ben)
     ben.get_by_role("button", name=re.compile("Add drawing")).click()
     ben.get_by_text("10 pictures from the class, 3 of them yours").wait_for()
-    ada.reload()
-    ada.get_by_text("10 pictures from the class, 3 of them yours").wait_for()
+    ada.get_by_text("10 pictures from the class, 3 of them yours").wait_for()   # Ben's arrive without a reload
     assert ada.locator("[data-testid=pool-thumbs] .q-img").count() == 10
     for page in (ada, ben):
         page.evaluate("window.scrollTo(0, 0)")
@@ -148,6 +147,7 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     table.filter(has_text="Ben").wait_for()
     assert re.sub(r"\s+", " ", table.filter(has_text="Ada").inner_text()).strip().startswith("Ada 3 0 3")
     assert re.sub(r"\s+", " ", table.filter(has_text="Ben").inner_text()).strip().startswith("Ben 1 2 3")
+    teacher.locator("tbody tr").filter(has_text="Ada").filter(has_text="Class dataset").first.wait_for()
     teacher.screenshot(path=str(shots / "class-dataset-teacher-1280.png"), full_page=True)
     teacher.set_viewport_size({"width": 375, "height": 812})
     teacher.wait_for_timeout(400)

@@ -23,6 +23,7 @@ from ..i18n import err_text, t
 from .class_manager import ClassManager
 
 THUMBS = 24   # the latest pictures shown; the counts say how many there are in all
+FOLLOW_S = 3.0   # how often the page looks for the class's new pictures
 
 
 class PooledPictures:
@@ -77,10 +78,20 @@ class ClassPoolPanel:
             ui.label(t("pool.latest", language)).classes("font-medium")
             self.thumbs = ui.row().classes("gap-1 flex-wrap").props('data-testid="pool-thumbs"').mark("pool-thumbs")
         self.refresh(view)
+        ui.timer(FOLLOW_S, self.follow)   # the others' pictures arrive without a reload
+
+    async def follow(self) -> None:
+        """Read the pool in a thread; redraw only when it changed (someone added or withdrew pictures)."""
+        view = await run.io_bound(pool.pupil_view, self.class_dir, self.ds_id, self.who)
+        if view is not None and [s["id"] for s in view["samples"]] != self.seen:
+            self.refresh(view)
+            if getattr(self, "manager", None) is not None:
+                self.manager.refresh()   # its class list shows the class's counts too
 
     def refresh(self, view: dict[str, Any] | None = None) -> None:
         """Redraw the counts and the latest pictures from the pool."""
         view = view or pool.pupil_view(self.class_dir, self.ds_id, self.who)
+        self.seen = [s["id"] for s in view["samples"]]
         mine = sum(view["mine"].values())
         self.summary.set_text(t("pool.summary", self.lang, n=view["total"], mine=mine))
         self.withdraw_btn.set_enabled(mine > 0)

@@ -70,6 +70,8 @@ def _page(path: str | None) -> str:
         return _t(msg("Home"))
     if parts[0] == "p" and len(parts) >= 3 and parts[2] in TABS:
         return f"{parts[1]} · {t(f'nav.{parts[2]}')}"
+    if parts[0] == "class-dataset":   # adding pictures to a class dataset (17.5)
+        return t("tds.page")
     return path
 
 
