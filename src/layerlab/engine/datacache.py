@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..data.dataset import Dataset, Split
+from ..store.workspace import home
 from .saved import info_from_dict, preprocessor_from_dict
 
 KEEP = 8
@@ -39,7 +41,6 @@ DATASET_JSON, SPLITS = "dataset.json", "splits.safetensors"
 
 def cache_root() -> Path:
     """<workspace>/.cache/datasets (a folder without project.json is no project)."""
-    from ..store.workspace import home
     return home() / ".cache" / "datasets"
 
 
@@ -51,7 +52,6 @@ def key_of(project: Any) -> str:
 
 def cacheable(ds: Any) -> bool:
     """Whether every split of ds is an in-memory Split (tensors)."""
-    from ..data.dataset import Split
     return all(s is None or type(s) is Split for s in (ds.train, ds.val, ds.test))
 
 
@@ -88,7 +88,6 @@ def load(path: str | Path) -> Any:
     """The Dataset saved under path, or None when there is no complete entry."""
     from safetensors.torch import load_file
 
-    from ..data.dataset import Dataset, Split
     path = Path(path)
     try:
         d = json.loads((path / DATASET_JSON).read_text(encoding="utf-8"))

@@ -40,10 +40,14 @@ import torch
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..store import registry
+from ..store.runs import RunFolder, new_run_id, runs_dir
+from . import datacache, ray_storage
 from . import events as ev
-from . import ray_storage
 from .control import Stopped
 from .loop import Trainer
+from .runner import Run
+from .worker import _project
 
 log = logging.getLogger(__name__)
 
@@ -173,9 +177,6 @@ class DataParallelTrainer(Trainer):
 def _worker_loop(config: dict[str, Any]) -> None:
     """What each Ray Train worker runs (a module-level function, so it pickles by name)."""
     import ray.train
-    from ..store.runs import RunFolder
-    from .worker import _project
-    from . import datacache
     ctx = ray.train.get_context()
     rank, world = ctx.get_world_rank(), ctx.get_world_size()
     if torch.cuda.is_available() and config["device"] != "cpu":
@@ -252,10 +253,6 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
                       storage_path: str | None = None, resources_per_worker: dict[str, float] | None = None,
                       on_event: Callable[[ev.Event], None] | None = None, background: bool = False) -> Any:
     """Train `project` on `workers` Ray Train workers; returns the run (finished unless background)."""
-    from ..store import registry
-    from ..store.runs import new_run_id
-    from . import datacache
-    from .runner import Run
     check_workers(workers)
     ray = require_ray()
     res = {k.lower(): float(v) for k, v in (resources_per_worker or {}).items()}
@@ -361,8 +358,6 @@ def train_distributed(project: Any, workers: int = 2, epochs: int | None = None,
 def _copy_back(project: Any, storage: str, run_id: str, run: Any, ended: dict[str, Any]) -> bool:
     """Bring the run folder from Ray's storage path into the project's runs/; False (the run failed,
     reported) when there is nothing to bring and training got far enough to write something."""
-    from ..store import registry
-    from ..store.runs import runs_dir
     try:
         copied = ray_storage.copy_back(storage, run_id, runs_dir(project.dir) / run_id)
         error = ended.get("upload_failed")
@@ -391,8 +386,6 @@ def _copy_back(project: Any, storage: str, run_id: str, run: Any, ended: dict[st
 
 
 def _mark_failed(project: Any, run_id: str, message: Any) -> None:
-    from ..store import registry
-    from ..store.runs import RunFolder, runs_dir
     folder = RunFolder(runs_dir(project.dir) / run_id)
     if (folder.path / "meta.json").exists():
         try:

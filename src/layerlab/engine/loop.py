@@ -24,6 +24,8 @@ import torch
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..store.checkpoint import load_tensors, optimizer_from_tensors, optimizer_to_tensors
+from ..store.runs import process_tag, spec_hash, versions
 from . import events as ev
 from .checkpointer import Checkpointer
 from .control import Control, Stopped, Yielded
@@ -89,7 +91,6 @@ class Trainer:
             return self._failed(exc)
 
     def _setup(self) -> None:
-        from ..store.runs import process_tag, spec_hash, versions
         project = self.project
         spec = project.spec
         tr = spec.training
@@ -152,7 +153,6 @@ class Trainer:
         self.best_state: dict[str, torch.Tensor] | None = None
         source = self.folder if self.resume else self.parent
         if source is not None and (source.path / "best.safetensors").exists():
-            from ..store.checkpoint import load_tensors
             self.best_state = load_tensors(source.path / "best.safetensors", self.device)
             if not self.resume:
                 self.folder.save_weights(self.best_state, "best")
@@ -163,7 +163,6 @@ class Trainer:
 
     def _restore(self, source: Any) -> tuple[int, dict | None, dict, int | None]:
         """Weights, optimizer, random state and history of a saved run (a parent, or this run itself)."""
-        from ..store.checkpoint import optimizer_from_tensors
         self.net.load_state_dict(source.weights(str(self.device)))
         tensors, state = source.training_state()
         self.opt.load_state_dict(optimizer_from_tensors(tensors, state["optimizer"]))
@@ -336,7 +335,6 @@ class Trainer:
         more than the training; a stop, pause, failure or the end writes the pending snapshot, so
         at most CHECKPOINT_EVERY_S of work is ever lost and a stopped run resumes from its last epoch.
         """
-        from ..store.checkpoint import optimizer_to_tensors
         tensors, opt_meta = optimizer_to_tensors(self.opt.state_dict())
         snap = {
             "epoch": epoch,

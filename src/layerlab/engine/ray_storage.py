@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from ..store import atomic
 
 FOLDER = "layerlab"   # <storage>/<run_id>/layerlab/: the run folder, next to Ray's own files
 LAST = ("state.json", "meta.json")  # written last, as RunFolder.write_checkpoint does: they say what the rest holds
@@ -90,7 +91,6 @@ def copy_back(storage: str, run_id: str, dest: str | Path) -> int:
     """Copy `<storage>/<run_id>/layerlab/` into `dest` (a project's runs/<run_id>); returns the files
     copied, 0 when the storage holds nothing of this run. Raises OSError when the storage cannot be read."""
     import pyarrow.fs
-    from ..store import atomic
     fs, base = _fs(storage)
     src = f"{base.rstrip('/')}/{run_id}/{FOLDER}"
     if fs.get_file_info(src).type != pyarrow.fs.FileType.Directory:

@@ -38,6 +38,9 @@ import threading
 from typing import Any, Callable
 
 from ..i18n import msg
+from ..store.registry import mark_interrupted
+from ..store.runs import new_run_id, open_run, weights_note
+from . import datacache
 from . import events as ev
 from .control import Control
 from .worker import THREAD_PREFIX
@@ -205,7 +208,6 @@ class Run:
 
     def _kept(self) -> dict[str, Any]:
         """best_epoch and weights_note ("best: epoch 14 of 50", a Text) of the weights predictions use."""
-        from ..store.runs import weights_note
         done = self.history[-1]["epoch"] if self.history else 0
         best = self.best_epoch or (self.final.get("epoch") if self.final else None)
         return {"best_epoch": best,
@@ -222,7 +224,7 @@ class Runner:
 
     def __init__(self, max_running: int | None = None, time_slice_s: float | None = None,
                  executor: str | None = None, spare: int = 1) -> None:
-        from .scheduler import Scheduler
+        from .scheduler import Scheduler  # start-up time: the scheduler and its workers load with the first run
         self.scheduler = Scheduler(max_running, time_slice_s, executor, spare)
         self._runs: dict[str, Run] = {}
         self._lock = threading.Lock()
@@ -235,12 +237,10 @@ class Runner:
         others wait. dataset (advanced): a prepared in-memory Dataset to train on instead of
         project.dataset(); it is written to the dataset cache for the worker process.
         """
-        from ..store.runs import new_run_id
         if project.dir is None:
             raise ValueError(msg("save the project to a folder before training: its runs are kept there"))
         parent = None
         if continue_from is not None:
-            from ..store.runs import open_run
             parent = open_run(project.dir, continue_from, need_weights=False)
             parent.training_state()  # fails early, in the caller's thread, when there is nothing to continue
             doc = parent.doc()
@@ -261,7 +261,6 @@ class Runner:
 
     @staticmethod
     def _stage(dataset: Any, run_id: str) -> str:
-        from . import datacache
         if not datacache.cacheable(dataset):
             raise ValueError(msg("train(dataset=...) takes an in-memory dataset (tensors); "
                                  "leave it out to train on the project's own data"))
@@ -298,7 +297,6 @@ def default_runner() -> Runner:
         if _default is None:
             _default = Runner()
             try:
-                from ..store.registry import mark_interrupted
                 mark_interrupted()
             except Exception:  # noqa: BLE001 - an unreadable registry must not block training
                 log.warning("could not check the run registry for interrupted runs", exc_info=True)

@@ -35,7 +35,11 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import msg
+from ..store import registry
+from ..store.runs import RunFolder, runs_dir
+from . import datacache
 from . import events as ev
+from .setup import physical_cores
 from .worker import Worker, job_for
 
 log = logging.getLogger(__name__)
@@ -49,7 +53,6 @@ def default_max_running() -> int:
     env = os.environ.get("LAYERLAB_MAX_RUNS")
     if env:
         return max(1, int(env))
-    from .setup import physical_cores
     return max(1, physical_cores() // 2)
 
 
@@ -240,7 +243,6 @@ class Scheduler:
         self.starting.append(w)
 
     def _start(self, run: Any, worker: Worker) -> None:
-        from . import datacache
         resume = run._segments > 0
         run._segments += 1
         worker.run, run._worker = run, worker
@@ -254,7 +256,6 @@ class Scheduler:
                 path = None
         job = job_for(run, path, run._given_data, resume)
         if self.max_running > 1:  # runs side by side share the cores instead of each taking all
-            from .setup import physical_cores
             job["env"].setdefault("LAYERLAB_THREADS_CAP", str(max(1, physical_cores() // self.max_running)))
         if not worker.send("job", job):
             return  # the worker just died: _on_exit fails the run
@@ -358,7 +359,6 @@ class Scheduler:
 
     def _end_here(self, run: Any, status: str, message: Any = None, hint: Any = None) -> None:
         """End a run that no worker will end: write its meta.json, tell its listeners."""
-        from ..store.runs import RunFolder, runs_dir
         folder = RunFolder(runs_dir(run.project.dir) / run.run_id)
         # what is on disk is what the run keeps (checkpoints are written at most once a second)
         history = folder.history() if (folder.path / "meta.json").exists() else []
@@ -389,7 +389,6 @@ class Scheduler:
 
     @staticmethod
     def _record(meta: dict[str, Any]) -> None:
-        from ..store import registry
         try:
             registry.record(meta)
         except Exception:  # noqa: BLE001 - the run folder is the truth; the registry can be rebuilt

@@ -30,8 +30,12 @@ import numpy as np
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec.models import parse_project
 from ..spec.search import Range, check_space, resolve, sample_space
+from ..store import registry
+from ..store.runs import RunFolder, new_run_id, runs_dir
 from . import events as ev
+from .metrics import lower_is_better
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +81,11 @@ def objective_of(spec: Any) -> tuple[str, str]:
     """The metric a search optimises: early stopping's monitor, else validation accuracy or loss."""
     es = spec.training.early_stopping
     metric = es.monitor if es is not None else ("val_accuracy" if spec.task == "classification" else "val_loss")
-    from .metrics import lower_is_better
     return metric, "minimize" if lower_is_better(metric) else "maximize"
 
 
 def parse_for(project: Any) -> Callable[[dict[str, Any]], Any]:
     """Validate a document as the project would (settings, layer parameters, shapes); raise the first error."""
-    from ..spec.models import parse_project
 
     def check_doc(doc: dict[str, Any]) -> Any:
         spec = parse_project(doc, project.dir)
@@ -121,7 +123,6 @@ class Search:
         self.study = optuna.create_study(direction=direction, sampler=optuna.samplers.TPESampler(seed=seed),
                                          pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1,
                                                                                         reduction_factor=3))
-        from ..store.runs import new_run_id
         self.result = SearchResult("search-" + new_run_id(), self.metric, direction,
                                    [{"path": r.path, "kind": r.kind, "values": r.values} for r in self.found])
         self._stop = threading.Event()
@@ -258,8 +259,6 @@ def tag_run(project_dir: str | Path, search_id: str, record: Trial, **changes: A
     """Mark a trial's run as part of its search in meta.json and the registry (after the run ended:
     only then is meta.json ours); a pruned trial's message says why it stopped. `changes`: more
     meta.json fields (Tune's pruned trials: status "stopped", since Tune ended their process)."""
-    from ..store import registry
-    from ..store.runs import RunFolder, runs_dir
     if not record.run_id:
         return
     folder = RunFolder(runs_dir(project_dir) / record.run_id)

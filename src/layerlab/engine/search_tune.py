@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..spec.search import Range, resolve, sample_space
+from ..store.runs import RunFolder, new_run_id
 from . import events as ev
 from .search import (SearchResult, Trial, check, check_counts, objective_of, parse_for, pruned_message,
                      save_record, tag_run)
@@ -31,9 +32,8 @@ def _tune_trial(config: dict[str, Any], *, doc: dict[str, Any], folder: str, pro
                 found: list[Range], metric: str, epochs: int | None) -> None:
     """One Ray Tune trial: the ordinary trainer in this trial's process, reporting every epoch to Tune."""
     from ray import tune
-    from ..store.runs import RunFolder
-    from .loop import Trainer
-    from .worker import _project
+    from .loop import Trainer  # runs in the worker process (a Ray trial)
+    from .worker import _project  # runs in the worker process (a Ray trial)
     values = {r.path: r.value_of(config[r.path]) for r in found}
     project = _project({"project_class": project_class, "doc": resolve(doc, values), "dir": folder})
     project._refuse_over_budget()  # the same budgets as any run: a trial over them fails in words
@@ -55,8 +55,7 @@ def search_on_ray(project: Any, trials: int = 20, parallel: int = 1, seed: int =
                   address: str | None = None, on_trial: Callable[[Trial], None] | None = None) -> SearchResult:
     """The same search through Ray Tune: Optuna's TPE as Tune's searcher, ASHA as its scheduler."""
     import optuna
-    from ..store.runs import new_run_id
-    from .distributed import _connect, require_ray
+    from .distributed import _connect, require_ray  # start-up time: distributed loads the training loop
     check_counts(trials, parallel)
     found = check(project)
     ray = require_ray()

@@ -41,6 +41,14 @@ from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from typing import Any, Callable
 
+from ..data.base import REGISTRY as SOURCES
+from ..data.base import load_all as load_sources
+from ..layers.base import REGISTRY as LAYERS
+from ..store.runs import RunFolder, open_run, runs_dir
+from . import datacache
+from .control import Control
+from .setup import warm_up
+
 log = logging.getLogger(__name__)
 THREAD_PREFIX = "layerlab-runner"
 ENV_PREFIXES = ("LAYERLAB_", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -60,8 +68,6 @@ def _file_of(cls: type) -> str | None:
 def plugin_modules() -> list[tuple[str, str | None, str, str, str]]:
     """(module, file, registry, name, class) of every data source and layer kind registered from outside
     layerlab, so a worker can import the module and register the same things under the same names."""
-    from ..data.base import REGISTRY as SOURCES
-    from ..layers.base import REGISTRY as LAYERS
     found = []
     for label, reg in (("sources", SOURCES), ("layers", LAYERS)):
         for name, thing in list(reg.entries.items()):
@@ -90,8 +96,6 @@ def _import_plugins(plugins: list[tuple[str, str | None, str, str, str]]) -> Non
     """Import the modules that registered sources or layer kinds in the caller (from their file when
     known, once per file, else by name), then register what the import alone did not (a source added
     by a function call, like bench/bench_source.py's)."""
-    from ..data.base import REGISTRY as SOURCES
-    from ..layers.base import REGISTRY as LAYERS
     registries = {"sources": SOURCES, "layers": LAYERS}
     for name, file, label, entry, qualname in plugins:
         key = file or name
@@ -137,9 +141,7 @@ def _project(job: dict[str, Any]) -> Any:
 
 def run_job(job: dict[str, Any], control: Any, send: Callable[..., None], own_process: bool) -> tuple:
     """Train one job; returns ("done", status, history, final). Never raises for a failing run."""
-    from . import datacache
-    from .loop import Trainer
-    from ..store.runs import RunFolder, open_run, runs_dir
+    from .loop import Trainer  # start-up time: a worker process loads it in _warm, the studio never
     if own_process:
         _apply_env(job["env"])
         sys.path.extend(p for p in job["sys_path"] if p not in sys.path)
@@ -173,7 +175,6 @@ def run_job(job: dict[str, Any], control: Any, send: Callable[..., None], own_pr
 
 def serve(conn: Connection, own_process: bool) -> None:
     """The worker's loop: take jobs one after another; obey control messages meanwhile."""
-    from .control import Control
     inbox: "queue.Queue[Any]" = queue.Queue()
     current: dict[str, Any] = {}
     lock = threading.Lock()
@@ -239,10 +240,7 @@ def _accelerator_broken() -> bool:
 
 def _warm() -> None:
     """Import what a run needs and pay torch's one-off costs before the first job."""
-    from ..data.base import load_all as load_sources
-    from ..layers.base import REGISTRY as LAYERS
-    from . import loop  # noqa: F401 - the training loop and everything it imports
-    from .setup import warm_up
+    from . import loop  # noqa: F401 - runs in the worker process: the training loop and everything it imports
     load_sources()
     LAYERS.load()
     warm_up()
