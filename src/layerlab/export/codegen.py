@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
 from ..engine.loop import EVAL_BATCH
 from ..engine.losses import get_loss
@@ -32,11 +33,12 @@ from ..engine.metrics import METRICS_TABLE, scores_code
 from ..engine.optimizers import get_optimizer
 from ..engine.schedules import get_schedule
 from ..i18n import msg
+from ..spec.models import parse_project
 from ..store import atomic
 from . import script_data as D
 from . import script_loop as L
 from . import script_training as T
-from .common import Exported, ExportFailed
+from .common import Exported, ExportFailed, check_close, torch_outputs
 from .script_model import CLASSES, helper_classes, model_code, nested_initializers
 
 SKLEARN = D.SKLEARN
@@ -221,7 +223,6 @@ from torch import nn
 
 def export_script(src: Exported, out: str | Path, raw: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, Any]:
     """Write the script (and, for sources it cannot load itself, the data snapshot and split beside it)."""
-    from ..spec.models import parse_project
     out = Path(out)
     stem = re.sub(r"\W", "_", out.stem) or "model"
     spec = parse_project(src.meta.get("doc") or {})
@@ -253,8 +254,6 @@ def export_script(src: Exported, out: str | Path, raw: tuple[np.ndarray, np.ndar
 
 def check_script(src: Exported, text: str, out: Path) -> float:
     """Run the script's Model class with the network's weights: it must compute the same outputs."""
-    import torch
-    from .common import check_close, torch_outputs
     space: dict[str, Any] = {"__name__": "layerlab_generated", "__file__": str(out)}
     exec(compile(text, str(out), "exec"), space)  # our own generated text
     model = space["Model"]()

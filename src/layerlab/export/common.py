@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from ..i18n import msg
+from ..layers.base import get_layer
 from ..spec.errors import SpecError
 
 TOLERANCE = 1e-4  # largest absolute difference an export may show against PyTorch
@@ -115,7 +116,6 @@ def join_reasons(reasons: list[str]) -> str:
 
 def not_exportable(kinds: list[str], fmt: str) -> None:
     """Raise before exporting when a layer kind is declared not exportable (with its reason)."""
-    from ..layers.base import get_layer
     blocked = []
     for k in dict.fromkeys(kinds):
         try:

@@ -18,9 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.build import build_network
 from ..i18n import Text, catalog
-from .common import Exported, check_close, torch_outputs
+from ..layers import load_all
+from .common import Exported, check_close, from_network, torch_outputs
 from .formats import ExportFormat, formats, get_format
+from .standalone import is_standalone, raw_inputs, reference
 
 
 @dataclass
@@ -50,7 +53,6 @@ def _german(problems: list[str], what: str, text: Any) -> None:
 def sample_of(fmt: ExportFormat, src: Exported) -> tuple[np.ndarray, np.ndarray]:
     """(the input the format's file takes, the outputs LayerLab gives for it): raw inputs and LayerLab's
     own predictions for a standalone file of a project's model, else the network's input and outputs."""
-    from .standalone import is_standalone, raw_inputs, reference
     if fmt.standalone and is_standalone(src):
         raw = np.asarray(raw_inputs(src, odd_rows=False), np.float32)
         return raw, reference(src, raw)
@@ -79,7 +81,6 @@ def check_export_format(fmt: str | ExportFormat, src: Exported | None = None, pr
             p.append(f"{form.name}: bundle path {form.bundle_path!r} is used by another format too")
         if form.suffix and not str(form.bundle_path).endswith(form.suffix):
             p.append(f"{form.name}: bundle path {form.bundle_path!r} does not end in its suffix {form.suffix!r}")
-    from ..layers import load_all
     kinds = sorted(load_all())
     reasons = form.blockers(kinds, [{"type": k} for k in kinds])
     if not isinstance(reasons, list) or not all(isinstance(r, Text) for r in reasons):
@@ -116,8 +117,6 @@ def check_export_format(fmt: str | ExportFormat, src: Exported | None = None, pr
 
 def small_source() -> Exported:
     """A small untrained network on iris' four measurements (three classes), without a project folder."""
-    from ..engine.build import build_network
-    from .common import from_network
     layers = [{"type": "dense", "units": 8, "activation": "relu"},
               {"type": "dense", "units": 3, "activation": "softmax"}]
     doc = {"name": "small", "data": {"source": "iris"}, "model": {"layers": layers}}

@@ -15,18 +15,20 @@ from typing import Any
 
 import numpy as np
 
+from ..data.augment import augmenter
+from ..data.base import get_source
+from ..data.split import split_indices
+
 SKLEARN = {"digits", "iris", "wine", "breast_cancer", "diabetes"}
 
 
 def split_parts(y: np.ndarray, task: str, data: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (train, validation, test) indices LayerLab uses for these targets and data settings."""
-    from ..data.split import split_indices
     return split_indices(np.asarray(y), task, float(data.validation_split), float(data.test_split), int(data.seed))
 
 
 def sklearn_targets(source: str) -> np.ndarray:
     """The targets of a bundled scikit-learn set (to know the sizes of its split at export time)."""
-    from ..data.base import get_source
     src = get_source(source)
     return src.load(src.resolve({}), None, 0).y
 
@@ -119,7 +121,6 @@ def augment_steps(spec: Any, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """The project's resolved augmentation steps (SpecErrors name the bad setting, as in training)."""
     if not spec.data.augmentation:
         return []
-    from ..data.augment import augmenter
     return list(augmenter(spec.data.augmentation, kind).steps)
 
 

@@ -31,7 +31,8 @@ from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs, write_dir_atomically
 from .tfjs_layers import INPUT, Builder
-from .tfjs_layout import weight_files
+from .tfjs_layout import read_model, weight_files
+from .tfjs_reference import run_model
 
 
 def refused() -> dict[str, Any]:
@@ -167,8 +168,6 @@ def export_tfjs(src: Exported, out: str | Path) -> dict[str, Any]:
         for name, data in shards:
             atomic.write_bytes(tmp / name, data)
         # read the files back and compute them by TF.js' rules (not LayerLab's): the same outputs as PyTorch?
-        from .tfjs_layout import read_model
-        from .tfjs_reference import run_model
         saved, weights = read_model(tmp / "model.json")
         try:
             got = run_model(saved, weights, tfjs_input(src, src.example, doc))

@@ -21,15 +21,19 @@ import numpy as np
 import torch
 
 from ..data.base import DataInfo, kind_of_model_input
+from ..data.preprocess import Preprocessor
+from ..engine.build import build_network
 from ..i18n import msg
 from ..layers.stack import infer_stack
 from ..spec.errors import SpecError
 from ..store import atomic
+from ..store.runs import new_run_id, spec_hash, versions
 from ..layers.base import LayerKind, load_all
 from ..layers.tfjs_support import KerasLayer, permute_dims, to_channels_first
 from .common import TOLERANCE, write_dir_atomically
 from .tfjs_import_graph import Block, chain, flat
 from .tfjs_layout import read_model
+from .tfjs_reference import run_model
 
 __all__ = ["SUPPORTED", "convert", "import_tfjs", "network_from_tfjs"]
 INPUT_LAYER = "InputLayer"  # a model's input, read by the graph reader: no layer kind
@@ -228,7 +232,6 @@ def _load_tensors(net: torch.nn.Module, tensors: dict[tuple[Any, ...], dict[str,
 
 def _verify(doc: dict[str, Any], weights: dict[str, np.ndarray], net: torch.nn.Module, info: dict[str, Any]) -> None:
     """Compute the model.json by TF.js' rules on random inputs: the imported network must give the same outputs."""
-    from .tfjs_reference import run_model
     layers, shape = info["layers"], tuple(info["input_shape"])
     g = torch.Generator().manual_seed(0)
     x = torch.randint(0, int(layers[0]["input_dim"]), (4, *shape), generator=g) \
@@ -250,7 +253,6 @@ def _verify(doc: dict[str, Any], weights: dict[str, np.ndarray], net: torch.nn.M
 
 def network_from_tfjs(path: str | Path):
     """(Network with the TF.js weights in eval mode, info dict) for a model.json path."""
-    from ..engine.build import build_network
     doc, weights = read_model(path)
     layers, shape, tensors, layout, notes = convert(doc, weights)
     net = build_network(layers, shape, seed=0)
@@ -286,8 +288,6 @@ def import_tfjs(path: str | Path, out_dir: str | Path, name: str | None = None) 
            "data": {"source": "npy", "input_shape": list(shape),
                     **({"classes": classes} if task == "classification" else {"outputs": n_out})},
            "model": {"layers": info["layers"]}, "training": {}}
-    from ..data.preprocess import Preprocessor
-    from ..store.runs import new_run_id, spec_hash, versions
     run_id = new_run_id()
     vocab = info["layers"][0].get("input_dim") if kind == "tokens" else None
     data_info = DataInfo(kind, shape, task, classes if task == "classification" else None, n_out,

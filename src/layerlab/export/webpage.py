@@ -27,7 +27,10 @@ from typing import Any
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
-from .common import Exported, not_exportable
+from .common import Exported, not_exportable, torch_outputs
+from .describe import _png_base64, describe
+from .onnx_export import onnx_file, verify_onnx
+from .standalone import as_rows, is_standalone, pixels, preprocessing, raw_inputs, reference
 
 WEB = Path(__file__).with_name("web")
 # the runtime is vendored once, for the studio's Test page and for these pages (static files, not code)
@@ -116,9 +119,6 @@ def example(src: Exported) -> dict[str, Any] | None:
     """The project's first validation sample as the page takes it, with what LayerLab answers for it
     (the page checks itself on it when it opens, and shows it first)."""
     import numpy as np
-    from .common import torch_outputs
-    from .describe import _png_base64
-    from .standalone import as_rows, is_standalone, pixels, preprocessing, raw_inputs, reference
     x = src.example[:1]
     if not is_standalone(src):
         if x.numel() > 64:
@@ -160,9 +160,6 @@ def example(src: Exported) -> dict[str, Any] | None:
 
 def export_webpage(src: Exported, out: str | Path) -> dict[str, Any]:
     """Write src as one HTML file that runs it in the browser; returns {path, size, max_diff, runtime}."""
-    from .describe import describe
-    from .onnx_export import onnx_file, verify_onnx
-    from .standalone import is_standalone
     out = Path(out)
     not_exportable(src.kinds(), "web page")
     data = onnx_file(src)

@@ -7,6 +7,8 @@ and `verify(path, sample)` (loads the written file and computes outputs; a forma
 be loaded outside its own tools says why in `no_verify`). The facade, the bundle, the CLI and the
 studio's Export page read the registry: adding a format is adding a module here (or a
 `layerlab.exports` entry point of another package). `conformance.check_export_format` checks one.
+Every format module loads with `layerlab --help` and the studio: it imports its writer at the top
+unless that writer is slow to import (the script's, TF.js'), then inside `write` with a start-up-time note.
 
 >>> [f.name for f in formats()][:3], get_format("onnx").file_name("digits")
 (['onnx', 'onnx_int8', 'torchscript'], 'digits.onnx')

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
 
+from ...engine.build import build_network
 from ...i18n import Text, msg
 from ...store import atomic
 from ..common import Exported, ExportFailed, check_close, torch_outputs
@@ -100,9 +102,6 @@ A dense layer computes `x @ weight.T + bias`, then its activation. The input is 
     @staticmethod
     def run(loaded: Any, sample: np.ndarray) -> np.ndarray:
         """The network built from the file's layers and input shape, its weights from the file's arrays."""
-        import torch
-
-        from ...engine.build import build_network
         meta = json.loads(str(loaded[META]))
         net = build_network(meta["layers"], tuple(meta["input_shape"]))
         state = {k: torch.from_numpy(np.array(loaded[k])) for k in loaded.files if not k.startswith("__")}

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...i18n import Text, msg
 from ..common import Exported
+from ..onnx_export import export_onnx
 from . import ExportFormat, onnx_blockers, register, run_onnx_file
 
 
@@ -46,7 +47,6 @@ probs = sess.run(None, {{"input": np.zeros((1, {shape}), np.float32)}})[0]   # b
         return onnx_blockers(kinds)
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..onnx_export import export_onnx
         return export_onnx(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:

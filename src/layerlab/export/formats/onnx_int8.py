@@ -7,6 +7,7 @@ from typing import Any
 
 from ...i18n import Text, msg
 from ..common import Exported
+from ..quantize import export_onnx_int8
 from . import register
 from .onnx import Onnx
 
@@ -39,7 +40,6 @@ class OnnxInt8(Onnx):
                 f"{q['float_accuracy']:.4f} → {q['int8_accuracy']:.4f} ({q['accuracy_change']:+.4f}).")
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..quantize import export_onnx_int8
         return export_onnx_int8(src, out)
 
     def cli_lines(self, report: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...i18n import Text, msg
 from ..common import Exported
+from ..pt2 import export_pt2, load_pt2
 from . import ExportFormat, register, run_torch_module
 
 
@@ -42,9 +43,7 @@ probs = model(torch.zeros(2, {shape}))
 ```"""
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..pt2 import export_pt2
         return export_pt2(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
-        from ..pt2 import load_pt2
         return run_torch_module(load_pt2(path), sample)

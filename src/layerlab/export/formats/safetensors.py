@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from safetensors import safe_open
+from safetensors.torch import load_file
 
+from ...engine.build import build_network
 from ...i18n import Text, msg
 from ..common import Exported
+from ..weights import export_safetensors
 from . import ExportFormat, register, run_torch_module
 
 
@@ -41,15 +45,10 @@ labels.json maps output positions to class names; preprocessing.json says how in
         return self.plain_readme(shape)
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..weights import export_safetensors
         return export_safetensors(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
         """The network rebuilt from the spec layers and input shape in the files, with the weights loaded."""
-        from safetensors import safe_open
-        from safetensors.torch import load_file
-
-        from ...engine.build import build_network
         with safe_open(str(Path(path) / "weights.safetensors"), "pt") as f:
             shape = tuple(json.loads(f.metadata()["input_shape"]))
         doc = json.loads((Path(path) / "project.json").read_text(encoding="utf-8"))

@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...data.base import get_source
+from ...data.split import split_indices
+from ...data.tablefit import fit_table
 from ...i18n import Text, msg
 from ..common import Exported
+from ..script_data import SKLEARN
 from . import ExportFormat, register
 
 
@@ -36,7 +40,7 @@ python train.py --predict x.png  # predicts with the weights it saved
         return self.plain_readme(shape)
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..codegen import SKLEARN, export_script
+        from ..codegen import export_script  # start-up time: the training loop and every layer kind (0.25 s)
         raw = None
         source = (src.meta.get("doc") or {}).get("data", {}).get("source")
         if project is not None and source not in SKLEARN:
@@ -47,9 +51,6 @@ python train.py --predict x.png  # predicts with the weights it saved
 def raw_samples(project: Any):
     """All samples of the project's data source, before splitting and scaling (for the script); a table's
     missing cells filled and categories encoded as the engine fits them, from the training rows only."""
-    from ...data.base import get_source
-    from ...data.split import split_indices
-    from ...data.tablefit import fit_table
     spec = project.spec
     source = get_source(spec.data.source)
     raw = source.load(source.resolve(spec.data.params), project.dir, seed=spec.data.seed)

@@ -39,7 +39,7 @@ Serve the folder over HTTP (e.g. `python -m http.server`)."""
         return f"{self.plain_readme(shape)}\n{_reimport(Path(report['path']))}"
 
     def blockers(self, kinds: list[str], layers: list[dict[str, Any]]) -> list[Text]:
-        from ..tfjs import REFUSED, refusal, supported
+        from ..tfjs import REFUSED, refusal, supported  # start-up time: the TF.js converter (50 ms)
         out = []
         ok = supported()
         for k in dict.fromkeys(kinds):
@@ -55,20 +55,20 @@ Serve the folder over HTTP (e.g. `python -m http.server`)."""
         return out
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..tfjs import export_tfjs
+        from ..tfjs import export_tfjs  # start-up time: the TF.js converter (50 ms)
         return export_tfjs(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
         """LayerLab's TF.js importer reads the folder back into a network; sample in that network's layout
         (channels last where the folder's model.json says so)."""
-        from ..tfjs_import import network_from_tfjs
+        from ..tfjs_import import network_from_tfjs  # start-up time: the TF.js reader (40 ms)
         net, _ = network_from_tfjs(path)
         return run_torch_module(net, sample)
 
 
 def _reimport(folder: Path) -> str:
     """Whether `layerlab import` brings the TF.js model back, tried on the written files (not promised blindly)."""
-    from ..tfjs_import import network_from_tfjs
+    from ..tfjs_import import network_from_tfjs  # start-up time: the TF.js reader (40 ms)
     try:
         network_from_tfjs(folder)
     except SpecError as e:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ...i18n import Text, msg
 from ..common import Exported
+from ..torchscript import export_torchscript, load_torchscript
 from . import ExportFormat, register, run_torch_module
 
 
@@ -41,9 +42,7 @@ probs = model(torch.zeros(1, {shape}))
 ```"""
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..torchscript import export_torchscript
         return export_torchscript(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
-        from ..torchscript import load_torchscript
         return run_torch_module(load_torchscript(Path(path).read_bytes()), sample)

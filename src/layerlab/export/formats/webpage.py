@@ -11,6 +11,7 @@ import numpy as np
 
 from ...i18n import Text, msg
 from ..common import Exported
+from ..webpage import export_webpage
 from . import ExportFormat, onnx_blockers, register, run_onnx_file
 
 
@@ -44,7 +45,6 @@ project when it opens. Programs: `await layerlab.ready; await layerlab.run(value
         return onnx_blockers(kinds)
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..webpage import export_webpage
         return export_webpage(src, out)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:

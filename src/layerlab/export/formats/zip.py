@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...i18n import Text, msg
+from ..bundle import export_zip
 from ..common import Exported
 from . import ExportFormat, get_format, register, run_onnx_file
 
@@ -32,7 +33,6 @@ class Zip(ExportFormat):
         return get_format("onnx").blockers(kinds, layers)   # the Export page's warning: its main file
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
-        from ..bundle import export_zip
         return export_zip(src, out, project)
 
     def verify(self, path: Path, sample: np.ndarray) -> np.ndarray:
