@@ -16,16 +16,18 @@ pool keeps: checked by data/safefiles.py first, decoded, shrunk to at most 1024 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..spec.params import Param
-from ..store.class_dataset import ClassDatasets, class_root
-from .base import DataInfo, RawData, register
+from ..store.class_dataset import DATASETS, ClassDatasets, class_root
+from .base import DataInfo, RawData, SourceCase, register
 from .cache import files_stamp
 from .files import need_root
 from .imagefiles import FITS, convert, open_image
@@ -65,6 +67,21 @@ def sample_png(image: Any) -> bytes:
     return buf.getvalue()
 
 
+_CASE_ID = "d0c1a55e5"
+
+
+def _case_files() -> dict[str, Any]:
+    """A class folder for the conformance cases: class.json, a pupil's folder, a pool of two classes."""
+    meta = {"id": _CASE_ID, "title": "Fruit", "classes": ["apple", "banana"], "open": True, "created": 0.0}
+    pool = f"{DATASETS}/{_CASE_ID}"
+    files: dict[str, Any] = {"class.json": "{}", "pupils/p1/.keep": "", f"{pool}/dataset.json": json.dumps(meta)}
+    for k, (name, rgb) in enumerate((("apple", (220, 30, 30)), ("banana", (230, 220, 40)))):
+        for i in range(3):
+            files[f"{pool}/images/{name}/{k}{i:015x}.png"] = np.full((6, 9, 3), (rgb[0], rgb[1] + 9 * i, rgb[2]),
+                                                                      np.uint8)
+    return files
+
+
 @register
 class ClassDataset(Images):
     name = "class_dataset"
@@ -75,7 +92,12 @@ class ClassDataset(Images):
         *(p for p in Images.params if p.name != "path"),
     )
 
-    cases = ()   # its files lie in a class folder, outside the project: tests/server/test_class_dataset_api.py
+    cases = (SourceCase({"dataset": _CASE_ID, "size": 8}, _case_files(), project="pupils/p1/fruit"),
+             SourceCase({"dataset": _CASE_ID, "size": 8, "channels": 1}, _case_files(), project="teacher/fruit"),
+             SourceCase({"dataset": "dffffffff", "size": 8}, _case_files(), project="pupils/p1/fruit",
+                        error="is not a class dataset of this class"),
+             SourceCase({"dataset": _CASE_ID, "size": 8}, _case_files(), project="elsewhere/fruit",
+                        error="needs the project to be in a class"))
 
     def files_folder(self, p: dict[str, Any], root: Path | None) -> Path | None:
         """The pool, whose files' stamp tells the prepared-data cache that pictures were added or withdrawn."""

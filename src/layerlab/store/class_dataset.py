@@ -66,14 +66,15 @@ def max_sample_bytes() -> int:
 
 
 def class_root(start: str | Path, levels: int = 4) -> Path | None:
-    """The class folder that holds start (a project in DIR/pupils/<id>/ or DIR/teacher/), or None.
+    """The class folder that holds start (a workspace or project in DIR/pupils/<id>/ or DIR/teacher/), or None.
 
     A pupil's project names its class dataset by id only; the worker that trains finds the pool by
     walking up from the project's folder to the class's class.json."""
     here = Path(start).resolve()
-    for folder in [here, *list(here.parents)[:levels]]:
+    for folder in list(here.parents)[:levels]:
         if (folder / CLASS_FILE).is_file() and (folder / "pupils").is_dir():
-            return folder
+            # only the class's workspaces read its pools: the teacher's and the pupils' folders
+            return folder if here.relative_to(folder).parts[0] in ("pupils", "teacher") else None
     return None
 
 
