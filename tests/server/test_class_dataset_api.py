@@ -141,3 +141,20 @@ def test_the_archive_of_the_class_holds_the_dataset(shared):
     assert sum(n.startswith(f"datasets/{ds}/images/") for n in names) == 2
     # the pupils are gone, and their pictures with them; the teacher's stay
     assert teacher.get(f"/api/class/datasets/{ds}").json()["counts"] == {"apple": 1, "banana": 0}
+
+
+def test_a_large_photo_is_kept_small_and_a_lesson_of_the_shared_project_reads_the_pool(shared):
+    server, app, teacher, ada, ben, ds, ada_id, ben_id = shared
+    buf = io.BytesIO()
+    Image.effect_noise((1600, 1200), 80).convert("RGB").save(buf, "JPEG", quality=90)   # a phone's photo
+    sid = _add(ada, ds, "banana", buf.getvalue()).json()["id"]
+    with Image.open(server.classroom.root / "datasets" / ds / "images" / "banana" / f"{sid}.png") as kept:
+        assert max(kept.size) == 512
+    sent = teacher.post("/api/class/lessons", json={"project": "fruit", "locked": ["data"]}).json()
+    assert sent["pupils"] == 2
+    copy = server.classroom.lessons[0]["copies"][ben_id]
+    project = api.load(server.classroom.pupil_home(ben_id) / copy)
+    assert project.doc["data"]["params"]["dataset"] == ds
+    assert project.data_summary()["class_counts"] == {"apple": 1, "banana": 1}
+    # the data is locked in the lesson, yet Ben still adds to the pool: it is the class's, not his project's
+    assert _add(ben, ds, "apple", _png("red")).status_code == 201

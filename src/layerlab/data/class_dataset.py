@@ -7,7 +7,7 @@ an image folder, so pictures added since the last run count in the next one.
     {"source": "class_dataset", "params": {"dataset": "d1a2b3c4", "size": 32, "channels": 3}}
 
 `sample_png` turns what a pupil hands in (an upload, a camera frame, a drawing) into the PNG the
-pool keeps: checked by data/safefiles.py first, decoded, shrunk to at most 1024 px.
+pool keeps: checked by data/safefiles.py first, decoded, shrunk to at most 512 px.
 
 >>> from layerlab.data import get_source
 >>> get_source("class_dataset").params[0].name
@@ -33,9 +33,9 @@ from .files import need_root
 from .imagefiles import FITS, convert, open_image
 from .images import Images, ImageIndex, _decoded, scan
 from .safefiles import verify_image
-from .samples import MAX_SIDE
 
 WHERE = "data.params.dataset"
+POOL_SIDE = 512   # pooled pictures are kept at most this large: models see 28-96 px, 30 pupils fill a disk
 
 
 def pool_folder(p: dict[str, Any], root: Path | None) -> Path:
@@ -60,8 +60,8 @@ def sample_png(image: Any) -> bytes:
         raise SpecError("picture", msg("is not a picture"), type(image).__name__,
                         msg("send a PNG or JPEG file, or a canvas as a data: URL"))
     img = convert(image, 3 if image.mode not in ("1", "L", "LA", "I", "I;16") else 1)
-    if max(img.size) > MAX_SIDE:
-        img.thumbnail((MAX_SIDE, MAX_SIDE))
+    if max(img.size) > POOL_SIDE:
+        img.thumbnail((POOL_SIDE, POOL_SIDE))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     return buf.getvalue()
