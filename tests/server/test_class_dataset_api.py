@@ -10,6 +10,7 @@ from PIL import Image
 
 from layerlab import api
 from layerlab.data import samples
+from layerlab.store.class_dataset import ClassDatasets
 from tests.server.conftest import TEACHER, class_client as _client, join as _join
 
 
@@ -84,7 +85,10 @@ def test_withdrawing_by_the_pupil_the_teacher_and_deleting_the_pupil(shared):
         _add(ada, ds, c, _png("green"))
         _add(ben, ds, c, _png("blue"))
     assert ada.get(f"/api/class-datasets/{ds}").json()["total"] == 5
+    pool = ClassDatasets(server.classroom.root)
+    before = pool.stamp(ds)   # what the pages poll: it moves with every change of the pool
     assert ada.delete(f"/api/class-datasets/{ds}/samples").json() == {"withdrawn": 2}     # "Withdraw my pictures"
+    assert pool.stamp(ds) != before
     assert ada.get(f"/api/class-datasets/{ds}").json()["counts"] == {"apple": 2, "banana": 1}
     _add(ada, ds, "apple", _png("green"))
     assert teacher.delete(f"/api/class/datasets/{ds}/pupils/{ben_id}/samples").json() == {"withdrawn": 2}

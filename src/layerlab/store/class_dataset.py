@@ -178,6 +178,12 @@ class ClassDatasets:
             atomic.write_text(self._who_file(folder, who), json.dumps(given))
         return sid
 
+    def stamp(self, ds_id: str) -> tuple[int, int]:
+        """Changes whenever a picture is added or withdrawn or the dataset opens or closes (every such change
+        renames a file in contributors/ or writes dataset.json): a page polls this, not the pictures."""
+        folder = self.folder(ds_id)
+        return (folder / WHO).stat().st_mtime_ns, (folder / META).stat().st_mtime_ns
+
     def samples(self, ds_id: str) -> list[dict[str, Any]]:
         """Every picture: id, class, who gave it (None when unknown), newest last."""
         folder = self.folder(ds_id)

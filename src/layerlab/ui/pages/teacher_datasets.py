@@ -26,6 +26,7 @@ class DatasetsCard:
         self.p = provider
         self.root = provider.classroom.root
         self.shown: Any = None
+        self.stamps: Any = None   # the datasets' stamps when last read: the pictures are read again only on a change
         with ui.card().classes("w-full").mark("datasets-card"):
             ui.label(t("tds.title")).classes("text-h6")
             ui.label(t("tds.hint")).classes("text-body2")
@@ -57,12 +58,23 @@ class DatasetsCard:
         names = {pid: p.name for pid, p in self.p.classroom.pupils.items()}
         return [pool.teacher_view(self.root, m["id"], names) for m in pool.ClassDatasets(self.root).all()]
 
+    def _stamps(self) -> tuple[Any, ...]:
+        """What the card shows depends on: each dataset's stamp and the pupils' names."""
+        pool_ = pool.ClassDatasets(self.root)
+        return (tuple((m["id"], pool_.stamp(m["id"])) for m in pool_.all()),
+                tuple((pid, p.name) for pid, p in self.p.classroom.pupils.items()))
+
     async def refresh(self) -> None:
+        stamps = await run.io_bound(self._stamps)
+        if stamps is None or stamps == self.stamps:   # None: the server is shutting down
+            return
+        self.stamps = stamps
         views = await run.io_bound(self.views)
         if views is not None:   # None: the server is shutting down (NiceGUI's io_bound answers None then)
             self._draw(views)
 
     def refresh_now(self) -> None:
+        self.stamps = None
         self._draw(self.views())
 
     def _draw(self, views: list[dict[str, Any]]) -> None:
