@@ -24,7 +24,7 @@ __all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root"
            "share_project", "teacher_view", "thumbnail", "who_in_class"]
 
 SOURCE = "class_dataset"
-MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 512 px
+MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 256 px
 
 
 def who_in_class(home: str | Path) -> tuple[Path, str] | None:

@@ -153,7 +153,7 @@ def test_a_large_photo_is_kept_small_and_a_lesson_of_the_shared_project_reads_th
     Image.effect_noise((1600, 1200), 80).convert("RGB").save(buf, "JPEG", quality=90)   # a phone's photo
     sid = _add(ada, ds, "banana", buf.getvalue()).json()["id"]
     with Image.open(server.classroom.root / "datasets" / ds / "images" / "banana" / f"{sid}.png") as kept:
-        assert max(kept.size) == 512
+        assert max(kept.size) == 256
     sent = teacher.post("/api/class/lessons", json={"project": "fruit", "locked": ["data"]}).json()
     assert sent["pupils"] == 2
     copy = server.classroom.lessons[0]["copies"][ben_id]

@@ -7,7 +7,7 @@ an image folder, so pictures added since the last run count in the next one.
     {"source": "class_dataset", "params": {"dataset": "d1a2b3c4", "size": 32, "channels": 3}}
 
 `sample_png` turns what a pupil hands in (an upload, a camera frame, a drawing) into the PNG the
-pool keeps: checked by data/safefiles.py first, decoded, shrunk to at most 512 px.
+pool keeps: checked by data/safefiles.py first, decoded, shrunk to at most 256 px.
 
 >>> from layerlab.data import get_source
 >>> get_source("class_dataset").params[0].name
@@ -35,7 +35,7 @@ from .images import Images, ImageIndex, _decoded, scan
 from .safefiles import verify_image
 
 WHERE = "data.params.dataset"
-POOL_SIDE = 512   # pooled pictures are kept at most this large: models see 28-96 px, 30 pupils fill a disk
+POOL_SIDE = 256   # pooled pictures are kept this large at most: models see 28-96 px; 30 pupils x 300 stay under 2 GB
 
 
 def pool_folder(p: dict[str, Any], root: Path | None) -> Path:

@@ -58,7 +58,7 @@ def max_per_pupil() -> int:
 
 
 def max_sample_bytes() -> int:
-    """The largest stored picture (LAYERLAB_CLASS_DATASET_MAX_MB, default 2 MB; pictures arrive shrunk to 512 px)."""
+    """The largest stored picture (LAYERLAB_CLASS_DATASET_MAX_MB, default 2 MB; pictures arrive shrunk to 256 px)."""
     try:
         return int(float(os.environ.get("LAYERLAB_CLASS_DATASET_MAX_MB", 2)) * MB)
     except ValueError:
