@@ -159,6 +159,8 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     ben.goto(ben.url.replace("/train", "/data"))   # his project's Data page adds to the pool too
     ben.get_by_text("Class dataset: Fruit").wait_for()
     assert ben.get_by_role("button", name="Train my own model").count() == 0   # this is his own already
+    ben.wait_for_timeout(500)
+    ben.screenshot(path=str(shots / "class-dataset-data-page-1280.png"), full_page=True)
 
     # Ada withdraws her pictures: her counts and the teacher's drop
     ada.get_by_role("button", name="Withdraw my pictures").click()
