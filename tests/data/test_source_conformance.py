@@ -17,9 +17,6 @@ from layerlab.data.toy2d import Xor
 from layerlab.spec.params import Param
 
 SOURCES = {n: s for n, s in load_all().items() if type(s).__module__.startswith("layerlab.")}  # not the tests' toy
-# sources of work in progress that do not declare their cases yet: (name -> reason), not strict
-PENDING = {"class_dataset": "new this session (issue 17.5): its SourceCase needs a class folder "
-                            "(class.json, pupils/, the pool) and project='pupils/<id>'; its summary needs German"}
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +28,7 @@ def pool():
     p.shutdown()
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.xfail(reason=PENDING[n])] if n in PENDING
-                                               else []) for n in sorted(SOURCES)])
+@pytest.mark.parametrize("name", sorted(SOURCES))
 def test_every_source_keeps_the_contract(name, pool):
     passed = check_data_source(name, worker=pool)
     assert {"declared", "german", "bad parameters", "info matches load", "dtypes and shapes", "deterministic",
@@ -41,7 +37,7 @@ def test_every_source_keeps_the_contract(name, pool):
 
 def test_the_registry_holds_the_datasets_and_own_data():
     builtin = {n for n, s in SOURCES.items() if s.builtin}
-    assert len(builtin) >= 14 and {"images", "csv", "npy"} <= set(SOURCES)
+    assert len(builtin) >= 14 and {"images", "csv", "npy", "class_dataset"} <= set(SOURCES)
 
 
 # -- sources broken on purpose --------------------------------------------------------------------------
