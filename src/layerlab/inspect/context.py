@@ -24,7 +24,9 @@ from torch import nn
 
 from ..i18n import current_lang, msg
 from ..spec.errors import SpecError
+from ..store import atomic
 from .history import EpochRecorder
+from .plots import to_png
 from .trace import input_shape_of
 
 
@@ -111,7 +113,6 @@ class ViewResult:
     def png(self, lang: str | None = None) -> bytes:
         """The picture as PNG bytes, its words in lang (default: the current language, English
         unless a page set another)."""
-        from .plots import to_png
         return to_png(self.figure(lang))
 
     def figure(self, lang: str | None = None) -> Any:
@@ -133,7 +134,6 @@ class ViewResult:
     def save(self, folder: str | Path, stem: str | None = None, lang: str | None = None) -> list[Path]:
         """Write <stem>.json and <stem>.png (atomically, the picture's words in lang) into folder;
         returns the paths."""
-        from ..store import atomic
         folder = Path(folder)
         stem = stem or self.view
         paths = [folder / f"{stem}.json"]

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import io
 import math
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from ..i18n import localize
+
+if TYPE_CHECKING:   # matplotlib itself loads with the first figure (0.6 s that `import layerlab` does not pay)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 CMAP_DIVERGING = "RdBu_r"
 CMAP_SEQUENTIAL = "viridis"
@@ -32,6 +33,8 @@ CLASS_COLORS = "tab10"
 def new_figure(rows: int, cols: int, cell: float = 2.4, squeeze_height: float = 1.0,
                layout: str | None = "constrained") -> Figure:
     """A figure with a rows x cols grid of axes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg   # start-up time (see the imports)
+    from matplotlib.figure import Figure
     fig = Figure(figsize=(max(3.0, cols * cell), max(2.0, rows * cell * squeeze_height)), dpi=100,
                  layout=layout)
     FigureCanvasAgg(fig)

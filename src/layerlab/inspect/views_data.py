@@ -14,9 +14,10 @@ from .adversarial import accuracy_under_attack, attack
 from .confusion import confusion, hardest, losses
 from .context import Context, ViewResult
 from .embeddings import embedding
+from .maxact import default_layer
 from .saliency import METHODS, saliency
 from .surface import _classes_of, decision_surface, pca_projection
-from .trace import eval_mode, predict, types_of
+from .trace import eval_mode, layer_index, predict, types_of
 
 
 def _need_classes(ctx: Context, view: str) -> None:
@@ -224,10 +225,8 @@ def embeddings_view(ctx: Context, layer=None) -> ViewResult:
     hidden layer, maxact.default_layer)."""
     x, y = ctx.subset()
     if layer is None:
-        from .maxact import default_layer
         layer = default_layer(ctx.net)
     p = embedding(ctx.net, x, layer, y)
-    from .trace import layer_index
     i = layer_index(ctx.net, layer)
     data = {"layer": i, "type": types_of(ctx.net)[i], **p.to_dict()}
 

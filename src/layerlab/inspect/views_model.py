@@ -9,6 +9,7 @@ import math
 import torch
 
 from ..i18n import msg
+from ..spec.errors import SpecError
 from . import plots
 from .cka import cka_between, cka_matrix
 from .context import Context, ViewResult
@@ -183,7 +184,6 @@ def math_view(ctx: Context, max_weights: int = 16, digits: int = 3) -> ViewResul
     """Each layer's formula in LaTeX, the chosen sample's numbers flowing through it (its input,
     its output and one output worked out from its weights), and all weights of small layers."""
     if ctx.rows is None:
-        from ..spec.errors import SpecError
         raise SpecError("model", msg("the math view needs the project's layer list"), None,
                         msg("open it through a project"))
     rows = layer_math(ctx.rows, ctx.net, max_weights, digits)
