@@ -155,7 +155,7 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     teacher.set_viewport_size({"width": 1280, "height": 800})
 
     # Ben's run on the pool finishes with a result
-    ben.get_by_text(re.compile(r"Run 1 · \d+ %")).first.wait_for(timeout=60000)
+    ben.get_by_text(re.compile(r"Run 1 · \d+ %")).first.wait_for(timeout=120000)
     ben.goto(ben.url.replace("/train", "/data"))   # his project's Data page adds to the pool too
     ben.get_by_text("Class dataset: Fruit").wait_for()
     assert ben.get_by_role("button", name="Train my own model").count() == 0   # this is his own already
