@@ -2,7 +2,8 @@
 
 Each format is one file in formats/ (an ExportFormat in the registry: name, label, suffix, bundle
 path, usage snippet, blockers, write, verify; conformance.check_export_format checks one); the
-writers it calls live here: onnx_export (ONNX), quantize (int8 ONNX), torchscript, pt2
+writers it calls live here: onnx_export (ONNX, on onnx_core's bytes and sessions and onnx_front's
+text columns), quantize (int8 ONNX), torchscript, pt2
 (torch.export), weights (safetensors + JSON), codegen (a standalone PyTorch script), tfjs
 (TensorFlow.js Layers), webpage, bundle (a ZIP of all with a README); formats/npz.py writes its
 own. tfjs_import reads TF.js/asanAI models into projects. `Project.export(fmt, out)` (facade.py) is
