@@ -30,7 +30,7 @@ from ..store.class_dataset import DATASETS, ClassDatasets, class_root
 from .base import DataInfo, RawData, SourceCase, register
 from .cache import files_stamp
 from .files import need_root
-from .imagefiles import FITS, convert, open_image
+from .imagefiles import convert, open_image
 from .images import Images, ImageIndex, _decoded, scan
 from .safefiles import verify_image
 
@@ -129,4 +129,4 @@ class ClassDataset(Images):
         return RawData(x, labels, self._info(p, classes, len(files)))
 
 
-__all__ = ["ClassDataset", "FITS", "pool_folder", "sample_png"]
+__all__ = ["ClassDataset", "pool_folder", "sample_png"]

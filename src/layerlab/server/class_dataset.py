@@ -33,8 +33,6 @@ from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, rea
 from .security import current_guest
 
 TEACHER_API, PUPIL_API = "/api/class/datasets", "/api/class-datasets"
-DATASET_ID = r"^d[0-9a-f]{8}$"
-SAMPLE_ID = r"^[0-9a-f]{16}$"
 
 
 class ShareBody(BaseModel):
