@@ -3,9 +3,10 @@
 `Trainer(project, folder, ...).run()` trains in the calling thread (the Runner calls it
 in its worker), writes the run folder through `layerlab.store.runs.RunFolder`, and
 returns the outcome; it never raises for a failing run: the failure becomes a RunFailed
-event in plain words. Classification trains on `Network.logits` with a stable loss;
-regression on the network's output. Batches come from `Split.batches` (index slices,
-no per-sample Python); evaluation runs under `torch.inference_mode`.
+event in plain words (how a run ends, and its Outcome: engine/endings.py). Classification
+trains on `Network.logits` with a stable loss; regression on the network's output. Batches
+come from `Split.batches` (index slices, no per-sample Python); evaluation runs under
+`torch.inference_mode`.
 
 Reproducible: torch, numpy and the shuffling generator are seeded from
 `training.seed`, so the same spec and seed give the same metrics on CPU (one run at a
@@ -16,7 +17,6 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -29,7 +29,8 @@ from ..store.runs import process_tag, spec_hash, versions
 from . import events as ev
 from .checkpointer import Checkpointer
 from .control import Control, Stopped, Yielded
-from .diagnose import NonFiniteLoss, check_labels, explain
+from .diagnose import NonFiniteLoss, check_labels
+from .endings import Outcome, RunEndings
 from .losses import make_loss
 from .metrics import MetricAccumulator, lower_is_better
 from .optimizers import make_optimizer
@@ -41,17 +42,7 @@ from .setup import (augmenter, channels_last_pays, class_weight_tensor, pick_dev
 EVAL_BATCH = 1024
 
 
-@dataclass
-class Outcome:
-    """What a run segment ended with."""
-
-    status: str                      # finished | stopped | failed | yielded (resumed later, same run id)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    final: dict[str, float] = field(default_factory=dict)
-    failure: ev.RunFailed | None = None
-
-
-class Trainer:
+class Trainer(RunEndings):
     """Trains one run segment of `project` into `folder` (a new RunFolder)."""
 
     def __init__(self, project: Any, folder: Any, epochs: int | None = None, dataset: Any = None,
@@ -352,79 +343,3 @@ class Trainer:
             self.ckpt.flush()
         for e in self.ckpt.drain():
             self.emit(e)
-
-    def _flush(self) -> None:
-        """Write the pending snapshot now and report it."""
-        ckpt = getattr(self, "ckpt", None)
-        if ckpt is None:
-            return
-        ckpt.flush()
-        tap = getattr(self, "tap", None)
-        if tap is not None:
-            tap.save(self.folder.path)
-        for e in ckpt.drain():
-            self.emit(e)
-
-    # -- endings ---------------------------------------------------------------------------
-    def _final(self, last: bool = False) -> dict[str, float]:
-        """The metrics of the weights the run delivers by default: the best epoch's (best.safetensors),
-        unless early stopping says restore_best false; last=True: the last epoch's."""
-        es = self.tr.early_stopping
-        best = getattr(self, "best_epoch", None)  # unset when the setup itself failed
-        if not last and best is not None and (es is None or es.restore_best):
-            row = next((h for h in self.history if h["epoch"] == best), None)
-        else:
-            row = self.history[-1] if self.history else None
-        skip = ("lr", "samples_per_s", "elapsed_s", "epoch_s")
-        return {k: v for k, v in (row or {}).items() if k not in skip}
-
-    def _end(self, status: str, **meta: Any) -> None:
-        ended = time.time()
-        kept = {"best_epoch": getattr(self, "best_epoch", None), "last": self._final(last=True)} \
-            if getattr(self, "tr", None) is not None else {}
-        self.meta(status=status, ended=ended, duration_s=round(ended - self._started, 3),
-                  threads=getattr(self, "threads", None), **{**kept, **meta})
-
-    def _finished(self, early: bool) -> Outcome:
-        self._flush()  # weights.safetensors: the last epoch (continue goes on from it); best.safetensors: the best
-        final = self._final()
-        epochs_done = self.history[-1]["epoch"] if self.history else self.start_epoch
-        self._end("finished", final=final, epochs_done=epochs_done, best_epoch=self.best_epoch)
-        self.emit(ev.RunFinished(run_id=self.run_id, final=final, epochs_done=epochs_done,
-                                 elapsed_s=time.time() - self._started, best_epoch=self.best_epoch,
-                                 early_stopped=early))
-        return Outcome("finished", self.history, final)
-
-    def _yielded(self) -> Outcome:
-        """Everything to go on (weights, optimizer, schedule, patience, random state) is on disk; meta
-        stays 'running' (the run is not over), and the scheduler resumes it later in this folder."""
-        self._flush()
-        epoch = self.history[-1]["epoch"] if self.history else self.start_epoch
-        self.emit(ev.RunYielded(run_id=self.run_id, epoch=epoch))
-        return Outcome("yielded", self.history, {})
-
-    def _stopped(self) -> Outcome:
-        self._flush()
-        final = self._final()
-        epochs_done = self.history[-1]["epoch"] if self.history else 0
-        self._end("stopped", final=final, epochs_done=epochs_done)
-        self.emit(ev.RunStopped(run_id=self.run_id, final=final, epochs_done=epochs_done,
-                                elapsed_s=time.time() - self._started))
-        return Outcome("stopped", self.history, final)
-
-    def _failed(self, exc: BaseException) -> Outcome:
-        w = self._where
-        tr = getattr(self, "tr", None)
-        fields = explain(exc, epoch=w.get("epoch"), batch=w.get("batch"), net=getattr(self, "net", None),
-                         x=w.get("x"), batch_size=tr.batch_size if tr else None,
-                         n_classes=getattr(self, "n_classes", None))
-        failure = ev.RunFailed(run_id=self.run_id, **fields)
-        try:
-            self._flush()  # the last good epoch stays usable (and continuable)
-            self._end("failed", message=failure.message, texts=failure.texts, final=self._final() if tr else {},
-                      epochs_done=self.history[-1]["epoch"] if self.history else 0)
-        except Exception:  # noqa: BLE001 - the disk may be the problem; the event still goes out
-            pass
-        self.emit(failure)
-        return Outcome("failed", self.history, self._final() if tr else {}, failure)
-
