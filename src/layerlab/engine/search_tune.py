@@ -15,6 +15,7 @@ from ..store.runs import RunFolder, new_run_id
 from . import events as ev
 from .search import (SearchResult, Trial, check, check_counts, objective_of, parse_for, pruned_message,
                      save_record, tag_run)
+from .worker import _project
 
 
 class _TuneSpace:
@@ -33,7 +34,6 @@ def _tune_trial(config: dict[str, Any], *, doc: dict[str, Any], folder: str, pro
     """One Ray Tune trial: the ordinary trainer in this trial's process, reporting every epoch to Tune."""
     from ray import tune
     from .loop import Trainer  # runs in the worker process (a Ray trial)
-    from .worker import _project  # runs in the worker process (a Ray trial)
     values = {r.path: r.value_of(config[r.path]) for r in found}
     project = _project({"project_class": project_class, "doc": resolve(doc, values), "dir": folder})
     project._refuse_over_budget()  # the same budgets as any run: a trial over them fails in words
