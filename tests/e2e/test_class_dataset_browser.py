@@ -1,7 +1,8 @@
 """A class dataset in real browsers (issue 17.5): the teacher shares a picture project for contributions;
 two pupils on their own devices (a phone and a laptop) add pictures to the pool (uploads and a drawing);
 one trains a model of her own on the pooled pictures and gets a result; the teacher sees both contributors
-with their counts; one pupil withdraws her pictures and the counts drop, for her and for the teacher."""
+with their counts; one pupil withdraws her pictures and the counts drop, for her and for the teacher, who then deletes one
+picture that does not belong."""
 from __future__ import annotations
 
 import io
@@ -168,5 +169,11 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     ada.get_by_text("7 pictures from the class, 0 of them yours").wait_for()
     table.filter(has_text="Ada").wait_for(state="detached")
     teacher.get_by_text("7 pictures from 2 contributors").wait_for()
+    # the teacher takes out one picture that does not belong (the latest: Ben's drawing)
+    teacher.get_by_role("link", name="Add pictures yourself").click()
+    teacher.get_by_text("7 pictures from the class, 4 of them yours").wait_for()
+    teacher.locator("[data-testid=pool-thumbs] .q-img").first.click()
+    teacher.get_by_role("button", name="Delete picture").click()
+    teacher.get_by_text("6 pictures from the class, 4 of them yours").wait_for()
     for ctx, page in ((ada_ctx, ada), (ben_ctx, ben), (teacher_ctx, teacher)):
         close(ctx, page)

@@ -91,6 +91,11 @@ def test_withdrawing_by_the_pupil_the_teacher_and_deleting_the_pupil(shared):
     assert pool.stamp(ds) != before
     assert ada.get(f"/api/class-datasets/{ds}").json()["counts"] == {"apple": 2, "banana": 1}
     _add(ada, ds, "apple", _png("green"))
+    odd = _add(ben, ds, "apple", _png("black")).json()["id"]   # a picture that does not belong: the teacher's call
+    assert ben.delete(f"/api/class/datasets/{ds}/samples/{odd}").status_code == 403
+    assert teacher.delete(f"/api/class/datasets/{ds}/samples/{odd}").json() == {"removed": 1, "pupil": ben_id,
+                                                                              "name": "Ben"}
+    assert teacher.delete(f"/api/class/datasets/{ds}/samples/{odd}").status_code == 404
     assert teacher.delete(f"/api/class/datasets/{ds}/pupils/{ben_id}/samples").json() == {"withdrawn": 2}
     assert teacher.delete(f"/api/class/pupils/{ada_id}").status_code == 204                  # deleting a pupil
     left = teacher.get(f"/api/class/datasets/{ds}").json()

@@ -7,6 +7,7 @@ The teacher (under /api/class/..., which the security middleware refuses to pupi
     GET    /api/class/datasets/<id>                   one dataset: counts, contributors, pictures with who
     POST   /api/class/datasets/<id>/open {"open"}     open or close it for new pictures
     DELETE /api/class/datasets/<id>/pupils/<pupil>/samples   withdraw one pupil's pictures
+    DELETE /api/class/datasets/<id>/samples/<sample>         delete any one picture
 
 A pupil (and the teacher, whose pictures count as "teacher") under /api/class-datasets:
 
@@ -110,6 +111,12 @@ def router(server: Any) -> APIRouter:
             raise NotFound("pupil", msg("is not in this class"), pupil_id,
                            msg("reload the teacher page: the pupil may have been removed"))
         return {"withdrawn": _found(pool.ClassDatasets(root).withdraw, dataset_id, pupil_id)}
+
+    @r.delete(TEACHER_API + "/{dataset_id}/samples/{sample_id}", summary="Delete any one picture of a class "
+              "dataset, e.g. one that does not belong there (teacher only)")
+    def remove_sample(dataset_id: str, sample_id: str) -> dict[str, Any]:
+        owner = _found(pool.ClassDatasets(root).remove, dataset_id, sample_id)
+        return {"removed": 1, "pupil": owner, "name": names().get(owner or "")}
 
     # -- pupils (and the teacher) -----------------------------------------------------------------
     @r.get(PUPIL_API, summary="The class datasets: titles, classes, counts and how many are mine")

@@ -249,6 +249,24 @@ class ClassDatasets:
                 f.unlink()
         return n
 
+    def remove(self, ds_id: str, sample_id: str) -> str | None:
+        """Delete any one picture (the teacher's choice, e.g. one that does not belong in a class); who gave it."""
+        path = self.sample_file(ds_id, sample_id)
+        folder = self.folder(ds_id)
+        with _lock(folder):
+            owner = next((f.stem for f in (folder / WHO).glob("*.json")
+                          if sample_id in json.loads(f.read_text(encoding="utf-8"))), None)
+            path.unlink()
+            if owner is not None:
+                given = self._given(folder, owner)
+                given.pop(sample_id, None)
+                f = self._who_file(folder, owner)
+                if given:
+                    atomic.write_text(f, json.dumps(given))
+                else:
+                    f.unlink()
+        return owner
+
     def withdraw_everywhere(self, who: str) -> int:
         """Delete every picture who gave to any dataset of the class (a pupil deleted); how many went."""
         return sum(self.withdraw(m["id"], who) for m in self.all())

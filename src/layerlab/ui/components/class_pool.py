@@ -120,14 +120,37 @@ class ClassPoolPanel:
                 ui.label(t("pool.none", self.lang)).classes("opacity-70")
             for s in latest:
                 alt = t("pool.thumb_mine" if s["mine"] else "pool.thumb", self.lang, cls=s["class"])
-                ui.image(f"/api/class-datasets/{self.ds_id}/samples/{s['id']}.png?size=64") \
+                img = ui.image(f"/api/class-datasets/{self.ds_id}/samples/{s['id']}.png?size=64") \
                     .props(f'alt="{alt}" title="{alt}" no-spinner') \
                     .classes("w-16 h-16 rounded" + (" ring-2 ring-primary" if s["mine"] else ""))
+                if self.who == pool.TEACHER:   # the teacher takes out a picture that does not belong
+                    img.classes("cursor-pointer").props('role="button" tabindex="0"') \
+                        .on("click", lambda sid=s["id"]: self._confirm_remove(sid)) \
+                        .on("keydown.enter", lambda sid=s["id"]: self._confirm_remove(sid))
 
     def changed(self) -> None:
         self.refresh()
         if self.on_change is not None:
             self.on_change()
+
+    def _confirm_remove(self, sample_id: str) -> None:
+        with ui.dialog() as dialog, ui.card():
+            ui.image(f"/api/class-datasets/{self.ds_id}/samples/{sample_id}.png?size=192").classes("w-48 h-48")
+            ui.label(t("pool.remove_ask", self.lang))
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(t("cm.cancel", self.lang), on_click=dialog.close).props("flat")
+                ui.button(t("pool.remove", self.lang), icon="delete", color="negative",
+                          on_click=lambda: self._remove(dialog, sample_id)).mark("pool-remove-confirm")
+        dialog.on("hide", dialog.delete)
+        dialog.open()
+
+    def _remove(self, dialog: ui.dialog, sample_id: str) -> None:
+        dialog.close()
+        try:
+            pool.ClassDatasets(self.class_dir).remove(self.ds_id, sample_id)
+        except SpecError as e:   # withdrawn meanwhile
+            ui.notify(err_text(e, self.lang), type="warning")
+        self.changed()
 
     def _confirm_withdraw(self) -> None:
         with ui.dialog() as dialog, ui.card():
