@@ -31,7 +31,7 @@ from .. import api_workspace as ws
 from ..api_errors import SpecError
 from ..i18n import msg
 from .routing import ERROR_RESPONSES, NotFound, SafeJSONResponse, SafeRoute, read_body
-from .security import current_guest
+from .class_auth import current_guest
 
 TEACHER_API, PUPIL_API = "/api/class/datasets", "/api/class-datasets"
 
