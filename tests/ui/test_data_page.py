@@ -79,7 +79,8 @@ async def test_own_class_accepts_an_uploaded_picture_and_refuses_a_fake(user: Us
     await user.should_see(marker="count-cat")
     upload = user.find(marker="class-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload("red.png", "image/png", _png())])
-    await user.should_see("1 pictures")
+    await user.should_see("1 picture")
+    await user.should_not_see("1 pictures")  # one picture reads in the singular
     assert samples.class_counts(folder) == {"cat": 1}
     await upload.handle_uploads([SmallFileUpload("fake.png", "image/png", b"not a picture")])
     await user.should_see("is not a picture Pillow can read")

@@ -41,7 +41,8 @@ async def test_new_image_project_then_the_output_follows_the_classes(user: User)
 
     upload = _one(user, "class-upload")
     await upload.handle_uploads([SmallFileUpload("red.png", "image/png", _png("red"))])
-    await user.should_see("1 pictures")
+    await user.should_see("1 picture")
+    await user.should_not_see("1 pictures")  # one picture reads in the singular
     assert samples.class_counts(folder)["cat"] == 1
     _one(user, "new-class").set_value("bird")
     user.find(marker="add-class").click()

@@ -249,12 +249,8 @@ class ClassManager:
     def _burst_done(self, tag: str) -> None:
         if self.holding:
             self.holding = False
-            self._say(self._captured(self.burst_added, tag or self.target))
+            self._say(self.tr("cm.captured", n=self.burst_added, cls=tag or self.target))
         self._changed()
-
-    def _captured(self, n: int, cls: str) -> str:
-        """'Added 3 pictures to cat.' (one picture in the singular)."""
-        return self.tr("cm.captured_one", cls=cls) if n == 1 else self.tr("cm.captured", n=n, cls=cls)
 
     def _frame(self, f: Frame) -> None:
         cls = f.tag or self.target  # the class chosen when the burst began
@@ -270,7 +266,7 @@ class ClassManager:
             self._say(self.tr("cm.recording", n=self.burst_added, cls=cls))
         else:
             self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total
-                      else self._captured(f.total, cls))
+                      else self.tr("cm.captured", n=f.total, cls=cls))
         if f.index % 5 == 0 or f.index == f.total:  # counts move during a long burst, without a redraw per frame
             self.refresh()
 
