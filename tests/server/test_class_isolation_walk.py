@@ -116,7 +116,7 @@ def test_every_teacher_route_answers_403_to_a_pupil_for_every_method(klass):
     server, app = klass
     a, _, _, ben, _ = _pupils(server, app)
     teacher = _client(app, TEACHER)
-    values = {"{pupil_id}": a["pupil"]["id"], "{lesson_id}": "l0000", "{name}": "class.zip",
+    values = {"{pupil_id}": a["pupil"]["id"], "{lesson_id}": "l0000", "{name}": "class.zip", "{sample_id}": "s0000",
               "{dataset_id}": "d0000"}
     walked = 0
     for method, path in _routes(app):

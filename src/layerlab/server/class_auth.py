@@ -10,10 +10,18 @@ the request and for every task it starts (a websocket's event handlers run in co
 and `keep_context_in_io_bound` makes NiceGUI's worker threads run in one too).
 
     config.guests = PupilAuth(config, lookup=classroom.guest_for_token, teacher_paths=("/teacher",))
+
+A page is the pupil's who opened it: the middleware writes who each request is (`WHO_KEY` in its ASGI
+scope: a pupil's id or `TEACHER`), and `bind_page_clients` makes NiceGUI's socket.io handlers and
+its per-page HTTP routes (/_nicegui/client/<id>/..., an upload's target) compare the scope of the
+page's request with the scope of the socket or request that names the page's client id: a pupil
+who learned another pupil's client id cannot attach to, click on or upload into her page
+(docs/SECURITY.md, "Pages and sockets belong to who opened them").
 """
 from __future__ import annotations
 
 import contextvars
+import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -28,6 +36,12 @@ if TYPE_CHECKING:   # security.py calls this module's hook and re-exports Guest 
     from .security import Receive, Scope, SecurityConfig, SecurityMiddleware, Send
 
 COOKIE_AGE_S = 60 * 60 * 24 * 365   # a pupil's cookie outlives the school year's browser restarts
+WHO_KEY = "layerlab.who"   # in an ASGI scope on a class server: a pupil's id, or TEACHER
+TEACHER = ":teacher"       # never a pupil's id (those are 'p' and hex digits)
+CLIENT_ROUTES = "/_nicegui/client/"   # NiceGUI's per-page routes: /_nicegui/client/<client id>/upload/<id>
+SOCKET_EVENTS = ("event", "javascript_response", "ack", "log")   # messages that name a page client by its id
+
+log = logging.getLogger("layerlab.server")
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,19 @@ class PupilAuth:
                 return self.lookup(morsel.value), False
         return None, False
 
+    async def refuse_foreign_page(self, mw: SecurityMiddleware, scope: Scope, send: Send,
+                                  headers: dict[str, str]) -> bool:
+        """A request to a page client's own routes (an upload's target) from anyone but who opened the page
+        answers 404 (True); the scope says who the request is (WHO_KEY, written by the middleware)."""
+        path = scope.get("path", "")
+        if not path.startswith(CLIENT_ROUTES):
+            return False
+        if page_owner(path[len(CLIENT_ROUTES):].split("/", 1)[0]) == scope.get(WHO_KEY):
+            return False
+        await mw._deny(scope, send, 404, "not_found", msg("this page is not open here"), msg("reload your own page"),
+                       headers)
+        return True
+
     async def serve(self, mw: SecurityMiddleware, guest: Guest, scope: Scope, receive: Receive, send: Send,
                     headers: dict[str, str], query: str, sign_in: bool, method: str) -> None:
         """A pupil's request: never the teacher's paths; the workspace is the pupil's for this request and
@@ -129,3 +156,74 @@ def keep_context_in_io_bound() -> None:
         return await original(contextvars.copy_context().run, callback, *args, **kwargs)
     io_bound._keeps_context = True  # type: ignore[attr-defined]
     run.io_bound = io_bound
+
+
+_clients: dict[str, Any] = {}   # NiceGUI's Client.instances, once bind_page_clients ran
+
+
+def page_owner(client_id: Any) -> str | None:
+    """Who opened the page client with this id (a pupil's id or TEACHER); None for no such client."""
+    client = _clients.get(client_id) if isinstance(client_id, str) else None
+    if client is None:
+        return None
+    request = getattr(client, "_request", None)   # None: a client built without a request (no one's page)
+    return request.scope.get(WHO_KEY, "") if request is not None else ""
+
+
+def _socket_owner(environ: dict[str, Any] | None) -> str:
+    """Who opened a socket: the scope of its first request, which engine.io keeps as 'asgi.scope' (a later
+    poll or the upgrade to a websocket carries the socket's secret id, and the middleware checks its token)."""
+    return ((environ or {}).get("asgi.scope") or {}).get(WHO_KEY, "")
+
+
+def _refused(environ: dict[str, Any] | None, client_id: Any, event: str) -> bool:
+    """True when the socket of environ names a page client that someone else opened (logged, not served).
+    A client id that names no page passes: NiceGUI's own handler refuses or ignores it as before."""
+    owner = page_owner(client_id)
+    if owner is None or owner == _socket_owner(environ):
+        return False
+    log.warning("socket.io %s refused: the page client is someone else's", event)
+    return True
+
+
+def bind_page_clients() -> None:
+    """Bind each NiceGUI page client to who opened it, on this process's socket.io server (idempotent).
+
+    NiceGUI attaches a socket to a page by the client id the socket sends (in its connect query or its
+    'handshake' event), and runs clicks ('event') and the other messages for whatever client id they
+    name. Wrapping those handlers sees exactly the id NiceGUI will use, however it was sent (query,
+    event, either transport); the middleware only sees the connect query, not the messages after it."""
+    import socketio   # defers nicegui: a class server's API alone (tests, scripts) never loads the studio
+    from nicegui import core
+    from nicegui.client import Client
+    sio = core.sio
+    handlers = sio.handlers.get("/", {})
+    if getattr(handlers.get("handshake"), "_binds_clients", False):
+        return
+    global _clients
+    _clients = Client.instances
+    connect, handshake = handlers["connect"], handlers["handshake"]
+
+    async def on_connect(sid: str, environ: dict[str, Any], *rest: Any) -> Any:
+        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        if _refused(environ, query.get("client_id"), "connect"):
+            raise socketio.exceptions.ConnectionRefusedError("this page is someone else's")
+        return await connect(sid, environ, *rest)
+
+    async def on_handshake(sid: str, data: Any) -> Any:
+        if isinstance(data, dict) and _refused(sio.get_environ(sid), data.get("client_id"), "handshake"):
+            return False
+        return await handshake(sid, data)
+    on_handshake._binds_clients = True  # type: ignore[attr-defined]
+    sio.on("connect", on_connect)
+    sio.on("handshake", on_handshake)
+    for event in SOCKET_EVENTS:
+        sio.on(event, _bound(sio, event, handlers[event]))
+
+
+def _bound(sio: Any, event: str, handler: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
+    def on_message(sid: str, message: Any) -> Any:
+        if isinstance(message, dict) and _refused(sio.get_environ(sid), message.get("client_id"), event):
+            return None
+        return handler(sid, message)
+    return on_message

@@ -33,7 +33,8 @@ from ..api_errors import SpecError
 from ..api_class import Classroom, JoinError
 from . import class_dataset, class_life
 from .routing import accept_language
-from .class_auth import Guest, PupilAuth, current_guest, keep_context_in_io_bound, set_pupil_cookie
+from .class_auth import (Guest, PupilAuth, bind_page_clients, current_guest, keep_context_in_io_bound,
+                         set_pupil_cookie)
 from .security import SecurityConfig
 
 JOIN_PATH, JOIN_API, REJOIN_API = "/join", "/api/class/join", "/api/class/rejoin"
@@ -105,6 +106,7 @@ class ClassServer:
         app.include_router(class_dataset.router(self))  # the pictures the class collects together (17.5)
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
         keep_context_in_io_bound()
+        bind_page_clients()   # a page and its socket are the pupil's who opened it
 
     # -- joining ---------------------------------------------------------------------------------
     def _rate_limited(self, request: Request) -> bool:

@@ -47,6 +47,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from ..i18n import localize, msg
 from . import api
 from .class_auth import Guest, current_guest  # noqa: F401  (moved there; server/class_dataset.py imports them here)
+from .class_auth import TEACHER, WHO_KEY
 from .routing import accept_language
 from .security_pages import error_page, login_page, security_headers
 from .uploads import UploadLimits
@@ -201,6 +202,10 @@ class SecurityMiddleware:
                                  msg("open the link with ?token=... that `layerlab studio` printed, or send the "
                                      "header 'Authorization: Bearer TOKEN'"), headers)
                 return
+            if self.config.guests is not None:   # a class server: whose request, for its pages and sockets
+                scope[WHO_KEY] = guest.id if guest is not None else TEACHER
+                if await self.config.guests.refuse_foreign_page(self, scope, send, headers):
+                    return
 
         sign_in = not is_ws and via_query and method == "GET" and is_navigation(headers)
         if guest is not None:
