@@ -176,9 +176,13 @@ class InspectPanel:
         view, opts = self.view, dict(self.options[self.view])
         try:
             result = await run.io_bound(self._compute, view, opts)
+            if result is None:  # the server is shutting down (NiceGUI's io_bound answers None then)
+                return
             # views drawn in the page draw their PNG only when it is downloaded (the errors picture takes seconds)
             in_page = view in CHART_VIEWS and not (view == "weights" and result.data.get("kernels"))
             png = None if in_page else await run.io_bound(result.png, lang())
+            if png is None and not in_page:  # shutting down, as above
+                return
             extra = await run.io_bound(self._extra, result)
         except SpecError as e:
             self._show_error(e)
