@@ -166,8 +166,10 @@ def page_owner(client_id: Any) -> str | None:
     client = _clients.get(client_id) if isinstance(client_id, str) else None
     if client is None:
         return None
-    request = getattr(client, "_request", None)   # None: a client built without a request (no one's page)
-    return request.scope.get(WHO_KEY, "") if request is not None else ""
+    try:
+        return client.request.scope.get(WHO_KEY, "")
+    except RuntimeError:   # a client built without a request is no one's page
+        return ""
 
 
 def _socket_owner(environ: dict[str, Any] | None) -> str:
