@@ -30,6 +30,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 import layerlab
 from tests.server.studio_proc import READY, free_port
@@ -114,7 +115,6 @@ def klass(tmp_path_factory):
                                    ).status_code == 201
         layerlab.api.new_image_project(root / "teacher" / "pets", ["cat", "dog"], "Pets", 28)
         ds = clients["teacher"].post("/api/class/datasets", json={"project": "pets"}).json()["id"]
-        from PIL import Image
         buf = io.BytesIO()
         Image.new("RGB", (16, 16), "red").save(buf, "PNG")
         assert clients["Ada"].post(f"/api/class-datasets/{ds}/samples", params={"class": "cat"},
