@@ -20,8 +20,8 @@ from .i18n import msg
 from .spec.errors import SpecError
 from .store.class_dataset import TEACHER, ClassDatasets, class_root, max_per_pupil
 
-__all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "project_on_dataset", "pupil_view",
-           "share_project", "teacher_view", "thumbnail", "who_in_class"]
+__all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "delete_dataset", "project_on_dataset",
+           "pupil_view", "share_project", "teacher_view", "thumbnail", "who_in_class"]
 
 SOURCE = "class_dataset"
 MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 256 px
@@ -60,6 +60,24 @@ def share_project(class_dir: str | Path, folder: str | Path, title: str | None =
     params = {k: v for k, v in (data.get("params") or {}).items() if k in ("size", "channels", "fit")}
     project.doc["data"] = {**data, "source": SOURCE, "params": {**params, "dataset": meta["id"]}}
     project.save()
+    return meta
+
+
+def delete_dataset(class_dir: str | Path, ds_id: str, teacher_home: str | Path) -> dict[str, Any]:
+    """Delete a class dataset and every pooled picture (the teacher's choice); its record as it was.
+
+    The teacher's project it was shared from trains on its own pictures again (sharing copied them to the
+    pool and kept them); pupils' projects on it say, when they load their data, that the teacher deleted it."""
+    meta = ClassDatasets(class_dir).delete(ds_id)
+    folder = Path(teacher_home) / str(meta.get("project") or "")
+    if meta.get("project") and (folder / "project.json").is_file():
+        project = load(folder)
+        data = project.doc.get("data") or {}
+        params = data.get("params") or {}
+        if data.get("source") == SOURCE and params.get("dataset") == ds_id:
+            project.doc["data"] = {**data, "source": "images",
+                                   "params": {k: v for k, v in params.items() if k != "dataset"}}
+            project.save()
     return meta
 
 

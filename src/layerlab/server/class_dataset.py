@@ -6,6 +6,8 @@ The teacher (under /api/class/..., which the security middleware refuses to pupi
     POST   /api/class/datasets {"project", "title"}   share one of the teacher's picture projects
     GET    /api/class/datasets/<id>                   one dataset: counts, contributors, pictures with who
     POST   /api/class/datasets/<id>/open {"open"}     open or close it for new pictures
+    DELETE /api/class/datasets/<id>                   delete it with every picture (pupils' projects on it then
+                                                      say so); the teacher's shared project keeps its own pictures
     DELETE /api/class/datasets/<id>/pupils/<pupil>/samples   withdraw one pupil's pictures
     DELETE /api/class/datasets/<id>/samples/<sample>         delete any one picture
 
@@ -102,6 +104,12 @@ def router(server: Any) -> APIRouter:
             "(teacher only)")
     def dataset_open(dataset_id: str, body: OpenBody) -> dict[str, Any]:
         return _found(pool.ClassDatasets(root).set_open, dataset_id, body.open)
+
+    @r.delete(TEACHER_API + "/{dataset_id}", summary="Delete a class dataset with every picture in it; pupils' "
+              "projects that train on it then say it was deleted (teacher only)")
+    def dataset_delete(dataset_id: str) -> dict[str, Any]:
+        meta = _found(pool.delete_dataset, root, dataset_id, server.classroom.teacher_home)
+        return {"deleted": meta["id"], "title": meta["title"]}
 
     @r.delete(TEACHER_API + "/{dataset_id}/pupils/{pupil_id}/samples", summary="Withdraw every picture one pupil "
               "gave to a class dataset (teacher only)")

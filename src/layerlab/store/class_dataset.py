@@ -7,6 +7,8 @@ pupil's workspace:
     DIR/datasets/<dataset id>/dataset.json          title, classes, open for pictures or closed
     DIR/datasets/<dataset id>/images/<class>/<sample id>.png
     DIR/datasets/<dataset id>/contributors/<who>.json   sample id -> class, for each contributor
+    DIR/datasets/removed.json                       id -> title of each dataset the teacher deleted, so a
+                                                    project that still trains on one says so
 
 `who` is a pupil's random id (or "teacher"), never a name; sample ids are random too, so a
 picture's file name says nothing about who took it. Only the teacher's answers say who gave what.
@@ -38,6 +40,7 @@ from . import atomic
 
 DATASETS = "datasets"
 META, IMAGES, WHO = "dataset.json", "images", "contributors"
+REMOVED = "removed.json"           # DIR/datasets/removed.json: id -> title of each dataset the teacher deleted
 CLASS_FILE = "class.json"          # the class's own file (store/classroom.py): marks a class folder
 TEACHER = "teacher"                # the contributor id of the teacher's own pictures
 MAX_CLASSES = 20
@@ -96,10 +99,24 @@ class ClassDatasets:
 
     # -- the datasets ---------------------------------------------------------------------------
     def folder(self, ds_id: Any) -> Path:
-        """The folder of one dataset, refusing ids that are not ours."""
+        """The folder of one dataset, refusing ids that are not ours (and saying so when the teacher deleted it)."""
         if not isinstance(ds_id, str) or not _ID.match(ds_id) or not (self.root / ds_id / META).is_file():
+            title = self.removed().get(ds_id) if isinstance(ds_id, str) else None
+            if title is not None:
+                raise SpecError("dataset", msg("was deleted by the teacher"), title,
+                                msg("to go on, give this project other data on its Data page (for example "
+                                    "pictures of your own), or ask your teacher to share a new class dataset"))
             raise _not_found(ds_id)
         return self.root / ds_id
+
+    def removed(self) -> dict[str, str]:
+        """Id -> title of every dataset the teacher deleted."""
+        f = self.root / REMOVED
+        try:
+            found = json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
 
     def images_dir(self, ds_id: str) -> Path:
         """The pooled pictures: one subfolder per class (what the class_dataset data source reads)."""
@@ -271,6 +288,14 @@ class ClassDatasets:
         """Delete every picture who gave to any dataset of the class (a pupil deleted); how many went."""
         return sum(self.withdraw(m["id"], who) for m in self.all())
 
-    def delete(self, ds_id: str) -> None:
-        """Delete a dataset with all its pictures (the teacher's choice)."""
-        shutil.rmtree(self.folder(ds_id))
+    def delete(self, ds_id: str) -> dict[str, Any]:
+        """Delete a dataset with all its pictures (the teacher's choice); its record as it was. Its id and title
+        are remembered in removed.json, so a pupil's project that trained on it says what happened."""
+        folder = self.folder(ds_id)
+        with _lock(folder):
+            meta = self.meta(ds_id)
+            removed = self.removed()
+            removed[ds_id] = meta["title"]
+            atomic.write_text(self.root / REMOVED, json.dumps(removed, indent=1, ensure_ascii=False))
+            shutil.rmtree(folder)
+        return meta
