@@ -3,7 +3,8 @@
 "Share for contributions" turns one of the teacher's picture projects into a class dataset: its classes
 (and its pictures) go to a pool in the class folder that every pupil adds pictures to and trains their
 own model on. Per dataset the teacher sees the counts per class and, for the teacher only, who gave how
-many pictures per class; closes or opens it for new pictures; withdraws one pupil's pictures.
+many pictures per class; closes or opens it for new pictures; withdraws one pupil's pictures; deletes it
+(after asking, with its picture count: pupils' projects on it then say it was deleted).
 """
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ class DatasetsCard:
                 ui.switch(t("tds.open"), value=v["open"], on_change=lambda e, ds=ds: self._open(ds, bool(e.value))) \
                     .mark(f"tds-open-{ds}")
                 ui.link(t("tds.add_own"), f"/class-dataset/{ds}")
+                ui.button(t("tds.delete"), icon="delete", color="negative",
+                          on_click=lambda v=v: self._confirm_delete(v)).props("flat dense").mark(f"tds-delete-{ds}")
             columns = [{"name": "name", "label": t("tds.who"), "field": "name", "align": "left"}]
             columns += [{"name": f"c{i}", "label": c, "field": f"c{i}", "align": "right"}
                         for i, c in enumerate(v["classes"])]
@@ -137,4 +140,25 @@ class DatasetsCard:
                 ui.button(t("cm.cancel"), on_click=d.close).props("flat")
                 ui.button(t("tds.withdraw", name=name), on_click=really).props("color=negative") \
                     .mark("tds-withdraw-confirm")
+        d.open()
+
+    def _confirm_delete(self, v: dict[str, Any]) -> None:
+        """Ask, naming the dataset and how many pictures go, then delete it (its pupils' projects then say so)."""
+        def really() -> None:
+            d.close()
+            try:
+                pool.delete_dataset(self.root, v["id"], self.p.classroom.teacher_home)
+            except SpecError as e:   # deleted meanwhile (another tab)
+                ui.notify(err_text(e), type="warning")
+            else:
+                ui.notify(t("tds.deleted", title=v["title"]))
+            self.refresh_now()
+        with ui.dialog() as d, ui.card().style("max-width: 32rem"):
+            ui.label(t("tds.delete_ask", title=v["title"])).classes("text-h6")
+            ui.label(t("tds.delete_what", n=v["total"])).classes("text-body2")
+            with ui.row().classes("w-full justify-end gap-2"):
+                ui.button(t("cm.cancel"), on_click=d.close).props("flat")
+                ui.button(t("tds.delete"), icon="delete", on_click=really).props("color=negative") \
+                    .mark("tds-delete-confirm")
+        d.on("hide", d.delete)
         d.open()
