@@ -53,3 +53,16 @@ async def test_the_delete_question_in_german(user: User, shared) -> None:
     user.find(marker=f"tds-delete-{ds}").click()
     await user.should_see("Den Klassen-Datensatz 'Fruit' löschen?")
     await user.should_see("Alle 3 Bilder darin werden gelöscht")
+
+
+async def test_a_project_on_a_deleted_dataset_says_so_once_on_its_data_page(user: User, shared, monkeypatch) -> None:
+    server, ds = shared
+    home = server.classroom.teacher_home   # a workspace of the class: its projects may train on a class dataset
+    monkeypatch.setenv("LAYERLAB_HOME", str(home))
+    pool.project_on_dataset(server.classroom.root, ds, home / "mine", "Mine")
+    pool.delete_dataset(server.classroom.root, ds, home)
+    await user.open("/p/mine/data")
+    await user.should_see("The data cannot be read: dataset: was deleted by the teacher")   # the overview, read in a thread
+    await user.should_see("Use my own pictures")   # the way on, on the same page
+    shown = [e for e in user.find("was deleted by the teacher").elements if e.visible]
+    assert len(shown) == 1, [getattr(e, "text", "") for e in shown]   # not a second time from the pool's panel

@@ -211,6 +211,5 @@ def data_page_panel(doc: dict[str, Any], language: str, on_change: Callable[[], 
     try:
         return ClassPoolPanel(found[0], str((data.get("params") or {}).get("dataset")), found[1], language,
                               on_change=on_change, own_project=False)
-    except SpecError as e:   # the teacher deleted the dataset: the overview's error says what to do
-        ui.label(err_text(e, language)).classes("text-negative").props('role="alert"')
+    except SpecError:   # the teacher deleted the dataset: the overview's error says so and what to do (once)
         return None
