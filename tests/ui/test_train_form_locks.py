@@ -31,3 +31,21 @@ async def test_locked_training_settings_are_refused_with_the_reason(user: User, 
     epochs.set_value(before + 5)
     await user.should_see("your teacher locked the training settings for this lesson")
     assert api.load(folder).doc["training"]["epochs"] == before
+
+
+async def test_locked_training_settings_are_shown_read_only(user: User, project_id) -> None:
+    """Seen in the class walk: the locked settings looked editable; a pupil typed, got a refusal toast, and the
+    field kept the refused value. Now they are read-only (inert, greyed) with a sentence saying why."""
+    pid = project_id("xor")
+    await user.open(f"/p/{pid}/train")
+    assert "inert" not in user.find(marker="train-settings-fields").elements.pop().props
+    await user.should_not_see(marker="train-settings-locked")
+    lesson.write(workspace.project_dir(pid), lesson.Lesson("l1", "XOR", locked=("training",)))
+    await user.open(f"/p/{pid}/train")
+    await user.should_see("Your teacher locked the training settings for this lesson: you see them")
+    fields = user.find(marker="train-settings-fields").elements.pop()
+    assert "inert" in fields.props and "pointer-events-none" in fields.classes
+    epochs = user.find(marker="tf-training.epochs").elements.pop()
+    epochs.set_value(99)                                   # a value sent anyway is refused, without 'Received: None'
+    await user.should_see("your teacher locked the training settings for this lesson")
+    await user.should_not_see("Received: None")

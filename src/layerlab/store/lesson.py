@@ -81,5 +81,6 @@ def check_edit(folder: str | Path, old: dict[str, Any] | None, new: dict[str, An
     for part in lesson.locked:
         key, what = PARTS[part]
         if old.get(key) != new.get(key):
-            raise LockedError(key, msg("your teacher locked {what} for this lesson", what=what), None,
-                              msg("change the parts that are not locked, or ask your teacher"))
+            # no 'received': the refused value is the pupil's own edit (a None here read 'Received: None')
+            raise LockedError(key, msg("your teacher locked {what} for this lesson", what=what),
+                              hint=msg("change the parts that are not locked, or ask your teacher"))

@@ -18,6 +18,7 @@ from typing import Any
 from nicegui import background_tasks, run, ui
 
 from ...api import examples
+from ...api_class import lesson_of
 from ...api_owners import owner_of
 from ... import api_events as ev
 from ...api_runs import default_runner
@@ -120,19 +121,25 @@ class TrainView:
             self.live_boundary.prepare(self.session.project)
         self.settings = ui.expansion(tr("train.settings"), icon="tune", value=True).classes("w-full ll-card") \
             .props('data-testid="train-settings"').mark("train-settings")
+        # a lesson whose training settings the teacher locked: shown, not edited (the store refuses edits anyway)
+        locked = "training" in (lesson_of(self.session.folder) or {}).get("locked", ())
         with self.settings:
-            task = self.info.task if self.info else self.session.doc.get("task", "classification")
-            self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show)
-            self.workers = None
-            if expert():
-                has_ray = importlib.util.find_spec("ray") is not None
-                self.workers = ui.number(tr("train.workers"), value=1, min=1, max=64, format="%d") \
-                    .props("dense").classes("max-w-[260px]").mark("train-workers") \
-                    .tooltip(tr("train.workers_help" if has_ray else "train.workers_missing"))
-                if not has_ray:
-                    self.workers.disable()
-            ui.link(tr("train.search_link"), f"/p/{self.session.id}/search").classes("text-sm") \
-                .mark("train-search-link")
+            if locked:
+                ui.label(tr("train.settings_locked")).classes("text-body2").mark("train-settings-locked")
+            with ui.column().classes("w-full gap-4" + (" pointer-events-none opacity-70" if locked else "")) \
+                    .props('inert aria-disabled="true"' if locked else "").mark("train-settings-fields"):
+                task = self.info.task if self.info else self.session.doc.get("task", "classification")
+                self.form = TrainingForm(self.session, self.lang, expert(), task, on_validity=self._show)
+                self.workers = None
+                if expert():
+                    has_ray = importlib.util.find_spec("ray") is not None
+                    self.workers = ui.number(tr("train.workers"), value=1, min=1, max=64, format="%d") \
+                        .props("dense").classes("max-w-[260px]").mark("train-workers") \
+                        .tooltip(tr("train.workers_help" if has_ray else "train.workers_missing"))
+                    if not has_ray:
+                        self.workers.disable()
+                ui.link(tr("train.search_link"), f"/p/{self.session.id}/search").classes("text-sm") \
+                    .mark("train-search-link")
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
                 self.grid = SampleGrid(self.lang)
