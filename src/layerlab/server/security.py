@@ -319,6 +319,10 @@ class SecurityMiddleware:
         message, hint = localize(message, lang), localize(hint, lang)
         if is_navigation(headers) and status in (401, 500):
             join = "/join" in self.config.open_paths  # a class server: a pupil's way in is joining, not a token
+            if join and status == 401:   # a pupil new here, removed, or whose class ended: not 'layerlab studio'
+                message = msg("you are not signed in to this class on this device").to(lang)
+                hint = msg("join with the class code from your teacher, or go on with your rejoin code; if your "
+                           "teacher removed you or ended the class, ask your teacher").to(lang)
             body = (login_page(message, hint, lang, join) if status == 401 else error_page(message, hint, lang)
                     ).encode()
             ctype = b"text/html; charset=utf-8"

@@ -18,7 +18,13 @@ def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
-            f'<h1>LayerLab</h1><p>{html.escape(message)}.</p><p>{html.escape(hint)}.</p>{body_end}</body></html>')
+            f'<h1>LayerLab</h1><p>{html.escape(_sentence(message))}.</p><p>{html.escape(_sentence(hint))}.</p>'
+            f'{body_end}</body></html>')
+
+
+def _sentence(text: str) -> str:
+    """An error's part as a sentence on a page of its own: a capital first letter ('dieser Server ...' read odd)."""
+    return text[:1].upper() + text[1:]
 
 
 def login_page(message: str, hint: str, lang: str = "en", join: bool = False) -> str:
