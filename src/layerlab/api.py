@@ -60,9 +60,10 @@ def load(path: str | Path) -> Project:
 
 
 def new_image_project(folder: str | Path, classes: list[str], name: str | None = None, size: int = 32,
-                      channels: int = 3) -> Project:
-    """A picture project with the named (empty) classes and a small CNN; pictures are added with data.samples."""
-    doc = image_project_doc(name or Path(folder).name, classes, size, channels)
+                      channels: int = 3, lang: str = "en") -> Project:
+    """A picture project with the named (empty) classes and a small CNN; pictures are added with data.samples.
+    Its description is in lang."""
+    doc = image_project_doc(name or Path(folder).name, classes, size, channels, lang)
     project = new(folder, doc=doc)
     for c in check_classes(classes):
         samples.add_class(project.dir, c)

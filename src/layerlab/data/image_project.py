@@ -38,13 +38,15 @@ def check_classes(classes: list[str]) -> list[str]:
     return names
 
 
-def image_project_doc(name: str, classes: list[str], size: int = 32, channels: int = 3) -> dict[str, Any]:
-    """The project document: own pictures, a small CNN for size x size pictures, one output per class."""
+def image_project_doc(name: str, classes: list[str], size: int = 32, channels: int = 3,
+                      lang: str = "en") -> dict[str, Any]:
+    """The project document: own pictures, a small CNN for size x size pictures, one output per class; its
+    description in lang (the Train page shows it: a German pupil read 'Your own pictures: Apfel, Banane.')."""
     names = check_classes(classes)
     if size not in SIZES:
         raise SpecError("size", msg("is not an offered picture size"), size,
                         msg("choose one of {listing}", listing=", ".join(map(str, SIZES))))
-    return {"version": 3, "name": name, "description": f"Your own pictures: {', '.join(names)}.",
+    return {"version": 3, "name": name, "description": msg("Your own pictures: {names}.", names=", ".join(names)).to(lang),
             "task": "classification",
             "data": {"source": "images", "params": {"size": size, "channels": channels},
                      "validation_split": 0.2, "seed": 0},

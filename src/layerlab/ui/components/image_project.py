@@ -65,7 +65,7 @@ class ImageProjectCard:
         folder = workspace.home() / workspace.unique_id(name)
         try:
             project = await run.io_bound(api.new_image_project, folder, classes, name, int(self.size.value),
-                                         3 if self.colour.value else 1)
+                                         3 if self.colour.value else 1, self.lang)
         except SpecError as e:
             self.error.set_text(err_text(e, self.lang))
             return

@@ -28,7 +28,7 @@ from ..components.run_names import score_text
 from ..components.project_menu import open_file_card, project_menu, trash_view
 from ..components.thumbs import data_thumbnail, example_strip
 from ..frame import frame, href, lang, tr
-from ..i18n import err_text
+from ..i18n import err_text, known
 from ...i18n import translate
 
 log = logging.getLogger(__name__)
@@ -198,7 +198,9 @@ def _recent(projects: list[dict]) -> None:
                     task = p.get("task") or ""
                     task = tr(f"task.{task}") if task in ("classification", "regression") else task
                     when = _when(p.get("modified"))
-                    caption = " · ".join(x for x in (task, p["source"], tr("home.changed", when=when) if when else "") if x)
+                    source = p["source"]   # in words where the catalogues have them ('images': own pictures)
+                    source = tr(f"home.src.{source}") if source and known(f"home.src.{source}") else source
+                    caption = " · ".join(x for x in (task, source, tr("home.changed", when=when) if when else "") if x)
                     ui.item_label(caption).props("caption")
                     runs = _runs(p["id"])  # under the name, not beside it: a phone has no room for two columns
                     with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):

@@ -1,0 +1,30 @@
+"""German words a pupil met in the class walk (issue 17): a new picture project's description read 'Your own
+pictures: Apfel, Banane.' on a German Train page, and Home's project list named the data source by its id
+('images', 'class_dataset')."""
+from __future__ import annotations
+
+from nicegui.testing import User
+
+from layerlab.store import workspace
+
+
+def _one(user: User, marker: str):
+    return next(iter(user.find(marker=marker).elements))
+
+
+async def test_a_new_picture_project_speaks_german_on_train_and_home(user: User) -> None:
+    await user.open("/?lang=de")
+    user.find(marker="new-image-project").click()
+    await user.should_see(marker="image-project-dialog")
+    _one(user, "ip-name").set_value("Obst")
+    _one(user, "ip-class-1").set_value("Apfel")
+    _one(user, "ip-class-2").set_value("Banane")
+    user.find(marker="ip-create").click()
+    await user.should_see(marker="class-list", retries=50)
+    pid = next(p["id"] for p in workspace.list_projects() if p["name"] == "Obst")
+    await user.open(f"/p/{pid}/train")
+    await user.should_see("Deine eigenen Bilder: Apfel, Banane.")
+    await user.should_not_see("Your own pictures")
+    await user.open("/")
+    await user.should_see(marker=f"recent-{pid}")
+    await user.should_see("Klassifikation · eigene Bilder")
