@@ -6,6 +6,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from layerlab.store import workspace
+from layerlab.ui.i18n import t
 
 
 def _one(user: User, marker: str):
@@ -28,3 +29,8 @@ async def test_a_new_picture_project_speaks_german_on_train_and_home(user: User)
     await user.open("/")
     await user.should_see(marker=f"recent-{pid}")
     await user.should_see("Klassifikation · eigene Bilder")
+
+
+def test_the_burst_interval_says_what_it_is_in_german() -> None:
+    """Under the webcam at 375 px, 'Bilder 10 | Alle (s) 0.5' read as 'all of them'; it is the pause between shots."""
+    assert t("cm.burst_t", "de") == "Abstand (s)" and t("cm.burst_t", "en") == "Every (s)"
