@@ -43,6 +43,7 @@ from typing import Any
 from ..i18n import localize, msg
 from ..spec.errors import SpecError
 from ..store import atomic
+from ..store.lesson import check_data_files
 from ..store.quota import check_quota
 from .imagefiles import check_zip_pixels
 from .upload_checks import MB, UploadError, UploadLimits, check_size, verify_image, verify_table
@@ -144,6 +145,7 @@ def free_name(folder: Path, name: str) -> Path:
 def save_file(project_dir: Path, filename: str, data: bytes, folder: str = "uploads",
               limits: UploadLimits | None = None) -> Path:
     """Store one image or table under project/data/<folder>/ atomically; returns its path."""
+    check_data_files(project_dir)   # a lesson's locked data
     limits = limits or UploadLimits.from_env()
     check_size(len(data), limits)
     name = sanitize_name(filename)
@@ -227,6 +229,7 @@ def _read_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: UploadLimits
 def extract_images(project_dir: Path, archive: bytes | Path, name: str = "images",
                    limits: UploadLimits | None = None) -> UploadResult:
     """Unpack a ZIP of image folders into project/data/<name>/ (a fresh folder); non-images are skipped."""
+    check_data_files(project_dir)   # a lesson's locked data
     limits = limits or UploadLimits.from_env()
     data_dir = safe_path(Path(project_dir), "data")
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ from typing import Any
 from ..i18n import msg
 from ..spec.errors import SpecError
 from ..store import atomic
+from ..store.lesson import check_data_files
 from ..store.quota import check_quota
 from .cache import clear_cache
 from .imagefiles import IMAGE_EXTS, convert, is_ignorable, open_image
@@ -54,6 +55,7 @@ def _invalidate() -> None:
 
 def add_class(project_dir: str | Path, name: str) -> Path:
     """Create an (empty) class folder; an existing one is kept."""
+    check_data_files(project_dir)   # a lesson's locked data
     d = _class_dir(project_dir, name)
     d.mkdir(parents=True, exist_ok=True)
     return d
@@ -61,6 +63,7 @@ def add_class(project_dir: str | Path, name: str) -> Path:
 
 def add_sample(project_dir: str | Path, class_name: str, image: Any) -> Path:
     """Store one image (PNG/JPEG bytes, a data: URL or a PIL image) as PNG in the class's folder; returns its path."""
+    check_data_files(project_dir)   # a lesson's locked data
     d = _class_dir(project_dir, class_name)
     img = open_image(image, "image")
     img = convert(img, 3 if img.mode not in ("1", "L", "LA", "I", "I;16") else 1)
@@ -77,6 +80,7 @@ def add_sample(project_dir: str | Path, class_name: str, image: Any) -> Path:
 
 def rename_class(project_dir: str | Path, old: str, new: str) -> Path:
     """Rename a class folder (refuses to merge into an existing class)."""
+    check_data_files(project_dir)   # a lesson's locked data
     src, dst = _class_dir(project_dir, old, "class"), _class_dir(project_dir, new, "new_name")
     if not src.is_dir():
         raise SpecError("class", msg("is not a class of this project"), old,
@@ -91,6 +95,7 @@ def rename_class(project_dir: str | Path, old: str, new: str) -> Path:
 
 def delete_class(project_dir: str | Path, name: str) -> None:
     """Delete a class folder with its images."""
+    check_data_files(project_dir)   # a lesson's locked data
     d = _class_dir(project_dir, name)
     if not d.is_dir():
         raise SpecError("class", msg("is not a class of this project"), name,
@@ -101,6 +106,7 @@ def delete_class(project_dir: str | Path, name: str) -> None:
 
 def delete_sample(project_dir: str | Path, class_name: str, file_name: str) -> None:
     """Delete one image of a class."""
+    check_data_files(project_dir)   # a lesson's locked data
     d = _class_dir(project_dir, class_name)
     path = d / Path(file_name).name
     if not path.is_file():

@@ -5,7 +5,9 @@ When the teacher sends a project to the class, each pupil gets their own copy wi
 training settings) and which pages are hidden. Every write of project.json goes through
 `workspace.save_doc`, which asks `check_edit` first, so the studio, the /api routes and the CLI
 all refuse a change to a locked part, with the reason. The pupil cannot change the file
-itself: no route writes it, and the project's own files (uploads) never reach a dot-file.
+itself: no route writes it, and the project's own files (uploads) never reach a dot-file. With the data
+locked, its files (pictures, classes, uploads) are refused too (`check_data_files`, asked by data/samples.py
+and data/safefiles.py).
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -71,6 +73,15 @@ def read(folder: str | Path) -> Lesson | None:
 
 def write(folder: str | Path, lesson: Lesson) -> None:
     atomic.write_text(Path(folder) / LESSON_FILE, json.dumps(lesson.to_dict(), ensure_ascii=False))
+
+
+def check_data_files(folder: str | Path) -> None:
+    """Refuse (LockedError) adding, changing or deleting a data file (a picture, a class, an upload) of a
+    project whose lesson locked the data: project.json's data part is not all of the data."""
+    found = read(folder)
+    if found is not None and "data" in found.locked:
+        raise LockedError("data", msg("your teacher locked {what} for this lesson", what=PARTS["data"][1]),
+                          hint=msg("change the parts that are not locked, or ask your teacher"))
 
 
 def check_edit(folder: str | Path, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
