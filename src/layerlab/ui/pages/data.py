@@ -4,10 +4,12 @@ column) and ZIP import; the source's own settings; augmentation switches with a 
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from nicegui import ui
 
+from ...api_class import lesson_of
 from ..components.augment_panel import AugmentPanel
 from ..components.class_manager import ClassManager
 from ..components.class_pool import data_page_panel
@@ -29,12 +31,21 @@ class DataView:
         PredictingLine(session, language, self.source_changed)
         self.overview = DataOverview(session, language)
         source = (session.doc.get("data") or {}).get("source")
-        self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
-        self.pool = data_page_panel(session.doc, language, self.changed)  # a class dataset: add to the pool
-        SourceSettings(session, language, expert(), self.changed)
-        DataImport(session, language, self.source_changed)
-        kind = self._kind()
-        self.augment = AugmentPanel(session, language, kind) if kind in ("image", "tabular", "points") else None
+        # a lesson whose data the teacher locked: shown, not edited (the core refuses its files and settings anyway);
+        # a class dataset's pool stays open, above: it is the class's, not this project's
+        locked = "data" in (lesson_of(session.folder) or {}).get("locked", ())
+        self.pool = data_page_panel(session.doc, language, self.changed) if locked else None
+        if locked:
+            ui.label(tr("data.locked")).classes("text-body2").mark("data-locked")
+        with ui.column().classes("w-full gap-4 pointer-events-none opacity-70").mark("data-locked-fields") \
+                .props('inert aria-disabled="true"') if locked else nullcontext():
+            self.classes = ClassManager(session.folder, language, self.changed) if source == "images" else None
+            if not locked:
+                self.pool = data_page_panel(session.doc, language, self.changed)  # a class dataset: add to the pool
+            SourceSettings(session, language, expert(), self.changed)
+            DataImport(session, language, self.source_changed)
+            kind = self._kind()
+            self.augment = AugmentPanel(session, language, kind) if kind in ("image", "tabular", "points") else None
         ui.timer(0.05, self.overview.load, once=True)
         if self.augment is not None:
             ui.timer(0.1, self.augment.refresh, once=True)
