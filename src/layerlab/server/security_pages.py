@@ -17,7 +17,7 @@ def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
     """The small self-contained page the middleware answers with (no NiceGUI, no scripts)."""
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">'
+            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">'
             f'<h1>LayerLab</h1><p>{html.escape(_sentence(message))}.</p><p>{html.escape(_sentence(hint))}.</p>'
             f'{body_end}</body></html>')
 
