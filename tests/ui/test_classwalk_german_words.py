@@ -7,6 +7,7 @@ from nicegui.testing import User
 
 from layerlab.store import workspace
 from layerlab.ui.i18n import t
+from layerlab.ui.pages.teacher import _page
 
 
 def _one(user: User, marker: str):
@@ -34,3 +35,12 @@ async def test_a_new_picture_project_speaks_german_on_train_and_home(user: User)
 def test_the_burst_interval_says_what_it_is_in_german() -> None:
     """Under the webcam at 375 px, 'Bilder 10 | Alle (s) 0.5' read as 'all of them'; it is the pause between shots."""
     assert t("cm.burst_t", "de") == "Abstand (s)" and t("cm.burst_t", "en") == "Every (s)"
+
+
+def test_the_teacher_sees_which_project_a_pupil_is_on_by_its_name() -> None:
+    """The teacher's 'Page' column named a pupil's project by its folder ('obst-2 · Training'), which the teacher
+    never sees elsewhere; now by its name, and with the folder only when two of the pupil's projects share it."""
+    projects = [{"id": "obst", "name": "Obst"}, {"id": "obst-2", "name": "Obst"}, {"id": "xor", "name": "My XOR"}]
+    assert _page("/p/xor/train", projects) == "My XOR · " + t("nav.train")
+    assert _page("/p/obst-2/data", projects) == "Obst (obst-2) · " + t("nav.data")
+    assert _page("/p/gone/train", projects) == "gone · " + t("nav.train")

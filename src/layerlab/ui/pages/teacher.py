@@ -61,15 +61,19 @@ def _joining(is_open: bool) -> str:
     return _t(msg("Joining open")) if is_open else _t(msg("Joining closed"))
 
 
-def _page(path: str | None) -> str:
-    """ "xor · Train" for /p/xor/train, "Home" for /, the path otherwise."""
+def _page(path: str | None, projects: list[dict[str, Any]] | None = None) -> str:
+    """ "XOR · Train" for /p/xor/train (the project's name, with its folder when two share it; the folder when
+    the project is not listed), "Home" for /, the path otherwise."""
     if not path:
         return "–"
     parts = [p for p in path.split("/") if p]
     if not parts:
         return _t(msg("Home"))
     if parts[0] == "p" and len(parts) >= 3 and parts[2] in TABS:
-        return f"{parts[1]} · {t(f'nav.{parts[2]}')}"
+        names = [p["name"] for p in projects or ()]
+        name = next((p["name"] for p in projects or () if p["id"] == parts[1]), None)
+        shown = parts[1] if name is None else name if names.count(name) == 1 else f"{name} ({parts[1]})"
+        return f"{shown} · {t(f'nav.{parts[2]}')}"
     if parts[0] == "class-dataset":   # adding pictures to a class dataset (17.5)
         return t("tds.page")
     return path
@@ -196,7 +200,7 @@ class TeacherView:
             best = r.get("best")
             links = [{"name": p["name"], "href": f"/teacher/pupils/{r['id']}/{p['id']}"} for p in r["projects"]]
             rows.append({"id": r["id"], "name": r["name"], "projects": names, "links": links,
-                         "page": _page(r.get("page")),
+                         "page": _page(r.get("page"), r["projects"]),
                          "training": _training(r), "best": f"{best * 100:.0f} %" if best is not None else "–",
                          "seen": _ago(r.get("last_seen")), **tips})
         if getattr(self, "_lessons_seen", None) not in (None, [len(x["copies"]) for x in self.p.classroom.lessons]):
