@@ -12,6 +12,12 @@ def _doc(pid: str) -> dict:
     return json.loads((workspace.project_dir(pid) / "project.json").read_text())
 
 
+def _add_dropout(user: User) -> None:
+    """Open the regularization family (its buttons are built when it opens, as a pupil sees them) and add dropout."""
+    next(iter(user.find(marker="family-regularization").elements)).open()
+    user.find(marker="palette-dropout").click()
+
+
 def _text(user: User, marker: str) -> str:
     return next(iter(user.find(marker=marker).elements)).text
 
@@ -103,7 +109,7 @@ async def test_a_change_made_elsewhere_is_never_overwritten(user: User, project_
     folder = workspace.project_dir(pid)
     outside = dict(_doc(pid), name="edited in another window")
     workspace.save_doc(folder, outside, None)
-    user.find(marker="palette-dropout").click()
+    _add_dropout(user)
     await user.should_see(marker="stale-notice")
     assert _doc(pid) == outside                      # the other window's change is intact
     user.find(marker="stale-reload").click()
@@ -129,7 +135,7 @@ async def test_edits_survive_a_server_restart(user: User, project_id) -> None:
     from layerlab.ui import state
     pid = project_id("xor")
     await user.open(f"/p/{pid}/model")
-    user.find(marker="palette-dropout").click()
+    _add_dropout(user)
     await user.should_see(marker="layer-2")
     state._sessions.clear()                        # what a restart loses: everything but the disk
     await user.open(f"/p/{pid}/model")
@@ -140,7 +146,7 @@ async def test_edits_survive_a_server_restart(user: User, project_id) -> None:
 async def test_a_change_from_the_command_line_shows_on_the_next_visit(user: User, project_id) -> None:
     pid = project_id("xor")
     await user.open(f"/p/{pid}/model")
-    user.find(marker="palette-dropout").click()
+    _add_dropout(user)
     await user.should_see(marker="layer-2")
     folder = workspace.project_dir(pid)
     doc = _doc(pid)
@@ -176,7 +182,7 @@ def _press(user: User, key: str, shift: bool = False) -> None:
 async def test_ctrl_z_and_ctrl_y(user: User, project_id) -> None:
     pid = project_id("xor")
     await user.open(f"/p/{pid}/model")
-    user.find(marker="palette-dropout").click()
+    _add_dropout(user)
     await user.should_see(marker="layer-2")
     _press(user, "z")
     await user.should_not_see(marker="layer-2")

@@ -20,6 +20,7 @@ from ..frame import tr
 from ..i18n import err_text, in_lang
 from . import layer_form
 from .diagram import FAMILY, shape_text
+from .lazy import lazy_expansion
 from .mathview import Tex, layer_tex
 
 
@@ -58,15 +59,19 @@ def palette(view: Any) -> None:
         kinds = by_family.get(family)
         if not kinds:
             continue
-        with ui.expansion(tr(f"family.{family}"), value=family == "core") \
-                .classes("w-full").props("dense").mark(f"family-{family}"):
-            with ui.row().classes("gap-1"):
-                for kind in kinds:
-                    summary = in_lang(kind.summary, view.lang)
-                    ui.button(kind.name, on_click=lambda k=kind.name: view.add(k)) \
-                        .props(f'dense outline no-caps aria-label="{kind.name}: {summary}"') \
-                        .style(f"border-left: 4px solid {FAMILY.get(family, '#64748b')}") \
-                        .tooltip(summary).mark(f"palette-{kind.name}")
+        lazy_expansion(tr(f"family.{family}"), lambda family=family, kinds=kinds: _family_buttons(view, family, kinds),
+                       value=family == "core").classes("w-full").props("dense").mark(f"family-{family}")
+
+
+def _family_buttons(view: Any, family: str, kinds: list[Any]) -> None:
+    """One family's buttons (built when its expansion first opens: most stay closed)."""
+    with ui.row().classes("gap-1"):
+        for kind in kinds:
+            summary = in_lang(kind.summary, view.lang)
+            ui.button(kind.name, on_click=lambda k=kind.name: view.add(k)) \
+                .props(f'dense outline no-caps aria-label="{kind.name}: {summary}"') \
+                .style(f"border-left: 4px solid {FAMILY.get(family, '#64748b')}") \
+                .tooltip(summary).mark(f"palette-{kind.name}")
 
 
 def insert_note(view: Any) -> None:
@@ -173,11 +178,15 @@ def _card(view: Any, i: int, layer: dict[str, Any]) -> None:
                                            expert=view.expert, lang=view.lang, marker=f"param-{i}")
             if hidden:
                 ui.label(tr("model.hidden", n=hidden)).classes("text-xs opacity-60").mark(f"hidden-{i}")
-            with ui.expansion(tr("model.help")).props("dense").classes("w-full text-sm"):
-                explain = in_lang(kind.explain, view.lang)
-                ui.label(explain).classes("text-sm")
-                Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None, view.lang))
+            lazy_expansion(tr("model.help"), lambda kind=kind, row=row: _help(view, kind, row)) \
+                .props("dense").classes("w-full text-sm")
     view.style_card(i)
+
+
+def _help(view: Any, kind: Any, row: Any) -> None:
+    """A card's help: what the kind does and its formula (built when first opened)."""
+    ui.label(in_lang(kind.explain, view.lang)).classes("text-sm")
+    Tex(layer_tex(kind, row.resolved if row else None, row.in_shape if row else None, view.lang))
 
 
 # Touch screens do not fire HTML drag events: the handle follows the finger itself and, on release,
