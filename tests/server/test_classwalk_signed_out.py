@@ -33,3 +33,10 @@ def test_the_studio_sign_in_page_keeps_its_words_as_sentences():
     security.install(app_, token="t0ken-t0ken", host="127.0.0.1", port=8765, with_api=False)
     page = TestClient(app_, base_url="http://127.0.0.1:8765").get("/", headers=HTML).text
     assert "This LayerLab server needs its access token." in page and "`layerlab studio`" in page
+
+
+def test_the_join_page_gets_its_icon_before_joining(klass):
+    server, app = klass
+    assert _client(app).get("/join").status_code == 200
+    assert _client(app).get("/favicon.ico").status_code != 401      # the join page's icon needs no token
+    assert _client(app).get("/api/projects").status_code == 401     # nothing else became public

@@ -100,6 +100,9 @@ class ClassServer:
         """The join page and API, the teacher's API, the pupils' sign-in, and the owner of a pupil's runs."""
         self.config = config
         config.open_paths = frozenset(self.open_paths)
+        # the icon of the join page, which a pupil opens before having a token (it was a 401 in the console and no
+        # icon in the tab); the same file for everyone
+        config.public_paths = config.public_paths | {"/favicon.ico"}
         config.guests = PupilAuth(config, self.guest_for_token, self.teacher_paths, self.seen)
         app.include_router(self.router())
         app.include_router(class_life.router(self))  # the queue, ending the class, its archives
