@@ -1,10 +1,12 @@
 """German words a pupil met in the class walk (issue 17): a new picture project's description read 'Your own
-pictures: Apfel, Banane.' on a German Train page, and Home's project list named the data source by its id
+pictures: Apfel, Banane.' on a German Train page, and Home's project list and the Data page named the data source by its id
 ('images', 'class_dataset')."""
 from __future__ import annotations
 
 from nicegui.testing import User
+from PIL import Image
 
+from layerlab.data import samples
 from layerlab.store import workspace
 from layerlab.ui.i18n import t
 from layerlab.ui.pages.teacher import _page
@@ -26,6 +28,10 @@ async def test_a_new_picture_project_speaks_german_on_train_and_home(user: User)
     pid = next(p["id"] for p in workspace.list_projects() if p["name"] == "Obst")
     await user.open(f"/p/{pid}/train")
     await user.should_see("Deine eigenen Bilder: Apfel, Banane.")
+    for c, colour in (("Apfel", "red"), ("Banane", "yellow")):
+        samples.add_sample(workspace.project_dir(pid), c, Image.new("RGB", (20, 20), colour))
+    await user.open(f"/p/{pid}/data")
+    await user.should_see("Quelle: eigene Bilder (images)", retries=50)   # was 'Quelle: images'
     await user.should_not_see("Your own pictures")
     await user.open("/")
     await user.should_see(marker=f"recent-{pid}")

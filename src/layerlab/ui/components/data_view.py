@@ -18,7 +18,7 @@ from ...api_data import raw_view, row_text
 from ...api_data import samples as pictures
 from ...i18n.numbers import number
 from ...api_errors import SpecError
-from ..i18n import err_text, t
+from ..i18n import err_text, known, t
 from .boundary import colour
 from .chart_numbers import localized
 from .charts import GRID_LINE
@@ -138,7 +138,10 @@ class DataOverview:
         kind = self.tr(f"dv.kind.{d['kind']}", shape=shape, n=len(s.get("feature_names") or []) or shape)
         self.box.clear()
         with self.box:
-            ui.label(self.tr("dv.source", source=s.get("source"))).classes("text-sm opacity-70")
+            source = s.get("source")   # in words where the catalogues have them, with the id a project file names
+            if source and known(f"home.src.{source}"):
+                source = f"{self.tr(f'home.src.{source}')} ({source})"
+            ui.label(self.tr("dv.source", source=source)).classes("text-sm opacity-70").mark("data-source")
             ui.label(f"{self.tr('dv.samples', n=number(s['n_samples'], self.lang))}: {kind}").mark("data-samples")
             sp = s.get("splits") or {}
             ui.label(self.tr("dv.splits", train=number(sp.get("train", 0), self.lang),
