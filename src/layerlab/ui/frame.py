@@ -26,6 +26,7 @@ from ..api_class import lesson_of
 from ..api_owners import class_teacher
 from ..api_errors import SpecError
 from ..i18n import LANGS, msg
+from .components.lazy import lazy_menu
 from .i18n import current_lang, err_text, page_lang, t
 from .state import ProjectMissing, Session, get_session
 
@@ -250,19 +251,24 @@ def _prefs_controls(session: Session | None, project_id: str | None, hidden: tup
         _dark_button()
     with ui.button(icon="menu").props(f'flat round color=white aria-label="{tr("nav.menu")}"') \
             .classes("xl:hidden").mark("nav-menu"):
-        with ui.menu().classes("p-2"):
-            if session is not None:
-                for tab in (tab for tab in TABS if tab not in hidden):
-                    ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
-                        .classes("lg:hidden" if tab != "export" else "").mark(f"menu-{tab}")
-                ui.separator()
-            ui.menu_item(tr("nav.home"), lambda: ui.navigate.to("/")).mark("menu-home")
-            with ui.column().classes("p-2 gap-1"):
-                _language_select(suffix="-menu", dark=False)
-                ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
-                    .mark("expert-switch-menu")
-                ui.switch(tr("pref.dark"), value=bool(_prefs().get("dark", False)),
-                          on_change=lambda e: _set_pref("dark", e.value)).mark("dark-switch-menu")
+        # its items are built when it first opens: about 20 elements every page would build for nobody
+        lazy_menu(ui.menu().classes("p-2"), lambda: _menu_items(session, project_id, hidden))
+
+
+def _menu_items(session: Session | None, project_id: str | None, hidden: tuple[str, ...]) -> None:
+    """The header menu's pages, Home and preferences (below 1280 px the preferences live here)."""
+    if session is not None:
+        for tab in (tab for tab in TABS if tab not in hidden):
+            ui.menu_item(tr(f"nav.{tab}"), lambda tab=tab: ui.navigate.to(href(project_id, tab))) \
+                .classes("lg:hidden" if tab != "export" else "").mark(f"menu-{tab}")
+        ui.separator()
+    ui.menu_item(tr("nav.home"), lambda: ui.navigate.to("/")).mark("menu-home")
+    with ui.column().classes("p-2 gap-1"):
+        _language_select(suffix="-menu", dark=False)
+        ui.switch(tr("pref.expert"), value=expert(), on_change=lambda e: _set_pref("expert", e.value)) \
+            .mark("expert-switch-menu")
+        ui.switch(tr("pref.dark"), value=bool(_prefs().get("dark", False)),
+                  on_change=lambda e: _set_pref("dark", e.value)).mark("dark-switch-menu")
 
 
 def _language_select(suffix: str = "", dark: bool = True) -> None:

@@ -27,3 +27,19 @@ def lazy_expansion(text: str, build: Callable[[], None], value: bool = False) ->
     if value:
         fill()
     return box
+
+
+def lazy_menu(menu: ui.menu, build: Callable[[], None]) -> ui.menu:
+    """Fill `menu` with what `build()` makes the first time it opens (a closed menu's items cost every page)."""
+    built = False
+
+    def fill(opened: bool) -> None:
+        nonlocal built
+        if built or not opened:
+            return
+        built = True
+        with menu:
+            build()
+
+    menu.on_value_change(lambda e: fill(e.value))
+    return menu
