@@ -17,7 +17,7 @@ def test_a_removed_pupil_is_told_how_to_go_on_in_german(klass):
     assert page.status_code == 401
     text = page.text
     assert "Du bist auf diesem Gerät nicht in dieser Klasse angemeldet." in text
-    assert "Wiederkehr-Code" in text and "Lehrkraft" in text and 'href="/join"' in text
+    assert "Rückkehr-Code" in text and "Lehrkraft" in text and 'href="/join"' in text
     assert "layerlab studio" not in text and "Bearer" not in text
     assert "padding:0 1rem" in text   # at 375 px the sentences touched the screen's edge
     english = _client(app).get("/", headers=HTML).text
