@@ -17,7 +17,7 @@ def lazy_expansion(text: str, build: Callable[[], None], value: bool = False) ->
 
     def fill() -> None:
         nonlocal built
-        if built:
+        if built or box.is_deleted:  # a redrawn page may have dropped it
             return
         built = True
         with box:
@@ -35,7 +35,7 @@ def lazy_menu(menu: ui.menu, build: Callable[[], None]) -> ui.menu:
 
     def fill(opened: bool) -> None:
         nonlocal built
-        if built or not opened:
+        if built or not opened or menu.is_deleted:
             return
         built = True
         with menu:
