@@ -20,8 +20,8 @@ from .i18n import msg
 from .spec.errors import SpecError
 from .store.class_dataset import TEACHER, ClassDatasets, class_root, max_per_pupil
 
-__all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "delete_dataset", "project_on_dataset",
-           "pupil_view", "share_project", "teacher_view", "thumbnail", "who_in_class"]
+__all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "delete_dataset", "own_model_name",
+           "project_on_dataset", "pupil_view", "share_project", "teacher_view", "thumbnail", "who_in_class"]
 
 SOURCE = "class_dataset"
 MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 256 px
@@ -123,11 +123,17 @@ def thumbnail(class_dir: str | Path, ds_id: str, sample_id: str, size: int = 96)
     return buf.getvalue()
 
 
+def own_model_name(title: str, lang: str | None = None) -> str:
+    """A pupil's own project on a class dataset, named apart from the lesson's ('Obst – mein Modell')."""
+    return msg("{title} – my model", title=title).to(lang)
+
+
 def project_on_dataset(class_dir: str | Path, ds_id: str, folder: str | Path, name: str | None = None,
-                       size: int = 32) -> Any:
-    """A new project in folder whose data is the pooled dataset (a small CNN with one output per class)."""
+                       size: int = 32, lang: str | None = None) -> Any:
+    """A new project in folder whose data is the pooled dataset (a small CNN with one output per class);
+    without a name it is the dataset's title plus 'my model' in lang (default: the request's language)."""
     meta = ClassDatasets(class_dir).meta(ds_id)
-    doc = image_project_doc(name or meta["title"], meta["classes"], size=size)
+    doc = image_project_doc(name or own_model_name(meta["title"], lang), meta["classes"], size=size)
     doc["description"] = meta["title"]
     doc["data"] = {**doc["data"], "source": SOURCE, "params": {**doc["data"]["params"], "dataset": ds_id}}
     return new(folder, doc=doc)

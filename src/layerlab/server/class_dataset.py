@@ -168,7 +168,7 @@ def router(server: Any) -> APIRouter:
             "the class dataset's pooled pictures")
     def new_project(dataset_id: str, body: NameBody | None = None) -> dict[str, Any]:
         meta = _found(pool.ClassDatasets(root).meta, dataset_id)
-        name = (body.name if body and body.name else None) or meta["title"]
+        name = (body.name if body and body.name else None) or pool.own_model_name(meta["title"])
         project = pool.project_on_dataset(root, dataset_id, ws.home() / ws.unique_id(name), name)
         return {"id": project.dir.name, "name": name, "dataset": dataset_id}
     return r

@@ -170,9 +170,10 @@ class ClassPoolPanel:
 
     async def _own_project(self) -> None:
         view = pool.pupil_view(self.class_dir, self.ds_id, self.who)
-        folder = workspace.home() / workspace.unique_id(view["title"])
+        name = pool.own_model_name(view["title"], self.lang)   # not the lesson's name: 'Obst – mein Modell'
+        folder = workspace.home() / workspace.unique_id(name)
         try:
-            project = await run.io_bound(pool.project_on_dataset, self.class_dir, self.ds_id, folder, view["title"])
+            project = await run.io_bound(pool.project_on_dataset, self.class_dir, self.ds_id, folder, name)
         except SpecError as e:
             ui.notify(err_text(e, self.lang), type="negative")
             return
