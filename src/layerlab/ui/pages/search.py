@@ -15,6 +15,7 @@ from typing import Any
 from nicegui import ui
 
 from ... import api_search
+from ...api_class import lesson_of
 from ...api_owners import owner_of
 from ...api_errors import SpecError
 from ...api_spec import parse_path as parse
@@ -286,5 +287,11 @@ def search_page(project_id: str) -> None:
     """The Search page of one project."""
     with frame(project_id, "train") as session:
         if session is None:
+            return
+        if "training" in (lesson_of(session.folder) or {}).get("locked", ()):
+            # a search writes ranges and its best values into the settings, which the store refuses here
+            ui.label(tr("search.title")).classes("text-xl font-bold")
+            ui.label(tr("search.locked")).classes("text-body2").mark("search-locked")
+            ui.link(tr("search.back_to_train"), f"/p/{project_id}/train").mark("search-back-to-train")
             return
         SearchView(session, project_id)

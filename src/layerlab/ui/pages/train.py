@@ -138,8 +138,9 @@ class TrainView:
                         .tooltip(tr("train.workers_help" if has_ray else "train.workers_missing"))
                     if not has_ray:
                         self.workers.disable()
-                ui.link(tr("train.search_link"), f"/p/{self.session.id}/search").classes("text-sm") \
-                    .mark("train-search-link")
+                if not locked:   # a search changes the settings: no invitation where they are locked
+                    ui.link(tr("train.search_link"), f"/p/{self.session.id}/search").classes("text-sm") \
+                        .mark("train-search-link")
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 lg:grid-cols-3"):
             with ui.column().classes("lg:col-span-2"):
                 self.grid = SampleGrid(self.lang)
