@@ -14,7 +14,7 @@ from torch import nn
 # helpers that lived here before each moved next to its layer kind: old imports keep working
 _MOVED = {"Snake": "activations", "ThresholdedReLU": "activations", "Exponential": "activations",
           "HardSigmoid": "activations", "Reshape": "reshape", "Permute": "permute", "GaussianNoise": "noise",
-          "GaussianDropout": "noise", "GlobalPool": "global_pool", "SamePool": "pool_base",
+          "GaussianDropout": "noise", "GlobalPool": "global_pool_base", "SamePool": "pool_base",
           "Recurrent": "recurrent", "GatedRNN": "recurrent", "Residual": "residual"}
 
 

@@ -1,4 +1,5 @@
-"""global_avg_pool, global_max_pool: one number per channel, from a whole feature map or sequence.
+"""What global_avg_pool and global_max_pool (one module each) share: one number per channel, from a whole
+feature map or sequence; the GlobalPool helper and the GlobalPoolKind base (shape rule, code, math, TF.js).
 
 Feature maps are channels first, (C, L), (C, H, W) or (C, D, H, W): keep='first' gives (C,).
 Sequences from embedding and recurrent layers are (T, F): keep='last' gives (F,), as Keras'
@@ -18,7 +19,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import Case, LayerKind, from_code, get_layer, register
+from .base import LayerKind, from_code, get_layer
 from . import tfjs_support as T
 
 
@@ -39,7 +40,7 @@ class GlobalPool(nn.Module):
         return flat.mean(dim=2) if self.mode == "avg" else flat.amax(dim=2)
 
 
-class _Global(LayerKind):
+class GlobalPoolKind(LayerKind):
     family = "pooling"
     mode = "avg"
     reads_channels = True
@@ -111,36 +112,4 @@ class _Global(LayerKind):
         return x.amax(dim=axes) if self.mode == "max" else x.mean(dim=axes)
 
 
-@register
-class GlobalAvgPool(_Global):
-    name = "global_avg_pool"
-    cases = (
-        Case((4, 5, 5), {}, (4,)),
-        Case((6, 3), {"keep": "last"}, (3,)),
-        Case((3, 4, 4, 4), {}, (3,)),
-        Case((2, 7), {}, (2,)),
-    )
-    mode = "avg"
-    summary = "Averages each channel over all positions: one number per channel."
-    explain = ("Instead of flattening a feature map into thousands of values, it keeps one average per channel. "
-               "That needs no weights and works for any image size.")
-    latex = r"y_c = \frac{1}{N} \sum_i x_{c,i}"
-
-
-@register
-class GlobalMaxPool(_Global):
-    name = "global_max_pool"
-    cases = (
-        Case((4, 5, 5), {}, (4,)),
-        Case((6, 3), {"keep": "last"}, (3,)),
-        Case((3, 4, 4, 4), {}, (3,)),
-        Case((2, 7), {}, (2,)),
-    )
-    mode = "max"
-    summary = "Keeps each channel's largest value: 'was this pattern anywhere?'."
-    explain = ("For each channel it reports the strongest response anywhere in the input, so the position of a "
-               "pattern no longer matters.")
-    latex = r"y_c = \max_i x_{c,i}"
-
-
-__all__ = ["GlobalAvgPool", "GlobalMaxPool", "get_layer"]
+__all__ = ["GlobalPool", "GlobalPoolKind", "get_layer"]
