@@ -25,6 +25,23 @@ REFRESH_S = 2.0
 STATUS = {"running": msg("running"), "paused": msg("paused"), "queued": msg("queued")}
 
 
+# a pupil's projects as links (each opens the read-only projector view) and the row's actions, shared by the
+# table's cells and the narrow screen's cards
+PROJECT_LINKS = r'''<span v-if="!props.row.links.length">–</span>
+    <template v-for="(p, i) in props.row.links" :key="p.href">{{ i ? ', ' : '' }}<a :href="p.href"
+       class="text-primary">{{ p.name }}</a></template>'''
+ACTIONS = r'''
+    <q-btn flat dense size="sm" icon="stop" :aria-label="'stop ' + props.row.name"
+           @click="$parent.$emit('stop', props.row.id)" v-if="props.row.training !== '–'">
+      <q-tooltip>{{ props.row.tip_stop }}</q-tooltip></q-btn>
+    <q-btn flat dense size="sm" icon="key" :aria-label="'rejoin code ' + props.row.name"
+           @click="$parent.$emit('rejoin', props.row.id)">
+      <q-tooltip>{{ props.row.tip_rejoin }}</q-tooltip></q-btn>
+    <q-btn flat dense size="sm" icon="delete" :aria-label="'remove ' + props.row.name"
+           @click="$parent.$emit('remove', props.row.id)">
+      <q-tooltip>{{ props.row.tip_remove }}</q-tooltip></q-btn>'''
+
+
 def use(provider: Any) -> None:
     """Serve this class on the teacher's page (called once by the class server at start)."""
     global PROVIDER
@@ -113,24 +130,23 @@ class TeacherView:
         columns = [{"name": k, "label": _t(label), "field": k, "align": "left"} for k, label in (
             ("name", msg("Name")), ("projects", msg("Projects")), ("page", msg("Page")), ("training", msg("Training")),
             ("best", msg("Best validation accuracy")), ("seen", msg("Last activity")))]
-        self.table = ui.table(columns=columns, rows=[], row_key="id").classes("w-full")
+        # below 600 px (a teacher's phone walking round the class) each pupil is a card with every column's
+        # value, so nothing hides behind sideways scrolling; q-table's grid mode, same rows and actions
+        self.table = ui.table(columns=columns, rows=[], row_key="id").classes("w-full") \
+            .props(':grid="Quasar.Screen.lt.sm"').mark("pupils-table")
         self.table.add_slot("body-cell-projects", r'''
-            <q-td :props="props"><span v-if="!props.row.links.length">–</span>
-              <template v-for="(p, i) in props.row.links" :key="p.href">{{ i ? ', ' : '' }}<a :href="p.href"
-                 class="text-primary">{{ p.name }}</a></template>
-            </q-td>''')
+            <q-td :props="props">''' + PROJECT_LINKS + "</q-td>")
         self.table.add_slot("body-cell-name", r'''
-            <q-td :props="props">{{ props.row.name }}
-              <q-btn flat dense size="sm" icon="stop" :aria-label="'stop ' + props.row.name"
-                     @click="$parent.$emit('stop', props.row.id)" v-if="props.row.training !== '–'">
-                <q-tooltip>{{ props.row.tip_stop }}</q-tooltip></q-btn>
-              <q-btn flat dense size="sm" icon="key" :aria-label="'rejoin code ' + props.row.name"
-                     @click="$parent.$emit('rejoin', props.row.id)">
-                <q-tooltip>{{ props.row.tip_rejoin }}</q-tooltip></q-btn>
-              <q-btn flat dense size="sm" icon="delete" :aria-label="'remove ' + props.row.name"
-                     @click="$parent.$emit('remove', props.row.id)">
-                <q-tooltip>{{ props.row.tip_remove }}</q-tooltip></q-btn>
-            </q-td>''')
+            <q-td :props="props">{{ props.row.name }}''' + ACTIONS + "</q-td>")
+        self.table.add_slot("item", r'''
+            <div class="col-12 q-pa-xs"><q-card flat bordered class="q-px-sm q-py-xs" :data-pupil="props.row.name">
+              <div class="row items-center no-wrap"><div class="col text-subtitle1 text-weight-bold ellipsis">
+                {{ props.row.name }}</div>''' + ACTIONS + r'''</div>
+              <div v-for="col in props.cols.filter(c => c.name !== 'name' && c.name !== 'projects')" :key="col.name"
+                   class="text-body2"><span class="text-grey-8">{{ col.label }}:</span> {{ col.value }}</div>
+              <div class="text-body2"><span class="text-grey-8">{{ props.cols.find(c => c.name === 'projects').label
+                }}:</span> ''' + PROJECT_LINKS + r'''</div>
+            </q-card></div>''')
         self.table.on("stop", lambda e: self._stop(e.args))
         self.table.on("rejoin", lambda e: self._rejoin(e.args))
         self.table.on("remove", lambda e: self._remove(e.args))
