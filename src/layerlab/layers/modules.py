@@ -13,8 +13,8 @@ from torch import nn
 
 # helpers that lived here before each moved next to its layer kind: old imports keep working
 _MOVED = {"Snake": "activations", "ThresholdedReLU": "activations", "Exponential": "activations",
-          "HardSigmoid": "activations", "Reshape": "reshape", "Permute": "permute", "GaussianNoise": "noise",
-          "GaussianDropout": "noise", "GlobalPool": "global_pool_base", "SamePool": "pool_base",
+          "HardSigmoid": "activations", "Reshape": "reshape", "Permute": "permute", "GaussianNoise": "noise_base",
+          "GaussianDropout": "noise_base", "GlobalPool": "global_pool_base", "SamePool": "pool_base",
           "Recurrent": "recurrent", "GatedRNN": "recurrent", "Residual": "residual"}
 
 
