@@ -19,7 +19,7 @@ from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from .activations import activation_param
 from .base import Case, get_layer, numel, register, weight_flops
-from .conv import as_tuple
+from .conv_base import as_tuple
 from .image_conv_base import BIAS, FILTERS, KERNEL, PADDING, STRIDES, ImageConv
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS
 from . import tfjs_support as T

@@ -14,7 +14,7 @@ from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS
 from .base import LayerKind, from_code
-from .conv import as_tuple, conv_code, rank_error, spatial_check
+from .conv_base import as_tuple, conv_code, rank_error, spatial_check
 from .initializers import init_module, reg_kwargs
 from . import tfjs_support as T
 

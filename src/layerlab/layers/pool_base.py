@@ -17,7 +17,7 @@ from ..i18n import msg
 from ..spec.errors import Fix
 from ..spec.params import Param
 from .base import Case, LayerKind, from_code
-from .conv import as_tuple, rank_error, spatial_check, strided_same_padding
+from .conv_base import as_tuple, rank_error, spatial_check, strided_same_padding
 from . import tfjs_support as T
 
 

@@ -12,7 +12,7 @@ import math
 
 from .activations import activation_param
 from .base import Case, get_layer, numel, register, weight_flops
-from .conv import as_tuple
+from .conv_base import as_tuple
 from .image_conv_base import BIAS, DILATION, FILTERS, KERNEL, MULT, PADDING, STRIDES, Depthwise
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..spec.params import Param
 from .base import Case, LayerKind, from_code, get_layer, register
-from .conv import as_tuple, rank_error
+from .conv_base import as_tuple, rank_error
 from ..spec.errors import SpecError
 from ..i18n import msg
 from . import tfjs_support as T

@@ -1,4 +1,10 @@
-"""conv1d, conv2d, conv3d: slide small learned filters over a signal, an image or a volume."""
+"""What conv1d, conv2d and conv3d (one module each) share, and the window arithmetic other kinds use too
+(pooling, upsampling, the image convolutions): the Conv base (parameters per rank, shape rule, costs, code,
+math, TF.js adapters), as_tuple, conv_out, the 'same' paddings, spatial_check, conv_code and rank_error.
+
+>>> conv_out(9, 3, 2, "same"), conv_out(9, 3, 2, "valid"), strided_same_padding(9, 3, 2)
+(5, 4, (1, 1))
+"""
 from __future__ import annotations
 
 import math
@@ -10,9 +16,8 @@ from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
 from . import modules as M
 from .activations import ACTIVATIONS, activation_param, build_activation
-from .base import LAYERS, Case, LayerKind, numel, register, weight_flops
+from .base import LAYERS, LayerKind, numel, weight_flops
 from .initializers import INIT_PARAMS, REGULARIZER_PARAMS, init_module, reg_kwargs
-from .latex import activated, bmatrix, num, weighted_sum, wrap
 import torch
 from . import tfjs_support as T
 
@@ -131,7 +136,7 @@ def rank_error(layer: LayerKind, dims: int, in_shape, path: str, alternative: Fi
                      msg("input of shape {shape}", shape=tuple(in_shape)), hint, fixes)
 
 
-class _Conv(LayerKind):
+class Conv(LayerKind):
     dims = 2
     family = "convolution"
 
@@ -236,91 +241,5 @@ class _Conv(LayerKind):
         return T.ref_act(c)(T.last(y))
 
 
-@register
-class Conv1D(_Conv):
-    name = "conv1d"
-    cases = (
-        Case((2, 10), {"filters": 4, "kernel_size": 3}, (4, 8)),
-        Case((3, 9), {"filters": 2, "kernel_size": 4, "strides": 2, "padding": "same"}, (2, 5)),
-        Case((1, 12), {"filters": 2, "kernel_size": 3, "dilation": 2, "activation": "tanh"}, (2, 8)),
-    )
-    dims = 1
-    reads_channels = True
-    params = _Conv._params(1)
-    summary = "Slides filters along a sequence or signal."
-    explain = "Each filter looks at a short stretch of the signal at a time and reports how well it matches."
-    latex = r"y = f(W * x + b)"
-
-
-@register
-class Conv2D(_Conv):
-    name = "conv2d"
-    cases = (
-        Case((1, 8, 8), {"filters": 4, "kernel_size": 3, "padding": "same"}, (4, 8, 8)),
-        Case((3, 9, 7), {"filters": 2, "kernel_size": [3, 2], "strides": [2, 3], "padding": "same"}, (2, 5, 3)),
-        Case((2, 9, 9), {"filters": 3, "kernel_size": 3, "dilation": 2, "use_bias": False}, (3, 5, 5)),
-    )
-    dims = 2
-    params = _Conv._params(2)
-    summary = "Slides small filters over an image to find patterns like edges."
-    explain = ("Each filter is a small grid of weights. It slides over the image and at every spot "
-               "measures how much the patch looks like the filter: the result is a feature map.")
-    latex = r"y = f(W * x + b)"
-
-    def numeric_math(self, p, module, max_weights=16, digits=4):
-        conv = conv_in(module)
-        if conv is None or conv.weight.numel() > max_weights:
-            return None
-        w = conv.weight.detach()                                    # (filters, in_channels, kh, kw)
-        parts = []
-        for c in range(w.shape[0]):
-            terms = " + ".join(rf"{bmatrix(w[c, k].tolist(), digits)} \star x_{{{k + 1}}}" for k in range(w.shape[1]))
-            bias = f" + {num(float(conv.bias[c].detach()), digits)}" if conv.bias is not None else ""
-            parts.append(wrap(p.get("activation"), f"{terms}{bias}").replace("y =", f"y_{{{c + 1}}} =", 1))
-        return r" \\ ".join(parts)
-
-    def worked_math(self, p, module, x_in, y, digits=3, shown=4):
-        conv = conv_in(module)
-        if not isinstance(conv, nn.Conv2d) or x_in.dim() != 3 or y.dim() != 3 or conv.groups != 1:
-            return None
-        c = int(y.abs().amax(dim=(1, 2)).argmax())                  # the busiest feature map
-        r, q = divmod(int(y[c].abs().argmax()), y.shape[2])         # and its strongest position
-        kh, kw = conv.kernel_size
-        (sh, sw), (dh, dw) = conv.stride, conv.dilation
-        xp = x_in[None]
-        core = module.core if hasattr(module, "core") else module
-        if isinstance(core, nn.Sequential):                         # explicit zero padding before the conv
-            for m in core:
-                if m is conv:
-                    break
-                xp = m(xp)
-        if conv.padding == "same":
-            th, tw = dh * (kh - 1), dw * (kw - 1)
-            xp = nn.functional.pad(xp, (tw // 2, tw - tw // 2, th // 2, th - th // 2))
-        elif isinstance(conv.padding, tuple) and any(conv.padding):
-            xp = nn.functional.pad(xp, (conv.padding[1], conv.padding[1], conv.padding[0], conv.padding[0]))
-        patch = xp[0, :, r * sh: r * sh + (kh - 1) * dh + 1: dh, q * sw: q * sw + (kw - 1) * dw + 1: dw]
-        w = conv.weight[c].detach()
-        if patch.shape != w.shape:
-            return None
-        b = float(conv.bias[c].detach()) if conv.bias is not None else None
-        z = float((patch * w).sum()) + (b or 0.0)
-        pre = core(x_in[None])[0, c, r, q]                          # the layer's own sum, before its activation
-        if not pre.new_tensor(z).isclose(pre, rtol=1e-3, atol=1e-4):
-            return None                                             # a layout this sketch does not know
-        inner = weighted_sum(w.flatten().tolist(), patch.flatten().tolist(), b, shown, digits)
-        return activated(p.get("activation"), f"y_{{{c + 1}}}[{r + 1},{q + 1}]", inner, z, float(y[c, r, q]), digits), c
-
-
-@register
-class Conv3D(_Conv):
-    name = "conv3d"
-    cases = (
-        Case((1, 5, 6, 6), {"filters": 2, "kernel_size": 3}, (2, 3, 4, 4)),
-        Case((2, 4, 5, 5), {"filters": 3, "kernel_size": 2, "strides": 2, "padding": "same"}, (3, 2, 3, 3)),
-    )
-    dims = 3
-    params = _Conv._params(3)
-    summary = "Slides filters through a volume (e.g. video or scans)."
-    explain = "Like conv2d, with filters that also reach along depth."
-    latex = r"y = f(W * x + b)"
+__all__ = ["Conv", "as_tuple", "conv_code", "conv_in", "conv_out", "rank_error", "same_padding",
+           "spatial_check", "strided_same_padding"]
