@@ -15,7 +15,7 @@ from torch import nn
 _MOVED = {"Snake": "activations", "ThresholdedReLU": "activations", "Exponential": "activations",
           "HardSigmoid": "activations", "Reshape": "reshape", "Permute": "permute", "GaussianNoise": "noise_base",
           "GaussianDropout": "noise_base", "GlobalPool": "global_pool_base", "SamePool": "pool_base",
-          "Recurrent": "recurrent", "GatedRNN": "recurrent", "Residual": "residual"}
+          "Recurrent": "recurrent_base", "GatedRNN": "recurrent_base", "Residual": "residual"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,6 @@
-"""simple_rnn, lstm, gru: read a sequence step by step, carrying a memory from step to step.
+"""What simple_rnn, lstm and gru (one module each) share: they read a sequence step by step, carrying a memory
+from step to step. The Recurrent and GatedRNN helpers, the RecurrentKind base (parameters, shape rule, costs,
+code, TF.js adapters), the gate parameter of lstm and gru and the cases all three have.
 
 Input is a sequence (T, F): T steps of F features. As in Keras, the output is the last step's
 state (units,) unless return_sequences gives every step (T, units); bidirectional reads the
@@ -18,7 +20,7 @@ from torch import nn
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
 from ..spec.params import Param
-from .base import Case, LayerKind, from_code, get_layer, register
+from .base import Case, LayerKind, from_code, get_layer
 from .initializers import INIT_PARAMS, init_module
 import numpy as np
 from . import tfjs_support as T
@@ -117,7 +119,7 @@ class GatedRNN(nn.Module):
         return out, h
 
 
-class _Recurrent(LayerKind):
+class RecurrentKind(LayerKind):
     family = "recurrent"
     gates = 1
     makes_sequence = True
@@ -265,100 +267,21 @@ class _Recurrent(LayerKind):
         return torch.stack(steps, dim=1) if c.get("return_sequences") else h
 
 
-@register
-class SimpleRNN(_Recurrent):
-    name = "simple_rnn"
-    cases = (
-        Case((6, 3), {"units": 4}, (4,)),
-        Case((5, 2), {"units": 3, "return_sequences": True}, (5, 3)),
-        Case((4, 3), {"units": 2, "bidirectional": True}, (4,)),
-        Case((4, 3),
-             {"units": 2, "bidirectional": True, "return_sequences": True, "bias_initializer": "ones"},
-             (4, 4)),
-    )
-    gates = 1
-    torch_cls = "nn.RNN"
-    summary = "A plain recurrent layer: new state = tanh(input and old state)."
-    explain = ("At each step it mixes the new input with its memory of the steps before. Simple, but it forgets "
-               "quickly: long sequences need lstm or gru.")
-    latex = r"h_t = \tanh(W x_t + U h_{t-1} + b)"
-
-    def math(self, p, in_shape=None):
-        return rf"h_t = \tanh(W x_t + U h_{{t-1}} + b),\ h_t \in \mathbb{{R}}^{{{p['units']}}}"
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_classes = ("SimpleRNN",)
-
+# the conformance cases every recurrent kind has (lstm and gru add their own gate cases)
+SEQUENCE_CASES = (
+    Case((6, 3), {"units": 4}, (4,)),
+    Case((5, 2), {"units": 3, "return_sequences": True}, (5, 3)),
+    Case((4, 3), {"units": 2, "bidirectional": True}, (4,)),
+    Case((4, 3),
+         {"units": 2, "bidirectional": True, "return_sequences": True, "bias_initializer": "ones"},
+         (4, 4)),
+)
 
 GATE_PARAM = Param(
     "recurrent_activation", "choice", "sigmoid",
     "Function of the gates. sigmoid is PyTorch's (fastest); hard_sigmoid, min(1, max(0, 0.2x + 0.5)), is "
     "TF.js's default, for models from asanAI or TF.js.",
     choices=("sigmoid", "hard_sigmoid", "tanh", "relu", "linear"), expert=True)
-
-
-@register
-class LSTM(_Recurrent):
-    name = "lstm"
-    cases = (
-        *SimpleRNN.cases,
-        Case((5, 3), {"units": 4, "recurrent_activation": "hard_sigmoid", "bidirectional": True}, (8,)),
-        Case((4, 2), {"units": 3, "recurrent_activation": "tanh", "return_sequences": True}, (4, 3)),
-    )
-    gates = 4
-    torch_cls = "nn.LSTM"
-    params = (*_Recurrent.params, GATE_PARAM)
-    summary = "Long short-term memory: gates decide what to remember and what to forget."
-    explain = ("Besides its output it keeps a cell memory. Learned gates decide at every step what to forget, "
-               "what to write and what to show, so it can carry information across long sequences.")
-    latex = (r"c_t = f_t \odot c_{t-1} + i_t \odot \tanh(W_c x_t + U_c h_{t-1} + b_c),\ "
-             r"h_t = o_t \odot \tanh(c_t)")
-
-    def math(self, p, in_shape=None):
-        return (r"\begin{aligned} i_t, f_t, o_t &= \sigma(W x_t + U h_{t-1} + b) \\ "
-                r"c_t &= f_t \odot c_{t-1} + i_t \odot \tanh(W_c x_t + U_c h_{t-1} + b_c) \\ "
-                rf"h_t &= o_t \odot \tanh(c_t),\ h_t \in \mathbb{{R}}^{{{p['units']}}} \end{{aligned}}")
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_classes = ("LSTM",)
-
-
-@register
-class GRU(_Recurrent):
-    name = "gru"
-    cases = (
-        *SimpleRNN.cases,
-        Case((5, 3), {"units": 4, "reset_after": False, "return_sequences": True}, (5, 4)),
-        Case((4, 2),
-             {"units": 3, "recurrent_activation": "hard_sigmoid", "reset_after": False, "bidirectional": True},
-             (6,)),
-    )
-    gates = 3
-    torch_cls = "nn.GRU"
-    params = (*_Recurrent.params, GATE_PARAM,
-              Param("reset_after", "bool", True,
-                    "Apply the reset gate after the recurrent weights (PyTorch's GRU) or before them "
-                    "(TF.js's and Keras' reset_after=false).", expert=True))
-    summary = "Gated recurrent unit: a lighter lstm with two gates."
-    explain = ("An update gate decides how much of the old state to keep and a reset gate how much of it to use "
-               "for the new candidate. It remembers nearly as well as lstm with fewer weights.")
-    latex = r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
-
-    def math(self, p, in_shape=None):
-        return (r"\begin{aligned} z_t, r_t &= \sigma(W x_t + U h_{t-1} + b) \\ "
-                r"n_t &= \tanh(W_n x_t + r_t \odot (U_n h_{t-1} + b_n)) \\ "
-                rf"h_t &= (1 - z_t) \odot n_t + z_t \odot h_{{t-1}},\ h_t \in \mathbb{{R}}^{{{p['units']}}}"
-                r" \end{aligned}")
-
-    # -- TF.js: export, import, reference (dispatched by export/tfjs*.py) ---------------------------
-    keras_classes = ("GRU",)
-
-    def tfjs_refusal(self, layer, refusal):
-        return GRU_RESET_AFTER if layer.get("reset_after", True) else None
-
-
-__all__ = ["GRU", "LSTM", "SimpleRNN", "get_layer"]
-
 
 GATES = ("sigmoid", "hard_sigmoid", "tanh", "relu", "linear")  # the choices of lstm/gru's recurrent_activation
 GRU_RESET_AFTER = msg("TF.js 4.22 only has a GRU that applies the reset gate before the recurrent weights; this "
@@ -374,3 +297,7 @@ def _rzn_to_zrh(v: np.ndarray) -> np.ndarray:
 def _zrh_to_rzn(v: np.ndarray) -> np.ndarray:
     z, r, h = np.split(v, 3, axis=0)
     return np.ascontiguousarray(np.concatenate([r, z, h], axis=0))
+
+
+__all__ = ["GATES", "GATE_PARAM", "GRU_RESET_AFTER", "SEQUENCE_CASES", "GatedRNN", "Recurrent", "RecurrentKind",
+           "get_layer"]
