@@ -18,7 +18,7 @@ from .data.class_dataset import sample_png
 from .data.image_project import check_classes, image_project_doc
 from .i18n import msg
 from .spec.errors import SpecError
-from .store.class_dataset import TEACHER, ClassDatasets, class_root, max_per_pupil
+from .store.class_dataset import TEACHER, ClassDatasets, by_contributor, class_root, max_per_pupil, tally
 
 __all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "delete_dataset", "own_model_name",
            "project_on_dataset", "pupil_view", "share_project", "teacher_view", "thumbnail", "who_in_class"]
@@ -90,27 +90,27 @@ def pupil_view(class_dir: str | Path, ds_id: str, who: str) -> dict[str, Any]:
     """What a pupil may see of a dataset: classes, counts, their own counts, and the pictures (id, class,
     whether it is theirs), never who else gave what."""
     pool = ClassDatasets(class_dir)
-    meta = pool.meta(ds_id)
-    shots = pool.samples(ds_id)
-    counts = {c: 0 for c in meta["classes"]}
-    mine = {c: 0 for c in meta["classes"]}
-    for s in shots:
-        counts[s["class"]] += 1
-        mine[s["class"]] += s["by"] == who
+    return _view(pool.meta(ds_id), pool.samples(ds_id), who)
+
+
+def _view(meta: dict[str, Any], shots: list[dict[str, Any]], who: str) -> dict[str, Any]:
+    mine = tally(meta["classes"], [s for s in shots if s["by"] == who])
     return {"id": meta["id"], "title": meta["title"], "classes": meta["classes"], "open": meta["open"],
-            "counts": counts, "total": len(shots), "mine": mine, "limit": max_per_pupil(),
+            "counts": tally(meta["classes"], shots), "total": len(shots), "mine": mine, "limit": max_per_pupil(),
             "samples": [{"id": s["id"], "class": s["class"], "mine": s["by"] == who} for s in shots]}
 
 
 def teacher_view(class_dir: str | Path, ds_id: str, names: dict[str, str]) -> dict[str, Any]:
-    """The pupils' view plus who gave how many pictures per class (names: pupil id -> name)."""
+    """The pupils' view plus who gave how many pictures per class (names: pupil id -> name); the pool is
+    read once (the teacher page asks every few seconds)."""
     pool = ClassDatasets(class_dir)
-    view = pupil_view(class_dir, ds_id, TEACHER)
+    meta, shots = pool.meta(ds_id), pool.samples(ds_id)
+    view = _view(meta, shots, TEACHER)
     rows = [{"pupil": who, "name": names.get(who), "counts": counts, "total": sum(counts.values())}
-            for who, counts in pool.contributors(ds_id).items()]
+            for who, counts in by_contributor(shots).items()]
     rows.sort(key=lambda r: (r["pupil"] != TEACHER, (r["name"] or r["pupil"]).casefold()))
-    view.update(project=pool.meta(ds_id).get("project"), contributors=rows,
-                samples=[{"id": s["id"], "class": s["class"], "by": s["by"]} for s in pool.samples(ds_id)])
+    view.update(project=meta.get("project"), contributors=rows,
+                samples=[{"id": s["id"], "class": s["class"], "by": s["by"]} for s in shots])
     return view
 
 

@@ -91,6 +91,24 @@ def _not_found(ds_id: Any) -> SpecError:
                      msg("list the class datasets with GET /api/class-datasets"))
 
 
+def tally(classes: list[str], samples: list[dict[str, Any]]) -> dict[str, int]:
+    """Class -> how many of these pictures (every class named, 0 where none)."""
+    counts = {c: 0 for c in classes}
+    for s in samples:
+        counts[s["class"]] += 1
+    return counts
+
+
+def by_contributor(samples: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Contributor id -> class -> how many of these pictures they gave (pictures of no known contributor left out)."""
+    out: dict[str, dict[str, int]] = {}
+    for s in samples:
+        if s["by"] is not None:
+            row = out.setdefault(s["by"], {})
+            row[s["class"]] = row.get(s["class"], 0) + 1
+    return out
+
+
 class ClassDatasets:
     """The class datasets of one class folder (DIR/datasets/)."""
 
@@ -167,6 +185,14 @@ class ClassDatasets:
         f = self._who_file(folder, who)
         return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
 
+    def _keep_given(self, folder: Path, who: str, given: dict[str, str]) -> None:
+        """Write who's record of pictures (sample id -> class), or remove it when none is left."""
+        f = self._who_file(folder, who)
+        if given:
+            atomic.write_text(f, json.dumps(given))
+        else:
+            f.unlink(missing_ok=True)
+
     def add(self, ds_id: str, class_name: str, png: bytes, who: str) -> str:
         """Keep one (already checked and converted) PNG in a class; its sample id."""
         folder = self.folder(ds_id)
@@ -192,7 +218,7 @@ class ClassDatasets:
             (folder / IMAGES / class_name).mkdir(parents=True, exist_ok=True)
             atomic.write_bytes(folder / IMAGES / class_name / f"{sid}.png", png)
             given[sid] = class_name
-            atomic.write_text(self._who_file(folder, who), json.dumps(given))
+            self._keep_given(folder, who, given)
         return sid
 
     def stamp(self, ds_id: str) -> tuple[int, int]:
@@ -218,19 +244,11 @@ class ClassDatasets:
 
     def counts(self, ds_id: str) -> dict[str, int]:
         """Class -> pictures in the pool."""
-        counts = {c: 0 for c in self.meta(ds_id)["classes"]}
-        for s in self.samples(ds_id):
-            counts[s["class"]] += 1
-        return counts
+        return tally(self.meta(ds_id)["classes"], self.samples(ds_id))
 
     def contributors(self, ds_id: str) -> dict[str, dict[str, int]]:
         """Contributor id -> class -> pictures (the teacher's view only)."""
-        out: dict[str, dict[str, int]] = {}
-        for s in self.samples(ds_id):
-            if s["by"] is not None:
-                row = out.setdefault(s["by"], {})
-                row[s["class"]] = row.get(s["class"], 0) + 1
-        return out
+        return by_contributor(self.samples(ds_id))
 
     def sample_file(self, ds_id: str, sample_id: str) -> Path:
         """The file of one picture, or a 404-style SpecError."""
@@ -259,11 +277,7 @@ class ClassDatasets:
                     p.unlink()
                     n += 1
                 given.pop(sid, None)
-            f = self._who_file(folder, who)
-            if given:
-                atomic.write_text(f, json.dumps(given))
-            elif f.exists():
-                f.unlink()
+            self._keep_given(folder, who, given)
         return n
 
     def remove(self, ds_id: str, sample_id: str) -> str | None:
@@ -277,11 +291,7 @@ class ClassDatasets:
             if owner is not None:
                 given = self._given(folder, owner)
                 given.pop(sample_id, None)
-                f = self._who_file(folder, owner)
-                if given:
-                    atomic.write_text(f, json.dumps(given))
-                else:
-                    f.unlink()
+                self._keep_given(folder, owner, given)
         return owner
 
     def withdraw_everywhere(self, who: str) -> int:
