@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +29,36 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def class_server(root: Path, teacher: str, code: str, class_name: str, *args: str, scheme: str = "http"):
+    """`layerlab classroom` as a process on a free loopback port, the teacher's token and the class code fixed
+    (args: more options, e.g. --https); yields {"url", "port", "root", "log"}, then stops it and fails on a
+    traceback in its log."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(LAYERLAB_TOKEN=teacher, LAYERLAB_CLASS_CODE=code, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
+    log = root.parent / "classroom.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
+                                 "--no-browser", *args, "--host", "127.0.0.1", "--port", str(port),
+                                 "--workspace", str(root), "--class-name", class_name], env=env, stdout=out,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while READY not in log.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the class server did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    yield {"url": f"{scheme}://127.0.0.1:{port}", "port": port, "root": root, "log": log}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    text = log.read_text()
+    assert "Traceback" not in text, text
 
 
 @pytest.fixture(scope="session")

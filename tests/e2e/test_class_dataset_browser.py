@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from layerlab.data.image_project import image_project_doc
-from tests.e2e.conftest import CHROMIUM, READY, _free_port, close
+from tests.e2e.conftest import CHROMIUM, class_server, close
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-pool", "P7Q2MX"
@@ -30,8 +26,6 @@ def pool_class(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     root = tmp_path_factory.mktemp("pool") / "7c"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(LAYERLAB_TOKEN=TEACHER, LAYERLAB_CLASS_CODE=CODE, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     fruit = root / "teacher" / "fruit"   # written as the studio would, without loading torch here
     (fruit / "data" / "images").mkdir(parents=True)
     (fruit / "project.json").write_text(json.dumps(image_project_doc("Fruit", ["apple", "banana"], 28)))
@@ -39,27 +33,8 @@ def pool_class(tmp_path_factory):
         (fruit / "data" / "images" / c).mkdir()
         for i in range(2):
             Image.new("RGB", (24, 24), (rgb[0], rgb[1] + 5 * i, rgb[2])).save(fruit / "data" / "images" / c / f"{i}.png")
-    port = _free_port()
-    log = root.parent / "classroom.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
-                                 "--no-browser", "--host", "127.0.0.1", "--port", str(port), "--workspace", str(root),
-                                 "--class-name", "7c"], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    deadline = time.monotonic() + 60
-    while READY not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the class server did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    yield {"url": f"http://127.0.0.1:{port}", "root": root}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    text = log.read_text()
-    assert "Traceback" not in text, text
+    with class_server(root, TEACHER, CODE, "7c") as server:
+        yield {"url": server["url"], "root": root}
 
 
 def _png(colour) -> bytes:

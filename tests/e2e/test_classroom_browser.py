@@ -4,17 +4,14 @@ laptop), one trains the lesson, the other an example of her own, and the teacher
 results; neither pupil can open the other's project or the teacher's page."""
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, READY, _free_port, close
+from tests.e2e.conftest import CHROMIUM, class_server, close
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-e2e", "K7Q2MX"
@@ -25,29 +22,8 @@ def klass(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     root = tmp_path_factory.mktemp("class") / "7b"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(LAYERLAB_TOKEN=TEACHER, LAYERLAB_CLASS_CODE=CODE, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
-    log = root.parent / "classroom.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
-                                 "--no-browser", "--host", "127.0.0.1", "--port", str(port), "--workspace", str(root),
-                                 "--class-name", "7b"], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    deadline = time.monotonic() + 60
-    while READY not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the class server did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    yield {"url": f"http://127.0.0.1:{port}", "root": root, "log": log}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    text = log.read_text()
-    assert "Traceback" not in text, text
+    with class_server(root, TEACHER, CODE, "7b") as server:
+        yield {k: server[k] for k in ("url", "root", "log")}
 
 
 def _join(browser, url, name, width, height, shots):

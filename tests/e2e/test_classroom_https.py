@@ -8,18 +8,14 @@ the authority instead.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import ssl
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import ARGS, CHROMIUM, READY, _free_port, close
+from tests.e2e.conftest import ARGS, CHROMIUM, READY, class_server, close
 
 pytest.importorskip("cryptography")
 from cryptography import x509  # noqa: E402
@@ -36,28 +32,8 @@ def https_class(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     root = tmp_path_factory.mktemp("https-class") / "7b"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(LAYERLAB_TOKEN=TEACHER, LAYERLAB_CLASS_CODE=CODE, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
-    log = root.parent / "classroom.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
-                                 "--no-browser", "--https", "--host", "127.0.0.1", "--port", str(port),
-                                 "--workspace", str(root), "--class-name", "7b"], env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while READY not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the class server did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    yield {"url": f"https://127.0.0.1:{port}", "port": port, "root": root, "log": log}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    assert "Traceback" not in log.read_text(), log.read_text()
+    with class_server(root, TEACHER, CODE, "7b", "--https", scheme="https") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
