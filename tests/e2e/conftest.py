@@ -126,11 +126,32 @@ def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool 
     seen = Requests()
     page.on("request", lambda r: seen.urls.append(r.url))
     page.set_default_timeout(15000)
-    page.goto(f"{studio['url']}/?token={studio['token']}")
-    # signing in answers a small page that reloads itself without the token: wait for that reload, or
-    # the test's next goto races it ("navigation interrupted by another navigation to /")
-    page.wait_for_url(lambda url: "token=" not in url)
+    sign_in(page, studio["url"], studio["token"])
     return ctx, page, seen
+
+
+def sign_in(page, url: str, token: str, path: str = "/") -> None:
+    """Open `path` with ?token= and wait until the page has reloaded itself without it.
+
+    Signing in answers a small page whose meta refresh reloads it without the token after it has
+    loaded: a goto right after page.goto(...?token=) races that reload, and on a busy machine the
+    reload wins (the page ends on `path`, not where the test went next)."""
+    page.goto(f"{url}{path}?token={token}")
+    page.wait_for_url(lambda u: "token=" not in u)
+
+
+# the Test page, every animation frame: are the server's bars and the device's bars both on screen?
+# (page.evaluate it, then read window.__bothAnswers: the frames that showed two answers)
+BOTH_ANSWERS_WATCH = """() => {
+  window.__bothAnswers = 0;
+  const shown = (el) => !!el && el.getClientRects().length > 0 && !!el.querySelector('[role="meter"]');
+  const tick = () => {
+    if (shown(document.querySelector('.ll-server-answer')) && shown(document.querySelector('[data-ll="result"]')))
+      window.__bothAnswers += 1;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
 
 
 def close(ctx, page) -> None:

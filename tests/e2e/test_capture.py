@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARGS, CHROMIUM, close
+from tests.e2e.conftest import ARGS, BOTH_ANSWERS_WATCH, CHROMIUM, close, sign_in
 
 pytestmark = pytest.mark.e2e
 FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
@@ -34,7 +34,7 @@ def _open(browser, studio, width: int = 1280, height: int = 900):
     ctx = browser.new_context(viewport={"width": width, "height": height}, permissions=["camera"])
     page = ctx.new_page()
     page.set_default_timeout(20000)
-    page.goto(f"{studio['url']}/?token={studio['token']}")
+    sign_in(page, studio["url"], studio["token"])
     return ctx, page
 
 
@@ -111,6 +111,7 @@ def test_train_then_draw_a_digit(camera_browser, studio, shots):
         _fits_phone(page, shots, "capture-phone-trained")
 
         page.goto(f"{studio['url']}/p/{pid}/test")
+        page.evaluate(BOTH_ANSWERS_WATCH)   # counts frames that show the server's and the device's answer at once
         canvas = page.get_by_role("img", name="Draw")
         box = canvas.bounding_box()
         x, y, w, h = box["x"], box["y"], box["width"], box["height"]
@@ -122,11 +123,11 @@ def test_train_then_draw_a_digit(camera_browser, studio, shots):
             page.mouse.move(x + w * (0.7 - 0.03 * k), y + h * (0.2 + 0.06 * k), steps=2)
         page.mouse.up()
         page.get_by_role("meter").first.wait_for(timeout=30000)
-        # ten bars in view once the answer settles (for a moment under load, the server's answer and
-        # the device's are both drawn while one hands over to the other)
+        # ten bars in view: one answer, the server's or the device's
         expect(page.get_by_role("meter")).to_have_count(10, timeout=10000)
         # one answer in view: the device's, or the server's while the model loads (the other is hidden)
         assert page.get_by_text(re.compile(r"^Prediction: \d \(")).filter(visible=True).count() == 1
+        assert page.evaluate("window.__bothAnswers") == 0   # not even for a frame while one hands over
         _shot(page, shots, "capture-03-drawn")
         _fits_phone(page, shots, "capture-phone-drawn")
     finally:

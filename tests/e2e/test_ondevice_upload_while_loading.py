@@ -15,7 +15,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.e2e.conftest import close
+from tests.e2e.conftest import BOTH_ANSWERS_WATCH, close, sign_in
 
 pytestmark = pytest.mark.e2e
 DEVICE = "window.layerlabOnDevice && window.layerlabOnDevice.mode === 'device'"
@@ -43,7 +43,7 @@ def test_an_upload_made_while_the_model_loads_keeps_its_answer(browser, studio, 
     held = []
     page.route("**/ondevice.onnx*", lambda route: held.append(route))   # "loading" until let through
     try:
-        page.goto(f"{studio['url']}/?token={studio['token']}")
+        sign_in(page, studio["url"], studio["token"])
         page.goto(f"{studio['url']}/p/{digits}/test")
         page.get_by_text("Loading the model onto this device").wait_for()
         page.get_by_role("tab", name=re.compile("Upload")).click()
@@ -55,6 +55,7 @@ def test_an_upload_made_while_the_model_loads_keeps_its_answer(browser, studio, 
         assert page.evaluate("window.layerlabOnDevice.mode") == "loading"
 
         assert held, "the page did not ask for the model file"
+        page.evaluate(BOTH_ANSWERS_WATCH)
         for route in held:
             route.continue_()
         page.wait_for_function(DEVICE, timeout=60000)
@@ -63,8 +64,8 @@ def test_an_upload_made_while_the_model_loads_keeps_its_answer(browser, studio, 
                                timeout=15000)
         answer = page.get_by_text(re.compile(r"^Prediction: \d \(")).filter(visible=True)
         answer.first.wait_for()
-        page.wait_for_timeout(500)                       # the server's bars are hidden by now
         assert answer.count() == 1
+        assert page.evaluate("window.__bothAnswers") == 0   # the server's bars gave way in the same frame
         assert page.get_by_role("meter").count() == 10
         assert re.match(r"Prediction: (\d)", answer.first.inner_text()).group(1) == label
         page.screenshot(path=str(shots / "ondevice-upload-while-loading.png"), full_page=True)

@@ -38,7 +38,7 @@ class ProbBars:
 
     def __init__(self, lang: str | None = None) -> None:
         self.lang = lang  # event handlers run outside the page's language context: keep it here
-        with ui.column().classes("w-full gap-1").props('aria-live="polite"') as self.box:
+        with ui.column().classes("w-full gap-1 ll-server-answer").props('aria-live="polite"') as self.box:
             self.headline = ui.label(t("bars.none", lang)).classes("text-lg font-medium").mark("prediction")
             self.rows = ui.column().classes("w-full gap-1")
         self.last: list[float] | None = None

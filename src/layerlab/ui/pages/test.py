@@ -27,8 +27,12 @@ log = logging.getLogger(__name__)
 LIVE_EVERY_S = 0.5   # live webcam predictions per second: 2, fast enough to feel live on a laptop CPU
 MAX_UPLOAD = 10 * 1024 * 1024
 
-# a phone shows the drawing and the whole answer in one screen: a smaller canvas, compact bars
-PHONE_CSS = """
+# on a phone (the media query) the drawing and the whole answer fit one screen: a smaller canvas, compact bars.
+# The first rule hands the answer over in the browser, at once: the moment the device draws its
+# own bars, the server's are hidden (waiting for the server's round trip showed both answers for
+# a while on a busy server); the server hides them too once it hears, and shows them on fallback.
+PAGE_CSS = """
+.ll-test-result:has([data-ll="result"]) .ll-server-answer { display: none !important; }
 @media (max-width: 767.98px) {
   .ll-test-draw { --ll-canvas-max: min(280px, 25vh); }
   .ll-test .q-tab-panel { padding: 4px 0; }
@@ -51,7 +55,7 @@ class TestView:
         self.pending: list[Any] | None = None
         self.live = False
         self.loaded = self._load()
-        ui.add_css(PHONE_CSS)
+        ui.add_css(PAGE_CSS)
         with ui.column().classes("w-full gap-0"):  # one block: an empty error line takes no room on a phone
             # a phone names the page in its bottom tab bar: the heading stays for screen readers only
             ui.label(tr("test.title")).classes("text-2xl font-bold max-md:sr-only").props('role="heading" aria-level="1"')
@@ -64,7 +68,7 @@ class TestView:
         with ui.element("div").classes("ll-test w-full grid gap-4 max-md:gap-2 grid-cols-1 md:grid-cols-2"):
             with ui.card().classes("w-full ll-card"):
                 self._inputs()
-            with ui.card().classes("w-full ll-card").mark("test-result"):
+            with ui.card().classes("w-full ll-card ll-test-result").mark("test-result"):
                 self.device = self._device()
                 self.bars = ProbBars(self.lang)
         ui.timer(LIVE_EVERY_S, self._live_tick)
