@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from layerlab.data.image_project import image_project_doc
-from tests.e2e.conftest import CHROMIUM, class_server, close
+from tests.e2e.conftest import CHROMIUM, class_server, close, sign_in
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-pool", "P7Q2MX"
@@ -85,7 +85,7 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30000)
-    teacher.goto(f"{url}/?token={TEACHER}")
+    sign_in(teacher, url, TEACHER)
     teacher.get_by_text("Fruit").first.wait_for()
     teacher.goto(f"{url}/teacher")
     teacher.get_by_role("button", name="Share for contributions").click()

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, class_server, close
+from tests.e2e.conftest import CHROMIUM, class_server, close, sign_in
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-e2e", "K7Q2MX"
@@ -55,7 +55,7 @@ def test_two_pupils_join_train_and_the_teacher_sees_both(browser, klass, shots):
     teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30000)
-    teacher.goto(f"{url}/?token={TEACHER}")                      # the teacher prepares the lesson: XOR
+    sign_in(teacher, url, TEACHER)                               # the teacher prepares the lesson: XOR
     teacher.get_by_role("button", name="Open xor").click()
     teacher.wait_for_url(re.compile(r"/p/xor/model$"))
     teacher.goto(f"{url}/teacher")

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARGS, CHROMIUM, close
+from tests.e2e.conftest import ARGS, CHROMIUM, close, sign_in
 
 pytestmark = pytest.mark.e2e
 FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
@@ -68,7 +68,7 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
     page = ctx.new_page()
     page.set_default_timeout(20000)
     try:
-        page.goto(f"{studio['url']}/?token={studio['token']}")
+        sign_in(page, studio["url"], studio["token"])
         page.get_by_role("button", name=re.compile("New image project")).click()
         page.get_by_label("Project name").fill("cups and pens")
         page.get_by_label("Class 1").fill("cup")

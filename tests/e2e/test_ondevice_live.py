@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.e2e.conftest import ARGS, CHROMIUM, READY, TOKEN, _free_port
+from tests.e2e.conftest import ARGS, CHROMIUM, READY, TOKEN, _free_port, sign_in
 
 pytestmark = pytest.mark.e2e
 FAKE_CAMERA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
@@ -102,7 +102,7 @@ def _open(browser, studio, width: int, height: int, touch: bool = False, refuse:
     traffic = Traffic(page)
     if refuse:   # the runtime gets a file it cannot open: the fallback path
         page.route("**/ondevice.onnx*", lambda route: route.fulfill(status=200, body=b"not an onnx file"))
-    page.goto(f"{studio['url']}/?token={studio['token']}")
+    sign_in(page, studio["url"], studio["token"])
     page.goto(f"{studio['url']}/p/digits/test")
     return ctx, page, traffic
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.conftest import close
+from tests.e2e.conftest import close, sign_in
 from tests.e2e.test_classroom_browser import CODE, TEACHER, klass  # noqa: F401 (the class server fixture)
 
 pytestmark = pytest.mark.e2e
@@ -24,8 +24,7 @@ def _teacher(browser, url, width, height):
     ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
     page = ctx.new_page()
     page.set_default_timeout(30000)
-    page.goto(f"{url}/?token={TEACHER}")
-    page.goto(f"{url}/teacher")
+    sign_in(page, url, TEACHER, "/teacher")
     return ctx, page
 
 
