@@ -43,15 +43,16 @@ def _setting_label(path: str, doc: dict[str, Any]) -> str:
     return str(parts[-1])
 
 
-def candidates(doc: dict[str, Any]) -> dict[str, str]:
+def candidates(doc: dict[str, Any], locked: tuple[str, ...] | list[str] = ()) -> dict[str, str]:
     """Settings a pupil may give a range: numbers of the top-level layers and training, and each hidden layer
-    as optional; {path: label}."""
+    as optional; {path: label}. A lesson's locked layers offer none of theirs (the store refuses a range
+    written into a locked part)."""
     out: dict[str, str] = {}
     for key in ("learning_rate", "batch_size", "weight_decay"):
         value = (doc.get("training") or {}).get(key)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out[f"training.{key}"] = _setting_label(f"training.{key}", doc)
-    layers = (doc.get("model") or {}).get("layers") or []
+    layers = [] if "layers" in locked else ((doc.get("model") or {}).get("layers") or [])
     for i, layer in enumerate(layers):
         for key, value in layer.items():
             if key in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -172,7 +173,7 @@ class SearchView:
                              f" {what} {('· ' + default) if default else ''}").mark("search-range")
                     ui.button(icon="delete", on_click=lambda _, p=r.path: self._remove(p)) \
                         .props(f'flat round aria-label="{tr("search.remove")}"').tooltip(tr("search.remove"))
-        self.setting.options = candidates(doc)
+        self.setting.options = candidates(doc, (lesson_of(self.session.folder) or {}).get("locked", ()))
         self.setting.update()
         self.plot_x.options = {r.path: _setting_label(r.path, doc) for r in found}
         if self.plot_x.value not in self.plot_x.options:
