@@ -16,6 +16,7 @@ from .layers import ACTIVATIONS, FAMILIES, get_layer
 from .layers import load_all as layer_kinds
 from .spec import catalog
 from .spec.check import Analysis
+from .spec.env import check as check_environment
 from .spec.fixes import apply_edits, apply_fix
 from .spec.loader import loads, read_document
 from .spec.models import DataSpec, ScheduleSpec, TrainingSpec, parse_project
@@ -24,5 +25,5 @@ from .spec.schema import project_schema
 from .spec.search import ranges, use_values
 
 __all__ = ["ACTIVATIONS", "Analysis", "DataSpec", "FAMILIES", "ScheduleSpec", "TrainingSpec", "apply_edits", "apply_fix",
-           "catalog", "get_layer", "layer_kinds", "loads", "parse_path", "parse_project", "project_schema", "ranges",
+           "catalog", "check_environment", "get_layer", "layer_kinds", "loads", "parse_path", "parse_project", "project_schema", "ranges",
            "read_document", "use_values"]

@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, Dataset as TorchDataset, Sampler
 
 from ..i18n import msg
 from ..spec.errors import Fix, SpecError
+from ..spec import env
 from .dataset import Dataset
 from .imagefiles import decode_all, load_file
 from .preprocess import Preprocessor, with_preprocessor
@@ -29,8 +30,7 @@ CACHE_MB = 256
 
 def default_workers() -> int:
     """Background decoders: LAYERLAB_DATA_WORKERS, else up to 2 (leave cores for training)."""
-    env = os.environ.get("LAYERLAB_DATA_WORKERS")
-    return int(env) if env else min(2, max(0, (os.cpu_count() or 1) - 1))
+    return int(env.number("LAYERLAB_DATA_WORKERS", min(2, max(0, (os.cpu_count() or 1) - 1))))
 
 
 class _Files(TorchDataset):

@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import io
-import os
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from PIL import Image
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec import env
 
 MB = 1024 * 1024
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
@@ -33,13 +33,6 @@ class UploadError(SpecError):
     def __init__(self, message: str, received: Any = None, hint: str = "", status: int = 400):
         super().__init__("upload", message, received, hint)
         self.status = status
-
-
-def _env_num(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 @dataclass(frozen=True)
@@ -56,12 +49,12 @@ class UploadLimits:
     @classmethod
     def from_env(cls) -> "UploadLimits":
         d = cls()
-        return cls(max_file_bytes=int(_env_num("LAYERLAB_MAX_UPLOAD_MB", d.max_file_bytes / MB) * MB),
-                   max_files=int(_env_num("LAYERLAB_MAX_UPLOAD_FILES", d.max_files)),
-                   max_project_files=int(_env_num("LAYERLAB_MAX_PROJECT_FILES", d.max_project_files)),
-                   max_unpacked_bytes=int(_env_num("LAYERLAB_MAX_UNPACKED_MB", d.max_unpacked_bytes / MB) * MB),
-                   max_ratio=_env_num("LAYERLAB_MAX_ZIP_RATIO", d.max_ratio),
-                   max_image_pixels=int(_env_num("LAYERLAB_MAX_IMAGE_PIXELS", d.max_image_pixels)))
+        return cls(max_file_bytes=int(env.number("LAYERLAB_MAX_UPLOAD_MB", d.max_file_bytes / MB) * MB),
+                   max_files=int(env.number("LAYERLAB_MAX_UPLOAD_FILES", d.max_files)),
+                   max_project_files=int(env.number("LAYERLAB_MAX_PROJECT_FILES", d.max_project_files)),
+                   max_unpacked_bytes=int(env.number("LAYERLAB_MAX_UNPACKED_MB", d.max_unpacked_bytes / MB) * MB),
+                   max_ratio=env.number("LAYERLAB_MAX_ZIP_RATIO", d.max_ratio),
+                   max_image_pixels=int(env.number("LAYERLAB_MAX_IMAGE_PIXELS", d.max_image_pixels)))
 
 
 def verify_image(data: bytes, limits: UploadLimits | None = None) -> tuple[str, tuple[int, int]]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ import torch
 from torch import nn
 
 from ..store import atomic
+from ..spec import env
 from .measure import dead_relu, eval_mode, gradient_histograms, losses, predict, weight_histograms
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ class InspectionTap:
             return
         # before the first record its cost is unknown: a quarter of an average epoch is typical
         expected = self.spent / self.recorded if self.recorded else 0.25 * training_s / max(epoch, 1)
-        budget = float(os.environ.get("LAYERLAB_RECORD_BUDGET") or BUDGET)  # the env reaches worker processes
+        budget = float(env.number("LAYERLAB_RECORD_BUDGET", BUDGET))  # the env reaches worker processes
         if not last and self.spent + expected > budget * training_s:
             return
         t0 = time.perf_counter()

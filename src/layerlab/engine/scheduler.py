@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import msg
+from ..spec import env
 from ..store import registry
 from ..store.runs import RunFolder, runs_dir
 from . import datacache
@@ -50,15 +51,11 @@ MAX_START_FAILURES = 3  # workers that die before ready, in a row: fall back to 
 
 def default_max_running() -> int:
     """LAYERLAB_MAX_RUNS, else half the physical cores (at least 1)."""
-    env = os.environ.get("LAYERLAB_MAX_RUNS")
-    if env:
-        return max(1, int(env))
-    return max(1, physical_cores() // 2)
+    return int(env.number("LAYERLAB_MAX_RUNS", max(1, physical_cores() // 2)))
 
 
 def default_time_slice() -> float:
-    env = os.environ.get("LAYERLAB_TIME_SLICE_S")
-    return float(env) if env else DEFAULT_TIME_SLICE_S
+    return float(env.number("LAYERLAB_TIME_SLICE_S", DEFAULT_TIME_SLICE_S))
 
 
 class Scheduler:

@@ -9,6 +9,7 @@ import torch
 from ..data.augment import build_augmenter
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec import env
 from .losses import balanced_weights, class_weights
 
 # Below this many floating-point operations per training step, extra threads cost more in
@@ -70,21 +71,19 @@ def warm_up() -> None:
 
 def set_threads(n: int | None = None) -> int:
     """Set torch's intra-op threads for this thread's runs: n, else LAYERLAB_THREADS, else physical cores."""
-    env = os.environ.get("LAYERLAB_THREADS")
-    want = n if n is not None else int(env) if env else physical_cores()
+    want = n if n is not None else int(env.number("LAYERLAB_THREADS", physical_cores()))
     torch.set_num_threads(max(1, want))
     return torch.get_num_threads()
 
 
 def threads_for(flops_per_step: float) -> int:
     """Threads for a run: LAYERLAB_THREADS if set, 1 for tiny models, else the physical cores (at most)."""
-    env = os.environ.get("LAYERLAB_THREADS")
-    if env:
-        return max(1, int(env))
-    cores = physical_cores()
-    for cap in ("OMP_NUM_THREADS", "LAYERLAB_THREADS_CAP"):  # the scheduler's share of the cores per run
-        if os.environ.get(cap):
-            cores = min(cores, max(1, int(os.environ[cap])))
+    if env.number("LAYERLAB_THREADS", 0):
+        return int(env.number("LAYERLAB_THREADS", 0))
+    cores = min(physical_cores(), int(env.number("LAYERLAB_THREADS_CAP", physical_cores())))  # the scheduler's share
+    omp = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()   # OpenMP's own syntax allows "4,2"
+    if omp.isdigit() and int(omp) > 0:
+        cores = min(cores, int(omp))
     return 1 if flops_per_step < PARALLEL_MIN_FLOPS else cores
 
 

@@ -23,6 +23,7 @@ from .. import api
 from .. import api_workspace as ws
 from ..api_errors import SpecError
 from ..api_runs import warm_up
+from ..api_spec import check_environment
 from ..i18n import msg
 from . import error_pages, security, tls
 from .classroom import ClassServer, join_link
@@ -160,6 +161,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
 
     classroom ({"name": ..., "code": ...}) serves a class instead (`layerlab classroom`): workspace is
     the class folder, the teacher works in its teacher/ folder, each pupil in pupils/<id>/."""
+    check_environment()   # a LAYERLAB_MAX_* a teacher mistyped stops the start, not the first upload or run
     check_port(host, port)
     class_server = None
     if classroom is not None:

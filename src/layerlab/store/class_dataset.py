@@ -25,7 +25,6 @@ picture's file name says nothing about who took it. Only the teacher's answers s
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
@@ -36,6 +35,7 @@ from typing import Any
 
 from ..i18n import msg
 from ..spec.errors import SpecError
+from ..spec import env
 from . import atomic
 
 DATASETS = "datasets"
@@ -54,18 +54,12 @@ _locks_lock = threading.Lock()
 
 def max_per_pupil() -> int:
     """Pictures one pupil may add to one class dataset (LAYERLAB_CLASS_DATASET_MAX_PER_PUPIL, default 300)."""
-    try:
-        return int(os.environ.get("LAYERLAB_CLASS_DATASET_MAX_PER_PUPIL", 300))
-    except ValueError:
-        return 300
+    return int(env.number("LAYERLAB_CLASS_DATASET_MAX_PER_PUPIL", 300))
 
 
 def max_sample_bytes() -> int:
     """The largest stored picture (LAYERLAB_CLASS_DATASET_MAX_MB, default 2 MB; pictures arrive shrunk to 256 px)."""
-    try:
-        return int(float(os.environ.get("LAYERLAB_CLASS_DATASET_MAX_MB", 2)) * MB)
-    except ValueError:
-        return 2 * MB
+    return int(env.number("LAYERLAB_CLASS_DATASET_MAX_MB", 2) * MB)
 
 
 def class_root(start: str | Path, levels: int = 4) -> Path | None:
