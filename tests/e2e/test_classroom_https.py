@@ -62,6 +62,8 @@ def test_the_teacher_page_offers_the_authority_that_signed_the_server(https_clas
         assert page.evaluate("window.isSecureContext")
         page.get_by_text(CODE).first.wait_for()
         shown = re.search(r"SHA-256 ([0-9A-F:]{95})", page.get_by_text(re.compile("^SHA-256 ")).inner_text()).group(1)
+        shown_server = re.search(r"SHA-256 ([0-9A-F:]{95})", page.get_by_text(
+            re.compile("^The server's own certificate")).inner_text()).group(1)
         page.get_by_text("Joining open").wait_for()
         _shot(page, "teacher-1280")
         with page.expect_download() as got:
@@ -88,6 +90,9 @@ def test_the_teacher_page_offers_the_authority_that_signed_the_server(https_clas
     server.verify_directly_issued_by(ca)   # raises unless the authority's key signed the server's certificate
     assert server.issuer == ca.subject and server != ca
     assert shown == ":".join(f"{b:02X}" for b in hashlib.sha256(ca.public_bytes(Encoding.DER)).digest())
+    # the second fingerprint is the certificate the server really serves (what a phone's viewer shows)
+    assert shown_server == ":".join(f"{b:02X}" for b in hashlib.sha256(server.public_bytes(Encoding.DER)).digest())
+    assert f"server certificate, signed by it: SHA-256 {shown_server}" in https_class["log"].read_text()
     assert httpx.get(f"{url}/layerlab-ca.crt", verify=False).content == pem   # the same file without a token
     # a phone that installed the authority trusts the class server
     assert httpx.get(f"{url}/join", verify=ssl.create_default_context(cafile=str(path))).status_code == 200

@@ -9,6 +9,7 @@ import pytest
 
 pytest.importorskip("cryptography")
 from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 
 from layerlab.server import tls  # noqa: E402
@@ -35,8 +36,11 @@ def test_the_authority_signs_a_certificate_for_this_machine_and_is_kept(tmp_path
     assert oct(os.stat(files.key).st_mode & 0o777) == "0o600" and oct(os.stat(tmp_path / "tls" / "ca.key").st_mode
                                                                       & 0o777) == "0o600"
     assert len(files.fingerprint.split(":")) == 32
+    assert files.fingerprint == tls.fingerprint(files.ca.read_bytes())
+    assert files.server_fingerprint == tls.fingerprint(server.public_bytes(serialization.Encoding.PEM)) != files.fingerprint
     again = tls.ensure(tmp_path / "tls", ("studio.school.example",))
     assert again.fingerprint == files.fingerprint and again.cert.read_bytes() == files.cert.read_bytes()
+    assert again.server_fingerprint == files.server_fingerprint
     renamed = tls.ensure(tmp_path / "tls", ("another.example",))
     assert renamed.fingerprint == files.fingerprint, "a new name needs a new server certificate, not a new authority"
     assert "another.example" in _names(x509.load_pem_x509_certificates(renamed.cert.read_bytes())[0])[0]
@@ -47,6 +51,7 @@ def test_a_schools_certificate_is_checked_to_belong_to_its_key(tmp_path):
     b = tls.ensure(tmp_path / "b")
     ok = tls.given(a.cert, a.key)
     assert ok.ca is None and "localhost" in ok.names
+    assert ok.server_fingerprint == ok.fingerprint == a.server_fingerprint   # the school's certificate itself
     with pytest.raises(SpecError) as err:
         tls.given(a.cert, b.key)
     assert err.value.path == "--key" and "does not belong" in str(err.value.message)

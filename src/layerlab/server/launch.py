@@ -119,6 +119,7 @@ def _https_notes(files: Any, host: str, port: int) -> list[str]:
     if files.ca is not None:
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
         lines += [f"  certificate authority: https://{shown}:{port}{tls.CA_PATH}  (SHA-256 {files.fingerprint})",
+                  f"  server certificate, signed by it: SHA-256 {files.server_fingerprint}",
                   "  On a phone or tablet: download that file once and install it as a trusted certificate "
                   "(iOS: Settings > General > About > Certificate Trust Settings; Android: Settings > Security > "
                   "Install a certificate > CA certificate), then open the link above; the camera then works."]
@@ -202,7 +203,7 @@ def run(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, workspace: str | Pat
         teacher.use(class_server)
         if files is not None:  # the teacher page offers the authority to pupils' devices
             class_server.tls = {"ca_path": tls.CA_PATH if files.ca is not None else None,
-                                "fingerprint": files.fingerprint}
+                                "fingerprint": files.fingerprint, "server_fingerprint": files.server_fingerprint}
 
     def ready() -> None:
         print(f"{READY_PREFIX}: {url}", flush=True)

@@ -36,6 +36,7 @@ class TLSFiles:
     ca: Path | None          # the authority's certificate (None for --cert/--key)
     fingerprint: str         # SHA-256 of the authority (or of the given certificate), AA:BB:...
     names: tuple[str, ...]   # what the server certificate names (DNS names and IP addresses)
+    server_fingerprint: str = ""   # SHA-256 of the certificate served (what a browser's certificate viewer shows)
 
 
 def local_names(extra: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
@@ -151,7 +152,7 @@ def ensure(folder: Path, extra_names: tuple[str, ...] = ()) -> TLSFiles:
         fresh = cert.not_valid_after_utc - _now() > dt.timedelta(days=RENEW_DAYS)
         if fresh and set(wanted) <= set(have):
             return TLSFiles(cert_path, key_path, folder / "ca.crt",
-                            fingerprint((folder / "ca.crt").read_bytes()), tuple(have))
+                            fingerprint((folder / "ca.crt").read_bytes()), tuple(have), fingerprint(cert_path.read_bytes()))
     key = _new_key()
     now = _now()
     alt = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(a)) for a in ips]
@@ -171,7 +172,8 @@ def ensure(folder: Path, extra_names: tuple[str, ...] = ()) -> TLSFiles:
     _write_private(key_path, _key_pem(key))
     pem = serialization.Encoding.PEM
     cert_path.write_bytes(cert.public_bytes(pem) + ca_cert.public_bytes(pem))  # the chain a phone needs
-    return TLSFiles(cert_path, key_path, folder / "ca.crt", fingerprint(ca_cert.public_bytes(pem)), tuple(wanted))
+    return TLSFiles(cert_path, key_path, folder / "ca.crt", fingerprint(ca_cert.public_bytes(pem)), tuple(wanted),
+                    fingerprint(cert.public_bytes(pem)))
 
 
 def given(cert: Path, key: Path) -> TLSFiles:
@@ -200,4 +202,5 @@ def given(cert: Path, key: Path) -> TLSFiles:
     except x509.ExtensionNotFound:
         names = ()
     from cryptography.hazmat.primitives import serialization as s
-    return TLSFiles(Path(cert), Path(key), None, fingerprint(certs[0].public_bytes(s.Encoding.PEM)), names)
+    leaf = fingerprint(certs[0].public_bytes(s.Encoding.PEM))
+    return TLSFiles(Path(cert), Path(key), None, leaf, names, leaf)

@@ -107,7 +107,7 @@ class TeacherView:
             with ui.row().classes("items-center gap-6 flex-wrap"):
                 ui.html(segno.make(link, error="m").svg_inline(scale=5, dark="#000", light="#fff")) \
                     .props('role="img"').tooltip(link)
-                with ui.column().classes("gap-1"):
+                with ui.column().classes("gap-1").style("flex: 1 1 16rem; min-width: 0"):   # beside the QR code, below it on a phone
                     ui.label(c.name).classes("text-h5")
                     ui.label(_t(msg("Class code"))).classes("text-caption")
                     ui.label(c.code).classes("text-h3 font-mono tracking-widest").props("data-class-code")
@@ -120,6 +120,10 @@ class TeacherView:
                                             "works over https:")))
                             ui.link(_t(msg("certificate")), tls["ca_path"]).props("download")
                             ui.label(f"SHA-256 {tls['fingerprint']}").classes("font-mono text-caption break-all")
+                        if tls.get("server_fingerprint"):   # what a phone's certificate viewer shows for this address
+                            ui.label(_t(msg("The server's own certificate, signed by it: SHA-256 {fingerprint}",
+                                            fingerprint=tls["server_fingerprint"]))) \
+                                .classes("font-mono text-caption break-all").mark("class-server-cert")
                     self.joining = ui.switch(_joining(c.open_for_joining), value=c.open_for_joining,
                                              on_change=self._set_joining).mark("joining")
         self._lesson_card()
