@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .common import Exported
+from .common import Exported, torch_outputs
 from .standalone import PIXEL_MAX, pixels, preprocessing, raw_inputs, reference, text_columns
 
 if TYPE_CHECKING:   # the formats read this module (their README and snippets): no import at run time
@@ -118,6 +118,61 @@ def describe(src: Exported, fmt: str = "onnx") -> dict[str, Any]:
     out["usage"] = usage_text(out)
     return out
 
+
+
+def scaling(src: Exported) -> dict[str, Any]:
+    """What a file holding the bare network (npz, safetensors, TF.js) leaves to its user, in order: how a
+    raw sample becomes the network's input, and how its outputs become what Project.predict returns.
+
+    `steps` are applied to a batch (N, *sample) one after the other: `encode_columns` (a table's raw
+    values: a missing cell takes `fill`, a text column becomes one-hot columns over `layout` (default
+    `categories`; a value not in `categories` gives zeros) or its position in `categories` (-1 unknown)
+    with encoding 'integer'), `divide` (by `by`), `standardize` ((x - subtract) / divide_by, the arrays
+    broadcast over one sample in LayerLab's layout, channels first). `output` says what turns the
+    network's last layer into the answer.
+    """
+    m, pre = src.meta, preprocessing(src)
+    task = m.get("task", "classification")
+    if pre is None:
+        return {"input": "the network's own input (no preprocessing known)", "steps": [],
+                "output": {"op": "none"}}
+    steps: list[dict[str, Any]] = []
+    if pre.get("columns"):
+        keys = ("name", "kind", "fill", "categories", "encoding", "layout")
+        what = "table rows: one raw value per column, in the order of the encode_columns step's columns"
+        steps.append({"op": "encode_columns", "columns": [{k: c[k] for k in keys if k in c} for c in pre["columns"]]})
+    elif pixels(src):
+        c, h, w = src.input_shape
+        image = pre.get("image") or {}
+        what = (f"pictures as pixels 0..255, (N, {c}, {h}, {w}) channels first ({'grey' if c == 1 else 'RGB'}), "
+                f"resized to {w}x{h}: {FITS.get(image.get('fit', 'squash'), image.get('fit'))}")
+        source = SOURCE_VALUES.get(((m.get("doc") or {}).get("data") or {}).get("source"))
+        if source:
+            what += f"; {source['dataset']} gives 0..{source['raw_max']:g}: {source['to_pixels']}"
+        steps.append({"op": "divide", "by": PIXEL_MAX, "note": "pixels 0..255 to 0..1"})
+    elif pre["kind"] == "tokens":
+        what = "integer token ids, unchanged"
+    else:
+        names = m.get("feature_names")
+        what = f"samples {tuple(src.input_shape)} in the data's own units" + \
+            (f" (features in this order: {', '.join(map(str, names))})" if names else "")
+    if pre.get("mean") is not None:
+        steps.append({"op": "standardize", "method": pre["method"], "subtract": pre["mean"],
+                      "divide_by": pre["scale"], "note": "fitted on the training split: (x - subtract) / divide_by"})
+    if task == "classification":
+        units = int(torch_outputs(src, src.example[:1]).shape[-1])
+        last = getattr(src.network, "output_activation", None)
+        how = "one_unit" if units == 1 else "sigmoid" if last == "sigmoid" else "softmax"
+        out = {"op": "probabilities", "how": how, "of": "the logits: the last layer's outputs before its activation",
+               "note": {"softmax": "softmax over the classes",
+                        "one_unit": "p = sigmoid(logit) is P(class 1); the probabilities are [1 - p, p]",
+                        "sigmoid": "sigmoid of each logit, divided by their sum"}[how]}
+    elif pre.get("y_mean") is not None:
+        out = {"op": "unscale", "multiply": pre["y_scale"], "add": pre["y_mean"],
+               "note": "the network's outputs * multiply + add: values in the data's own units"}
+    else:
+        out = {"op": "none", "note": "the network's outputs are values in the data's own units"}
+    return {"input": what, "steps": steps, "output": out}
 
 
 def metadata_json(src: Exported) -> str:

@@ -12,6 +12,9 @@ def train(history_path=None):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from .script_rows import rows_code
 
 
 @dataclass
@@ -34,6 +37,7 @@ class Plan:
     penalty: bool = False
     image: bool = False         # inputs are images (--predict reads image files too)
     fit: str = "squash"         # how a picture becomes INPUT_SHAPE's size: squash | pad | crop (the data's fit)
+    table: list[dict[str, Any]] | None = None  # a table's raw columns (script_rows): --predict reads rows
     augment: str | None = None  # None = no augmentation, else augment()'s arguments after (x, g)
     optimizer: str = "torch.optim.Adam(model.parameters(), lr=LR)"
 
@@ -211,7 +215,9 @@ def predict_code(p: Plan) -> str:
         result += "\nout = out * y_scale + y_offset  # back to the data's units"
     show = "CLASSES[int(out.argmax())], [round(float(v), 4) for v in out]" if p.classify \
         else "[float(v) for v in out]"
-    reader = read_input_code(p.image, p.fit)
+    reader = rows_code(p.table) if p.table else read_input_code(p.image, p.fit)
+    what = "one row of values (comma-separated, a header row may come first) or a CSV file of rows" if p.table \
+        else ("an image file or " if p.image else "") + "comma-separated numbers"
     return f'''def predict(inputs):
     """{"Class probabilities" if p.classify else "Outputs"} for raw inputs (N, *INPUT_SHAPE), from the saved weights."""
     with np.load(WEIGHTS, allow_pickle=False) as w:
@@ -228,12 +234,12 @@ def predict_code(p: Plan) -> str:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--predict", help="{"an image file or " if p.image else ""}comma-separated numbers")
+    parser.add_argument("--predict", help="{what}")
     parser.add_argument("--history", help="also write each epoch's numbers to this JSON file")
     args = parser.parse_args()
     if args.predict:
-        out = predict(read_input(args.predict))[0]
-        print({show})
+        for out in predict(read_input(args.predict)):  # one line per row
+            print({show})
     else:
         train(args.history)
 '''

@@ -30,9 +30,12 @@ from ..layers.tfjs_support import permute_dims, to_channels_last
 from ..spec.errors import SpecError
 from ..store import atomic
 from .common import Exported, ExportFailed, check_close, torch_outputs, write_dir_atomically
+from .describe import scaling
 from .tfjs_layers import INPUT, Builder
 from .tfjs_layout import read_model, weight_files
 from .tfjs_reference import run_model
+
+LAYOUT_NOTE = "the scaling steps work channels first (as LayerLab): apply them, then move the channels last"
 
 
 def refused() -> dict[str, Any]:
@@ -139,7 +142,7 @@ def build_model_json(src: Exported) -> tuple[dict[str, Any], list[tuple[str, byt
         "userDefinedMetadata": {"layerlab": {
             "input_layout": "channels_last" if cl else "as_layerlab",
             "layerlab_input_shape": list(src.input_shape), "classes": src.meta.get("classes"),
-            "kinds": [r.type for r in rows]}},
+            "kinds": [r.type for r in rows], "scaling": {**scaling(src), **({"layout": LAYOUT_NOTE} if cl else {})}}},
     }
     return doc, shards
 

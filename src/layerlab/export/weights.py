@@ -5,7 +5,7 @@ A folder that rebuilds the model without pickle:
     weights.safetensors   the state dict (names as in LayerLab's Network)
     project.json          the project spec that builds the network
     labels.json           {"0": "cat", ...} for classification, {"outputs": n} for regression
-    preprocessing.json    how inputs were scaled (apply the same before predicting)
+    preprocessing.json    how inputs were scaled; its `scaling` lists the steps in order (describe.scaling)
 
     from safetensors.torch import load_file
     net = layerlab.load("folder").build(); net.load_state_dict(load_file("folder/weights.safetensors"))
@@ -23,6 +23,7 @@ from safetensors.torch import save as st_save
 from ..i18n import msg
 from ..store import atomic
 from .common import Exported, ExportFailed, write_dir_atomically
+from .describe import scaling
 
 
 def labels_of(meta: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +57,8 @@ def export_safetensors(src: Exported, out: str | Path) -> dict[str, Any]:
         atomic.write_bytes(tmp / "weights.safetensors", data)
         atomic.write_json(tmp / "project.json", doc)
         atomic.write_json(tmp / "labels.json", labels_of(src.meta))
-        atomic.write_json(tmp / "preprocessing.json", src.meta.get("preprocessing") or {"method": "none"})
+        atomic.write_json(tmp / "preprocessing.json", {**(src.meta.get("preprocessing") or {"method": "none"}),
+                                                        "scaling": scaling(src)})
 
     write_dir_atomically(out, fill, marker="weights.safetensors")
     return {"format": "safetensors", "path": str(out), "size": len(data), "max_diff": 0.0,

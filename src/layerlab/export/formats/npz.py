@@ -3,7 +3,9 @@ plus what the network is, for people and programs with numpy only (no torch, no 
 
 Besides the arrays the file holds `__classes__` (the class names, strings), `__input_shape__` (the
 network's input shape without the batch) and `__layerlab__` (one JSON string: name, task, spec
-layers, classes, input shape and the preprocessing the inputs need first). Written with
+layers, classes, input shape, the run's preprocessing, and `scaling`: the steps, in order, that turn a
+raw sample into the network's input and its last layer into probabilities or values, as
+describe.scaling writes them). Written with
 `numpy.savez`, read back with `numpy.load` (allow_pickle stays off) and checked: the arrays loaded
 into a network built from the same layers compute what PyTorch computes.
 
@@ -26,6 +28,7 @@ from ...engine.build import build_network
 from ...i18n import Text, msg
 from ...store import atomic
 from ..common import Exported, ExportFailed, check_close, torch_outputs
+from ..describe import scaling
 from . import ExportFormat, register, run_torch_module
 
 META = "__layerlab__"        # the JSON string entry
@@ -40,7 +43,7 @@ def arrays(src: Exported) -> dict[str, np.ndarray]:
     meta = {"format": 1, "producer": "LayerLab", "name": str(m.get("name", "model")),
             "task": m.get("task", "classification"), "layers": list(m.get("layers") or []),
             "input_shape": [int(d) for d in src.input_shape], "classes": m.get("classes"),
-            "preprocessing": m.get("preprocessing") or {"method": "none"}}
+            "preprocessing": m.get("preprocessing") or {"method": "none"}, "scaling": scaling(src)}
     out[CLASSES] = np.array([str(c) for c in (m.get("classes") or [])], dtype=np.str_)
     out[INPUT_SHAPE] = np.array(meta["input_shape"], dtype=np.int64)
     out[META] = np.array(json.dumps(meta, default=str))
@@ -67,12 +70,14 @@ class Npz(ExportFormat):
 ```python
 import json, numpy as np
 w = np.load("model.npz")
-meta = json.loads(str(w["__layerlab__"]))   # layers, input shape ({shape}), classes, preprocessing
+meta = json.loads(str(w["__layerlab__"]))   # layers, input shape ({shape}), classes, scaling
 for name in w.files:
     print(name, w[name].shape)                # e.g. layers.0.core.weight: a dense layer's (units, inputs)
 ```
 A dense layer computes `x @ weight.T + bias`, then its activation. The input is the network's own
-(N, {shape}), scaled as `meta["preprocessing"]` says (subtract `mean`, divide by `scale`)."""
+(N, {shape}): apply `meta["scaling"]["steps"]` in order to a raw sample first (a table's encoding,
+pixels divided by 255, then subtract `subtract` and divide by `divide_by`), and turn the last
+layer's outputs into the answer as `meta["scaling"]["output"]` says."""
 
     def readme(self, src: Exported, shape: str, report: dict[str, Any]) -> str:
         return self.plain_readme(shape)
