@@ -185,4 +185,5 @@ def create_project(name: str, example: str | None = None, doc: dict[str, Any] | 
 
 # Projects as things a person manages (rename, duplicate, trash, .layerlab files): api_projects.py
 from .api_projects import (ProjectBusy, delete_project, duplicate_project, empty_trash,  # noqa: E402
-                           pack_project, project_folder, rename_project, restore_project, trash, unpack_project)
+                           pack_project, project_folder, project_id, rename_project, restore_project, trash,
+                           unpack_project)

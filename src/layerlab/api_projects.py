@@ -79,14 +79,37 @@ def empty_trash(keys: list[str] | None = None) -> int:
 
 
 def project_folder(ref: str | Path) -> Path:
-    """A project folder from a path (with project.json) or a workspace id."""
+    """The one way a command names a project: a folder with project.json (or that file) first, else
+    a project id of the workspace; neither is an error that lists the workspace's ids."""
     p = Path(ref)
+    if p.name == workspace.PROJECT_FILE and p.is_file():
+        return p.parent
     if (p / workspace.PROJECT_FILE).is_file():
         return p
-    if isinstance(ref, str) and ref == workspace.slug(ref):
-        return manage.existing(ref)
-    raise SpecError("project", msg("no project found at {path}", path=str(ref)), str(ref),
-                    msg("give a project folder containing project.json, or a project id of the workspace"))
+    text = str(ref)
+    is_id = bool(text) and text == workspace.slug(text)
+    if is_id and (workspace.home() / text / workspace.PROJECT_FILE).is_file():
+        return workspace.home() / text
+    ids = [r["id"] for r in workspace.list_projects()][:8]
+    where = msg("the workspace {home} has: {listing}", home=str(workspace.home()), listing=", ".join(ids)) if ids \
+        else msg("the workspace {home} has no projects yet", home=str(workspace.home()))
+    what = msg("no such project") if is_id else msg("no project found at {path}", path=text)
+    raise SpecError("project", what, text,
+                    msg("give a folder that contains project.json, or a project id ({where})", where=where))
+
+
+def project_id(ref: str | Path) -> str:
+    """The workspace id of a project named by its id or by its folder (which must lie in the workspace)."""
+    folder = project_folder(ref)
+    try:
+        inside = folder.resolve().parent == workspace.home().resolve()
+    except OSError:
+        inside = False
+    if not inside:
+        raise SpecError("project", msg("is a project folder outside the workspace"), str(ref),
+                        msg("renaming, copying and deleting work on the workspace's projects: add --workspace "
+                            "{parent} to work in the folder that holds it", parent=str(folder.resolve().parent)))
+    return folder.resolve().name
 
 
 def pack_project(ref: str | Path, out: str | Path | None = None, run_id: str | None = None) -> Packed:
@@ -106,4 +129,4 @@ def unpack_project(file: str | Path | bytes, name: str | None = None, limits: An
 
 
 __all__ = ["ProjectBusy", "SUFFIX", "default_name", "delete_project", "duplicate_project", "empty_trash",
-           "pack_project", "project_folder", "rename_project", "restore_project", "trash", "unpack_project"]
+           "pack_project", "project_folder", "project_id", "rename_project", "restore_project", "trash", "unpack_project"]

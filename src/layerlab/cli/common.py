@@ -10,6 +10,7 @@ from typing import Any, Callable
 import typer
 from rich.console import Console
 
+from .. import api
 from ..i18n import Text, msg
 from ..api_errors import SpecError
 
@@ -17,6 +18,15 @@ app = typer.Typer(help="LayerLab: design, debug, train and test neural networks 
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+PROJECT_HELP = "Project folder, or project id in the workspace (LAYERLAB_HOME)."
+
+
+def open_project(ref: str) -> api.Project:
+    """The project a command names, by folder (or its project.json) or by workspace id: api.project_folder,
+    the one resolver every command uses; neither is a four-part error listing the workspace's ids."""
+    return api.load(api.project_folder(ref))
 
 
 def print_spec_error(e: SpecError) -> None:

@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from .. import api
-from .common import app, console, emit_json, friendly
+from .common import PROJECT_HELP, app, console, emit_json, friendly
 
 _WORKSPACE = typer.Option(None, "--workspace", help="Folder of your projects (default: LAYERLAB_HOME or "
                                                      "~/.layerlab/projects).")
@@ -30,12 +30,12 @@ def _use(workspace: Path | None) -> None:
 
 @app.command()
 @friendly
-def rename(project: str = typer.Argument(..., help="Project id in the workspace."),
+def rename(project: str = typer.Argument(..., help=PROJECT_HELP),
            name: str = typer.Argument(..., help="The new name."),
            workspace: Path = _WORKSPACE, as_json: bool = _JSON) -> None:
     """Rename a project; its id follows the name (a fresh one when that is taken)."""
     _use(workspace)
-    out = api.rename_project(project, name)
+    out = api.rename_project(api.project_id(project), name)
     if as_json:
         return emit_json(out)
     console.print(f"Renamed {project} to [bold]{out['name']}[/bold] (id {out['id']})")
@@ -43,12 +43,12 @@ def rename(project: str = typer.Argument(..., help="Project id in the workspace.
 
 @app.command()
 @friendly
-def duplicate(project: str = typer.Argument(..., help="Project id in the workspace."),
+def duplicate(project: str = typer.Argument(..., help=PROJECT_HELP),
               name: str = typer.Argument(None, help="Name of the copy (default: '<name> (copy)')."),
               workspace: Path = _WORKSPACE, as_json: bool = _JSON) -> None:
     """Copy a project with its data and finished runs."""
     _use(workspace)
-    out = api.duplicate_project(project, name)
+    out = api.duplicate_project(api.project_id(project), name)
     if as_json:
         return emit_json(out)
     console.print(f"Copied {project} to [bold]{out['name']}[/bold] (id {out['id']})")
@@ -56,11 +56,11 @@ def duplicate(project: str = typer.Argument(..., help="Project id in the workspa
 
 @app.command()
 @friendly
-def delete(project: str = typer.Argument(..., help="Project id in the workspace."),
+def delete(project: str = typer.Argument(..., help=PROJECT_HELP),
            workspace: Path = _WORKSPACE, as_json: bool = _JSON) -> None:
     """Move a project to the trash (undo with `layerlab restore`)."""
     _use(workspace)
-    out = api.delete_project(project)
+    out = api.delete_project(api.project_id(project))
     if as_json:
         return emit_json(out)
     console.print(f"Moved {project} to the trash. Undo with: layerlab restore {out['project_id']}")
@@ -103,7 +103,7 @@ def restore(project: str = typer.Argument(..., help="Project id (or trash id) fr
 
 @app.command()
 @friendly
-def pack(project: str = typer.Argument(..., help="Project folder, or project id in the workspace."),
+def pack(project: str = typer.Argument(..., help=PROJECT_HELP),
          out: Path = typer.Option(None, "--out", "-o", help="File to write (default: ./<id>.layerlab)."),
          run: str = typer.Option(None, "--run", help="Which run's weights (default: the one predict uses)."),
          workspace: Path = _WORKSPACE, as_json: bool = _JSON) -> None:

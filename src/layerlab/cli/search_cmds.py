@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from .. import api, api_search
-from .common import app, console, emit_json, err_console, friendly
+from .. import api_search
+from .common import PROJECT_HELP, app, console, emit_json, err_console, friendly, open_project
 
 
 def _fmt(v) -> str:
@@ -27,7 +26,7 @@ def _fmt(v) -> str:
 
 @app.command()
 @friendly
-def search(project: Path = typer.Argument(..., help="Project folder (with search ranges in its settings)."),
+def search(project: str = typer.Argument(..., help=PROJECT_HELP + " It needs search ranges in its settings."),
            trials: int = typer.Option(20, "--trials", "-n", help="How many trials."),
            parallel: int = typer.Option(1, "--parallel", "-p", help="Trials at once."),
            epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs per trial (default: the spec's)."),
@@ -41,7 +40,7 @@ def search(project: Path = typer.Argument(..., help="Project folder (with search
            rerun_best: int = typer.Option(None, "--rerun-best", help="Train the last search's best values with "
                                           "this many seeds instead of searching.")) -> None:
     """Search the ranges written in a project's settings (Optuna's TPE sampler, early stopping of weak trials)."""
-    p = api.load(project)
+    p = open_project(project)
     if use_best:
         done = api_search.use_best(p)
         if as_json:
