@@ -66,3 +66,33 @@ def number(value: Any, lang: str | None = None, digits: int | None = None, signi
 def percent(fraction: Any, lang: str | None = None, digits: int = 1) -> str:
     """A fraction (0.973) as a percentage ('97.3 %' / '97,3 %')."""
     return f"{number(100 * float(fraction), lang, digits=digits)} %"
+
+
+def data_size(nbytes: Any, lang: str | None = None) -> str:
+    """A number of bytes as people read it, in lang's notation (the units are the same in every language).
+
+    >>> data_size(697036.8, "de"), data_size(697036.8, "en"), data_size(512, "de"), data_size(3.5 * 2**30, "de")
+    ('680,7 KiB', '680.7 KiB', '512 B', '3,5 GiB')
+    """
+    n = float(nbytes)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(n) < 1024:
+            break
+        n /= 1024
+    else:
+        unit = "TiB"
+    return f"{number(round(n), lang)} B" if unit == "B" else f"{number(n, lang, digits=1)} {unit}"
+
+
+def rounded(value: Any, lang: str | None = None, significant: int = 3) -> str:
+    """A large count rounded to `significant` digits, in lang's notation (18,123,456 -> '18.100.000' in German).
+
+    >>> rounded(18123456.0, "de"), rounded(12640, "en"), rounded(0.5, "de")
+    ('18.100.000', '12,600', '0,5')
+    """
+    v = float(value)
+    if not math.isfinite(v) or v == 0:
+        return number(v, lang)
+    digits = significant - 1 - math.floor(math.log10(abs(v)))
+    r = round(v, digits)
+    return number(int(r) if digits <= 0 else r, lang)

@@ -24,10 +24,9 @@ from nicegui import ui
 from ...i18n import msg
 from ...i18n.numbers import number
 from ..i18n import t
-from .param_labels import label as param_label
+from .param_labels import choice as choice_label, label as param_label
 
 
-NONE_LABEL = {"en": "(none)", "de": "(keine)"}
 SetParam = Callable[[str, Any], Any]
 
 
@@ -71,19 +70,19 @@ def _num(x: float) -> str:
 
 
 def render(params: list[dict[str, Any]], layer: dict[str, Any], resolved: dict[str, Any], on_set: SetParam,
-           *, expert: bool, lang: str, marker: str) -> int:
+           *, expert: bool, lang: str, marker: str, owner: str | None = None) -> int:
     """Build one input per visible parameter; returns how many expert parameters are hidden."""
     shown = visible_params(params, layer, expert)
     with ui.element("div").classes("grid gap-x-3 gap-y-1 w-full grid-cols-1 sm:grid-cols-2"):
         for p in shown:
             value = layer.get(p["name"], resolved.get(p["name"], p["default"]))
-            _field(p, value, on_set, lang, f"{marker}-{p['name']}")
+            _field(p, value, on_set, lang, f"{marker}-{p['name']}", owner)
     return len(params) - len(shown)
 
 
-def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: str) -> None:
+def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: str, owner: str | None = None) -> None:
     name, kind = p["name"], p["kind"]
-    label = param_label(name, lang)
+    label = param_label(name, lang, owner)
     if isinstance(value, dict) and set(value) == {"search"} and isinstance(value["search"], dict):
         _range_field(name, label, value["search"], on_set, lang, marker)
         return
@@ -98,9 +97,9 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     elif kind == "bool":
         el = ui.switch(label, value=bool(value), on_change=lambda e: on_set(name, bool(e.value)))
     elif kind == "choice":
-        options = {c: str(c) for c in p.get("choices") or []}
+        options = {c: choice_label(name, c, lang) for c in p.get("choices") or []}   # the value stays the value
         if p.get("nullable"):
-            options = {None: NONE_LABEL.get(lang, "(none)"), **options}
+            options = {None: t("form.none", lang), **options}
         if value not in options:
             options[value] = str(value)  # an invalid value stays visible until the user picks a valid one
         el = ui.select(options, label=label, value=value, on_change=lambda e: on_set(name, e.value)).props("dense")

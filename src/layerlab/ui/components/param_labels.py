@@ -19,6 +19,33 @@ def has_label(name: str) -> bool:
     return known(f"param.{name}")
 
 
-def label(name: str, lang: str) -> str:
-    """The label of a parameter (or augmentation) in lang; its name with spaces when unknown."""
+def label(name: str, lang: str, owner: str | None = None) -> str:
+    """The label of a parameter (or augmentation) in lang; its name with spaces when unknown. An owner (a data
+    source, a layer kind) with its own words for the name has them as `param.<owner>.<name>`: the modular
+    arithmetic's p is a modulus, a dropout's p a probability.
+
+    >>> label("p", "de"), label("p", "de", owner="modular_arithmetic"), label("p", "en", owner="modular_arithmetic")
+    ('Wahrscheinlichkeit p', 'Modul p', 'p')
+    """
+    if owner and known(f"param.{owner}.{name}"):
+        return lookup(f"param.{owner}.{name}", lang) or name
     return lookup(f"param.{name}", lang) or name.replace("_", " ")
+
+
+def choice(name: str, value: object, lang: str) -> str:
+    """The words for one value of a choice parameter (an option of a select) in lang.
+
+    The English is the value as written in project.json (what a teacher types in the file); German
+    says what it means. The entries are `choice.<param>.<value>` (this parameter's own words) or
+    `choice.<value>` (a value several parameters share, e.g. an activation or 'auto'); a value without
+    an entry is shown as it is.
+
+    >>> choice("fit", "pad", "de"), choice("fit", "pad", "en"), choice("activation", "relu", "de")
+    ('auffüllen (Seitenverhältnis behalten)', 'pad', 'ReLU')
+    >>> choice("channels", 1, "de"), choice("no_such_param", "x", "de")
+    ('1 (Graustufen)', 'x')
+    """
+    for key in (f"choice.{name}.{value}", f"choice.{value}"):
+        if known(key):
+            return lookup(key, lang) or str(value)
+    return str(value)

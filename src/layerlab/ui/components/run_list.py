@@ -13,9 +13,10 @@ from typing import Any, Callable
 from nicegui import ui
 
 from ...api_runs import open_run
+from ...i18n.numbers import number
 from ..frame import expert
 from ..i18n import t
-from .charts import Curves
+from .charts import Curves, metric_label
 from .csv_downloads import run_buttons
 from .run_names import RunNames
 
@@ -34,9 +35,16 @@ def load_curves(project_dir: Path, run_id: str) -> Curves:
         return Curves()
 
 
-def _metric_text(final: dict[str, Any]) -> str:
+def _metric_text(final: dict[str, Any], lang: str) -> str:
+    """A run's final metrics in lang: names and decimal comma in German, as the charts write them.
+
+    >>> _metric_text({"val_accuracy": 0.7667, "accuracy": 0.675, "loss": 0.5}, "de")
+    'Genauigkeit (Validierung) 0,767  Genauigkeit 0,675'
+    >>> _metric_text({"val_accuracy": 0.7667, "accuracy": 0.675}, "en")
+    'val_accuracy 0.767  accuracy 0.675'
+    """
     keys = [k for k in ("val_accuracy", "accuracy", "val_loss", "loss") if isinstance(final.get(k), (int, float))]
-    return "  ".join(f"{k} {final[k]:.3g}" for k in keys[:2])
+    return "  ".join(f"{metric_label(k, lang)} {number(final[k], lang, significant=3)}" for k in keys[:2])
 
 
 class EarlierRuns:
@@ -100,7 +108,7 @@ class EarlierRuns:
                     epochs = ui.label(t("runs.epochs", self.lang, n=r.get("epochs_done") or 0)) \
                         .classes("text-sm opacity-80").props(f'data-testid="run-epochs-{rid}"')
                     self._live[rid] = (badge, epochs)
-                    ui.label(_metric_text(r.get("final") or {})).classes("text-sm tabular-nums")
+                    ui.label(_metric_text(r.get("final") or {}, self.lang)).classes("text-sm tabular-nums")
                     if rid == self.current:
                         ui.label(t("runs.current", self.lang)).classes("text-xs italic opacity-70")
                     if status in ("finished", "stopped"):   # runs with weights: history and predictions as CSV

@@ -40,7 +40,7 @@ class SourceSettings:
         with ui.card().classes("w-full ll-card gap-2").mark("source-settings"):
             ui.label(t("src.title", lang)).classes("text-lg font-medium")
             hidden = layer_form.render(params, data.get("params") or {}, {}, self.set_param,
-                                       expert=expert, lang=lang, marker="src")
+                                       expert=expert, lang=lang, marker="src", owner=str(data.get("source")))
             if hidden:
                 ui.label(t("model.hidden", lang, n=hidden)).classes("text-xs opacity-60")
 

@@ -18,6 +18,8 @@ from pydantic import ValidationError
 
 from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec, catalog
 from ..i18n import err_text, t
+from .charts import metric_label
+from .param_labels import choice
 
 
 _MODELS = {"training": TrainingSpec, "data": DataSpec, "training.schedule": ScheduleSpec}
@@ -76,7 +78,8 @@ class TrainingForm:
             self._number("training.batch_size", spec.batch_size, step=1, integer=True, help=True)
             losses = [n for n, e in catalog.LOSSES.items() if task in e.tasks]
             self._select("training.loss", losses, spec.loss, catalog.LOSSES,
-                         default_label=self.tr("tf.default", name=catalog.DEFAULT_LOSS.get(task, "")))
+                         default_label=self.tr("tf.default", name=choice("loss", catalog.DEFAULT_LOSS.get(task, ""),
+                                                                         lang)))
             metrics = [n for n, e in catalog.METRICS.items() if task in e.tasks]
             self._select("training.metrics", metrics, spec.metrics or list(catalog.DEFAULT_METRICS.get(task, [])),
                          catalog.METRICS, multiple=True)
@@ -101,7 +104,9 @@ class TrainingForm:
 
     def _select(self, path: str, options: list[str], value: Any, entries: dict, *, multiple: bool = False,
                 default_label: str | None = None, label_key: str | None = None) -> None:
-        opts: dict[Any, str] = {n: n for n in options}
+        name = "metrics" if multiple else "schedule" if path.endswith("schedule.type") else path.rsplit(".", 1)[-1]
+        opts: dict[Any, str] = {n: metric_label(n, self.lang) if multiple else choice(name, n, self.lang)
+                                for n in options}   # the value stays the value; the option says it in words
         if default_label is not None:
             opts = {None: default_label, **opts}
         if not multiple and value not in opts:

@@ -20,7 +20,7 @@ from ...i18n import msg
 from .. import edits
 from ..components import layer_list
 from ..components.diagram import STYLES, diagram_layers, diagram_weights, network_svg, shape_text, standalone_svg
-from ...i18n.numbers import number
+from ...i18n.numbers import data_size, number, rounded
 from ..components.mathview import math_view, use_katex
 from ..components.predicting import PredictingLine
 from ..frame import expert, frame, lang, tr
@@ -161,9 +161,10 @@ class ModelView:
                     .mark("total-output")
                 ui.label(tr("model.total", n=number(a.total_params, self.lang))).classes("font-semibold") \
                     .props('data-testid="total-params"').mark("total-params")
-                cost = {i["name"]: i["used_text"] for i in (a.budget or {}).get("items", [])}
-                if "memory_bytes" in cost:
-                    ui.label(tr("model.cost", memory=cost["memory_bytes"], flops=cost["flops_per_step"])) \
+                cost = {i["name"]: i["used"] for i in (a.budget or {}).get("items", [])}
+                if "memory_bytes" in cost:   # in the page's notation ('680,7 KiB', '18.100.000' in German)
+                    ui.label(tr("model.cost", memory=data_size(cost["memory_bytes"], self.lang),
+                                flops=rounded(cost["flops_per_step"], self.lang))) \
                         .classes("text-xs opacity-75").mark("model-cost")
             if n_err:
                 ui.badge(tr("model.invalid", n=n_err), color="negative").props('data-testid="model-invalid"') \
