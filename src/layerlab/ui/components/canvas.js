@@ -5,7 +5,8 @@ export default {
     <canvas ref="canvas" :width="size" :height="size" tabindex="0" role="img"
       :aria-label="label"
       style="touch-action: none; width: 100%; max-width: var(--ll-canvas-max, 280px); aspect-ratio: 1;
-             border-radius: 8px; cursor: crosshair; display: block;"
+             border-radius: 8px; cursor: crosshair; display: block;
+             outline: 1px solid rgba(127, 127, 127, 0.55); outline-offset: -1px;"
       @pointerdown="down" @pointermove="move" @pointerup="up" @pointercancel="up" @pointerleave="leave"
       @keydown.delete.prevent="clear(true)" @keydown.backspace.prevent="clear(true)"></canvas>`,
   props: {
