@@ -14,8 +14,10 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
+from typer.testing import CliRunner
 
 import layerlab
+from layerlab.cli import app
 from layerlab.data.imagefiles import to_array
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": ""}
@@ -146,6 +148,10 @@ def test_the_script_predicts_rows_of_iris_given_on_the_command_line_as_layerlab_
     assert shown.returncode == 0, shown.stderr
     classes = p.load_run().info.classes
     assert shown.stdout.split()[0] == classes[int(want[1].argmax())]
+    typed = CliRunner().invoke(app, ["predict", str(p.dir), "6.7,3.0,5.2,2.3", "--json"])   # LayerLab's own CLI
+    assert typed.exit_code == 0, typed.output
+    top = json.loads(typed.output)["predictions"][0]["top"][0]
+    assert top["class"] == shown.stdout.split()[0] and abs(top["probability"] - want[1].max()) < 1e-6
     bad = _script(script, "--predict", "5.1,3.5")
     assert bad.returncode != 0 and "has 2 values, but the model takes 4" in bad.stderr
     assert names[0] in bad.stderr

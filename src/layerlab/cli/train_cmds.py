@@ -191,7 +191,8 @@ def runs(project: str = typer.Argument(..., help=PROJECT_HELP),
 @app.command()
 @friendly
 def predict(project: str = typer.Argument(..., help=PROJECT_HELP),
-            inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, or a JSON file/array."),
+            inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, a table row typed out ('5.1,3.5,1.4,0.2'), "
+                                                       "or a JSON file/array."),
             top: int = typer.Option(3, "--top", "-k", min=1, help="How many classes to show per input."),
             run_id: str = typer.Option(None, "--run", help="Use this run (default: the latest)."),
             weights: str = typer.Option(None, "--weights",
@@ -238,6 +239,9 @@ def _read_inputs(inputs: list[str]) -> list:
             data = json.loads(text)
         elif text.lower().endswith(".json"):
             data = json.loads(Path(text).read_text(encoding="utf-8"))
+        elif "," in text and not Path(text).exists():   # a table row typed out: "5.1,3.5,1.4,0.2"
+            items.append(text + "\n")                   # read as CSV text (a header row may come first)
+            continue
         else:
             items.append(Path(text))
             continue

@@ -40,7 +40,7 @@ from . import script_loop as L
 from . import script_training as T
 from .common import Exported, ExportFailed, check_close, torch_outputs
 from .script_model import CLASSES, helper_classes, model_code, nested_initializers
-from .script_rows import script_columns
+from .script_rows import script_columns, takes_rows
 
 SKLEARN = D.SKLEARN
 
@@ -140,7 +140,7 @@ def _plan(src: Exported, s: dict[str, Any], parts: tuple[bool, bool], n_out: int
     rate = s["schedule"]
     sched = "constant" if not rate.code() else "plateau" if rate.plateau else \
         "per_batch" if rate.per_batch else "per_epoch"
-    table = kind == "tabular" and len(src.input_shape) == 1 and not tokens
+    table = takes_rows(pre, tuple(src.input_shape), tokens)
     probabilities = "one_unit" if n_out == 1 else \
         "sigmoid" if getattr(src.network, "output_activation", None) == "sigmoid" else "softmax"
     return L.Plan(load_call=load_call, classify=classify, probabilities=probabilities, scaled=scaled,

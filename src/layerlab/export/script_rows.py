@@ -24,6 +24,12 @@ from ..data.csvread import NULLS
 KEYS = ("name", "kind", "fill", "categories", "encoding", "layout")
 
 
+def takes_rows(pre: dict[str, Any], input_shape: tuple[int, ...], tokens: bool) -> bool:
+    """Whether the script of a model with this preprocessing reads table rows (a table of numbers or
+    with a schema: one sample is one row)."""
+    return pre.get("kind", "tabular") == "tabular" and len(input_shape) == 1 and not tokens
+
+
 def script_columns(pre: dict[str, Any], input_shape: tuple[int, ...],
                    feature_names: list[str] | None) -> list[dict[str, Any]]:
     """The table's raw columns as the script encodes them: the run's fitted schema, or one numeric

@@ -11,6 +11,7 @@ from ...data.tablefit import fit_table
 from ...i18n import Text, msg
 from ..common import Exported
 from ..script_data import SKLEARN
+from ..script_rows import script_columns, takes_rows
 from . import ExportFormat, register
 
 
@@ -37,7 +38,18 @@ python train.py --predict x.png  # predicts with the weights it saved
 ```"""
 
     def readme(self, src: Exported, shape: str, report: dict[str, Any]) -> str:
-        return self.plain_readme(shape)
+        pre = src.meta.get("preprocessing") or {}
+        if not pre.get("kind") or not takes_rows(pre, tuple(src.input_shape), not src.example.is_floating_point()):
+            return self.plain_readme(shape)
+        names = ", ".join(c["name"] for c in script_columns(pre, tuple(src.input_shape), src.meta.get("feature_names")))
+        return f"""### train.py — a standalone PyTorch script (torch, numpy)
+```bash
+python train.py                     # trains with the same hyper-parameters, prints validation accuracy
+python train.py --predict rows.csv  # predicts each row of a CSV file with the weights it saved
+python train.py --predict "..."     # or one row typed out: values separated by commas
+```
+A row gives the columns {names} (in this order, or under a header row that names them); an
+empty cell is filled and text is encoded as in LayerLab."""
 
     def write(self, src: Exported, out: Path, project: Any = None) -> dict[str, Any]:
         from ..codegen import export_script  # start-up time: the training loop and every layer kind (0.25 s)
