@@ -90,8 +90,11 @@ def read_input(text):
     if not lines:
         raise SystemExit(f"--predict got no rows: give one row of values for {{', '.join(names)}}, "
                          "or a CSV file of rows")
-    counts = {{d: lines[0].count(d) for d in (",", ";", "\\t", "|")}}
-    sep = max(counts, key=counts.get) if max(counts.values()) else ","
+    try:  # the delimiter as LayerLab finds it in a CSV file
+        sep = csv.Sniffer().sniff("\\n".join(lines[:20]), delimiters=",;\\t|").delimiter
+    except csv.Error:
+        counts = {{d: lines[0].count(d) for d in (",", ";", "\\t", "|")}}
+        sep = max(counts, key=counts.get) if max(counts.values()) else ","
     rows = list(csv.reader(lines, delimiter=sep))
     first = [cell.strip() for cell in rows[0]]
     header = set(names) <= set(first)
