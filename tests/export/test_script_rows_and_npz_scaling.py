@@ -206,3 +206,15 @@ def test_an_npz_file_alone_reproduces_predictions_of_a_table_and_of_pictures(tab
     meta = json.loads(str(np.load(tmp_path / "pics.npz")["__layerlab__"]))
     assert [s["op"] for s in meta["scaling"]["steps"]] == ["divide", "standardize"]
     assert "pixels 0..255" in meta["scaling"]["input"] and "8x8" in meta["scaling"]["input"]
+
+
+def test_the_other_weight_files_carry_the_same_scaling_as_the_npz(table, tmp_path):
+    """safetensors' preprocessing.json and TF.js' model.json hold the network alone too: the same steps."""
+    root, p = table
+    p.export("npz", tmp_path / "m.npz")
+    p.export("safetensors", tmp_path / "w")
+    p.export("tfjs", tmp_path / "tf")
+    want = json.loads(str(np.load(tmp_path / "m.npz")["__layerlab__"]))["scaling"]
+    assert [s["op"] for s in want["steps"]] == ["encode_columns", "standardize"]
+    assert json.loads((tmp_path / "w" / "preprocessing.json").read_text())["scaling"] == want
+    assert json.loads((tmp_path / "tf" / "model.json").read_text())["userDefinedMetadata"]["layerlab"]["scaling"] == want
