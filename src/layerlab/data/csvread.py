@@ -1,7 +1,8 @@
 """Reading CSV/TSV files and pasted text into a pandas DataFrame, fast (pyarrow) and strict.
 
 The delimiter is sniffed (comma, semicolon, tab, pipe), a header row is detected (a first
-row of names above columns of numbers), common missing markers (empty, NA, N/A, ?, null)
+row of names above columns of numbers), numbers with a decimal comma (German Excel's "5,1;3,5")
+are read as numbers, common missing markers (empty, NA, N/A, ?, null)
 become missing values, and ragged rows are refused with their line number.
 
 >>> df = read_table(text="x,y,label\\n1,2,a\\n3,,b\\n")
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +32,24 @@ def _is_number(s: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+_COMMA_DECIMAL = re.compile(r"-?\d+,\d+")
+_POINT_DECIMAL = re.compile(r"-?\d*\.\d+")
+
+
+def decimal_comma(sample: str, sep: str) -> bool:
+    """Whether a table's numbers are written with a decimal comma, as German Excel writes them ("5,1;3,5").
+
+    Only where the comma is not the delimiter, and only when no cell of the sample writes a decimal point.
+
+    >>> decimal_comma("a;b\\n5,1;3,5\\n", ";"), decimal_comma("a;b\\n5.1;3,5\\n", ";"), decimal_comma("a,b\\n5,1\\n", ",")
+    (True, False, False)
+    """
+    if sep == ",":
+        return False
+    cells = [c.strip() for row in csv.reader(sample.splitlines()[:200], delimiter=sep) for c in row]
+    return any(_COMMA_DECIMAL.fullmatch(c) for c in cells) and not any(_POINT_DECIMAL.fullmatch(c) for c in cells)
 
 
 def sniff(sample: str, where: str, hint_sep: str | None = None) -> tuple[str, bool]:
@@ -108,7 +128,8 @@ def read_table(path: Path | None = None, text: str | None = None, where: str = "
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=not has_header, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=sep),
-            convert_options=pacsv.ConvertOptions(null_values=NULLS, strings_can_be_null=True))
+            convert_options=pacsv.ConvertOptions(null_values=NULLS, strings_can_be_null=True,
+                                                 decimal_point="," if decimal_comma(sample, sep) else "."))
     except pa.ArrowInvalid as e:
         if "Expected" in str(e) and "columns" in str(e):
             raise _ragged_line(data, sep, where, has_header) from None
