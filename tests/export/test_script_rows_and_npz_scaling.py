@@ -165,9 +165,12 @@ def test_the_script_encodes_a_tables_text_columns_and_missing_cells_as_layerlab_
     text = "kind,weight,colour,size\nbig,51.5,red,9.5\nsmall,,blue,11\n?,48,,10.2\nbig,50,purple,8"
     want = p.predict([{"size": 9.5, "colour": "red", "weight": 51.5}, {"size": 11, "colour": "blue", "weight": None},
                       {"size": 10.2, "colour": None, "weight": 48}, {"size": 8, "colour": "purple", "weight": 50}])
-    got = _run(tmp_path, SCRIPT_CHILD, script, text, "9.5,red,51.5")
+    german = "size;colour;weight\n9,5;red;51,5"                         # German Excel: decimal commas
+    got = _run(tmp_path, SCRIPT_CHILD, script, text, "9.5,red,51.5", german)
     assert np.abs(np.array(got[0]) - want).max() < 1e-5
     assert np.abs(np.array(got[1]) - want[:1]).max() < 1e-5
+    assert np.abs(np.array(got[2]) - p.predict(german + "\n")).max() < 1e-5
+    assert np.abs(np.array(got[2]) - want[:1]).max() < 1e-5
     shown = _script(script, "--predict", "size,colour,weight\n9.5,red,51.5\n11,blue,")
     assert shown.returncode == 0, shown.stderr
     assert len(shown.stdout.splitlines()) == 2                            # one line per row

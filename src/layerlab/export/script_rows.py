@@ -52,9 +52,17 @@ def rows_code(columns: list[dict[str, Any]]) -> str:
 MISSING = {json.dumps(sorted(NULLS))}  # cells that count as missing (as LayerLab reads a CSV)
 
 
-def encode_row(cells, where):
+def decimal(cell, mark):
+    """Whether a cell writes a number with this decimal mark ("5,1" for ",", "5.1" or ".5" for ".")."""
+    c = cell.strip()
+    whole, found, part = (c[1:] if c.startswith("-") else c).partition(mark)
+    return bool(found) and (whole.isdigit() or (mark == "." and not whole)) and part.isdigit()
+
+
+def encode_row(cells, where, comma=False):
     """One row's values (text, in COLUMNS order) as the model's features: missing cells filled,
-    text columns one-hot (or integer) encoded as in training; a value never seen in training is all zeros."""
+    text columns one-hot (or integer) encoded as in training; a value never seen in training is all zeros.
+    comma: numbers are written with a decimal comma ("5,1")."""
     x = []
     for c, cell in zip(COLUMNS, cells):
         missing = cell.strip() in MISSING
@@ -66,7 +74,7 @@ def encode_row(cells, where):
                 x.append(float(c["fill"]))
                 continue
             try:
-                x.append(float(cell))
+                x.append(float(cell.replace(",", ".") if comma else cell))
             except ValueError:
                 raise SystemExit(f"{{where}}, column {{c['name']!r}}: {{cell!r}} is not a number: give a number, "
                                  "or leave the cell empty for a missing value") from None
@@ -96,6 +104,8 @@ def read_input(text):
         counts = {{d: lines[0].count(d) for d in (",", ";", "\\t", "|")}}
         sep = max(counts, key=counts.get) if max(counts.values()) else ","
     rows = list(csv.reader(lines, delimiter=sep))
+    cells = [cell for row in rows for cell in row]   # German Excel's "5,1;3,5": a decimal comma, as LayerLab reads it
+    comma = sep != "," and any(decimal(c, ",") for c in cells) and not any(decimal(c, ".") for c in cells)
     first = [cell.strip() for cell in rows[0]]
     header = set(names) <= set(first)
     at = [first.index(n) for n in names] if header else list(range(len(names)))
@@ -106,7 +116,7 @@ def read_input(text):
         if len(row) != width:
             raise SystemExit(f"{{where}} has {{len(row)}} values, but the model takes {{width}}: give "
                              f"{{', '.join(names)}} in this order (or a header row with these names first)")
-        out.append(encode_row([row[j] for j in at], where))
+        out.append(encode_row([row[j] for j in at], where, comma))
     if not out:
         raise SystemExit("--predict got a header row but no rows of values: add a row below it")
     return np.array(out, np.float32)
