@@ -113,15 +113,15 @@ def examples() -> list[dict[str, str]]:
 
 def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | None = None,
         overwrite: bool = False, data: str | Path | None = None, target: str | None = None,
-        roles: dict[str, str] | None = None, how: str = "target={name!r}") -> Project:
+        roles: dict[str, str] | None = None, how: str = "target={name!r}", lang: str = "en") -> Project:
     """Create a project folder from an example, a document, or your own data and save it.
 
     data is a CSV/TSV file, an image folder, a ZIP of one or an .npz; a table needs `target`,
     the column to predict (without it the error lists the columns and suggests one), and
-    `roles` may mark other columns "ignored".
+    `roles` may mark other columns "ignored". A project from data is described in lang.
     """
     if data is not None:
-        return project_from_data(folder, data, target=target, overwrite=overwrite, roles=roles, how=how)
+        return project_from_data(folder, data, target=target, overwrite=overwrite, roles=roles, how=how, lang=lang)
     folder = Path(folder)
     if (folder / PROJECT_FILE).exists() and not overwrite:
         raise SpecError("", msg("{folder} already holds a project", folder=str(folder)), str(folder),
@@ -136,8 +136,9 @@ def new(folder: str | Path, example: str | None = None, doc: dict[str, Any] | No
 
 def project_from_data(folder: str | Path, data_path: str | Path, target: str | None = None,
                       overwrite: bool = False, roles: dict[str, str] | None = None,
-                      how: str = "target={name!r}") -> Project:
-    """Create a ready-to-train project in folder from the user's data (what `new(folder, data=...)` does).
+                      how: str = "target={name!r}", lang: str = "en") -> Project:
+    """Create a ready-to-train project in folder from the user's data (what `new(folder, data=...)` does),
+    described in lang.
 
     A table needs `target`, the column to predict (the user's choice: without it a TargetNeeded
     error lists the columns and suggests one, saying how in the caller's words, `how`);
@@ -156,7 +157,7 @@ def project_from_data(folder: str | Path, data_path: str | Path, target: str | N
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
     try:
         section = stage_data(data, staging, target, roles, how)
-        doc = build_doc(folder.name, section, staging)
+        doc = build_doc(folder.name, section, staging, lang)
         probe = Project(doc, staging)
         probe.dataset()                  # refuse data that cannot be split and preprocessed now
         errors = probe.errors()

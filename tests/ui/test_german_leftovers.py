@@ -107,3 +107,13 @@ async def test_the_data_page_names_the_source_and_its_settings_in_german(user: U
     assert op.value == "add" and op.options["add"] == "Addition (a + b)"
     await user.open("/")
     await user.should_see("Klassifikation · Modulo-Rechnen")
+
+
+def test_a_project_from_own_data_is_described_in_the_pupils_language(tmp_path) -> None:
+    """Home's 'start from your own data' wrote 'From your own data: 150 rows, ...' on a German Train page."""
+    table = tmp_path / "blumen.csv"
+    table.write_text("Länge;Art\n" + "".join(f"{i},5;{'ab'[i % 2]}\n" for i in range(12)), encoding="utf-8")
+    de = api.new(tmp_path / "de", data=table, target="Art", lang="de")
+    en = api.new(tmp_path / "en", data=table, target="Art")
+    assert de.doc["description"] == "Aus deinen eigenen Daten: 12 Zeilen, Klassifikation der Spalte 'Art'."
+    assert en.doc["description"] == "From your own data: 12 rows, classification of 'Art'."   # as before

@@ -123,8 +123,9 @@ def stage_data(data: Path, staging: Path, target: str | None, roles: dict[str, s
                         "or an .npz file with x and y"))
 
 
-def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[str, Any]:
-    """A complete project document for data already staged in staging/data."""
+def build_doc(name: str, data_section: dict[str, Any], staging: Path, lang: str = "en") -> dict[str, Any]:
+    """A complete project document for data already staged in staging/data; its description in lang (the
+    Train page shows it: a German pupil who uploaded a table read 'From your own data: 150 rows, ...')."""
     src = get_source(data_section["source"])
     info = src.info(src.resolve(data_section["params"]), staging)
     task = info.task
@@ -142,9 +143,15 @@ def build_doc(name: str, data_section: dict[str, Any], staging: Path) -> dict[st
             features *= s
         layers = ([{"type": "flatten"}] if len(info.input_shape) > 1 else []) + _mlp(features, task, info.n_outputs)
         training = {"optimizer": "adam", "learning_rate": 0.003, "epochs": 50, "batch_size": 32, "seed": 0}
-    what = f"{info.n_samples} images of {len(info.classes or [])} classes" if info.kind == "image" else \
-        f"{info.n_samples} rows, {task}" + (f" of {info.extra.get('target')!r}" if info.extra.get("target") else "")
-    return {"version": 3, "name": name, "description": f"From your own data: {what}.", "task": task,
+    task_words = msg("classification") if task == "classification" else msg("regression")
+    if info.kind == "image":
+        about = msg("From your own data: {n} images of {k} classes.", n=info.n_samples, k=len(info.classes or []))
+    elif info.extra.get("target"):
+        about = msg("From your own data: {n} rows, {task} of {target!r}.", n=info.n_samples, task=task_words,
+                    target=info.extra["target"])
+    else:
+        about = msg("From your own data: {n} rows, {task}.", n=info.n_samples, task=task_words)
+    return {"version": 3, "name": name, "description": about.to(lang), "task": task,
             "data": {**data_section, "validation_split": 0.2, "seed": 0},
             "model": {"layers": layers}, "training": training}
 

@@ -67,7 +67,7 @@ async def _create(path: Path, tmp: Path, target: str | None, roles: dict[str, st
     name = path.stem or "my data"
     folder = workspace.home() / workspace.unique_id(name)
     try:
-        project = await asyncio.to_thread(api.new, folder, data=path, target=target, roles=roles)
+        project = await asyncio.to_thread(api.new, folder, data=path, target=target, roles=roles, lang=page_lang())
     except SpecError as err:
         _fail(err)
         return False
