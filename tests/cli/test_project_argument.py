@@ -38,6 +38,7 @@ def test_every_command_that_names_a_project_takes_a_folder_or_an_id():
             default = params["project"].default
             assert default.help.startswith(PROJECT_HELP), command.callback.__name__
             assert params["project"].annotation in ("str", str), command.callback.__name__
+            assert "workspace" in params, command.callback.__name__      # --workspace DIR, as the manage commands
     assert {"summary", "validate", "train", "predict", "export", "inspect", "data_summary", "rename", "pack",
             "delete", "duplicate", "search", "add", "set_value"} <= set(named)
 
@@ -72,8 +73,9 @@ def test_a_folder_outside_the_workspace_is_managed_with_workspace_of_its_parent(
     out = json.loads(_run("duplicate", tmp_path / "school" / "mine", "--workspace", tmp_path / "school",
                           "--json").output)
     assert (tmp_path / "school" / out["id"] / "project.json").is_file()
-    # the folder commands take it as it is, wherever it lies
+    # the folder commands take it as it is, wherever it lies; and its id with --workspace
     assert json.loads(_run("summary", tmp_path / "school" / "mine", "--json").output)["name"] == "xor"
+    assert json.loads(_run("summary", "mine", "--workspace", tmp_path / "school", "--json").output)["name"] == "xor"
 
 
 def test_a_name_that_is_neither_says_what_where_why_and_lists_the_ids(tmp_path):

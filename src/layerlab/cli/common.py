@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 import typer
@@ -20,12 +22,21 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
-PROJECT_HELP = "Project folder, or project id in the workspace (LAYERLAB_HOME)."
+PROJECT_HELP = "Project folder, or project id in the workspace (LAYERLAB_HOME, or --workspace)."
+WORKSPACE = typer.Option(None, "--workspace", help="Folder of your projects (default: LAYERLAB_HOME or "
+                                                   "~/.layerlab/projects).")
 
 
-def open_project(ref: str) -> api.Project:
+def use_workspace(workspace: Path | None) -> None:
+    """--workspace DIR: this command's projects live in DIR (as LAYERLAB_HOME=DIR would say)."""
+    if workspace is not None:
+        os.environ["LAYERLAB_HOME"] = str(workspace)
+
+
+def open_project(ref: str, workspace: Path | None = None) -> api.Project:
     """The project a command names, by folder (or its project.json) or by workspace id: api.project_folder,
     the one resolver every command uses; neither is a four-part error listing the workspace's ids."""
+    use_workspace(workspace)
     return api.load(api.project_folder(ref))
 
 

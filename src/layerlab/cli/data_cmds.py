@@ -1,19 +1,22 @@
 """Commands about data: `layerlab data PROJECT` (a summary) and `layerlab datasets` (the built-ins)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
 from ..api_data import data_sources
-from .common import PROJECT_HELP, app, console, emit_json, friendly, open_project
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, friendly, open_project
 
 
 @app.command("data")
 @friendly
 def data_summary(project: str = typer.Argument(..., help=PROJECT_HELP),
+                 workspace: Path = WORKSPACE,
                  as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Summarise a project's data: samples, shape or features, classes and counts, split sizes."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     s = p.data_summary()
     if as_json:
         return emit_json(s)

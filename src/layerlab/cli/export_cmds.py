@@ -7,19 +7,20 @@ import typer
 
 from .. import api
 from ..api_export import format_names, get_format, import_tfjs
-from .common import PROJECT_HELP, app, console, emit_json, friendly, open_project
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, friendly, open_project
 
 
 @app.command()
 @friendly
 def export(project: str = typer.Argument(..., help=PROJECT_HELP),
+           workspace: Path = WORKSPACE,
            fmt: str = typer.Option(..., "--format", "-f", help="One of: " + ", ".join(format_names()) + "."),
            out: Path = typer.Option(..., "--out", "-o", help="File (or folder for safetensors/tfjs) to write."),
            run: str = typer.Option(None, "--run", help="Run id (default: the latest trained run)."),
            as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
     """Export a project's model; every file is checked against PyTorch before it is written."""
     form = get_format(fmt)
-    p = open_project(project)
+    p = open_project(project, workspace)
     report = p.export(form.name, out, run_id=run)
     if as_json:
         return emit_json(report)

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from ..i18n import msg
 from ..api_errors import SpecError
-from .common import PROJECT_HELP, app, console, emit_json, friendly, open_project
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, friendly, open_project
 
 
 def parse_options(pairs: list[str]) -> dict[str, Any]:
@@ -37,6 +37,7 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
 @app.command()
 @friendly
 def inspect(project: str = typer.Argument(..., help=PROJECT_HELP),
+            workspace: Path = WORKSPACE,
             view: str = typer.Argument(None, help="A view (leave out to list them), or 'all'."),
             input: Path = typer.Option(None, "--input", "-i", help="An input file (image, CSV, JSON or .npy) to look at."),
             out: Path = typer.Option(Path("inspect"), "--out", help="Folder for VIEW.png and VIEW.json."),
@@ -49,7 +50,7 @@ def inspect(project: str = typer.Argument(..., help=PROJECT_HELP),
             option: list[str] = typer.Option([], "--option", "-o", help="A view option as key=value (repeatable)."),
             as_json: bool = typer.Option(False, "--json", help="Print the written files as JSON.")) -> None:
     """Inspect a network: data flow, weights, saliency, adversarial examples, errors and more."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     if view is None:
         views = p.inspect_views()
         if as_json:

@@ -8,7 +8,6 @@ rename, duplicate, delete (to the trash), trash, restore; and a project as one f
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -16,16 +15,14 @@ import typer
 from rich.table import Table
 
 from .. import api
-from .common import PROJECT_HELP, app, console, emit_json, friendly
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, friendly, use_workspace
 
-_WORKSPACE = typer.Option(None, "--workspace", help="Folder of your projects (default: LAYERLAB_HOME or "
-                                                     "~/.layerlab/projects).")
+_WORKSPACE = WORKSPACE
 _JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
 def _use(workspace: Path | None) -> None:
-    if workspace is not None:
-        os.environ["LAYERLAB_HOME"] = str(workspace)
+    use_workspace(workspace)
 
 
 @app.command()

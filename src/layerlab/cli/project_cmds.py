@@ -17,7 +17,7 @@ from .. import api
 from ..i18n import LANGS, current_lang, keyed, msg, translate
 from ..api_errors import SpecError
 from ..api_spec import ACTIVATIONS, apply_edits, get_layer, layer_kinds, loads, parse_path, project_schema
-from .common import PROJECT_HELP, app, console, emit_json, err_console, friendly, open_project, print_spec_error
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, err_console, friendly, open_project, print_spec_error
 
 
 @app.command()
@@ -73,9 +73,10 @@ def _fmt_shape(s) -> str:
 @app.command()
 @friendly
 def summary(project: str = typer.Argument(..., help=PROJECT_HELP),
+            workspace: Path = WORKSPACE,
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Print each layer with its output shape and parameter count (like Keras' summary)."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     a = p.analyze()
     if as_json:
         return emit_json({"name": p.name, **a.to_dict()})
@@ -105,9 +106,10 @@ def _nested(t: Table, rows, indent: str) -> None:
 @app.command()
 @friendly
 def validate(project: str = typer.Argument(..., help=PROJECT_HELP),
+             workspace: Path = WORKSPACE,
              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Check a project; list every error with where it is and how to fix it, and each budget's use."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     budget = None
     try:
         a = p.analyze()
@@ -139,9 +141,10 @@ def _print_budget(budget) -> None:
 @app.command()
 @friendly
 def fix(project: str = typer.Argument(..., help=PROJECT_HELP),
+        workspace: Path = WORKSPACE,
         dry_run: bool = typer.Option(False, "--dry-run", help="Show the fixes without saving.")) -> None:
     """Apply the fixes that errors offer until the project is valid, then save it."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     applied = p.fix()
     for f in applied:
         console.print(f"Applied: {f.description}")
@@ -255,12 +258,13 @@ def _save_and_report(p: api.Project, what: str) -> None:
 @app.command()
 @friendly
 def add(project: str = typer.Argument(..., help=PROJECT_HELP),
+        workspace: Path = WORKSPACE,
         layer_type: str = typer.Argument(..., metavar="TYPE", help="Layer type, e.g. dense (see `layerlab layers`)."),
         settings: list[str] = typer.Argument(None, metavar="[NAME=VALUE]...", help="Parameters, e.g. units=10."),
         at: int = typer.Option(None, "--at", help="Position (0 = first); default: before the output layer."),
         end: bool = typer.Option(False, "--end", help="Append after the last layer.")) -> None:
     """Add a layer; its parameters are checked before anything is saved."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     layers = p.doc.setdefault("model", {}).setdefault("layers", [])
     index = len(layers) if end or not layers else (max(len(layers) - 1, 0) if at is None else at)
     if not 0 <= index <= len(layers):
@@ -281,9 +285,10 @@ def add(project: str = typer.Argument(..., help=PROJECT_HELP),
 @app.command()
 @friendly
 def remove(project: str = typer.Argument(..., help=PROJECT_HELP),
+           workspace: Path = WORKSPACE,
            index: int = typer.Argument(..., help="Position of the layer (0 = first).")) -> None:
     """Remove the layer at a position."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     layers = p.doc.get("model", {}).get("layers", [])
     if not 0 <= index < len(layers):
         raise SpecError("model.layers", msg("has no layer at position {index}", index=index), index,
@@ -296,10 +301,11 @@ def remove(project: str = typer.Argument(..., help=PROJECT_HELP),
 @app.command("set")
 @friendly
 def set_value(project: str = typer.Argument(..., help=PROJECT_HELP),
+              workspace: Path = WORKSPACE,
               path: str = typer.Argument(..., help="Spec path, e.g. model.layers[0].units or training.epochs."),
               value: str = typer.Argument(..., help="New value (JSON: 10, true, [3, 3], \"adam\"; or plain text).")) -> None:
     """Set one value in project.json; an invalid value is refused and nothing is saved."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     try:
         doc = apply_edits(p.doc, [{"op": "set", "path": path, "value": _value(value, path)}])
     except (KeyError, IndexError, TypeError):

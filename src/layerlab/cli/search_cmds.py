@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
 from .. import api_search
-from .common import PROJECT_HELP, app, console, emit_json, err_console, friendly, open_project
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, err_console, friendly, open_project
 
 
 def _fmt(v) -> str:
@@ -27,6 +28,7 @@ def _fmt(v) -> str:
 @app.command()
 @friendly
 def search(project: str = typer.Argument(..., help=PROJECT_HELP + " It needs search ranges in its settings."),
+           workspace: Path = WORKSPACE,
            trials: int = typer.Option(20, "--trials", "-n", help="How many trials."),
            parallel: int = typer.Option(1, "--parallel", "-p", help="Trials at once."),
            epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs per trial (default: the spec's)."),
@@ -40,7 +42,7 @@ def search(project: str = typer.Argument(..., help=PROJECT_HELP + " It needs sea
            rerun_best: int = typer.Option(None, "--rerun-best", help="Train the last search's best values with "
                                           "this many seeds instead of searching.")) -> None:
     """Search the ranges written in a project's settings (Optuna's TPE sampler, early stopping of weak trials)."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     if use_best:
         done = api_search.use_best(p)
         if as_json:

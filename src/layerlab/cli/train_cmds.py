@@ -22,7 +22,7 @@ from .. import api
 from ..i18n import msg
 from .. import api_events as ev
 from . import csv_out
-from .common import PROJECT_HELP, app, console, emit_json, err_console, friendly, open_project
+from .common import PROJECT_HELP, WORKSPACE, app, console, emit_json, err_console, friendly, open_project
 
 _SKIP = ("epoch", "lr", "samples_per_s", "elapsed_s", "epoch_s")
 
@@ -41,6 +41,7 @@ def _headline(final: dict) -> str:
 @app.command()
 @friendly
 def train(project: str = typer.Argument(..., help=PROJECT_HELP),
+          workspace: Path = WORKSPACE,
           epochs: int = typer.Option(None, "--epochs", "-e", help="Epochs for this run (default: the spec's)."),
           as_json: bool = typer.Option(False, "--json", help="One JSON object per epoch, then the result."),
           continue_run: str = typer.Option(None, "--continue", help="Go on from this run id ('latest' for the newest)."),
@@ -54,7 +55,7 @@ def train(project: str = typer.Argument(..., help=PROJECT_HELP),
                                         "cpu=1,gpu=0.")
           ) -> None:
     """Train a project and save the run under PROJECT/runs/<run_id>/."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     p.validate()
     if workers is not None or address or storage_path or resources:
         if continue_run:
@@ -164,12 +165,13 @@ def _report(run, kept: dict) -> None:
 @app.command()
 @friendly
 def runs(project: str = typer.Argument(..., help=PROJECT_HELP),
+         workspace: Path = WORKSPACE,
          as_json: bool = typer.Option(False, "--json", help="Print JSON."),
          history: str = typer.Option(None, "--history", help="Show this run's per-epoch history ('latest')."),
          as_csv: bool = typer.Option(False, "--csv", help="With --history: print it as CSV."),
          out: Path = typer.Option(None, "--out", help="With --history: write the CSV to this file.")) -> None:
     """List a project's training runs, newest first (or one run's history, also as CSV)."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     if history:
         return csv_out.history(p, history, as_csv, out)
     rows = p.runs()
@@ -191,6 +193,7 @@ def runs(project: str = typer.Argument(..., help=PROJECT_HELP),
 @app.command()
 @friendly
 def predict(project: str = typer.Argument(..., help=PROJECT_HELP),
+            workspace: Path = WORKSPACE,
             inputs: list[str] = typer.Argument(..., help="Image files, a CSV of rows, a table row typed out ('5.1,3.5,1.4,0.2'), "
                                                        "or a JSON file/array."),
             top: int = typer.Option(3, "--top", "-k", min=1, help="How many classes to show per input."),
@@ -200,7 +203,7 @@ def predict(project: str = typer.Argument(..., help=PROJECT_HELP),
             out_csv: Path = typer.Option(None, "--out", help="Also write the predictions as CSV to this file."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Predict with the latest trained run: top classes with probabilities, or the regression value."""
-    p = open_project(project)
+    p = open_project(project, workspace)
     loaded = p.load_run(run_id, weights)
     items = _read_inputs(inputs)
     out = p.predict(items, run_id=loaded.run_id, raw=True, weights=loaded.weights)
