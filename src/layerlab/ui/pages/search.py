@@ -129,7 +129,8 @@ class SearchView:
         self.problem = ui.label("").classes("text-negative").mark("search-problem")
         columns = [{"name": n, "label": tr(f"search.col.{n}"), "field": n, "align": "left"}
                    for n in ("trial", "state", "value", "epochs")]
-        self.table = ui.table(columns=columns, rows=[], row_key="trial").classes("w-full").mark("search-table")
+        self.table = ui.table(columns=columns, rows=[], row_key="trial").classes("w-full").mark("search-table") \
+            .props(f'no-data-label="{tr("search.no_trials")}"')   # Quasar's own words are English
         with ui.row().classes("items-center gap-2"):
             self.plot_x = ui.select({}, label=tr("search.plot_x"), on_change=lambda e: self._draw()) \
                 .classes("min-w-[220px]").mark("search-plot-x")

@@ -134,7 +134,7 @@ class TrainView:
                 if expert():
                     has_ray = importlib.util.find_spec("ray") is not None
                     self.workers = ui.number(tr("train.workers"), value=1, min=1, max=64, format="%d") \
-                        .props("dense").classes("max-w-[260px]").mark("train-workers") \
+                        .props("dense").classes("w-56 max-w-[260px]").mark("train-workers") \
                         .tooltip(tr("train.workers_help" if has_ray else "train.workers_missing"))
                     if not has_ray:
                         self.workers.disable()
