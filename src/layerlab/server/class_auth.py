@@ -159,6 +159,7 @@ def keep_context_in_io_bound() -> None:
 
 
 _clients: dict[str, Any] = {}   # NiceGUI's Client.instances, once bind_page_clients ran
+_gone: Callable[[str], bool] = lambda who: False   # a pupil no longer in the class (bind_page_clients sets it)
 
 
 def page_owner(client_id: Any) -> str | None:
@@ -172,6 +173,18 @@ def page_owner(client_id: Any) -> str | None:
         return ""
 
 
+def send_pages_away(pupil_ids: set[str] | list[str]) -> int:
+    """Reload every open page of these pupils (removed, or the class ended), from any thread: the reload
+    meets the middleware without a valid token and shows the signed-out page, instead of a page that
+    still looks live and would train into a deleted folder. Returns how many pages were sent away."""
+    from nicegui import core   # defers nicegui, as bind_page_clients does
+    ids = set(pupil_ids)
+    pages = [c for c in list(_clients.values()) if page_owner(c.id) in ids]
+    if pages and core.loop is not None and not core.loop.is_closed():
+        core.loop.call_soon_threadsafe(lambda: [c.run_javascript("location.reload()") for c in pages])
+    return len(pages)
+
+
 def _socket_owner(environ: dict[str, Any] | None) -> str:
     """Who opened a socket: the scope of its first request, which engine.io keeps as 'asgi.scope' (a later
     poll or the upgrade to a websocket carries the socket's secret id, and the middleware checks its token)."""
@@ -181,15 +194,20 @@ def _socket_owner(environ: dict[str, Any] | None) -> str:
 def _refused(environ: dict[str, Any] | None, client_id: Any, event: str) -> bool:
     """True when the socket of environ names a page client that someone else opened (logged, not served).
     A client id that names no page passes: NiceGUI's own handler refuses or ignores it as before."""
+    who = _socket_owner(environ)
+    if who and who != TEACHER and _gone(who):   # removed, or the class ended: nothing more from that page
+        log.info("socket.io %s refused: the pupil is no longer in the class", event)
+        return True
     owner = page_owner(client_id)
-    if owner is None or owner == _socket_owner(environ):
+    if owner is None or owner == who:
         return False
     log.warning("socket.io %s refused: the page client is someone else's", event)
     return True
 
 
-def bind_page_clients() -> None:
-    """Bind each NiceGUI page client to who opened it, on this process's socket.io server (idempotent).
+def bind_page_clients(gone: Callable[[str], bool] | None = None) -> None:
+    """Bind each NiceGUI page client to who opened it, on this process's socket.io server (idempotent);
+    gone(pupil id) says a pupil left the class: their pages' clicks and messages are dropped from then on.
 
     NiceGUI attaches a socket to a page by the client id the socket sends (in its connect query or its
     'handshake' event), and runs clicks ('event') and the other messages for whatever client id they
@@ -198,11 +216,13 @@ def bind_page_clients() -> None:
     import socketio   # defers nicegui: a class server's API alone (tests, scripts) never loads the studio
     from nicegui import core
     from nicegui.client import Client
+    global _clients, _gone
+    if gone is not None:
+        _gone = gone
     sio = core.sio
     handlers = sio.handlers.get("/", {})
     if getattr(handlers.get("handshake"), "_binds_clients", False):
         return
-    global _clients
     _clients = Client.instances
     connect, handshake = handlers["connect"], handlers["handshake"]
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from .. import api_class_life as api
 from ..api_errors import SpecError
 from ..i18n import localize
+from .class_auth import send_pages_away
 from .routing import accept_language
 
 ARCHIVES_API = "/api/class/archives"
@@ -52,8 +53,10 @@ def end_class(server: Any, keep_archive: bool) -> dict[str, Any]:
     c.set_open(False)
     stopped = api.stop_and_wait({f"pupil:{pid}" for pid in list(c.pupils)})
     saved = api.archive(c) if keep_archive else None
+    gone = set(c.pupils)
     deleted = api.end(c)
     server.activity.clear()
+    send_pages_away(gone)   # their open pages go to the signed-out page instead of training into nothing
     return {"ended": True, "pupils_deleted": deleted, "runs_stopped": stopped,
             "archive": None if saved is None else {"name": saved.name, "path": str(saved),
                                                    "bytes": saved.stat().st_size,

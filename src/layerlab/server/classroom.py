@@ -31,10 +31,11 @@ from ..api_owners import set_owner_lookup
 from ..i18n import Text, localize, msg
 from ..api_errors import SpecError
 from ..api_class import Classroom, JoinError
+from ..api_class_life import stop_and_wait
 from . import class_dataset, class_life
 from .routing import accept_language
 from .class_auth import (Guest, PupilAuth, bind_page_clients, current_guest, keep_context_in_io_bound,
-                         set_pupil_cookie)
+                         send_pages_away, set_pupil_cookie)
 from .security import SecurityConfig
 
 JOIN_PATH, JOIN_API, REJOIN_API = "/join", "/api/class/join", "/api/class/rejoin"
@@ -109,7 +110,7 @@ class ClassServer:
         app.include_router(class_dataset.router(self))  # the pictures the class collects together (17.5)
         set_owner_lookup(lambda request: g.owner if (g := current_guest.get()) is not None else None)
         keep_context_in_io_bound()
-        bind_page_clients()   # a page and its socket are the pupil's who opened it
+        bind_page_clients(lambda pid: pid not in self.classroom.pupils)   # a page is the pupil's who opened it
 
     # -- joining ---------------------------------------------------------------------------------
     def _rate_limited(self, request: Request) -> bool:
@@ -158,6 +159,16 @@ class ClassServer:
                 r.stop()
                 stopped += 1
         return stopped
+
+    def remove_pupil(self, pupil_id: str) -> None:
+        """Delete a pupil and all their data: their runs are stopped and waited for first (a run's last
+        checkpoint written after the delete brought the folder back), and their open pages go to the
+        signed-out page. Blocks while the runs stop: call it off the event loop."""
+        self.classroom._get(pupil_id)   # an unknown id: SpecError (404)
+        stop_and_wait({f"pupil:{pupil_id}"})
+        self.classroom.remove(pupil_id)
+        self.activity.pop(pupil_id, None)
+        send_pages_away({pupil_id})
 
     def queue(self) -> dict[str, Any]:
         """The runs training and waiting, in order, with pupils' names (server/class_life.py)."""
@@ -234,8 +245,7 @@ class ClassServer:
                   summary="Delete a pupil and all their data (teacher only)", tags=["class"])
         def class_remove(pupil_id: str, request: Request):
             try:
-                me.stop_runs(pupil_id)
-                me.classroom.remove(pupil_id)
+                me.remove_pupil(pupil_id)
             except SpecError as e:
                 return refused(e, request, 404)
             return Response(status_code=204)

@@ -255,10 +255,9 @@ class TeacherView:
     def _remove(self, pid: str) -> None:
         name = self._name(pid)
 
-        def really() -> None:
-            self.p.stop_runs(pid)
-            self.p.classroom.remove(pid)
+        async def really() -> None:
             d.close()
+            await run.io_bound(self.p.remove_pupil, pid)   # waits for the pupil's runs to stop: off the loop
             ui.notify(_t(msg("{name} and all their projects were deleted", name=name)))
             self.refresh_now()
         with ui.dialog() as d, ui.card():
