@@ -20,6 +20,7 @@ def test_a_removed_pupil_is_told_how_to_go_on_in_german(klass):
     assert "Rückkehr-Code" in text and "Lehrkraft" in text and 'href="/join"' in text
     assert "layerlab studio" not in text and "Bearer" not in text
     assert "padding:0 1rem" in text   # at 375 px the sentences touched the screen's edge
+    assert '<a class="main" href="/join">' in text and "<details><summary>" in text   # the teacher's field folded
     english = _client(app).get("/", headers=HTML).text
     assert "You are not signed in to this class on this device." in english and "rejoin code" in english
 

@@ -13,13 +13,23 @@ import html
 from ..i18n import msg
 
 
+# the studio's look without its scripts: its blue header bar, its font, one main action as a button
+STYLE = ("body{margin:0;font-family:Roboto,system-ui,-apple-system,'Segoe UI',sans-serif;color:#1f2937;"
+         "line-height:1.5}header{background:#1d4ed8;color:#fff;font-weight:700;font-size:1.25rem;"
+         "padding:.75rem 1rem}main{max-width:32rem;margin:2rem auto;padding:0 1rem}"
+         "a.main{display:inline-block;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:6px;"
+         "padding:.7rem 1.2rem;font-size:1.1rem;margin:.5rem 0}details{margin-top:2rem;color:#4b5563}"
+         "summary{cursor:pointer}input{font:inherit;padding:.3rem .5rem;border:1px solid #9ca3af;border-radius:4px;"
+         "max-width:100%}button{font:inherit;padding:.3rem .9rem;border:1px solid #1d4ed8;border-radius:4px;"
+         "background:#fff;color:#1d4ed8}")
+
+
 def _page(title: str, message: str, hint: str, body_end: str, lang: str) -> str:
     """The small self-contained page the middleware answers with (no NiceGUI, no scripts)."""
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-            '<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">'
-            f'<h1>LayerLab</h1><p>{html.escape(_sentence(message))}.</p><p>{html.escape(_sentence(hint))}.</p>'
-            f'{body_end}</body></html>')
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{STYLE}</style></head>'
+            f'<body><header>LayerLab</header><main><p>{html.escape(_sentence(message))}.</p>'
+            f'<p>{html.escape(_sentence(hint))}.</p>{body_end}</main></body></html>')
 
 
 def _sentence(text: str) -> str:
@@ -35,8 +45,9 @@ def login_page(message: str, hint: str, lang: str = "en", join: bool = False) ->
     if join:  # on a class server pupils come here after a restart of their browser, or by the bare address
         pupils = html.escape(msg("Pupils: join your class with its code").to(lang))
         teacher = html.escape(msg("Teacher: the link with the token that `layerlab classroom` printed").to(lang))
-        return _page(title, message, hint, f'<p style="font-size:1.3rem"><a href="/join">{pupils}</a></p>'
-                     f'<p>{teacher}</p>{form}', lang)
+        # the pupil's way on is the button; the teacher's token field waits folded away below it
+        return _page(title, message, hint, f'<p><a class="main" href="/join">{pupils}</a></p>'
+                     f'<details><summary>{teacher}</summary>{form}</details>', lang)
     return _page(title, message, hint, form, lang)
 
 
