@@ -17,6 +17,7 @@ from typing import Any
 from nicegui import events, ui
 
 from ... import api
+from ... import api_workspace as workspace
 from ...api_errors import SpecError
 from ..frame import href, tr
 from ..i18n import err_text
@@ -85,7 +86,8 @@ async def _download(pid: str) -> None:
     # served from a file, not through the page's socket: a project with its pictures can be large
     tmp = Path(tempfile.mkdtemp(prefix="layerlab-pack-"))
     try:
-        packed = await asyncio.to_thread(api.pack_project, pid, tmp / f"{pid}.layerlab")
+        # the workspace's folder, never a path: a folder of that name where the server was started would win
+        packed = await asyncio.to_thread(api.pack_project, workspace.project_dir(pid), tmp / f"{pid}.layerlab")
     except Exception as err:  # noqa: BLE001
         shutil.rmtree(tmp, ignore_errors=True)
         return _failed(err)
