@@ -117,3 +117,11 @@ def test_a_project_from_own_data_is_described_in_the_pupils_language(tmp_path) -
     en = api.new(tmp_path / "en", data=table, target="Art")
     assert de.doc["description"] == "Aus deinen eigenen Daten: 12 Zeilen, Klassifikation der Spalte 'Art'."
     assert en.doc["description"] == "From your own data: 12 rows, classification of 'Art'."   # as before
+
+
+def test_formulas_write_german_decimal_commas() -> None:
+    """A dropout's math read 'Bernoulli(0.8)' and '1 − 0.2' on a German Model page."""
+    from layerlab.ui.components.mathview import tex_in
+    tex = r"m \sim \mathrm{Bernoulli}(0.8), \; y = \frac{m}{1 - 0.2} \text{ if training}"
+    assert tex_in(tex, "de") == r"m \sim \mathrm{Bernoulli}(0{,}8), \; y = \frac{m}{1 - 0{,}2} \text{ falls training}"
+    assert tex_in(tex, "en") == tex

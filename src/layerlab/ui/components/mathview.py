@@ -15,6 +15,7 @@ from nicegui import ui
 
 from ..app import STATIC_URL
 from ...i18n import translate
+from ...i18n.numbers import SEPARATORS
 from ..i18n import in_lang
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,17 @@ def use_katex() -> None:
 # in descriptions.po under msgctxt "formula".
 TEX_WORDS = ("window at", "all values", "the last axis", "positions", "window", "over", "if", "else", "more")
 _TEXT = re.compile(r"\\text\{([^{}]*)\}")
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 def tex_in(tex: str, lang: str) -> str:
-    """The formula with the words inside \\text{...} in lang (symbols and numbers stay).
+    """The formula with the words inside \\text{...} in lang, and its decimal numbers in lang's notation
+    (German writes 0{,}8: the braces keep TeX from spacing the comma as a separator).
 
     >>> tex_in(r"y = \\max_{2 \\text{ window at } 2 i} x", "de")
     'y = \\\\max_{2 \\\\text{ Fenster bei } 2 i} x'
+    >>> tex_in(r"m \\sim \\mathrm{Bernoulli}(0.8), \\; 1 - 0.2", "de")
+    'm \\\\sim \\\\mathrm{Bernoulli}(0{,}8), \\\\; 1 - 0{,}2'
     """
     if lang == "en":
         return tex
@@ -67,7 +72,8 @@ def tex_in(tex: str, lang: str) -> str:
         for en in TEX_WORDS:
             text = re.sub(rf"\b{en}\b", translate(en, lang, context="formula"), text)
         return r"\text{" + text + "}"
-    return _TEXT.sub(words, tex)
+    tex = _TEXT.sub(words, tex)   # first: the words' pattern takes no braces, and {,} has them
+    return _DECIMAL_POINT.sub("{,}", tex) if SEPARATORS.get(lang, SEPARATORS["en"])[1] == "," else tex
 
 
 def layer_tex(kind: Any, resolved: dict[str, Any] | None, in_shape: Any, lang: str = "en") -> str:

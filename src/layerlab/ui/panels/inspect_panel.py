@@ -63,7 +63,7 @@ class InspectPanel:
         ui.label(t("insp.intro"))
         runs = self._run_ids()
         with ui.row().classes("items-end gap-4 flex-wrap"):
-            names = project_run_names(self.session.project, lang(), expert(), ids=runs)  # ids in expert mode only
+            names = self.names = project_run_names(self.session.project, lang(), expert(), ids=runs)  # ids: expert
             opts = {None: t("insp.latest"), **{r: names.name(r) for r in reversed(runs)}}
             ui.select(opts, value=None, label=t("insp.run"), on_change=lambda e: self._set(run_id=e.value)) \
                 .classes("w-64").mark("inspect-run")
@@ -221,7 +221,8 @@ class InspectPanel:
     def _show(self, result: Any, png: bytes | None, extra: bytes | None = None) -> None:
         self.last, self.png = result, png
         d = result.data
-        self.status.set_text(t("insp.shown", run=d["run"]) if d.get("trained") else t("insp.untrained"))
+        self.status.set_text(t("insp.shown", run=self.names.number(d["run"])) if d.get("trained")   # 'Run 2', not its id
+                             else t("insp.untrained"))
         self.out.clear()
         with self.out:
             for note in d.get("notes") or []:
