@@ -164,6 +164,10 @@ def test_live_prediction_on_the_device_goes_on_offline(camera_browser, trained, 
         assert done >= 50 and rate >= 10, f"{done} predictions in 5 s, {rate:.1f} per second"
         assert re.fullmatch(r"\(\d+ predictions per second\)", page.locator("[data-ll=rate]").inner_text())
         page.screenshot(path=str(shots / "ondevice_live_375.png"), full_page=True)
+        # the answer is in view under the live picture, above the phone's tab bar, without scrolling the camera away
+        head = page.locator("[data-ll=headline]").bounding_box()
+        tabs_top = page.evaluate("document.querySelector('.ll-bottom').getBoundingClientRect().top")
+        assert page.evaluate("window.scrollY") == 0 and head["y"] + head["height"] <= tabs_top, (head, tabs_top)
 
         # one captured frame: the browser's tensor is the server's, and so are the probabilities
         got = page.evaluate("""async () => {

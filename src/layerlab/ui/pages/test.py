@@ -35,6 +35,7 @@ PAGE_CSS = """
 .ll-test-result:has([data-ll="result"]) .ll-server-answer { display: none !important; }
 @media (max-width: 767.98px) {
   .ll-test-draw { --ll-canvas-max: min(280px, 25vh); }
+  .ll-test-camera { --ll-webcam-max: min(280px, 26vh); }   /* the live answer below it stays in view */
   .ll-test .q-tab-panel { padding: 4px 0; }
   .ll-test .q-tab { padding: 0 6px; }
   .ll-test .q-card.ll-card { padding: 8px 12px !important; }
@@ -189,7 +190,7 @@ class TestView:
 
     def _camera_panel(self) -> None:
         self.webcam = Webcam(label=tr("test.camera"), on_frame=self._frame, on_failed=self._fail,
-                             lang=self.lang).mark("test-webcam")
+                             lang=self.lang).classes("ll-test-camera").mark("test-webcam")
         with ui.row().classes("gap-2 flex-wrap"):
             start = ui.button(tr("test.start_camera"), icon="videocam", on_click=self.webcam.start).mark("camera-start")
             stop = ui.button(tr("test.stop_camera"), icon="videocam_off", on_click=self._stop_camera) \
