@@ -89,7 +89,7 @@ def test_a_class_pools_pictures_trains_on_them_and_withdraws(browser, pool_class
     teacher.get_by_text("Fruit").first.wait_for()
     teacher.goto(f"{url}/teacher")
     teacher.get_by_role("button", name="Share for contributions").click()
-    teacher.get_by_text("4 pictures from 1 contributors").wait_for()    # the teacher's own pictures
+    teacher.get_by_text("4 pictures from 1 contributor").wait_for()    # the teacher's own pictures
 
     ada_ctx, ada = _join(browser, url, "Ada", 375, 812)     # a phone
     ben_ctx, ben = _join(browser, url, "Ben", 1280, 800)    # a laptop

@@ -56,8 +56,8 @@ def test_removed_and_ended_pupils_pages_go_to_the_signed_out_page(browser, leave
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30000)
     sign_in(teacher, url, TEACHER, "/teacher")
-    teacher.get_by_role("button", name="remove Ada").click()         # the teacher removes Ada on her page
-    teacher.get_by_role("button", name="Delete").click()
+    teacher.get_by_role("button", name="Delete Ada").click()         # the teacher removes Ada on her page
+    teacher.get_by_role("dialog").get_by_role("button", name="Delete", exact=True).click()
     teacher.get_by_text("Ada and all their projects were deleted").wait_for()
     ada.get_by_text(GONE).wait_for(timeout=15000)                     # Ada's phone leaves her project
     ada.screenshot(path=str(shots / "class-leave-removed-375.png"), full_page=True)

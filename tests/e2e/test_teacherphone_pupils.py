@@ -46,10 +46,10 @@ def test_the_teachers_phone_shows_each_pupil_as_a_card_without_sideways_scrollin
     phone.locator("[data-pupil='Bartholomäus-Maximilian']").scroll_into_view_if_needed()
     phone.screenshot(path=str(shots / "teacherphone-pupils-375.png"), full_page=True)
     # the same actions: a new rejoin code, and opening the project for the projector
-    card.get_by_role("button", name="rejoin code Ada").click()
+    card.get_by_role("button", name="New rejoin code for Ada").click()
     phone.locator("[data-rejoin]").wait_for()
     phone.get_by_role("button", name="Close").click()
-    assert card.get_by_role("button", name="remove Ada").count() == 1
+    assert card.get_by_role("button", name="Delete Ada").count() == 1
     card.get_by_role("link", name="Adas xor").click()
     phone.get_by_text("Ada · Adas xor").wait_for()
     close(ctx, phone)
@@ -58,6 +58,6 @@ def test_the_teachers_phone_shows_each_pupil_as_a_card_without_sideways_scrollin
     row = laptop.locator("tbody tr").filter(has_text="Ada")
     row.wait_for()
     assert laptop.locator("[data-pupil]").count() == 0
-    assert row.get_by_role("button", name="rejoin code Ada").count() == 1
+    assert row.get_by_role("button", name="New rejoin code for Ada").count() == 1
     laptop.screenshot(path=str(shots / "teacherphone-pupils-1280.png"), full_page=True)
     close(ctx, laptop)

@@ -31,13 +31,13 @@ PROJECT_LINKS = r'''<span v-if="!props.row.links.length">–</span>
     <template v-for="(p, i) in props.row.links" :key="p.href">{{ i ? ', ' : '' }}<a :href="p.href"
        class="text-primary">{{ p.name }}</a></template>'''
 ACTIONS = r'''
-    <q-btn flat dense size="sm" icon="stop" :aria-label="'stop ' + props.row.name"
+    <q-btn flat dense size="sm" icon="stop" :aria-label="props.row.aria_stop"
            @click="$parent.$emit('stop', props.row.id)" v-if="props.row.training !== '–'">
       <q-tooltip>{{ props.row.tip_stop }}</q-tooltip></q-btn>
-    <q-btn flat dense size="sm" icon="key" :aria-label="'rejoin code ' + props.row.name"
+    <q-btn flat dense size="sm" icon="key" :aria-label="props.row.aria_rejoin"
            @click="$parent.$emit('rejoin', props.row.id)">
       <q-tooltip>{{ props.row.tip_rejoin }}</q-tooltip></q-btn>
-    <q-btn flat dense size="sm" icon="delete" :aria-label="'remove ' + props.row.name"
+    <q-btn flat dense size="sm" icon="delete" :aria-label="props.row.aria_remove"
            @click="$parent.$emit('remove', props.row.id)">
       <q-tooltip>{{ props.row.tip_remove }}</q-tooltip></q-btn>'''
 
@@ -186,7 +186,9 @@ class TeacherView:
                     def send() -> None:
                         locked = tuple(k for k, c in locks.items() if c.value)
                         sent = self.p.classroom.send_lesson(project.value, locked, tuple(hide.value or ()))
-                        ui.notify(_t(msg("Sent {title!r} to {n} pupils", title=sent["title"], n=len(sent["copies"]))))
+                        n = len(sent["copies"])
+                        ui.notify(_t(msg("Sent {title!r} to 1 pupil", title=sent["title"]) if n == 1 else
+                                     msg("Sent {title!r} to {n} pupils", title=sent["title"], n=n)))
                         self._show_lessons()
                     ui.button(_t(msg("Send to the class")), on_click=send).props("color=primary")
             self.lessons = ui.column().classes("gap-1")
@@ -198,7 +200,9 @@ class TeacherView:
         with self.lessons:
             for x in reversed(self.p.classroom.lessons):
                 with ui.row().classes("items-center gap-3"):
-                    ui.label(_t(msg("{title!r}: {n} copies", title=x["title"], n=len(x["copies"]))))
+                    n = len(x["copies"])
+                    ui.label(_t(msg("{title!r}: 1 copy", title=x["title"]) if n == 1 else
+                                msg("{title!r}: {n} copies", title=x["title"], n=n)))
                     ui.link(_t(msg("Results (CSV)")), f"/api/class/lessons/{x['id']}/results?format=csv")
 
     async def refresh(self) -> None:
@@ -222,7 +226,11 @@ class TeacherView:
             rows.append({"id": r["id"], "name": r["name"], "projects": names, "links": links,
                          "page": _page(r.get("page"), r["projects"]),
                          "training": _training(r), "best": f"{best * 100:.0f} %" if best is not None else "–",
-                         "seen": _ago(r.get("last_seen")), **tips})
+                         "seen": _ago(r.get("last_seen")), **tips,
+                         # what a screen reader says for each action button, with the pupil's name
+                         "aria_stop": _t(msg("Stop the training of {name}", name=r["name"])),
+                         "aria_rejoin": _t(msg("New rejoin code for {name}", name=r["name"])),
+                         "aria_remove": _t(msg("Delete {name}", name=r["name"]))})
         if getattr(self, "_lessons_seen", None) not in (None, [len(x["copies"]) for x in self.p.classroom.lessons]):
             self._show_lessons()   # a pupil joined and got the lessons: their counts change
         if self.joining.value != self.p.classroom.open_for_joining:   # changed by the API or another tab
@@ -239,7 +247,8 @@ class TeacherView:
 
     def _stop(self, pid: str) -> None:
         n = self.p.stop_runs(pid)
-        ui.notify(_t(msg("Stopped {n} run(s) of {name}", n=n, name=self._name(pid))))
+        ui.notify(_t(msg("Stopped 1 run of {name}", name=self._name(pid)) if n == 1 else
+                     msg("Stopped {n} runs of {name}", n=n, name=self._name(pid))))
         self.refresh_now()
 
     def _rejoin(self, pid: str) -> None:

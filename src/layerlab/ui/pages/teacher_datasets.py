@@ -94,7 +94,8 @@ class DatasetsCard:
         with ui.column().classes("w-full gap-1").mark(f"tds-{ds}"):
             with ui.row().classes("items-center gap-4 flex-wrap"):
                 ui.label(v["title"]).classes("text-subtitle1 font-medium")
-                ui.label(t("tds.total", n=v["total"], k=len(v["contributors"]))).classes("text-body2") \
+                k = len(v["contributors"])
+                ui.label(t("tds.total_by_one" if k == 1 else "tds.total", n=v["total"], k=k)).classes("text-body2") \
                     .mark(f"tds-total-{ds}")
                 ui.switch(t("tds.open"), value=v["open"], on_change=lambda e, ds=ds: self._open(ds, bool(e.value))) \
                     .mark(f"tds-open-{ds}")
