@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from ...i18n.numbers import number
+from .chart_numbers import LOCALES
 from .charts import GRID_LINE
 
 # ten clearly different colours (matplotlib's tab10), so that ten digit classes never share one
@@ -138,22 +140,31 @@ def surface_options(d: dict[str, Any], classes: Sequence[str] | None, tips: Sequ
 
 
 def histogram_options(hist: dict[str, Any], title: str, colour: str = COLOURS[0], xname: str = "",
-                      yname: str = "") -> dict[str, Any]:
-    """Counts in bins as bars over the bins' centres."""
+                      yname: str = "", lang: str | None = None) -> dict[str, Any]:
+    """Counts in bins as bars over the bins' centres; numbers in lang's notation (German: 0,15 … 0,2).
+
+    >>> histogram_options({"edges": [0.1, 0.2], "counts": [7]}, "w", lang="de")["series"][0]["data"][0]["tip"]
+    '0,1 … 0,2: 7'
+    """
     edges, counts = hist["edges"], hist["counts"]
     centres = [round((a + b) / 2, 4) for a, b in zip(edges[:-1], edges[1:])]
-    data = [{"value": n, "tip": f"{a:.3g} … {b:.3g}: {n}"} for n, a, b in zip(counts, edges[:-1], edges[1:])]
+    data = [{"value": n, "tip": f"{number(a, lang, significant=3)} … {number(b, lang, significant=3)}: {n}"}
+            for n, a, b in zip(counts, edges[:-1], edges[1:])]
+    locale = LOCALES.get(lang or "en")   # a category axis: localized() leaves its labels alone
+    label = f"v => Number(v).toLocaleString('{locale}', {{maximumSignificantDigits: 2}})" if locale \
+        else "v => Number(v).toPrecision(2)"
     return {
         "title": _title(title), "tooltip": TIP, "grid": _grid(bottom=40, left=48),
         "xAxis": {"type": "category", "data": centres, "name": xname, "nameLocation": "middle", "nameGap": 26,
-                  "axisLabel": {**TEXT, ":formatter": "v => Number(v).toPrecision(2)"}},
+                  "axisLabel": {**TEXT, ":formatter": label}},
         "yAxis": {"type": "value", "name": yname, "minInterval": 1, "splitLine": GRID_LINE, "axisLabel": TEXT},
         "series": [{"type": "bar", "data": data, "barCategoryGap": "5%", "itemStyle": {"color": colour}}],
     }
 
 
 def epoch_lines_options(series: dict[str, list[list[float]]], title: str, epoch: str, yname: str = "",
-                        tips: dict[str, str] | None = None, percent: Sequence[str] = ()) -> dict[str, Any]:
+                        tips: dict[str, str] | None = None, percent: Sequence[str] = (),
+                        lang: str | None = None) -> dict[str, Any]:
     """Lines over whole epochs (the x axis ticks only whole numbers): {name: [[epoch, value], ...]}.
     Series named in `percent` are drawn on a second axis from 0 to 100 %."""
     out = []
@@ -162,7 +173,8 @@ def epoch_lines_options(series: dict[str, list[list[float]]], title: str, epoch:
         out.append({"type": "line", "name": name, "showSymbol": len(points) <= 30, "yAxisIndex": 1 if on_right else 0,
                     "data": [{"value": [p[0], round(p[1] * 100, 2) if on_right else p[1]],
                               "tip": f"{name}, {epoch} {p[0]}: "
-                                     + (f"{p[1] * 100:.1f} %" if on_right else f"{p[1]:.4g}"),
+                                     + (f"{number(p[1] * 100, lang, digits=1)} %" if on_right
+                                        else number(p[1], lang, significant=4)),
                               **({"sample": (tips or {}).get(name)} if tips and name in tips else {})}
                              for p in points],
                     "itemStyle": {"color": COLOURS[k % len(COLOURS)]}})

@@ -15,6 +15,7 @@ from typing import Any
 
 from nicegui import ui
 
+from ...i18n.numbers import number
 from ..i18n import t
 
 
@@ -22,8 +23,13 @@ from ..i18n import t
 _JS = "(entries) => emit((entries || []).map(e => ({why: e.failedPropValidation, name: e.file.name, size: e.file.size})))"
 
 
-def _mb(n: float) -> str:
-    return f"{n / 1e6:.0f}" if n >= 1e7 else f"{n / 1e6:.1f}".rstrip("0").rstrip(".")
+def _mb(n: float, lang: str | None = None) -> str:
+    """Bytes as megabytes in lang's notation: whole from 10 MB, else one decimal ('1,5' in German).
+
+    >>> _mb(1.5e6, "de"), _mb(1.5e6, "en"), _mb(2e6, "de"), _mb(25.4e6, "de")
+    ('1,5', '1.5', '2', '25')
+    """
+    return number(round(n / 1e6), lang) if n >= 1e7 else number(round(n / 1e6, 1), lang)
 
 
 def refusal_text(entry: dict[str, Any], box: str, accept: str, limit: float, lang: str | None) -> str:
@@ -34,7 +40,8 @@ def refusal_text(entry: dict[str, Any], box: str, accept: str, limit: float, lan
             return t("refuse.accept_images", lang, name=name, box=box)
         return t("refuse.accept", lang, name=name, box=box, kinds=", ".join(k.strip() for k in accept.split(",")))
     if why in ("max-file-size", "max-total-size"):
-        return t("refuse.size", lang, name=name, box=box, size=_mb(float(entry.get("size") or 0)), limit=_mb(limit))
+        return t("refuse.size", lang, name=name, box=box, size=_mb(float(entry.get("size") or 0), lang),
+                 limit=_mb(limit, lang))
     return t("refuse.count", lang, name=name, box=box)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
+from ...i18n.numbers import number
 from ..i18n import t
 from .run_progress import RunProgress
 
@@ -73,7 +74,7 @@ class StatusPanel:
         self.bar.set_value(round(p.fraction, 4))
         eta = p.eta_s
         self.eta.set_text(t("train.eta", self.lang, eta=duration(eta)) if eta is not None else "")
-        self.speed.set_text(t("train.speed", self.lang, sps=f"{p.samples_per_s:,.0f}")
+        self.speed.set_text(t("train.speed", self.lang, sps=number(round(p.samples_per_s), self.lang))
                             if p.samples_per_s and p.state == "running" else "")
 
     def show_kept(self, note: str | None) -> None:

@@ -21,7 +21,9 @@ from ...api_errors import SpecError
 from ...api_spec import parse_path as parse
 from ...api_spec import ranges, use_values
 from ..components.chart_numbers import localized
+from ..components.charts import metric_label
 from ..frame import frame, lang, tr
+from ...i18n.numbers import number
 from ..i18n import err_text
 
 log = logging.getLogger(__name__)
@@ -256,11 +258,12 @@ class SearchView:
                                   n=len(trials))
         best = s.result.best
         if best is not None:
-            self.status.text += " · " + tr("search.best", metric=s.result.metric, value=f"{best.value:.4g}",
-                                           number=best.number + 1)
+            self.status.text += " · " + tr("search.best", metric=metric_label(s.result.metric, lang()),
+                                           value=number(best.value, lang(), significant=4), number=best.number + 1)
         self.use_btn.set_visibility(best is not None and not running)
         self.table.rows = [{"trial": t.number + 1, "state": tr(f"search.state.{t.state}"),
-                            "value": f"{t.value:.4g}" if t.value is not None else "–", "epochs": t.epochs}
+                            "value": number(t.value, lang(), significant=4)
+                            if t.value is not None else "–", "epochs": t.epochs}
                            for t in sorted(trials, key=lambda t: t.number)]
         self.table.update()
         self._draw()

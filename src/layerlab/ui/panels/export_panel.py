@@ -16,13 +16,19 @@ from nicegui import run, ui
 from ...api_errors import SpecError
 from ..components.run_names import RunNames
 from ..frame import expert
+from ...i18n.numbers import number
 from ..i18n import err_text, t
 
 log = logging.getLogger(__name__)
 
 
-def _human(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB"
+def _human(n: int, lang: str | None = None) -> str:
+    """A file's size in lang's notation ('1,5 MB' in German).
+
+    >>> _human(1_500_000, "de"), _human(2_345, "en")
+    ('1,5 MB', '2.3 kB')
+    """
+    return f"{number(n / 1e6, lang, digits=1)} MB" if n >= 1e6 else f"{number(n / 1e3, lang, digits=1)} kB"
 
 
 def _zip_folder(folder: Path) -> bytes:
@@ -52,10 +58,11 @@ def export_download(project: Any, fmt: str, name: str, run_id: str | None) -> tu
 
 
 def _summary(f: dict[str, Any], report: dict[str, Any], lang: str | None) -> str:
-    special = f["summary"](report, _human) if f.get("summary") else None
+    special = f["summary"](report, lambda n: _human(n, lang)) if f.get("summary") else None
     if special is not None:
         return err_text(special, lang)
-    return t("exp.done", lang, size=_human(report["size"]), diff=f"{report.get('max_diff', 0.0):.1g}")
+    return t("exp.done", lang, size=_human(report["size"], lang),
+             diff=f"{report.get('max_diff', 0.0):.1g}".replace(".", "," if lang == "de" else "."))
 
 
 def render(project_id: str, session: Any) -> None:

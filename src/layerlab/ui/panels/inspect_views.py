@@ -101,7 +101,7 @@ class ChartViews:
             series = {t("insp.loss"): [[h["epoch"], h["loss"]] for h in hist],
                       t("insp.accuracy"): [[h["epoch"], h["accuracy"]] for h in hist]}
             self._chart(charts.epoch_lines_options(series, t("insp.history"), t("insp.epoch"), t("insp.loss"),
-                                                   percent=[t("insp.accuracy")]), "history-chart")
+                                                   percent=[t("insp.accuracy")], lang=lang()), "history-chart")
         else:
             ui.label(t("insp.no_history")).classes("text-sm opacity-80").mark("inspect-no-history")
         curves = d.get("loss_curves") or []
@@ -109,7 +109,8 @@ class ChartViews:
             ui.label(t("insp.none_forgotten")).classes("text-sm opacity-80").mark("inspect-none-forgotten")
         if curves:
             series = {f"#{c['index']}": [[e, v] for e, v in zip(c["epochs"], c["loss"])] for c in curves}
-            self._pickable(charts.epoch_lines_options(series, t("insp.forgotten"), t("insp.epoch"), t("insp.loss")),
+            self._pickable(charts.epoch_lines_options(series, t("insp.forgotten"), t("insp.epoch"), t("insp.loss"),
+                                                     lang=lang()),
                            "forgotten-chart", lambda e: [int(e.series_name.lstrip("#"))])
         hard = d.get("hardest") or []
         if hard:
@@ -184,12 +185,12 @@ class ChartViews:
         with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-2"):
             for key in shown:
                 self._chart(charts.histogram_options(weights[key], self._param_title(key, "weights"),
-                                                     xname=t("insp.value"), yname=t("insp.count")),
+                                                     xname=t("insp.value"), yname=t("insp.count"), lang=lang()),
                             f"weights-chart-{key.replace('/', '-')}")
                 g = d.get("gradients", {}).get(key)
                 if g is not None:
                     self._chart(charts.histogram_options(g, self._param_title(key, "grads"), "#fc8452",
-                                                         xname=t("insp.value"), yname=t("insp.count")),
+                                                         xname=t("insp.value"), yname=t("insp.count"), lang=lang()),
                                 f"grads-chart-{key.replace('/', '-')}")
         epochs = d.get("epochs") or []
         types = {dd["index"]: dd.get("type", "") for dd in d.get("dead", [])}
