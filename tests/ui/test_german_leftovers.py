@@ -125,3 +125,17 @@ def test_formulas_write_german_decimal_commas() -> None:
     tex = r"m \sim \mathrm{Bernoulli}(0.8), \; y = \frac{m}{1 - 0.2} \text{ if training}"
     assert tex_in(tex, "de") == r"m \sim \mathrm{Bernoulli}(0{,}8), \; y = \frac{m}{1 - 0{,}2} \text{ falls training}"
     assert tex_in(tex, "en") == tex
+
+
+async def test_a_search_range_takes_german_decimal_commas(user: User, project_id) -> None:
+    """The range field asked for comma-separated values, so '0,001, 0,1' could not be typed in German."""
+    pid = project_id("xor")
+    await user.open("/?lang=de")
+    await user.open(f"/p/{pid}/search")
+    await user.should_see("Werte (durch Semikolons getrennt, z. B. 0,001; 0,1; für einen Bereich: unten; oben)")
+    _select(user, "search-setting").set_value("training.learning_rate")
+    _select(user, "search-kind").set_value("loguniform")
+    next(iter(user.find(marker="search-values").elements)).set_value("0,001; 0,1")
+    user.find(marker="search-add-btn").click()
+    doc = api.load(workspace.project_dir(pid)).doc
+    assert doc["training"]["learning_rate"]["search"]["loguniform"] == [0.001, 0.1]

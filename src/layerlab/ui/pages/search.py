@@ -65,8 +65,17 @@ def candidates(doc: dict[str, Any], locked: tuple[str, ...] | list[str] = ()) ->
 
 
 def _read_values(text: str, kind: str) -> list[Any]:
+    """The numbers typed for a range: comma-separated, or, as German writes them with a decimal comma,
+    semicolon-separated ('0,001; 0,1').
+
+    >>> _read_values("0.001, 0.1", "loguniform"), _read_values("0,001; 0,1", "loguniform")
+    ([0.001, 0.1], [0.001, 0.1])
+    >>> _read_values("16; 32", "int")
+    [16, 32]
+    """
     out = []
-    for part in text.split(","):
+    parts = [p.replace(",", ".") for p in text.split(";")] if ";" in text else text.split(",")
+    for part in parts:
         part = part.strip()
         if not part:
             continue
