@@ -7,6 +7,7 @@ A pupil's view (`pupil_view`) never names who gave a picture, except "mine"; onl
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from .data.class_dataset import sample_png
 from .data.image_project import check_classes, image_project_doc
 from .i18n import msg
 from .spec.errors import SpecError
+from .store import workspace
 from .store.class_dataset import TEACHER, ClassDatasets, by_contributor, class_root, max_per_pupil, tally
 
 __all__ = ["TEACHER", "ClassDatasets", "add_picture", "MAX_UPLOAD", "class_root", "delete_dataset", "own_model_name",
-           "project_on_dataset", "pupil_view", "share_project", "teacher_view", "thumbnail", "who_in_class"]
+           "project_on_dataset", "pupil_view", "shareable_projects", "share_project", "teacher_view", "thumbnail", "who_in_class"]
 
 SOURCE = "class_dataset"
 MAX_UPLOAD = 10 * 1024 * 1024   # one picture as handed in (a phone's photo); kept shrunk to 256 px
@@ -37,6 +39,28 @@ def who_in_class(home: str | Path) -> tuple[Path, str] | None:
     if home.parent == found / "pupils":
         return found, home.name
     return (found, TEACHER) if home == found / "teacher" else None
+
+
+def shareable_projects(home: str | Path) -> dict[str, str]:
+    """The projects of a workspace that share_project takes (pictures, two or more classes): {id: name},
+    newest first; the teacher's page offers only these (a table project there only led to a refusal)."""
+    out = {}
+    token = workspace.use_home(Path(home))
+    try:
+        rows = workspace.list_projects()
+    finally:
+        workspace.reset_home(token)
+    for row in rows:
+        if row.get("damaged"):
+            continue
+        folder = Path(home) / row["id"]
+        try:
+            data = json.loads((folder / workspace.PROJECT_FILE).read_text(encoding="utf-8")).get("data") or {}
+        except (OSError, ValueError):
+            continue
+        if data.get("source") == "images" and len(samples.list_classes(folder)) >= 2:
+            out[row["id"]] = row["name"]
+    return out
 
 
 def share_project(class_dir: str | Path, folder: str | Path, title: str | None = None) -> dict[str, Any]:

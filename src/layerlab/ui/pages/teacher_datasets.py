@@ -13,7 +13,6 @@ from typing import Any
 from nicegui import run, ui
 
 from ... import api_class_data as pool
-from ...api_class import workspace_projects
 from ...api_errors import SpecError
 from ..i18n import err_text, t
 
@@ -31,8 +30,7 @@ class DatasetsCard:
         with ui.card().classes("w-full").mark("datasets-card"):
             ui.label(t("tds.title")).classes("text-h6")
             ui.label(t("tds.hint")).classes("text-body2")
-            mine = {p["id"]: p["name"] for p in workspace_projects(provider.classroom.teacher_home)
-                    if not p["damaged"]}
+            mine = pool.shareable_projects(provider.classroom.teacher_home)   # picture projects with two or more classes
             with ui.row().classes("items-end gap-4 flex-wrap"):
                 self.project = ui.select(mine, value=next(iter(mine), None), label=t("tds.project")) \
                     .style("min-width: 12rem").mark("tds-project")
