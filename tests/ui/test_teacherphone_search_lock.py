@@ -38,3 +38,4 @@ async def test_locked_layers_offer_no_layer_ranges_but_the_training_settings_sta
     offered = user.find(marker="search-setting").elements.pop().options
     assert "training.learning_rate" in offered
     assert not [p for p in offered if p.startswith("model.")], offered
+

@@ -16,6 +16,7 @@ from typing import Any
 from nicegui import events, ui
 
 from ... import api
+from ...api_class import lesson_of
 from ...api_errors import SpecError
 from ...api_export import import_tfjs_upload
 from ... import api_workspace as workspace
@@ -194,7 +195,11 @@ def _recent(projects: list[dict]) -> None:
                     title = p["name"]
                     if names.count(p["name"]) > 1 and p["id"] != p["name"]:  # two "digits": which is which
                         title += f' ({tr("home.folder", id=p["id"])})'
-                    ui.item_label(title).props(f'data-testid="project-title-{p["id"]}"')
+                    with ui.row().classes("items-center gap-x-2 gap-y-0 flex-wrap"):
+                        ui.item_label(title).props(f'data-testid="project-title-{p["id"]}"')
+                        if lesson_of(workspace.project_dir(p["id"])) is not None:   # a copy the teacher sent
+                            ui.badge(tr("home.lesson"), color="secondary").props("outline") \
+                                .mark(f"lesson-{p['id']}")
                     task = p.get("task") or ""
                     task = tr(f"task.{task}") if task in ("classification", "regression") else task
                     when = _when(p.get("modified"))
