@@ -36,6 +36,8 @@ class SampleGrid:
             wrong = t("ep.wrong_first", self.lang) if any(s.get("ok") is False for s in ev.samples) else ""
             right = t("ep.accuracy", self.lang, pct=percent(ev.accuracy, self.lang))
             self.summary.set_text(f"{right}. {wrong}" if wrong else right)
+        elif ev.samples:   # numbers (regression): how to read the grid, not "shown after the first epoch"
+            self.summary.set_text(t("ep.values_help", self.lang))
         self.box.clear()
         with self.box:
             for s in ev.samples:
