@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from types import SimpleNamespace
 
 import pytest
 from nicegui import ui
@@ -83,6 +84,10 @@ async def test_train_and_model_pages_speak_german_words_and_numbers(trained_iris
     assert _select(user, "tf-training.loss").options[None] == "Standard (Kreuzentropie)"
     assert _select(user, "tf-training.metrics").options["accuracy"] == "Genauigkeit"
     await user.should_see("Genauigkeit (Validierung) 0,")           # the runs list, was 'val_accuracy 0.767'
+    rate = _select(user, "tf-training.learning_rate")                 # a browser's number field shows 0.01
+    assert rate.props["model-value"] == "0,01" and rate.props["type"] == "text"
+    rate.set_value(rate._event_args_to_value(SimpleNamespace(args="0,02")))   # what the field sends when typed
+    assert api.load(workspace.project_dir(pid)).doc["training"]["learning_rate"] == 0.02
     await user.should_not_see("val_accuracy")
     english = [x for x in _labels(user) if ENGLISH_NUMBER.search(x)]
     assert not english, f"English numbers on Train: {english}"

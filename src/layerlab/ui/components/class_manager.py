@@ -9,6 +9,7 @@ neither adds, renames nor deletes a class.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -18,11 +19,13 @@ from ...api_data import samples
 from ...api_errors import SpecError
 from ..i18n import err_text, t
 from .canvas import DrawCanvas
+from .local_number import LocalNumber
 from .pictures import PictureError, decode_image
 from .refusals import explain
 from .webcam import Frame, Webcam
 
 log = logging.getLogger(__name__)
+UPLOAD_RUN_S = 5.0   # uploads this close together count as one choice of files
 MAX_UPLOAD = 10 * 1024 * 1024
 HOLD_EVERY_S, HOLD_MAX = 0.1, 300  # hold-to-record: ten pictures a second, at most 30 s
 
@@ -59,6 +62,7 @@ class ClassManager:
         self.target: str | None = None
         self.burst_added = 0
         self.holding = False
+        self._upload_run: tuple[int, str | None, float] = (0, None, 0.0)   # files of one choice: count, class, last
         with ui.card().classes("w-full ll-card gap-2") as self.card:
             ui.label(getattr(self.pictures, "title", None) or self.tr("cm.title")).classes("text-lg font-medium")
             self.list_box = ui.column().classes("w-full gap-1").mark("class-list")
@@ -181,7 +185,16 @@ class ClassManager:
         except PictureError as exc:
             self._fail(str(exc))
             return
+        target = self.target
         if self._add(image, e.file.name):
+            # several files chosen at once arrive one by one: the message counts them ("Added 2 pictures to
+            # circle."), where it named only the last file
+            now = time.monotonic()
+            n, cls, last = self._upload_run
+            n = n + 1 if cls == target and now - last < UPLOAD_RUN_S else 1
+            self._upload_run = (n, target, now)
+            if n > 1:
+                self._say(self.tr("cm.added_n", n=n, cls=target))
             self._changed()
 
     def _camera(self) -> None:
@@ -192,7 +205,7 @@ class ClassManager:
             self.burst_n = ui.number(self.tr("cm.burst_n"), value=10, step=1, format="%d",
                                      validation=self._burst_n_problem).props("outlined dense").classes("w-24") \
                 .mark("burst-n")
-            self.burst_t = ui.number(self.tr("cm.burst_t"), value=0.5, step=0.1, validation=self._burst_t_problem) \
+            self.burst_t = LocalNumber(self.tr("cm.burst_t"), value=0.5, step=0.1, validation=self._burst_t_problem) \
                 .props("outlined dense").classes("w-24").mark("burst-t")
         with ui.row().classes("gap-2 flex-wrap"):
             start = ui.button(self.tr("cm.start_camera"), icon="videocam", on_click=self.webcam.start) \

@@ -10,6 +10,8 @@ from typing import Any, Callable
 from nicegui import ui
 from nicegui.events import handle_event
 
+from .local_number import LocalNumber
+
 
 def feature_fields(info: Any, preprocessor: Any) -> list[dict[str, Any]]:
     """[{'name', 'kind': 'numeric'|'categorical', 'default', 'choices'}] for the model's raw inputs.
@@ -54,7 +56,7 @@ class FeatureForm:
                               label=name, on_change=lambda e, n=name: self._set(n, e.value)) \
                         .props("outlined dense").classes("w-full").mark(f"feature-{i}")
                 else:
-                    ui.number(name, value=f["default"], format="%.4g",
+                    LocalNumber(name, value=f["default"], format="%.4g",   # '5,1' on a German page
                               on_change=lambda e, n=name: self._set(n, e.value)) \
                         .props("outlined dense").classes("w-full").mark(f"feature-{i}")
 

@@ -24,6 +24,7 @@ from nicegui import ui
 from ...i18n import msg
 from ...i18n.numbers import number
 from ..i18n import t
+from .local_number import LocalNumber
 from .param_labels import choice as choice_label, label as param_label
 
 
@@ -90,7 +91,7 @@ def _field(p: dict[str, Any], value: Any, on_set: SetParam, lang: str, marker: s
     if kind in ("int", "float"):
         # no min/max on the input: the browser would clamp -5 to 1 without a word; the value is kept
         # as typed, the field says what is wrong, and the analysis shows the 4-part error with its fix
-        el = ui.number(label, value=value, step=1 if kind == "int" else _step(value),
+        el = LocalNumber(label, value=value, step=1 if kind == "int" else _step(value), lang=lang,
                        format="%d" if kind == "int" else None, validation=lambda v: range_problem(v, p, lang),
                        on_change=lambda e: on_set(name, _number(e.value, kind)))
         el.props("dense debounce=300")

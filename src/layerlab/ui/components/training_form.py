@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ...api_spec import DataSpec, ScheduleSpec, TrainingSpec, catalog
 from ..i18n import err_text, t
 from .charts import metric_label
+from .local_number import LocalNumber
 from .param_labels import choice
 
 
@@ -129,7 +130,8 @@ class TrainingForm:
                 return None if nullable else self.tr("tf.err.empty")
             return check_value(path, coerce(v), self.lang) if path.rpartition(".")[0] in _MODELS else None
 
-        num = ui.number(self._label(path, None), value=value, step=step, format=fmt, validation=problem)
+        num = LocalNumber(self._label(path, None), value=value, step=step, format=fmt, validation=problem,
+                          lang=self.lang)   # 0,01 on a German page
         num.props("outlined dense").classes("w-full").mark(f"tf-{path}")
         if help:
             num.tooltip(self.tr(f"tf.help.{key}"))

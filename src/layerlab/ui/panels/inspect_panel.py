@@ -23,6 +23,7 @@ from ... import api_events as ev
 from ...api_errors import SpecError
 from ...api_runs import default_runner, run_ids
 from ...api_inspect import VIEWS
+from ..components.local_number import LocalNumber
 from ..components.mathview import use_katex
 from ..components.run_feed import RunFeed
 from ..components.run_names import project_run_names
@@ -156,7 +157,7 @@ class InspectPanel:
                 ui.label(hint).classes("text-xs opacity-70")
         elif isinstance(default, (int, float)):
             is_int = isinstance(default, int)
-            helped(lambda: ui.number(name, value=value, step=1 if is_int else None, format="%d" if is_int else None,
+            helped(lambda: LocalNumber(name, value=value, step=1 if is_int else None, format="%d" if is_int else None,
                                      on_change=lambda e: set_value((int if is_int else float)(e.value or 0))), "w-56")
         else:
             helped(lambda: ui.input(name, value="" if value is None else json.dumps(value), placeholder=t("insp.auto"),
@@ -221,8 +222,8 @@ class InspectPanel:
     def _show(self, result: Any, png: bytes | None, extra: bytes | None = None) -> None:
         self.last, self.png = result, png
         d = result.data
-        self.status.set_text(t("insp.shown", run=self.names.number(d["run"])) if d.get("trained")   # 'Run 2', not its id
-                             else t("insp.untrained"))
+        shown = t("insp.shown", run=self.names.number(d["run"])) if d.get("trained") else None   # 'Run 2', not its id
+        self.status.set_text(shown or t("insp.untrained"))
         self.out.clear()
         with self.out:
             for note in d.get("notes") or []:
