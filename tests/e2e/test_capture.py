@@ -78,7 +78,7 @@ def test_webcam_burst_fills_a_class(camera_browser, studio, shots):
         page.wait_for_function("document.querySelector('video').videoWidth > 0")
         page.get_by_role("button", name=re.compile("Capture 3")).click()
         page.get_by_text("3 pictures", exact=True).wait_for(timeout=20000)
-        page.get_by_text("Added 3 pictures to cup.").wait_for()
+        page.get_by_text("Added 3 pictures to cup.").first.wait_for()
         _shot(page, shots, "capture-01-burst")
         _fits_phone(page, shots, "capture-phone-classes")
         page.get_by_role("button", name=re.compile("Stop camera")).click()

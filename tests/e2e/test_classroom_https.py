@@ -126,8 +126,8 @@ def test_a_pupil_joins_over_https_and_captures_from_the_webcam(https_class, came
         page.get_by_role("button", name=re.compile("Start camera")).click()
         page.wait_for_function("document.querySelector('video') && document.querySelector('video').videoWidth > 0")
         page.get_by_role("button", name=re.compile("Capture 2")).click()
-        page.get_by_text("Added 2 pictures to cup.").wait_for(timeout=30000)
-        added = page.get_by_text("Added 2 pictures to cup.")
+        page.get_by_text("Added 2 pictures to cup.").first.wait_for(timeout=30000)
+        added = page.get_by_text("Added 2 pictures to cup.").first
         page.evaluate("window.scrollBy(0, -1e4)")
         page.get_by_text("Your classes").evaluate("el => el.scrollIntoView()")   # the classes, then the camera
         _shot(page, "pupil-camera-375", full_page=False)

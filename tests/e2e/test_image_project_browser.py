@@ -86,14 +86,19 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         page.get_by_role("button", name=re.compile("Start camera")).click()
         page.wait_for_function("document.querySelector('video') && document.querySelector('video').videoWidth > 0")
         page.get_by_role("button", name=re.compile("Capture 8")).click()
-        page.get_by_text("Added 8 pictures to cup.").wait_for(timeout=30000)
+        page.get_by_text("Added 8 pictures to cup.").first.wait_for(timeout=30000)
         hold = page.get_by_role("button", name=re.compile("Hold to record"))
         hold.hover()
         page.mouse.down()                      # Teachable Machine's way: pictures while the button is held
-        page.get_by_text(re.compile(r"Recording: \d+ pictures for cup")).wait_for()
+        recording = page.get_by_text(re.compile(r"Recording: \d+ pictures for cup"))
+        recording.first.wait_for()
+        # the count is also next to the camera, in view while the button is held (the message above the tabs
+        # is scrolled away on a phone)
+        box, height = recording.last.bounding_box(), page.viewport_size["height"]
+        assert recording.count() == 2 and 0 <= box["y"] and box["y"] + box["height"] <= height, (box, height)
         page.wait_for_timeout(700)
         page.mouse.up()
-        done = page.get_by_text(re.compile(r"^Added \d+ pictures to cup\.$"))
+        done = page.get_by_text(re.compile(r"^Added \d+ pictures to cup\.$")).first
         done.wait_for()
         held = int(re.search(r"\d+", done.inner_text()).group())
         assert held >= 2

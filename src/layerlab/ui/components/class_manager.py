@@ -221,6 +221,10 @@ class ClassManager:
                 hold.on(down, self._hold_start, [])
             for up in ("mouseup", "mouseleave", "touchend", "touchcancel", "keyup.space", "blur"):
                 hold.on(up, self._hold_stop, [])
+        # the camera's own progress line, under its buttons: on a phone the message above the tabs is scrolled
+        # out of view while the pupil looks at the camera and holds the button
+        self.camera_note = ui.label("").classes("text-sm").props('aria-live="polite"').mark("camera-note")
+        self.camera_note.set_visibility(False)
         stop.set_visibility(False)
         self.webcam.on_state(lambda on: (start.set_visibility(not on), stop.set_visibility(on)))
         self.webcam.on_burst_done(self._burst_done)
@@ -262,7 +266,7 @@ class ClassManager:
     def _burst_done(self, tag: str) -> None:
         if self.holding:
             self.holding = False
-            self._say(self.tr("cm.captured", n=self.burst_added, cls=tag or self.target))
+            self._say(self.tr("cm.captured", n=self.burst_added, cls=tag or self.target), camera=True)
         self._changed()
 
     def _frame(self, f: Frame) -> None:
@@ -276,10 +280,10 @@ class ClassManager:
             return
         self.burst_added += 1
         if self.holding:
-            self._say(self.tr("cm.recording", n=self.burst_added, cls=cls))
+            self._say(self.tr("cm.recording", n=self.burst_added, cls=cls), camera=True)
         else:
             self._say(self.tr("cm.capturing", i=f.index, n=f.total) if f.index < f.total
-                      else self.tr("cm.captured", n=f.total, cls=cls))
+                      else self.tr("cm.captured", n=f.total, cls=cls), camera=True)
         if f.index % 5 == 0 or f.index == f.total:  # counts move during a long burst, without a redraw per frame
             self.refresh()
 
@@ -299,6 +303,9 @@ class ClassManager:
         self.message.set_text(self.tr("cm.failed", error=text))
         self.message.classes(add="text-negative")
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, camera: bool = False) -> None:
         self.message.set_text(text)
         self.message.classes(remove="text-negative")
+        if camera and hasattr(self, "camera_note"):   # a capture's progress, also next to the camera
+            self.camera_note.set_text(text)
+            self.camera_note.set_visibility(True)
