@@ -93,6 +93,22 @@ class Curves:
         return not self.batch_points and not self.epoch_series
 
 
+def with_gaps(points: list[list[float]], gap: float = 1.0) -> list[list[float | None]]:
+    """Batch points with a break (a None, which ECharts leaves undrawn) where more than `gap` epochs lie between
+    two: a fast run reports few batches (the events are throttled), and one straight line from an early batch
+    to a late one drew a fall the run never had.
+
+    >>> with_gaps([[0.5, 0.9], [0.75, 0.8], [13.5, 0.01]])
+    [[0.5, 0.9], [0.75, 0.8], [7.125, None], [13.5, 0.01]]
+    """
+    out: list[list[float | None]] = []
+    for x, y in points:
+        if out and x - out[-1][0] > gap:
+            out.append([round((x + out[-1][0]) / 2, 4), None])
+        out.append([x, y])
+    return out
+
+
 def _num(v: Any) -> float | None:
     """JSON-safe number (NaN and infinity become gaps, which ECharts shows as breaks)."""
     try:
@@ -136,7 +152,8 @@ def loss_options(current: Curves, overlays: dict[str, Curves] | None = None, lan
     opts = _base(t("charts.loss", lang), lang, metric_label("loss", lang))
     series = opts["series"]
     if current.batch_points:
-        series.append(_line(f"{metric_label('loss', lang)} {t('charts.batch', lang)}", current.batch_points, colour="#9fb4e8", thin=True))
+        series.append(_line(f"{metric_label('loss', lang)} {t('charts.batch', lang)}", with_gaps(current.batch_points),
+                            colour="#9fb4e8", thin=True))
     for name, colour in (("loss", COLOURS[0]), ("val_loss", COLOURS[1])):
         if name in current.epoch_series:
             series.append(_line(metric_label(name, lang), current.epoch_series[name], colour=colour))
