@@ -144,3 +144,20 @@ async def test_a_search_range_takes_german_decimal_commas(user: User, project_id
     user.find(marker="search-add-btn").click()
     doc = api.load(workspace.project_dir(pid)).doc
     assert doc["training"]["learning_rate"]["search"]["loguniform"] == [0.001, 0.1]
+
+
+def test_inspect_pictures_write_german_decimal_commas() -> None:
+    """Inspect's pictures (matplotlib) wrote '0.8' on their axes on a German page; English stays as it was."""
+    from layerlab.inspect.context import ViewResult
+    from layerlab.inspect.plots import new_figure
+
+    def draw():
+        fig = new_figure(1, 1)
+        fig.axes[0].bar([0, 1], [0.25, 0.75])
+        return fig
+    result = ViewResult("bars", {}, draw)
+    for lang, point in (("de", ","), ("en", ".")):
+        fig = result.figure(lang)
+        fig.canvas.draw()
+        ticks = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text() not in ("0", "")]
+        assert ticks and all(point in t for t in ticks), (lang, ticks)

@@ -13,6 +13,7 @@ The facade fills a Context from a project and a run; tests and scripts build one
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ import torch
 from torch import nn
 
 from ..i18n import current_lang, msg
+from ..i18n.numbers import SEPARATORS
 from ..spec.errors import SpecError
 from ..store import atomic
 from .history import EpochRecorder
@@ -120,7 +122,10 @@ class ViewResult:
         if self.draw is None:
             raise SpecError("view", msg("has no picture"), self.view)
         with _language(lang):
-            return self.draw()
+            fig = self.draw()
+            if SEPARATORS.get(current_lang.get(), SEPARATORS["en"])[1] == ",":
+                decimal_commas(fig)
+        return fig
 
     def figure_texts(self, lang: str | None = None) -> list[str]:
         """Every non-empty text on the picture (titles, labels, legends, notes), as drawn in lang."""
@@ -142,6 +147,39 @@ class ViewResult:
             paths.append(folder / f"{stem}.png")
             atomic.write_bytes(paths[1], self.png(lang))
         return paths
+
+
+_DECIMAL = re.compile(r"[−-]?\d+\.\d+")
+
+
+def decimal_commas(fig: Any) -> None:
+    """Write the figure's numbers with a decimal comma, as German does: the axes' ticks (and their offset,
+    colour bars included) and texts that are a number alone (a heatmap's cells). Class names stay.
+
+    >>> from layerlab.inspect.plots import new_figure
+    >>> fig = new_figure(1, 1); ax = fig.axes[0]; _ = ax.plot([0, 0.5], [0, 1.5]); _ = ax.text(0, 0, "0.93")
+    >>> decimal_commas(fig); fig.canvas.draw()
+    >>> [t.get_text() for t in ax.get_yticklabels()][:3], ax.texts[0].get_text()
+    (['−0,25', '0,00', '0,25'], '0,93')
+    """
+    from matplotlib.ticker import ScalarFormatter   # loaded with the figure (see plots.py)
+
+    class Comma(ScalarFormatter):
+        def __call__(self, x: float, pos: Any = None) -> str:
+            return super().__call__(x, pos).replace(".", ",")
+
+        def get_offset(self) -> str:
+            return super().get_offset().replace(".", ",")
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            old = axis.get_major_formatter()
+            if type(old) is ScalarFormatter:
+                new = Comma(useOffset=old.get_useOffset(), useMathText=old.get_useMathText())
+                axis.set_major_formatter(new)
+        for t in ax.texts:
+            if _DECIMAL.fullmatch(t.get_text().strip()):
+                t.set_text(t.get_text().replace(".", ","))
 
 
 @contextmanager
