@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from nicegui import ui
 
+from ...i18n import msg
+from ...i18n.numbers import SEPARATORS, number
 from ..i18n import err_text, t
 
 ROLES = ("feature", "ignored")
@@ -19,9 +21,25 @@ ID_LIKE = 50  # a text column with more distinct values is a name or id: ignored
 
 
 def option_text(col: dict[str, Any], lang: str) -> str:
-    """'species · text, 3 values: Adelie, Chinstrap, Gentoo' in lang."""
-    return t("tgt.option", lang, name=col["name"], kind=err_text(col["kind_label"], lang),
-             values=err_text(col["values_text"], lang))
+    """'species · text, 3 values: Adelie, Chinstrap, Gentoo' in lang; a column of numbers in the language's
+    notation, its values apart by ';' where the decimal sign is a comma.
+
+    >>> col = {"name": "x", "kind": "numbers", "distinct": 40, "examples": ["32.1", "33.15"],
+    ...        "kind_label": msg("numbers"), "values_text": "40 values: 32.1, 33.15, …"}
+    >>> option_text(col, "de"), option_text(col, "en")
+    ('x · Zahlen, 40 Werte: 32,1; 33,15; …', 'x · numbers, 40 values: 32.1, 33.15, …')
+    """
+    values = err_text(col["values_text"], lang)
+    if col.get("kind") == "numbers" and SEPARATORS.get(lang, SEPARATORS["en"])[1] == ",":
+        try:
+            shown = [number(float(e), lang) for e in col.get("examples") or []]
+        except ValueError:
+            shown = None
+        if shown:
+            more = "; …" if col.get("distinct", 0) > len(shown) else ""
+            values = msg("{n} values: {examples}{more}", n=col.get("distinct", len(shown)), examples="; ".join(shown),
+                         more=more).to(lang)
+    return t("tgt.option", lang, name=col["name"], kind=err_text(col["kind_label"], lang), values=values)
 
 
 class TargetPicker:
