@@ -161,3 +161,15 @@ def test_inspect_pictures_write_german_decimal_commas() -> None:
         fig.canvas.draw()
         ticks = [t.get_text() for t in fig.axes[0].get_yticklabels() if t.get_text() not in ("0", "")]
         assert ticks and all(point in t for t in ticks), (lang, ticks)
+
+
+@pytest.mark.parametrize("name", ["components.param_labels", "components.run_list", "components.refusals",
+                                  "components.target_picker", "components.local_number", "components.inspect_charts",
+                                  "components.mathview", "panels.export_panel", "pages.search"])
+def test_the_studios_number_and_word_examples_stay_true(name: str) -> None:
+    """The docstring examples of the studio modules this work changed (tests/test_doctests.py runs the core's only):
+    German words for options, '0,767', '1,5 MB', '32,1; 33,1', '0,1 … 0,2', '0{,}8', '0,001; 0,1'."""
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(f"layerlab.ui.{name}"), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
