@@ -195,11 +195,7 @@ def _recent(projects: list[dict]) -> None:
                     title = p["name"]
                     if names.count(p["name"]) > 1 and p["id"] != p["name"]:  # two "digits": which is which
                         title += f' ({tr("home.folder", id=p["id"])})'
-                    with ui.row().classes("items-center gap-x-2 gap-y-0 flex-wrap"):
-                        ui.item_label(title).props(f'data-testid="project-title-{p["id"]}"')
-                        if lesson_of(workspace.project_dir(p["id"])) is not None:   # a copy the teacher sent
-                            ui.badge(tr("home.lesson"), color="secondary").props("outline") \
-                                .mark(f"lesson-{p['id']}")
+                    ui.item_label(title).props(f'data-testid="project-title-{p["id"]}"')
                     task = p.get("task") or ""
                     task = tr(f"task.{task}") if task in ("classification", "regression") else task
                     when = _when(p.get("modified"))
@@ -209,6 +205,9 @@ def _recent(projects: list[dict]) -> None:
                     ui.item_label(caption).props("caption")
                     runs = _runs(p["id"])  # under the name, not beside it: a phone has no room for two columns
                     with ui.row().classes("items-center gap-x-3 gap-y-0 flex-wrap"):
+                        if lesson_of(workspace.project_dir(p["id"])) is not None:   # a copy the teacher sent
+                            ui.badge(tr("home.lesson"), color="secondary").props("outline") \
+                                .mark(f"lesson-{p['id']}")
                         ui.item_label(tr("home.runs", n=len(runs))).props("caption").mark(f"runs-{p['id']}")
                         if runs:
                             ui.link(_run_line(runs[0]), href(p["id"], "train")) \
