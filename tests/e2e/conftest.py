@@ -12,6 +12,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,7 +36,9 @@ def _free_port() -> int:
 def class_server(root: Path, teacher: str, code: str, class_name: str, *args: str, scheme: str = "http"):
     """`layerlab classroom` as a process on a free loopback port, the teacher's token and the class code fixed
     (args: more options, e.g. --https); yields {"url", "port", "root", "log"}, then stops it and fails on a
-    traceback in its log."""
+    traceback in its log. Skips the test where Debian's chromium is missing (only browser tests use it)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update(LAYERLAB_TOKEN=teacher, LAYERLAB_CLASS_CODE=code, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
@@ -128,6 +131,19 @@ def open_page(browser, studio, width: int = 1366, height: int = 900, dark: bool 
     page.set_default_timeout(15000)
     sign_in(page, studio["url"], studio["token"])
     return ctx, page, seen
+
+
+def join_class(browser, url: str, code: str, name: str, width: int, height: int, **context: Any):
+    """A pupil joins a class on her own device (a touch screen below 600 px) with the class code and her name;
+    returns (context, page) on the welcome page. context: more options for the browser context."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600, **context)
+    page = ctx.new_page()
+    page.set_default_timeout(30000)
+    page.goto(f"{url}/join?code={code}")
+    page.get_by_label("Your first name").fill(name)
+    page.get_by_role("button", name="Join").click()
+    page.get_by_text(f"Welcome, {name}!").wait_for()
+    return ctx, page
 
 
 def sign_in(page, url: str, token: str, path: str = "/") -> None:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from layerlab.data.image_project import image_project_doc
-from tests.e2e.conftest import CHROMIUM, class_server, close, sign_in
+from tests.e2e.conftest import class_server, close, join_class, sign_in
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-pool", "P7Q2MX"
@@ -23,8 +22,6 @@ TEACHER, CODE = "teacher-pool", "P7Q2MX"
 @pytest.fixture(scope="module")
 def pool_class(tmp_path_factory):
     """A class server whose teacher has a picture project 'Fruit' (apple, banana; two pictures each)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     root = tmp_path_factory.mktemp("pool") / "7c"
     fruit = root / "teacher" / "fruit"   # written as the studio would, without loading torch here
     (fruit / "data" / "images").mkdir(parents=True)
@@ -34,7 +31,7 @@ def pool_class(tmp_path_factory):
         for i in range(2):
             Image.new("RGB", (24, 24), (rgb[0], rgb[1] + 5 * i, rgb[2])).save(fruit / "data" / "images" / c / f"{i}.png")
     with class_server(root, TEACHER, CODE, "7c") as server:
-        yield {"url": server["url"], "root": root}
+        yield server
 
 
 def _png(colour) -> bytes:
@@ -44,12 +41,7 @@ def _png(colour) -> bytes:
 
 
 def _join(browser, url, name, width, height):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
-    page = ctx.new_page()
-    page.set_default_timeout(30000)
-    page.goto(f"{url}/join?code={CODE}")
-    page.get_by_label("Your first name").fill(name)
-    page.get_by_role("button", name="Join").click()
+    ctx, page = join_class(browser, url, CODE, name, width, height)
     page.get_by_role("link", name="Start").click()
     page.get_by_role("button", name="Add pictures").click()           # the class dataset's card on Home
     page.wait_for_url(re.compile(r"/class-dataset/d[0-9a-f]{8}$"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, class_server, close, sign_in
+from tests.e2e.conftest import class_server, close, join_class, sign_in
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-leave", "L4V2QX"
@@ -19,20 +19,12 @@ GONE = "You are not signed in to this class on this device."
 
 @pytest.fixture(scope="module")
 def leave_class(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    root = tmp_path_factory.mktemp("leave") / "7d"
-    with class_server(root, TEACHER, CODE, "7d") as server:
-        yield {k: server[k] for k in ("url", "root", "log")}
+    with class_server(tmp_path_factory.mktemp("leave") / "7d", TEACHER, CODE, "7d") as server:
+        yield server
 
 
 def _pupil_on_train_page(browser, url, name, width, height):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
-    page = ctx.new_page()
-    page.set_default_timeout(30000)
-    page.goto(f"{url}/join?code={CODE}")
-    page.get_by_label("Your first name").fill(name)
-    page.get_by_role("button", name="Join").click()
+    ctx, page = join_class(browser, url, CODE, name, width, height)
     page.get_by_role("link", name="Start").click()
     page.get_by_role("button", name="Open xor").click()
     page.wait_for_url(re.compile(r"/p/xor[\w-]*/model$"))

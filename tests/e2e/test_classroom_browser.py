@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, class_server, close, sign_in
+from tests.e2e.conftest import class_server, close, join_class, sign_in
 
 pytestmark = pytest.mark.e2e
 TEACHER, CODE = "teacher-e2e", "K7Q2MX"
@@ -19,21 +18,12 @@ TEACHER, CODE = "teacher-e2e", "K7Q2MX"
 
 @pytest.fixture(scope="module")
 def klass(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    root = tmp_path_factory.mktemp("class") / "7b"
-    with class_server(root, TEACHER, CODE, "7b") as server:
-        yield {k: server[k] for k in ("url", "root", "log")}
+    with class_server(tmp_path_factory.mktemp("class") / "7b", TEACHER, CODE, "7b") as server:
+        yield server
 
 
 def _join(browser, url, name, width, height, shots):
-    ctx = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 600)
-    page = ctx.new_page()
-    page.set_default_timeout(30000)
-    page.goto(f"{url}/join?code={CODE}")
-    page.get_by_label("Your first name").fill(name)
-    page.get_by_role("button", name="Join").click()
-    page.get_by_text(f"Welcome, {name}!").wait_for()
+    ctx, page = join_class(browser, url, CODE, name, width, height)
     rejoin = page.locator("[data-rejoin]").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", rejoin)
     page.screenshot(path=str(shots / f"classroom-welcome-{width}.png"))

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import ARGS, CHROMIUM, READY, class_server, close
+from tests.e2e.conftest import ARGS, CHROMIUM, READY, class_server, close, join_class
 
 pytest.importorskip("cryptography")
 from cryptography import x509  # noqa: E402
@@ -29,8 +29,6 @@ FAKE = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", 
 @pytest.fixture(scope="module")
 def https_class(tmp_path_factory):
     """`layerlab classroom --https` on 127.0.0.1 with the teacher's token and the class code fixed."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
     root = tmp_path_factory.mktemp("https-class") / "7b"
     with class_server(root, TEACHER, CODE, "7b", "--https", scheme="https") as server:
         yield server
@@ -100,14 +98,8 @@ def test_the_teacher_page_offers_the_authority_that_signed_the_server(https_clas
 
 def test_a_pupil_joins_over_https_and_captures_from_the_webcam(https_class, camera_browser):
     url, root = https_class["url"], https_class["root"]
-    ctx = camera_browser.new_context(viewport={"width": 375, "height": 812}, has_touch=True, permissions=["camera"])
-    page = ctx.new_page()
-    page.set_default_timeout(20000)
+    ctx, page = join_class(camera_browser, url, CODE, "Mia", 375, 812, permissions=["camera"])
     try:
-        page.goto(f"{url}/join?code={CODE}")
-        page.get_by_label("Your first name").fill("Mia")
-        page.get_by_role("button", name="Join").click()
-        page.get_by_text("Welcome, Mia!").wait_for()
         cookie = next(c for c in ctx.cookies() if c["name"] == f"layerlab_pupil_{https_class['port']}")
         assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         page.get_by_role("link", name="Start").click()
