@@ -49,12 +49,13 @@ def page_lang() -> str:
 
 def t(key: str, lang: str | None = None, **fmt: object) -> str:
     """The string for key in lang (default: the page's current language). A count of one, `n=1`,
-    reads the key's singular, `<key>_one`, where the catalogues have it ('1 picture', not '1 pictures').
+    reads the key's singular, `<key>_one`, where the catalogues have it ('1 picture', not '1 pictures'); a count
+    already written out as text ("1", from i18n.numbers) counts too.
 
     >>> t("cm.count", "de", n=1), t("cm.count", "de", n=2)
     ('1 Bild', '2 Bilder')
     """
-    if fmt.get("n") == 1 and known(key + "_one"):
+    if fmt.get("n") in (1, "1") and known(key + "_one"):
         key += "_one"
     text = lookup(key, lang or page_lang()) or key
     return text.format(**fmt) if fmt else text
