@@ -119,6 +119,9 @@ def test_image_project_from_home_to_a_prediction(camera_browser, studio, shots):
         uploader.set_input_files([{"name": f"pen{i}.png", "mimeType": "image/png",
                                    "buffer": _png((200 + 5 * i, 20, 20))} for i in range(6)])
         page.get_by_text("8 pictures", exact=True).first.wait_for(timeout=30000)
+        page.get_by_text("Added 6 pictures to pen.").first.wait_for()
+        # the uploader lets go of its previews once the files are in (they filled a phone's screen)
+        page.wait_for_function("document.querySelectorAll('.q-uploader__file').length === 0")
 
         # a third class: the output layer follows with a note; deleting it (still empty) follows back
         page.get_by_label("New class").fill("spare")

@@ -84,9 +84,12 @@ class ClassManager:
                 t_draw = ui.tab("draw", self.tr("cm.draw"), icon="draw").mark("tab-class-draw")
             with ui.tab_panels(tabs, value=t_up).classes("w-full"):
                 with ui.tab_panel(t_up):
-                    explain(ui.upload(label=self.tr("cm.upload_hint"), multiple=True, auto_upload=True,
-                                      max_file_size=MAX_UPLOAD, on_upload=self._uploaded)
-                            .props('accept="image/*"').classes("w-full").mark("class-upload"), lang)
+                    uploader = ui.upload(label=self.tr("cm.upload_hint"), multiple=True, auto_upload=True,
+                                         max_file_size=MAX_UPLOAD, on_upload=self._uploaded)
+                    # once the files are in, the list of large previews goes (on a phone it filled the screen);
+                    # the message and the class counts say what was added
+                    uploader.on("finish", lambda: uploader.reset())
+                    explain(uploader.props('accept="image/*"').classes("w-full").mark("class-upload"), lang)
                 with ui.tab_panel(t_cam).classes("items-center"):
                     self._camera()
                 with ui.tab_panel(t_draw).classes("items-center"):
