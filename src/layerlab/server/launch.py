@@ -26,7 +26,8 @@ from ..api_runs import warm_up
 from ..api_spec import check_environment
 from ..i18n import msg
 from . import error_pages, security, tls
-from .classroom import ClassServer, join_link
+from .class_pages import join_link
+from .classroom import ClassServer
 
 READY_PREFIX = "LayerLab studio ready"
 DEFAULT_HOST = "127.0.0.1"
