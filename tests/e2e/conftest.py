@@ -40,28 +40,38 @@ def class_server(root: Path, teacher: str, code: str, class_name: str, *args: st
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env.update(LAYERLAB_TOKEN=teacher, LAYERLAB_CLASS_CODE=code, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     log = root.parent / "classroom.log"
+    with _layerlab(["classroom", "--no-browser", *args, "--host", "127.0.0.1", "--port", str(port), "--workspace",
+                    str(root), "--class-name", class_name], {"LAYERLAB_TOKEN": teacher, "LAYERLAB_CLASS_CODE": code},
+                   log, "class server"):
+        yield {"url": f"{scheme}://127.0.0.1:{port}", "port": port, "root": root, "log": log}
+    text = log.read_text()
+    assert "Traceback" not in text, text
+
+
+@contextmanager
+def _layerlab(args: list[str], env: dict[str, str], log: Path, what: str):
+    """`layerlab <args>` as a process of its own (its output in log) until the block ends; the block starts
+    once it printed READY (a minute at most, else the test fails with its log)."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # else NiceGUI thinks it is under test
+    full.update(env, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "classroom",
-                                 "--no-browser", *args, "--host", "127.0.0.1", "--port", str(port),
-                                 "--workspace", str(root), "--class-name", class_name], env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", *args], env=full,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while READY not in log.read_text():
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail(f"the class server did not start:\n{log.read_text()}")
+            pytest.fail(f"the {what} did not start:\n{log.read_text()}")
         time.sleep(0.2)
-    yield {"url": f"{scheme}://127.0.0.1:{port}", "port": port, "root": root, "log": log}
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    text = log.read_text()
-    assert "Traceback" not in text, text
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @pytest.fixture(scope="session")
@@ -76,25 +86,10 @@ def run_studio(tmp_path_factory):
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     home = tmp_path_factory.mktemp("e2e") / "home"
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}  # else NiceGUI thinks it is under test
-    env.update(LAYERLAB_HOME=str(home), LAYERLAB_TOKEN=TOKEN, PYTHONUNBUFFERED="1", OMP_NUM_THREADS="1")
     log = home.parent / "studio.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", "from layerlab.cli import main; main()", "studio",
-                                 "--no-browser", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    deadline = time.monotonic() + 60
-    while READY not in log.read_text():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the studio did not start:\n{log.read_text()}")
-        time.sleep(0.2)
-    yield {"url": f"http://127.0.0.1:{port}", "token": TOKEN, "home": home, "log": log}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with _layerlab(["studio", "--no-browser", "--port", str(port)], {"LAYERLAB_HOME": str(home), "LAYERLAB_TOKEN": TOKEN},
+                   log, "studio"):
+        yield {"url": f"http://127.0.0.1:{port}", "token": TOKEN, "home": home, "log": log}
     text = log.read_text()
     assert "ERROR" not in text and "Traceback" not in text, text
 
