@@ -78,9 +78,11 @@ def set_threads(n: int | None = None) -> int:
 
 def threads_for(flops_per_step: float) -> int:
     """Threads for a run: LAYERLAB_THREADS if set, 1 for tiny models, else the physical cores (at most)."""
-    if env.number("LAYERLAB_THREADS", 0):
-        return int(env.number("LAYERLAB_THREADS", 0))
-    cores = min(physical_cores(), int(env.number("LAYERLAB_THREADS_CAP", physical_cores())))  # the scheduler's share
+    fixed = int(env.number("LAYERLAB_THREADS", 0))
+    if fixed:
+        return fixed
+    cores = physical_cores()
+    cores = min(cores, int(env.number("LAYERLAB_THREADS_CAP", cores)))  # the scheduler's share of the cores per run
     omp = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()   # OpenMP's own syntax allows "4,2"
     if omp.isdigit() and int(omp) > 0:
         cores = min(cores, int(omp))
